@@ -1,0 +1,19 @@
+//! Quotebook's core: everything that turns a reader's selection into a Markdown note.
+//!
+//! The crate is pure Rust with no I/O and no clock: callers pass in the time, ids and
+//! whatever the browser captured. The pipeline reads top to bottom:
+//! [`convert`] (HTML → Markdown) → [`clip`] (a capture becomes a quote in a note)
+//! → [`note`] (the stored model and its Markdown rendering).
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations)]
+
+pub mod clip;
+pub mod convert;
+pub mod error;
+pub mod note;
+mod yaml;
+
+pub use clip::{Capture, ClipRequest, clip};
+pub use convert::html_to_markdown;
+pub use error::Error;
+pub use note::{Note, Quote, SCHEMA_VERSION};
