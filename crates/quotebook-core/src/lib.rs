@@ -10,6 +10,7 @@
 pub mod clip;
 pub mod convert;
 pub mod error;
+pub mod metadata;
 pub mod note;
 mod yaml;
 
@@ -17,3 +18,4 @@ pub use clip::{Capture, ClipRequest, clip};
 pub use convert::html_to_markdown;
 pub use error::Error;
 pub use note::{Note, Quote, SCHEMA_VERSION};
+pub use metadata::{Metadata, extract_metadata, metadata_capture_selectors};

@@ -1,0 +1,247 @@
+//! JSON-LD (`<script type="application/ld+json">`): the article node and what it says.
+
+use serde_json::Value;
+
+/// What one page's JSON-LD blocks say about its article.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct LdArticle {
+    pub headline: Option<String>,
+    pub name: Option<String>,
+    pub authors: Vec<String>,
+    pub publisher: Option<String>,
+    pub published: Option<String>,
+    pub description: Option<String>,
+    pub language: Option<String>,
+    pub url: Option<String>,
+}
+
+/// `@type`s that describe the page's main content.
+const ARTICLE_TYPES: &[&str] = &[
+    "Article",
+    "AdvertiserContentArticle",
+    "NewsArticle",
+    "AnalysisNewsArticle",
+    "AskPublicNewsArticle",
+    "BackgroundNewsArticle",
+    "OpinionNewsArticle",
+    "ReportageNewsArticle",
+    "ReviewNewsArticle",
+    "Report",
+    "SatiricalArticle",
+    "ScholarlyArticle",
+    "MedicalScholarlyArticle",
+    "SocialMediaPosting",
+    "BlogPosting",
+    "LiveBlogPosting",
+    "DiscussionForumPosting",
+    "TechArticle",
+    "APIReference",
+    "Blog",
+    "CreativeWork",
+    "Review",
+    "Recipe",
+    "VideoObject",
+    "WebPage",
+    "ItemPage",
+    "AboutPage",
+    "ProfilePage",
+    "QAPage",
+    "FAQPage",
+    "Book",
+    "Chapter",
+    "Course",
+    "Episode",
+];
+
+/// Removes what pages wrap their JSON in: HTML comments, CDATA markers.
+fn unwrap_script(text: &str) -> &str {
+    let mut t = text.trim();
+    for (open, close) in [
+        ("<!--", "-->"),
+        ("//<![CDATA[", "//]]>"),
+        ("<![CDATA[", "]]>"),
+    ] {
+        if let Some(inner) = t.strip_prefix(open) {
+            t = inner.strip_suffix(close).unwrap_or(inner).trim();
+        }
+    }
+    t
+}
+
+fn type_rank(node: &Value) -> Option<usize> {
+    let types: Vec<&str> = match node.get("@type") {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+        _ => return None,
+    };
+    types
+        .iter()
+        .filter_map(|t| {
+            let t = t.rsplit(['/', ':']).next().unwrap_or(t);
+            ARTICLE_TYPES.iter().position(|a| *a == t)
+        })
+        .min()
+}
+
+/// Every object node in a JSON-LD value: top-level arrays and `@graph`s flattened.
+fn collect_nodes<'a>(v: &'a Value, out: &mut Vec<&'a Value>, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    match v {
+        Value::Array(items) => items.iter().for_each(|i| collect_nodes(i, out, depth + 1)),
+        Value::Object(map) => {
+            out.push(v);
+            if let Some(g) = map.get("@graph") {
+                collect_nodes(g, out, depth + 1);
+            }
+            // A WebPage whose mainEntity is the article.
+            if let Some(m) = map.get("mainEntity") {
+                collect_nodes(m, out, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A name from a string, an object with `name` (or given/family names), or an array.
+fn names(v: &Value, by_id: &dyn Fn(&str) -> Option<Value>, out: &mut Vec<String>, depth: usize) {
+    if depth > 4 {
+        return;
+    }
+    match v {
+        Value::String(s) => push_name(out, s),
+        Value::Array(items) => items.iter().for_each(|i| names(i, by_id, out, depth + 1)),
+        Value::Object(map) => {
+            if let Some(n) = map.get("name") {
+                names(n, by_id, out, depth + 1);
+            } else if let (Some(g), Some(f)) = (
+                map.get("givenName").and_then(Value::as_str),
+                map.get("familyName").and_then(Value::as_str),
+            ) {
+                push_name(out, &format!("{g} {f}"));
+            } else if let Some(id) = map.get("@id").and_then(Value::as_str)
+                && let Some(target) = by_id(id)
+                && target.get("name").is_some()
+            {
+                names(&target, by_id, out, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn push_name(out: &mut Vec<String>, s: &str) {
+    let s = super::collapse_ws(s);
+    if !s.is_empty() && !super::looks_like_url(&s) && !out.contains(&s) {
+        out.push(s);
+    }
+}
+
+fn text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(super::collapse_ws(s)).filter(|s| !s.is_empty()),
+        Value::Array(a) => text(a.first()),
+        Value::Object(o) => text(o.get("@value").or_else(|| o.get("name"))),
+        _ => None,
+    }
+}
+
+/// Reads the best article node out of the page's JSON-LD blocks (the most specific
+/// article type wins; among equals, the first). Invalid JSON is skipped.
+pub(crate) fn read(blocks: &[String]) -> Option<LdArticle> {
+    let values: Vec<Value> = blocks
+        .iter()
+        .filter_map(|b| serde_json::from_str(unwrap_script(b)).ok())
+        .collect();
+    let mut nodes = Vec::new();
+    for v in &values {
+        collect_nodes(v, &mut nodes, 0);
+    }
+    let by_id = |id: &str| -> Option<Value> {
+        nodes
+            .iter()
+            .find(|n| {
+                n.get("@id").and_then(Value::as_str) == Some(id)
+                    && n.as_object().is_some_and(|o| o.len() > 1)
+            })
+            .map(|n| (*n).clone())
+    };
+    let best = nodes
+        .iter()
+        .filter_map(|n| type_rank(n).map(|r| (r, *n)))
+        .min_by_key(|(r, _)| *r)
+        .map(|(_, n)| n)?;
+    let mut authors = Vec::new();
+    if let Some(a) = best.get("author").or_else(|| best.get("creator")) {
+        names(a, &by_id, &mut authors, 0);
+    }
+    let mut publisher = Vec::new();
+    if let Some(p) = best.get("publisher") {
+        names(p, &by_id, &mut publisher, 0);
+    }
+    if publisher.is_empty() {
+        // A WebSite node names the site.
+        if let Some(site) = nodes
+            .iter()
+            .find(|n| n.get("@type").and_then(Value::as_str) == Some("WebSite"))
+        {
+            names(site, &by_id, &mut publisher, 0);
+        }
+    }
+    Some(LdArticle {
+        headline: text(best.get("headline")),
+        name: text(best.get("name")),
+        authors,
+        publisher: publisher.into_iter().next(),
+        published: text(best.get("datePublished")).or_else(|| text(best.get("dateCreated"))),
+        description: text(best.get("description")),
+        language: text(best.get("inLanguage")),
+        url: text(best.get("url"))
+            .or_else(|| text(best.get("mainEntityOfPage")).filter(|u| super::looks_like_url(u))),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(json: &str) -> LdArticle {
+        read(&[json.to_string()]).expect("an article node")
+    }
+
+    #[test]
+    fn graph_and_author_shapes() {
+        let a = one(r##"{"@context":"https://schema.org","@graph":[
+            {"@type":"WebSite","@id":"#site","name":"Example Times"},
+            {"@type":"Person","@id":"#p1","name":"Ann Author"},
+            {"@type":"NewsArticle","headline":"Big  news","author":[{"@id":"#p1"},"Bob Writer",{"@type":"Person","name":"Cy"}],
+             "datePublished":"2020-01-02T03:04:05Z"}]}"##);
+        assert_eq!(a.headline.as_deref(), Some("Big news"));
+        assert_eq!(a.authors, vec!["Ann Author", "Bob Writer", "Cy"]);
+        assert_eq!(a.publisher.as_deref(), Some("Example Times"));
+        assert_eq!(a.published.as_deref(), Some("2020-01-02T03:04:05Z"));
+    }
+
+    #[test]
+    fn arrays_of_blocks_prefer_articles_and_survive_bad_json() {
+        let blocks = vec![
+            "{ not json".to_string(),
+            r#"[{"@type":"Organization","name":"Org"},{"@type":["BlogPosting"],"name":"Post","author":{"name":"Dee"},"publisher":{"name":"Blog Co"}}]"#.to_string(),
+            r#"<!-- {"@type":"WebPage","name":"Page"} -->"#.to_string(),
+        ];
+        let a = read(&blocks).unwrap();
+        assert_eq!(a.name.as_deref(), Some("Post"));
+        assert_eq!(a.authors, vec!["Dee"]);
+        assert_eq!(a.publisher.as_deref(), Some("Blog Co"));
+    }
+
+    #[test]
+    fn nothing_useful_gives_none() {
+        assert_eq!(
+            read(&["{\"@type\":\"Organization\",\"name\":\"x\"}".into()]),
+            None
+        );
+        assert_eq!(read(&["[]".into(), "null".into()]), None);
+    }
+}

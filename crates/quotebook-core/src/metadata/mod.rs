@@ -1,0 +1,719 @@
+//! Page metadata: title, authors, site, published date, description, language and
+//! canonical URL, read from a whole page or from the reduced capture the extension sends.
+//!
+//! The input is tokenized with html5ever's tokenizer alone (no tree is built): the head's
+//! `<title>`, `<meta>` and `<link>` tags, the JSON-LD blocks, and the few body elements
+//! that carry a byline or a date are all that is read. The capture script sends exactly
+//! those elements, selected by [`metadata_capture_selectors`]; with a whole page the same
+//! elements are found among the rest.
+//!
+//! Sources, best first: JSON-LD's article node, then `<meta>` tags (Open Graph, Dublin
+//! Core, `article:*`, Parse.ly, Twitter, plain `name=`), then the document (`<title>`,
+//! `<html lang>`, bylines, `<time datetime>`).
+
+mod date;
+mod jsonld;
+mod url;
+
+use std::cell::RefCell;
+
+use html5ever::TokenizerResult;
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+use serde::{Deserialize, Serialize};
+
+pub use date::{PageDate, normalize_date, parse_date};
+pub use url::{resolve_url, same_site};
+
+/// What the core knows about a page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Metadata {
+    pub title: Option<String>,
+    /// Each author's name, in the page's order, without "By".
+    pub authors: Vec<String>,
+    pub site_name: Option<String>,
+    /// ISO 8601: `2019-01-03`, `2019-01-03T07:00:02Z`, `2015-07-24T05:36:09+01:00`, or
+    /// without an offset when the page gave none.
+    pub published: Option<String>,
+    pub description: Option<String>,
+    /// A BCP 47 tag as the page declares it (`en`, `pt-BR`).
+    pub language: Option<String>,
+    /// `<link rel=canonical>` or `og:url`, absolute, only when on the same site as the
+    /// page's URL.
+    pub canonical_url: Option<String>,
+}
+
+impl Metadata {
+    /// The authors joined with ", " (what a template's `author` shows).
+    pub fn byline(&self) -> Option<String> {
+        (!self.authors.is_empty()).then(|| self.authors.join(", "))
+    }
+}
+
+/// The CSS selector list the capture script must send (each matching element's
+/// `outerHTML`, in document order, skipping elements inside one already sent) when it
+/// cannot send the whole page: the `<head>`, the JSON-LD blocks, and the body elements
+/// that carry bylines and dates. [`extract_metadata`] reads exactly these.
+pub fn metadata_capture_selectors() -> &'static str {
+    concat!(
+        "head, script[type=\"application/ld+json\"], ",
+        "[rel~=\"author\"], [itemprop~=\"author\"], [itemprop~=\"datePublished\"], ",
+        "[itemprop~=\"dateCreated\"], [class*=\"byline\" i], [class*=\"author\" i], ",
+        "[id*=\"byline\" i], [id*=\"author\" i], [class*=\"dateline\" i], ",
+        "[class*=\"writtenby\" i], address, time[datetime]"
+    )
+}
+
+/// Extracts the metadata of a page (a whole page, or the capture described by
+/// [`metadata_capture_selectors`]; the `<html lang>` of a capture can be sent as
+/// `<html lang="...">` before it). `page_url` resolves relative canonical URLs and decides
+/// which canonical URLs are on the same site. Never panics; absent fields stay `None`.
+pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
+    let doc = scan(html);
+    let ld = jsonld::read(&doc.ld_blocks).unwrap_or_default();
+    // `property=` (RDFa, Open Graph) is more specific than `name=`: it wins for one key.
+    let meta = |keys: &[&str]| -> Option<String> {
+        keys.iter().find_map(|k| {
+            [true, false].iter().find_map(|prop| {
+                doc.metas
+                    .iter()
+                    .find(|(key, v, p)| key == k && p == prop && !v.is_empty())
+                    .map(|(_, v, _)| v.clone())
+            })
+        })
+    };
+
+    // Title.
+    let doc_title = doc
+        .title
+        .as_deref()
+        .map(collapse_ws)
+        .filter(|t| !t.is_empty());
+    let ld_title = match (&ld.headline, &ld.name) {
+        (Some(h), Some(n)) if h != n => {
+            // `name` is sometimes the publisher's: keep whichever the document's own title
+            // agrees with more (the headline on a tie).
+            let dt = doc_title.as_deref().unwrap_or("");
+            let named_site = ld.publisher.as_deref() == Some(n.as_str());
+            if !named_site && word_overlap(n, dt) > word_overlap(h, dt) {
+                Some(n.clone())
+            } else {
+                Some(h.clone())
+            }
+        }
+        (h, n) => h.clone().or_else(|| n.clone()),
+    };
+    let site_name = meta(&["og:site_name"])
+        .or_else(|| ld.publisher.clone())
+        .or_else(|| meta(&["application-name"]));
+    let title = ld_title
+        .or_else(|| {
+            meta(&[
+                "dc:title",
+                "dcterm:title",
+                "dcterms:title",
+                "og:title",
+                "weibo:article:title",
+                "weibo:webpage:title",
+                "title",
+                "twitter:title",
+                "parsely-title",
+            ])
+        })
+        .or_else(|| {
+            doc_title
+                .as_deref()
+                .map(|t| clean_document_title(t, &doc.h1s))
+        });
+
+    // Authors.
+    let mut authors = ld.authors.clone();
+    if authors.is_empty() {
+        for key in [
+            "dc:creator",
+            "dcterm:creator",
+            "dcterms:creator",
+            "author",
+            "parsely-author",
+            "article:author",
+            "sailthru:author",
+            "byl",
+        ] {
+            for (k, v, _) in &doc.metas {
+                if k == key && !looks_like_url(v) {
+                    push_author(&mut authors, v);
+                }
+            }
+            if !authors.is_empty() {
+                break;
+            }
+        }
+    }
+    if authors.is_empty()
+        && let Some(b) = doc
+            .bylines
+            .iter()
+            .find(|b| !b.is_empty() && b.chars().count() < 100)
+    {
+        push_author(&mut authors, b);
+    }
+
+    // Published date: the first candidate that parses.
+    let published = ld
+        .published
+        .iter()
+        .cloned()
+        .chain(meta(&["article:published_time"]))
+        .chain(meta(&[
+            "og:published_time",
+            "parsely-pub-date",
+            "pub-date",
+            "sailthru:date",
+            "dc:date",
+            "dcterms:created",
+            "dcterms:date",
+            "date",
+            "publishdate",
+            "pubdate",
+        ]))
+        .chain(doc.dates.iter().cloned())
+        .find_map(|d| normalize_date(&d));
+
+    let description = ld.description.clone().or_else(|| {
+        meta(&[
+            "dc:description",
+            "dcterm:description",
+            "dcterms:description",
+            "og:description",
+            "weibo:article:description",
+            "weibo:webpage:description",
+            "description",
+            "twitter:description",
+        ])
+    });
+
+    let language = doc
+        .lang
+        .clone()
+        .or_else(|| meta(&["content-language", "dc:language", "og:locale"]))
+        .or_else(|| ld.language.clone())
+        .map(|l| l.trim().replace('_', "-"))
+        .filter(|l| {
+            !l.is_empty()
+                && l.len() <= 35
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+
+    // Canonical URL: resolved against <base href> (itself resolved against the page).
+    let base = doc
+        .base_href
+        .as_deref()
+        .and_then(|b| resolve_url(page_url, b))
+        .unwrap_or_else(|| page_url.to_string());
+    let canonical_url = doc
+        .canonical
+        .iter()
+        .cloned()
+        .chain(meta(&["og:url"]))
+        .filter_map(|c| resolve_url(&base, &c))
+        .find(|c| same_site(c, page_url));
+
+    Metadata {
+        title: title.filter(|t| !t.is_empty()),
+        authors,
+        site_name: site_name.map(|s| collapse_ws(&s)).filter(|s| !s.is_empty()),
+        published,
+        description: description
+            .map(|d| collapse_ws(&d))
+            .filter(|d| !d.is_empty()),
+        language,
+        canonical_url,
+    }
+}
+
+/// Words that introduce a byline rather than belong to it.
+fn strip_by(s: &str) -> &str {
+    let t = s.trim();
+    for p in [
+        "written by ",
+        "posted by ",
+        "by ",
+        "par ",
+        "von ",
+        "por ",
+        "door ",
+        "di ",
+    ] {
+        if t.len() > p.len() && t.is_char_boundary(p.len()) && t[..p.len()].eq_ignore_ascii_case(p)
+        {
+            return t[p.len()..].trim_start();
+        }
+    }
+    t
+}
+
+fn push_author(out: &mut Vec<String>, raw: &str) {
+    let s = collapse_ws(raw);
+    let s = strip_by(&s).trim_matches(|c: char| c == ',' || c == '|' || c.is_whitespace());
+    if !s.is_empty() && !out.iter().any(|a| a == s) {
+        out.push(s.to_string());
+    }
+}
+
+/// A `<title>` often ends (or starts) with the site's name after a separator: keep the
+/// part that names the article when it is long enough to stand alone.
+fn clean_document_title(title: &str, h1s: &[String]) -> String {
+    let words = |s: &str| s.split_whitespace().count();
+    const SEPS: [&str; 8] = [" | ", " - ", " – ", " — ", " \\ ", " / ", " > ", " » "];
+    let last_sep = SEPS
+        .iter()
+        .filter_map(|s| title.rfind(s).map(|i| (i, s.len())))
+        .max_by_key(|(i, _)| *i);
+    let first_sep = SEPS
+        .iter()
+        .filter_map(|s| title.find(s).map(|i| (i, s.len())))
+        .min_by_key(|(i, _)| *i);
+    let mut out = title.to_string();
+    if let (Some((li, _)), Some((fi, flen))) = (last_sep, first_sep) {
+        out = title[..li].trim().to_string();
+        if words(&out) < 3 {
+            out = title[fi + flen..].trim().to_string();
+        }
+    } else if let Some(i) = title.find(": ") {
+        // "Site: Article title", unless a heading repeats the whole title.
+        if !h1s.iter().any(|h| collapse_ws(h) == title) {
+            let after = title[i + 2..].trim();
+            if words(after) >= 3 {
+                out = after.to_string();
+            }
+        }
+    }
+    let n = words(&out);
+    if n <= 4 && (last_sep.is_none() || n != words(title) - 1) {
+        // Too little left: the whole title says more.
+        return title.to_string();
+    }
+    out
+}
+
+/// The share of `a`'s words that appear in `b` (0 to 1).
+fn word_overlap(a: &str, b: &str) -> f64 {
+    let theirs: Vec<String> = b.split_whitespace().map(str::to_lowercase).collect();
+    let ours: Vec<String> = a.split_whitespace().map(str::to_lowercase).collect();
+    if ours.is_empty() {
+        return 0.0;
+    }
+    ours.iter().filter(|w| theirs.contains(w)).count() as f64 / ours.len() as f64
+}
+
+/// Collapses runs of whitespace into one space and trims.
+pub(crate) fn collapse_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+pub(crate) fn looks_like_url(s: &str) -> bool {
+    let t = s.trim_start();
+    let lower = |p: &str| {
+        t.len() >= p.len() && t.is_char_boundary(p.len()) && t[..p.len()].eq_ignore_ascii_case(p)
+    };
+    lower("http://") || lower("https://") || lower("www.") || lower("//")
+}
+
+/// What the scan of a page collects.
+#[derive(Default)]
+struct Doc {
+    title: Option<String>,
+    lang: Option<String>,
+    /// (normalised key, content, from `property=`) of each `<meta>` with content, in order.
+    metas: Vec<(String, String, bool)>,
+    canonical: Vec<String>,
+    base_href: Option<String>,
+    ld_blocks: Vec<String>,
+    /// Text of byline elements, in document order.
+    bylines: Vec<String>,
+    /// `datetime`/`content` of date elements, `datePublished` first.
+    dates: Vec<String>,
+    h1s: Vec<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TextSink {
+    Title,
+    JsonLd,
+    Ignore,
+}
+
+#[derive(Default)]
+struct ScanState {
+    doc: Doc,
+    /// Open elements (names), approximately: void elements are never pushed and end tags
+    /// close up to their nearest match.
+    stack: Vec<String>,
+    raw: Option<TextSink>,
+    buf: String,
+    /// A byline element being read: stack depth at which it opened, text so far.
+    byline: Option<(usize, String)>,
+    h1: Option<(usize, String)>,
+    published_dates: Vec<String>,
+    other_dates: Vec<String>,
+}
+
+struct Scanner(RefCell<ScanState>);
+
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "keygen", "basefont", "bgsound", "frame",
+];
+
+fn attr<'a>(tag: &'a Tag, name: &str) -> Option<&'a str> {
+    tag.attrs
+        .iter()
+        .find(|a| &*a.name.local == name)
+        .map(|a| &*a.value)
+}
+
+fn has_token(value: Option<&str>, token: &str) -> bool {
+    value.is_some_and(|v| {
+        v.split_ascii_whitespace()
+            .any(|t| t.eq_ignore_ascii_case(token))
+    })
+}
+
+fn is_byline_element(tag: &Tag) -> bool {
+    if &*tag.name == "address"
+        || has_token(attr(tag, "rel"), "author")
+        || attr(tag, "itemprop").is_some_and(|v| v.to_ascii_lowercase().contains("author"))
+    {
+        return true;
+    }
+    let ident = format!(
+        "{} {}",
+        attr(tag, "class").unwrap_or(""),
+        attr(tag, "id").unwrap_or("")
+    )
+    .to_ascii_lowercase();
+    ["byline", "author", "dateline", "writtenby", "p-author"]
+        .iter()
+        .any(|w| ident.contains(w))
+}
+
+impl ScanState {
+    fn start(&mut self, tag: &Tag) -> TokenSinkResult<()> {
+        let name: &str = &tag.name;
+        match name {
+            "html" if self.doc.lang.is_none() => {
+                self.doc.lang = attr(tag, "lang")
+                    .or_else(|| attr(tag, "xml:lang"))
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty());
+            }
+            "meta" => {
+                let content = attr(tag, "content").map(str::trim).unwrap_or("");
+                if !content.is_empty() {
+                    let props = attr(tag, "property")
+                        .into_iter()
+                        .flat_map(str::split_ascii_whitespace)
+                        .map(|k| (k, true));
+                    let names = attr(tag, "name")
+                        .map(str::trim)
+                        .into_iter()
+                        .chain(attr(tag, "http-equiv").map(str::trim))
+                        .chain(
+                            attr(tag, "itemprop")
+                                .into_iter()
+                                .flat_map(str::split_ascii_whitespace),
+                        )
+                        .map(|k| (k, false));
+                    for (k, from_property) in props.chain(names) {
+                        let key = k.to_ascii_lowercase().replace('.', ":");
+                        let key = key.split_whitespace().collect::<String>();
+                        if key == "datepublished" {
+                            self.published_dates.push(content.to_string());
+                        }
+                        self.doc
+                            .metas
+                            .push((key, content.to_string(), from_property));
+                    }
+                }
+            }
+            "link" => {
+                if has_token(attr(tag, "rel"), "canonical")
+                    && let Some(h) = attr(tag, "href")
+                {
+                    self.doc.canonical.push(h.trim().to_string());
+                }
+            }
+            "base" if self.doc.base_href.is_none() => {
+                self.doc.base_href = attr(tag, "href").map(|h| h.trim().to_string());
+            }
+            _ => {}
+        }
+        // Dates in the body.
+        let itemprop = attr(tag, "itemprop").unwrap_or("");
+        if name != "meta"
+            && (itemprop.contains("datePublished") || itemprop.contains("dateCreated"))
+        {
+            if let Some(v) = attr(tag, "datetime").or_else(|| attr(tag, "content")) {
+                self.published_dates.push(v.to_string());
+            }
+        } else if name == "time"
+            && let Some(v) = attr(tag, "datetime")
+        {
+            if attr(tag, "pubdate").is_some() {
+                self.published_dates.push(v.to_string());
+            } else {
+                self.other_dates.push(v.to_string());
+            }
+        }
+
+        let raw = match name {
+            "title" => Some((TextSink::Title, RawKind::Rcdata)),
+            "textarea" => Some((TextSink::Ignore, RawKind::Rcdata)),
+            "script"
+                if attr(tag, "type")
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
+            {
+                Some((TextSink::JsonLd, RawKind::ScriptData))
+            }
+            "script" => Some((TextSink::Ignore, RawKind::ScriptData)),
+            "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+                Some((TextSink::Ignore, RawKind::Rawtext))
+            }
+            _ => None,
+        };
+        if let Some((sink, kind)) = raw {
+            self.raw = Some(sink);
+            self.buf.clear();
+            return TokenSinkResult::RawData(kind);
+        }
+        if tag.self_closing && !VOID.contains(&name) && (name == "svg" || name == "math") {
+            return TokenSinkResult::Continue;
+        }
+        if VOID.contains(&name) {
+            if name == "br" {
+                self.text(" ");
+            }
+            return TokenSinkResult::Continue;
+        }
+        self.stack.push(name.to_string());
+        if self.byline.is_none() && is_byline_element(tag) {
+            self.byline = Some((self.stack.len(), String::new()));
+        } else {
+            // Separate the words of neighbouring elements.
+            self.text(" ");
+        }
+        if name == "h1" && self.h1.is_none() {
+            self.h1 = Some((self.stack.len(), String::new()));
+        }
+        TokenSinkResult::Continue
+    }
+
+    fn end(&mut self, tag: &Tag) {
+        let name: &str = &tag.name;
+        if let Some(sink) = self.raw.take() {
+            let text = std::mem::take(&mut self.buf);
+            match sink {
+                TextSink::Title if self.doc.title.is_none() => self.doc.title = Some(text),
+                TextSink::JsonLd => self.doc.ld_blocks.push(text),
+                _ => {}
+            }
+            return;
+        }
+        if let Some(pos) = self.stack.iter().rposition(|n| n == name) {
+            self.stack.truncate(pos);
+        }
+        let depth = self.stack.len();
+        if self.byline.as_ref().is_some_and(|(d, _)| depth < *d)
+            && let Some((_, text)) = self.byline.take()
+        {
+            self.doc.bylines.push(collapse_ws(&text));
+        }
+        if self.h1.as_ref().is_some_and(|(d, _)| depth < *d)
+            && let Some((_, text)) = self.h1.take()
+        {
+            self.doc.h1s.push(collapse_ws(&text));
+        }
+        self.text(" ");
+    }
+
+    fn text(&mut self, s: &str) {
+        if self.raw.is_some() {
+            self.buf.push_str(s);
+            return;
+        }
+        if let Some((_, t)) = &mut self.byline
+            && t.len() < 2_000
+        {
+            t.push_str(s);
+        }
+        if let Some((_, t)) = &mut self.h1
+            && t.len() < 2_000
+        {
+            t.push_str(s);
+        }
+    }
+}
+
+impl TokenSink for Scanner {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let mut st = self.0.borrow_mut();
+        match token {
+            Token::TagToken(tag) => match tag.kind {
+                TagKind::StartTag => return st.start(&tag),
+                TagKind::EndTag => st.end(&tag),
+            },
+            Token::CharacterTokens(t) => st.text(&t),
+            _ => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+fn scan(html: &str) -> Doc {
+    let tok = Tokenizer::new(
+        Scanner(RefCell::new(ScanState::default())),
+        TokenizerOpts::default(),
+    );
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    while !matches!(tok.feed(&input), TokenizerResult::Done) {}
+    tok.end();
+    let mut st = tok.sink.0.into_inner();
+    if let Some((_, text)) = st.byline.take() {
+        st.doc.bylines.push(collapse_ws(&text));
+    }
+    if let Some(TextSink::Title) = st.raw
+        && st.doc.title.is_none()
+    {
+        st.doc.title = Some(std::mem::take(&mut st.buf));
+    }
+    st.doc.dates = st
+        .published_dates
+        .into_iter()
+        .chain(st.other_dates)
+        .collect();
+    st.doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "http://example.com/news/2020/story.html?utm_source=x";
+
+    #[test]
+    fn reads_head_meta_and_jsonld() {
+        let html = r#"<!doctype html><html lang="en-GB"><head>
+            <title>Story title - Example News</title>
+            <meta property="og:title" content="OG &amp; title">
+            <meta property="og:site_name" content="Example News">
+            <meta name="description" content=" A  story. ">
+            <meta name="author" content="By Jane Roe">
+            <meta property="article:published_time" content="2020-05-01T10:00:00+02:00">
+            <link rel="canonical" href="/news/2020/story.html">
+            <script type="application/ld+json">{"@type":"NewsArticle","headline":"LD headline","author":[{"name":"Ann"},{"name":"Bo"}],"datePublished":"2020-05-01T08:00:00Z"}</script>
+            </head><body><p class="byline">By Someone Else</p></body></html>"#;
+        let m = extract_metadata(html, PAGE);
+        assert_eq!(m.title.as_deref(), Some("LD headline"));
+        assert_eq!(m.authors, vec!["Ann", "Bo"]);
+        assert_eq!(m.site_name.as_deref(), Some("Example News"));
+        assert_eq!(m.published.as_deref(), Some("2020-05-01T08:00:00Z"));
+        assert_eq!(m.description.as_deref(), Some("A story."));
+        assert_eq!(m.language.as_deref(), Some("en-GB"));
+        assert_eq!(
+            m.canonical_url.as_deref(),
+            Some("http://example.com/news/2020/story.html")
+        );
+        assert_eq!(m.byline().as_deref(), Some("Ann, Bo"));
+    }
+
+    #[test]
+    fn meta_then_document_fallbacks() {
+        let html = r#"<html><head><title>A Long Article Title Here | Site</title>
+            <meta property="og:title" content="OG &amp; title"><meta name="author" content="By Jane Roe">
+            <meta property="og:url" content="https://evil.example.org/x"></head>
+            <body><script>var s = "<p class='byline'>fake</p>";</script>
+            <div class="post-author"><a rel="author" href="/u">Mary  Major</a></div>
+            <time datetime="2019-03-04">March 4</time></body></html>"#;
+        let m = extract_metadata(html, PAGE);
+        assert_eq!(m.title.as_deref(), Some("OG & title"));
+        assert_eq!(m.authors, vec!["Jane Roe"]);
+        assert_eq!(m.published.as_deref(), Some("2019-03-04"));
+        assert_eq!(
+            m.canonical_url, None,
+            "another site's og:url is not canonical"
+        );
+
+        let bare = extract_metadata(&html.replace("<meta property=\"og:title\" content=\"OG &amp; title\"><meta name=\"author\" content=\"By Jane Roe\">", ""), PAGE);
+        assert_eq!(bare.title.as_deref(), Some("A Long Article Title Here"));
+        assert_eq!(bare.authors, vec!["Mary Major"]);
+    }
+
+    #[test]
+    fn capture_without_head_and_broken_input() {
+        let capture = r#"<span itemprop="author">Li Wei</span><span itemprop="datePublished" content="2021-02-03T04:05:06+08:00"></span>"#;
+        let m = extract_metadata(capture, "https://news.example.cn/a");
+        assert_eq!(m.authors, vec!["Li Wei"]);
+        assert_eq!(m.published.as_deref(), Some("2021-02-03T04:05:06+08:00"));
+        assert_eq!(m.title, None);
+        for junk in [
+            "",
+            "<",
+            "<title>unterminated",
+            "<script type=application/ld+json>{",
+            "<<<>>>&&&",
+            "\u{feff}<html lang=\"\u{0}\">",
+        ] {
+            let _ = extract_metadata(junk, "not a url");
+        }
+        assert_eq!(
+            extract_metadata("<title>unterminated", PAGE)
+                .title
+                .as_deref(),
+            Some("unterminated")
+        );
+    }
+
+    #[test]
+    fn document_title_cleanup() {
+        assert_eq!(
+            clean_document_title("Why the sky is blue, explained | The Site", &[]),
+            "Why the sky is blue, explained"
+        );
+        assert_eq!(clean_document_title("Site | Short", &[]), "Site | Short");
+        assert_eq!(
+            clean_document_title("Mag: Five words in the title", &[]),
+            "Five words in the title"
+        );
+        assert_eq!(
+            clean_document_title(
+                "Mag: Five words in the title",
+                &["Mag: Five words in the title".into()]
+            ),
+            "Mag: Five words in the title"
+        );
+    }
+
+    #[test]
+    fn selectors_cover_what_the_scanner_reads() {
+        let s = metadata_capture_selectors();
+        for needle in [
+            "head",
+            "application/ld+json",
+            "rel~=\"author\"",
+            "itemprop~=\"author\"",
+            "datePublished",
+            "byline",
+            "address",
+            "time[datetime]",
+        ] {
+            assert!(s.contains(needle), "{needle}");
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! Just enough URL handling for canonical links: resolving a reference against a base,
+//! and deciding whether two URLs are on the same site. No URL crate: the core must stay
+//! small in WebAssembly.
+
+/// Splits `scheme://authority` from the rest; `None` unless `url` is an absolute
+/// `http(s)` URL with a host.
+fn split(url: &str) -> Option<(&str, &str, &str)> {
+    let (scheme, rest) = url.split_once("://")?;
+    if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
+        return None;
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    if authority.is_empty() || authority.contains(char::is_whitespace) {
+        return None;
+    }
+    Some((scheme, authority, tail))
+}
+
+/// The host of an absolute http(s) URL, lowercased, without user info or port.
+pub fn host(url: &str) -> Option<String> {
+    let (_, authority, _) = split(url.trim())?;
+    let hostport = authority.rsplit('@').next()?;
+    let host = if hostport.starts_with('[') {
+        hostport.split_inclusive(']').next()?
+    } else {
+        hostport.split(':').next()?
+    };
+    (!host.is_empty()).then(|| host.trim_end_matches('.').to_ascii_lowercase())
+}
+
+/// Second-level labels under which registries sell names (`co.uk`, `com.au`): an
+/// approximation of the public suffix list, which is too large to carry.
+const SECOND_LEVEL: &[&str] = &[
+    "co", "com", "net", "org", "gov", "edu", "ac", "ne", "or", "go", "gob", "nic", "mil",
+];
+
+/// The registrable part of a host: `news.bbc.co.uk` → `bbc.co.uk`, `www.example.com` →
+/// `example.com`. IP addresses are kept whole.
+fn site_of(host: &str) -> &str {
+    if host.starts_with('[') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return host;
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    let n = labels.len();
+    let keep = if n >= 3 && labels[n - 1].len() == 2 && SECOND_LEVEL.contains(&labels[n - 2]) {
+        3
+    } else {
+        2
+    };
+    if n <= keep {
+        return host;
+    }
+    let skip: usize = labels[..n - keep].iter().map(|l| l.len() + 1).sum();
+    &host[skip..]
+}
+
+/// Whether two absolute http(s) URLs are on the same site (same registrable domain;
+/// the scheme may differ, as canonical links often upgrade to https).
+pub fn same_site(a: &str, b: &str) -> bool {
+    match (host(a), host(b)) {
+        (Some(x), Some(y)) => site_of(&x) == site_of(&y),
+        _ => false,
+    }
+}
+
+/// Removes `.` and `..` segments from an absolute path.
+fn remove_dot_segments(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let segs: Vec<&str> = path.split('/').skip(1).collect();
+    for (i, seg) in segs.iter().enumerate() {
+        let last = i + 1 == segs.len();
+        match *seg {
+            "." => {
+                if last {
+                    out.push("");
+                }
+            }
+            ".." => {
+                out.pop();
+                if last {
+                    out.push("");
+                }
+            }
+            s => out.push(s),
+        }
+    }
+    format!("/{}", out.join("/"))
+}
+
+/// Resolves `reference` against the absolute http(s) URL `base`, the way a browser
+/// resolves a link. Returns `None` when the result would not be an absolute http(s) URL
+/// (`javascript:`, `mailto:`, a broken base).
+pub fn resolve_url(base: &str, reference: &str) -> Option<String> {
+    let r: String = reference
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    if let Some(colon) = r.find(':') {
+        let scheme = &r[..colon];
+        if !scheme.is_empty()
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        {
+            let (s, authority, tail) = split(&r)?;
+            let path_end = tail.find(['?', '#']).unwrap_or(tail.len());
+            let path = if tail[..path_end].is_empty() {
+                "/".to_string()
+            } else {
+                remove_dot_segments(&tail[..path_end])
+            };
+            return Some(format!(
+                "{}://{}{}{}",
+                s.to_ascii_lowercase(),
+                authority,
+                path,
+                &tail[path_end..]
+            ));
+        }
+    }
+    let (scheme, authority, tail) = split(base.trim())?;
+    let scheme = scheme.to_ascii_lowercase();
+    if let Some(rest) = r.strip_prefix("//") {
+        return resolve_url(base, &format!("{scheme}://{rest}"));
+    }
+    let tail_no_frag = tail.split('#').next().unwrap_or("");
+    let base_path = tail_no_frag.split('?').next().unwrap_or("");
+    let base_path = if base_path.is_empty() { "/" } else { base_path };
+    let (path, suffix): (String, &str) = if r.is_empty() {
+        return Some(format!("{scheme}://{authority}{tail_no_frag}"));
+    } else if r.starts_with('#') {
+        return Some(format!("{scheme}://{authority}{tail_no_frag}{r}"));
+    } else if r.starts_with('?') {
+        (base_path.to_string(), r.as_str())
+    } else {
+        let end = r.find(['?', '#']).unwrap_or(r.len());
+        let (p, s) = r.split_at(end);
+        let joined = if p.starts_with('/') {
+            p.to_string()
+        } else {
+            let dir = &base_path[..base_path.rfind('/').map_or(0, |i| i + 1)];
+            format!("{dir}{p}")
+        };
+        (joined, s)
+    };
+    Some(format!(
+        "{scheme}://{authority}{}{suffix}",
+        remove_dot_segments(&path)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_like_a_browser() {
+        let b = "http://a.example/b/c/d;p?q#f";
+        for (r, want) in [
+            ("g", "http://a.example/b/c/g"),
+            ("./g", "http://a.example/b/c/g"),
+            ("g/", "http://a.example/b/c/g/"),
+            ("/g", "http://a.example/g"),
+            ("//g.example/x", "http://g.example/x"),
+            ("?y", "http://a.example/b/c/d;p?y"),
+            ("#s", "http://a.example/b/c/d;p?q#s"),
+            ("../g", "http://a.example/b/g"),
+            ("../../../g", "http://a.example/g"),
+            ("..", "http://a.example/b/"),
+            ("", "http://a.example/b/c/d;p?q"),
+            ("HTTPS://A.example/x/../y", "https://A.example/y"),
+            ("https://a.example", "https://a.example/"),
+        ] {
+            assert_eq!(resolve_url(b, r).as_deref(), Some(want), "{r}");
+        }
+        assert_eq!(resolve_url(b, "javascript:alert(1)"), None);
+        assert_eq!(resolve_url(b, "mailto:x@y"), None);
+        assert_eq!(resolve_url("not a url", "g"), None);
+    }
+
+    #[test]
+    fn same_site_uses_registrable_domains() {
+        assert!(same_site(
+            "https://www.example.com/a",
+            "http://example.com/b"
+        ));
+        assert!(same_site(
+            "https://m.bbc.co.uk/a",
+            "https://www.bbc.co.uk/b"
+        ));
+        assert!(!same_site("https://bbc.co.uk/a", "https://itv.co.uk/b"));
+        assert!(!same_site(
+            "https://example.com.evil.org/",
+            "https://example.com/"
+        ));
+        assert!(same_site(
+            "http://user@host.example:8080/x",
+            "http://host.example/"
+        ));
+        assert!(!same_site("http://10.0.0.1/", "http://10.0.0.2/"));
+        assert!(!same_site("ftp://example.com/", "http://example.com/"));
+    }
+}
