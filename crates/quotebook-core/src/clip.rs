@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::convert::html_to_markdown;
 use crate::error::Error;
-use crate::note::{Note, Quote, SCHEMA_VERSION};
+use crate::note::{Note, Quote, SCHEMA_VERSION, normalize_tags};
+use crate::url;
 
 /// What the capture script (or the context menu event, where no script may run) sends.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,99 +23,159 @@ pub struct Capture {
     /// The selection's text as the browser reports it; used alone when no HTML could be
     /// captured (pages where scripts may not be injected).
     pub text: String,
+    /// The selection came from a private (incognito) window.
+    pub incognito: bool,
 }
 
 /// One save: the capture plus what the core cannot know by itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ClipRequest {
     pub capture: Capture,
     /// The instant of the save, RFC 3339.
     pub now: String,
     /// A fresh unique id for the first quote; further ranges get `-2`, `-3`… appended.
     pub quote_id: String,
+    /// The reader's comment and tags for the quote, if the save carried them.
+    pub comment: String,
+    pub tags: Vec<String>,
+    /// The reader allows saving quotes from private windows.
+    pub allow_private: bool,
 }
 
 impl ClipRequest {
     pub fn from_json(json: &str) -> Result<ClipRequest, Error> {
         serde_json::from_str(json).map_err(|e| Error::InvalidData(e.to_string()))
     }
-}
 
-/// The identity of the note a page's quotes go to: its URL without the fragment.
-pub fn note_id(url: &str) -> &str {
-    url.split_once('#').map_or(url, |(before, _)| before)
+    /// The identity of the note this request's quotes go to.
+    pub fn note_id(&self) -> String {
+        url::note_identity(&self.capture.url, self.capture.canonical.as_deref())
+    }
 }
 
 /// Adds the request's quotes to `existing` (the page's note, if it has one) and returns
-/// the updated note. Nothing is changed when the selection is empty.
+/// the updated note. The same quote saved twice is stored once (a comment the second save
+/// carries joins it). Nothing is changed when the selection is empty.
 pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error> {
     let capture = &request.capture;
-    let url = note_id(capture.url.trim());
-    if !is_absolute(url) {
+    let page_url = url::clean(&capture.url);
+    if !url::is_absolute(&page_url) {
         return Err(Error::InvalidUrl(capture.url.clone()));
     }
-    let base = capture.base_url.as_deref().filter(|b| is_absolute(b)).unwrap_or(url);
+    if capture.incognito && !request.allow_private {
+        return Err(Error::PrivateWindow);
+    }
+    let base = capture
+        .base_url
+        .as_deref()
+        .filter(|b| url::is_absolute(b))
+        .unwrap_or(&page_url);
 
-    let mut markdowns = Vec::with_capacity(capture.ranges.len().max(1));
+    let mut quotes = Vec::with_capacity(capture.ranges.len().max(1));
     for html in &capture.ranges {
         match html_to_markdown(html, base) {
-            Ok(markdown) => markdowns.push(markdown),
+            Ok(markdown) => quotes.push(markdown),
             Err(Error::EmptySelection) => {}
             Err(other) => return Err(other),
         }
     }
-    if markdowns.is_empty() && !capture.text.trim().is_empty() {
-        markdowns.push(html_to_markdown(&plain_text_to_html(&capture.text), base)?);
+    if quotes.is_empty() && !capture.text.trim().is_empty() {
+        quotes.push(html_to_markdown(&plain_text_to_html(&capture.text), base)?);
     }
-    if markdowns.is_empty() {
+    if quotes.is_empty() {
         return Err(Error::EmptySelection);
     }
 
+    let id = request.note_id();
     let mut note = match existing {
-        Some(note) if note.id == url => note,
+        Some(note) if note.id == id => note,
         Some(note) => {
             return Err(Error::InvalidData(format!(
-                "the note for {} cannot take quotes from {url}",
+                "the note for {} cannot take quotes from {id}",
                 note.id
             )));
         }
         None => Note {
             schema: SCHEMA_VERSION,
-            id: url.to_owned(),
-            url: url.to_owned(),
-            title: title_or_url(&capture.title, url),
+            id: id.clone(),
+            url: page_url.clone(),
+            canonical: (id != page_url).then(|| id.clone()),
+            title: title_or_url(&capture.title, &page_url),
             created: request.now.clone(),
-            updated: request.now.clone(),
             quotes: Vec::new(),
+            ..Note::default()
         },
     };
-    let single = markdowns.len() == 1;
-    for (i, markdown) in markdowns.into_iter().enumerate() {
+    note.add_alias(&page_url);
+
+    let single = quotes.len() == 1;
+    let tags = normalize_tags(request.tags.iter().map(String::as_str));
+    for (i, markdown) in quotes.into_iter().enumerate() {
+        let text = if single {
+            capture.text.clone()
+        } else {
+            String::new()
+        };
+        let key = dedup_key(if text.trim().is_empty() {
+            &markdown
+        } else {
+            &text
+        });
+        if let Some(same) = note.quotes.iter_mut().find(|q| {
+            dedup_key(if q.text.trim().is_empty() {
+                &q.markdown
+            } else {
+                &q.text
+            }) == key
+        }) {
+            join_comment(&mut same.comment, &request.comment);
+            same.tags = normalize_tags(same.tags.iter().chain(&tags).map(String::as_str));
+            continue;
+        }
         let id = if i == 0 {
             request.quote_id.clone()
         } else {
             format!("{}-{}", request.quote_id, i + 1)
         };
-        let text = if single { capture.text.clone() } else { String::new() };
-        note.quotes.push(Quote { id, markdown, text, created: request.now.clone() });
+        note.quotes.push(Quote {
+            id,
+            markdown,
+            text,
+            created: request.now.clone(),
+            comment: request.comment.trim().to_owned(),
+            tags: tags.clone(),
+            private: capture.incognito,
+            ..Quote::default()
+        });
     }
     note.updated = request.now.clone();
     Ok(note)
 }
 
-fn title_or_url(title: &str, url: &str) -> String {
-    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
-    if title.is_empty() { url.to_owned() } else { title }
+/// Text compared for "the same quote": whitespace collapsed.
+fn dedup_key(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn is_absolute(url: &str) -> bool {
-    let Some((scheme, rest)) = url.split_once(':') else {
-        return false;
-    };
-    !rest.is_empty()
-        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+fn join_comment(existing: &mut String, added: &str) {
+    let added = added.trim();
+    if added.is_empty() || existing.contains(added) {
+        return;
+    }
+    if !existing.is_empty() {
+        existing.push_str("\n\n");
+    }
+    existing.push_str(added);
+}
+
+fn title_or_url(title: &str, url: &str) -> String {
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    if title.is_empty() {
+        url.to_owned()
+    } else {
+        title
+    }
 }
 
 /// Plain text as HTML that keeps its paragraphs and line breaks, so it goes through the one
@@ -154,22 +215,32 @@ mod tests {
         ClipRequest {
             capture: Capture {
                 url: url.into(),
-                base_url: None,
                 title: "  A   page ".into(),
-                canonical: None,
                 ranges: ranges.iter().map(|s| s.to_string()).collect(),
                 text: text.into(),
+                ..Capture::default()
             },
             now: now.into(),
             quote_id: id.into(),
+            ..ClipRequest::default()
         }
     }
 
     #[test]
     fn a_first_quote_creates_the_note() {
-        let note = clip(&request("https://a.example/p#x", &["<p>Hi</p>"], "Hi", "T1", "q1"), None)
-            .unwrap();
+        let note = clip(
+            &request(
+                "https://a.example/p?utm_source=x#y",
+                &["<p>Hi</p>"],
+                "Hi",
+                "T1",
+                "q1",
+            ),
+            None,
+        )
+        .unwrap();
         assert_eq!(note.id, "https://a.example/p");
+        assert_eq!(note.url, "https://a.example/p");
         assert_eq!(note.title, "A page");
         assert_eq!((note.created.as_str(), note.updated.as_str()), ("T1", "T1"));
         assert_eq!(note.quotes.len(), 1);
@@ -178,23 +249,101 @@ mod tests {
 
     #[test]
     fn a_second_quote_appends_and_only_updated_changes() {
-        let first =
-            clip(&request("https://a.example/p", &["<p>One</p>"], "One", "T1", "q1"), None)
-                .unwrap();
+        let first = clip(
+            &request("https://a.example/p", &["<p>One</p>"], "One", "T1", "q1"),
+            None,
+        )
+        .unwrap();
         let second = clip(
-            &request("https://a.example/p#frag", &["<p>Two</p>"], "Two", "T2", "q2"),
+            &request(
+                "https://a.example/p#frag",
+                &["<p>Two</p>"],
+                "Two",
+                "T2",
+                "q2",
+            ),
             Some(first),
         )
         .unwrap();
-        assert_eq!((second.created.as_str(), second.updated.as_str()), ("T1", "T2"));
+        assert_eq!(
+            (second.created.as_str(), second.updated.as_str()),
+            ("T1", "T2")
+        );
         let ids: Vec<_> = second.quotes.iter().map(|q| q.id.as_str()).collect();
         assert_eq!(ids, ["q1", "q2"]);
     }
 
     #[test]
+    fn the_canonical_url_is_the_identity_and_other_urls_are_aliases() {
+        let mut r = request(
+            "https://m.a.example/p?id=1",
+            &["<p>One</p>"],
+            "One",
+            "T1",
+            "q1",
+        );
+        r.capture.canonical = Some("https://m.a.example/canonical".into());
+        let note = clip(&r, None).unwrap();
+        assert_eq!(note.id, "https://m.a.example/canonical");
+        assert_eq!(
+            note.canonical.as_deref(),
+            Some("https://m.a.example/canonical")
+        );
+        assert_eq!(note.url, "https://m.a.example/p?id=1");
+        let mut r2 = request(
+            "https://m.a.example/p?id=1&fbclid=3",
+            &["<p>Two</p>"],
+            "Two",
+            "T2",
+            "q2",
+        );
+        r2.capture.canonical = Some("https://m.a.example/canonical".into());
+        assert_eq!(r2.note_id(), note.id);
+        let note = clip(&r2, Some(note)).unwrap();
+        assert!(note.urls().any(|u| u == "https://m.a.example/p?id=1"));
+        assert_eq!(note.quotes.len(), 2);
+    }
+
+    #[test]
+    fn the_same_quote_twice_is_stored_once_and_its_comment_joins() {
+        let first = clip(
+            &request(
+                "https://a.example/p",
+                &["<p>One  two</p>"],
+                "One  two",
+                "T1",
+                "q1",
+            ),
+            None,
+        )
+        .unwrap();
+        let mut again = request(
+            "https://a.example/p",
+            &["<p>One two</p>"],
+            "One\ntwo",
+            "T2",
+            "q2",
+        );
+        again.comment = "Worth it.".into();
+        again.tags = vec!["#x".into()];
+        let note = clip(&again, Some(first)).unwrap();
+        assert_eq!(note.quotes.len(), 1);
+        assert_eq!(note.quotes[0].id, "q1");
+        assert_eq!(note.quotes[0].comment, "Worth it.");
+        assert_eq!(note.quotes[0].tags, ["x"]);
+        assert_eq!(note.updated, "T2");
+    }
+
+    #[test]
     fn each_range_becomes_a_quote() {
         let note = clip(
-            &request("https://a.example/p", &["<p>One</p>", "<b>Two</b>"], "", "T", "q"),
+            &request(
+                "https://a.example/p",
+                &["<p>One</p>", "<b>Two</b>"],
+                "",
+                "T",
+                "q",
+            ),
             None,
         )
         .unwrap();
@@ -204,9 +353,24 @@ mod tests {
     }
 
     #[test]
+    fn private_windows_need_consent_and_are_marked() {
+        let mut r = request("https://a.example/p", &["<p>x</p>"], "x", "T", "q");
+        r.capture.incognito = true;
+        assert_eq!(clip(&r, None), Err(Error::PrivateWindow));
+        r.allow_private = true;
+        assert!(clip(&r, None).unwrap().quotes[0].private);
+    }
+
+    #[test]
     fn plain_text_is_escaped_and_keeps_paragraphs() {
         let note = clip(
-            &request("chrome://settings", &[], "# not a heading\n\n<b>x</b>", "T", "q"),
+            &request(
+                "chrome://settings",
+                &[],
+                "# not a heading\n\n<b>x</b>",
+                "T",
+                "q",
+            ),
             None,
         )
         .unwrap();

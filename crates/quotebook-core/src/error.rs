@@ -12,6 +12,16 @@ pub enum Error {
     InvalidUrl(String),
     /// Stored data (a note, a capture) is not in a shape this version understands.
     InvalidData(String),
+    /// No quote or note with this id.
+    NotFound(String),
+    /// The selection comes from a private window and saving those is turned off.
+    PrivateWindow,
+    /// A user template does not parse or does not render.
+    Template {
+        message: String,
+        line: usize,
+        column: usize,
+    },
     /// A note was saved by a newer version of Quotebook than this one.
     UnsupportedSchema(u32),
 }
@@ -24,6 +34,9 @@ impl Error {
             Error::InvalidUrl(_) => "invalid_url",
             Error::InvalidData(_) => "invalid_data",
             Error::UnsupportedSchema(_) => "unsupported_schema",
+            Error::NotFound(_) => "not_found",
+            Error::PrivateWindow => "private_window",
+            Error::Template { .. } => "template",
         }
     }
 }
@@ -34,6 +47,20 @@ impl fmt::Display for Error {
             Error::EmptySelection => f.write_str("the selection is empty: select some text first"),
             Error::InvalidUrl(url) => write!(f, "not an absolute URL: {url:?}"),
             Error::InvalidData(why) => write!(f, "unreadable data: {why}"),
+            Error::NotFound(id) => write!(f, "nothing with the id {id:?}"),
+            Error::PrivateWindow => f.write_str(
+                "quotes from private windows are not saved (turn this on in the options)",
+            ),
+            Error::Template {
+                message,
+                line,
+                column,
+            } => {
+                write!(
+                    f,
+                    "template error at line {line}, column {column}: {message}"
+                )
+            }
             Error::UnsupportedSchema(v) => write!(
                 f,
                 "this note was saved by a newer Quotebook (schema {v}); update the extension"

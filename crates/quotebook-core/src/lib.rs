@@ -3,19 +3,24 @@
 //! The crate is pure Rust with no I/O and no clock: callers pass in the time, ids and
 //! whatever the browser captured. The pipeline reads top to bottom:
 //! [`convert`] (HTML → Markdown) → [`clip`] (a capture becomes a quote in a note)
-//! → [`note`] (the stored model and its Markdown rendering).
+//! → [`note`] (the stored model) → [`template`] (its Markdown file).
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
 pub mod clip;
 pub mod convert;
 pub mod error;
+pub mod library;
 pub mod metadata;
 pub mod note;
+pub mod sync;
+pub mod template;
+pub mod time;
+pub mod url;
 mod yaml;
 
 pub use clip::{Capture, ClipRequest, clip};
 pub use convert::html_to_markdown;
 pub use error::Error;
-pub use note::{Note, Quote, SCHEMA_VERSION};
 pub use metadata::{Metadata, extract_metadata, metadata_capture_selectors};
+pub use note::{Note, Quote, SCHEMA_VERSION};

@@ -1,25 +1,40 @@
-//! The stored note model and its Markdown rendering.
+//! The stored note model.
 //!
-//! Notes are stored as JSON with a `schema` number from the very first release, so that
-//! later versions can migrate what readers already saved ([`Note::from_json`]).
+//! Notes are stored as JSON with a `schema` number, so that later versions can migrate what
+//! readers already saved: [`Note::from_json`] reads every schema this version has ever
+//! written and returns the current model.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::yaml;
+use crate::url;
 
 /// The schema this version writes. Bump it with a migration in [`Note::from_json`].
-pub const SCHEMA_VERSION: u32 = 1;
+///
+/// - 1: the walking skeleton's model (identity: URL without fragment).
+/// - 2: canonical identity, aliases, page metadata; quotes with comment, tags, deep link.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// One page's note: its source and the quotes saved from it, in the order saved.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Note {
     pub schema: u32,
-    /// The note's identity: the page URL without its fragment.
+    /// The note's identity: the page's canonical URL (see [`crate::url::note_identity`]).
     pub id: String,
-    /// The URL the first quote was saved from (without fragment).
+    /// The URL the first quote was saved from, without fragment and tracking parameters.
     pub url: String,
+    /// The page's declared canonical URL, when it has one on the same site.
+    pub canonical: Option<String>,
+    /// Other URLs (without fragment) quotes of this note were saved from.
+    pub aliases: Vec<String>,
     pub title: String,
+    pub authors: Vec<String>,
+    pub site: Option<String>,
+    /// The page's publication date, ISO 8601.
+    pub published: Option<String>,
+    pub description: Option<String>,
+    pub lang: Option<String>,
     /// RFC 3339 instants, passed in by the caller (the core has no clock).
     pub created: String,
     pub updated: String,
@@ -27,7 +42,8 @@ pub struct Note {
 }
 
 /// One saved passage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Quote {
     /// Unique across libraries (the caller passes a random id).
     pub id: String,
@@ -36,6 +52,23 @@ pub struct Quote {
     /// The selection's plain text as the browser reported it.
     pub text: String,
     pub created: String,
+    /// The reader's comment, Markdown.
+    pub comment: String,
+    pub tags: Vec<String>,
+    /// A text directive (`text=…`) that selects this quote in its page, without `#:~:`.
+    pub fragment: Option<String>,
+    /// The exact text with some context, to find the quote again when the page changes.
+    pub selector: Option<TextSelector>,
+    /// Saved from a private (incognito) window.
+    pub private: bool,
+}
+
+/// A W3C-style text quote selector.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextSelector {
+    pub exact: String,
+    pub prefix: String,
+    pub suffix: String,
 }
 
 impl Note {
@@ -43,14 +76,21 @@ impl Note {
     pub fn from_json(json: &str) -> Result<Note, Error> {
         let value: serde_json::Value =
             serde_json::from_str(json).map_err(|e| Error::InvalidData(e.to_string()))?;
+        Note::from_value(value)
+    }
+
+    /// Like [`Note::from_json`], from an already parsed value.
+    pub fn from_value(value: serde_json::Value) -> Result<Note, Error> {
         let schema = value
             .get("schema")
             .and_then(serde_json::Value::as_u64)
             .ok_or_else(|| Error::InvalidData("a note without a schema number".into()))?;
+        let parse = |value| {
+            serde_json::from_value::<Note>(value).map_err(|e| Error::InvalidData(e.to_string()))
+        };
         match u32::try_from(schema) {
-            Ok(SCHEMA_VERSION) => {
-                serde_json::from_value(value).map_err(|e| Error::InvalidData(e.to_string()))
-            }
+            Ok(1) => Ok(migrate_from_1(parse(value)?)),
+            Ok(SCHEMA_VERSION) => parse(value),
             Ok(newer) if newer > SCHEMA_VERSION => Err(Error::UnsupportedSchema(newer)),
             _ => Err(Error::InvalidData(format!("unknown note schema {schema}"))),
         }
@@ -60,25 +100,53 @@ impl Note {
         serde_json::to_string(self).expect("a note always serialises")
     }
 
-    /// The note as a Markdown file: YAML frontmatter, the source line, then each quote as
-    /// its own blockquote, separated by blank lines.
-    pub fn to_markdown(&self) -> String {
-        let mut out = String::with_capacity(
-            256 + self.quotes.iter().map(|q| q.markdown.len() + 8).sum::<usize>(),
-        );
-        out.push_str("---\n");
-        yaml::push_field(&mut out, "title", &self.title);
-        yaml::push_field(&mut out, "source", &self.url);
-        yaml::push_field(&mut out, "created", &self.created);
-        yaml::push_field(&mut out, "updated", &self.updated);
-        out.push_str("---\n");
-        out.push_str(&self.url);
-        out.push('\n');
-        for quote in &self.quotes {
-            out.push('\n');
-            push_blockquote(&mut out, &quote.markdown);
+    /// Finds a quote by id.
+    pub fn quote_mut(&mut self, quote_id: &str) -> Result<&mut Quote, Error> {
+        self.quotes
+            .iter_mut()
+            .find(|q| q.id == quote_id)
+            .ok_or_else(|| Error::NotFound(quote_id.to_owned()))
+    }
+
+    /// Sets a quote's comment and tags.
+    pub fn annotate(
+        &mut self,
+        quote_id: &str,
+        comment: &str,
+        tags: &[String],
+        now: &str,
+    ) -> Result<(), Error> {
+        let quote = self.quote_mut(quote_id)?;
+        quote.comment = comment.trim().to_owned();
+        quote.tags = normalize_tags(tags.iter().map(String::as_str));
+        self.updated = now.to_owned();
+        Ok(())
+    }
+
+    /// Removes a quote and returns it (for undo).
+    pub fn remove_quote(&mut self, quote_id: &str, now: &str) -> Result<Quote, Error> {
+        let index = self
+            .quotes
+            .iter()
+            .position(|q| q.id == quote_id)
+            .ok_or_else(|| Error::NotFound(quote_id.to_owned()))?;
+        self.updated = now.to_owned();
+        Ok(self.quotes.remove(index))
+    }
+
+    /// The note's other URLs and its identity: everything a page URL is matched against.
+    pub fn urls(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.id.as_str())
+            .chain(std::iter::once(self.url.as_str()))
+            .chain(self.canonical.as_deref())
+            .chain(self.aliases.iter().map(String::as_str))
+    }
+
+    /// Records `url` as a way this note was reached, unless it is already known.
+    pub fn add_alias(&mut self, url: &str) {
+        if !url.is_empty() && !self.urls().any(|known| known == url) {
+            self.aliases.push(url.to_owned());
         }
-        out
     }
 }
 
@@ -95,11 +163,65 @@ pub fn push_blockquote(out: &mut String, markdown: &str) {
     }
 }
 
-/// `markdown` wrapped as one blockquote.
+/// `markdown` wrapped as one blockquote, ending with a newline.
 pub fn blockquote(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len() + 16);
     push_blockquote(&mut out, markdown);
     out
+}
+
+/// Tags as stored: trimmed, without a leading `#`, no empty ones, no duplicates, in order.
+pub fn normalize_tags<'a>(tags: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags {
+        let tag = tag.trim().trim_start_matches('#').trim();
+        let tag: String = tag.split_whitespace().collect::<Vec<_>>().join("-");
+        if !tag.is_empty() && !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    out
+}
+
+/// Schema 1 identified a note by its URL without fragment; schema 2 also drops tracking
+/// parameters. The old identity stays reachable as an alias.
+fn migrate_from_1(mut note: Note) -> Note {
+    note.schema = SCHEMA_VERSION;
+    let old_id = std::mem::take(&mut note.id);
+    let url = url::clean(&note.url);
+    note.id = url.clone();
+    note.url = url;
+    note.add_alias(&old_id);
+    note
+}
+
+/// Merges notes that share an identity (as migrations may produce): quotes are kept in
+/// the order saved, none lost, duplicates (same id) once.
+pub fn merge_notes(notes: Vec<Note>) -> Vec<Note> {
+    let mut merged: Vec<Note> = Vec::with_capacity(notes.len());
+    for note in notes {
+        match merged.iter_mut().find(|m| m.id == note.id) {
+            None => merged.push(note),
+            Some(into) => {
+                for alias in note.urls() {
+                    into.add_alias(alias);
+                }
+                for quote in note.quotes {
+                    if !into.quotes.iter().any(|q| q.id == quote.id) {
+                        into.quotes.push(quote);
+                    }
+                }
+                into.quotes.sort_by(|a, b| a.created.cmp(&b.created));
+                if note.created < into.created {
+                    into.created = note.created;
+                }
+                if note.updated > into.updated {
+                    into.updated = note.updated;
+                }
+            }
+        }
+    }
+    merged
 }
 
 #[cfg(test)]
@@ -119,7 +241,9 @@ mod tests {
                 markdown: "One.\n\nTwo.".into(),
                 text: "One.\n\nTwo.".into(),
                 created: "2024-06-05T12:57:03.217Z".into(),
+                ..Quote::default()
             }],
+            ..Note::default()
         }
     }
 
@@ -129,24 +253,43 @@ mod tests {
     }
 
     #[test]
-    fn renders_frontmatter_source_and_quotes() {
-        assert_eq!(
-            sample().to_markdown(),
-            "---\ntitle: \"A: b\"\nsource: https://example.com/a\n\
-             created: 2024-06-05T12:57:03.217Z\nupdated: 2024-06-05T12:57:03.217Z\n---\n\
-             https://example.com/a\n\n> One.\n>\n> Two.\n"
-        );
-    }
-
-    #[test]
     fn json_round_trips() {
         let note = sample();
         assert_eq!(Note::from_json(&note.to_json()).unwrap(), note);
     }
 
     #[test]
+    fn schema_1_notes_migrate_with_every_quote() {
+        let v1 = r#"{"schema":1,"id":"https://a.example/p?utm_source=x","url":"https://a.example/p?utm_source=x","title":"T","created":"T1","updated":"T2","quotes":[{"id":"q1","markdown":"**a**","text":"a","created":"T1"},{"id":"q2","markdown":"b","text":"b","created":"T2"}]}"#;
+        let note = Note::from_json(v1).unwrap();
+        assert_eq!(note.schema, SCHEMA_VERSION);
+        assert_eq!(note.id, "https://a.example/p");
+        assert_eq!(note.aliases, ["https://a.example/p?utm_source=x"]);
+        assert_eq!(note.quotes.len(), 2);
+        assert_eq!(note.quotes[0].markdown, "**a**");
+        assert_eq!((note.created.as_str(), note.updated.as_str()), ("T1", "T2"));
+    }
+
+    #[test]
+    fn merging_keeps_every_quote_once() {
+        let mut a = sample();
+        let mut b = sample();
+        b.aliases.push("https://example.com/a?ref=x".into());
+        b.quotes[0].id = "q2".into();
+        b.quotes[0].created = "2025-01-01T00:00:00.000Z".into();
+        b.updated = "2025-01-01T00:00:00.000Z".into();
+        a.quotes.push(b.quotes[0].clone());
+        let merged = merge_notes(vec![a, b]);
+        assert_eq!(merged.len(), 1);
+        let ids: Vec<_> = merged[0].quotes.iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(ids, ["q1", "q2"]);
+        assert_eq!(merged[0].aliases, ["https://example.com/a?ref=x"]);
+        assert_eq!(merged[0].updated, "2025-01-01T00:00:00.000Z");
+    }
+
+    #[test]
     fn newer_schemas_are_refused_with_a_clear_error() {
-        let json = sample().to_json().replace("\"schema\":1", "\"schema\":99");
+        let json = sample().to_json().replace("\"schema\":2", "\"schema\":99");
         assert_eq!(Note::from_json(&json), Err(Error::UnsupportedSchema(99)));
     }
 
@@ -154,5 +297,31 @@ mod tests {
     fn garbage_is_invalid_data_not_a_panic() {
         assert!(matches!(Note::from_json("{"), Err(Error::InvalidData(_))));
         assert!(matches!(Note::from_json("{}"), Err(Error::InvalidData(_))));
+        assert!(matches!(
+            Note::from_json(r#"{"schema":2,"quotes":3}"#),
+            Err(Error::InvalidData(_))
+        ));
+    }
+
+    #[test]
+    fn annotate_and_remove() {
+        let mut note = sample();
+        note.annotate(
+            "q1",
+            " Nice ",
+            &["#rust".into(), "rust".into(), " deep work ".into()],
+            "T9",
+        )
+        .unwrap();
+        assert_eq!(note.quotes[0].comment, "Nice");
+        assert_eq!(note.quotes[0].tags, ["rust", "deep-work"]);
+        assert_eq!(note.updated, "T9");
+        assert_eq!(
+            note.annotate("nope", "", &[], "T"),
+            Err(Error::NotFound("nope".into()))
+        );
+        let removed = note.remove_quote("q1", "T10").unwrap();
+        assert_eq!(removed.id, "q1");
+        assert!(note.quotes.is_empty());
     }
 }

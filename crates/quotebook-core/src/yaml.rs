@@ -1,19 +1,16 @@
 //! Just enough YAML to write frontmatter values that always parse back as the same string.
 
-/// Appends `key: value` with `value` as a plain scalar when that is unambiguous, otherwise
-/// double-quoted with escapes.
-pub(crate) fn push_field(out: &mut String, key: &str, value: &str) {
-    out.push_str(key);
-    out.push_str(": ");
-    push_scalar(out, value);
-    out.push('\n');
-}
-
+/// Appends `value` as a plain scalar when that is unambiguous, otherwise double-quoted.
 pub(crate) fn push_scalar(out: &mut String, value: &str) {
     if is_plain_safe(value) {
         out.push_str(value);
         return;
     }
+    push_quoted(out, value);
+}
+
+/// Appends `value` double-quoted, with every character YAML could misread escaped.
+pub(crate) fn push_quoted(out: &mut String, value: &str) {
     out.push('"');
     for c in value.chars() {
         match c {
@@ -53,9 +50,9 @@ fn is_plain_safe(value: &str) -> bool {
     if value.ends_with([' ', ':']) || value.contains(": ") || value.contains(" #") {
         return false;
     }
-    let ok = value.chars().all(|c| {
-        c.is_ascii_alphanumeric() || "-._~:/?=&%+@,;!$()*".contains(c) || (c == ' ')
-    });
+    let ok = value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-._~:/?=&%+@,;!$()*".contains(c) || (c == ' '));
     if !ok {
         return false;
     }
@@ -64,7 +61,9 @@ fn is_plain_safe(value: &str) -> bool {
     let looks_typed = matches!(
         lower.as_str(),
         "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null" | "~"
-    ) || value.chars().all(|c| c.is_ascii_digit() || "+-._eE:".contains(c));
+    ) || value
+        .chars()
+        .all(|c| c.is_ascii_digit() || "+-._eE:".contains(c));
     // Dates such as 2024-06-05 stay plain: YAML readers may type them as timestamps, which is
     // what frontmatter consumers (Obsidian, Dataview) expect of `created` and `updated`.
     !looks_typed || is_timestamp(value)
@@ -91,9 +90,15 @@ mod tests {
 
     #[test]
     fn plain_where_unambiguous() {
-        assert_eq!(scalar("https://a.example/b?c=d&e"), "https://a.example/b?c=d&e");
+        assert_eq!(
+            scalar("https://a.example/b?c=d&e"),
+            "https://a.example/b?c=d&e"
+        );
         assert_eq!(scalar("Marc Brooker"), "Marc Brooker");
-        assert_eq!(scalar("2024-06-05T12:57:03.217Z"), "2024-06-05T12:57:03.217Z");
+        assert_eq!(
+            scalar("2024-06-05T12:57:03.217Z"),
+            "2024-06-05T12:57:03.217Z"
+        );
     }
 
     #[test]

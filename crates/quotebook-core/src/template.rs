@@ -1,0 +1,672 @@
+//! Notes and quotes rendered through reader-editable templates (Jinja syntax, by minijinja).
+//!
+//! A note renders in two steps: each quote through the quote template, then the note
+//! template with the rendered quotes. The sync planner needs both: the whole file, and each
+//! quote's block to append to a file the reader has edited.
+//!
+//! Rendering never fails for the caller: a broken user template is reported (with line and
+//! column) and the note is rendered with the default templates instead. A fuel limit stops
+//! templates that would loop for too long.
+
+use minijinja::syntax::SyntaxConfig;
+use minijinja::value::{Serde, Value};
+use minijinja::{Environment, ErrorKind, UndefinedBehavior};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::note::{Note, Quote};
+use crate::time;
+use crate::yaml;
+
+/// The default note template: reproduces the example note of the README.
+pub const DEFAULT_NOTE_TEMPLATE: &str = "---
+title: {{ title | yaml }}
+source: {{ url | yaml }}
+{% if author %}author: {{ author | yaml }}
+{% endif %}{% if published %}published: {{ published | yaml }}
+{% endif %}{% if tags %}tags: {{ tags | yaml }}
+{% endif %}created: {{ created | yaml }}
+updated: {{ updated | yaml }}
+---
+{{ url }}
+{% for quote in quotes %}
+{{ quote.rendered }}{% endfor %}";
+
+/// The default quote template: the quote as a blockquote, the reader's comment after it.
+pub const DEFAULT_QUOTE_TEMPLATE: &str = "{{ quote | blockquote }}\n\
+{% if tags %}\n{{ tags | map('hashtag') | join(' ') }}\n{% endif %}\
+{% if comment %}\n{{ comment }}\n{% endif %}";
+
+/// Template sources; empty strings mean the defaults.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Templates {
+    pub note: String,
+    pub quote: String,
+}
+
+/// What the core cannot know by itself: the reader's time zone offset (minutes east of UTC,
+/// as the browser observes it now) and locale (a BCP 47 tag such as `en-GB` or `fr`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct RenderOptions {
+    pub tz_offset_minutes: i32,
+    pub locale: String,
+}
+
+/// A rendered note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rendered {
+    /// The whole file.
+    pub markdown: String,
+    /// Each quote's block, in the note's order, by quote id.
+    pub quotes: Vec<RenderedQuote>,
+    /// Set when a user template failed and the defaults were used.
+    pub error: Option<TemplateError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RenderedQuote {
+    pub id: String,
+    pub block: String,
+}
+
+/// A template error, located for the editor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TemplateError {
+    /// Which template: `note` or `quote`.
+    pub template: &'static str,
+    pub message: String,
+    /// 1-based; 0 when the engine could not locate it.
+    pub line: usize,
+    pub column: usize,
+}
+
+impl From<TemplateError> for Error {
+    fn from(e: TemplateError) -> Error {
+        Error::Template {
+            message: format!("{} template: {}", e.template, e.message),
+            line: e.line,
+            column: e.column,
+        }
+    }
+}
+
+/// Enough for any sensible template over a large note; a loop that runs away stops here.
+const FUEL_BASE: u64 = 200_000;
+const FUEL_PER_QUOTE: u64 = 200;
+
+/// Renders `note` through `templates`, falling back to the defaults on error.
+pub fn render_note(note: &Note, templates: &Templates, options: &RenderOptions) -> Rendered {
+    match try_render(note, templates, options) {
+        Ok((markdown, quotes)) => Rendered {
+            markdown,
+            quotes,
+            error: None,
+        },
+        Err(error) => {
+            let (markdown, quotes) = try_render(note, &Templates::default(), options)
+                .expect("the default templates render every note");
+            Rendered {
+                markdown,
+                quotes,
+                error: Some(error),
+            }
+        }
+    }
+}
+
+/// Parses and renders `templates` over a sample note, for the editor's live check.
+pub fn check_templates(
+    templates: &Templates,
+    sample: &Note,
+    options: &RenderOptions,
+) -> Result<String, Error> {
+    try_render(sample, templates, options)
+        .map(|(markdown, _)| markdown)
+        .map_err(Error::from)
+}
+
+impl Note {
+    /// The note as a Markdown file, through the default templates in UTC.
+    pub fn to_markdown(&self) -> String {
+        render_note(self, &Templates::default(), &RenderOptions::default()).markdown
+    }
+}
+
+fn source(custom: &str, default: &'static str) -> String {
+    if custom.trim().is_empty() {
+        default.to_owned()
+    } else {
+        custom.to_owned()
+    }
+}
+
+fn try_render(
+    note: &Note,
+    templates: &Templates,
+    options: &RenderOptions,
+) -> Result<(String, Vec<RenderedQuote>), TemplateError> {
+    let env = environment(options, note.quotes.len());
+    let note_source = source(&templates.note, DEFAULT_NOTE_TEMPLATE);
+    let quote_source = source(&templates.quote, DEFAULT_QUOTE_TEMPLATE);
+    let quote_template = env
+        .template_from_str(&quote_source)
+        .map_err(|e| locate("quote", &quote_source, e))?;
+    let note_template = env
+        .template_from_str(&note_source)
+        .map_err(|e| locate("note", &note_source, e))?;
+
+    let base = NoteContext::new(note);
+    let mut rendered = Vec::with_capacity(note.quotes.len());
+    let mut quote_values = Vec::with_capacity(note.quotes.len());
+    for quote in &note.quotes {
+        let context = QuoteContext::new(&base, quote);
+        let mut block = quote_template
+            .render(Value::from(Serde(&context)))
+            .map_err(|e| locate("quote", &quote_source, e))?;
+        if !block.ends_with('\n') {
+            block.push('\n');
+        }
+        quote_values.push(RenderedQuoteContext {
+            context,
+            rendered: block.clone(),
+        });
+        rendered.push(RenderedQuote {
+            id: quote.id.clone(),
+            block,
+        });
+    }
+    let context = FullNoteContext {
+        note: &base,
+        quotes: quote_values,
+    };
+    let mut markdown = note_template
+        .render(Value::from(Serde(&context)))
+        .map_err(|e| locate("note", &note_source, e))?;
+    if !markdown.ends_with('\n') {
+        markdown.push('\n');
+    }
+    Ok((markdown, rendered))
+}
+
+fn environment(options: &RenderOptions, quotes: usize) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Lenient);
+    env.set_syntax(
+        SyntaxConfig::builder()
+            .keep_trailing_newline(true)
+            .build()
+            .expect("the default delimiters are valid"),
+    );
+    env.set_fuel(Some(FUEL_BASE + FUEL_PER_QUOTE * quotes as u64));
+    env.add_filter("yaml", yaml_filter);
+    env.add_filter("blockquote", |text: String| {
+        let mut quoted = crate::note::blockquote(&text);
+        quoted.truncate(quoted.trim_end_matches('\n').len());
+        quoted
+    });
+    env.add_filter("hashtag", |tag: String| format!("#{tag}"));
+    let options = options.clone();
+    env.add_filter("date", move |value: String, format: Option<String>| {
+        format_date(&value, format.as_deref().unwrap_or("%Y-%m-%d"), &options)
+    });
+    env
+}
+
+/// The `yaml` filter: a value as a YAML scalar (or flow sequence, for lists) that parses
+/// back to exactly the same data, whatever it holds.
+fn yaml_filter(value: Value) -> String {
+    let mut out = String::new();
+    if let Ok(items) = value.try_iter() {
+        if value.as_str().is_none() {
+            out.push('[');
+            for (i, item) in items.enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                yaml::push_quoted(&mut out, &item.to_string());
+            }
+            out.push(']');
+            return out;
+        }
+    }
+    if value.is_undefined() || value.is_none() {
+        out.push_str("\"\"");
+    } else {
+        yaml::push_scalar(&mut out, &value.to_string());
+    }
+    out
+}
+
+fn locate(template: &'static str, source: &str, error: minijinja::Error) -> TemplateError {
+    let message = match error.kind() {
+        ErrorKind::OutOfFuel => "the template runs too long (does it loop without end?)".to_owned(),
+        _ => error
+            .detail()
+            .map_or_else(|| error.kind().to_string(), str::to_owned),
+    };
+    let (line, column) = match (error.line(), error.range()) {
+        (_, Some(range)) => line_column(source, range.start),
+        (Some(line), None) => (line, 1),
+        (None, None) => (0, 0),
+    };
+    TemplateError {
+        template,
+        message,
+        line,
+        column,
+    }
+}
+
+/// The 1-based line and column (in characters) of byte offset `at`.
+fn line_column(source: &str, at: usize) -> (usize, usize) {
+    let before = source.get(..at.min(source.len())).unwrap_or(source);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, column)
+}
+
+#[derive(Debug, Serialize)]
+struct NoteContext<'a> {
+    title: &'a str,
+    url: &'a str,
+    canonical: &'a str,
+    author: String,
+    authors: &'a [String],
+    site: &'a str,
+    published: &'a str,
+    description: &'a str,
+    lang: &'a str,
+    created: &'a str,
+    updated: &'a str,
+    aliases: &'a [String],
+    /// Every tag of the note's quotes, once each.
+    tags: Vec<&'a str>,
+}
+
+impl<'a> NoteContext<'a> {
+    fn new(note: &'a Note) -> Self {
+        let mut tags: Vec<&str> = Vec::new();
+        for tag in note.quotes.iter().flat_map(|q| &q.tags) {
+            if !tags.contains(&tag.as_str()) {
+                tags.push(tag);
+            }
+        }
+        NoteContext {
+            title: &note.title,
+            url: &note.url,
+            canonical: note.canonical.as_deref().unwrap_or(&note.id),
+            author: note.authors.join(", "),
+            authors: &note.authors,
+            site: note.site.as_deref().unwrap_or(""),
+            published: note.published.as_deref().unwrap_or(""),
+            description: note.description.as_deref().unwrap_or(""),
+            lang: note.lang.as_deref().unwrap_or(""),
+            created: &note.created,
+            updated: &note.updated,
+            aliases: &note.aliases,
+            tags,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct QuoteContext<'a> {
+    #[serde(flatten)]
+    note: &'a NoteContext<'a>,
+    id: &'a str,
+    quote: &'a str,
+    text: &'a str,
+    comment: &'a str,
+    tags: &'a [String],
+    fragment_url: String,
+    created: &'a str,
+    private: bool,
+}
+
+impl<'a> QuoteContext<'a> {
+    fn new(note: &'a NoteContext<'a>, quote: &'a Quote) -> Self {
+        let fragment_url = match &quote.fragment {
+            Some(fragment) => format!("{}#:~:{fragment}", note.url),
+            None => note.url.to_owned(),
+        };
+        QuoteContext {
+            note,
+            id: &quote.id,
+            quote: &quote.markdown,
+            text: &quote.text,
+            comment: &quote.comment,
+            tags: &quote.tags,
+            fragment_url,
+            created: &quote.created,
+            private: quote.private,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct RenderedQuoteContext<'a> {
+    #[serde(flatten)]
+    context: QuoteContext<'a>,
+    rendered: String,
+}
+
+#[derive(Debug, Serialize)]
+struct FullNoteContext<'a> {
+    #[serde(flatten)]
+    note: &'a NoteContext<'a>,
+    quotes: Vec<RenderedQuoteContext<'a>>,
+}
+
+const MONTHS: &[(&str, [&str; 12])] = &[
+    (
+        "en",
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+    ),
+    (
+        "fr",
+        [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ],
+    ),
+    (
+        "de",
+        [
+            "Januar",
+            "Februar",
+            "März",
+            "April",
+            "Mai",
+            "Juni",
+            "Juli",
+            "August",
+            "September",
+            "Oktober",
+            "November",
+            "Dezember",
+        ],
+    ),
+    (
+        "es",
+        [
+            "enero",
+            "febrero",
+            "marzo",
+            "abril",
+            "mayo",
+            "junio",
+            "julio",
+            "agosto",
+            "septiembre",
+            "octubre",
+            "noviembre",
+            "diciembre",
+        ],
+    ),
+];
+
+const WEEKDAYS: &[(&str, [&str; 7])] = &[
+    (
+        "en",
+        [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ],
+    ),
+    (
+        "fr",
+        [
+            "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+        ],
+    ),
+    (
+        "de",
+        [
+            "Montag",
+            "Dienstag",
+            "Mittwoch",
+            "Donnerstag",
+            "Freitag",
+            "Samstag",
+            "Sonntag",
+        ],
+    ),
+    (
+        "es",
+        [
+            "lunes",
+            "martes",
+            "miércoles",
+            "jueves",
+            "viernes",
+            "sábado",
+            "domingo",
+        ],
+    ),
+];
+
+fn names<'a, const N: usize>(table: &'a [(&str, [&'a str; N])], locale: &str) -> &'a [&'a str; N] {
+    let language = locale
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    table
+        .iter()
+        .find(|(l, _)| *l == language)
+        .map_or(&table[0].1, |(_, n)| n)
+}
+
+/// strftime-like formatting in the reader's zone: `%Y %m %d %H %M %S %B %b %A %a %z %%`;
+/// `%x` is the locale's date (`5 June 2024`, `June 5, 2024`). Unparseable values pass through.
+fn format_date(value: &str, format: &str, options: &RenderOptions) -> String {
+    let Some(millis) = time::parse_instant(value) else {
+        return value.to_owned();
+    };
+    let c = time::civil(millis, options.tz_offset_minutes);
+    let months = names(MONTHS, &options.locale);
+    let weekdays = names(WEEKDAYS, &options.locale);
+    let month = months[(c.month - 1) as usize];
+    let mut out = String::with_capacity(format.len() + 16);
+    let mut chars = format.chars();
+    while let Some(ch) = chars.next() {
+        if ch != '%' {
+            out.push(ch);
+            continue;
+        }
+        match chars.next() {
+            Some('Y') => out.push_str(&c.year.to_string()),
+            Some('m') => out.push_str(&format!("{:02}", c.month)),
+            Some('d') => out.push_str(&format!("{:02}", c.day)),
+            Some('e') => out.push_str(&c.day.to_string()),
+            Some('H') => out.push_str(&format!("{:02}", c.hour)),
+            Some('M') => out.push_str(&format!("{:02}", c.minute)),
+            Some('S') => out.push_str(&format!("{:02}", c.second)),
+            Some('B') => out.push_str(month),
+            Some('b') => out.extend(month.chars().take(3)),
+            Some('A') => out.push_str(weekdays[c.weekday as usize]),
+            Some('a') => out.extend(weekdays[c.weekday as usize].chars().take(3)),
+            Some('z') => {
+                let o = c.offset_minutes;
+                let sign = if o < 0 { '-' } else { '+' };
+                out.push_str(&format!("{sign}{:02}:{:02}", o.abs() / 60, o.abs() % 60));
+            }
+            Some('x') => {
+                let us = options.locale.eq_ignore_ascii_case("en-US") || options.locale.is_empty();
+                if us {
+                    out.push_str(&format!("{month} {}, {}", c.day, c.year));
+                } else {
+                    out.push_str(&format!("{} {month} {}", c.day, c.year));
+                }
+            }
+            Some('%') => out.push('%'),
+            Some(other) => {
+                out.push('%');
+                out.push(other);
+            }
+            None => out.push('%'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::note::SCHEMA_VERSION;
+
+    fn note() -> Note {
+        Note {
+            schema: SCHEMA_VERSION,
+            id: "https://brooker.co.za/blog/2024/06/04/scale.html".into(),
+            url: "https://brooker.co.za/blog/2024/06/04/scale.html".into(),
+            title: "You don't need distributed systems?".into(),
+            authors: vec!["Marc Brooker".into()],
+            created: "2024-06-05T12:57:03.217Z".into(),
+            updated: "2024-06-05T12:57:03.217Z".into(),
+            quotes: vec![
+                Quote {
+                    id: "a".into(),
+                    markdown: "It seems like everywhere I look on the internet these days, somebody's making some form of the following argument:".into(),
+                    ..Quote::default()
+                },
+                Quote {
+                    id: "b".into(),
+                    markdown: "> You don't need distributed systems!".into(),
+                    comment: "My comment on it.".into(),
+                    ..Quote::default()
+                },
+                Quote {
+                    id: "c".into(),
+                    markdown: "Just like computer systems, organizations scale by [avoiding coordination](https://brooker.co.za/blog/2021/01/22/cloud-scale.html).".into(),
+                    ..Quote::default()
+                },
+            ],
+            ..Note::default()
+        }
+    }
+
+    #[test]
+    fn the_defaults_reproduce_the_readme_example() {
+        let rendered = render_note(&note(), &Templates::default(), &RenderOptions::default());
+        assert_eq!(rendered.error, None);
+        assert_eq!(
+            rendered.markdown,
+            r#"---
+title: "You don't need distributed systems?"
+source: https://brooker.co.za/blog/2024/06/04/scale.html
+author: Marc Brooker
+created: 2024-06-05T12:57:03.217Z
+updated: 2024-06-05T12:57:03.217Z
+---
+https://brooker.co.za/blog/2024/06/04/scale.html
+
+> It seems like everywhere I look on the internet these days, somebody's making some form of the following argument:
+
+> > You don't need distributed systems!
+
+My comment on it.
+
+> Just like computer systems, organizations scale by [avoiding coordination](https://brooker.co.za/blog/2021/01/22/cloud-scale.html).
+"#
+        );
+        let ids: Vec<_> = rendered.quotes.iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+        assert_eq!(
+            rendered.quotes[1].block,
+            "> > You don't need distributed systems!\n\nMy comment on it.\n"
+        );
+    }
+
+    #[test]
+    fn a_broken_template_is_located_and_the_default_is_used() {
+        let templates = Templates {
+            note: "title: {{ title }}\n{% for q in quotes %}\n{{ q.rendered }".into(),
+            quote: String::new(),
+        };
+        let rendered = render_note(&note(), &templates, &RenderOptions::default());
+        let error = rendered.error.expect("an error");
+        assert_eq!((error.template, error.line), ("note", 3));
+        assert!(error.column > 1, "{error:?}");
+        assert!(rendered.markdown.starts_with("---\ntitle: \"You don't"));
+    }
+
+    #[test]
+    fn a_runaway_template_runs_out_of_fuel() {
+        let templates = Templates {
+            note: "{% for a in range(1000) %}{% for b in range(1000) %}{{ a }}{% endfor %}{% endfor %}".into(),
+            quote: String::new(),
+        };
+        let rendered = render_note(&note(), &templates, &RenderOptions::default());
+        let error = rendered.error.expect("out of fuel");
+        assert!(error.message.contains("too long"), "{error:?}");
+    }
+
+    #[test]
+    fn dates_in_the_readers_zone_and_language() {
+        let options = RenderOptions {
+            tz_offset_minutes: -300,
+            locale: "fr-FR".into(),
+        };
+        let templates = Templates {
+            note: "{{ created | date('%A %e %B %Y %H:%M %z') }} / {{ created | date('%x') }}"
+                .into(),
+            quote: String::new(),
+        };
+        let rendered = render_note(&note(), &templates, &options);
+        assert_eq!(rendered.error, None);
+        assert_eq!(
+            rendered.markdown,
+            "mercredi 5 juin 2024 07:57 -05:00 / 5 juin 2024\n"
+        );
+    }
+
+    #[test]
+    fn quote_variables_are_all_there() {
+        let mut n = note();
+        n.quotes.truncate(1);
+        n.quotes[0].fragment = Some("text=It%20seems".into());
+        n.quotes[0].tags = vec!["scale".into(), "systems".into()];
+        n.quotes[0].text = "It seems".into();
+        let templates = Templates {
+            note: "{% for q in quotes %}{{ q.rendered }}{% endfor %}".into(),
+            quote: "{{ fragment_url }}|{{ text }}|{{ tags | join(',') }}|{{ title }}|{{ author }}|{{ canonical }}".into(),
+        };
+        let rendered = render_note(&n, &templates, &RenderOptions::default());
+        assert_eq!(rendered.error, None);
+        assert_eq!(
+            rendered.markdown,
+            "https://brooker.co.za/blog/2024/06/04/scale.html#:~:text=It%20seems|It seems|scale,systems|You don't need distributed systems?|Marc Brooker|https://brooker.co.za/blog/2024/06/04/scale.html\n"
+        );
+    }
+}
