@@ -91,6 +91,7 @@ fn clip(args: Args) -> Result<String, String> {
         },
         quote_id: clock::fresh_id(),
         now,
+        ..ClipRequest::default()
     };
     let note = quotebook_core::clip(&request, None).map_err(|e| e.to_string())?;
     Ok(note.to_markdown())

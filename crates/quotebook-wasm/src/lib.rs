@@ -1,12 +1,23 @@
 //! The JavaScript face of the core. Each function is one operation the extension performs;
 //! it converts arguments, calls the core, and maps the core's error to a `JsError` whose
 //! message starts with the error's stable code (`empty_selection: …`) for the UI to word.
+//!
+//! Structured values cross as JSON strings: one `JSON.parse` on the JS side, no glue code.
 
-use quotebook_core::{ClipRequest, Error, Note};
+use quotebook_core::template::{RenderOptions, Templates, render_note};
+use quotebook_core::{ClipRequest, Error, Note, note};
 use wasm_bindgen::prelude::*;
 
 fn js_error(error: Error) -> JsError {
     JsError::new(&format!("{}: {error}", error.code()))
+}
+
+fn parse<T: serde::de::DeserializeOwned + Default>(json: Option<String>) -> Result<T, JsError> {
+    match json.as_deref().map(str::trim) {
+        None | Some("") => Ok(T::default()),
+        Some(json) => serde_json::from_str(json)
+            .map_err(|e| js_error(Error::InvalidData(e.to_string()))),
+    }
 }
 
 /// Converts an HTML fragment to Markdown, resolving links against `base_url`.
@@ -20,19 +31,83 @@ pub fn html_to_markdown(html: &str, base_url: &str) -> Result<String, JsError> {
 #[wasm_bindgen]
 pub fn clip(request_json: &str, existing_note_json: Option<String>) -> Result<String, JsError> {
     let request = ClipRequest::from_json(request_json).map_err(js_error)?;
-    let existing = existing_note_json.as_deref().map(Note::from_json).transpose().map_err(js_error)?;
+    let existing =
+        existing_note_json.as_deref().map(Note::from_json).transpose().map_err(js_error)?;
     let note = quotebook_core::clip(&request, existing).map_err(js_error)?;
     Ok(note.to_json())
 }
 
-/// The storage key of the note that quotes from `url` go to.
+/// The id (storage key) of the note that quotes from `url` go to, given the page's
+/// declared canonical URL if any.
 #[wasm_bindgen]
-pub fn note_id(url: &str) -> String {
-    quotebook_core::clip::note_id(url).to_owned()
+pub fn note_id(url: &str, canonical: Option<String>) -> String {
+    quotebook_core::url::note_identity(url, canonical.as_deref())
 }
 
-/// Renders a stored note (JSON) as its Markdown file.
+/// `url` as notes remember it: without fragment and tracking parameters (to find the
+/// note of the current tab among the notes' aliases).
+#[wasm_bindgen]
+pub fn clean_url(url: &str) -> String {
+    quotebook_core::url::clean(url)
+}
+
+/// Reads a stored note of any schema and returns it as the current schema (JSON).
+#[wasm_bindgen]
+pub fn migrate_note(note_json: &str) -> Result<String, JsError> {
+    Ok(Note::from_json(note_json).map_err(js_error)?.to_json())
+}
+
+/// Merges notes (a JSON array, any schema) that share an identity; returns a JSON array.
+#[wasm_bindgen]
+pub fn merge_notes(notes_json: &str) -> Result<String, JsError> {
+    let values: Vec<serde_json::Value> =
+        serde_json::from_str(notes_json).map_err(|e| js_error(Error::InvalidData(e.to_string())))?;
+    let notes = values.into_iter().map(Note::from_value).collect::<Result<Vec<_>, _>>();
+    let merged = note::merge_notes(notes.map_err(js_error)?);
+    Ok(serde_json::to_string(&merged).expect("notes serialise"))
+}
+
+/// Renders a stored note (JSON) as its Markdown file with the default templates, in UTC.
 #[wasm_bindgen]
 pub fn note_to_markdown(note_json: &str) -> Result<String, JsError> {
     Ok(Note::from_json(note_json).map_err(js_error)?.to_markdown())
+}
+
+/// Renders a note through the reader's templates (`{note, quote}` JSON, empty for the
+/// defaults) in the reader's zone and locale (`{tzOffsetMinutes, locale}` JSON). Returns
+/// `{markdown, quotes: [{id, block}], error: null | {template, message, line, column}}`.
+#[wasm_bindgen]
+pub fn render(
+    note_json: &str,
+    templates_json: Option<String>,
+    options_json: Option<String>,
+) -> Result<String, JsError> {
+    let note = Note::from_json(note_json).map_err(js_error)?;
+    let templates: Templates = parse(templates_json)?;
+    let options: RenderOptions = parse(options_json)?;
+    let rendered = render_note(&note, &templates, &options);
+    Ok(serde_json::to_string(&rendered).expect("a rendering serialises"))
+}
+
+/// Sets a quote's comment and tags (a JSON array of strings); returns the note's JSON.
+#[wasm_bindgen]
+pub fn annotate_quote(
+    note_json: &str,
+    quote_id: &str,
+    comment: &str,
+    tags_json: &str,
+    now: &str,
+) -> Result<String, JsError> {
+    let mut note = Note::from_json(note_json).map_err(js_error)?;
+    let tags: Vec<String> = parse(Some(tags_json.to_owned()))?;
+    note.annotate(quote_id, comment, &tags, now).map_err(js_error)?;
+    Ok(note.to_json())
+}
+
+/// Removes a quote; returns the note's JSON.
+#[wasm_bindgen]
+pub fn remove_quote(note_json: &str, quote_id: &str, now: &str) -> Result<String, JsError> {
+    let mut note = Note::from_json(note_json).map_err(js_error)?;
+    note.remove_quote(quote_id, now).map_err(js_error)?;
+    Ok(note.to_json())
 }
