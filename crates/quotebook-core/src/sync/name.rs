@@ -1,0 +1,379 @@
+//! File names from the reader's pattern, valid on Windows, macOS and Linux, and never
+//! leaving the synced folder.
+//!
+//! A pattern is a relative path whose components may hold placeholders: `{title}`,
+//! `{date}` (the note's creation day, `YYYY-MM-DD`), `{year}`, `{month}`, `{site}` and
+//! `{id}`. A `/` written in the pattern makes a subfolder; a `/` (or `\`) inside a value
+//! never does. Every component is sanitised on its own, and the file always ends in `.md`.
+
+use crate::error::Error;
+
+/// The pattern used when the reader sets none.
+pub const DEFAULT_PATTERN: &str = "{title}.md";
+
+/// The most bytes of UTF-8 a file or folder name may take on common file systems.
+pub const MAX_NAME_BYTES: usize = 255;
+
+/// The name of the folder, inside the synced folder, that holds the sync state. No file
+/// name can ever take it: sanitised components never start with a dot.
+pub const STATE_DIR: &str = ".quotebook";
+
+const EXTENSION: &str = ".md";
+
+/// The values a pattern can use, taken from a note.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameFields {
+    pub title: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// The site's host name, without `www.`.
+    pub site: String,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Literal(String),
+    Title,
+    Date,
+    Year,
+    Month,
+    Site,
+    Id,
+}
+
+/// A parsed file name pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    source: String,
+    /// One entry per path component; the last is the file's stem (its `.md` removed).
+    components: Vec<Vec<Piece>>,
+}
+
+impl Default for Pattern {
+    fn default() -> Self {
+        Pattern::parse(DEFAULT_PATTERN).expect("the default pattern parses")
+    }
+}
+
+impl Pattern {
+    /// Reads a pattern such as `{date} {title}.md` or `{site}/{title}.md`. A missing `.md`
+    /// is added; unknown placeholders, unbalanced braces and empty patterns are refused.
+    pub fn parse(source: &str) -> Result<Pattern, Error> {
+        let bad = |why: &str| Error::InvalidData(format!("file name pattern {source:?}: {why}"));
+        let trimmed = source.trim();
+        let body = trimmed.strip_suffix(EXTENSION).unwrap_or(trimmed);
+        if body.is_empty() {
+            return Err(bad("it is empty"));
+        }
+        let mut components = Vec::new();
+        for text in body.split(['/', '\\']) {
+            let mut pieces = Vec::new();
+            let mut rest = text;
+            while !rest.is_empty() {
+                if let Some(after) = rest.strip_prefix('{') {
+                    let (name, tail) = after
+                        .split_once('}')
+                        .ok_or_else(|| bad("a `{` is never closed"))?;
+                    pieces.push(match name {
+                        "title" => Piece::Title,
+                        "date" => Piece::Date,
+                        "year" => Piece::Year,
+                        "month" => Piece::Month,
+                        "site" => Piece::Site,
+                        "id" => Piece::Id,
+                        other => {
+                            return Err(bad(&format!(
+                                "unknown placeholder {{{other}}} (known: {{title}}, {{date}}, \
+                                 {{year}}, {{month}}, {{site}}, {{id}})"
+                            )));
+                        }
+                    });
+                    rest = tail;
+                } else {
+                    let end = rest.find(['{', '}']).unwrap_or(rest.len());
+                    if end == 0 {
+                        return Err(bad("a `}` is never opened"));
+                    }
+                    pieces.push(Piece::Literal(rest[..end].to_owned()));
+                    rest = &rest[end..];
+                }
+            }
+            // Empty components (`a//b`, a leading `/`) are dropped: a pattern is always
+            // relative to the synced folder.
+            if !pieces.is_empty() {
+                components.push(pieces);
+            }
+        }
+        if components.is_empty() {
+            return Err(bad("it names no file"));
+        }
+        Ok(Pattern {
+            source: source.to_owned(),
+            components,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// The folders and the file stem this pattern gives for `fields`, each sanitised.
+    pub fn apply(&self, fields: &NameFields) -> (Vec<String>, String) {
+        let mut parts: Vec<String> = self
+            .components
+            .iter()
+            .map(|pieces| {
+                let mut text = String::new();
+                for piece in pieces {
+                    match piece {
+                        Piece::Literal(s) => text.push_str(s),
+                        Piece::Title => text.push_str(&fields.title),
+                        Piece::Date => text.push_str(&fields.date),
+                        Piece::Year => text.push_str(fields.date.get(..4).unwrap_or_default()),
+                        Piece::Month => text.push_str(fields.date.get(5..7).unwrap_or_default()),
+                        Piece::Site => text.push_str(&fields.site),
+                        Piece::Id => text.push_str(&fields.id),
+                    }
+                }
+                text
+            })
+            .collect();
+        let stem = parts.pop().unwrap_or_default();
+        let folders = parts
+            .iter()
+            .map(|folder| {
+                let clean = sanitize(folder, "_");
+                cut_to_bytes(&clean, MAX_NAME_BYTES, "_")
+            })
+            .collect();
+        (folders, sanitize(&stem, "Untitled"))
+    }
+}
+
+/// The path of a note's file: its folders, then `stem.md`, or `stem (n).md` for the n-th
+/// candidate (n ≥ 2), the stem cut so the name fits in [`MAX_NAME_BYTES`].
+pub fn candidate(folders: &[String], stem: &str, n: usize) -> String {
+    let suffix = if n >= 2 {
+        format!(" ({n}){EXTENSION}")
+    } else {
+        EXTENSION.to_owned()
+    };
+    let stem = cut_to_bytes(stem, MAX_NAME_BYTES - suffix.len(), "Untitled");
+    let mut path = String::new();
+    for folder in folders {
+        path.push_str(folder);
+        path.push('/');
+    }
+    path.push_str(&stem);
+    path.push_str(&suffix);
+    path
+}
+
+/// The key under which two paths collide on a case-insensitive file system.
+pub fn collision_key(path: &str) -> String {
+    path.to_lowercase()
+}
+
+/// One name made safe on every common file system: no forbidden or invisible characters,
+/// no leading dots or spaces, no trailing dots or spaces, not a reserved device name.
+/// Returns `fallback` when nothing is left.
+pub fn sanitize(text: &str, fallback: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        let c = match c {
+            '/' | '\\' | '|' | ':' => '-',
+            '"' | '<' | '>' | '?' | '*' => continue,
+            c if c.is_whitespace() => ' ',
+            c if c.is_control() || is_invisible(c) => continue,
+            c => c,
+        };
+        if c == ' ' {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(c);
+    }
+    let trimmed = out
+        .trim_start_matches(['.', ' '])
+        .trim_end_matches(['.', ' ']);
+    let mut name = if trimmed.is_empty() {
+        fallback.to_owned()
+    } else {
+        trimmed.to_owned()
+    };
+    if is_reserved(&name) {
+        let base_end = name.find('.').unwrap_or(name.len());
+        name.insert(base_end, '_');
+    }
+    name
+}
+
+/// Cuts `text` to at most `max` bytes on a character boundary, then drops the trailing
+/// dots and spaces the cut may have exposed.
+fn cut_to_bytes(text: &str, max: usize, fallback: &str) -> String {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = text[..end].trim_end_matches(['.', ' ']);
+    if cut.is_empty() {
+        fallback.to_owned()
+    } else {
+        cut.to_owned()
+    }
+}
+
+/// Bidirectional controls and other invisible format characters: they make a name look
+/// like another one.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{feff}'
+            | '\u{061c}'
+            | '\u{00ad}'
+    )
+}
+
+/// Windows' device names, with any extension: `CON`, `nul.txt`, `COM1.md`, `LPT¹`…
+fn is_reserved(name: &str) -> bool {
+    let base = name.split('.').next().unwrap_or(name).trim_end_matches(' ');
+    let upper = base.to_uppercase();
+    if matches!(
+        upper.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) {
+        return true;
+    }
+    let mut chars = upper.chars();
+    let prefix: String = chars.by_ref().take(3).collect();
+    let rest: Vec<char> = chars.collect();
+    (prefix == "COM" || prefix == "LPT")
+        && rest.len() == 1
+        && (rest[0].is_ascii_digit() || matches!(rest[0], '¹' | '²' | '³'))
+}
+
+/// Whether `path` is a relative path that stays inside the synced folder and is a name
+/// this module could have produced: the executors refuse any other (a state file from a
+/// shared folder is not trusted).
+pub fn is_safe_relative(path: &str) -> bool {
+    !path.is_empty()
+        && path.split('/').all(|component| {
+            !component.is_empty()
+                && component.len() <= MAX_NAME_BYTES
+                && sanitize(component, "") == component
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(title: &str) -> NameFields {
+        NameFields {
+            title: title.into(),
+            date: "2024-06-05".into(),
+            site: "example.com".into(),
+            id: "https://example.com/a".into(),
+        }
+    }
+
+    fn path(pattern: &str, title: &str) -> String {
+        let (folders, stem) = Pattern::parse(pattern).unwrap().apply(&fields(title));
+        candidate(&folders, &stem, 1)
+    }
+
+    #[test]
+    fn placeholders_fill_in() {
+        assert_eq!(path("{title}.md", "Hello"), "Hello.md");
+        assert_eq!(path("{date} {title}", "Hello"), "2024-06-05 Hello.md");
+        assert_eq!(
+            path("{site}/{year}/{month} {title}.md", "Hi"),
+            "example.com/2024/06 Hi.md"
+        );
+        assert_eq!(path("{id}", ""), "https---example.com-a.md");
+    }
+
+    #[test]
+    fn bad_patterns_are_refused() {
+        for bad in ["", ".md", "{nope}.md", "{title", "title}", "//"] {
+            assert!(Pattern::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn forbidden_characters_and_separators_never_make_paths() {
+        assert_eq!(path("{title}", "../../etc/passwd"), "-..-etc-passwd.md");
+        assert_eq!(path("{title}", "/abs/path"), "-abs-path.md");
+        assert_eq!(path("{title}", "C:\\Windows\\x"), "C--Windows-x.md");
+        assert_eq!(path("{title}", "a<b>c:\"d\"|e?f*g"), "abc-d-efg.md");
+        assert_eq!(
+            path("{title}", "tab\there\nnew\u{7}line"),
+            "tab here newline.md"
+        );
+        assert_eq!(path("{title}", "evil\u{202e}dm.exe"), "evildm.exe.md");
+        assert_eq!(path("../{title}", "x"), "_/x.md");
+        assert_eq!(path("/{title}", "x"), "x.md");
+        assert_eq!(path("{title}", ".quotebook"), "quotebook.md");
+    }
+
+    #[test]
+    fn trailing_dots_spaces_and_empty_titles() {
+        assert_eq!(path("{title}", "  Why?.. "), "Why.md");
+        assert_eq!(path("{title}", "..."), "Untitled.md");
+        assert_eq!(path("{title}", ""), "Untitled.md");
+    }
+
+    #[test]
+    fn reserved_device_names_get_a_suffix() {
+        for name in [
+            "CON", "con", "Nul", "aux", "PRN", "COM1", "lpt9", "COM¹", "nul.tar",
+        ] {
+            let got = path("{title}", name);
+            assert_ne!(got.to_lowercase(), format!("{}.md", name.to_lowercase()));
+            assert!(got.contains('_'), "{name} → {got}");
+        }
+        assert_eq!(path("{title}", "CONTROL"), "CONTROL.md");
+        assert_eq!(path("{title}", "COM10"), "COM10.md");
+    }
+
+    #[test]
+    fn long_names_are_cut_on_a_char_boundary_keeping_the_extension() {
+        let title = "é".repeat(300);
+        let name = path("{title}", &title);
+        assert!(name.len() <= MAX_NAME_BYTES);
+        assert!(name.ends_with(".md"));
+        let (folders, stem) = Pattern::default().apply(&fields(&title));
+        let second = candidate(&folders, &stem, 12);
+        assert!(
+            second.len() <= MAX_NAME_BYTES && second.ends_with("é (12).md"),
+            "{second}"
+        );
+    }
+
+    #[test]
+    fn safe_relative_paths() {
+        assert!(is_safe_relative("a/b c.md"));
+        for bad in [
+            "",
+            "/a.md",
+            "../a.md",
+            "a/../b.md",
+            "a//b.md",
+            ".quotebook/state.json",
+        ] {
+            assert!(!is_safe_relative(bad), "{bad:?}");
+        }
+        assert!(!is_safe_relative("a\\b.md"));
+        assert!(!is_safe_relative("C:x.md"));
+        assert!(!is_safe_relative("con.md"));
+    }
+}

@@ -1,0 +1,145 @@
+//! The glue between the note model and the planner: a [`Note`] rendered through the
+//! reader's templates becomes a [`SyncNote`].
+
+use super::{NameFields, SyncNote};
+use crate::note::Note;
+use crate::template::{RenderOptions, Templates, render_note};
+use crate::time;
+
+/// `note` as the planner sees it, rendered through `templates`.
+pub fn sync_note(note: &Note, templates: &Templates, options: &RenderOptions) -> SyncNote {
+    let rendered = render_note(note, templates, options);
+    // The frame: the note without its quotes, its `updated` time pinned, so that adding a
+    // quote (which moves `updated`) is not taken for a change of the header.
+    let frame_note = Note {
+        quotes: Vec::new(),
+        updated: note.created.clone(),
+        ..note.clone()
+    };
+    let frame = render_note(&frame_note, templates, options).markdown;
+    SyncNote::new(
+        note.id.clone(),
+        name_fields(note, options),
+        rendered.markdown,
+        &frame,
+        rendered
+            .quotes
+            .into_iter()
+            .map(|q| (q.id, q.block))
+            .collect(),
+    )
+}
+
+/// The values a file name pattern can use: the title, the creation day in the reader's
+/// time zone, the site's name (else its host) and the note's id.
+pub fn name_fields(note: &Note, options: &RenderOptions) -> NameFields {
+    let date = match time::parse_instant(&note.created) {
+        Some(millis) => {
+            let c = time::civil(millis, options.tz_offset_minutes);
+            format!("{:04}-{:02}-{:02}", c.year, c.month, c.day)
+        }
+        None => note.created.get(..10).unwrap_or_default().to_owned(),
+    };
+    let site = match note.site.as_deref().map(str::trim) {
+        Some(site) if !site.is_empty() => site.to_owned(),
+        _ => host(&note.url).to_owned(),
+    };
+    NameFields {
+        title: note.title.clone(),
+        date,
+        site,
+        id: note.id.clone(),
+    }
+}
+
+/// The host of an absolute URL, without `www.` and port.
+fn host(url: &str) -> &str {
+    let Some((_, rest)) = url.split_once("://") else {
+        return "";
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let host = host
+        .rsplit_once(':')
+        .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(host, |(h, _)| h);
+    host.strip_prefix("www.").unwrap_or(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::note::Quote;
+
+    fn note() -> Note {
+        Note {
+            schema: crate::SCHEMA_VERSION,
+            id: "https://www.example.com:8080/a".into(),
+            url: "https://www.example.com:8080/a".into(),
+            title: "A title".into(),
+            created: "2024-06-05T23:30:00.000Z".into(),
+            updated: "2024-06-06T10:00:00.000Z".into(),
+            quotes: vec![
+                Quote {
+                    id: "q1".into(),
+                    markdown: "One.".into(),
+                    created: "2024-06-05T23:30:00.000Z".into(),
+                    ..Quote::default()
+                },
+                Quote {
+                    id: "q2".into(),
+                    markdown: "Two.".into(),
+                    created: "2024-06-06T10:00:00.000Z".into(),
+                    ..Quote::default()
+                },
+            ],
+            ..Note::default()
+        }
+    }
+
+    #[test]
+    fn name_fields_in_the_readers_zone() {
+        let fields = name_fields(
+            &note(),
+            &RenderOptions {
+                tz_offset_minutes: 60,
+                ..Default::default()
+            },
+        );
+        assert_eq!(fields.date, "2024-06-06");
+        assert_eq!(fields.site, "example.com");
+        assert_eq!(
+            name_fields(&note(), &RenderOptions::default()).date,
+            "2024-06-05"
+        );
+    }
+
+    #[test]
+    fn the_file_holds_every_block_and_the_frame_ignores_new_quotes() {
+        let options = RenderOptions::default();
+        let full = sync_note(&note(), &Templates::default(), &options);
+        assert_eq!(full.quotes.len(), 2);
+        for q in &full.quotes {
+            assert!(
+                full.file.contains(q.block.trim_end()),
+                "{:?} not in {:?}",
+                q.block,
+                full.file
+            );
+        }
+        let mut fewer = note();
+        fewer.quotes.pop();
+        fewer.updated = fewer.created.clone();
+        let before = sync_note(&fewer, &Templates::default(), &options);
+        assert_eq!(before.frame, full.frame);
+        assert_ne!(before.version, full.version);
+        let mut retitled = fewer.clone();
+        retitled.title = "Another".into();
+        assert_ne!(
+            sync_note(&retitled, &Templates::default(), &options).frame,
+            before.frame
+        );
+    }
+}
