@@ -2,14 +2,17 @@
 //!
 //! ```text
 //! quotebook convert [--base-url URL] [--quote] < in.html
-//! quotebook clip --url URL --html-file SELECTION.html [--title T] [--now RFC3339]
+//! quotebook clip --url URL --html-file SELECTION.html [--page-file PAGE.html] [--title T] …
+//! quotebook render [--template FILE] [--quote-template FILE] < NOTE.json
 //! ```
 
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
+use quotebook_core::Note;
 use quotebook_core::clip::{Capture, ClipRequest};
 use quotebook_core::note::blockquote;
+use quotebook_core::template::{RenderOptions, Templates, render_note};
 
 mod args;
 mod clock;
@@ -20,10 +23,17 @@ const USAGE: &str = "\
 usage:
   quotebook convert [--base-url URL] [--quote] < in.html
       Prints the HTML read from standard input as Markdown (with --quote, as a blockquote).
-  quotebook clip --url URL --html-file SELECTION.html [--title T] [--base-url URL] [--now TIME]
-      Prints the note that saving SELECTION.html from URL gives.
+  quotebook clip --url URL --html-file SELECTION.html [--page-file PAGE.html] [--title T]
+                [--base-url URL] [--comment TEXT] [--tags a,b] [--now TIME]
+      Prints the note that saving SELECTION.html from URL gives. With --page-file, the
+      whole page supplies the metadata (title, author, dates, canonical URL).
+  quotebook render [--template FILE] [--quote-template FILE] [--tz-offset MINUTES]
+                [--locale TAG] [--json] < NOTE.json
+      Renders a stored note (JSON, any schema) through templates (the defaults otherwise).
   quotebook help
 ";
+
+const KNOWN: &[&str] = &["convert", "clip", "render"];
 
 fn main() -> ExitCode {
     let mut argv = std::env::args().skip(1);
@@ -32,10 +42,25 @@ fn main() -> ExitCode {
         Some("convert") => Args::parse(argv, &["--base-url"], &["--quote"]).and_then(convert),
         Some("clip") => Args::parse(
             argv,
-            &["--url", "--html-file", "--title", "--base-url", "--now"],
+            &[
+                "--url",
+                "--html-file",
+                "--page-file",
+                "--title",
+                "--base-url",
+                "--comment",
+                "--tags",
+                "--now",
+            ],
             &[],
         )
         .and_then(clip),
+        Some("render") => Args::parse(
+            argv,
+            &["--template", "--quote-template", "--tz-offset", "--locale"],
+            &["--json"],
+        )
+        .and_then(render),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -55,7 +80,7 @@ fn main() -> ExitCode {
         },
         Err(message) => {
             eprintln!("quotebook: {message}");
-            if command.as_deref().is_none_or(|c| !["convert", "clip"].contains(&c)) {
+            if command.as_deref().is_none_or(|c| !KNOWN.contains(&c)) {
                 eprint!("{USAGE}");
             }
             ExitCode::from(2)
@@ -70,13 +95,18 @@ fn convert(args: Args) -> Result<String, String> {
         .read_to_string(&mut html)
         .map_err(|e| format!("cannot read standard input as UTF-8: {e}"))?;
     let markdown = quotebook_core::html_to_markdown(&html, base_url).map_err(|e| e.to_string())?;
-    Ok(if args.flag("--quote") { blockquote(&markdown) } else { format!("{markdown}\n") })
+    Ok(if args.flag("--quote") {
+        blockquote(&markdown)
+    } else {
+        format!("{markdown}\n")
+    })
 }
 
 fn clip(args: Args) -> Result<String, String> {
     let url = args.required("--url")?;
     let path = args.required("--html-file")?;
-    let html = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let html = read_file(path)?;
+    let meta_html = args.value("--page-file").map(read_file).transpose()?;
     let now = match args.value("--now") {
         Some(now) => now.to_owned(),
         None => clock::now_rfc3339(),
@@ -87,12 +117,62 @@ fn clip(args: Args) -> Result<String, String> {
             base_url: args.value("--base-url").map(str::to_owned),
             title: args.value("--title").unwrap_or_default().to_owned(),
             ranges: vec![html],
+            meta_html,
             ..Capture::default()
         },
+        comment: args.value("--comment").unwrap_or_default().to_owned(),
+        tags: args
+            .value("--tags")
+            .map_or_else(Vec::new, |t| t.split(',').map(str::to_owned).collect()),
         quote_id: clock::fresh_id(),
         now,
         ..ClipRequest::default()
     };
     let note = quotebook_core::clip(&request, None).map_err(|e| e.to_string())?;
     Ok(note.to_markdown())
+}
+
+fn render(args: Args) -> Result<String, String> {
+    let mut json = String::new();
+    io::stdin()
+        .read_to_string(&mut json)
+        .map_err(|e| format!("cannot read standard input as UTF-8: {e}"))?;
+    let note = Note::from_json(&json).map_err(|e| e.to_string())?;
+    let templates = Templates {
+        note: args
+            .value("--template")
+            .map(read_file)
+            .transpose()?
+            .unwrap_or_default(),
+        quote: args
+            .value("--quote-template")
+            .map(read_file)
+            .transpose()?
+            .unwrap_or_default(),
+    };
+    let options = RenderOptions {
+        tz_offset_minutes: match args.value("--tz-offset") {
+            Some(minutes) => minutes
+                .parse()
+                .map_err(|_| format!("--tz-offset takes minutes east of UTC, not {minutes:?}"))?,
+            None => 0,
+        },
+        locale: args.value("--locale").unwrap_or("en").to_owned(),
+    };
+    let rendered = render_note(&note, &templates, &options);
+    if args.flag("--json") {
+        return Ok(serde_json::to_string_pretty(&rendered).expect("a rendering serialises") + "\n");
+    }
+    if let Some(error) = &rendered.error {
+        // The note is still rendered (with the defaults); say why the template was not used.
+        eprintln!(
+            "quotebook: {} template, line {}, column {}: {} (rendered with the default template)",
+            error.template, error.line, error.column, error.message
+        );
+    }
+    Ok(rendered.markdown)
+}
+
+fn read_file(path: &str) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
 }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::convert::html_to_markdown;
 use crate::error::Error;
+use crate::metadata::{Metadata, extract_metadata};
 use crate::note::{Note, Quote, SCHEMA_VERSION, normalize_tags};
 use crate::url;
 
@@ -25,6 +26,9 @@ pub struct Capture {
     pub text: String,
     /// The selection came from a private (incognito) window.
     pub incognito: bool,
+    /// The page's metadata-bearing HTML (see [`crate::metadata_capture_selectors`]), or the
+    /// whole page (the CLI's `--page-file`).
+    pub meta_html: Option<String>,
 }
 
 /// One save: the capture plus what the core cannot know by itself.
@@ -48,9 +52,26 @@ impl ClipRequest {
         serde_json::from_str(json).map_err(|e| Error::InvalidData(e.to_string()))
     }
 
+    /// The page's metadata, from the metadata HTML the capture sent (empty without it).
+    pub fn metadata(&self) -> Metadata {
+        match &self.capture.meta_html {
+            Some(html) => extract_metadata(html, &self.capture.url),
+            None => Metadata::default(),
+        }
+    }
+
     /// The identity of the note this request's quotes go to.
     pub fn note_id(&self) -> String {
-        url::note_identity(&self.capture.url, self.capture.canonical.as_deref())
+        self.note_id_with(&self.metadata())
+    }
+
+    fn note_id_with(&self, metadata: &Metadata) -> String {
+        let canonical = self
+            .capture
+            .canonical
+            .as_deref()
+            .or(metadata.canonical_url.as_deref());
+        url::note_identity(&self.capture.url, canonical)
     }
 }
 
@@ -87,7 +108,8 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
         return Err(Error::EmptySelection);
     }
 
-    let id = request.note_id();
+    let metadata = request.metadata();
+    let id = request.note_id_with(&metadata);
     let mut note = match existing {
         Some(note) if note.id == id => note,
         Some(note) => {
@@ -101,13 +123,17 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
             id: id.clone(),
             url: page_url.clone(),
             canonical: (id != page_url).then(|| id.clone()),
-            title: title_or_url(&capture.title, &page_url),
+            title: title_or_url(
+                metadata.title.as_deref().unwrap_or(&capture.title),
+                &page_url,
+            ),
             created: request.now.clone(),
             quotes: Vec::new(),
             ..Note::default()
         },
     };
     note.add_alias(&page_url);
+    fill_metadata(&mut note, metadata);
 
     let single = quotes.len() == 1;
     let tags = normalize_tags(request.tags.iter().map(String::as_str));
@@ -151,6 +177,17 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
     }
     note.updated = request.now.clone();
     Ok(note)
+}
+
+/// Fills what the note does not know yet from the page's metadata; what it knows stays.
+fn fill_metadata(note: &mut Note, metadata: Metadata) {
+    if note.authors.is_empty() {
+        note.authors = metadata.authors;
+    }
+    note.site = note.site.take().or(metadata.site_name);
+    note.published = note.published.take().or(metadata.published);
+    note.description = note.description.take().or(metadata.description);
+    note.lang = note.lang.take().or(metadata.language);
 }
 
 /// Text compared for "the same quote": whitespace collapsed.
@@ -332,6 +369,30 @@ mod tests {
         assert_eq!(note.quotes[0].comment, "Worth it.");
         assert_eq!(note.quotes[0].tags, ["x"]);
         assert_eq!(note.updated, "T2");
+    }
+
+    #[test]
+    fn metadata_fills_the_note_and_og_url_is_the_identity() {
+        let mut r = request(
+            "https://news.example/a?utm_medium=x",
+            &["<p>x</p>"],
+            "x",
+            "T",
+            "q",
+        );
+        r.capture.title = String::new();
+        r.capture.meta_html = Some(
+            r#"<head><title>Fallback</title><meta property="og:url" content="https://news.example/story">
+            <meta property="og:title" content="The Story"><meta name="author" content="Ada Lovelace">
+            <meta property="article:published_time" content="2024-06-05T10:00:00Z"></head>"#
+                .into(),
+        );
+        assert_eq!(r.note_id(), "https://news.example/story");
+        let note = clip(&r, None).unwrap();
+        assert_eq!(note.id, "https://news.example/story");
+        assert_eq!(note.title, "The Story");
+        assert_eq!(note.authors, ["Ada Lovelace"]);
+        assert_eq!(note.published.as_deref(), Some("2024-06-05T10:00:00Z"));
     }
 
     #[test]

@@ -15,8 +15,9 @@ fn js_error(error: Error) -> JsError {
 fn parse<T: serde::de::DeserializeOwned + Default>(json: Option<String>) -> Result<T, JsError> {
     match json.as_deref().map(str::trim) {
         None | Some("") => Ok(T::default()),
-        Some(json) => serde_json::from_str(json)
-            .map_err(|e| js_error(Error::InvalidData(e.to_string()))),
+        Some(json) => {
+            serde_json::from_str(json).map_err(|e| js_error(Error::InvalidData(e.to_string())))
+        }
     }
 }
 
@@ -31,8 +32,11 @@ pub fn html_to_markdown(html: &str, base_url: &str) -> Result<String, JsError> {
 #[wasm_bindgen]
 pub fn clip(request_json: &str, existing_note_json: Option<String>) -> Result<String, JsError> {
     let request = ClipRequest::from_json(request_json).map_err(js_error)?;
-    let existing =
-        existing_note_json.as_deref().map(Note::from_json).transpose().map_err(js_error)?;
+    let existing = existing_note_json
+        .as_deref()
+        .map(Note::from_json)
+        .transpose()
+        .map_err(js_error)?;
     let note = quotebook_core::clip(&request, existing).map_err(js_error)?;
     Ok(note.to_json())
 }
@@ -42,6 +46,15 @@ pub fn clip(request_json: &str, existing_note_json: Option<String>) -> Result<St
 #[wasm_bindgen]
 pub fn note_id(url: &str, canonical: Option<String>) -> String {
     quotebook_core::url::note_identity(url, canonical.as_deref())
+}
+
+/// The id (storage key) of the note a save request (JSON of a `ClipRequest`) goes to: like
+/// [`note_id`], also reading the canonical URL from the metadata HTML the capture sent.
+#[wasm_bindgen]
+pub fn request_note_id(request_json: &str) -> Result<String, JsError> {
+    Ok(ClipRequest::from_json(request_json)
+        .map_err(js_error)?
+        .note_id())
 }
 
 /// `url` as notes remember it: without fragment and tracking parameters (to find the
@@ -60,9 +73,12 @@ pub fn migrate_note(note_json: &str) -> Result<String, JsError> {
 /// Merges notes (a JSON array, any schema) that share an identity; returns a JSON array.
 #[wasm_bindgen]
 pub fn merge_notes(notes_json: &str) -> Result<String, JsError> {
-    let values: Vec<serde_json::Value> =
-        serde_json::from_str(notes_json).map_err(|e| js_error(Error::InvalidData(e.to_string())))?;
-    let notes = values.into_iter().map(Note::from_value).collect::<Result<Vec<_>, _>>();
+    let values: Vec<serde_json::Value> = serde_json::from_str(notes_json)
+        .map_err(|e| js_error(Error::InvalidData(e.to_string())))?;
+    let notes = values
+        .into_iter()
+        .map(Note::from_value)
+        .collect::<Result<Vec<_>, _>>();
     let merged = note::merge_notes(notes.map_err(js_error)?);
     Ok(serde_json::to_string(&merged).expect("notes serialise"))
 }
@@ -100,7 +116,8 @@ pub fn annotate_quote(
 ) -> Result<String, JsError> {
     let mut note = Note::from_json(note_json).map_err(js_error)?;
     let tags: Vec<String> = parse(Some(tags_json.to_owned()))?;
-    note.annotate(quote_id, comment, &tags, now).map_err(js_error)?;
+    note.annotate(quote_id, comment, &tags, now)
+        .map_err(js_error)?;
     Ok(note.to_json())
 }
 

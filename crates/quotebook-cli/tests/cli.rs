@@ -1,0 +1,161 @@
+//! The `quotebook` binary as a reader runs it: arguments, files, standard streams, exit codes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn quotebook(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_quotebook"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    // A command that fails before reading its input closes the pipe early: that is fine.
+    let _ = child.stdin.take().unwrap().write_all(stdin);
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("quotebook-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+#[test]
+fn convert_quote_wraps_every_line() {
+    let out = quotebook(&["convert", "--quote"], b"<p>One</p><p>Two</p>");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "> One\n>\n> Two\n");
+}
+
+#[test]
+fn clip_prints_the_whole_note_with_page_metadata() {
+    let selection = temp_file(
+        "sel.html",
+        b"<p>A <em>fine</em> <a href=\"/x\">link</a>.</p>",
+    );
+    let page = temp_file(
+        "page.html",
+        br#"<html lang="en"><head><title>Doc title</title>
+        <meta name="author" content="Grace Hopper"><link rel="canonical" href="/canon"></head>
+        <body><p>A fine link.</p></body></html>"#,
+    );
+    let out = quotebook(
+        &[
+            "clip",
+            "--url",
+            "https://site.example/post?utm_source=feed",
+            "--html-file",
+            selection.to_str().unwrap(),
+            "--page-file",
+            page.to_str().unwrap(),
+            "--comment",
+            "Mine.",
+            "--now",
+            "2024-06-05T12:57:03.217Z",
+        ],
+        b"",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "---\ntitle: Doc title\nsource: https://site.example/post\nauthor: Grace Hopper\n\
+         created: 2024-06-05T12:57:03.217Z\nupdated: 2024-06-05T12:57:03.217Z\n---\n\
+         https://site.example/post\n\n> A *fine* [link](https://site.example/x).\n\nMine.\n"
+    );
+}
+
+#[test]
+fn mistakes_get_a_message_and_exit_2_never_a_panic() {
+    for (args, needle) in [
+        (
+            &["clip", "--url", "https://a.example/"][..],
+            "--html-file is required",
+        ),
+        (
+            &[
+                "clip",
+                "--html-file",
+                "/nonexistent/x.html",
+                "--url",
+                "https://a.example/",
+            ],
+            "cannot read /nonexistent/x.html",
+        ),
+        (&["frobnicate"], "unknown command"),
+        (&[], "no command given"),
+        (&["convert", "--bogus"], "unexpected argument"),
+        (
+            &["render", "--tz-offset", "east"],
+            "--tz-offset takes minutes",
+        ),
+    ] {
+        let out = quotebook(args, b"<p>x</p>");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn empty_selection_and_bad_utf8_are_explained() {
+    let out = quotebook(&["convert"], b"  <p> </p> ");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("the selection is empty"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = quotebook(&["convert"], b"<p>\xff\xfe</p>");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("UTF-8"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn render_reports_a_broken_template_and_still_renders() {
+    let template = temp_file(
+        "broken.jinja",
+        b"---\ntitle: {{ title | yaml }}\n{% if %}\n",
+    );
+    let note = br#"{"schema":1,"id":"https://a.example/p","url":"https://a.example/p","title":"T","created":"2024-01-01T00:00:00Z","updated":"2024-01-01T00:00:00Z","quotes":[{"id":"q","markdown":"Hi","text":"Hi","created":"2024-01-01T00:00:00Z"}]}"#;
+    let out = quotebook(&["render", "--template", template.to_str().unwrap()], note);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("note template, line 3, column"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        text(&out.stdout).ends_with("https://a.example/p\n\n> Hi\n"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn render_through_a_custom_template() {
+    let template = temp_file("custom.jinja", b"# {{ title }}\n{% for q in quotes %}- {{ q.text }} ({{ q.created | date('%d %B %Y') }})\n{% endfor %}");
+    let note = br#"{"schema":2,"id":"https://a.example/p","url":"https://a.example/p","title":"T","created":"2024-01-01T00:00:00Z","updated":"2024-01-01T00:00:00Z","quotes":[{"id":"q","markdown":"Hi","text":"Hi","created":"2024-06-30T23:30:00Z"}]}"#;
+    let out = quotebook(
+        &[
+            "render",
+            "--template",
+            template.to_str().unwrap(),
+            "--tz-offset",
+            "60",
+            "--locale",
+            "de",
+        ],
+        note,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "# T\n- Hi (01 Juli 2024)\n");
+}
