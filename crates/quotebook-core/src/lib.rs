@@ -10,6 +10,7 @@
 pub mod clip;
 pub mod convert;
 pub mod error;
+pub mod fragment;
 pub mod library;
 pub mod metadata;
 pub mod note;
@@ -22,5 +23,6 @@ mod yaml;
 pub use clip::{Capture, ClipRequest, clip};
 pub use convert::html_to_markdown;
 pub use error::Error;
+pub use fragment::{TextFragment, text_fragment};
 pub use metadata::{Metadata, extract_metadata, metadata_capture_selectors};
 pub use note::{Note, Quote, SCHEMA_VERSION};

@@ -1,0 +1,523 @@
+//! Deep links to the exact quote: text fragments (`#:~:text=[prefix-,]start[,end][,-suffix]`)
+//! and a text-quote selector (the exact text with 32 characters of context either side)
+//! for re-anchoring when the page changes.
+//!
+//! The input is the page's visible text as the capture sends it, blocks (paragraphs, list
+//! items, cells…) separated by `\n`, and the selection's offsets into it. Offsets are
+//! UTF-16 code units in [`text_fragment`] (what JavaScript strings and `Range` offsets
+//! count) and UTF-8 bytes in [`text_fragment_bytes`]; both reject offsets out of range,
+//! reversed, or inside a character, returning `None` rather than panicking.
+//!
+//! The generated directive is as short as possible while it selects exactly the quote
+//! and nothing else, checked with a native matcher ([`matcher`]) that follows the
+//! specification's matching algorithm: terms start and end on Unicode word boundaries,
+//! no term spans a block boundary, matching ignores case and (Latin) diacritics, and
+//! context terms (prefix, suffix) are added only when the quote alone is ambiguous.
+//! Where it can, the generator also keeps the directive unique under the
+//! `text-fragments-polyfill`'s simpler rules (punctuation-only word boundaries), which
+//! the browser tests use as their judge: [`TextFragment::polyfill_compatible`] tells.
+
+pub mod matcher;
+pub mod text;
+
+use serde::{Deserialize, Serialize};
+
+pub use matcher::{TextDirective, decode_term, encode_term, find_matches};
+pub use text::WordBounds;
+
+use matcher::find_folded;
+use text::{Prepared, is_boundary_char};
+
+/// A deep link to a quote, and a selector to find it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TextFragment {
+    /// The directive, percent-encoded: `text=[prefix-,]start[,end][,-suffix]`.
+    pub directive: String,
+    /// `#:~:` and the directive: append to the page's URL without its fragment (see
+    /// [`fragment_url`]).
+    pub hash: String,
+    /// The quoted text exactly as on the page (the range below).
+    pub exact: String,
+    /// Up to 32 characters of page text before `exact`, and after it.
+    pub prefix: String,
+    pub suffix: String,
+    /// The range the link selects, in the caller's units: the selection trimmed of
+    /// whitespace and widened to whole words.
+    pub start: usize,
+    pub end: usize,
+    /// The directive matches nothing but the quote. When false, the quote is its first
+    /// match (what browsers highlight), but a later passage also matches.
+    pub unique: bool,
+    /// Also unique under the polyfill's punctuation-only word boundaries.
+    pub polyfill_compatible: bool,
+}
+
+/// Context kept around `exact` for re-anchoring, in characters.
+pub const SELECTOR_CONTEXT_CHARS: usize = 32;
+/// A quote up to this many characters may be its own start term.
+const MAX_EXACT_CHARS: usize = 300;
+/// Words tried for a start/end term, and for context terms.
+const MAX_RANGE_WORDS: usize = 8;
+const CONTEXT_WORDS: [usize; 6] = [1, 2, 3, 4, 6, 8];
+
+/// Converts a UTF-16 offset into a byte offset; `None` past the end or inside a
+/// surrogate pair.
+pub fn utf16_to_byte(text: &str, offset: usize) -> Option<usize> {
+    let mut units = 0;
+    for (i, c) in text.char_indices() {
+        if units == offset {
+            return Some(i);
+        }
+        units += c.len_utf16();
+        if units > offset {
+            return None;
+        }
+    }
+    (units == offset).then_some(text.len())
+}
+
+/// Converts a byte offset (on a character boundary) into a UTF-16 offset.
+pub fn byte_to_utf16(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())]
+        .chars()
+        .map(char::len_utf16)
+        .sum()
+}
+
+/// Generates the text fragment for the selection `[start, end)` of `page_text`, offsets
+/// in UTF-16 code units (JavaScript's). `None` when the offsets are invalid, the range
+/// holds no text, or no directive can select it.
+pub fn text_fragment(page_text: &str, start: usize, end: usize) -> Option<TextFragment> {
+    let s = utf16_to_byte(page_text, start)?;
+    let e = utf16_to_byte(page_text, end)?;
+    let mut f = text_fragment_bytes(page_text, s, e)?;
+    f.start = byte_to_utf16(page_text, f.start);
+    f.end = byte_to_utf16(page_text, f.end);
+    Some(f)
+}
+
+/// [`text_fragment`] with UTF-8 byte offsets.
+pub fn text_fragment_bytes(page_text: &str, start: usize, end: usize) -> Option<TextFragment> {
+    if start >= end
+        || end > page_text.len()
+        || !page_text.is_char_boundary(start)
+        || !page_text.is_char_boundary(end)
+    {
+        return None;
+    }
+    let p = Prepared::new(page_text);
+    // Trim, fold, and widen to whole words.
+    let mut a = p.to_norm(start);
+    let mut b = p.to_norm(end);
+    while a < b && p.char_at(a).is_some_and(char::is_whitespace) {
+        a += 1;
+    }
+    while a < b && p.char_before(b).is_some_and(char::is_whitespace) {
+        b -= 1;
+    }
+    if a >= b {
+        return None;
+    }
+    while !p.is_word_boundary(a) {
+        a -= p.char_before(a).map_or(1, char::len_utf8);
+    }
+    while !p.is_word_boundary(b) {
+        b += p.char_at(b).map_or(1, char::len_utf8);
+    }
+    let (os, oe) = p.to_original(a, b);
+
+    let generator = Generator { p: &p, a, b };
+    let (directive, unique, polyfill_compatible) = generator
+        .search(true)
+        .map(|d| (d, true, true))
+        .or_else(|| generator.search(false).map(|d| (d, true, false)))
+        .or_else(|| generator.first_match_only().map(|d| (d, false, false)))?;
+    let encoded = format!("text={}", directive.encode());
+    Some(TextFragment {
+        hash: format!("#:~:{encoded}"),
+        directive: encoded,
+        exact: page_text[os..oe].to_string(),
+        prefix: tail_chars(&page_text[..os], SELECTOR_CONTEXT_CHARS).to_string(),
+        suffix: head_chars(&page_text[oe..], SELECTOR_CONTEXT_CHARS).to_string(),
+        start: os,
+        end: oe,
+        unique,
+        polyfill_compatible,
+    })
+}
+
+/// `url` without its fragment, followed by the fragment's `#:~:text=` hash.
+pub fn fragment_url(url: &str, fragment: &TextFragment) -> String {
+    let base = url.split_once('#').map_or(url, |(b, _)| b);
+    format!("{base}{}", fragment.hash)
+}
+
+fn tail_chars(s: &str, n: usize) -> &str {
+    let start = s
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    if n == 0 { "" } else { &s[start..] }
+}
+
+fn head_chars(s: &str, n: usize) -> &str {
+    let end = s.char_indices().nth(n).map_or(s.len(), |(i, _)| i);
+    &s[..end]
+}
+
+/// One candidate: folded byte ranges of its terms.
+#[derive(Clone, Copy)]
+struct Candidate {
+    start: (usize, usize),
+    end: Option<(usize, usize)>,
+    prefix: Option<(usize, usize)>,
+    suffix: Option<(usize, usize)>,
+}
+
+impl Candidate {
+    fn len(&self) -> usize {
+        let l = |r: Option<(usize, usize)>| r.map_or(0, |(x, y)| y - x + 2);
+        l(Some(self.start)) + l(self.end) + l(self.prefix) + l(self.suffix)
+    }
+}
+
+struct Generator<'p, 'a> {
+    p: &'p Prepared<'a>,
+    /// The target, folded byte range.
+    a: usize,
+    b: usize,
+}
+
+impl Generator<'_, '_> {
+    /// The original text of a folded range, whitespace runs collapsed.
+    fn term(&self, (x, y): (usize, usize)) -> String {
+        let (os, oe) = self.p.to_original(x, y);
+        let mut out = String::with_capacity(oe - os);
+        for (i, w) in self.p.original[os..oe].split_whitespace().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+        out
+    }
+
+    fn directive(&self, c: &Candidate) -> TextDirective {
+        TextDirective {
+            prefix: c.prefix.map(|r| self.term(r)),
+            start: self.term(c.start),
+            end: c.end.map(|r| self.term(r)),
+            suffix: c.suffix.map(|r| self.term(r)),
+        }
+    }
+
+    /// Whether the directive selects exactly the target: alone (`unique`) or first.
+    fn selects(&self, d: &TextDirective, mode: WordBounds, unique: bool) -> bool {
+        let m = find_folded(self.p, d, mode, if unique { 2 } else { 1 });
+        m.len() == 1 && m[0] == (self.a, self.b)
+    }
+
+    /// `i` is where a polyfill term may start: after a boundary character or a block edge.
+    fn punct_start(&self, i: usize) -> bool {
+        self.p.char_before(i).is_none_or(is_boundary_char)
+            || self.p.char_at(i).is_some_and(is_boundary_char)
+    }
+
+    /// `i` is where a polyfill term may end: before a boundary character or a block edge.
+    fn punct_end(&self, i: usize) -> bool {
+        self.p.char_at(i).is_none_or(is_boundary_char)
+            || self.p.char_before(i).is_some_and(is_boundary_char)
+    }
+
+    /// Context-free forms: the exact text, and `start,end` pairs of growing length.
+    fn forms(&self, dual: bool) -> Vec<Candidate> {
+        let (a, b) = (self.a, self.b);
+        let mut out = Vec::new();
+        let first_block_end = self.p.block_of(a).1;
+        let last_block_start = self.p.block_of(b - 1).0;
+        let single_block = first_block_end >= b;
+        if single_block && self.p.norm[a..b].chars().count() <= MAX_EXACT_CHARS {
+            out.push(Candidate {
+                start: (a, b),
+                end: None,
+                prefix: None,
+                suffix: None,
+            });
+        }
+        let words = self.p.words_in(a, b);
+        let ends: Vec<usize> = words
+            .iter()
+            .map(|w| w.1)
+            .filter(|&e| e <= first_block_end && (!dual || self.punct_end(e)))
+            .collect();
+        let starts: Vec<usize> = words
+            .iter()
+            .rev()
+            .map(|w| w.0)
+            .filter(|&s| s >= last_block_start && (!dual || self.punct_start(s)))
+            .collect();
+        for k in 1..=MAX_RANGE_WORDS {
+            let (Some(&se), Some(&es)) = (ends.get(k - 1), starts.get(k - 1)) else {
+                break;
+            };
+            if se > es || (se == b) {
+                break;
+            }
+            out.push(Candidate {
+                start: (a, se),
+                end: Some((es, b)),
+                prefix: None,
+                suffix: None,
+            });
+        }
+        // Whole blocks at either end when the quote spans blocks and has few words.
+        if !single_block && out.is_empty() {
+            out.push(Candidate {
+                start: (a, first_block_end),
+                end: Some((last_block_start, b)),
+                prefix: None,
+                suffix: None,
+            });
+        }
+        out
+    }
+
+    /// The prefix of `n` words before the target, ending at its last non-space character.
+    fn prefix(&self, n: usize, dual: bool) -> Option<(usize, usize)> {
+        let mut pe = self.a;
+        while let Some(c) = self.p.char_before(pe).filter(|c| c.is_whitespace()) {
+            pe -= c.len_utf8();
+        }
+        if pe == 0 {
+            return None;
+        }
+        let (bs, _) = self.p.block_of(pe - 1);
+        let words = self.p.words_in(bs, pe);
+        let starts: Vec<usize> = words
+            .iter()
+            .rev()
+            .map(|w| w.0)
+            .filter(|&s| !dual || self.punct_start(s))
+            .collect();
+        let ps = starts.get(n - 1).or(starts.last()).copied().unwrap_or(bs);
+        (ps < pe).then_some((ps, pe))
+    }
+
+    /// The suffix of `n` words after the target, from its first non-space character.
+    fn suffix(&self, n: usize, dual: bool) -> Option<(usize, usize)> {
+        let mut ss = self.b;
+        while let Some(c) = self.p.char_at(ss).filter(|c| c.is_whitespace()) {
+            ss += c.len_utf8();
+        }
+        if ss >= self.p.len() {
+            return None;
+        }
+        let (_, be) = self.p.block_of(ss);
+        let words = self.p.words_in(ss, be);
+        let ends: Vec<usize> = words
+            .iter()
+            .map(|w| w.1)
+            .filter(|&e| !dual || self.punct_end(e))
+            .collect();
+        let se = ends.get(n - 1).or(ends.last()).copied().unwrap_or(be);
+        (ss < se).then_some((ss, se))
+    }
+
+    fn accept(&self, c: &Candidate, dual: bool) -> Option<TextDirective> {
+        let d = self.directive(c);
+        let ok = self.selects(&d, WordBounds::Unicode, true)
+            && (!dual || self.selects(&d, WordBounds::Punctuation, true));
+        ok.then_some(d)
+    }
+
+    /// The shortest unique directive; `dual` also requires uniqueness under the
+    /// polyfill's word boundaries.
+    fn search(&self, dual: bool) -> Option<TextDirective> {
+        if dual && !self.p.punct_bounded(self.a, self.b) {
+            return None;
+        }
+        let mut forms = self.forms(dual);
+        if forms.is_empty() {
+            return None;
+        }
+        forms.sort_by_key(Candidate::len);
+        if let Some(d) = forms.iter().find_map(|c| self.accept(c, dual)) {
+            return Some(d);
+        }
+        // Add context, growing on both sides together.
+        let bases: Vec<Candidate> = forms.iter().take(3).copied().collect();
+        for n in CONTEXT_WORDS {
+            let (pre, suf) = (self.prefix(n, dual), self.suffix(n, dual));
+            let mut level = Vec::new();
+            for base in &bases {
+                for (p, s) in [(pre, None), (None, suf), (pre, suf)] {
+                    if p.is_none() && s.is_none() {
+                        continue;
+                    }
+                    level.push(Candidate {
+                        prefix: p,
+                        suffix: s,
+                        ..*base
+                    });
+                }
+            }
+            level.sort_by_key(Candidate::len);
+            if let Some(d) = level.iter().find_map(|c| self.accept(c, dual)) {
+                return Some(d);
+            }
+        }
+        None
+    }
+
+    /// No unique directive: the shortest whose first match is the target.
+    fn first_match_only(&self) -> Option<TextDirective> {
+        let mut forms = self.forms(false);
+        forms.sort_by_key(Candidate::len);
+        let mut all = forms.clone();
+        for n in CONTEXT_WORDS {
+            for base in forms.iter().take(3) {
+                all.push(Candidate {
+                    prefix: self.prefix(n, false),
+                    suffix: self.suffix(n, false),
+                    ..*base
+                });
+            }
+        }
+        all.into_iter()
+            .map(|c| self.directive(&c))
+            .find(|d| self.selects(d, WordBounds::Unicode, false))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(page: &str, quote: &str, nth: usize) -> TextFragment {
+        let start = page.match_indices(quote).nth(nth).expect("quote in page").0;
+        let f = text_fragment_bytes(page, start, start + quote.len()).expect("a fragment");
+        let d = TextDirective::parse(&f.directive).expect("parses");
+        let m = find_matches(page, &d, WordBounds::Unicode, 2);
+        assert_eq!(
+            m,
+            vec![(f.start, f.end)],
+            "{} selects {:?}",
+            f.directive,
+            f.exact
+        );
+        f
+    }
+
+    #[test]
+    fn unique_quote_gets_a_short_exact_directive() {
+        let f = check("Alpha beta gamma.\nDelta epsilon.", "beta gamma", 0);
+        assert_eq!(f.directive, "text=beta%20gamma");
+        assert_eq!(f.hash, "#:~:text=beta%20gamma");
+        assert_eq!(
+            (f.exact.as_str(), f.prefix.as_str(), f.suffix.as_str()),
+            ("beta gamma", "Alpha ", ".\nDelta epsilon.")
+        );
+        assert!(f.unique && f.polyfill_compatible);
+    }
+
+    #[test]
+    fn repeated_quote_gets_context() {
+        let page = "I said yes. Then you said yes, twice. We all said yes.";
+        let f = check(page, "said yes", 1);
+        assert!(
+            f.directive.contains("-,") || f.directive.contains(",-"),
+            "{}",
+            f.directive
+        );
+        assert!(f.unique);
+        check(page, "said yes", 0);
+        check(page, "said yes", 2);
+    }
+
+    #[test]
+    fn long_and_multi_block_quotes_use_start_and_end() {
+        let long = "word ".repeat(10)
+            + "The quick brown fox jumps over the lazy dog while the cat watches from the window sill, unimpressed by all of it.";
+        let f = check(
+            &long,
+            "The quick brown fox jumps over the lazy dog while the cat watches from the window sill, unimpressed by all of it.",
+            0,
+        );
+        assert!(
+            f.directive.starts_with("text=The,") || f.directive.contains(','),
+            "{}",
+            f.directive
+        );
+        assert!(f.directive.len() < 40, "{}", f.directive);
+        let page = "First paragraph ends here.\nSecond one starts, and ends.";
+        let f = check(page, "ends here.\nSecond one", 0);
+        assert!(f.directive.contains(','), "{}", f.directive);
+    }
+
+    #[test]
+    fn widens_to_words_and_trims() {
+        let page = "  hello wonderful world  ";
+        let f = text_fragment_bytes(page, 5, 12).unwrap(); // "llo won"
+        assert_eq!(f.exact, "hello wonderful");
+        assert_eq!(&page[f.start..f.end], "hello wonderful");
+        assert!(text_fragment_bytes(page, 0, 2).is_none(), "whitespace only");
+    }
+
+    #[test]
+    fn utf16_offsets_and_bad_input() {
+        let page = "😀 emoji text, café au lait";
+        let s16 = page[..page.find("café").unwrap()].encode_utf16().count();
+        let f = text_fragment(page, s16, s16 + 4).unwrap();
+        assert_eq!(f.exact, "café");
+        assert_eq!((f.start, f.end), (s16, s16 + 4));
+        assert!(
+            text_fragment(page, 1, 2).is_none(),
+            "inside a surrogate pair"
+        );
+        assert!(text_fragment(page, 5, 5).is_none());
+        assert!(text_fragment(page, 6, 3).is_none());
+        assert!(text_fragment(page, 0, 10_000).is_none());
+        assert!(
+            text_fragment_bytes(page, 1, 3).is_none(),
+            "inside a UTF-8 sequence"
+        );
+        assert!(text_fragment("", 0, 0).is_none());
+    }
+
+    #[test]
+    fn encodes_syntax_characters() {
+        let f = check(
+            "Rock-and-roll, R&B; yes.\nOther text.",
+            "Rock-and-roll, R&B",
+            0,
+        );
+        assert!(!f.directive[5..].contains('&'), "{}", f.directive);
+        let f = check("a co-op here", "co-op", 0);
+        assert_eq!(f.directive, "text=co%2Dop");
+        let f = check("x, AT&T y", "AT&T", 0);
+        assert_eq!(f.directive, "text=AT%26T");
+    }
+
+    #[test]
+    fn cjk_quotes() {
+        let page = "我们的中文测试很好。\n中文测试很重要。";
+        let f = check(page, "中文测试", 0);
+        assert!(f.unique);
+        let f = check(page, "我们的中文测试很好", 0);
+        assert!(
+            f.polyfill_compatible,
+            "bounded by punctuation and block edges"
+        );
+    }
+
+    #[test]
+    fn fragment_url_replaces_the_fragment() {
+        let f = check("some unique words here", "unique words", 0);
+        assert_eq!(
+            fragment_url("https://e.x/p?q=1#top", &f),
+            "https://e.x/p?q=1#:~:text=unique%20words"
+        );
+    }
+}
