@@ -128,3 +128,10 @@ pub fn remove_quote(note_json: &str, quote_id: &str, now: &str) -> Result<String
     note.remove_quote(quote_id, now).map_err(js_error)?;
     Ok(note.to_json())
 }
+
+/// Safe HTML for a preview of `markdown`: raw HTML escaped, links only to the web (new tab,
+/// no opener), images as placeholders that load nothing.
+#[wasm_bindgen]
+pub fn preview_html(markdown: &str) -> String {
+    quotebook_core::preview::preview_html(markdown)
+}
