@@ -4,8 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::convert::html_to_markdown;
 use crate::error::Error;
+use crate::fragment::{TextFragment, text_fragment};
 use crate::metadata::{Metadata, extract_metadata};
-use crate::note::{Note, Quote, SCHEMA_VERSION, normalize_tags};
+use crate::note::{Note, Quote, SCHEMA_VERSION, TextSelector, normalize_tags};
 use crate::url;
 
 /// What the capture script (or the context menu event, where no script may run) sends.
@@ -29,6 +30,10 @@ pub struct Capture {
     /// The page's metadata-bearing HTML (see [`crate::metadata_capture_selectors`]), or the
     /// whole page (the CLI's `--page-file`).
     pub meta_html: Option<String>,
+    /// The page's visible text, blocks separated by `\n` (for deep links), and each range's
+    /// `[start, end)` in it, in UTF-16 code units (JavaScript's string offsets).
+    pub page_text: Option<String>,
+    pub offsets: Vec<[usize; 2]>,
 }
 
 /// One save: the capture plus what the core cannot know by itself.
@@ -94,15 +99,18 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
         .unwrap_or(&page_url);
 
     let mut quotes = Vec::with_capacity(capture.ranges.len().max(1));
-    for html in &capture.ranges {
+    for (i, html) in capture.ranges.iter().enumerate() {
         match html_to_markdown(html, base) {
-            Ok(markdown) => quotes.push(markdown),
+            Ok(markdown) => quotes.push((markdown, deep_link(capture, i))),
             Err(Error::EmptySelection) => {}
             Err(other) => return Err(other),
         }
     }
     if quotes.is_empty() && !capture.text.trim().is_empty() {
-        quotes.push(html_to_markdown(&plain_text_to_html(&capture.text), base)?);
+        quotes.push((
+            html_to_markdown(&plain_text_to_html(&capture.text), base)?,
+            None,
+        ));
     }
     if quotes.is_empty() {
         return Err(Error::EmptySelection);
@@ -137,7 +145,7 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
 
     let single = quotes.len() == 1;
     let tags = normalize_tags(request.tags.iter().map(String::as_str));
-    for (i, markdown) in quotes.into_iter().enumerate() {
+    for (i, (markdown, link)) in quotes.into_iter().enumerate() {
         let text = if single {
             capture.text.clone()
         } else {
@@ -172,11 +180,23 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
             comment: request.comment.trim().to_owned(),
             tags: tags.clone(),
             private: capture.incognito,
-            ..Quote::default()
+            fragment: link.as_ref().map(|f| f.directive.clone()),
+            selector: link.map(|f| TextSelector {
+                exact: f.exact,
+                prefix: f.prefix,
+                suffix: f.suffix,
+            }),
         });
     }
     note.updated = request.now.clone();
     Ok(note)
+}
+
+/// The deep link of range `i`, when the capture sent the page text and its offsets.
+fn deep_link(capture: &Capture, i: usize) -> Option<TextFragment> {
+    let page_text = capture.page_text.as_deref()?;
+    let [start, end] = *capture.offsets.get(i)?;
+    text_fragment(page_text, start, end)
 }
 
 /// Fills what the note does not know yet from the page's metadata; what it knows stays.
@@ -393,6 +413,34 @@ mod tests {
         assert_eq!(note.title, "The Story");
         assert_eq!(note.authors, ["Ada Lovelace"]);
         assert_eq!(note.published.as_deref(), Some("2024-06-05T10:00:00Z"));
+    }
+
+    #[test]
+    fn quotes_carry_a_deep_link_and_a_selector() {
+        let page = "Intro\nThe cat sat on the mat.\nThe cat ran.";
+        let mut r = request(
+            "https://a.example/p",
+            &["<p>The cat</p>"],
+            "The cat",
+            "T",
+            "q",
+        );
+        // "The cat" of the second block, in UTF-16 units.
+        let start = page.rfind("The cat").unwrap();
+        r.capture.page_text = Some(page.into());
+        r.capture.offsets = vec![[start, start + 7]];
+        let note = clip(&r, None).unwrap();
+        let quote = &note.quotes[0];
+        let fragment = quote.fragment.as_deref().unwrap();
+        assert!(fragment.starts_with("text="), "{fragment}");
+        assert_ne!(
+            fragment, "text=The%20cat",
+            "the first match is another passage"
+        );
+        let selector = quote.selector.as_ref().unwrap();
+        assert_eq!(selector.exact, "The cat");
+        assert!(selector.prefix.ends_with("mat.\n"), "{selector:?}");
+        assert_eq!(selector.suffix, " ran.");
     }
 
     #[test]
