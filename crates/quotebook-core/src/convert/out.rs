@@ -1,0 +1,601 @@
+//! The one output buffer, and the state that makes a stream of blocks, text runs and
+//! inline delimiters into well-formed Markdown.
+//!
+//! Everything is lazy: a block's separating blank line, a list item's marker, an
+//! emphasis delimiter, a `<br>`'s hard break and a collapsed space are all held back until
+//! visible content follows them, so empty elements vanish, spaces at element edges move
+//! outside the delimiters, and the output has no leading or trailing blank lines.
+
+use super::escape::{self, Ctx, is_punct, is_ws};
+
+/// What starts a line, for the rules of what may follow a paragraph without a blank line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Block {
+    Para,
+    Heading,
+    /// A list whose first marker may interrupt a paragraph (bullets, or numbered from 1).
+    List {
+        interrupts: bool,
+    },
+    Fence,
+    Quote,
+    Other,
+}
+
+impl Block {
+    fn may_follow_paragraph_line(self) -> bool {
+        match self {
+            Block::Para | Block::Heading | Block::Fence | Block::Quote => true,
+            Block::List { interrupts } => interrupts,
+            Block::Other => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkKind {
+    Strong,
+    Em,
+    Del,
+    Link,
+    Html,
+    /// Balances a nested duplicate (`<b>` inside `<b>`): writes nothing.
+    Null,
+}
+
+impl MarkKind {
+    /// Delimiters that follow CommonMark's flanking rules.
+    fn flanks(self) -> bool {
+        matches!(self, MarkKind::Strong | MarkKind::Em | MarkKind::Del)
+    }
+}
+
+#[derive(Debug)]
+struct Mark {
+    kind: MarkKind,
+    open: String,
+    close: String,
+    emitted: bool,
+}
+
+#[derive(Debug)]
+pub enum Container {
+    Quote,
+    Item {
+        marker: String,
+        written: bool,
+        tight: bool,
+    },
+    Indent {
+        width: usize,
+        tight: bool,
+    },
+}
+
+/// How the page lays out whitespace in the current element (CSS `white-space`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ws {
+    Normal,
+    PreLine,
+    Pre,
+}
+
+#[derive(Debug)]
+pub struct Out {
+    pub buf: String,
+    containers: Vec<Container>,
+    started: bool,
+    /// Line breaks owed before the next block: 0, 1 (new line) or 2 (blank line).
+    pending: u8,
+    /// A container was opened and holds nothing yet: block separators are not owed.
+    fresh: bool,
+    /// How many containers were opened since content was last written.
+    fresh_count: usize,
+    /// The kind of the next line's block when a handler knows it (a list's first item).
+    next_kind: Option<Block>,
+    /// Where the current line's content starts (after prefixes).
+    line_start: usize,
+    /// Whether block syntax could start at `line_start` (not in headings and cells).
+    syntax_line: bool,
+    last_block: (Block, usize),
+    pending_ws: String,
+    pending_brs: u32,
+    block_prefix: Option<(String, Block)>,
+    heading_start: Option<usize>,
+    marks: Vec<Mark>,
+    last_close: Option<(MarkKind, usize, usize)>,
+    fragile: Option<(usize, usize)>,
+    /// Headings and table cells: everything on one line.
+    pub single_line: bool,
+    pub in_table: bool,
+    link_depth: u32,
+}
+
+impl Out {
+    pub fn new(capacity: usize) -> Out {
+        Out {
+            buf: String::with_capacity(capacity),
+            containers: Vec::new(),
+            started: false,
+            pending: 0,
+            fresh: false,
+            fresh_count: 0,
+            next_kind: None,
+            line_start: 0,
+            syntax_line: true,
+            last_block: (Block::Other, 0),
+            pending_ws: String::new(),
+            pending_brs: 0,
+            block_prefix: None,
+            heading_start: None,
+            marks: Vec::new(),
+            last_close: None,
+            fragile: None,
+            single_line: false,
+            in_table: false,
+            link_depth: 0,
+        }
+    }
+
+    /// A writer for one table cell's content.
+    pub fn cell() -> Out {
+        let mut out = Out::new(32);
+        out.single_line = true;
+        out.in_table = true;
+        out.syntax_line = false;
+        out
+    }
+
+    pub fn finish(mut self) -> String {
+        self.end_inline();
+        self.buf
+    }
+
+    // ---- blocks ----------------------------------------------------------------------
+
+    /// Owes `n` line breaks before whatever comes next (ignored in a fresh container).
+    pub fn request(&mut self, n: u8) {
+        if !self.fresh {
+            self.pending = self.pending.max(n);
+        }
+    }
+
+    /// Ends the current paragraph: what follows starts after a blank line.
+    pub fn block_boundary(&mut self) {
+        self.end_inline();
+        self.request(2);
+    }
+
+    fn write_prefixes(&mut self, blank: bool) {
+        for c in &mut self.containers {
+            match c {
+                Container::Quote => self.buf.push_str("> "),
+                Container::Item {
+                    marker, written, ..
+                } => {
+                    if *written {
+                        for _ in 0..marker.len() {
+                            self.buf.push(' ');
+                        }
+                    } else if !blank {
+                        self.buf.push_str(marker);
+                        *written = true;
+                    }
+                }
+                Container::Indent { width, .. } => {
+                    for _ in 0..*width {
+                        self.buf.push(' ');
+                    }
+                }
+            }
+        }
+        if blank {
+            let trimmed = self.buf.trim_end_matches(' ').len();
+            self.buf.truncate(trimmed);
+        }
+        self.line_start = self.buf.len();
+    }
+
+    /// A new line inside the current block (hard breaks, code lines).
+    pub fn newline(&mut self, blank: bool) {
+        self.buf.push('\n');
+        self.write_prefixes(blank);
+    }
+
+    fn tight_at(&self, depth: usize) -> bool {
+        match depth.checked_sub(1).and_then(|i| self.containers.get(i)) {
+            Some(Container::Item { tight, .. } | Container::Indent { tight, .. }) => *tight,
+            _ => false,
+        }
+    }
+
+    /// The next line starts a block of this kind (when it is not plain text).
+    pub fn set_next_kind(&mut self, kind: Block) {
+        self.next_kind = Some(kind);
+    }
+
+    /// Makes sure the line for content of kind `kind` is open: owed breaks and the
+    /// container prefixes are written.
+    pub fn materialize(&mut self, kind: Block) {
+        let depth = self.containers.len();
+        let outer = depth - self.fresh_count.min(depth);
+        let kind = self.next_kind.take().unwrap_or(kind);
+        self.fresh_count = 0;
+        if self.single_line {
+            if self.pending > 0 && self.started && !self.buf.is_empty() {
+                self.buf.push(' ');
+            }
+            self.started = true;
+            self.pending = 0;
+        } else if !self.started {
+            self.started = true;
+            self.write_prefixes(false);
+            self.pending = 0;
+            self.last_block = (kind, depth);
+        } else if self.pending > 0 {
+            let mut n = self.pending;
+            if n == 2
+                && self.tight_at(outer)
+                && self.last_block == (Block::Para, outer)
+                && kind.may_follow_paragraph_line()
+            {
+                n = 1;
+                if kind == Block::Para && self.block_prefix.is_none() {
+                    self.buf.push('\\');
+                }
+            }
+            if n == 2 {
+                self.newline(true);
+            }
+            self.newline(false);
+            self.pending = 0;
+            self.last_block = (kind, depth);
+        }
+        self.fresh = false;
+        if self.single_line {
+            self.block_prefix = None;
+        }
+        if let Some((prefix, kind)) = self.block_prefix.take() {
+            self.buf.push_str(&prefix);
+            self.line_start = self.buf.len();
+            self.heading_start = Some(self.buf.len());
+            self.last_block = (kind, depth);
+        }
+    }
+
+    /// Content that starts its own line (a fence, a table row, a rule).
+    pub fn block_line(&mut self, kind: Block, line: &str) {
+        self.end_inline();
+        self.materialize(kind);
+        self.buf.push_str(line);
+    }
+
+    /// How many containers (quotes, list items) enclose the current line.
+    pub fn depth(&self) -> usize {
+        self.containers.len()
+    }
+
+    pub fn push_container(&mut self, c: Container) {
+        self.containers.push(c);
+        self.fresh = true;
+        self.fresh_count += 1;
+    }
+
+    pub fn pop_container(&mut self) {
+        self.end_inline();
+        if let Some(Container::Item { written: false, .. }) = self.containers.last() {
+            // An empty item still takes its number.
+            self.materialize(Block::Other);
+            let trimmed = self.buf.trim_end_matches(' ').len();
+            self.buf.truncate(trimmed);
+        }
+        self.containers.pop();
+        self.fresh_count = self.fresh_count.saturating_sub(1);
+        self.pending = 0;
+        self.last_block = (Block::Other, self.containers.len());
+    }
+
+    /// The next paragraph-level content starts with `prefix` (a heading's `## `),
+    /// written only if content comes.
+    pub fn set_block_prefix(&mut self, prefix: String, kind: Block) {
+        if self.single_line {
+            return;
+        }
+        self.block_prefix = Some((prefix, kind));
+        self.syntax_line = false;
+    }
+
+    /// Ends a heading: a trailing `#` run would be read as a closing sequence.
+    pub fn end_heading(&mut self) {
+        if let Some(start) = self.heading_start.take()
+            && self.buf.len() > start
+            && self.buf.ends_with('#')
+        {
+            let run_start = self.buf.trim_end_matches('#').len();
+            if run_start <= start || self.buf[..run_start].ends_with(' ') {
+                self.buf.insert(run_start.max(start), '\\');
+            }
+        }
+        self.block_prefix = None;
+        self.block_boundary();
+        self.syntax_line = true;
+    }
+
+    // ---- inline ----------------------------------------------------------------------
+
+    fn prev_char(&self) -> Option<char> {
+        if self.buf.len() == self.line_start {
+            None
+        } else {
+            self.buf.chars().next_back()
+        }
+    }
+
+    fn at_line_start(&self) -> bool {
+        !self.started
+            || self.pending > 0
+            || self.buf.len() == self.line_start
+            || self.block_prefix.is_some()
+    }
+
+    /// A collapsible space.
+    pub fn space(&mut self) {
+        if self.pending_brs > 0 || self.pending_ws.ends_with(' ') {
+            return;
+        }
+        if self.pending_ws.is_empty() && (self.at_line_start() || self.buf.ends_with(' ')) {
+            return;
+        }
+        self.pending_ws.push(' ');
+    }
+
+    /// A space in pre-formatted text: kept, as a no-break space where a plain one would
+    /// collapse.
+    pub fn pre_space(&mut self) {
+        let collapses = match self.pending_ws.chars().next_back() {
+            Some(c) => c == ' ' || c == '\u{a0}',
+            None => self.pending_brs > 0 || self.at_line_start() || self.buf.ends_with(' '),
+        };
+        self.pending_ws.push(if collapses { '\u{a0}' } else { ' ' });
+    }
+
+    /// A `<br>` (or a newline in pre-formatted text).
+    pub fn hard_break(&mut self) {
+        if self.single_line {
+            self.space();
+            return;
+        }
+        self.pending_ws.clear();
+        self.pending_brs += 1;
+    }
+
+    /// Writes what is owed before a visible character `first`. Returns true when `first`
+    /// must be written before the pending delimiters (see `flush_marks`).
+    fn before_visible(&mut self, first: char) -> bool {
+        self.materialize(Block::Para);
+        if self.pending_brs > 0 {
+            for _ in 0..self.pending_brs {
+                self.buf.push('\\');
+                self.newline(false);
+            }
+            self.pending_brs = 0;
+            self.pending_ws.retain(|c| c != ' ');
+        }
+        if !self.pending_ws.is_empty() {
+            self.buf.push_str(&self.pending_ws);
+            self.pending_ws.clear();
+        }
+        if let Some((start, end)) = self.fragile.take()
+            && end == self.buf.len()
+            && !is_ws(first)
+            && !is_punct(first)
+        {
+            self.unglue_closer(start, end);
+        }
+        let pending_flank = self.marks.iter().any(|m| !m.emitted && m.kind.flanks());
+        if pending_flank
+            && is_punct(first)
+            && self.prev_char().is_some_and(|p| !is_ws(p) && !is_punct(p))
+        {
+            // `word*"quote"*` cannot open emphasis: write the `"` first.
+            return true;
+        }
+        self.flush_marks();
+        false
+    }
+
+    /// `*a.*b` cannot close: the punctuation before the closer moves after it (`*a*.b`).
+    fn unglue_closer(&mut self, start: usize, end: usize) {
+        let before = &self.buf[..start];
+        let Some(p) = before.chars().next_back() else {
+            return;
+        };
+        let mut p_start = start - p.len_utf8();
+        if p.is_ascii_punctuation()
+            && before[..p_start].ends_with('\\')
+            && p_start > self.line_start
+        {
+            p_start -= 1;
+        }
+        if p_start <= self.line_start {
+            return;
+        }
+        let moved = self.buf[p_start..start].to_owned();
+        let delim = self.buf[start..end].to_owned();
+        self.buf.truncate(p_start);
+        self.buf.push_str(&delim);
+        self.buf.push_str(&moved);
+    }
+
+    pub fn flush_marks(&mut self) {
+        for i in 0..self.marks.len() {
+            if self.marks[i].emitted {
+                continue;
+            }
+            self.marks[i].emitted = true;
+            let kind = self.marks[i].kind;
+            if let Some((k, start, end)) = self.last_close
+                && k == kind
+                && kind.flanks()
+                && end == self.buf.len()
+            {
+                // `**a**` + `**b**` → `**ab**`.
+                self.buf.truncate(start);
+                self.last_close = None;
+                continue;
+            }
+            if kind == MarkKind::Link && self.buf.ends_with('!') && !self.buf.ends_with("\\!") {
+                let at = self.buf.len() - 1;
+                self.buf.insert(at, '\\');
+            }
+            let open = std::mem::take(&mut self.marks[i].open);
+            self.buf.push_str(&open);
+            self.marks[i].open = open;
+        }
+        self.last_close = None;
+    }
+
+    pub fn open_mark(&mut self, kind: MarkKind, open: &str, close: String) {
+        let duplicate = kind.flanks() && self.marks.iter().any(|m| m.kind == kind);
+        let kind = if duplicate { MarkKind::Null } else { kind };
+        if kind == MarkKind::Link {
+            self.link_depth += 1;
+        }
+        let (open, close) = if kind == MarkKind::Null {
+            (String::new(), String::new())
+        } else {
+            (open.to_owned(), close)
+        };
+        self.marks.push(Mark {
+            kind,
+            open,
+            close,
+            emitted: false,
+        });
+    }
+
+    pub fn close_mark(&mut self) {
+        let Some(m) = self.marks.pop() else { return };
+        if m.kind == MarkKind::Link {
+            self.link_depth -= 1;
+        }
+        if m.emitted && m.kind != MarkKind::Null {
+            let start = self.buf.len();
+            if m.kind.flanks() && self.prev_char().is_some_and(is_punct) {
+                self.fragile = Some((start, start + m.close.len()));
+            }
+            self.buf.push_str(&m.close);
+            self.last_close = Some((m.kind, start, self.buf.len()));
+        }
+    }
+
+    /// Closes the delimiters written so far (they reopen before the next visible
+    /// content) and forgets owed spaces and breaks: the end of a paragraph.
+    pub fn end_inline(&mut self) {
+        for i in (0..self.marks.len()).rev() {
+            if self.marks[i].emitted {
+                self.marks[i].emitted = false;
+                let close = std::mem::take(&mut self.marks[i].close);
+                self.buf.push_str(&close);
+                self.marks[i].close = close;
+            }
+        }
+        self.pending_ws.clear();
+        self.pending_brs = 0;
+        self.fragile = None;
+        self.last_close = None;
+    }
+
+    /// Markdown written as is, as one visible unit (a code span, an image, math).
+    pub fn atom(&mut self, markdown: &str) {
+        let Some(first) = markdown.chars().next() else {
+            return;
+        };
+        let _ = first;
+        // Atoms start with syntax, never with text to move before a delimiter.
+        self.before_visible('a');
+        self.buf.push_str(markdown);
+    }
+
+    /// Page text, with whitespace handled as `ws` says and Markdown syntax escaped.
+    pub fn text(&mut self, s: &str, ws: Ws) {
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if escape::is_plain_byte(b) {
+                let start = i;
+                while i < bytes.len() && escape::is_plain_byte(bytes[i]) {
+                    i += 1;
+                }
+                self.plain_run(&s[start..i]);
+                continue;
+            }
+            let c = s[i..].chars().next().unwrap_or(' ');
+            let w = c.len_utf8();
+            match c {
+                ' ' | '\t' | '\x0c' => {
+                    if ws == Ws::Pre {
+                        self.pre_space()
+                    } else {
+                        self.space()
+                    }
+                }
+                '\n' | '\r' => {
+                    if ws == Ws::Normal {
+                        self.space()
+                    } else if c == '\n' {
+                        self.hard_break()
+                    }
+                }
+                c if is_ws(c) => self.pending_ws.push(c),
+                c => self.visible_char(c, &s[i + w..]),
+            }
+            i += w;
+        }
+    }
+
+    fn plain_run(&mut self, run: &str) {
+        let first = run.as_bytes()[0] as char;
+        if self.before_visible(first) {
+            self.buf.push(first);
+            self.flush_marks();
+            self.buf.push_str(&run[1..]);
+        } else {
+            self.buf.push_str(run);
+        }
+    }
+
+    fn visible_char(&mut self, c: char, rest: &str) {
+        let first_before_marks = self.before_visible(c);
+        let line_start = self.syntax_line && self.buf.len() == self.line_start;
+        let ctx = Ctx {
+            prev: self.prev_char(),
+            rest,
+            line_start,
+            line: if self.syntax_line {
+                &self.buf[self.line_start..]
+            } else {
+                "x"
+            },
+            in_table: self.in_table,
+            in_link_text: self.link_depth > 0,
+        };
+        if escape::needs_escape(c, ctx) {
+            if c == '<' {
+                // `&lt;b>` rather than `\<b>`: no tag-like text at all in the output,
+                // even for a reader that does not know Markdown's escapes.
+                self.buf.push_str("&lt;");
+                if first_before_marks {
+                    self.flush_marks();
+                }
+                return;
+            }
+            self.buf.push('\\');
+        }
+        self.buf.push(c);
+        if first_before_marks {
+            self.flush_marks();
+        }
+    }
+}

@@ -1,0 +1,655 @@
+//! Parse stage: html5ever feeds an arena tree sink (one `Vec` of nodes linked by index,
+//! no reference counting per node).
+//!
+//! Depth: Blink stops nesting elements at 512 levels and appends deeper ones to the
+//! 512th ancestor. We do the same, one step earlier: a token filter between the tokenizer
+//! and the tree builder drops start tags (not their content) once the insertion point is
+//! [`MAX_PARSE_DEPTH`] deep, so the content of deeper elements flattens into that ancestor.
+//! Without the filter, html5ever's scope checks scan the whole stack of open elements for
+//! every tag, which makes 100,000 nested `<div>`s take minutes.
+
+use std::borrow::Cow;
+use std::cell::{Cell, Ref, RefCell};
+
+use html5ever::interface::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::{
+    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts};
+use html5ever::{Attribute, LocalName, QualName, local_name, ns};
+
+/// Deepest element nesting the parser builds; deeper start tags are dropped (their
+/// content is kept, in the deepest ancestor).
+pub const MAX_PARSE_DEPTH: u32 = 512;
+
+pub type Id = u32;
+pub const NONE: Id = u32::MAX;
+
+/// What kind of element a node is, decided once when it is created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag {
+    // Never in the output, contents included.
+    Skip,
+    // Blocks.
+    P,
+    Div,
+    H(u8),
+    Blockquote,
+    Pre,
+    Ul,
+    Ol,
+    Li,
+    Dl,
+    Dt,
+    Dd,
+    Hr,
+    Table,
+    Caption,
+    Thead,
+    Tbody,
+    Tfoot,
+    Tr,
+    Td,
+    Th,
+    Figure,
+    Figcaption,
+    Details,
+    Summary,
+    // Inline.
+    Br,
+    Wbr,
+    A,
+    Img,
+    Strong,
+    Em,
+    Code,
+    Kbd,
+    Del,
+    Sup,
+    Sub,
+    Mark,
+    U,
+    Math,
+    Annotation,
+    Svg,
+    Script,
+    Picture,
+    Source,
+    Input,
+    Span,
+    /// Any other element, including custom ones: rendered as its content.
+    Other,
+}
+
+impl Tag {
+    fn of(name: &QualName) -> Tag {
+        if name.ns == ns!(svg) {
+            return Tag::Svg;
+        }
+        if name.ns == ns!(mathml) {
+            return match &*name.local {
+                "math" => Tag::Math,
+                "annotation" => Tag::Annotation,
+                _ => Tag::Other,
+            };
+        }
+        match &*name.local {
+            "p" => Tag::P,
+            "div" | "section" | "article" | "main" | "header" | "footer" | "nav" | "aside"
+            | "address" | "hgroup" | "center" | "form" | "fieldset" | "legend" | "dialog"
+            | "search" | "menu" | "body" | "html" => Tag::Div,
+            "h1" => Tag::H(1),
+            "h2" => Tag::H(2),
+            "h3" => Tag::H(3),
+            "h4" => Tag::H(4),
+            "h5" => Tag::H(5),
+            "h6" => Tag::H(6),
+            "blockquote" => Tag::Blockquote,
+            "pre" | "listing" | "xmp" | "plaintext" => Tag::Pre,
+            "ul" | "dir" => Tag::Ul,
+            "ol" => Tag::Ol,
+            "li" => Tag::Li,
+            "dl" => Tag::Dl,
+            "dt" => Tag::Dt,
+            "dd" => Tag::Dd,
+            "hr" => Tag::Hr,
+            "table" => Tag::Table,
+            "caption" => Tag::Caption,
+            "thead" => Tag::Thead,
+            "tbody" => Tag::Tbody,
+            "tfoot" => Tag::Tfoot,
+            "tr" => Tag::Tr,
+            "td" => Tag::Td,
+            "th" => Tag::Th,
+            "figure" => Tag::Figure,
+            "figcaption" => Tag::Figcaption,
+            "details" => Tag::Details,
+            "summary" => Tag::Summary,
+            "br" => Tag::Br,
+            "wbr" => Tag::Wbr,
+            "a" => Tag::A,
+            "img" => Tag::Img,
+            "strong" | "b" => Tag::Strong,
+            "em" | "i" | "cite" | "dfn" | "var" => Tag::Em,
+            "code" | "samp" | "tt" => Tag::Code,
+            "kbd" => Tag::Kbd,
+            "del" | "s" | "strike" => Tag::Del,
+            "sup" => Tag::Sup,
+            "sub" => Tag::Sub,
+            "mark" => Tag::Mark,
+            "u" | "ins" => Tag::U,
+            "script" => Tag::Script,
+            "picture" => Tag::Picture,
+            "source" => Tag::Source,
+            "input" => Tag::Input,
+            "span" => Tag::Span,
+            "style" | "noscript" | "template" | "iframe" | "head" | "title" | "meta" | "link"
+            | "object" | "embed" | "video" | "audio" | "canvas" | "select" | "textarea"
+            | "button" | "map" | "noembed" | "noframes" | "frameset" | "frame" | "base"
+            | "param" | "track" | "datalist" | "option" | "optgroup" | "slot" => Tag::Skip,
+            _ => Tag::Other,
+        }
+    }
+
+    /// Whether the element starts a new block (ends the paragraph around it).
+    pub fn is_block(self) -> bool {
+        !matches!(
+            self,
+            Tag::Br
+                | Tag::Wbr
+                | Tag::A
+                | Tag::Img
+                | Tag::Strong
+                | Tag::Em
+                | Tag::Code
+                | Tag::Kbd
+                | Tag::Del
+                | Tag::Sup
+                | Tag::Sub
+                | Tag::Mark
+                | Tag::U
+                | Tag::Math
+                | Tag::Annotation
+                | Tag::Svg
+                | Tag::Script
+                | Tag::Picture
+                | Tag::Source
+                | Tag::Input
+                | Tag::Span
+                | Tag::Other
+                | Tag::Skip
+        )
+    }
+}
+
+#[derive(Debug)]
+pub struct Element {
+    pub tag: Tag,
+    pub name: QualName,
+    pub attrs: Vec<Attribute>,
+}
+
+impl Element {
+    /// The value of an attribute in no namespace, by its (lower-case) name.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|a| a.name.ns == ns!() && &*a.name.local == name)
+            .map(|a| &*a.value)
+    }
+
+    pub fn has_class(&self, class: &str) -> bool {
+        self.attr("class")
+            .is_some_and(|c| c.split_ascii_whitespace().any(|c| c == class))
+    }
+}
+
+#[derive(Debug)]
+pub enum Data {
+    /// The document node; its name answers the tree builder for nodes that have none.
+    Document(QualName),
+    Element(Box<Element>),
+    Text(StrTendril),
+    /// Comments, doctypes, processing instructions: never rendered.
+    Other,
+}
+
+#[derive(Debug)]
+pub struct Node {
+    pub parent: Id,
+    pub first_child: Id,
+    pub last_child: Id,
+    pub next: Id,
+    pub prev: Id,
+    depth: u32,
+    pub data: Data,
+}
+
+/// The parsed fragment.
+#[derive(Debug)]
+pub struct Dom {
+    pub nodes: Vec<Node>,
+    pub root: Id,
+}
+
+impl Dom {
+    pub fn node(&self, id: Id) -> &Node {
+        &self.nodes[id as usize]
+    }
+
+    pub fn element(&self, id: Id) -> Option<&Element> {
+        match &self.nodes[id as usize].data {
+            Data::Element(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn tag(&self, id: Id) -> Option<Tag> {
+        self.element(id).map(|e| e.tag)
+    }
+
+    pub fn children(&self, id: Id) -> Children<'_> {
+        Children {
+            dom: self,
+            next: self.node(id).first_child,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Children<'a> {
+    dom: &'a Dom,
+    next: Id,
+}
+
+impl Iterator for Children<'_> {
+    type Item = Id;
+    fn next(&mut self) -> Option<Id> {
+        if self.next == NONE {
+            return None;
+        }
+        let id = self.next;
+        self.next = self.dom.node(id).next;
+        Some(id)
+    }
+}
+
+/// Parses `html` as the content of a `<body>` (the way a browser parses a fragment
+/// pasted into a page).
+pub fn parse(html: &str) -> Dom {
+    let sink = Sink::default();
+    let context = sink.create_element(
+        QualName::new(None, ns!(html), local_name!("body")),
+        Vec::new(),
+        ElementFlags::default(),
+    );
+    let opts = TreeBuilderOpts {
+        scripting_enabled: false,
+        ..TreeBuilderOpts::default()
+    };
+    let builder = TreeBuilder::new_for_fragment(sink, context, None, opts);
+    let state = builder.tokenizer_state_for_context_elem(false);
+    let tokenizer = Tokenizer::new(
+        DepthFilter { inner: builder },
+        TokenizerOpts {
+            initial_state: Some(state),
+            ..TokenizerOpts::default()
+        },
+    );
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    while !matches!(tokenizer.feed(&input), html5ever::TokenizerResult::Done) {}
+    tokenizer.end();
+    let sink = tokenizer.sink.inner.sink;
+    let nodes = sink.nodes.into_inner();
+    // The fragment's content is the children of the `html` element the builder created
+    // under the document node.
+    let root = nodes
+        .first()
+        .map(|doc| doc.first_child)
+        .filter(|&c| c != NONE)
+        .unwrap_or(0);
+    Dom { nodes, root }
+}
+
+/// Drops start tags once the tree is [`MAX_PARSE_DEPTH`] deep (see the module docs).
+struct DepthFilter {
+    inner: TreeBuilder<Id, Sink>,
+}
+
+fn is_void_or_raw(name: &LocalName) -> bool {
+    matches!(
+        &**name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+            | "script"
+            | "style"
+            | "textarea"
+            | "title"
+            | "xmp"
+            | "iframe"
+            | "noembed"
+            | "noframes"
+            | "noscript"
+            | "plaintext"
+    )
+}
+
+impl TokenSink for DepthFilter {
+    type Handle = Id;
+
+    fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<Id> {
+        if let Token::TagToken(tag) = &token {
+            let depth = &self.inner.sink.depth;
+            match tag.kind {
+                TagKind::StartTag => {
+                    if depth.get() >= MAX_PARSE_DEPTH && !is_void_or_raw(&tag.name) {
+                        return TokenSinkResult::Continue;
+                    }
+                }
+                TagKind::EndTag => {
+                    let result = self.inner.process_token(token, line_number);
+                    depth.set(depth.get().saturating_sub(1));
+                    return result;
+                }
+            }
+        }
+        self.inner.process_token(token, line_number)
+    }
+
+    fn end(&self) {
+        self.inner.end()
+    }
+
+    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
+        self.inner
+            .adjusted_current_node_present_but_not_in_html_namespace()
+    }
+}
+
+struct Sink {
+    nodes: RefCell<Vec<Node>>,
+    /// Estimated depth of the tree builder's insertion point (see [`DepthFilter`]).
+    depth: Cell<u32>,
+}
+
+impl Default for Sink {
+    fn default() -> Self {
+        Sink {
+            nodes: RefCell::new(vec![Node::new(Data::Document(QualName::new(
+                None,
+                ns!(),
+                local_name!(""),
+            )))]),
+            depth: Cell::new(0),
+        }
+    }
+}
+
+impl Node {
+    fn new(data: Data) -> Node {
+        Node {
+            parent: NONE,
+            first_child: NONE,
+            last_child: NONE,
+            next: NONE,
+            prev: NONE,
+            depth: 0,
+            data,
+        }
+    }
+}
+
+impl Sink {
+    fn new_node(&self, data: Data) -> Id {
+        let mut nodes = self.nodes.borrow_mut();
+        nodes.push(Node::new(data));
+        (nodes.len() - 1) as Id
+    }
+
+    fn detach(nodes: &mut [Node], id: Id) {
+        let (parent, prev, next) = {
+            let n = &nodes[id as usize];
+            (n.parent, n.prev, n.next)
+        };
+        if parent == NONE {
+            return;
+        }
+        if prev != NONE {
+            nodes[prev as usize].next = next;
+        } else {
+            nodes[parent as usize].first_child = next;
+        }
+        if next != NONE {
+            nodes[next as usize].prev = prev;
+        } else {
+            nodes[parent as usize].last_child = prev;
+        }
+        let n = &mut nodes[id as usize];
+        n.parent = NONE;
+        n.prev = NONE;
+        n.next = NONE;
+    }
+
+    fn append_node(&self, nodes: &mut [Node], parent: Id, child: Id) {
+        Self::detach(nodes, child);
+        let last = nodes[parent as usize].last_child;
+        let depth = nodes[parent as usize].depth + 1;
+        {
+            let c = &mut nodes[child as usize];
+            c.parent = parent;
+            c.prev = last;
+            c.depth = depth;
+        }
+        if last != NONE {
+            nodes[last as usize].next = child;
+        } else {
+            nodes[parent as usize].first_child = child;
+        }
+        nodes[parent as usize].last_child = child;
+        let is_element = matches!(nodes[child as usize].data, Data::Element(_));
+        self.depth.set(if is_element { depth } else { depth - 1 });
+    }
+
+    fn insert_before_node(&self, nodes: &mut [Node], sibling: Id, child: Id) {
+        Self::detach(nodes, child);
+        let parent = nodes[sibling as usize].parent;
+        if parent == NONE {
+            return;
+        }
+        let prev = nodes[sibling as usize].prev;
+        {
+            let depth = nodes[parent as usize].depth + 1;
+            let c = &mut nodes[child as usize];
+            c.parent = parent;
+            c.prev = prev;
+            c.next = sibling;
+            c.depth = depth;
+        }
+        nodes[sibling as usize].prev = child;
+        if prev != NONE {
+            nodes[prev as usize].next = child;
+        } else {
+            nodes[parent as usize].first_child = child;
+        }
+    }
+
+    /// Appends text to `parent`'s last child when that is text, else makes a text node.
+    fn text_or_node(
+        &self,
+        nodes: &mut Vec<Node>,
+        previous: Id,
+        child: NodeOrText<Id>,
+    ) -> Option<Id> {
+        match child {
+            NodeOrText::AppendNode(id) => Some(id),
+            NodeOrText::AppendText(text) => {
+                if previous != NONE
+                    && let Data::Text(existing) = &mut nodes[previous as usize].data
+                {
+                    existing.push_tendril(&text);
+                    return None;
+                }
+                nodes.push(Node::new(Data::Text(text)));
+                Some((nodes.len() - 1) as Id)
+            }
+        }
+    }
+}
+
+impl TreeSink for Sink {
+    type Handle = Id;
+    type Output = Self;
+    type ElemName<'a> = Ref<'a, QualName>;
+
+    fn finish(self) -> Self {
+        self
+    }
+
+    fn parse_error(&self, _msg: Cow<'static, str>) {}
+
+    fn get_document(&self) -> Id {
+        0
+    }
+
+    fn elem_name<'a>(&'a self, target: &'a Id) -> Ref<'a, QualName> {
+        Ref::map(self.nodes.borrow(), |nodes| {
+            match &nodes[*target as usize].data {
+                Data::Element(e) => &e.name,
+                _ => match &nodes[0].data {
+                    Data::Document(name) => name,
+                    _ => unreachable!("node 0 is the document"),
+                },
+            }
+        })
+    }
+
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, _flags: ElementFlags) -> Id {
+        let tag = Tag::of(&name);
+        self.new_node(Data::Element(Box::new(Element { tag, name, attrs })))
+    }
+
+    fn create_comment(&self, _text: StrTendril) -> Id {
+        self.new_node(Data::Other)
+    }
+
+    fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> Id {
+        self.new_node(Data::Other)
+    }
+
+    fn append(&self, parent: &Id, child: NodeOrText<Id>) {
+        let mut nodes = self.nodes.borrow_mut();
+        let last = nodes[*parent as usize].last_child;
+        if let Some(id) = self.text_or_node(&mut nodes, last, child) {
+            self.append_node(&mut nodes, *parent, id);
+        } else {
+            let depth = nodes[*parent as usize].depth;
+            self.depth.set(depth);
+        }
+    }
+
+    fn append_based_on_parent_node(&self, element: &Id, prev_element: &Id, child: NodeOrText<Id>) {
+        let has_parent = self.nodes.borrow()[*element as usize].parent != NONE;
+        if has_parent {
+            self.append_before_sibling(element, child);
+        } else {
+            self.append(prev_element, child);
+        }
+    }
+
+    fn append_doctype_to_document(&self, _: StrTendril, _: StrTendril, _: StrTendril) {}
+
+    fn get_template_contents(&self, target: &Id) -> Id {
+        // Template contents are never rendered: the template element itself holds them.
+        *target
+    }
+
+    fn same_node(&self, x: &Id, y: &Id) -> bool {
+        x == y
+    }
+
+    fn set_quirks_mode(&self, _mode: QuirksMode) {}
+
+    fn append_before_sibling(&self, sibling: &Id, child: NodeOrText<Id>) {
+        let mut nodes = self.nodes.borrow_mut();
+        let prev = nodes[*sibling as usize].prev;
+        if let Some(id) = self.text_or_node(&mut nodes, prev, child) {
+            self.insert_before_node(&mut nodes, *sibling, id);
+        }
+    }
+
+    fn add_attrs_if_missing(&self, target: &Id, attrs: Vec<Attribute>) {
+        let mut nodes = self.nodes.borrow_mut();
+        if let Data::Element(e) = &mut nodes[*target as usize].data {
+            for attr in attrs {
+                if !e.attrs.iter().any(|a| a.name == attr.name) {
+                    e.attrs.push(attr);
+                }
+            }
+        }
+    }
+
+    fn remove_from_parent(&self, target: &Id) {
+        Self::detach(&mut self.nodes.borrow_mut(), *target);
+    }
+
+    fn reparent_children(&self, node: &Id, new_parent: &Id) {
+        let mut nodes = self.nodes.borrow_mut();
+        let mut child = nodes[*node as usize].first_child;
+        while child != NONE {
+            let next = nodes[child as usize].next;
+            self.append_node(&mut nodes, *new_parent, child);
+            child = next;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn max_depth(dom: &Dom) -> usize {
+        let mut max = 0;
+        let mut stack = vec![(dom.root, 0usize)];
+        while let Some((id, d)) = stack.pop() {
+            max = max.max(d);
+            for c in dom.children(id) {
+                stack.push((c, d + 1));
+            }
+        }
+        max
+    }
+
+    #[test]
+    fn builds_a_tree_of_the_fragment() {
+        let dom = parse("<p>a<b>b</b></p>text");
+        let kids: Vec<_> = dom.children(dom.root).collect();
+        assert_eq!(kids.len(), 2);
+        assert_eq!(dom.tag(kids[0]), Some(Tag::P));
+        assert!(matches!(&dom.node(kids[1]).data, Data::Text(t) if &**t == "text"));
+    }
+
+    #[test]
+    fn deep_nesting_is_capped() {
+        let html = "<div>".repeat(5000) + "x" + &"</div>".repeat(5000) + "<p>after</p>";
+        let dom = parse(&html);
+        let depth = max_depth(&dom);
+        assert!(depth <= MAX_PARSE_DEPTH as usize + 3, "{depth}");
+        assert!(depth >= MAX_PARSE_DEPTH as usize - 3, "{depth}");
+        let last = dom.node(dom.root).last_child;
+        assert_eq!(dom.tag(last), Some(Tag::P));
+    }
+}

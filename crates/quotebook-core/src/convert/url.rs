@@ -1,0 +1,315 @@
+//! Resolution of link and image references against the capture's base URL.
+//!
+//! A small RFC 3986 resolver (section 5.2) with the few WHATWG habits browsers show for
+//! `http(s)` URLs (tabs and newlines removed, backslashes read as slashes). It deliberately
+//! does no IDNA and no full normalisation: that would pull the `url` crate and its Unicode
+//! tables into the WASM module, and the reference as written is what a reader expects.
+//! Tests compare it with the `url` crate.
+
+/// Schemes whose links are dropped (their text is kept).
+fn is_dangerous(url: &str, for_image: bool) -> bool {
+    let Some((scheme, rest)) = split_scheme(url) else {
+        return false;
+    };
+    if scheme.eq_ignore_ascii_case("javascript") || scheme.eq_ignore_ascii_case("vbscript") {
+        return true;
+    }
+    if scheme.eq_ignore_ascii_case("data") {
+        let media = rest.trim_start().get(..6).unwrap_or("");
+        return !(for_image && media.eq_ignore_ascii_case("image/"));
+    }
+    false
+}
+
+fn split_scheme(url: &str) -> Option<(&str, &str)> {
+    let colon = url.find(':')?;
+    let scheme = &url[..colon];
+    let mut chars = scheme.chars();
+    let first = chars.next()?;
+    if !first.is_ascii_alphabetic()
+        || !chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    {
+        return None;
+    }
+    Some((scheme, &url[colon + 1..]))
+}
+
+fn is_special(scheme: &str) -> bool {
+    ["http", "https", "ws", "wss", "ftp", "file"]
+        .iter()
+        .any(|s| scheme.eq_ignore_ascii_case(s))
+}
+
+/// The parts of an absolute URL that resolution needs.
+struct Parts<'a> {
+    scheme: &'a str,
+    authority: Option<&'a str>,
+    path: &'a str,
+    query: Option<&'a str>,
+}
+
+fn parts(url: &str) -> Option<Parts<'_>> {
+    let (scheme, rest) = split_scheme(url)?;
+    let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
+    let (rest, query) = match rest.split_once('?') {
+        Some((r, q)) => (r, Some(q)),
+        None => (rest, None),
+    };
+    let (authority, path) = match rest.strip_prefix("//") {
+        Some(after) => {
+            let end = after.find('/').unwrap_or(after.len());
+            (Some(&after[..end]), &after[end..])
+        }
+        None => (None, rest),
+    };
+    Some(Parts {
+        scheme,
+        authority,
+        path,
+        query,
+    })
+}
+
+/// RFC 3986 5.2.4.
+fn remove_dot_segments(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let absolute = path.starts_with('/');
+    let segments: Vec<&str> = path.split('/').collect();
+    let last = segments.len().saturating_sub(1);
+    for (i, seg) in segments.iter().enumerate() {
+        if i == 0 && absolute {
+            continue;
+        }
+        match *seg {
+            "." => {
+                if i == last {
+                    out.push("");
+                }
+            }
+            ".." => {
+                out.pop();
+                if i == last {
+                    out.push("");
+                }
+            }
+            s => out.push(s),
+        }
+    }
+    let mut result = String::with_capacity(path.len());
+    if absolute {
+        result.push('/');
+    }
+    result.push_str(&out.join("/"));
+    result
+}
+
+/// Resolves `reference` against `base`. Returns `None` for references that must not
+/// become links (`javascript:` and the like) or that are empty.
+pub fn resolve(base: &str, reference: &str, for_image: bool) -> Option<String> {
+    // Browsers strip leading/trailing C0 controls and spaces, and every tab and newline.
+    let cleaned: String = reference
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|&c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    if is_dangerous(&cleaned, for_image) {
+        return None;
+    }
+    let base_scheme_special = split_scheme(base).is_some_and(|(s, _)| is_special(s));
+    let own_scheme = split_scheme(&cleaned).map(|(s, _)| s.to_owned());
+    let special = own_scheme
+        .as_deref()
+        .map_or(base_scheme_special, is_special);
+    let reference = if special {
+        cleaned.replace('\\', "/")
+    } else {
+        cleaned
+    };
+
+    let resolved = if own_scheme.is_some() {
+        match parts(&reference) {
+            // `http:foo` with a special scheme and no authority is relative in browsers;
+            // keep what was written, it is rare and ambiguous.
+            Some(p) if p.authority.is_some() || !special => {
+                let mut s = String::with_capacity(reference.len());
+                s.push_str(&p.scheme.to_ascii_lowercase());
+                s.push_str(&reference[p.scheme.len()..]);
+                if p.authority.is_some() {
+                    // Dots only in the path part.
+                    let path_start = p.scheme.len() + 3 + p.authority.map_or(0, str::len);
+                    let path_end = path_start + p.path.len();
+                    let path = remove_dot_segments(&reference[path_start..path_end]);
+                    s.truncate(path_start);
+                    s.push_str(&path);
+                    s.push_str(&reference[path_end..]);
+                }
+                s
+            }
+            _ => reference,
+        }
+    } else {
+        let Some(b) = parts(base) else {
+            return if reference.is_empty() {
+                None
+            } else {
+                Some(reference)
+            };
+        };
+        let (fragment_start, before_fragment) = match reference.find('#') {
+            Some(i) => (Some(i), &reference[..i]),
+            None => (None, reference.as_str()),
+        };
+        let fragment = fragment_start.map(|i| &reference[i..]).unwrap_or("");
+        let mut s = String::with_capacity(base.len() + reference.len());
+        s.push_str(b.scheme);
+        s.push(':');
+        if let Some(rest) = before_fragment.strip_prefix("//") {
+            s.push_str("//");
+            let end = rest.find(['/', '?']).unwrap_or(rest.len());
+            s.push_str(&rest[..end]);
+            let (path, query) = split_query(&rest[end..]);
+            s.push_str(&remove_dot_segments(path));
+            if let Some(q) = query {
+                s.push('?');
+                s.push_str(q);
+            }
+        } else {
+            if let Some(a) = b.authority {
+                s.push_str("//");
+                s.push_str(a);
+            }
+            let (ref_path, ref_query) = split_query(before_fragment);
+            if ref_path.is_empty() {
+                s.push_str(b.path);
+                match ref_query {
+                    Some(q) => {
+                        s.push('?');
+                        s.push_str(q);
+                    }
+                    None => {
+                        if let Some(q) = b.query {
+                            s.push('?');
+                            s.push_str(q);
+                        }
+                    }
+                }
+            } else {
+                let merged = if ref_path.starts_with('/') {
+                    ref_path.to_owned()
+                } else if b.authority.is_some() && b.path.is_empty() {
+                    format!("/{ref_path}")
+                } else {
+                    let dir = b.path.rfind('/').map_or("", |i| &b.path[..=i]);
+                    format!("{dir}{ref_path}")
+                };
+                s.push_str(&remove_dot_segments(&merged));
+                if let Some(q) = ref_query {
+                    s.push('?');
+                    s.push_str(q);
+                }
+            }
+        }
+        if special
+            && b.authority.is_some()
+            && s.len() == b.scheme.len() + 3 + b.authority.map_or(0, str::len)
+        {
+            s.push('/');
+        }
+        s.push_str(fragment);
+        s
+    };
+    if resolved.is_empty() {
+        None
+    } else {
+        Some(resolved)
+    }
+}
+
+fn split_query(s: &str) -> (&str, Option<&str>) {
+    match s.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (s, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "http://a/b/c/d;p?q";
+
+    #[track_caller]
+    fn r(reference: &str, expected: &str) {
+        assert_eq!(
+            resolve(BASE, reference, false).as_deref(),
+            Some(expected),
+            "{reference}"
+        );
+    }
+
+    #[test]
+    fn rfc3986_normal_examples() {
+        r("g:h", "g:h");
+        r("g", "http://a/b/c/g");
+        r("./g", "http://a/b/c/g");
+        r("g/", "http://a/b/c/g/");
+        r("/g", "http://a/g");
+        r("//g", "http://g/");
+        r("?y", "http://a/b/c/d;p?y");
+        r("g?y", "http://a/b/c/g?y");
+        r("#s", "http://a/b/c/d;p?q#s");
+        r("g#s", "http://a/b/c/g#s");
+        r("g?y#s", "http://a/b/c/g?y#s");
+        r(";x", "http://a/b/c/;x");
+        r("g;x", "http://a/b/c/g;x");
+        r("g;x?y#s", "http://a/b/c/g;x?y#s");
+        r("", "http://a/b/c/d;p?q");
+        r(".", "http://a/b/c/");
+        r("./", "http://a/b/c/");
+        r("..", "http://a/b/");
+        r("../", "http://a/b/");
+        r("../g", "http://a/b/g");
+        r("../..", "http://a/");
+        r("../../", "http://a/");
+        r("../../g", "http://a/g");
+    }
+
+    #[test]
+    fn rfc3986_abnormal_examples() {
+        r("../../../g", "http://a/g");
+        r("../../../../g", "http://a/g");
+        r("/./g", "http://a/g");
+        r("/../g", "http://a/g");
+        r("g.", "http://a/b/c/g.");
+        r(".g", "http://a/b/c/.g");
+        r("g..", "http://a/b/c/g..");
+        r("..g", "http://a/b/c/..g");
+        r("./../g", "http://a/b/g");
+        r("./g/.", "http://a/b/c/g/");
+        r("g/./h", "http://a/b/c/g/h");
+        r("g/../h", "http://a/b/c/h");
+        r("g;x=1/./y", "http://a/b/c/g;x=1/y");
+        r("g;x=1/../y", "http://a/b/c/y");
+        r("g?y/./x", "http://a/b/c/g?y/./x");
+        r("g#s/../x", "http://a/b/c/g#s/../x");
+    }
+
+    #[test]
+    fn browser_habits() {
+        r("  g\n/h\t ", "http://a/b/c/g/h");
+        r("..\\g", "http://a/b/g");
+        r("HTTPS://x.example/a/../b", "https://x.example/b");
+        r("mailto:someone@example.com", "mailto:someone@example.com");
+    }
+
+    #[test]
+    fn dangerous_schemes_are_refused() {
+        assert_eq!(resolve(BASE, "javascript:alert(1)", false), None);
+        assert_eq!(resolve(BASE, " JavaScript:alert(1)", false), None);
+        assert_eq!(resolve(BASE, "java\nscript:alert(1)", false), None);
+        assert_eq!(resolve(BASE, "vbscript:x", false), None);
+        assert_eq!(resolve(BASE, "data:text/html,<b>", false), None);
+        assert_eq!(resolve(BASE, "data:image/png;base64,AA", false), None);
+        assert!(resolve(BASE, "data:image/png;base64,AA", true).is_some());
+    }
+}
