@@ -16,6 +16,8 @@ use quotebook_core::template::{RenderOptions, Templates, render_note};
 
 mod args;
 mod clock;
+mod export;
+mod sync;
 
 use args::Args;
 
@@ -30,10 +32,19 @@ usage:
   quotebook render [--template FILE] [--quote-template FILE] [--tz-offset MINUTES]
                 [--locale TAG] [--json] < NOTE.json
       Renders a stored note (JSON, any schema) through templates (the defaults otherwise).
+  quotebook export --from BACKUP.json --to OUT.zip|OUT.md|DIR [--note ID] [--pattern P]
+                [--force] [--progress]
+      Writes the backup's notes as Markdown: all in a .zip, one (--note) as a .md, or all
+      into a folder (never replacing a file there). --pattern names the files
+      (default {title}.md; also {date} {year} {month} {site} {id}, and / for folders).
+  quotebook sync [--from BACKUP.json] --to DIR [--restore] [--overwrite PATH|all]
+                [--keep PATH|all] [--pattern P] [--dry-run]
+      Syncs the notes into DIR, keeping every edit made there, and prints each decision
+      (created, updated, appended, skipped, conflict). State and backup: DIR/.quotebook/.
   quotebook help
 ";
 
-const KNOWN: &[&str] = &["convert", "clip", "render"];
+const KNOWN: &[&str] = &["convert", "clip", "render", "export", "sync"];
 
 fn main() -> ExitCode {
     let mut argv = std::env::args().skip(1);
@@ -61,6 +72,8 @@ fn main() -> ExitCode {
             &["--json"],
         )
         .and_then(render),
+        Some("export") => Args::parse(argv, export::OPTIONS, export::FLAGS).and_then(export::run),
+        Some("sync") => Args::parse(argv, sync::OPTIONS, sync::FLAGS).and_then(sync::run),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -221,6 +221,8 @@ pub enum Skip {
     NoFreeName,
     /// A second note with the same id in the library.
     DuplicateNote,
+    /// Planned, but the backend could not write it (it changed meanwhile, say).
+    NotWritten(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -277,6 +279,7 @@ impl fmt::Display for Decision {
                 Skip::Unreadable(why) => return write!(f, ": cannot read it: {why}"),
                 Skip::NoFreeName => ": no free file name",
                 Skip::DuplicateNote => ": a second note with the same id",
+                Skip::NotWritten(why) => return write!(f, ": not written: {why}"),
             }),
             Outcome::Conflict { reasons, pending } => {
                 f.write_str(": you edited it, and ")?;
@@ -571,6 +574,11 @@ impl Planner<'_> {
         }
         let appended = append_blocks(&bytes, missing.iter().map(|q| q.block.as_str()));
         entry.written = hash::hash(&appended);
+        if appended == note.file.as_bytes() {
+            // The append completed the file into exactly the note (the reader had only
+            // cut its final line break, say): nothing of theirs is in it.
+            *entry = Self::fresh_state(note, path.clone(), &appended);
+        }
         self.writes.push(Write {
             path,
             bytes: appended,

@@ -3,11 +3,22 @@
 
 use super::{NameFields, SyncNote};
 use crate::note::Note;
-use crate::template::{RenderOptions, Templates, render_note};
+use crate::template::{RenderOptions, TemplateError, Templates, render_note};
 use crate::time;
 
-/// `note` as the planner sees it, rendered through `templates`.
+/// `note` as the planner sees it, rendered through `templates` (the defaults when they
+/// fail: see [`sync_note_with_error`]).
 pub fn sync_note(note: &Note, templates: &Templates, options: &RenderOptions) -> SyncNote {
+    sync_note_with_error(note, templates, options).0
+}
+
+/// Like [`sync_note`], with the error of a user template that failed (the note is then
+/// rendered with the defaults).
+pub fn sync_note_with_error(
+    note: &Note,
+    templates: &Templates,
+    options: &RenderOptions,
+) -> (SyncNote, Option<TemplateError>) {
     let rendered = render_note(note, templates, options);
     // The frame: the note without its quotes, its `updated` time pinned, so that adding a
     // quote (which moves `updated`) is not taken for a change of the header.
@@ -17,7 +28,7 @@ pub fn sync_note(note: &Note, templates: &Templates, options: &RenderOptions) ->
         ..note.clone()
     };
     let frame = render_note(&frame_note, templates, options).markdown;
-    SyncNote::new(
+    let sync_note = SyncNote::new(
         note.id.clone(),
         name_fields(note, options),
         rendered.markdown,
@@ -27,7 +38,8 @@ pub fn sync_note(note: &Note, templates: &Templates, options: &RenderOptions) ->
             .into_iter()
             .map(|q| (q.id, q.block))
             .collect(),
-    )
+    );
+    (sync_note, rendered.error)
 }
 
 /// The values a file name pattern can use: the title, the creation day in the reader's

@@ -1,0 +1,187 @@
+//! `quotebook export`: a backup's notes as Markdown files, in a `.zip`, in a folder, or one
+//! note as a `.md` file. Never replaces an existing file (unless `--force` for a `.zip` or
+//! `.md` output).
+
+use std::collections::HashSet;
+use std::io::{Cursor, IsTerminal, Write as _};
+use std::path::Path;
+
+use quotebook_core::library::Library;
+use quotebook_core::sync::name::{candidate, collision_key};
+use quotebook_core::sync::{Outcome, Pattern, SyncNote, SyncState, plan};
+use quotebook_core::time;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+use crate::args::Args;
+use crate::sync::{FsFolder, atomic_write, open_root, read_library, render_all, render_settings};
+
+pub const OPTIONS: &[&str] = &[
+    "--from",
+    "--to",
+    "--note",
+    "--pattern",
+    "--template",
+    "--quote-template",
+    "--tz-offset",
+];
+pub const FLAGS: &[&str] = &["--force", "--progress"];
+
+/// Progress is shown past this many notes.
+const PROGRESS_FROM: usize = 1000;
+
+pub fn run(args: Args) -> Result<String, String> {
+    let mut library = read_library(args.required("--from")?)?;
+    if let Some(id) = args.value("--note") {
+        let note = library
+            .get(id)
+            .cloned()
+            .ok_or_else(|| format!("no note with the id {id:?}"))?;
+        library = Library {
+            notes: vec![note],
+            ..Library::default()
+        };
+    }
+    let to = args.required("--to")?;
+    let (templates, options) = render_settings(&args)?;
+    let pattern = match args.value("--pattern") {
+        Some(p) => Pattern::parse(p).map_err(|e| e.to_string())?,
+        None => Pattern::default(),
+    };
+    let progress = Progress::new(library.notes.len(), args.flag("--progress"));
+    let notes = render_all(&library, &templates, &options);
+    let lower = to.to_lowercase();
+    if lower.ends_with(".md") {
+        let [note] = notes.as_slice() else {
+            return Err(format!(
+                "the backup holds {} notes: choose one with --note ID, or export to a .zip or a folder",
+                notes.len()
+            ));
+        };
+        write_output(to, note.file.as_bytes(), args.flag("--force"))?;
+        return Ok(format!("exported 1 note to {to}\n"));
+    }
+    if lower.ends_with(".zip") {
+        let bytes = zip_notes(&library, &notes, &pattern, &progress)?;
+        write_output(to, &bytes, args.flag("--force"))?;
+        progress.done();
+        return Ok(format!("exported {} notes to {to}\n", notes.len()));
+    }
+    // A folder: the planner names the files, avoiding every existing name; files already
+    // holding a note as exported are left as they are.
+    let folder = FsFolder::new(open_root(to, true)?);
+    let options = quotebook_core::sync::Options {
+        pattern,
+        ..Default::default()
+    };
+    let planned = plan(&notes, &SyncState::default(), &folder, &options);
+    let mut out = String::new();
+    let (mut created, mut present, mut failed) = (0, 0, 0);
+    for (i, write) in planned.writes.iter().enumerate() {
+        progress.tick(i);
+        if let Err(why) = folder.write(write) {
+            out.push_str(&format!("skipped   {}: {why}\n", write.path));
+            failed += 1;
+        } else {
+            created += 1;
+        }
+    }
+    for decision in &planned.decisions {
+        match &decision.outcome {
+            Outcome::Created { .. } => {}
+            Outcome::Skipped(quotebook_core::sync::Skip::UpToDate) => present += 1,
+            _ => out.push_str(&format!("{decision}\n")),
+        }
+    }
+    progress.done();
+    out.push_str(&format!(
+        "exported {created} notes to {to} ({present} already there, {failed} not written)\n"
+    ));
+    Ok(out)
+}
+
+/// The notes as a zip of Markdown files (deflate), named by `pattern`.
+fn zip_notes(
+    library: &Library,
+    notes: &[SyncNote],
+    pattern: &Pattern,
+    progress: &Progress,
+) -> Result<Vec<u8>, String> {
+    let total: usize = notes.iter().map(|n| n.file.len()).sum();
+    let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(total / 3 + 1024)));
+    let mut taken = HashSet::new();
+    for (i, (note, sync_note)) in library.notes.iter().zip(notes).enumerate() {
+        progress.tick(i);
+        let (folders, stem) = pattern.apply(&sync_note.name);
+        let name = (1..)
+            .map(|n| candidate(&folders, &stem, n))
+            .find(|name| taken.insert(collision_key(name)))
+            .expect("some number is free");
+        let options = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Deflated)
+            .last_modified_time(zip_time(&note.updated));
+        zip.start_file(name.as_str(), options)
+            .map_err(|e| format!("zip: {e}"))?;
+        zip.write_all(sync_note.file.as_bytes())
+            .map_err(|e| format!("zip: {e}"))?;
+    }
+    let cursor = zip.finish().map_err(|e| format!("zip: {e}"))?;
+    Ok(cursor.into_inner())
+}
+
+/// An RFC 3339 instant as a zip time (UTC), or the zip epoch when it does not parse.
+fn zip_time(instant: &str) -> DateTime {
+    time::parse_instant(instant)
+        .map(|millis| time::civil(millis, 0))
+        .and_then(|c| {
+            DateTime::from_date_and_time(
+                u16::try_from(c.year).ok()?,
+                c.month as u8,
+                c.day as u8,
+                c.hour as u8,
+                c.minute as u8,
+                c.second as u8,
+            )
+            .ok()
+        })
+        .unwrap_or_default()
+}
+
+fn write_output(to: &str, bytes: &[u8], force: bool) -> Result<(), String> {
+    let path = Path::new(to);
+    if !force && std::fs::symlink_metadata(path).is_ok() {
+        return Err(format!("{to} already exists (use --force to replace it)"));
+    }
+    let target = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => path.to_owned(),
+        _ => Path::new(".").join(path),
+    };
+    atomic_write(&target, bytes, !force).map_err(|e| format!("cannot write {to}: {e}"))
+}
+
+/// `exporting 1200/10000` on standard error, for large exports on a terminal (or asked).
+struct Progress {
+    total: usize,
+    on: bool,
+}
+
+impl Progress {
+    fn new(total: usize, asked: bool) -> Progress {
+        Progress {
+            total,
+            on: asked || (total >= PROGRESS_FROM && std::io::stderr().is_terminal()),
+        }
+    }
+
+    fn tick(&self, i: usize) {
+        if self.on && i.is_multiple_of(500) {
+            eprint!("\rexporting {i}/{}", self.total);
+        }
+    }
+
+    fn done(&self) {
+        if self.on {
+            eprintln!("\rexporting {0}/{0}", self.total);
+        }
+    }
+}

@@ -1,0 +1,461 @@
+//! `quotebook sync`: the core's sync planner carried out on a real folder.
+//!
+//! Every path is checked component by component (no symbolic link is ever followed inside
+//! the synced folder), every file is written atomically (a temporary file beside it, then
+//! a rename; a new file is linked into place so that it never replaces one made in the
+//! meantime), and a file that changed between planning and writing is left alone.
+//! The state and the library backup live in `.quotebook/` inside the folder.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+
+use quotebook_core::library::Library;
+use quotebook_core::sync::name::is_safe_relative;
+use quotebook_core::sync::render::sync_note_with_error;
+use quotebook_core::sync::{
+    Entry, Expect, Folder, LIBRARY_PATH, Options, Outcome, Pattern, Resolution, STATE_PATH, Skip,
+    SyncNote, SyncState, Write, hash, plan,
+};
+use quotebook_core::template::{RenderOptions, Templates};
+
+use crate::args::Args;
+
+pub const OPTIONS: &[&str] = &[
+    "--from",
+    "--to",
+    "--pattern",
+    "--overwrite",
+    "--keep",
+    "--template",
+    "--quote-template",
+    "--tz-offset",
+];
+pub const FLAGS: &[&str] = &["--restore", "--dry-run"];
+
+/// `quotebook sync [--from BACKUP.json] --to DIR [--restore] [--overwrite PATH|all]
+/// [--keep PATH|all] [--pattern P] [--dry-run]`: prints one line per decision, then a
+/// summary.
+pub fn run(args: Args) -> Result<String, String> {
+    let root = open_root(args.required("--to")?, false)?;
+    let folder = FsFolder::new(root.clone());
+    let state_dir = folder.state_dir()?;
+
+    let (state, warnings) = match folder.read(STATE_PATH) {
+        Entry::Missing => (SyncState::default(), Vec::new()),
+        Entry::File(bytes) => {
+            let text = String::from_utf8(bytes)
+                .map_err(|_| format!("{STATE_PATH} in {} is not UTF-8", root.display()))?;
+            SyncState::from_json(&text).map_err(|e| format!("{STATE_PATH}: {e}"))?
+        }
+        other => return Err(format!("cannot read {STATE_PATH}: {}", describe(&other))),
+    };
+    for warning in warnings {
+        eprintln!("quotebook: {STATE_PATH}: {warning}");
+    }
+    // The folder's backup, then the library given: merged, nothing lost.
+    let mut library = match folder.read(LIBRARY_PATH) {
+        Entry::Missing => Library::default(),
+        Entry::File(bytes) => {
+            let text =
+                String::from_utf8(bytes).map_err(|_| format!("{LIBRARY_PATH} is not UTF-8"))?;
+            Library::from_json(&text).map_err(|e| format!("{LIBRARY_PATH}: {e}"))?
+        }
+        other => return Err(format!("cannot read {LIBRARY_PATH}: {}", describe(&other))),
+    };
+    let given = match args.value("--from") {
+        Some(path) => {
+            let given = read_library(path)?;
+            library.merge(given.clone());
+            given
+        }
+        None => library.clone(),
+    };
+
+    let (templates, render_options) = render_settings(&args)?;
+    let notes = render_all(&given, &templates, &render_options);
+    let mut options = Options {
+        pattern: pattern(&args, &state)?,
+        restore: args.flag("--restore"),
+        ..Options::default()
+    };
+    for (flag, resolution) in [
+        ("--overwrite", Resolution::Overwrite),
+        ("--keep", Resolution::Keep),
+    ] {
+        match args.value(flag) {
+            None => {}
+            Some("all") => options.resolve_all = Some(resolution),
+            Some(path) => {
+                let id = state
+                    .note_at(path.trim_start_matches("./"))
+                    .ok_or_else(|| format!("{flag}: no synced file at {path:?}"))?;
+                options.resolutions.insert(id.to_owned(), resolution);
+            }
+        }
+    }
+
+    let planned = plan(&notes, &state, &folder, &options);
+    let mut out = String::new();
+    if args.flag("--dry-run") {
+        for decision in &planned.decisions {
+            out.push_str(&format!("{decision}\n"));
+        }
+        out.push_str(&format!(
+            "dry run: {}; nothing written\n",
+            planned.summary()
+        ));
+        return Ok(out);
+    }
+
+    // Carry out the writes; a file that changed meanwhile keeps its old state entry.
+    let mut new_state = planned.state.clone();
+    let by_path: HashMap<&str, &str> = planned
+        .state
+        .files
+        .iter()
+        .map(|(id, f)| (f.path.as_str(), id.as_str()))
+        .collect();
+    let mut failed: HashMap<String, String> = HashMap::new();
+    for write in &planned.writes {
+        if let Err(why) = folder.write(write) {
+            let id = by_path
+                .get(write.path.as_str())
+                .copied()
+                .unwrap_or_default();
+            match state.files.get(id) {
+                Some(old) => {
+                    new_state.files.insert(id.to_owned(), old.clone());
+                }
+                None => {
+                    new_state.files.remove(id);
+                }
+            }
+            failed.insert(write.path.clone(), why);
+        }
+    }
+    let mut done = planned.clone();
+    for decision in &mut done.decisions {
+        if let Some(why) = decision.path.as_deref().and_then(|p| failed.get(p)) {
+            decision.outcome = Outcome::Skipped(Skip::NotWritten(why.clone()));
+        }
+        out.push_str(&format!("{decision}\n"));
+    }
+    fs::create_dir_all(&state_dir)
+        .map_err(|e| format!("cannot create {}: {e}", state_dir.display()))?;
+    folder.replace_if_changed(STATE_PATH, new_state.to_json().as_bytes())?;
+    folder.replace_if_changed(LIBRARY_PATH, library.to_json().as_bytes())?;
+    let summary = done.summary();
+    out.push_str(&format!("{summary}\n"));
+    Ok(out)
+}
+
+pub fn read_library(path: &str) -> Result<Library, String> {
+    let text = fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    Library::from_json(&text).map_err(|e| format!("{path}: {e}"))
+}
+
+/// The templates and render options from `--template`, `--quote-template`, `--tz-offset`.
+pub fn render_settings(args: &Args) -> Result<(Templates, RenderOptions), String> {
+    let read = |flag: &str| -> Result<String, String> {
+        match args.value(flag) {
+            Some(path) => fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}")),
+            None => Ok(String::new()),
+        }
+    };
+    let templates = Templates {
+        note: read("--template")?,
+        quote: read("--quote-template")?,
+    };
+    let tz_offset_minutes = match args.value("--tz-offset") {
+        Some(minutes) => minutes
+            .parse()
+            .map_err(|_| format!("--tz-offset takes minutes east of UTC, not {minutes:?}"))?,
+        None => 0,
+    };
+    Ok((
+        templates,
+        RenderOptions {
+            tz_offset_minutes,
+            ..RenderOptions::default()
+        },
+    ))
+}
+
+fn pattern(args: &Args, state: &SyncState) -> Result<Pattern, String> {
+    match args.value("--pattern") {
+        Some(p) => Pattern::parse(p).map_err(|e| e.to_string()),
+        // Keep naming new files as the folder was named before.
+        None if !state.pattern.is_empty() => {
+            Pattern::parse(&state.pattern).map_err(|e| e.to_string())
+        }
+        None => Ok(Pattern::default()),
+    }
+}
+
+/// Every note rendered for the planner, telling once if a template failed.
+pub fn render_all(
+    library: &Library,
+    templates: &Templates,
+    options: &RenderOptions,
+) -> Vec<SyncNote> {
+    let mut warned = false;
+    library
+        .notes
+        .iter()
+        .map(|note| {
+            let (rendered, error) = sync_note_with_error(note, templates, options);
+            if let (Some(error), false) = (error, warned) {
+                warned = true;
+                eprintln!(
+                    "quotebook: {} template, line {}, column {}: {} (the default template is used)",
+                    error.template, error.line, error.column, error.message
+                );
+            }
+            rendered
+        })
+        .collect()
+}
+
+/// The folder to write into: it must exist (or, with `create`, is made) and be a folder.
+/// The folder itself may be reached through a link; nothing inside it will be.
+pub fn open_root(dir: &str, create: bool) -> Result<PathBuf, String> {
+    if create {
+        fs::create_dir_all(dir).map_err(|e| format!("cannot create {dir}: {e}"))?;
+    }
+    let root = fs::canonicalize(dir).map_err(|e| format!("cannot open the folder {dir}: {e}"))?;
+    if !root.is_dir() {
+        return Err(format!("{dir} is not a folder"));
+    }
+    Ok(root)
+}
+
+fn describe(entry: &Entry) -> String {
+    match entry {
+        Entry::Symlink => "it is (or goes through) a symbolic link".into(),
+        Entry::NotAFile => "it is not a regular file".into(),
+        Entry::Unreadable(why) => why.clone(),
+        Entry::Missing | Entry::File(_) => "unexpected".into(),
+    }
+}
+
+/// A real folder, read and written without following any symbolic link inside it.
+#[derive(Debug)]
+pub struct FsFolder {
+    root: PathBuf,
+}
+
+enum Walk {
+    /// Every folder on the way exists and is a real folder; the last component's metadata.
+    Found(PathBuf, fs::Metadata),
+    Missing(PathBuf),
+    Blocked(Entry),
+}
+
+impl FsFolder {
+    pub fn new(root: PathBuf) -> FsFolder {
+        FsFolder { root }
+    }
+
+    /// `.quotebook/`, which must not be a link.
+    fn state_dir(&self) -> Result<PathBuf, String> {
+        let dir = self.root.join(".quotebook");
+        match fs::symlink_metadata(&dir) {
+            Ok(m) if m.file_type().is_symlink() => Err(format!(
+                "{} is a symbolic link: refusing to use it",
+                dir.display()
+            )),
+            Ok(m) if !m.is_dir() => Err(format!("{} is not a folder", dir.display())),
+            _ => Ok(dir),
+        }
+    }
+
+    /// Walks `path` component by component with `lstat`.
+    fn walk(&self, path: &str) -> Walk {
+        let state_file = path == STATE_PATH || path == LIBRARY_PATH;
+        if !(state_file || is_safe_relative(path)) {
+            return Walk::Blocked(Entry::Unreadable(format!("unsafe path {path:?}")));
+        }
+        let components: Vec<&str> = path.split('/').collect();
+        let mut full = self.root.clone();
+        for (i, component) in components.iter().enumerate() {
+            full.push(component);
+            let last = i + 1 == components.len();
+            match fs::symlink_metadata(&full) {
+                Ok(m) if m.file_type().is_symlink() => return Walk::Blocked(Entry::Symlink),
+                Ok(m) if last => return Walk::Found(full, m),
+                Ok(m) if m.is_dir() => {}
+                Ok(_) => return Walk::Blocked(Entry::NotAFile),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Walk::Missing(full),
+                Err(e) => return Walk::Blocked(Entry::Unreadable(e.to_string())),
+            }
+        }
+        Walk::Blocked(Entry::Unreadable("empty path".into()))
+    }
+
+    /// Writes one planned file, if what is there is still what the planner saw.
+    pub fn write(&self, write: &Write) -> Result<(), String> {
+        if !is_safe_relative(&write.path) {
+            return Err(format!("unsafe path {:?}", write.path));
+        }
+        self.make_parents(&write.path)?;
+        let target = match self.walk(&write.path) {
+            Walk::Blocked(entry) => return Err(describe(&entry)),
+            Walk::Missing(target) => {
+                if write.expect != Expect::Absent {
+                    return Err("it was deleted meanwhile".into());
+                }
+                target
+            }
+            Walk::Found(target, meta) => {
+                let Expect::Hash(expected) = &write.expect else {
+                    return Err("a file appeared there meanwhile".into());
+                };
+                if !meta.is_file() {
+                    return Err("it is not a regular file".into());
+                }
+                let now = fs::read(&target).map_err(|e| e.to_string())?;
+                if hash::hash(&now) != *expected {
+                    return Err("it changed meanwhile; sync again".into());
+                }
+                target
+            }
+        };
+        atomic_write(&target, &write.bytes, write.expect == Expect::Absent)
+    }
+
+    /// Creates the missing folders of `path`, refusing links and files on the way.
+    fn make_parents(&self, path: &str) -> Result<(), String> {
+        let components: Vec<&str> = path.split('/').collect();
+        let mut full = self.root.clone();
+        for component in &components[..components.len() - 1] {
+            full.push(component);
+            match fs::symlink_metadata(&full) {
+                Ok(m) if m.file_type().is_symlink() => {
+                    return Err(format!("{} is a symbolic link", full.display()));
+                }
+                Ok(m) if m.is_dir() => {}
+                Ok(_) => return Err(format!("{} is not a folder", full.display())),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => match fs::create_dir(&full) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                        // Made by someone else in between: check it again.
+                        let m = fs::symlink_metadata(&full).map_err(|e| e.to_string())?;
+                        if !m.is_dir() || m.file_type().is_symlink() {
+                            return Err(format!("{} is not a folder", full.display()));
+                        }
+                    }
+                    Err(e) => return Err(format!("cannot create {}: {e}", full.display())),
+                },
+                Err(e) => return Err(format!("{}: {e}", full.display())),
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes a file of `.quotebook/` unless it already holds exactly `bytes`.
+    fn replace_if_changed(&self, path: &str, bytes: &[u8]) -> Result<bool, String> {
+        let target = match self.walk(path) {
+            Walk::Found(target, meta) if meta.is_file() => {
+                if fs::read(&target).is_ok_and(|now| now == bytes) {
+                    return Ok(false);
+                }
+                target
+            }
+            Walk::Missing(target) => target,
+            Walk::Found(..) => return Err(format!("{path} is not a regular file")),
+            Walk::Blocked(entry) => return Err(format!("{path}: {}", describe(&entry))),
+        };
+        atomic_write(&target, bytes, false).map_err(|e| format!("cannot write {path}: {e}"))?;
+        Ok(true)
+    }
+}
+
+impl Folder for FsFolder {
+    fn read(&self, path: &str) -> Entry {
+        match self.walk(path) {
+            Walk::Blocked(entry) => entry,
+            Walk::Missing(_) => Entry::Missing,
+            Walk::Found(_, meta) if !meta.is_file() => Entry::NotAFile,
+            Walk::Found(full, _) => match fs::read(&full) {
+                Ok(bytes) => Entry::File(bytes),
+                Err(e) => Entry::Unreadable(e.to_string()),
+            },
+        }
+    }
+
+    fn names(&self, dir: &str) -> Vec<String> {
+        let full = if dir.is_empty() {
+            self.root.clone()
+        } else {
+            match self.walk(dir) {
+                Walk::Found(full, meta) if meta.is_dir() => full,
+                _ => return Vec::new(),
+            }
+        };
+        match fs::read_dir(full) {
+            Ok(entries) => entries
+                .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `target`, flushes it, then moves it into
+/// place: readers of `target` see the old file or the new one, never half of one. With
+/// `create_new`, an existing `target` is never replaced.
+pub fn atomic_write(target: &Path, bytes: &[u8], create_new: bool) -> Result<(), String> {
+    let dir = target.parent().ok_or("no parent folder")?;
+    let name = target.file_name().ok_or("no file name")?.to_string_lossy();
+    let mut n = 0u32;
+    let (tmp, mut file) = loop {
+        let tmp = dir.join(format!(".{name}.{}.{n}.quotebook-tmp", std::process::id()));
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(file) => break (tmp, file),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 100 => n += 1,
+            Err(e) => {
+                return Err(format!(
+                    "cannot create a temporary file in {}: {e}",
+                    dir.display()
+                ));
+            }
+        }
+    };
+    let result = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", tmp.display()));
+    drop(file);
+    let result = result.and_then(|()| {
+        if create_new {
+            // A hard link fails if the target exists, so a file made meanwhile is safe.
+            match fs::hard_link(&tmp, target) {
+                Ok(()) => {
+                    let _ = fs::remove_file(&tmp);
+                    Ok(())
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    Err("a file appeared there meanwhile".to_owned())
+                }
+                // File systems without hard links: check, then rename.
+                Err(_) if fs::symlink_metadata(target).is_err() => {
+                    fs::rename(&tmp, target).map_err(|e| e.to_string())
+                }
+                Err(_) => Err("a file appeared there meanwhile".to_owned()),
+            }
+        } else {
+            fs::rename(&tmp, target)
+                .map_err(|e| format!("cannot replace {}: {e}", target.display()))
+        }
+    });
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
