@@ -135,3 +135,55 @@ pub fn remove_quote(note_json: &str, quote_id: &str, now: &str) -> Result<String
 pub fn preview_html(markdown: &str) -> String {
     quotebook_core::preview::preview_html(markdown)
 }
+
+/// The JSON backup of a library (`{schema, notes}`, one note per line) from the stored notes
+/// (a JSON array, any schema; notes sharing an id are merged).
+#[wasm_bindgen]
+pub fn library_backup(notes_json: &str) -> Result<String, JsError> {
+    let library = quotebook_core::library::Library::from_json(&format!(
+        "{{\"schema\":{},\"notes\":{notes_json}}}",
+        quotebook_core::library::LIBRARY_SCHEMA
+    ))
+    .map_err(js_error)?;
+    Ok(library.to_json())
+}
+
+/// Imports a backup (its JSON text) into the stored notes (a JSON array). Returns
+/// `{notes: [every note, merged], notesAdded, notesUpdated, quotesAdded}`.
+#[wasm_bindgen]
+pub fn library_import(notes_json: &str, backup_json: &str) -> Result<String, JsError> {
+    use quotebook_core::library::{LIBRARY_SCHEMA, Library};
+    let mut library = Library::from_json(&format!(
+        "{{\"schema\":{LIBRARY_SCHEMA},\"notes\":{notes_json}}}"
+    ))
+    .map_err(js_error)?;
+    let report = library.merge(Library::from_json(backup_json).map_err(js_error)?);
+    Ok(serde_json::json!({
+        "notes": library.notes,
+        "notesAdded": report.notes_added,
+        "notesUpdated": report.notes_updated,
+        "quotesAdded": report.quotes_added,
+    })
+    .to_string())
+}
+
+/// The file name (`stem.md`, no folders) a note gets from the reader's file name pattern
+/// (empty for the default) in the reader's zone (`{tzOffsetMinutes, locale}` JSON).
+#[wasm_bindgen]
+pub fn file_name(
+    note_json: &str,
+    pattern: &str,
+    options_json: Option<String>,
+) -> Result<String, JsError> {
+    use quotebook_core::sync::{DEFAULT_PATTERN, Pattern, name::candidate, render::name_fields};
+    let note = Note::from_json(note_json).map_err(js_error)?;
+    let options: RenderOptions = parse(options_json)?;
+    let pattern = if pattern.trim().is_empty() {
+        DEFAULT_PATTERN
+    } else {
+        pattern
+    };
+    let pattern = Pattern::parse(pattern).map_err(js_error)?;
+    let (_folders, stem) = pattern.apply(&name_fields(&note, &options));
+    Ok(candidate(&[], &stem, 1))
+}
