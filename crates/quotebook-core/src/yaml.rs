@@ -44,7 +44,16 @@ fn is_plain_safe(value: &str) -> bool {
     let Some(first) = value.chars().next() else {
         return false;
     };
-    if !(first.is_ascii_alphanumeric()) {
+    // Values starting with a digit may read as numbers (`1e3`, `0x1F`, `1_000`) or dates;
+    // only full timestamps stay plain, which frontmatter readers (Obsidian, Dataview) are
+    // meant to see as dates.
+    if first.is_ascii_digit() {
+        return is_timestamp(value)
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-:.+".contains(c));
+    }
+    if !first.is_ascii_alphabetic() {
         return false;
     }
     if value.ends_with([' ', ':']) || value.contains(": ") || value.contains(" #") {
@@ -53,20 +62,12 @@ fn is_plain_safe(value: &str) -> bool {
     let ok = value
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "-._~:/?=&%+@,;!$()*".contains(c) || (c == ' '));
-    if !ok {
-        return false;
-    }
-    // Anything YAML 1.1 or 1.2 would read as a bool, null or number must be quoted.
-    let lower = value.to_ascii_lowercase();
-    let looks_typed = matches!(
-        lower.as_str(),
-        "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null" | "~"
-    ) || value
-        .chars()
-        .all(|c| c.is_ascii_digit() || "+-._eE:".contains(c));
-    // Dates such as 2024-06-05 stay plain: YAML readers may type them as timestamps, which is
-    // what frontmatter consumers (Obsidian, Dataview) expect of `created` and `updated`.
-    !looks_typed || is_timestamp(value)
+    // Anything YAML 1.1 or 1.2 would read as a bool or null must be quoted.
+    let typed = matches!(
+        value.to_ascii_lowercase().as_str(),
+        "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null"
+    );
+    ok && !typed
 }
 
 fn is_timestamp(value: &str) -> bool {
