@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use quotebook_core::Note;
 use quotebook_core::clip::{Capture, ClipRequest};
 use quotebook_core::note::blockquote;
-use quotebook_core::template::{RenderOptions, Templates, render_note};
+use quotebook_core::template::{QuoteOrder, RenderOptions, Templates, render_note};
 
 mod args;
 mod clock;
@@ -30,7 +30,7 @@ usage:
       Prints the note that saving SELECTION.html from URL gives. With --page-file, the
       whole page supplies the metadata (title, author, dates, canonical URL).
   quotebook render [--template FILE] [--quote-template FILE] [--tz-offset MINUTES]
-                [--locale TAG] [--json] < NOTE.json
+                [--locale TAG] [--page-order] [--json] < NOTE.json
       Renders a stored note (JSON, any schema) through templates (the defaults otherwise).
   quotebook export --from BACKUP.json --to OUT.zip|OUT.md|DIR [--note ID] [--pattern P]
                 [--force] [--progress]
@@ -69,7 +69,7 @@ fn main() -> ExitCode {
         Some("render") => Args::parse(
             argv,
             &["--template", "--quote-template", "--tz-offset", "--locale"],
-            &["--json"],
+            &["--json", "--page-order"],
         )
         .and_then(render),
         Some("export") => Args::parse(argv, export::OPTIONS, export::FLAGS).and_then(export::run),
@@ -171,6 +171,11 @@ fn render(args: Args) -> Result<String, String> {
             None => 0,
         },
         locale: args.value("--locale").unwrap_or("en").to_owned(),
+        quote_order: if args.flag("--page-order") {
+            QuoteOrder::Page
+        } else {
+            QuoteOrder::Saved
+        },
     };
     let rendered = render_note(&note, &templates, &options);
     if args.flag("--json") {

@@ -181,6 +181,7 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
             tags: tags.clone(),
             private: capture.incognito,
             fragment: link.as_ref().map(|f| f.directive.clone()),
+            position: link.as_ref().map(|f| f.start),
             selector: link.map(|f| TextSelector {
                 exact: f.exact,
                 prefix: f.prefix,

@@ -61,6 +61,8 @@ pub struct Quote {
     pub selector: Option<TextSelector>,
     /// Saved from a private (incognito) window.
     pub private: bool,
+    /// Where the quote starts in the page's visible text, to list quotes in page order.
+    pub position: Option<usize>,
 }
 
 /// A W3C-style text quote selector.

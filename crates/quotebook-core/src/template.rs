@@ -52,6 +52,18 @@ pub struct Templates {
 pub struct RenderOptions {
     pub tz_offset_minutes: i32,
     pub locale: String,
+    /// The order of a note's quotes: as saved (the default) or as they stand in the page.
+    pub quote_order: QuoteOrder,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum QuoteOrder {
+    #[default]
+    Saved,
+    /// By position in the page; quotes without a known position keep their saved order,
+    /// after the others.
+    Page,
 }
 
 /// A rendered note.
@@ -158,9 +170,13 @@ fn try_render(
         .map_err(|e| locate("note", &note_source, e))?;
 
     let base = NoteContext::new(note);
+    let mut ordered: Vec<&Quote> = note.quotes.iter().collect();
+    if options.quote_order == QuoteOrder::Page {
+        ordered.sort_by_key(|q| q.position.unwrap_or(usize::MAX));
+    }
     let mut rendered = Vec::with_capacity(note.quotes.len());
     let mut quote_values = Vec::with_capacity(note.quotes.len());
-    for quote in &note.quotes {
+    for quote in ordered {
         let context = QuoteContext::new(&base, quote);
         let mut block = quote_template
             .render(Value::from(Serde(&context)))
@@ -637,6 +653,7 @@ My comment on it.
         let options = RenderOptions {
             tz_offset_minutes: -300,
             locale: "fr-FR".into(),
+            ..RenderOptions::default()
         };
         let templates = Templates {
             note: "{{ created | date('%A %e %B %Y %H:%M %z') }} / {{ created | date('%x') }}"
@@ -649,6 +666,27 @@ My comment on it.
             rendered.markdown,
             "mercredi 5 juin 2024 07:57 -05:00 / 5 juin 2024\n"
         );
+    }
+
+    #[test]
+    fn page_order_is_a_setting() {
+        let mut n = note();
+        n.quotes[0].position = Some(50);
+        n.quotes[1].position = None;
+        n.quotes[2].position = Some(10);
+        let ids = |order| {
+            let options = RenderOptions {
+                quote_order: order,
+                ..RenderOptions::default()
+            };
+            render_note(&n, &Templates::default(), &options)
+                .quotes
+                .into_iter()
+                .map(|q| q.id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(QuoteOrder::Saved), ["a", "b", "c"]);
+        assert_eq!(ids(QuoteOrder::Page), ["c", "a", "b"]);
     }
 
     #[test]
