@@ -187,3 +187,11 @@ pub fn file_name(
     let (_folders, stem) = pattern.apply(&name_fields(&note, &options));
     Ok(candidate(&[], &stem, 1))
 }
+
+/// The default templates' sources, `{note, quote}` JSON, for the template editor.
+#[wasm_bindgen]
+pub fn default_templates() -> String {
+    use quotebook_core::template::{DEFAULT_NOTE_TEMPLATE, DEFAULT_QUOTE_TEMPLATE};
+    serde_json::json!({ "note": DEFAULT_NOTE_TEMPLATE, "quote": DEFAULT_QUOTE_TEMPLATE })
+        .to_string()
+}
