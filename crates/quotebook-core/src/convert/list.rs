@@ -33,6 +33,8 @@ impl Walker<'_> {
         let mut expected = start.unwrap_or(if reversed { items().count() as i64 } else { 1 });
         let mut first = true;
         let mut last_width = 0;
+        // Markdown numbers each item one more than the one before.
+        let mut markdown_next = expected;
         for child in dom.children(id) {
             match &dom.node(child).data {
                 Data::Text(t) if t.trim().is_empty() => continue,
@@ -44,7 +46,7 @@ impl Walker<'_> {
                 let li = child_el.unwrap_or(el);
                 let number = li.attr("value").and_then(parse_number).unwrap_or(expected);
                 let mut gap = if first || loose { 2 } else { 1 };
-                if ordered && !first && number != expected {
+                if ordered && !first && number != markdown_next {
                     // Markdown numbers items one by one: a jump starts a new list.
                     marker_char = if marker_char == '.' { ')' } else { '.' };
                     gap = 2;
@@ -70,6 +72,7 @@ impl Walker<'_> {
                 self.children(child, ws);
                 self.out.pop_container();
                 expected = if reversed { number - 1 } else { number + 1 }.clamp(0, MAX_NUMBER);
+                markdown_next = number + 1;
                 first = false;
             } else if last_width > 0 {
                 // A list (or anything) directly inside the list belongs to the item before.

@@ -167,7 +167,12 @@ impl Out {
     }
 
     fn write_prefixes(&mut self, blank: bool) {
-        for c in &mut self.containers {
+        let upto = self.containers.len();
+        self.write_prefixes_upto(blank, upto);
+    }
+
+    fn write_prefixes_upto(&mut self, blank: bool, upto: usize) {
+        for c in &mut self.containers[..upto] {
             match c {
                 Container::Quote => self.buf.push_str("> "),
                 Container::Item {
@@ -219,9 +224,11 @@ impl Out {
     pub fn materialize(&mut self, kind: Block) {
         let depth = self.containers.len();
         let outer = depth - self.fresh_count.min(depth);
+        // `kind` is what the content is; `next_kind`, when set, what starts the line.
+        let content = kind;
         let kind = self.next_kind.take().unwrap_or(kind);
         self.fresh_count = 0;
-        if self.single_line {
+        if self.in_table || (self.single_line && self.heading_start.is_some()) {
             if self.pending > 0 && self.started && !self.buf.is_empty() {
                 self.buf.push(' ');
             }
@@ -231,7 +238,7 @@ impl Out {
             self.started = true;
             self.write_prefixes(false);
             self.pending = 0;
-            self.last_block = (kind, depth);
+            self.last_block = (content, depth);
         } else if self.pending > 0 {
             let mut n = self.pending;
             if n == 2
@@ -245,14 +252,16 @@ impl Out {
                 }
             }
             if n == 2 {
-                self.newline(true);
+                // The blank line belongs to the containers that were already open.
+                self.buf.push('\n');
+                self.write_prefixes_upto(true, outer);
             }
             self.newline(false);
             self.pending = 0;
-            self.last_block = (kind, depth);
+            self.last_block = (content, depth);
         }
         self.fresh = false;
-        if self.single_line {
+        if self.in_table {
             self.block_prefix = None;
         }
         if let Some((prefix, kind)) = self.block_prefix.take() {
@@ -298,7 +307,7 @@ impl Out {
     /// The next paragraph-level content starts with `prefix` (a heading's `## `),
     /// written only if content comes.
     pub fn set_block_prefix(&mut self, prefix: String, kind: Block) {
-        if self.single_line {
+        if self.in_table {
             return;
         }
         self.block_prefix = Some((prefix, kind));

@@ -98,7 +98,7 @@ impl Tag {
             "p" => Tag::P,
             "div" | "section" | "article" | "main" | "header" | "footer" | "nav" | "aside"
             | "address" | "hgroup" | "center" | "form" | "fieldset" | "legend" | "dialog"
-            | "search" | "menu" | "body" | "html" => Tag::Div,
+            | "search" | "body" | "html" => Tag::Div,
             "h1" => Tag::H(1),
             "h2" => Tag::H(2),
             "h3" => Tag::H(3),
@@ -107,7 +107,7 @@ impl Tag {
             "h6" => Tag::H(6),
             "blockquote" => Tag::Blockquote,
             "pre" | "listing" | "xmp" | "plaintext" => Tag::Pre,
-            "ul" | "dir" => Tag::Ul,
+            "ul" | "dir" | "menu" => Tag::Ul,
             "ol" => Tag::Ol,
             "li" => Tag::Li,
             "dl" => Tag::Dl,
