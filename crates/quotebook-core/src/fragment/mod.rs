@@ -59,7 +59,8 @@ pub const SELECTOR_CONTEXT_CHARS: usize = 32;
 const MAX_EXACT_CHARS: usize = 300;
 /// Words tried for a start/end term, and for context terms.
 const MAX_RANGE_WORDS: usize = 8;
-const CONTEXT_WORDS: [usize; 6] = [1, 2, 3, 4, 6, 8];
+/// The last level takes all the context its block offers.
+const CONTEXT_WORDS: [usize; 9] = [1, 2, 3, 4, 6, 8, 12, 20, usize::MAX];
 
 /// Converts a UTF-16 offset into a byte offset; `None` past the end or inside a
 /// surrogate pair.
@@ -144,6 +145,27 @@ pub fn text_fragment_bytes(page_text: &str, start: usize, end: usize) -> Option<
         end: oe,
         unique,
         polyfill_compatible,
+    })
+}
+
+/// A text-quote selector: the exact text and up to 32 characters either side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuoteSelector {
+    pub exact: String,
+    pub prefix: String,
+    pub suffix: String,
+}
+
+/// The selector for the selection `[start, end)` (UTF-16 offsets), as it is: available
+/// even when no text fragment can single the quote out (a passage repeated word for
+/// word). `None` for invalid offsets or an empty range.
+pub fn quote_selector(page_text: &str, start: usize, end: usize) -> Option<QuoteSelector> {
+    let s = utf16_to_byte(page_text, start)?;
+    let e = utf16_to_byte(page_text, end)?;
+    (s < e).then(|| QuoteSelector {
+        exact: page_text[s..e].to_string(),
+        prefix: tail_chars(&page_text[..s], SELECTOR_CONTEXT_CHARS).to_string(),
+        suffix: head_chars(&page_text[e..], SELECTOR_CONTEXT_CHARS).to_string(),
     })
 }
 
@@ -301,7 +323,11 @@ impl Generator<'_, '_> {
             .map(|w| w.0)
             .filter(|&s| !dual || self.punct_start(s))
             .collect();
-        let ps = starts.get(n - 1).or(starts.last()).copied().unwrap_or(bs);
+        let ps = if n == usize::MAX {
+            bs
+        } else {
+            starts.get(n - 1).or(starts.last()).copied().unwrap_or(bs)
+        };
         (ps < pe).then_some((ps, pe))
     }
 
@@ -321,7 +347,11 @@ impl Generator<'_, '_> {
             .map(|w| w.1)
             .filter(|&e| !dual || self.punct_end(e))
             .collect();
-        let se = ends.get(n - 1).or(ends.last()).copied().unwrap_or(be);
+        let se = if n == usize::MAX {
+            be
+        } else {
+            ends.get(n - 1).or(ends.last()).copied().unwrap_or(be)
+        };
         (ss < se).then_some((ss, se))
     }
 
@@ -510,6 +540,30 @@ mod tests {
             f.polyfill_compatible,
             "bounded by punctuation and block edges"
         );
+    }
+
+    #[test]
+    fn repeated_paragraphs_have_no_unique_link_but_a_selector() {
+        // The first block can be told apart by what precedes it; the others cannot.
+        let page = "Intro.\nSame words.\nSame words.\nSame words.";
+        let at: Vec<usize> = page.match_indices("Same").map(|(i, _)| i).collect();
+        let first = text_fragment_bytes(page, at[0], at[0] + 4).unwrap();
+        assert!(first.unique, "{}", first.directive);
+        let second = text_fragment_bytes(page, at[1], at[1] + 4).unwrap();
+        assert!(!second.unique, "only the first match: {}", second.directive);
+        let d = TextDirective::parse(&second.directive).unwrap();
+        assert_eq!(
+            find_matches(page, &d, WordBounds::Unicode, 1),
+            vec![(at[1], at[1] + 4)]
+        );
+        assert!(text_fragment_bytes(page, at[2], at[2] + 4).is_none());
+        let s16 = page[..at[2]].encode_utf16().count();
+        let sel = quote_selector(page, s16, s16 + 4).unwrap();
+        assert_eq!(
+            (sel.exact.as_str(), sel.prefix.as_str(), sel.suffix.as_str()),
+            ("Same", "Intro.\nSame words.\nSame words.\n", " words.")
+        );
+        assert_eq!(quote_selector(page, 3, 3), None);
     }
 
     #[test]

@@ -137,6 +137,8 @@ pub struct Prepared<'a> {
     /// For each byte of `norm`, the original byte range of the character it came from.
     orig_start: Vec<u32>,
     orig_end: Vec<u32>,
+    /// Where each block starts in `norm`.
+    block_starts: Vec<usize>,
     /// Unicode word boundaries of each block, computed when first needed.
     bounds: RefCell<HashMap<usize, Vec<usize>>>,
 }
@@ -183,11 +185,20 @@ impl<'a> Prepared<'a> {
             orig_start.pop();
             orig_end.pop();
         }
+        let block_starts = std::iter::once(0)
+            .chain(
+                norm.bytes()
+                    .enumerate()
+                    .filter(|(_, c)| *c == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
         Prepared {
             original,
             norm,
             orig_start,
             orig_end,
+            block_starts,
             bounds: RefCell::new(HashMap::new()),
         }
     }
@@ -221,16 +232,15 @@ impl<'a> Prepared<'a> {
 
     /// The block containing byte `i`: `[start, end)` without its `\n`.
     pub fn block_of(&self, i: usize) -> (usize, usize) {
-        let bytes = self.norm.as_bytes();
-        let i = i.min(bytes.len());
-        let start = bytes[..i]
-            .iter()
-            .rposition(|&c| c == b'\n')
-            .map_or(0, |p| p + 1);
-        let end = bytes[start..]
-            .iter()
-            .position(|&c| c == b'\n')
-            .map_or(bytes.len(), |p| start + p);
+        let k = self
+            .block_starts
+            .partition_point(|&s| s <= i)
+            .saturating_sub(1);
+        let start = self.block_starts[k];
+        let end = self
+            .block_starts
+            .get(k + 1)
+            .map_or(self.norm.len(), |n| n - 1);
         (start, end)
     }
 
