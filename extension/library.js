@@ -1,0 +1,382 @@
+// The library as the popup and the options page see it: listing, search, comments and
+// tags, deletion with undo, Markdown export of a note, backup and import. Notes are read
+// and changed through the wasm core; this module only moves them in and out of storage.
+//
+// Every read-modify-write of `storage.local` runs under the Web Lock that save.js takes,
+// so an edit here and a quote saved at the same moment never lose one another.
+import { api } from './browser.js';
+import { core } from './core.js';
+import { NOTE_PREFIX, SCHEMA_KEY, STORAGE_SCHEMA } from './save.js';
+
+/** The lock save.js takes around its read-modify-write of a note. */
+export const LOCK = 'quotebook-notes';
+/** Deleted quotes and notes wait here (`trash:<deleted at, ms>:<random>`) for an undo. */
+export const TRASH_PREFIX = 'trash:';
+/** How long a deletion can be undone. */
+export const TRASH_MINUTES = 30;
+/** When the last backup was exported (ISO instant), in `storage.local`. */
+export const LAST_BACKUP_KEY = 'backup:last';
+/**
+ * When the folder sync last ran (ISO instant), in `storage.local`. Written by the folder
+ * sync (its own issue); read here only to decide whether to remind about uninstalling.
+ */
+export const LAST_SYNC_KEY = 'sync:last';
+/** A backup older than this no longer counts as recent. */
+export const BACKUP_FRESH_DAYS = 30;
+
+/** Small settings, in `storage.sync` (8 KB per item): one item each. */
+export const SETTINGS = {
+  noteTemplate: 'template:note',
+  quoteTemplate: 'template:quote',
+  fileNamePattern: 'fileNamePattern',
+};
+
+/** Runs `fn` under the notes' lock. */
+function locked(fn) {
+  return navigator.locks.request(LOCK, fn);
+}
+
+function now() {
+  return new Date().toISOString();
+}
+
+/** The reader's zone and language, as `render` and `file_name` take them. */
+export function renderOptions() {
+  return {
+    tzOffsetMinutes: -new Date().getTimezoneOffset(),
+    locale: api.i18n?.getUILanguage?.() ?? navigator.language,
+  };
+}
+
+/** Reads a stored note in today's schema (older ones are migrated by the core). */
+async function current(note) {
+  if (note?.schema === 2) return note;
+  const wasm = await core();
+  return JSON.parse(wasm.migrate_note(JSON.stringify(note)));
+}
+
+// The storage key each note was read from: a note saved by an older schema may have been
+// given a new id by its migration, and must be written back where it was.
+const keys = new WeakMap();
+
+/** Where `note` is stored. */
+export function storageKey(note) {
+  return keys.get(note) ?? noteKey(note.id);
+}
+
+function remember(key, note) {
+  keys.set(note, key);
+  return note;
+}
+
+/** Every note, newest (last updated) first. */
+export async function loadNotes() {
+  const all = await api.storage.local.get(null);
+  const notes = [];
+  for (const [key, value] of Object.entries(all)) {
+    if (!key.startsWith(NOTE_PREFIX)) continue;
+    try {
+      notes.push(remember(key, await current(value)));
+    } catch (error) {
+      console.warn(`Quotebook: cannot read ${key}:`, error?.message);
+    }
+  }
+  return sortNewestFirst(notes);
+}
+
+export function sortNewestFirst(notes) {
+  return notes.sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : 0));
+}
+
+/** The storage key of a note. */
+export function noteKey(noteId) {
+  return NOTE_PREFIX + noteId;
+}
+
+/**
+ * The note of the page at `url`, if any: the page's cleaned URL and identity are looked up
+ * among each note's id, URL, canonical URL and aliases.
+ */
+export async function findPageNote(notes, url) {
+  if (!url) return null;
+  const wasm = await core();
+  const wanted = new Set([url, wasm.clean_url(url)]);
+  try {
+    wanted.add(wasm.note_id(url, undefined));
+  } catch {
+    // Not a URL a note can have.
+  }
+  return notes.find((note) =>
+    [note.id, note.url, note.canonical, ...(note.aliases ?? [])].some((u) => u && wanted.has(u)),
+  ) ?? null;
+}
+
+// ---------------------------------------------------------------------------------------
+// Search
+
+/** Lower case, without accents: what search compares. */
+export function fold(text) {
+  const lower = String(text ?? '').toLowerCase();
+  // Only text with non-ASCII letters needs decomposing; most does not.
+  // eslint-disable-next-line no-control-regex
+  return /[^\u0000-\u007f]/.test(lower) ? lower.normalize('NFD').replace(/\p{M}+/gu, '') : lower;
+}
+
+/**
+ * An index of `notes` (newest first), built once when a page opens: per note, its folded
+ * title and, per quote, its folded text, comment and tags.
+ */
+export function buildIndex(notes) {
+  const entries = notes.map((note) => {
+    const head = fold(`${note.title}\n${note.site ?? ''}\n${note.url}`);
+    const quotes = note.quotes.map((q) => fold(`${q.text}\n${q.comment}\n${(q.tags ?? []).join(' ')}`));
+    return { note, head, quotes, all: `${head}\n${quotes.join('\n')}` };
+  });
+  return { entries, last: null };
+}
+
+/**
+ * The notes matching `query` (every word found in the note's title, site, quotes, comments
+ * or tags), in index order, each with the ids of its quotes that match on their own (with
+ * the title), or `null` when the query is empty. A query that extends the previous one
+ * searches only the previous matches.
+ */
+export function search(index, query) {
+  const folded = fold(query).trim();
+  if (folded === '') {
+    index.last = null;
+    return null;
+  }
+  const terms = folded.split(/\s+/);
+  const pool = index.last && folded.startsWith(index.last.folded) ? index.last.entries : index.entries;
+  const entries = pool.filter((e) => terms.every((t) => e.all.includes(t)));
+  index.last = { folded, entries };
+  return entries.map((e) => ({
+    note: e.note,
+    quoteIds: new Set(
+      e.note.quotes
+        .filter((_, i) => terms.every((t) => e.head.includes(t) || e.quotes[i].includes(t)))
+        .map((q) => q.id),
+    ),
+  }));
+}
+
+// ---------------------------------------------------------------------------------------
+// Changes
+
+/** Reads the note stored at `key` (under the lock); throws `not_found` when it is gone. */
+async function readNote(key) {
+  const stored = (await api.storage.local.get(key))[key];
+  if (stored === undefined) throw new Error(`not_found: ${key.slice(NOTE_PREFIX.length)}`);
+  return current(stored);
+}
+
+function checkSchema(stored) {
+  const schema = stored[SCHEMA_KEY];
+  if (schema !== undefined && schema > STORAGE_SCHEMA) {
+    throw new Error(`unsupported_schema: ${schema}`);
+  }
+}
+
+/**
+ * Sets a quote's comment and tags (an array of strings) in the note stored at `key`;
+ * resolves to the updated note.
+ */
+export async function annotate(key, quoteId, comment, tags) {
+  const wasm = await core();
+  return locked(async () => {
+    const note = await readNote(key);
+    const updated = JSON.parse(
+      wasm.annotate_quote(JSON.stringify(note), quoteId, comment, JSON.stringify(tags), now()),
+    );
+    await api.storage.local.set({ [key]: updated });
+    return remember(key, updated);
+  });
+}
+
+function newTrashKey(deletedAt) {
+  return `${TRASH_PREFIX}${deletedAt}:${crypto.randomUUID()}`;
+}
+
+/**
+ * Deletes a quote; the quote (and a copy of its note, to restore it from if the whole note
+ * goes too) waits in the trash. Resolves to the updated note.
+ */
+export async function deleteQuote(key, quoteId) {
+  const wasm = await core();
+  return locked(async () => {
+    const note = await readNote(key);
+    const quote = note.quotes.find((q) => q.id === quoteId);
+    if (!quote) throw new Error(`not_found: ${quoteId}`);
+    const updated = JSON.parse(wasm.remove_quote(JSON.stringify(note), quoteId, now()));
+    const deletedAt = Date.now();
+    await api.storage.local.set({
+      [key]: updated,
+      [newTrashKey(deletedAt)]: { kind: 'quote', deletedAt, key, title: note.title, quote, note },
+    });
+    return remember(key, updated);
+  });
+}
+
+/** Deletes the note stored at `key`; it waits in the trash. */
+export async function deleteNote(key) {
+  return locked(async () => {
+    const note = await readNote(key);
+    const deletedAt = Date.now();
+    await api.storage.local.set({
+      [newTrashKey(deletedAt)]: { kind: 'note', deletedAt, key, title: note.title, note },
+    });
+    await api.storage.local.remove(key);
+  });
+}
+
+/** What can still be undone, newest first: `[{trashKey, kind, deletedAt, key, title, …}]`. */
+export async function listTrash() {
+  const all = await api.storage.local.get(null);
+  const limit = Date.now() - TRASH_MINUTES * 60_000;
+  return Object.entries(all)
+    .filter(([key, entry]) => key.startsWith(TRASH_PREFIX) && entry?.deletedAt >= limit)
+    .map(([key, entry]) => ({ ...entry, trashKey: key }))
+    .sort((a, b) => b.deletedAt - a.deletedAt);
+}
+
+/** Forgets deletions older than [`TRASH_MINUTES`]; resolves to how many were purged. */
+export async function purgeTrash() {
+  return locked(async () => {
+    const all = await api.storage.local.get(null);
+    const limit = Date.now() - TRASH_MINUTES * 60_000;
+    const old = Object.entries(all)
+      .filter(([key, entry]) => key.startsWith(TRASH_PREFIX) && !(entry?.deletedAt >= limit))
+      .map(([key]) => key);
+    if (old.length) await api.storage.local.remove(old);
+    return old.length;
+  });
+}
+
+/**
+ * Undoes a deletion. A deleted note comes back merged with whatever was saved to its page
+ * since; a deleted quote goes back into its note (recreated if the note is gone too), in
+ * the order the quotes were saved. Resolves to the restored note.
+ */
+export async function undo(trashKey) {
+  const wasm = await core();
+  return locked(async () => {
+    const stored = await api.storage.local.get([trashKey, SCHEMA_KEY]);
+    checkSchema(stored);
+    const entry = stored[trashKey];
+    if (!entry) throw new Error(`not_found: ${trashKey}`);
+    const nk = entry.key;
+    const existing = (await api.storage.local.get(nk))[nk];
+    let restored;
+    if (entry.kind === 'note') {
+      const parts = existing === undefined ? [entry.note] : [await current(existing), entry.note];
+      restored = JSON.parse(wasm.merge_notes(JSON.stringify(parts)))[0];
+    } else {
+      const base = existing === undefined ? { ...entry.note, quotes: [] } : await current(existing);
+      const back = { ...base, quotes: [entry.quote] };
+      restored = JSON.parse(wasm.merge_notes(JSON.stringify([base, back])))[0];
+      restored.updated = now();
+    }
+    await api.storage.local.set({ [nk]: restored, [SCHEMA_KEY]: stored[SCHEMA_KEY] ?? STORAGE_SCHEMA });
+    await api.storage.local.remove(trashKey);
+    return remember(nk, restored);
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Settings, Markdown and files
+
+/** The reader's settings from `storage.sync`: `{templates: {note, quote}, fileNamePattern}`. */
+export async function loadSettings() {
+  const s = await api.storage.sync.get(Object.values(SETTINGS));
+  return {
+    templates: { note: s[SETTINGS.noteTemplate] ?? '', quote: s[SETTINGS.quoteTemplate] ?? '' },
+    fileNamePattern: s[SETTINGS.fileNamePattern] ?? '',
+  };
+}
+
+/** Bytes an item takes against `storage.sync`'s per-item quota (key plus JSON value). */
+export function syncItemBytes(key, value) {
+  return new TextEncoder().encode(key + JSON.stringify(value)).length;
+}
+
+/** `storage.sync`'s per-item quota. */
+export function syncItemQuota() {
+  return api.storage.sync.QUOTA_BYTES_PER_ITEM ?? 8192;
+}
+
+/** A note's Markdown file through the reader's templates: `{markdown, quotes, error}`. */
+export async function renderNote(note, templates) {
+  const wasm = await core();
+  return JSON.parse(
+    wasm.render(JSON.stringify(note), JSON.stringify(templates ?? {}), JSON.stringify(renderOptions())),
+  );
+}
+
+/** Safe HTML for the preview of `markdown` (see `preview_html` in the core). */
+export async function previewHtml(markdown) {
+  return (await core()).preview_html(markdown);
+}
+
+/** The `.md` file name of a note from the reader's pattern. */
+export async function fileName(note, pattern) {
+  const wasm = await core();
+  return wasm.file_name(JSON.stringify(note), pattern ?? '', JSON.stringify(renderOptions()));
+}
+
+/** The deep link of a quote (the page scrolled to it), or the note's URL. */
+export function quoteLink(note, quote) {
+  return quote?.fragment ? `${note.url}#:~:${quote.fragment}` : note.url;
+}
+
+// ---------------------------------------------------------------------------------------
+// Backup
+
+/** The JSON backup of every note (`{schema, notes}`), and records that one was made. */
+export async function exportBackup() {
+  const wasm = await core();
+  const notes = await loadNotes();
+  notes.reverse(); // oldest first, as the library keeps them
+  const json = wasm.library_backup(JSON.stringify(notes));
+  await api.storage.local.set({ [LAST_BACKUP_KEY]: now() });
+  return json;
+}
+
+/**
+ * Imports a backup (its text) into the library, merging notes both have (no quote twice,
+ * none lost). Resolves to `{notesAdded, notesUpdated, quotesAdded}`.
+ */
+export async function importBackup(text) {
+  const wasm = await core();
+  return locked(async () => {
+    const all = await api.storage.local.get(null);
+    checkSchema(all);
+    const notes = [];
+    for (const [key, value] of Object.entries(all)) {
+      if (key.startsWith(NOTE_PREFIX)) notes.push(value);
+    }
+    const result = JSON.parse(wasm.library_import(JSON.stringify(notes), text));
+    const before = new Map(notes.map((n) => [n.id, JSON.stringify(n)]));
+    const changed = {};
+    for (const note of result.notes) {
+      if (before.get(note.id) !== JSON.stringify(note)) changed[noteKey(note.id)] = note;
+    }
+    changed[SCHEMA_KEY] = all[SCHEMA_KEY] ?? STORAGE_SCHEMA;
+    await api.storage.local.set(changed);
+    const { notesAdded, notesUpdated, quotesAdded } = result;
+    return { notesAdded, notesUpdated, quotesAdded };
+  });
+}
+
+/**
+ * Whether to remind the reader that uninstalling deletes the notes: notes exist, and
+ * neither a backup nor a folder sync happened in the last [`BACKUP_FRESH_DAYS`].
+ */
+export async function needsBackupReminder() {
+  const all = await api.storage.local.get(null);
+  const hasNotes = Object.keys(all).some((k) => k.startsWith(NOTE_PREFIX));
+  if (!hasNotes) return false;
+  const fresh = Date.now() - BACKUP_FRESH_DAYS * 86_400_000;
+  const recent = (key) => typeof all[key] === 'string' && Date.parse(all[key]) >= fresh;
+  return !recent(LAST_BACKUP_KEY) && !recent(LAST_SYNC_KEY);
+}

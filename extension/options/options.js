@@ -1,0 +1,280 @@
+// The options page: the template editor with a live preview, the file name pattern, the
+// (future) folder sync, backup export and import, the uninstall reminder and the keyboard
+// shortcut. Small settings live in `storage.sync`, one item each, written after the reader
+// pauses typing (its quota allows few writes a minute and 8 KB an item).
+//
+// Nothing from notes or templates is inserted as HTML: the preview is a Markdown file,
+// shown as text.
+import { api } from '../browser.js';
+import { core } from '../core.js';
+import * as library from '../library.js';
+import { t, localize, errorText, formatDate, announce } from '../ui/i18n.js';
+
+/** Wait this long after the last keystroke before writing to `storage.sync`. */
+const SAVE_DELAY_MS = 800;
+const COMMAND = 'save-quote';
+
+const $ = (id) => document.getElementById(id);
+
+/** The defaults (`{note, quote}` sources), from the core. */
+let defaults = { note: '', quote: '' };
+/** What `storage.sync` holds now, per key. */
+const saved = {};
+
+localize();
+main().catch((error) => {
+  console.error('Quotebook: the options page failed to open:', error);
+  announce(errorText(error), 'error');
+});
+
+async function main() {
+  const wasm = await core();
+  defaults = JSON.parse(wasm.default_templates());
+  const settings = await library.loadSettings();
+  saved[library.SETTINGS.noteTemplate] = settings.templates.note;
+  saved[library.SETTINGS.quoteTemplate] = settings.templates.quote;
+  saved[library.SETTINGS.fileNamePattern] = settings.fileNamePattern;
+
+  $('note-template').value = settings.templates.note || defaults.note;
+  $('quote-template').value = settings.templates.quote || defaults.quote;
+  $('file-name-pattern').value = settings.fileNamePattern;
+
+  for (const id of ['note-template', 'quote-template']) {
+    $(id).addEventListener('input', onTemplateInput);
+  }
+  $('reset-note').addEventListener('click', () => reset('note-template', defaults.note));
+  $('reset-quote').addEventListener('click', () => reset('quote-template', defaults.quote));
+  $('file-name-pattern').addEventListener('input', onPatternInput);
+  $('export').addEventListener('click', exportBackup);
+  $('reminder-export').addEventListener('click', exportBackup);
+  $('import-button').addEventListener('click', () => $('import').click());
+  $('import').addEventListener('change', importBackup);
+  $('shortcut-settings').addEventListener('click', () =>
+    api.tabs.create({ url: 'chrome://extensions/shortcuts' }));
+
+  await Promise.all([updatePreview(), updateExample(), showShortcut(), showBackupState()]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Templates
+
+/** A sample note in the reader's language, to render the templates on. */
+function sampleNote() {
+  const at = (minutes) => new Date(Date.UTC(2024, 5, 5, 12, minutes)).toISOString();
+  return {
+    schema: 2,
+    id: 'https://example.com/articles/reading-well',
+    url: 'https://example.com/articles/reading-well',
+    canonical: null,
+    aliases: [],
+    title: t('sampleTitle'),
+    authors: [t('sampleAuthor')],
+    site: 'Example',
+    published: '2024-06-01',
+    created: at(0),
+    updated: at(5),
+    quotes: [
+      {
+        id: 'sample-1',
+        markdown: t('sampleQuote1'),
+        text: t('sampleQuote1'),
+        created: at(0),
+        comment: t('sampleComment'),
+        tags: [t('sampleTag')],
+        fragment: null,
+        selector: null,
+        private: false,
+      },
+      {
+        id: 'sample-2',
+        markdown: t('sampleQuote2'),
+        text: t('sampleQuote2'),
+        created: at(5),
+        comment: '',
+        tags: [],
+        fragment: null,
+        selector: null,
+        private: false,
+      },
+    ],
+  };
+}
+
+/** The templates as stored: a source equal to the default is stored empty. */
+function currentTemplates() {
+  const note = $('note-template').value;
+  const quote = $('quote-template').value;
+  return { note: note === defaults.note ? '' : note, quote: quote === defaults.quote ? '' : quote };
+}
+
+let saveTimer;
+
+function onTemplateInput() {
+  updatePreview();
+  clearTimeout(saveTimer);
+  $('template-save').textContent = t('templateEditing');
+  saveTimer = setTimeout(saveTemplates, SAVE_DELAY_MS);
+}
+
+function reset(id, source) {
+  $(id).value = source;
+  onTemplateInput();
+  $(id).focus();
+}
+
+/** Renders the sample note through the templates being edited; resolves to the error. */
+async function updatePreview() {
+  const rendered = await library.renderNote(sampleNote(), currentTemplates());
+  const error = $('template-error');
+  if (rendered.error) {
+    const { template, line, column, message } = rendered.error;
+    error.textContent = t(
+      template === 'quote' ? 'templateErrorQuote' : 'templateErrorNote',
+      line,
+      column,
+      message,
+    );
+    error.hidden = false;
+    $('template-preview').classList.add('stale');
+  } else {
+    error.hidden = true;
+    error.textContent = '';
+    $('template-preview').classList.remove('stale');
+    // The file as it will be written, as text (never as HTML).
+    $('template-preview').textContent = rendered.markdown;
+  }
+  return rendered.error;
+}
+
+async function saveTemplates() {
+  if (await updatePreview()) {
+    $('template-save').textContent = t('templateNotSavedError');
+    return;
+  }
+  const { note, quote } = currentTemplates();
+  const ok = await saveSettings({
+    [library.SETTINGS.noteTemplate]: note,
+    [library.SETTINGS.quoteTemplate]: quote,
+  }, $('template-save'));
+  if (ok) $('template-save').textContent = t('templateSaved');
+}
+
+/**
+ * Writes the items that changed to `storage.sync`, refusing an item over the per-item
+ * quota; reports in `where`. Resolves to whether everything was saved.
+ */
+async function saveSettings(items, where) {
+  const changed = Object.fromEntries(Object.entries(items).filter(([k, v]) => saved[k] !== v));
+  if (Object.keys(changed).length === 0) return true;
+  const quota = library.syncItemQuota();
+  for (const [key, value] of Object.entries(changed)) {
+    const bytes = library.syncItemBytes(key, value);
+    if (bytes > quota) {
+      where.textContent = t('settingTooLarge', bytes, quota);
+      return false;
+    }
+  }
+  try {
+    const empty = Object.keys(changed).filter((k) => changed[k] === '');
+    const set = Object.fromEntries(Object.entries(changed).filter(([, v]) => v !== ''));
+    if (Object.keys(set).length) await api.storage.sync.set(set);
+    if (empty.length) await api.storage.sync.remove(empty);
+    Object.assign(saved, changed);
+    return true;
+  } catch (error) {
+    console.warn('Quotebook: cannot save settings:', error);
+    where.textContent = t('settingsNotSaved', String(error?.message ?? error));
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// File names
+
+let patternTimer;
+
+function onPatternInput() {
+  clearTimeout(patternTimer);
+  patternTimer = setTimeout(async () => {
+    if (await updateExample()) {
+      const ok = await saveSettings(
+        { [library.SETTINGS.fileNamePattern]: $('file-name-pattern').value.trim() },
+        $('file-name-example'),
+      );
+      if (ok) announce(t('patternSaved'));
+    }
+  }, SAVE_DELAY_MS);
+}
+
+/** Shows the sample note's file name under the pattern; resolves to whether it is valid. */
+async function updateExample() {
+  const field = $('file-name-pattern');
+  try {
+    const name = await library.fileName(sampleNote(), field.value);
+    $('file-name-example').textContent = t('fileNameExample', name);
+    field.removeAttribute('aria-invalid');
+    return true;
+  } catch (error) {
+    $('file-name-example').textContent = t('fileNamePatternInvalid');
+    field.setAttribute('aria-invalid', 'true');
+    console.info('Quotebook: file name pattern:', error?.message);
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Backup
+
+async function exportBackup() {
+  try {
+    const json = await library.exportBackup();
+    const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `quotebook-backup-${new Date().toISOString().slice(0, 10)}.json`;
+    a.hidden = true;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    announce(t('backupExported', a.download));
+    await showBackupState();
+  } catch (error) {
+    announce(errorText(error), 'error');
+  }
+}
+
+async function importBackup() {
+  const file = $('import').files?.[0];
+  if (!file) return;
+  try {
+    const report = await library.importBackup(await file.text());
+    announce(t('backupImported', report.notesAdded, report.notesUpdated, report.quotesAdded));
+    await showBackupState();
+  } catch (error) {
+    announce(errorText(error), 'error');
+  } finally {
+    $('import').value = '';
+    $('import-button').focus();
+  }
+}
+
+async function showBackupState() {
+  const stored = await api.storage.local.get(library.LAST_BACKUP_KEY);
+  const last = stored[library.LAST_BACKUP_KEY];
+  $('last-backup').textContent = last ? t('lastBackup', formatDate(last)) : t('noBackupYet');
+  const remind = await library.needsBackupReminder();
+  $('reminder').hidden = !remind;
+  $('reminder-text').textContent = remind ? t('reminderText') : '';
+}
+
+// ---------------------------------------------------------------------------------------
+// Keyboard shortcut
+
+async function showShortcut() {
+  const commands = await api.commands.getAll();
+  const command = commands.find((c) => c.name === COMMAND);
+  $('shortcut-text').textContent = command?.shortcut
+    ? t('shortcutIs', command.shortcut)
+    : t('shortcutNone');
+}

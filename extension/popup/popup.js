@@ -1,0 +1,461 @@
+// The toolbar popup: this page's note first, then every note, newest first; instant
+// search; for a note a preview, Markdown copy and download; for a quote its deep link,
+// comment and tags; deletions that can be undone, also after the popup was closed.
+//
+// Page content (titles, quotes, comments, URLs) only ever reaches the DOM as text
+// (textContent, attributes): the one exception is the preview, whose HTML comes from the
+// core's `preview_html`, safe by construction (see `showPreview`).
+import { api } from '../browser.js';
+import * as library from '../library.js';
+import { t, plural, localize, errorText, formatDate, h, announce } from '../ui/i18n.js';
+
+const PAGE_SIZE = 30;
+/** Quote snippets a search result shows under its note's title. */
+const SNIPPETS = 3;
+
+const state = {
+  notes: [],
+  index: null,
+  /** The note of the page the popup was opened on, if any, and its storage key. */
+  pageNote: null,
+  pageKey: null,
+  /** Search results (`[{note, quoteIds}]`), or null without a query. */
+  results: null,
+  shown: PAGE_SIZE,
+  /** Storage keys of the notes whose details are open. */
+  expanded: new Set(),
+  settings: { templates: { note: '', quote: '' }, fileNamePattern: '' },
+};
+
+const $ = (id) => document.getElementById(id);
+
+localize();
+main().catch((error) => {
+  console.error('Quotebook: the popup failed to open:', error);
+  announce(errorText(error), 'error');
+});
+
+async function main() {
+  $('search').addEventListener('input', onSearch);
+  $('search').addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && $('search').value !== '') {
+      event.preventDefault();
+      $('search').value = '';
+      onSearch();
+    }
+  });
+  $('more').addEventListener('click', () => {
+    state.shown += PAGE_SIZE;
+    renderList();
+    // Keep the keyboard where the new cards begin.
+    $('notes').children[state.shown - PAGE_SIZE]?.querySelector('.note-toggle')?.focus();
+  });
+  $('open-options').addEventListener('click', () => api.runtime.openOptionsPage());
+
+  await library.purgeTrash().catch((error) => console.warn('Quotebook: purge failed:', error));
+  const [notes, settings, tab] = await Promise.all([
+    library.loadNotes(),
+    library.loadSettings(),
+    pageTab().catch(() => undefined),
+  ]);
+  state.settings = settings;
+  setNotes(notes);
+  state.pageNote = await library.findPageNote(notes, tab?.url);
+  if (state.pageNote) {
+    state.pageKey = library.storageKey(state.pageNote);
+    state.expanded.add(state.pageKey);
+  }
+  render();
+  await renderUndo();
+  $('search').focus();
+}
+
+/**
+ * The tab the popup is about: the active tab of its window. When the popup page is itself
+ * open in a tab (not as the toolbar popup), the tab used just before it. Without the
+ * `tabs` permission its URL is only known where the extension may see it (a toolbar click
+ * grants that for the active tab); otherwise there is no "this page" section.
+ */
+async function pageTab() {
+  const self = await api.tabs.getCurrent();
+  const [active] = await api.tabs.query({ active: true, currentWindow: true });
+  if (!self || active?.id !== self.id) return active;
+  const tabs = await api.tabs.query({ currentWindow: true });
+  return tabs
+    .filter((tab) => tab.id !== self.id)
+    .sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))[0];
+}
+
+function setNotes(notes) {
+  state.notes = notes;
+  state.index = library.buildIndex(notes);
+}
+
+// ---------------------------------------------------------------------------------------
+// Search
+
+function onSearch() {
+  const started = performance.now();
+  state.results = library.search(state.index, $('search').value);
+  state.shown = PAGE_SIZE;
+  render();
+  // Read by tests/e2e/ui-bench-search.mjs: the time from the keystroke to the list drawn.
+  performance.measure('quotebook-search', { start: started, end: performance.now() });
+}
+
+// ---------------------------------------------------------------------------------------
+// Rendering
+
+function render() {
+  const searching = state.results !== null;
+  const { pageKey } = state;
+  $('this-page').hidden = searching || !state.pageNote;
+  $('this-page-note').replaceChildren(
+    ...(state.pageNote && !searching ? [noteCard(state.pageNote, null, 'page')] : []),
+  );
+  $('all-heading').textContent = t(searching ? 'resultsHeading' : 'allNotesHeading');
+  $('empty').hidden = state.notes.length > 0;
+  $('all').hidden = state.notes.length === 0;
+  renderList(pageKey);
+}
+
+function renderList(pageKey = state.pageKey) {
+  const searching = state.results !== null;
+  const items = searching
+    ? state.results
+    : state.notes.filter((n) => library.storageKey(n) !== pageKey).map((note) => ({ note, quoteIds: null }));
+  const visible = items.slice(0, state.shown);
+  $('notes').replaceChildren(
+    ...visible.map(({ note, quoteIds }) => h('li', {}, noteCard(note, quoteIds, 'list'))),
+  );
+  $('more').hidden = items.length <= visible.length;
+  $('result-count').textContent = searching
+    ? plural('resultCount', items.length)
+    : plural('noteCount', state.notes.length);
+}
+
+function site(note) {
+  if (note.site) return note.site;
+  try {
+    return new URL(note.url).hostname.replace(/^www\./, '');
+  } catch {
+    return '';
+  }
+}
+
+/** A note's card: its title and facts; open, its actions and quotes. */
+function noteCard(note, quoteIds, place) {
+  const key = library.storageKey(note);
+  const open = state.expanded.has(key);
+  const detailsId = `details-${place}-${cssId(key)}`;
+  const count = note.quotes.length;
+  const card = h('article', { class: 'note', 'data-key': key, 'data-place': place });
+  const toggle = h(
+    'button',
+    {
+      type: 'button',
+      class: 'note-toggle',
+      'aria-expanded': String(open),
+      'aria-controls': detailsId,
+      onclick: () => {
+        if (state.expanded.has(key)) state.expanded.delete(key);
+        else state.expanded.add(key);
+        const fresh = noteCard(note, quoteIds, place);
+        card.replaceWith(fresh);
+        fresh.querySelector('.note-toggle').focus();
+      },
+    },
+    h('span', { class: 'note-title', text: note.title || note.url }),
+    h('span', {
+      class: 'note-meta muted small',
+      text: [site(note), plural('quoteCount', count), formatDate(note.updated)].filter(Boolean).join(' · '),
+    }),
+  );
+  card.append(h('h3', { class: 'note-heading' }, toggle));
+
+  if (quoteIds && !open) {
+    const matching = note.quotes.filter((q) => quoteIds.has(q.id)).slice(0, SNIPPETS);
+    if (matching.length) {
+      card.append(h('ul', { class: 'snippets' }, ...matching.map((q) => h('li', { text: snippet(q) }))));
+    }
+  }
+  if (!open) return card;
+
+  const details = h('div', { class: 'note-details', id: detailsId });
+  const preview = h('div', { class: 'preview', hidden: true, tabindex: '-1', 'aria-label': t('previewLabel') });
+  const previewButton = h('button', {
+    type: 'button',
+    'aria-pressed': 'false',
+    text: t('preview'),
+    onclick: () => togglePreview(note, preview, previewButton),
+  });
+  details.append(
+    h(
+      'div',
+      { class: 'actions', role: 'group', 'aria-label': t('noteActions') },
+      previewButton,
+      h('button', { type: 'button', text: t('copyMarkdown'), onclick: () => copyMarkdown(note) }),
+      h('button', { type: 'button', text: t('downloadMarkdown'), onclick: () => downloadMarkdown(note) }),
+      h('button', {
+        type: 'button',
+        text: t('openSource'),
+        disabled: !isWebUrl(note.url),
+        onclick: () => openUrl(note.url),
+      }),
+      h('button', { type: 'button', class: 'danger', text: t('deleteNote'), onclick: () => removeNote(note) }),
+    ),
+    preview,
+  );
+  const shownQuotes = quoteIds ? note.quotes.filter((q) => quoteIds.has(q.id)) : note.quotes;
+  if (quoteIds && shownQuotes.length < note.quotes.length) {
+    details.append(h('p', { class: 'muted small', text: t('matchingQuotes', shownQuotes.length, note.quotes.length) }));
+  }
+  details.append(h('ol', { class: 'quotes' }, ...shownQuotes.map((q) => h('li', {}, quoteView(note, q)))));
+  card.append(details);
+  return card;
+}
+
+function snippet(quote) {
+  const text = quote.text.replace(/\s+/g, ' ').trim();
+  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
+}
+
+function cssId(key) {
+  let hash = 0;
+  for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) | 0;
+  return (hash >>> 0).toString(36);
+}
+
+function isWebUrl(url) {
+  return /^https?:\/\//i.test(url ?? '');
+}
+
+/** One quote: its text, tags, comment and actions. */
+function quoteView(note, quote) {
+  const box = h('div', { class: 'quote', 'data-quote-id': quote.id });
+  const link = library.quoteLink(note, quote);
+  box.append(h('blockquote', { text: quote.text }));
+  if (quote.tags?.length) {
+    box.append(h('ul', { class: 'tags', 'aria-label': t('tagsLabel') }, ...quote.tags.map((tag) => h('li', { text: `#${tag}` }))));
+  }
+  if (quote.comment) box.append(h('p', { class: 'comment', text: quote.comment }));
+  const edit = h('button', { type: 'button', text: t('editQuote'), onclick: () => editQuote(note, quote, box) });
+  box.append(
+    h(
+      'div',
+      { class: 'actions', role: 'group', 'aria-label': t('quoteActions') },
+      h('button', {
+        type: 'button',
+        text: t('openAtQuote'),
+        disabled: !isWebUrl(link),
+        onclick: () => openUrl(link),
+      }),
+      edit,
+      h('button', { type: 'button', class: 'danger', text: t('deleteQuote'), onclick: () => removeQuote(note, quote) }),
+    ),
+  );
+  return box;
+}
+
+/** The comment and tags editor, in place of the quote's actions. */
+function editQuote(note, quote, box) {
+  const id = `edit-${cssId(quote.id)}`;
+  const comment = h('textarea', { id: `${id}-comment`, rows: '3' });
+  comment.value = quote.comment ?? '';
+  const tags = h('input', { type: 'text', id: `${id}-tags`, 'aria-describedby': `${id}-tags-help` });
+  tags.value = (quote.tags ?? []).join(', ');
+  const cancel = () => {
+    form.replaceWith(actions);
+    actions.querySelector('button:nth-child(2)')?.focus();
+  };
+  const actions = box.querySelector('.actions');
+  const form = h(
+    'form',
+    {
+      class: 'edit',
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const list = tags.value.split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
+        try {
+          const key = library.storageKey(note);
+          const updated = await library.annotate(key, quote.id, comment.value, list);
+          replaceNote(key, updated);
+          announce(t('savedComment'));
+          focusQuote(key, quote.id, 'button:nth-child(2)');
+        } catch (error) {
+          announce(errorText(error), 'error');
+        }
+      },
+      onkeydown: (event) => {
+        if (event.key === 'Escape') {
+          event.preventDefault();
+          cancel();
+        }
+      },
+    },
+    h('label', { for: comment.id, text: t('commentLabel') }),
+    comment,
+    h('label', { for: tags.id, text: t('tagsLabel') }),
+    tags,
+    h('p', { id: `${id}-tags-help`, class: 'muted small', text: t('tagsHelp') }),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary', text: t('save') }),
+      h('button', { type: 'button', text: t('cancel'), onclick: cancel }),
+    ),
+  );
+  actions.replaceWith(form);
+  comment.focus();
+}
+
+function focusQuote(key, quoteId, selector) {
+  const card = [...document.querySelectorAll('article.note')].find((c) => c.dataset.key === key);
+  const quote = card && [...card.querySelectorAll('.quote')].find((q) => q.dataset.quoteId === quoteId);
+  (quote?.querySelector(selector) ?? card?.querySelector('.note-toggle'))?.focus();
+}
+
+/** Puts a changed note in place of the old one everywhere (list, index, cards). */
+function replaceNote(key, updated) {
+  const notes = state.notes.filter((n) => library.storageKey(n) !== key);
+  if (updated) notes.push(updated);
+  library.sortNewestFirst(notes);
+  setNotes(notes);
+  if (state.pageKey === key) state.pageNote = updated;
+  if (state.results !== null) state.results = library.search(state.index, $('search').value);
+  render();
+}
+
+// ---------------------------------------------------------------------------------------
+// A note's Markdown
+
+async function markdownOf(note) {
+  const rendered = await library.renderNote(note, state.settings.templates);
+  if (rendered.error) {
+    announce(t('templateErrorUsed', rendered.error.line, rendered.error.column), 'error');
+  }
+  return rendered.markdown;
+}
+
+async function togglePreview(note, preview, button) {
+  if (!preview.hidden) {
+    preview.hidden = true;
+    button.setAttribute('aria-pressed', 'false');
+    return;
+  }
+  try {
+    const html = await library.previewHtml(await markdownOf(note));
+    // The only HTML this page inserts: `preview_html` escapes raw HTML, keeps only
+    // http(s)/mailto links (new tab, no opener) and turns images into text placeholders.
+    preview.innerHTML = html;
+    preview.hidden = false;
+    button.setAttribute('aria-pressed', 'true');
+    preview.focus();
+  } catch (error) {
+    announce(errorText(error), 'error');
+  }
+}
+
+async function copyMarkdown(note) {
+  try {
+    await navigator.clipboard.writeText(await markdownOf(note));
+    announce(t('copied'));
+  } catch (error) {
+    console.warn('Quotebook: copy failed:', error);
+    announce(t('copyFailed'), 'error');
+  }
+}
+
+async function downloadMarkdown(note) {
+  try {
+    const [markdown, name] = await Promise.all([
+      markdownOf(note),
+      library.fileName(note, state.settings.fileNamePattern),
+    ]);
+    const url = URL.createObjectURL(new Blob([markdown], { type: 'text/markdown;charset=utf-8' }));
+    const a = h('a', { href: url, download: name, hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    announce(t('downloaded', name));
+  } catch (error) {
+    announce(errorText(error), 'error');
+  }
+}
+
+async function openUrl(url) {
+  if (!isWebUrl(url)) return;
+  try {
+    await api.tabs.create({ url });
+  } catch (error) {
+    announce(errorText(error), 'error');
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Deletion and undo
+
+async function removeQuote(note, quote) {
+  const key = library.storageKey(note);
+  try {
+    const updated = await library.deleteQuote(key, quote.id);
+    replaceNote(key, updated);
+    announce(t('deletedQuote'));
+    await renderUndo(true);
+  } catch (error) {
+    announce(errorText(error), 'error');
+  }
+}
+
+async function removeNote(note) {
+  const key = library.storageKey(note);
+  try {
+    await library.deleteNote(key);
+    state.expanded.delete(key);
+    replaceNote(key, null);
+    announce(t('deletedNote'));
+    await renderUndo(true);
+  } catch (error) {
+    announce(errorText(error), 'error');
+  }
+}
+
+/** The undo offers: every deletion still in the trash, newest first. */
+async function renderUndo(focus = false) {
+  const trash = await library.listTrash();
+  $('undo').hidden = trash.length === 0;
+  $('undo-list').replaceChildren(
+    ...trash.map((entry) => {
+      const what = entry.kind === 'note'
+        ? t('undoNoteText', entry.title || entry.note?.url || '')
+        : t('undoQuoteText', snippet(entry.quote ?? { text: '' }), entry.title || '');
+      return h(
+        'li',
+        {},
+        h('span', { class: 'undo-text', text: what }),
+        h('button', {
+          type: 'button',
+          class: 'undo-button',
+          text: t('undo'),
+          'aria-label': `${t('undo')}: ${what}`,
+          onclick: () => restore(entry),
+        }),
+      );
+    }),
+  );
+  if (focus) $('undo-list').querySelector('button')?.focus();
+}
+
+async function restore(entry) {
+  try {
+    const restored = await library.undo(entry.trashKey);
+    replaceNote(entry.key, restored);
+    announce(t('restored'));
+    await renderUndo();
+    focusQuote(entry.key, entry.quote?.id, '.actions button');
+  } catch (error) {
+    announce(errorText(error), 'error');
+    await renderUndo();
+  }
+}

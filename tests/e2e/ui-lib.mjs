@@ -1,0 +1,124 @@
+// Helpers for the popup and options tests: launch Chromium with the test build, seed notes
+// through its service worker, open the extension's pages.
+import { chromium } from 'playwright-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The unpacked test build (`cargo xtask build`), or `$QUOTEBOOK_EXTENSION`. */
+export const EXTENSION = process.env.QUOTEBOOK_EXTENSION ?? path.join(ROOT, 'extension/dist/chrome-test');
+const CHROMIUM = process.env.QUOTEBOOK_CHROMIUM ?? '/usr/bin/chromium';
+
+/**
+ * Chromium with the extension, in a fresh profile. Resolves to `{context, sw, origin,
+ * url(page), close()}`; `colorScheme` and `locale` as Playwright takes them.
+ */
+export async function launch({ colorScheme = 'light', locale = 'en-US', viewport } = {}) {
+  const profile = await mkdtemp(path.join(tmpdir(), 'quotebook-ui-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    colorScheme,
+    locale,
+    viewport: viewport ?? { width: 460, height: 640 },
+    acceptDownloads: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--lang=${locale}`,
+      `--disable-extensions-except=${EXTENSION}`,
+      `--load-extension=${EXTENSION}`,
+    ],
+  });
+  let [sw] = context.serviceWorkers();
+  sw ??= await context.waitForEvent('serviceworker', { timeout: 15_000 });
+  // Node's URL gives no origin for chrome-extension: URLs.
+  const origin = /^chrome-extension:\/\/[a-p]{32}/.exec(sw.url())[0];
+  return {
+    context,
+    sw,
+    origin,
+    url: (page) => `${origin}/${page}`,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A note in today's schema, with `quotes` given as partial quotes. */
+export function makeNote({ url, title, updated, quotes = [], ...rest }) {
+  const created = rest.created ?? updated;
+  return {
+    schema: 2,
+    id: url,
+    url,
+    canonical: null,
+    aliases: [],
+    title,
+    authors: [],
+    site: null,
+    published: null,
+    description: null,
+    lang: null,
+    created,
+    updated,
+    ...rest,
+    quotes: quotes.map((q, i) => ({
+      id: q.id ?? `${url}#q${i}`,
+      markdown: q.markdown ?? q.text,
+      text: q.text ?? q.markdown,
+      created: q.created ?? created,
+      comment: q.comment ?? '',
+      tags: q.tags ?? [],
+      fragment: q.fragment ?? null,
+      selector: null,
+      private: false,
+    })),
+  };
+}
+
+/** Stores notes (under `note:<id>`, as save.js does) through the extension's worker. */
+export async function seed(sw, notes, extra = {}) {
+  await sw.evaluate(async ({ notes, extra }) => {
+    const items = { schema: 1, ...extra };
+    for (const note of notes) items[`note:${note.id}`] = note;
+    await chrome.storage.local.set(items);
+  }, { notes, extra });
+}
+
+/** Everything in `storage.local`. */
+export function storage(sw) {
+  return sw.evaluate(() => chrome.storage.local.get(null));
+}
+
+/** Everything in `storage.sync`. */
+export function syncStorage(sw) {
+  return sw.evaluate(() => chrome.storage.sync.get(null));
+}
+
+/** Opens one of the extension's pages and waits until its script has drawn it. */
+export async function openPage(ext, page, ready) {
+  const tab = await ext.context.newPage();
+  await tab.goto(ext.url(page));
+  if (ready) await tab.waitForSelector(ready);
+  return tab;
+}
+
+/** Polls `fn` until it returns a truthy value (or throws after `timeout` ms). */
+export async function until(fn, timeout = 5000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${fn}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
