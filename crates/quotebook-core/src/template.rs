@@ -104,9 +104,28 @@ impl From<TemplateError> for Error {
     }
 }
 
-/// Enough for any sensible template over a large note; a loop that runs away stops here.
+/// Fuel for user templates: enough for any sensible template over a large note, so that
+/// only a loop that runs away stops. minijinja charges one fuel per instruction and one per
+/// 64 bytes of data handled, so the budget grows with the note: each byte may pass through
+/// a template many times (filters, the quote block, the whole file) before fuel runs out.
+/// The default templates are ours and linear, and run without a limit.
 const FUEL_BASE: u64 = 200_000;
-const FUEL_PER_QUOTE: u64 = 200;
+const FUEL_PER_QUOTE: u64 = 500;
+const FUEL_BYTE_PASSES: u64 = 16;
+
+fn fuel_for(note: &Note) -> u64 {
+    let bytes: usize = note
+        .quotes
+        .iter()
+        .map(|q| q.markdown.len() + q.text.len() + q.comment.len() + 64)
+        .sum::<usize>()
+        + note.title.len()
+        + note.url.len()
+        + note.description.as_ref().map_or(0, String::len);
+    FUEL_BASE
+        + FUEL_PER_QUOTE * note.quotes.len() as u64
+        + (bytes as u64).saturating_mul(FUEL_BYTE_PASSES) / 64
+}
 
 /// Renders `note` through `templates`, falling back to the defaults on error.
 pub fn render_note(note: &Note, templates: &Templates, options: &RenderOptions) -> Rendered {
@@ -118,7 +137,7 @@ pub fn render_note(note: &Note, templates: &Templates, options: &RenderOptions) 
         },
         Err(error) => {
             let (markdown, quotes) = try_render(note, &Templates::default(), options)
-                .expect("the default templates render every note");
+                .unwrap_or_else(|_| plain_rendering(note));
             Rendered {
                 markdown,
                 quotes,
@@ -159,7 +178,8 @@ fn try_render(
     templates: &Templates,
     options: &RenderOptions,
 ) -> Result<(String, Vec<RenderedQuote>), TemplateError> {
-    let env = environment(options, note.quotes.len());
+    let custom = !templates.note.trim().is_empty() || !templates.quote.trim().is_empty();
+    let env = environment(options, custom.then(|| fuel_for(note)));
     let note_source = source(&templates.note, DEFAULT_NOTE_TEMPLATE);
     let quote_source = source(&templates.quote, DEFAULT_QUOTE_TEMPLATE);
     let quote_template = env
@@ -206,7 +226,26 @@ fn try_render(
     Ok((markdown, rendered))
 }
 
-fn environment(options: &RenderOptions, quotes: usize) -> Environment<'static> {
+/// A last resort that cannot fail: the quotes as blockquotes under the source. Only reached
+/// if the default templates themselves failed, which their tests rule out.
+fn plain_rendering(note: &Note) -> (String, Vec<RenderedQuote>) {
+    let mut markdown = format!("{}\n", note.url);
+    let quotes: Vec<RenderedQuote> = note
+        .quotes
+        .iter()
+        .map(|q| RenderedQuote {
+            id: q.id.clone(),
+            block: crate::note::blockquote(&q.markdown),
+        })
+        .collect();
+    for quote in &quotes {
+        markdown.push('\n');
+        markdown.push_str(&quote.block);
+    }
+    (markdown, quotes)
+}
+
+fn environment(options: &RenderOptions, fuel: Option<u64>) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Lenient);
     env.set_syntax(
@@ -215,7 +254,7 @@ fn environment(options: &RenderOptions, quotes: usize) -> Environment<'static> {
             .build()
             .expect("the default delimiters are valid"),
     );
-    env.set_fuel(Some(FUEL_BASE + FUEL_PER_QUOTE * quotes as u64));
+    env.set_fuel(fuel);
     env.add_filter("yaml", yaml_filter);
     env.add_filter("blockquote", |text: String| {
         let mut quoted = crate::note::blockquote(&text);
@@ -666,6 +705,19 @@ My comment on it.
             rendered.markdown,
             "mercredi 5 juin 2024 07:57 -05:00 / 5 juin 2024\n"
         );
+    }
+
+    #[test]
+    fn custom_templates_have_fuel_for_big_notes() {
+        let mut n = note();
+        n.quotes[0].markdown = "word ".repeat(2_000_000);
+        let templates = Templates {
+            note: "{{ title }}{% for q in quotes %}\n{{ q.rendered | upper }}{% endfor %}".into(),
+            quote: "{{ quote | blockquote }}\n{{ text | lower }}".into(),
+        };
+        let rendered = render_note(&n, &templates, &RenderOptions::default());
+        assert_eq!(rendered.error, None);
+        assert!(rendered.markdown.len() > 10_000_000);
     }
 
     #[test]

@@ -1,0 +1,151 @@
+//! Hostile captures: whatever a page sends, saving answers (a note or a clear error) without
+//! panicking, stalling, or letting page content through as live markup or script links.
+
+use std::time::{Duration, Instant};
+
+use quotebook_core::clip::{Capture, ClipRequest, clip};
+use quotebook_core::template::{RenderOptions, Templates, render_note};
+use quotebook_core::{Error, Note};
+
+fn request(url: &str, html: &str, title: &str) -> ClipRequest {
+    ClipRequest {
+        capture: Capture {
+            url: url.into(),
+            title: title.into(),
+            ranges: vec![html.into()],
+            text: "text".into(),
+            ..Capture::default()
+        },
+        now: "2024-06-05T12:57:03.217Z".into(),
+        quote_id: "q".into(),
+        ..ClipRequest::default()
+    }
+}
+
+/// Saves and renders; returns the note's Markdown. Fails the test if either takes longer
+/// than `limit` (generous: this is a guard against stalls, not a benchmark).
+fn save(request: &ClipRequest, limit: Duration) -> Result<String, Error> {
+    let start = Instant::now();
+    let note = clip(request, None)?;
+    let markdown = render_note(&note, &Templates::default(), &RenderOptions::default()).markdown;
+    let took = start.elapsed();
+    assert!(took < limit, "took {took:?}");
+    // What was stored reads back the same.
+    assert_eq!(Note::from_json(&note.to_json()).unwrap(), note);
+    Ok(markdown)
+}
+
+#[test]
+fn a_ten_megabyte_selection() {
+    let paragraph = "<p>Some <b>bold</b> and <a href=\"/x\">a link</a> in a paragraph.</p>\n";
+    let html = paragraph.repeat(10 * 1024 * 1024 / paragraph.len());
+    let md = save(
+        &request("https://a.example/", &html, "Big"),
+        Duration::from_secs(30),
+    )
+    .unwrap();
+    assert!(md.len() > 5_000_000);
+    assert_eq!(
+        md.matches("[a link](https://a.example/x)").count(),
+        html.matches("<p>").count()
+    );
+}
+
+#[test]
+fn a_hundred_thousand_nested_elements() {
+    for tag in ["div", "blockquote", "ul><li", "b", "span", "table><tr><td"] {
+        let open = format!("<{tag}>");
+        let html = format!("{}deep{}", open.repeat(100_000), "</x>".repeat(10));
+        let md = save(
+            &request("https://a.example/", &html, "Deep"),
+            Duration::from_secs(30),
+        )
+        .unwrap_or_else(|e| panic!("{tag}: {e}"));
+        assert!(md.contains("deep"), "{tag}");
+    }
+}
+
+#[test]
+fn controls_nul_and_bidi_in_text_and_title() {
+    let html = "<p>nul \u{0} bell \u{7} esc \u{1b} bidi \u{202e}evil\u{202c} ok</p>";
+    let title = "Title \u{202e}gnp.exe\u{202c} \u{0}\n- x: y";
+    let md = save(
+        &request("https://a.example/", html, title),
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    let frontmatter = md.split("\n---\n").next().unwrap();
+    assert!(
+        !frontmatter.contains('\u{202e}'),
+        "bidi override escaped in YAML: {frontmatter}"
+    );
+    assert!(!frontmatter.contains('\u{0}'), "{frontmatter}");
+    assert!(md.contains("ok"));
+}
+
+#[test]
+fn a_one_megabyte_url() {
+    let url = format!("https://a.example/{}", "a".repeat(1024 * 1024));
+    let md = save(&request(&url, "<p>x</p>", "Long"), Duration::from_secs(5)).unwrap();
+    assert!(md.contains("> x"));
+}
+
+#[test]
+fn script_links_keep_their_text_and_lose_their_target() {
+    let html = r#"<p><a href="javascript:alert(1)">js</a> <a href=" JaVaScRiPt:alert(1)">js2</a>
+        <a href="vbscript:msgbox">vb</a> <a href="data:text/html,<script>alert(1)</script>">data</a>
+        <a href="java&#x09;script:alert(1)">tab</a> <img src="javascript:alert(1)" alt="img"></p>"#;
+    let md = save(
+        &request("https://a.example/", html, "Links"),
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    for word in ["js", "js2", "vb", "data", "tab"] {
+        assert!(md.contains(word), "{word} kept: {md}");
+    }
+    let lower = md.to_ascii_lowercase();
+    assert!(!lower.contains("javascript:"), "{md}");
+    assert!(!lower.contains("vbscript:"), "{md}");
+    assert!(!lower.contains("data:text/html"), "{md}");
+}
+
+#[test]
+fn malformed_html_is_read_as_browsers_do() {
+    let html = "<p>one<p>two</b></i><table><td>cell<div>x</table><!-- unclosed <script>alert(1)";
+    let md = save(
+        &request("https://a.example/", html, "Bad"),
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    assert!(
+        md.contains("one") && md.contains("two") && md.contains("cell"),
+        "{md}"
+    );
+    assert!(!md.contains("alert(1)") || !md.contains("<script"), "{md}");
+}
+
+#[test]
+fn empty_and_bad_urls_are_clear_errors() {
+    assert!(matches!(
+        save(&request("", "<p>x</p>", ""), Duration::from_secs(1)),
+        Err(Error::InvalidUrl(_))
+    ));
+    assert_eq!(
+        save(
+            &request(
+                "https://a.example/",
+                "<script>x</script><style>y</style>",
+                ""
+            ),
+            Duration::from_secs(1)
+        )
+        .map(|_| ())
+        .or_else(|e| if e == Error::EmptySelection {
+            Ok(())
+        } else {
+            Err(e)
+        }),
+        Ok(()),
+        "script-only selections fall back to the text, or are empty"
+    );
+}
