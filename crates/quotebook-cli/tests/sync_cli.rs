@@ -1,0 +1,370 @@
+//! `quotebook sync` and `quotebook export`, end to end on real folders.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use quotebook_core::library::Library;
+use quotebook_core::note::{Note, Quote};
+use quotebook_core::sync::SyncState;
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh folder, removed when dropped.
+struct Temp(PathBuf);
+
+impl Temp {
+    fn new() -> Temp {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let dir =
+            std::env::temp_dir().join(format!("quotebook-sync-cli-{}-{n}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        Temp(dir)
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.0.join(rel)
+    }
+
+    fn s(&self, rel: &str) -> String {
+        self.path(rel).to_str().unwrap().to_owned()
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn quote(id: &str, text: &str) -> Quote {
+    Quote {
+        id: id.into(),
+        markdown: text.into(),
+        text: text.into(),
+        created: format!("2024-06-05T12:00:00.{:0>3}Z", id.len()),
+        ..Quote::default()
+    }
+}
+
+fn note(id: &str, title: &str, quotes: Vec<Quote>) -> Note {
+    Note {
+        schema: quotebook_core::SCHEMA_VERSION,
+        id: id.into(),
+        url: id.into(),
+        title: title.into(),
+        created: "2024-06-05T12:00:00.000Z".into(),
+        updated: "2024-06-05T12:00:00.000Z".into(),
+        quotes,
+        ..Note::default()
+    }
+}
+
+fn save(temp: &Temp, notes: Vec<Note>) -> String {
+    let library = Library {
+        notes,
+        ..Library::default()
+    };
+    fs::write(temp.path("backup.json"), library.to_json()).unwrap();
+    temp.s("backup.json")
+}
+
+fn run(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_quotebook"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn sync(backup: &str, dir: &str, extra: &[&str]) -> String {
+    let mut args = vec!["sync", "--from", backup, "--to", dir];
+    args.extend_from_slice(extra);
+    let (ok, stdout, stderr) = run(&args);
+    assert!(ok, "sync failed: {stderr}");
+    stdout
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn syncs_keeps_edits_and_writes_nothing_when_nothing_changed() {
+    let t = Temp::new();
+    fs::create_dir(t.path("vault")).unwrap();
+    let vault = t.s("vault");
+    let backup = save(
+        &t,
+        vec![note(
+            "https://a.example/1",
+            "First: one",
+            vec![quote("q1", "One.")],
+        )],
+    );
+    let out = sync(&backup, &vault, &[]);
+    assert!(out.contains("created   First- one.md"), "{out}");
+    let file = t.path("vault/First- one.md");
+    assert!(read(&file).contains("> One."));
+
+    // The state and the backup are in .quotebook/, and say what was done.
+    let (state, _) = SyncState::from_json(&read(&t.path("vault/.quotebook/state.json"))).unwrap();
+    assert_eq!(state.files["https://a.example/1"].path, "First- one.md");
+    let kept = Library::from_json(&read(&t.path("vault/.quotebook/library.json"))).unwrap();
+    assert_eq!(kept.notes.len(), 1);
+
+    // Nothing changed: nothing written, the state file included.
+    let modified = |p: &Path| fs::metadata(p).unwrap().modified().unwrap();
+    let before = (
+        modified(&file),
+        modified(&t.path("vault/.quotebook/state.json")),
+    );
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let out = sync(&backup, &vault, &[]);
+    assert!(out.contains("skipped   First- one.md: unchanged"), "{out}");
+    assert_eq!(
+        before,
+        (
+            modified(&file),
+            modified(&t.path("vault/.quotebook/state.json"))
+        )
+    );
+
+    // The reader edits the file (CRLF, no final newline); a new quote is appended.
+    let edited = format!("{}My thoughts.", read(&file).replace('\n', "\r\n"));
+    fs::write(&file, &edited).unwrap();
+    let backup = save(
+        &t,
+        vec![note(
+            "https://a.example/1",
+            "First: one",
+            vec![quote("q1", "One."), quote("q22", "Two.")],
+        )],
+    );
+    let out = sync(&backup, &vault, &[]);
+    assert!(out.contains("appended  First- one.md: 1 quote"), "{out}");
+    assert_eq!(read(&file), format!("{edited}\r\n\r\n> Two.\r\n"));
+    // Not twice.
+    let out = sync(&backup, &vault, &[]);
+    assert!(out.contains("unchanged"), "{out}");
+    assert_eq!(read(&file).matches("> Two.").count(), 1);
+    // No temporary file left behind.
+    let names: Vec<_> = fs::read_dir(t.path("vault"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[test]
+fn conflicts_wait_for_keep_or_overwrite() {
+    let t = Temp::new();
+    fs::create_dir(t.path("v")).unwrap();
+    let v = t.s("v");
+    let id = "https://a.example/1";
+    let backup = save(
+        &t,
+        vec![note(
+            id,
+            "T",
+            vec![quote("q1", "One."), quote("q22", "Two.")],
+        )],
+    );
+    sync(&backup, &v, &[]);
+    let file = t.path("v/T.md");
+    fs::write(&file, format!("{}\nMine.\n", read(&file))).unwrap();
+    let edited = read(&file);
+    // q1 deleted in the library, q333 saved.
+    let backup = save(
+        &t,
+        vec![note(
+            id,
+            "T",
+            vec![quote("q22", "Two."), quote("q333", "Three.")],
+        )],
+    );
+    let out = sync(&backup, &v, &[]);
+    assert!(
+        out.contains("conflict  T.md: you edited it, and quote q1 was deleted"),
+        "{out}"
+    );
+    assert_eq!(read(&file), edited);
+    let out = sync(&backup, &v, &["--keep", "T.md"]);
+    assert!(out.contains("appended  T.md: 1 quote"), "{out}");
+    assert_eq!(read(&file), format!("{edited}\n> Three.\n"));
+    let out = sync(&backup, &v, &[]);
+    assert!(out.contains("skipped   T.md: unchanged"), "{out}");
+    // Overwrite is explicit.
+    let backup = save(&t, vec![note(id, "T2", vec![quote("q22", "Two.")])]);
+    assert!(sync(&backup, &v, &[]).contains("conflict"));
+    let out = sync(&backup, &v, &["--overwrite", "all"]);
+    assert!(
+        out.contains("updated   T.md: overwrote your edits"),
+        "{out}"
+    );
+    assert!(!read(&file).contains("Mine."));
+    let (ok, _, stderr) = run(&["sync", "--from", &backup, "--to", &v, "--keep", "nope.md"]);
+    assert!(
+        !ok && stderr.contains("no synced file at \"nope.md\""),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn deleted_files_stay_deleted_unless_restored() {
+    let t = Temp::new();
+    fs::create_dir(t.path("v")).unwrap();
+    let v = t.s("v");
+    let backup = save(
+        &t,
+        vec![note("https://a.example/1", "T", vec![quote("q1", "One.")])],
+    );
+    sync(&backup, &v, &[]);
+    fs::remove_file(t.path("v/T.md")).unwrap();
+    let out = sync(&backup, &v, &[]);
+    assert!(out.contains("skipped   T.md: you deleted it"), "{out}");
+    assert!(!t.path("v/T.md").exists());
+    let out = sync(&backup, &v, &["--restore"]);
+    assert!(out.contains("created   T.md: restored"), "{out}");
+    assert!(t.path("v/T.md").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn never_writes_outside_the_folder() {
+    let t = Temp::new();
+    fs::create_dir_all(t.path("v/.quotebook")).unwrap();
+    fs::create_dir(t.path("outside")).unwrap();
+    fs::write(t.path("outside/target.md"), "precious").unwrap();
+    let v = t.s("v");
+    let backup = save(
+        &t,
+        vec![
+            note(
+                "https://a.example/1",
+                "../outside/evil",
+                vec![quote("q1", "One.")],
+            ),
+            note("https://a.example/2", "linked", vec![quote("q2", "Two.")]),
+            note("https://a.example/3", "forged", vec![quote("q3", "Three.")]),
+        ],
+    );
+    // A link where a note's file would go, and a state that points outside.
+    std::os::unix::fs::symlink(t.path("outside/target.md"), t.path("v/linked.md")).unwrap();
+    let forged = r#"{"schema":1,"files":{"https://a.example/3":{"path":"../outside/target.md","written":"x","version":"v","frame":"f"}}}"#;
+    fs::write(t.path("v/.quotebook/state.json"), forged).unwrap();
+    let (ok, out, stderr) = run(&["sync", "--from", &backup, "--to", &v]);
+    assert!(ok, "{stderr}");
+    assert!(stderr.contains("ignored the unsafe path"), "{stderr}");
+    assert!(out.contains("created   -outside-evil.md"), "{out}");
+    assert!(out.contains("created   linked (2).md"), "{out}");
+    assert!(out.contains("created   forged.md"), "{out}");
+    assert_eq!(read(&t.path("outside/target.md")), "precious");
+    assert_eq!(fs::read_dir(t.path("outside")).unwrap().count(), 1);
+
+    // A folder of the pattern that is a link is never entered.
+    let t2 = Temp::new();
+    fs::create_dir(t2.path("v")).unwrap();
+    fs::create_dir(t2.path("elsewhere")).unwrap();
+    std::os::unix::fs::symlink(t2.path("elsewhere"), t2.path("v/a.example")).unwrap();
+    let backup = save(&t2, vec![note("https://a.example/1", "T", vec![])]);
+    let out = sync(&backup, &t2.s("v"), &["--pattern", "{site}/{title}.md"]);
+    assert!(
+        out.contains("skipped") && out.contains("no free file name"),
+        "{out}"
+    );
+    assert_eq!(fs::read_dir(t2.path("elsewhere")).unwrap().count(), 0);
+
+    // Nor is a .quotebook that is a link.
+    let t3 = Temp::new();
+    fs::create_dir(t3.path("v")).unwrap();
+    std::os::unix::fs::symlink(t3.path("."), t3.path("v/.quotebook")).unwrap();
+    let backup = save(&t3, vec![]);
+    let (ok, _, stderr) = run(&["sync", "--from", &backup, "--to", &t3.s("v")]);
+    assert!(!ok && stderr.contains("symbolic link"), "{stderr}");
+}
+
+#[test]
+fn exports_a_zip_a_folder_and_one_note() {
+    let t = Temp::new();
+    let backup = save(
+        &t,
+        vec![
+            note("https://a.example/1", "Same", vec![quote("q1", "One.")]),
+            note("https://a.example/2", "same", vec![quote("q2", "Two.")]),
+            note("https://a.example/3", "NUL", vec![]),
+        ],
+    );
+    let zip_path = t.s("all.zip");
+    let (ok, out, stderr) = run(&["export", "--from", &backup, "--to", &zip_path]);
+    assert!(ok, "{stderr}");
+    assert_eq!(out, format!("exported 3 notes to {zip_path}\n"));
+    let mut archive = zip::ZipArchive::new(fs::File::open(&zip_path).unwrap()).unwrap();
+    let mut names: Vec<String> = archive
+        .file_names()
+        .map(|n| n.unwrap().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["NUL_.md", "Same.md", "same (2).md"]);
+    let mut entry = archive.by_name("same (2).md").unwrap();
+    assert_eq!(entry.compression(), zip::CompressionMethod::Deflated);
+    let mut text = String::new();
+    entry.read_to_string(&mut text).unwrap();
+    assert!(text.contains("> Two."), "{text}");
+    // The zip is not replaced without --force.
+    let (ok, _, stderr) = run(&["export", "--from", &backup, "--to", &zip_path]);
+    assert!(!ok && stderr.contains("already exists"), "{stderr}");
+
+    let (ok, out, _) = run(&["export", "--from", &backup, "--to", &t.s("dir")]);
+    assert!(ok && out.contains("exported 3 notes"), "{out}");
+    fs::write(t.path("dir/Same.md"), "the reader's").unwrap();
+    let (ok, out, _) = run(&["export", "--from", &backup, "--to", &t.s("dir")]);
+    assert!(
+        ok && out.contains("exported 1 notes") && out.contains("2 already there"),
+        "{out}"
+    );
+    assert_eq!(read(&t.path("dir/Same.md")), "the reader's");
+
+    let one = t.s("one.md");
+    let (ok, _, stderr) = run(&["export", "--from", &backup, "--to", &one]);
+    assert!(!ok && stderr.contains("choose one with --note"), "{stderr}");
+    let (ok, _, _) = run(&[
+        "export",
+        "--from",
+        &backup,
+        "--to",
+        &one,
+        "--note",
+        "https://a.example/2",
+    ]);
+    assert!(ok);
+    assert!(read(&t.path("one.md")).contains("> Two."));
+}
+
+#[test]
+fn bad_input_gets_a_clear_message() {
+    let t = Temp::new();
+    fs::write(t.path("bad.json"), "{").unwrap();
+    let (ok, _, stderr) = run(&["sync", "--from", &t.s("bad.json"), "--to", &t.s("")]);
+    assert!(!ok && stderr.contains("library backup"), "{stderr}");
+    let (ok, _, stderr) = run(&["sync", "--to", &t.s("missing")]);
+    assert!(!ok && stderr.contains("cannot open the folder"), "{stderr}");
+    let backup = save(&t, vec![]);
+    let (ok, _, stderr) = run(&[
+        "sync",
+        "--from",
+        &backup,
+        "--to",
+        &t.s(""),
+        "--pattern",
+        "{nope}",
+    ]);
+    assert!(!ok && stderr.contains("unknown placeholder"), "{stderr}");
+}
