@@ -68,6 +68,7 @@ struct Tally {
     first_only: usize,
     polyfill: usize,
     failures: Vec<String>,
+    polyfill_misses: Vec<String>,
 }
 
 fn pct(n: usize, d: usize) -> f64 {
@@ -164,6 +165,11 @@ fn fragments_select_exactly_the_quote() {
         let poly = find_matches(text, &d, WordBounds::Punctuation, 2);
         if poly == vec![(fs, fe)] {
             t.polyfill += 1;
+        } else if t.polyfill_misses.len() < 5 {
+            t.polyfill_misses.push(format!(
+                "{}: {} for {:?}",
+                pages[sel.page].name, f.directive, f.exact
+            ));
         }
         if f.polyfill_compatible {
             assert_eq!(
@@ -188,6 +194,9 @@ fn fragments_select_exactly_the_quote() {
         );
         for f in &t.failures {
             println!("  miss {f}");
+        }
+        for f in &t.polyfill_misses {
+            println!("  polyfill-rules miss (first 5) {f}");
         }
         total += t.total;
         native += t.native;

@@ -55,16 +55,20 @@ impl Metadata {
 }
 
 /// The CSS selector list the capture script must send (each matching element's
-/// `outerHTML`, in document order, skipping elements inside one already sent) when it
-/// cannot send the whole page: the `<head>`, the JSON-LD blocks, and the body elements
-/// that carry bylines and dates. [`extract_metadata`] reads exactly these.
+/// `outerHTML`, in document order, skipping elements inside one already sent, after an
+/// `<html lang="...">` start tag carrying the document's language) when it cannot send
+/// the whole page: the `<head>`, the JSON-LD blocks, the body elements that carry bylines
+/// and dates, the `<h1>` headings (a `<title>` is checked against them), and the `<meta>`
+/// and canonical `<link>` tags pages leave in their body.
+/// [`extract_metadata`] reads no more than these.
 pub fn metadata_capture_selectors() -> &'static str {
     concat!(
         "head, script[type=\"application/ld+json\"], ",
-        "[rel~=\"author\"], [itemprop~=\"author\"], [itemprop~=\"datePublished\"], ",
-        "[itemprop~=\"dateCreated\"], [class*=\"byline\" i], [class*=\"author\" i], ",
+        "[rel~=\"author\" i], [itemprop*=\"author\" i], [itemprop*=\"datePublished\" i], ",
+        "[itemprop*=\"dateCreated\" i], [class*=\"byline\" i], [class*=\"author\" i], ",
         "[id*=\"byline\" i], [id*=\"author\" i], [class*=\"dateline\" i], ",
-        "[class*=\"writtenby\" i], address, time[datetime]"
+        "[id*=\"dateline\" i], [class*=\"writtenby\" i], [id*=\"writtenby\" i], ",
+        "address, time[datetime], h1, meta, link[rel~=\"canonical\" i]"
     )
 }
 
@@ -453,9 +457,9 @@ impl ScanState {
             _ => {}
         }
         // Dates in the body.
-        let itemprop = attr(tag, "itemprop").unwrap_or("");
+        let itemprop = attr(tag, "itemprop").unwrap_or("").to_ascii_lowercase();
         if name != "meta"
-            && (itemprop.contains("datePublished") || itemprop.contains("dateCreated"))
+            && (itemprop.contains("datepublished") || itemprop.contains("datecreated"))
         {
             if let Some(v) = attr(tag, "datetime").or_else(|| attr(tag, "content")) {
                 self.published_dates.push(v.to_string());
@@ -707,7 +711,7 @@ mod tests {
             "head",
             "application/ld+json",
             "rel~=\"author\"",
-            "itemprop~=\"author\"",
+            "itemprop*=\"author\" i",
             "datePublished",
             "byline",
             "address",
