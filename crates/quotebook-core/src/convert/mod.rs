@@ -18,6 +18,11 @@
 //!   (`word<em>"quote"</em>`), cannot be written with `*` in CommonMark: one
 //!   punctuation character moves outside the delimiters (`word"*quote*"`).
 //! - Table cells cannot hold line breaks in GFM: a `<br>` in a cell is a space.
+//! - A list directly inside a list (invalid HTML that browsers indent) nests under the
+//!   item before it; with no item before it, Markdown has nothing to indent it under and
+//!   it is written at its parent's level.
+//! - Ordered lists that count down (`reversed`) or jump (`value`) are split into lists
+//!   that each count up, alternating `.` and `)` so they stay apart.
 
 mod block;
 mod escape;

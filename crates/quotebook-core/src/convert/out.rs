@@ -104,7 +104,9 @@ pub struct Out {
     heading_start: Option<usize>,
     marks: Vec<Mark>,
     last_close: Option<(MarkKind, usize, usize)>,
-    fragile: Option<(usize, usize)>,
+    fragile: Option<(usize, usize, usize)>,
+    /// Output before this offset is syntax (delimiters, atoms), not text to move.
+    frozen: usize,
     /// Headings and table cells: everything on one line.
     pub single_line: bool,
     pub in_table: bool,
@@ -131,6 +133,7 @@ impl Out {
             marks: Vec::new(),
             last_close: None,
             fragile: None,
+            frozen: 0,
             single_line: false,
             in_table: false,
             link_depth: 0,
@@ -394,12 +397,14 @@ impl Out {
             self.buf.push_str(&self.pending_ws);
             self.pending_ws.clear();
         }
-        if let Some((start, end)) = self.fragile.take()
+        let opening = self.marks.iter().any(|m| !m.emitted && !m.open.is_empty());
+        if let Some((start, end, guard)) = self.fragile.take()
             && end == self.buf.len()
+            && !opening
             && !is_ws(first)
             && !is_punct(first)
         {
-            self.unglue_closer(start, end);
+            self.unglue_closer(start, end, guard);
         }
         let pending_flank = self.marks.iter().any(|m| !m.emitted && m.kind.flanks());
         if pending_flank
@@ -414,7 +419,7 @@ impl Out {
     }
 
     /// `*a.*b` cannot close: the punctuation before the closer moves after it (`*a*.b`).
-    fn unglue_closer(&mut self, start: usize, end: usize) {
+    fn unglue_closer(&mut self, start: usize, end: usize, guard: usize) {
         let before = &self.buf[..start];
         let Some(p) = before.chars().next_back() else {
             return;
@@ -426,7 +431,8 @@ impl Out {
         {
             p_start -= 1;
         }
-        if p_start <= self.line_start {
+        // Only page text moves: never a piece of an image, a link or a delimiter.
+        if p_start <= self.line_start || p_start < guard {
             return;
         }
         let moved = self.buf[p_start..start].to_owned();
@@ -460,6 +466,7 @@ impl Out {
             let open = std::mem::take(&mut self.marks[i].open);
             self.buf.push_str(&open);
             self.marks[i].open = open;
+            self.frozen = self.buf.len();
         }
         self.last_close = None;
     }
@@ -491,9 +498,10 @@ impl Out {
         if m.emitted && m.kind != MarkKind::Null {
             let start = self.buf.len();
             if m.kind.flanks() && self.prev_char().is_some_and(is_punct) {
-                self.fragile = Some((start, start + m.close.len()));
+                self.fragile = Some((start, start + m.close.len(), self.frozen));
             }
             self.buf.push_str(&m.close);
+            self.frozen = self.buf.len();
             self.last_close = Some((m.kind, start, self.buf.len()));
         }
     }
@@ -513,6 +521,7 @@ impl Out {
         self.pending_brs = 0;
         self.fragile = None;
         self.last_close = None;
+        self.frozen = self.buf.len();
     }
 
     /// Markdown written as is, as one visible unit (a code span, an image, math).
@@ -524,6 +533,7 @@ impl Out {
         // Atoms start with syntax, never with text to move before a delimiter.
         self.before_visible('a');
         self.buf.push_str(markdown);
+        self.frozen = self.buf.len();
     }
 
     /// Page text, with whitespace handled as `ws` says and Markdown syntax escaped.
@@ -567,9 +577,11 @@ impl Out {
     fn plain_run(&mut self, run: &str) {
         let first = run.as_bytes()[0] as char;
         if self.before_visible(first) {
+            // The delimiters open before the next visible character instead.
             self.buf.push(first);
-            self.flush_marks();
-            self.buf.push_str(&run[1..]);
+            if run.len() > 1 {
+                self.plain_run(&run[1..]);
+            }
         } else {
             self.buf.push_str(run);
         }
@@ -595,16 +607,11 @@ impl Out {
                 // `&lt;b>` rather than `\<b>`: no tag-like text at all in the output,
                 // even for a reader that does not know Markdown's escapes.
                 self.buf.push_str("&lt;");
-                if first_before_marks {
-                    self.flush_marks();
-                }
                 return;
             }
             self.buf.push('\\');
         }
         self.buf.push(c);
-        if first_before_marks {
-            self.flush_marks();
-        }
+        let _ = first_before_marks;
     }
 }

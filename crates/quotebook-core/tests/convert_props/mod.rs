@@ -23,6 +23,8 @@
 //!   and `tt` count as code. Emphasis and links inside code are not counted.
 //! - Comparisons of marked text use letters and digits only: punctuation may move
 //!   across a delimiter where CommonMark's flanking rules demand it.
+//! - A list directly inside a list with no item before it counts at its parent's depth
+//!   (Markdown has no item to nest it under).
 //! - A table with block content in its cells (lists, code, quotes, headings, rules,
 //!   tables) is not a table in Markdown: it is not compared as one.
 
@@ -171,8 +173,10 @@ struct Extractor {
     code: usize,
     quote: usize,
     heading: Option<(u8, String)>,
-    /// (ordered, next number, reversed)
-    lists: Vec<(bool, i64, bool)>,
+    /// (ordered, next number, reversed, counts toward depth)
+    lists: Vec<(bool, i64, bool, bool)>,
+    /// The list about to be walked sits directly in a list, before any item.
+    flatten_list: bool,
     last_link: Option<String>,
 }
 
@@ -572,14 +576,28 @@ impl Extractor {
                 let start = attr(node, "start")
                     .and_then(|s| s.trim().parse::<i64>().ok())
                     .unwrap_or(if reversed { items } else { 1 });
-                self.lists.push((ordered, start, reversed));
-                self.children(node);
+                // A list directly in a list with no item before it has no item to
+                // nest under in Markdown: it stays at its parent's level.
+                let flattened = std::mem::take(&mut self.flatten_list);
+                self.lists.push((ordered, start, reversed, !flattened));
+                let mut seen_item = false;
+                for c in node.children.borrow().iter() {
+                    let child = name(c);
+                    seen_item |= child.as_deref() == Some("li");
+                    self.flatten_list = !seen_item
+                        && matches!(child.as_deref(), Some("ul" | "ol" | "dir" | "menu"));
+                    self.walk(c);
+                }
+                self.flatten_list = false;
                 self.lists.pop();
             }
             "li" => {
-                let depth = self.lists.len().max(1);
-                let (ordered, next, reversed) =
-                    self.lists.last().copied().unwrap_or((false, 1, false));
+                let depth = self.lists.iter().filter(|l| l.3).count().max(1);
+                let (ordered, next, reversed, _) = self
+                    .lists
+                    .last()
+                    .copied()
+                    .unwrap_or((false, 1, false, true));
                 let number = if ordered {
                     attr(node, "value")
                         .and_then(|v| v.trim().parse::<i64>().ok())
