@@ -566,6 +566,57 @@ mod tests {
         assert_eq!(quote_selector(page, 3, 3), None);
     }
 
+    /// Random pages from a small alphabet full of edge cases (repeats, blocks, folding,
+    /// multi-byte and syntax characters) and random offsets: never a panic, and every
+    /// fragment returned selects what it says.
+    #[test]
+    fn random_pages_and_offsets() {
+        const ALPHABET: &[&str] = &[
+            "a", "b", "ab", "ba", " ", " ", "\n", "\n\n", "-", ",", "&", "#", "%", ".", "É", "é",
+            "e\u{301}", "中", "文", "😀", "…", "Ａ", "\t", "'", "İ", "ß", "\u{200b}", "ไ",
+        ];
+        let mut seed = 0x1234_5678_9abc_def0_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut made = 0;
+        for _ in 0..400 {
+            let page: String = (0..next(40))
+                .map(|_| ALPHABET[next(ALPHABET.len())])
+                .collect();
+            let units = page.encode_utf16().count();
+            for _ in 0..5 {
+                let (s, e) = (next(units + 2), next(units + 2));
+                let _ = quote_selector(&page, s, e);
+                let Some(f) = text_fragment(&page, s, e) else {
+                    continue;
+                };
+                made += 1;
+                let (bs, be) = (
+                    utf16_to_byte(&page, f.start).unwrap(),
+                    utf16_to_byte(&page, f.end).unwrap(),
+                );
+                assert_eq!(f.exact, &page[bs..be]);
+                let d = TextDirective::parse(&f.directive).expect("parses");
+                let m = find_matches(&page, &d, WordBounds::Unicode, 2);
+                assert_eq!(
+                    m.first(),
+                    Some(&(bs, be)),
+                    "{page:?} {s}..{e}: {}",
+                    f.directive
+                );
+                assert_eq!(f.unique, m.len() == 1, "{page:?}: {}", f.directive);
+            }
+        }
+        assert!(
+            made >= 300,
+            "only {made} fragments: the test exercises too little"
+        );
+    }
+
     #[test]
     fn fragment_url_replaces_the_fragment() {
         let f = check("some unique words here", "unique words", 0);

@@ -684,6 +684,67 @@ mod tests {
         );
     }
 
+    /// Random soup of tag and entity fragments: never a panic.
+    #[test]
+    fn random_markup_never_panics() {
+        const PIECES: &[&str] = &[
+            "<html lang=",
+            "\"en\">",
+            "<head>",
+            "<title>",
+            "</title>",
+            "<meta name=author content=\"",
+            "\">",
+            "<script type=application/ld+json>",
+            "{\"@type\":\"Article\",\"author\":",
+            "[",
+            "]",
+            "{",
+            "}",
+            "\"x\"",
+            "</script>",
+            "<div class=byline>",
+            "</div>",
+            "<time datetime=\"",
+            "2020-02-30",
+            "2020-01-01T10:00Z",
+            "<link rel=canonical href=\"",
+            "//other/",
+            "../",
+            "&amp;",
+            "&#x1F600;",
+            "中文",
+            "<",
+            ">",
+            "\u{0}",
+            "<!--",
+            "-->",
+            "<base href=\"",
+            "javascript:x",
+            "<svg><title>",
+            "</svg>",
+            "<address>",
+            "<br/>",
+        ];
+        let mut seed = 0x0ddc_0ffe_e0dd_f00d_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..500 {
+            let html: String = (0..next(60)).map(|_| PIECES[next(PIECES.len())]).collect();
+            let m = extract_metadata(&html, PAGE);
+            if let Some(c) = &m.canonical_url {
+                assert!(same_site(c, PAGE), "{c}");
+            }
+            if let Some(d) = &m.published {
+                assert!(parse_date(d).is_some(), "{d}");
+            }
+        }
+    }
+
     #[test]
     fn document_title_cleanup() {
         assert_eq!(
