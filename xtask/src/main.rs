@@ -1,6 +1,158 @@
-//! `cargo xtask`: see README.md.
+//! `cargo xtask`: the steps cargo cannot do alone (see README.md).
+//!
+//! - `build`   the wasm core, its JS bindings, and the unpacked extensions in `extension/dist/`
+//! - `demo`    build, then save a passage of a bundled article in headless Chromium
+//! - `test`    fmt, clippy, Rust tests, the build, and the end-to-end tests in Chromium
+//! - `measure` wasm sizes and click-to-saved latency (warm and cold service worker)
+//!
+//! Each command installs what it needs and is missing (the wasm target, the npm packages,
+//! Chromium, Xvfb and xdotool when running as root), or says what to do.
 
-fn main() {
-    eprintln!("xtask: not yet written");
-    std::process::exit(2);
+mod build;
+mod manifest;
+mod setup;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+pub type Result<T, E = String> = std::result::Result<T, E>;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  build     build the wasm core and the unpacked extensions into extension/dist/
+  demo      build, then save a passage of a sample article in headless Chromium
+            and print the note (also written under demo-out/)
+  test      cargo fmt --check, clippy, cargo test, the build, the end-to-end tests
+            (headless Chromium, then headful Chromium under Xvfb driven with xdotool)
+  measure   wasm size (raw, gzipped; -O vs -Oz) and click-to-saved latency with a
+            warm and a cold service worker
+
+environment:
+  QUOTEBOOK_CHROMIUM   the Chromium binary (default /usr/bin/chromium)
+  CARGO_TARGET_DIR     honoured like cargo does";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let started = Instant::now();
+    let result = match args.first().map(String::as_str) {
+        Some("build") => build::build().map(|_| ()),
+        Some("demo") => demo(),
+        Some("test") => test(),
+        Some("measure") => measure(),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown command {other:?}\n\n{USAGE}")),
+        None => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => {
+            eprintln!("xtask: done in {:.1} s", started.elapsed().as_secs_f64());
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("xtask: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits inside the workspace")
+        .to_path_buf()
+}
+
+/// Runs a command from the workspace root, echoing it; fails when it fails.
+pub fn run(command: &mut Command) -> Result<()> {
+    eprintln!("xtask: $ {}", describe(command));
+    let status = command
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("cannot start {}: {e}", describe(command)))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{} failed ({status})", describe(command)))
+    }
+}
+
+fn describe(command: &Command) -> String {
+    std::iter::once(command.get_program())
+        .chain(command.get_args())
+        .map(|s| s.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `cargo`, the very one running us.
+pub fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+fn node(script_and_args: &[&str]) -> Command {
+    let mut command = Command::new("node");
+    command.args(script_and_args);
+    command
+}
+
+fn demo() -> Result<()> {
+    build::build()?;
+    let browser = setup::ensure_browser(false)?;
+    run(node(&["tests/e2e/demo.mjs"]).env("QUOTEBOOK_CHROMIUM", browser.chromium))
+}
+
+fn test() -> Result<()> {
+    let stage = |name: &str| eprintln!("\nxtask: ===== {name} =====");
+    stage("cargo fmt --check");
+    run(cargo().args(["fmt", "--all", "--check"]))?;
+    stage("cargo clippy");
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    stage("cargo test");
+    run(cargo().args(["test", "--workspace"]))?;
+    stage("wasm build and extension");
+    build::build()?;
+    let browser = setup::ensure_browser(true)?;
+    stage("end-to-end, headless Chromium");
+    run(node(&[
+        "--test",
+        "--test-concurrency=1",
+        "tests/e2e/headless.test.mjs",
+    ])
+    .env("QUOTEBOOK_CHROMIUM", &browser.chromium))?;
+    stage("end-to-end, headful Chromium under Xvfb, as a user would");
+    run(&mut xvfb(
+        &browser,
+        &["node", "--test", "tests/e2e/headful.test.mjs"],
+    ))?;
+    Ok(())
+}
+
+fn measure() -> Result<()> {
+    let built = build::build()?;
+    build::compare_opt_levels(&built)?;
+    let browser = setup::ensure_browser(true)?;
+    run(&mut xvfb(&browser, &["node", "tests/e2e/measure.mjs"]))
+}
+
+/// A command run under a fresh virtual X server (`xvfb-run -a`), with the screen size the
+/// headful tests expect.
+fn xvfb(browser: &setup::Browser, command: &[&str]) -> Command {
+    let mut xvfb = Command::new(&browser.xvfb_run);
+    xvfb.args(["-a", "-s", "-screen 0 1280x1024x24 -nolisten tcp"])
+        .args(command)
+        .env("QUOTEBOOK_CHROMIUM", &browser.chromium);
+    xvfb
 }

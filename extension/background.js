@@ -1,0 +1,20 @@
+// The service worker: registers its listeners synchronously at start (MV3 workers are
+// stopped when idle and restarted by the next event) and keeps no state of its own.
+import { api } from './browser.js';
+import { MENU_ID, COMMAND, saveQuote, saveQuoteFromShortcut } from './save.js';
+
+api.runtime.onInstalled.addListener(async () => {
+  await api.contextMenus.removeAll();
+  api.contextMenus.create({ id: MENU_ID, title: api.i18n.getMessage('menuSaveQuote'), contexts: ['selection'] });
+});
+
+// The menu has one item; `saveQuote` is the listener itself, so the end-to-end tests, which
+// cannot click a native menu in headless Chromium, call the very function the menu calls.
+api.contextMenus.onClicked.addListener(saveQuote);
+
+api.commands.onCommand.addListener((command, tab) => {
+  if (command === COMMAND) saveQuoteFromShortcut(tab);
+});
+
+// For the end-to-end tests and for debugging from the worker's console.
+globalThis.saveQuote = saveQuote;

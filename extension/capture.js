@@ -1,0 +1,127 @@
+// Injected on demand (scripting.executeScript) into the frame that holds the selection; its
+// value is the capture the service worker hands to the core. It only reads the page.
+//
+// `Range.cloneContents()` drops the selection's ancestors, so a passage selected inside a
+// `pre`, a link, an item of `<ol start=7>`, a table cell, a heading or a blockquote would
+// lose that formatting. Each range's contents are therefore wrapped in shallow copies of its
+// formatting ancestors. Elements whose computed `white-space` keeps line breaks are marked
+// `data-qb-ws="<value>"`, since the core cannot see style sheets.
+(() => {
+  const FORMATTING = new Set([
+    'a', 'abbr', 'b', 'blockquote', 'caption', 'cite', 'code', 'del', 'dd', 'dl', 'dt', 'em',
+    'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'i', 'ins', 'kbd', 'li', 'mark', 'ol', 'pre', 'q', 's',
+    'samp', 'strike', 'strong', 'sub', 'sup', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead',
+    'tr', 'u', 'ul', 'var',
+  ]);
+  // Attributes worth keeping on a shallow copy; everything else (ids, styles, handlers) goes.
+  const KEEP = {
+    a: ['title'], code: ['class'], pre: ['class'], ol: ['type', 'reversed'],
+    td: ['colspan', 'rowspan'], th: ['colspan', 'rowspan'], abbr: ['title'],
+  };
+  const KEPT_WS = new Set(['pre', 'pre-wrap', 'pre-line', 'break-spaces']);
+
+  const whiteSpace = (element) => {
+    const value = getComputedStyle(element).whiteSpace;
+    // Newer engines report the longhands' shorthand (`pre-wrap` etc.) here too.
+    return KEPT_WS.has(value) ? value : null;
+  };
+
+  // The ordinal an `li` shows, following `value`, `start` and `reversed` like the browser.
+  const ordinal = (li) => {
+    const list = li.parentElement;
+    const items = [...list.children].filter((c) => c.localName === 'li');
+    const reversed = list.hasAttribute('reversed');
+    const step = reversed ? -1 : 1;
+    let number = list.hasAttribute('start')
+      ? parseInt(list.getAttribute('start'), 10)
+      : (reversed ? items.length : 1);
+    if (Number.isNaN(number)) number = 1;
+    for (const item of items) {
+      const value = parseInt(item.getAttribute('value') ?? '', 10);
+      if (!Number.isNaN(value)) number = value;
+      if (item === li) return number;
+      number += step;
+    }
+    return number;
+  };
+
+  const shallowCopy = (element) => {
+    const name = element.localName;
+    const copy = document.createElement(FORMATTING.has(name) ? name : 'div');
+    for (const attribute of KEEP[name] ?? []) {
+      if (element.hasAttribute(attribute)) copy.setAttribute(attribute, element.getAttribute(attribute));
+    }
+    if (name === 'a' && element.hasAttribute('href')) copy.setAttribute('href', element.href);
+    if (name === 'li' && element.parentElement?.localName === 'ol') {
+      copy.setAttribute('value', String(ordinal(element)));
+    }
+    const ws = whiteSpace(element);
+    if (ws) copy.setAttribute('data-qb-ws', ws);
+    return copy;
+  };
+
+  // Marks, in the clone, the elements whose originals keep white space. The clone mirrors
+  // the originals that the range touches, in order; a mismatch stops the walk there.
+  const markWhiteSpace = (original, clone, range) => {
+    const originals = [...original.childNodes].filter((n) => range.intersectsNode(n));
+    const clones = [...clone.childNodes];
+    for (let i = 0; i < Math.min(originals.length, clones.length); i++) {
+      const [o, c] = [originals[i], clones[i]];
+      if (o.nodeType !== c.nodeType || o.nodeName !== c.nodeName) return;
+      if (o.nodeType === Node.ELEMENT_NODE) {
+        const ws = whiteSpace(o);
+        if (ws) c.setAttribute('data-qb-ws', ws);
+        markWhiteSpace(o, c, range);
+      }
+    }
+  };
+
+  const rangeHtml = (range) => {
+    const fragment = range.cloneContents();
+    const common = range.commonAncestorContainer;
+    // A text-node ancestor means the fragment is that text alone: nothing to mark.
+    if (common.nodeType === Node.ELEMENT_NODE) markWhiteSpace(common, fragment, range);
+
+    // Shallow copies of the formatting ancestors, innermost first.
+    let content = fragment;
+    let cameFrom = null; // the ancestor just below `element`, the selection sits in it
+    let element = common.nodeType === Node.ELEMENT_NODE ? common : common.parentElement;
+    for (; element && element !== document.body && element !== document.documentElement;
+      element = element.parentElement) {
+      const name = element.localName;
+      if (FORMATTING.has(name) || whiteSpace(element) !== null) {
+        const copy = shallowCopy(element);
+        if (name === 'ol') {
+          // Inside one item: its number; across items: the number of the first one touched.
+          const first = cameFrom?.localName === 'li'
+            ? cameFrom
+            : [...element.children].find((c) => c.localName === 'li' && range.intersectsNode(c));
+          if (first) copy.setAttribute('start', String(ordinal(first)));
+        }
+        copy.append(content);
+        content = copy;
+      }
+      cameFrom = element;
+    }
+    const holder = document.createElement('div');
+    holder.append(content);
+    return holder.innerHTML;
+  };
+
+  const selection = getSelection();
+  const ranges = [];
+  for (let i = 0; i < (selection?.rangeCount ?? 0); i++) {
+    const range = selection.getRangeAt(i);
+    if (!range.collapsed) ranges.push(rangeHtml(range));
+  }
+  const canonical = document.querySelector('link[rel~="canonical" i][href]');
+  return {
+    url: location.href,
+    baseUrl: document.baseURI,
+    title: document.title,
+    canonical: canonical ? canonical.href : null,
+    ranges,
+    text: selection ? selection.toString() : '',
+    focused: document.hasFocus(),
+  };
+})();

@@ -1,0 +1,220 @@
+// Helpers of the end-to-end tests, the demo and the measurements: a static server for the
+// fixture pages, Chromium with the built extension, mouse selections, and the stored notes.
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const FIXTURES = join(ROOT, 'tests/e2e/fixtures');
+export const CHROMIUM = process.env.QUOTEBOOK_CHROMIUM || '/usr/bin/chromium';
+
+/** The id Chromium derives from the manifest's `key`: SHA-256 of the DER public key, the
+ * first 16 bytes as hex, each digit 0-f written a-p. */
+export function extensionId(manifest) {
+  const der = Buffer.from(manifest.key, 'base64');
+  const hex = createHash('sha256').update(der).digest('hex').slice(0, 32);
+  return [...hex].map((d) => String.fromCharCode(97 + parseInt(d, 16))).join('');
+}
+
+export async function builtManifest(build) {
+  const path = join(ROOT, 'extension/dist', build, 'manifest.json');
+  try {
+    return JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`${path} is missing or unreadable: run \`cargo xtask build\` first (${error.message})`);
+  }
+}
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript' };
+
+/** Serves `FIXTURES` on 127.0.0.1 at a random port. */
+export async function serveFixtures() {
+  const server = createServer(async (request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname));
+    const file = join(FIXTURES, path);
+    if (!file.startsWith(FIXTURES)) {
+      response.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      response.end(body);
+    } catch {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    }
+  });
+  await new Promise((ready) => server.listen(0, '127.0.0.1', ready));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { origin, close: () => new Promise((done) => server.close(done)) };
+}
+
+/**
+ * Chromium with one build of the extension (`chrome-test` for headless tests, `chrome`, the
+ * shipped one, for the tests as a user would). Resolves once its service worker runs.
+ */
+export async function launch({ build = 'chrome-test', headless = true, extraArgs = [] } = {}) {
+  const manifest = await builtManifest(build);
+  const dir = join(ROOT, 'extension/dist', build);
+  const id = extensionId(manifest);
+  const profile = await mkdtemp(join(tmpdir(), 'quotebook-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless,
+    // Playwright disables extensions by default.
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: [
+      `--disable-extensions-except=${dir}`,
+      `--load-extension=${dir}`,
+      '--no-sandbox', // tests run as root in CI
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...extraArgs,
+    ],
+    viewport: headless ? { width: 1200, height: 800 } : null,
+  });
+  const close = async () => {
+    await context.close().catch(() => {});
+    await rm(profile, { recursive: true, force: true }).catch(() => {});
+  };
+  try {
+    const worker = await serviceWorker(context, id);
+    return { context, worker, id, manifest, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** The extension's running service worker (waiting for it to start). */
+export async function serviceWorker(context, id, timeout = 30_000) {
+  const prefix = `chrome-extension://${id}/`;
+  const running = context.serviceWorkers().find((w) => w.url().startsWith(prefix));
+  if (running) return running;
+  const worker = await context.waitForEvent('serviceworker', {
+    predicate: (w) => w.url().startsWith(prefix),
+    timeout,
+  });
+  return worker;
+}
+
+/** Viewport coordinates of a text offset inside the first text node of `selector`. */
+export async function textPoint(page, selector, needle, { end = false } = {}) {
+  return page.evaluate(({ selector, needle, end }) => {
+    const element = document.querySelector(selector);
+    if (!element) throw new Error(`no ${selector}`);
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.data.indexOf(needle);
+      if (at < 0) continue;
+      const range = document.createRange();
+      const offset = end ? at + needle.length : at;
+      // The box of the character next to the point; the point sits on its edge.
+      range.setStart(node, end ? offset - 1 : offset);
+      range.setEnd(node, end ? offset : offset + 1);
+      const box = range.getBoundingClientRect();
+      return { x: end ? box.right - 0.5 : box.left + 0.5, y: box.top + box.height / 2 };
+    }
+    throw new Error(`${JSON.stringify(needle)} not found in ${selector}`);
+  }, { selector, needle, end });
+}
+
+/** Selects from the start of `from` to the end of `to` with a real mouse drag. */
+export async function dragSelect(page, selector, from, to) {
+  const start = await textPoint(page, selector, from);
+  const end = await textPoint(page, selector, to, { end: true });
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  await page.mouse.move((start.x + end.x) / 2, (start.y + end.y) / 2, { steps: 5 });
+  await page.mouse.move(end.x, end.y, { steps: 5 });
+  await page.mouse.up();
+  return page.evaluate(() => getSelection().toString());
+}
+
+/** What Chrome passes to `contextMenus.onClicked` for a selection in the top frame. */
+export async function menuInfo(page) {
+  const selectionText = await page.evaluate(() => getSelection().toString());
+  return { menuItemId: 'save-quote', editable: false, frameId: 0, pageUrl: page.url(), selectionText };
+}
+
+/** The real `tabs.Tab` of `page`, as the menu listener gets it. Without host permission
+ * for the page the tab's URL is hidden, so the page is then brought to the front and the
+ * active tab taken. */
+export async function tabOf(worker, page) {
+  const url = page.url();
+  const byUrl = await worker.evaluate(
+    async (url) => (await chrome.tabs.query({})).filter((t) => t.url === url),
+    url,
+  );
+  if (byUrl.length === 1) return byUrl[0];
+  await page.bringToFront();
+  return worker.evaluate(async () => {
+    const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+    if (!tab) throw new Error('no active tab');
+    return tab;
+  });
+}
+
+/** Calls, in the service worker, the very function `contextMenus.onClicked` calls. */
+export async function saveFromMenu(worker, page) {
+  const [info, tab] = await Promise.all([menuInfo(page), tabOf(worker, page)]);
+  return worker.evaluate(([info, tab]) => globalThis.saveQuote(info, tab), [info, tab]);
+}
+
+/** Everything in `chrome.storage.local`. */
+export async function storage(worker) {
+  return worker.evaluate(() => chrome.storage.local.get(null));
+}
+
+let bindings;
+/** The extension's own wasm bindings (the built module), loaded in Node. */
+export async function core(build = 'chrome-test') {
+  if (!bindings) {
+    const dir = join(ROOT, 'extension/dist', build, 'wasm');
+    const module = await import(pathToFileURL(join(dir, 'quotebook.js')).href);
+    module.initSync({ module: await readFile(join(dir, 'quotebook_bg.wasm')) });
+    bindings = module;
+  }
+  return bindings;
+}
+
+/** A stored note as its Markdown file, rendered by the core. */
+export async function noteMarkdown(note) {
+  return (await core()).note_to_markdown(JSON.stringify(note));
+}
+
+/** Polls `probe` until it returns a truthy value (or throws after `timeout` ms). */
+export async function waitFor(probe, { timeout = 10_000, interval = 25, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeout} ms waiting for ${what}${last ? `: ${last.message}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+/** `created`/`updated` and the quote ids vary per run: a note with them replaced. */
+export function stable(note) {
+  return {
+    ...note,
+    created: '<created>',
+    updated: '<updated>',
+    quotes: note.quotes.map((q) => ({ ...q, id: '<id>', created: '<created>' })),
+  };
+}
