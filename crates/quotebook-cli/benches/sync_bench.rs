@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use quotebook_core::library::Library;
 use quotebook_core::note::{Note, Quote};
-use quotebook_core::sync::render::sync_note;
+use quotebook_core::sync::render::{LazyNote, sync_note};
 use quotebook_core::sync::{Entry, Folder, Options, SyncState, plan};
 use quotebook_core::template::{RenderOptions, Templates};
 
@@ -215,6 +215,24 @@ fn main() {
     let again = plan(&rendered, &first.state, &folder, &Options::default());
     println!(
         "core  plan, nothing changed         {}",
+        ms(start.elapsed())
+    );
+    assert!(again.writes.is_empty());
+    let (templates, options) = (Templates::default(), RenderOptions::default());
+    let start = Instant::now();
+    let lazy: Vec<LazyNote> = parsed
+        .notes
+        .iter()
+        .map(|n| LazyNote::new(n, &templates, &options))
+        .collect();
+    println!(
+        "core  source keys (lazy notes)      {}",
+        ms(start.elapsed())
+    );
+    let start = Instant::now();
+    let again = plan(&lazy, &first.state, &folder, &Options::default());
+    println!(
+        "core  plan lazily, nothing changed  {}",
         ms(start.elapsed())
     );
     assert!(again.writes.is_empty());

@@ -8,7 +8,9 @@ use std::path::Path;
 
 use quotebook_core::library::Library;
 use quotebook_core::sync::name::{candidate, collision_key};
-use quotebook_core::sync::{Outcome, Pattern, SyncNote, SyncState, plan};
+use quotebook_core::sync::render::name_fields;
+use quotebook_core::sync::{NameFields, Outcome, Pattern, SyncState, plan};
+use quotebook_core::template::{RenderOptions, Rendered, Templates, render_note};
 use quotebook_core::time;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
@@ -49,9 +51,9 @@ pub fn run(args: Args) -> Result<String, String> {
         None => Pattern::default(),
     };
     let progress = Progress::new(library.notes.len(), args.flag("--progress"));
-    let notes = render_all(&library, &templates, &options);
     let lower = to.to_lowercase();
     if lower.ends_with(".md") {
+        let notes = render_all(&library, &templates, &options);
         let [note] = notes.as_slice() else {
             return Err(format!(
                 "the backup holds {} notes: choose one with --note ID, or export to a .zip or a folder",
@@ -62,13 +64,15 @@ pub fn run(args: Args) -> Result<String, String> {
         return Ok(format!("exported 1 note to {to}\n"));
     }
     if lower.ends_with(".zip") {
-        let bytes = zip_notes(&library, &notes, &pattern, &progress)?;
+        let files = render_files(&library, &templates, &options);
+        let bytes = zip_notes(&library, &files, &pattern, &progress)?;
         write_output(to, &bytes, args.flag("--force"))?;
         progress.done();
-        return Ok(format!("exported {} notes to {to}\n", notes.len()));
+        return Ok(format!("exported {} notes to {to}\n", files.len()));
     }
     // A folder: the planner names the files, avoiding every existing name; files already
     // holding a note as exported are left as they are.
+    let notes = render_all(&library, &templates, &options);
     let folder = FsFolder::new(open_root(to, true)?);
     let options = quotebook_core::sync::Options {
         pattern,
@@ -100,19 +104,59 @@ pub fn run(args: Args) -> Result<String, String> {
     Ok(out)
 }
 
+/// Each note's name fields and file, rendered on every core (the order is kept).
+fn render_files(
+    library: &Library,
+    templates: &Templates,
+    options: &RenderOptions,
+) -> Vec<(NameFields, String)> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk = library.notes.len().div_ceil(threads).max(1);
+    let rendered: Vec<(NameFields, Rendered)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = library
+            .notes
+            .chunks(chunk)
+            .map(|notes| {
+                scope.spawn(move || {
+                    notes
+                        .iter()
+                        .map(|n| (name_fields(n, options), render_note(n, templates, options)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("rendering never panics"))
+            .collect()
+    });
+    if let Some(error) = rendered.iter().find_map(|(_, r)| r.error.as_ref()) {
+        eprintln!(
+            "quotebook: {} template, line {}, column {}: {} (the default template is used)",
+            error.template, error.line, error.column, error.message
+        );
+    }
+    rendered
+        .into_iter()
+        .map(|(fields, r)| (fields, r.markdown))
+        .collect()
+}
+
 /// The notes as a zip of Markdown files (deflate), named by `pattern`.
 fn zip_notes(
     library: &Library,
-    notes: &[SyncNote],
+    files: &[(NameFields, String)],
     pattern: &Pattern,
     progress: &Progress,
 ) -> Result<Vec<u8>, String> {
-    let total: usize = notes.iter().map(|n| n.file.len()).sum();
+    let total: usize = files.iter().map(|(_, f)| f.len()).sum();
     let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(total / 3 + 1024)));
     let mut taken = HashSet::new();
-    for (i, (note, sync_note)) in library.notes.iter().zip(notes).enumerate() {
+    for (i, (note, (fields, file))) in library.notes.iter().zip(files).enumerate() {
         progress.tick(i);
-        let (folders, stem) = pattern.apply(&sync_note.name);
+        let (folders, stem) = pattern.apply(fields);
         let name = (1..)
             .map(|n| candidate(&folders, &stem, n))
             .find(|name| taken.insert(collision_key(name)))
@@ -122,7 +166,7 @@ fn zip_notes(
             .last_modified_time(zip_time(&note.updated));
         zip.start_file(name.as_str(), options)
             .map_err(|e| format!("zip: {e}"))?;
-        zip.write_all(sync_note.file.as_bytes())
+        zip.write_all(file.as_bytes())
             .map_err(|e| format!("zip: {e}"))?;
     }
     let cursor = zip.finish().map_err(|e| format!("zip: {e}"))?;
@@ -156,7 +200,7 @@ fn write_output(to: &str, bytes: &[u8], force: bool) -> Result<(), String> {
         Some(parent) if !parent.as_os_str().is_empty() => path.to_owned(),
         _ => Path::new(".").join(path),
     };
-    atomic_write(&target, bytes, !force).map_err(|e| format!("cannot write {to}: {e}"))
+    atomic_write(&target, bytes, !force, true).map_err(|e| format!("cannot write {to}: {e}"))
 }
 
 /// `exporting 1200/10000` on standard error, for large exports on a terminal (or asked).

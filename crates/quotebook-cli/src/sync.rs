@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 
 use quotebook_core::library::Library;
 use quotebook_core::sync::name::is_safe_relative;
-use quotebook_core::sync::render::sync_note_with_error;
+use quotebook_core::sync::render::{LazyNote, sync_note_with_error};
 use quotebook_core::sync::{
-    Entry, Expect, Folder, LIBRARY_PATH, Options, Outcome, Pattern, Resolution, STATE_PATH, Skip,
-    SyncNote, SyncState, Write, hash, plan,
+    Entry, Expect, Folder, LIBRARY_PATH, Options, Outcome, Pattern, Plan, Resolution, STATE_PATH,
+    Skip, SyncNote, SyncState, Write, hash, plan,
 };
 use quotebook_core::template::{RenderOptions, Templates};
 
@@ -42,8 +42,12 @@ pub fn run(args: Args) -> Result<String, String> {
     let folder = FsFolder::new(root.clone());
     let state_dir = folder.state_dir()?;
 
+    let mut state_missing = false;
     let (state, warnings) = match folder.read(STATE_PATH) {
-        Entry::Missing => (SyncState::default(), Vec::new()),
+        Entry::Missing => {
+            state_missing = true;
+            (SyncState::default(), Vec::new())
+        }
         Entry::File(bytes) => {
             let text = String::from_utf8(bytes)
                 .map_err(|_| format!("{STATE_PATH} in {} is not UTF-8", root.display()))?;
@@ -51,30 +55,54 @@ pub fn run(args: Args) -> Result<String, String> {
         }
         other => return Err(format!("cannot read {STATE_PATH}: {}", describe(&other))),
     };
+    let state_had_warnings = !warnings.is_empty();
     for warning in warnings {
         eprintln!("quotebook: {STATE_PATH}: {warning}");
     }
-    // The folder's backup, then the library given: merged, nothing lost.
-    let mut library = match folder.read(LIBRARY_PATH) {
-        Entry::Missing => Library::default(),
-        Entry::File(bytes) => {
-            let text =
-                String::from_utf8(bytes).map_err(|_| format!("{LIBRARY_PATH} is not UTF-8"))?;
-            Library::from_json(&text).map_err(|e| format!("{LIBRARY_PATH}: {e}"))?
-        }
+    // The folder's backup and the library given, merged: nothing lost. When the folder
+    // already holds exactly the given backup, it is read once and not written again.
+    let kept = match folder.read(LIBRARY_PATH) {
+        Entry::Missing => None,
+        Entry::File(bytes) => Some(bytes),
         other => return Err(format!("cannot read {LIBRARY_PATH}: {}", describe(&other))),
     };
-    let given = match args.value("--from") {
-        Some(path) => {
-            let given = read_library(path)?;
-            library.merge(given.clone());
-            given
+    let from = match args.value("--from") {
+        Some(path) => Some((
+            path,
+            fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?,
+        )),
+        None => None,
+    };
+    let (given, backup) = match (kept, from) {
+        (kept, Some((path, bytes))) if kept.as_ref() == Some(&bytes) => {
+            (parse_library(path, bytes)?, None)
         }
-        None => library.clone(),
+        (None, Some((path, bytes))) => {
+            let given = parse_library(path, bytes)?;
+            let json = given.to_json();
+            (given, Some(json))
+        }
+        (Some(kept), Some((path, bytes))) => {
+            let mut library = parse_library(LIBRARY_PATH, kept)?;
+            let given = parse_library(path, bytes)?;
+            library.merge(given.clone());
+            (given, Some(library.to_json()))
+        }
+        (Some(kept), None) => (parse_library(LIBRARY_PATH, kept)?, None),
+        (None, None) => {
+            return Err(format!(
+                "{} has no {LIBRARY_PATH} yet: give the library with --from BACKUP.json",
+                root.display()
+            ));
+        }
     };
 
     let (templates, render_options) = render_settings(&args)?;
-    let notes = render_all(&given, &templates, &render_options);
+    let notes: Vec<LazyNote> = given
+        .notes
+        .iter()
+        .map(|n| LazyNote::new(n, &templates, &render_options))
+        .collect();
     let mut options = Options {
         pattern: pattern(&args, &state)?,
         restore: args.flag("--restore"),
@@ -97,6 +125,12 @@ pub fn run(args: Args) -> Result<String, String> {
     }
 
     let planned = plan(&notes, &state, &folder, &options);
+    if let Some(error) = notes.iter().find_map(LazyNote::template_error) {
+        eprintln!(
+            "quotebook: {} template, line {}, column {}: {} (the default template is used)",
+            error.template, error.line, error.column, error.message
+        );
+    }
     let mut out = String::new();
     if args.flag("--dry-run") {
         for decision in &planned.decisions {
@@ -135,7 +169,11 @@ pub fn run(args: Args) -> Result<String, String> {
             failed.insert(write.path.clone(), why);
         }
     }
-    let mut done = planned.clone();
+    let mut done = Plan {
+        writes: Vec::new(),
+        state: SyncState::default(),
+        ..planned
+    };
     for decision in &mut done.decisions {
         if let Some(why) = decision.path.as_deref().and_then(|p| failed.get(p)) {
             decision.outcome = Outcome::Skipped(Skip::NotWritten(why.clone()));
@@ -144,15 +182,24 @@ pub fn run(args: Args) -> Result<String, String> {
     }
     fs::create_dir_all(&state_dir)
         .map_err(|e| format!("cannot create {}: {e}", state_dir.display()))?;
-    folder.replace_if_changed(STATE_PATH, new_state.to_json().as_bytes())?;
-    folder.replace_if_changed(LIBRARY_PATH, library.to_json().as_bytes())?;
+    if new_state != state || state_had_warnings || state_missing {
+        folder.replace_if_changed(STATE_PATH, new_state.to_json().as_bytes())?;
+    }
+    if let Some(json) = backup {
+        folder.replace_if_changed(LIBRARY_PATH, json.as_bytes())?;
+    }
     let summary = done.summary();
     out.push_str(&format!("{summary}\n"));
     Ok(out)
 }
 
 pub fn read_library(path: &str) -> Result<Library, String> {
-    let text = fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let bytes = fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    parse_library(path, bytes)
+}
+
+fn parse_library(path: &str, bytes: Vec<u8>) -> Result<Library, String> {
+    let text = String::from_utf8(bytes).map_err(|_| format!("{path} is not UTF-8"))?;
     Library::from_json(&text).map_err(|e| format!("{path}: {e}"))
 }
 
@@ -322,7 +369,7 @@ impl FsFolder {
                 target
             }
         };
-        atomic_write(&target, &write.bytes, write.expect == Expect::Absent)
+        atomic_write(&target, &write.bytes, write.expect == Expect::Absent, false)
     }
 
     /// Creates the missing folders of `path`, refusing links and files on the way.
@@ -367,7 +414,8 @@ impl FsFolder {
             Walk::Found(..) => return Err(format!("{path} is not a regular file")),
             Walk::Blocked(entry) => return Err(format!("{path}: {}", describe(&entry))),
         };
-        atomic_write(&target, bytes, false).map_err(|e| format!("cannot write {path}: {e}"))?;
+        atomic_write(&target, bytes, false, true)
+            .map_err(|e| format!("cannot write {path}: {e}"))?;
         Ok(true)
     }
 }
@@ -405,8 +453,17 @@ impl Folder for FsFolder {
 
 /// Writes `bytes` to a temporary file beside `target`, flushes it, then moves it into
 /// place: readers of `target` see the old file or the new one, never half of one. With
-/// `create_new`, an existing `target` is never replaced.
-pub fn atomic_write(target: &Path, bytes: &[u8], create_new: bool) -> Result<(), String> {
+/// `create_new`, an existing `target` is never replaced. With `durable`, the data is
+/// flushed to the disk before the rename (the state and the backup); note files are not
+/// (10,000 flushes take a minute), which only matters if the machine loses power: a file
+/// then found empty or changed is left alone as the reader's, and its quotes are still in
+/// the backup.
+pub fn atomic_write(
+    target: &Path,
+    bytes: &[u8],
+    create_new: bool,
+    durable: bool,
+) -> Result<(), String> {
     let dir = target.parent().ok_or("no parent folder")?;
     let name = target.file_name().ok_or("no file name")?.to_string_lossy();
     let mut n = 0u32;
@@ -429,7 +486,7 @@ pub fn atomic_write(target: &Path, bytes: &[u8], create_new: bool) -> Result<(),
     };
     let result = file
         .write_all(bytes)
-        .and_then(|()| file.sync_all())
+        .and_then(|()| if durable { file.sync_all() } else { Ok(()) })
         .map_err(|e| format!("cannot write {}: {e}", tmp.display()));
     drop(file);
     let result = result.and_then(|()| {

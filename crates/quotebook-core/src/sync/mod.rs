@@ -338,13 +338,44 @@ impl Plan {
     }
 }
 
+/// A note for [`plan`]: its id, a key of everything its rendering depends on, and its
+/// rendering, which the planner asks for only when it needs it. A backend with many notes
+/// renders lazily: a re-sync where nothing changed then renders nothing.
+pub trait NoteInput {
+    fn id(&self) -> &str;
+    /// Equal keys promise equal renderings (a hash of the note, the templates and the
+    /// render options, say). Recorded in the state as `source`.
+    fn source(&self) -> &str;
+    fn rendered(&self) -> &SyncNote;
+}
+
+impl NoteInput for SyncNote {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn source(&self) -> &str {
+        &self.version
+    }
+
+    fn rendered(&self) -> &SyncNote {
+        self
+    }
+}
+
 /// Decides what to write for `notes` into `folder`, given the last `state`.
-pub fn plan(notes: &[SyncNote], state: &SyncState, folder: &dyn Folder, options: &Options) -> Plan {
+pub fn plan<N: NoteInput>(
+    notes: &[N],
+    state: &SyncState,
+    folder: &dyn Folder,
+    options: &Options,
+) -> Plan {
     let mut planner = Planner {
         folder,
         options,
         state: state.clone(),
         writes: Vec::new(),
+        source: String::new(),
         taken: state
             .files
             .values()
@@ -355,20 +386,25 @@ pub fn plan(notes: &[SyncNote], state: &SyncState, folder: &dyn Folder, options:
     planner.state.pattern = options.pattern.as_str().to_owned();
     let mut seen = HashSet::with_capacity(notes.len());
     let mut decisions = Vec::with_capacity(notes.len());
-    for note in notes {
-        let (path, outcome) = if !seen.insert(note.id.as_str()) {
+    for input in notes {
+        let id = input.id();
+        planner.source = input.source().to_owned();
+        let (path, outcome) = if !seen.insert(id) {
             (None, Outcome::Skipped(Skip::DuplicateNote))
         } else {
-            match state.files.get(&note.id) {
-                None => planner.new_file(note),
+            match state.files.get(id) {
+                None => planner.new_file(input.rendered()),
                 Some(file) => {
-                    let outcome = planner.existing_file(note, file);
+                    let outcome = match planner.unchanged_source(id, file) {
+                        Some(outcome) => outcome,
+                        None => planner.existing_file(input.rendered(), file),
+                    };
                     (Some(file.path.clone()), outcome)
                 }
             }
         };
         decisions.push(Decision {
-            note_id: note.id.clone(),
+            note_id: id.to_owned(),
             path,
             outcome,
         });
@@ -389,14 +425,17 @@ struct Planner<'a> {
     taken: HashSet<String>,
     /// Collision keys of the names in each folder looked at.
     listed: HashMap<String, HashSet<String>>,
+    /// The [`NoteInput::source`] of the note being planned.
+    source: String,
 }
 
 impl Planner<'_> {
-    fn fresh_state(note: &SyncNote, path: String, bytes: &[u8]) -> FileState {
+    fn fresh_state(&self, note: &SyncNote, path: String, bytes: &[u8]) -> FileState {
         FileState {
             path,
             written: hash::hash(bytes),
             version: note.version.clone(),
+            source: self.source.clone(),
             frame: note.frame.clone(),
             quotes: note
                 .quotes
@@ -436,7 +475,7 @@ impl Planner<'_> {
                     self.taken.insert(key);
                     self.state.files.insert(
                         note.id.clone(),
-                        Self::fresh_state(note, path.clone(), note.file.as_bytes()),
+                        self.fresh_state(note, path.clone(), note.file.as_bytes()),
                     );
                     self.writes.push(Write {
                         path: path.clone(),
@@ -451,7 +490,7 @@ impl Planner<'_> {
                     self.taken.insert(key);
                     self.state.files.insert(
                         note.id.clone(),
-                        Self::fresh_state(note, path.clone(), &bytes),
+                        self.fresh_state(note, path.clone(), &bytes),
                     );
                     return (Some(path), Outcome::Skipped(Skip::UpToDate));
                 }
@@ -459,6 +498,38 @@ impl Planner<'_> {
             }
         }
         (None, Outcome::Skipped(Skip::NoFreeName))
+    }
+
+    /// The fast path: the note renders as when its file was last reconciled, so nothing is
+    /// to be written (unless the file is gone and is to be restored: `None`, plan it fully).
+    fn unchanged_source(&mut self, id: &str, last: &FileState) -> Option<Outcome> {
+        let explicit =
+            self.options.resolutions.contains_key(id) || self.options.resolve_all.is_some();
+        if explicit || last.source.is_empty() || last.source != self.source {
+            return None;
+        }
+        let entry = self
+            .state
+            .files
+            .get_mut(id)
+            .expect("a planned note has an entry");
+        Some(match self.folder.read(&last.path) {
+            Entry::Symlink => Outcome::Skipped(Skip::Symlink),
+            Entry::NotAFile => Outcome::Skipped(Skip::NotAFile),
+            Entry::Unreadable(why) => Outcome::Skipped(Skip::Unreadable(why)),
+            Entry::Missing if self.options.restore => return None,
+            Entry::Missing => {
+                entry.deleted = true;
+                Outcome::Skipped(Skip::DeletedByReader)
+            }
+            Entry::File(bytes) => {
+                entry.deleted = false;
+                if hash::hash(&bytes) != last.written {
+                    entry.edited = true;
+                }
+                Outcome::Skipped(Skip::Unchanged)
+            }
+        })
     }
 
     fn existing_file(&mut self, note: &SyncNote, last: &FileState) -> Outcome {
@@ -488,7 +559,7 @@ impl Planner<'_> {
         if bytes == note.file.as_bytes() {
             // The file holds exactly what sync would write: nothing of the reader's is in
             // it, whoever wrote it.
-            let fresh = Self::fresh_state(note, path, &bytes);
+            let fresh = self.fresh_state(note, path, &bytes);
             let outcome = if *last == fresh {
                 Outcome::Skipped(Skip::Unchanged)
             } else {
@@ -565,8 +636,10 @@ impl Planner<'_> {
             block: q.hash.clone(),
         }));
         let kept = resolution == Some(Resolution::Keep) && !reasons.is_empty();
+        let source = self.source.clone();
         let entry = self.entry(note);
         entry.version = note.version.clone();
+        entry.source = source;
         entry.frame = note.frame.clone();
         entry.quotes = quotes;
         if missing.is_empty() {
@@ -577,7 +650,8 @@ impl Planner<'_> {
         if appended == note.file.as_bytes() {
             // The append completed the file into exactly the note (the reader had only
             // cut its final line break, say): nothing of theirs is in it.
-            *entry = Self::fresh_state(note, path.clone(), &appended);
+            let fresh = self.fresh_state(note, path.clone(), &appended);
+            *self.entry(note) = fresh;
         }
         self.writes.push(Write {
             path,
@@ -592,7 +666,7 @@ impl Planner<'_> {
     fn rewrite(&mut self, note: &SyncNote, path: &str, expect: Expect) {
         self.state.files.insert(
             note.id.clone(),
-            Self::fresh_state(note, path.to_owned(), note.file.as_bytes()),
+            self.fresh_state(note, path.to_owned(), note.file.as_bytes()),
         );
         self.writes.push(Write {
             path: path.to_owned(),

@@ -1,7 +1,10 @@
 //! The glue between the note model and the planner: a [`Note`] rendered through the
 //! reader's templates becomes a [`SyncNote`].
 
-use super::{NameFields, SyncNote};
+use std::sync::OnceLock;
+
+use super::hash::Hasher;
+use super::{NameFields, NoteInput, SyncNote};
 use crate::note::Note;
 use crate::template::{RenderOptions, TemplateError, Templates, render_note};
 use crate::time;
@@ -40,6 +43,64 @@ pub fn sync_note_with_error(
             .collect(),
     );
     (sync_note, rendered.error)
+}
+
+/// A note rendered only when the planner needs it (see [`NoteInput`]).
+#[derive(Debug)]
+pub struct LazyNote<'a> {
+    note: &'a Note,
+    templates: &'a Templates,
+    options: &'a RenderOptions,
+    source: String,
+    rendered: OnceLock<(SyncNote, Option<TemplateError>)>,
+}
+
+impl<'a> LazyNote<'a> {
+    pub fn new(note: &'a Note, templates: &'a Templates, options: &'a RenderOptions) -> Self {
+        let source = source_key(note, templates, options);
+        LazyNote {
+            note,
+            templates,
+            options,
+            source,
+            rendered: OnceLock::new(),
+        }
+    }
+
+    /// The error of a user template, if the note was rendered and its template failed.
+    pub fn template_error(&self) -> Option<&TemplateError> {
+        self.rendered.get().and_then(|(_, error)| error.as_ref())
+    }
+}
+
+impl NoteInput for LazyNote<'_> {
+    fn id(&self) -> &str {
+        &self.note.id
+    }
+
+    fn source(&self) -> &str {
+        &self.source
+    }
+
+    fn rendered(&self) -> &SyncNote {
+        &self
+            .rendered
+            .get_or_init(|| sync_note_with_error(self.note, self.templates, self.options))
+            .0
+    }
+}
+
+/// A hash of everything a note's rendering depends on: this version of the core, the
+/// templates, the render options and the note itself.
+pub fn source_key(note: &Note, templates: &Templates, options: &RenderOptions) -> String {
+    let mut hasher = Hasher::default();
+    hasher.part(concat!("quotebook-core ", env!("CARGO_PKG_VERSION")).as_bytes());
+    hasher.part(templates.note.as_bytes());
+    hasher.part(templates.quote.as_bytes());
+    serde_json::to_writer(&mut hasher, options).expect("options serialise");
+    hasher.part(b"note");
+    serde_json::to_writer(&mut hasher, note).expect("a note serialises");
+    hasher.finish()
 }
 
 /// The values a file name pattern can use: the title, the creation day in the reader's
@@ -109,6 +170,29 @@ mod tests {
             ],
             ..Note::default()
         }
+    }
+
+    #[test]
+    fn lazy_notes_render_on_demand_and_their_key_follows_the_note() {
+        let options = RenderOptions::default();
+        let templates = Templates::default();
+        let n = note();
+        let lazy = LazyNote::new(&n, &templates, &options);
+        assert_eq!(lazy.rendered(), &sync_note(&n, &templates, &options));
+        assert_eq!(lazy.source(), source_key(&n, &templates, &options));
+        let mut commented = note();
+        commented.quotes[0].comment = "Mine".into();
+        assert_ne!(source_key(&commented, &templates, &options), lazy.source());
+        let custom = Templates {
+            quote: "{{ quote }}".into(),
+            ..Templates::default()
+        };
+        assert_ne!(source_key(&n, &custom, &options), lazy.source());
+        let east = RenderOptions {
+            tz_offset_minutes: 60,
+            ..RenderOptions::default()
+        };
+        assert_ne!(source_key(&n, &templates, &east), lazy.source());
     }
 
     #[test]

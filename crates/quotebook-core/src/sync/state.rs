@@ -51,6 +51,10 @@ pub struct FileState {
     pub written: String,
     /// The note's [`super::SyncNote::version`] the file was last reconciled with.
     pub version: String,
+    /// The [`super::NoteInput::source`] the file was last reconciled with: when the note's
+    /// is the same, it renders the same, and sync need not render it to know.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
     /// The note's [`super::SyncNote::frame`] the file was last reconciled with.
     pub frame: String,
     /// The quotes the file holds (written or appended by sync), in file order.
@@ -142,6 +146,7 @@ mod tests {
             path: path.into(),
             written: "w".into(),
             version: "v".into(),
+            source: "s".into(),
             frame: "f".into(),
             quotes: vec![HeldQuote {
                 id: "q1".into(),
