@@ -58,7 +58,7 @@ impl Metadata {
 /// `outerHTML`, in document order, skipping elements inside one already sent, after an
 /// `<html lang="...">` start tag carrying the document's language) when it cannot send
 /// the whole page: the `<head>`, the JSON-LD blocks, the body elements that carry bylines
-/// and dates, the `<h1>` headings (a `<title>` is checked against them), and the `<meta>`
+/// and dates, the `<h1>` and `<h2>` headings (a `<title>` is checked against them), the `<meta>`
 /// and canonical `<link>` tags pages leave in their body.
 /// [`extract_metadata`] reads no more than these.
 pub fn metadata_capture_selectors() -> &'static str {
@@ -68,7 +68,7 @@ pub fn metadata_capture_selectors() -> &'static str {
         "[itemprop*=\"dateCreated\" i], [class*=\"byline\" i], [class*=\"author\" i], ",
         "[id*=\"byline\" i], [id*=\"author\" i], [class*=\"dateline\" i], ",
         "[id*=\"dateline\" i], [class*=\"writtenby\" i], [id*=\"writtenby\" i], ",
-        "address, time[datetime], h1, meta, link[rel~=\"canonical\" i]"
+        "address, time[datetime], h1, h2, meta, link[rel~=\"canonical\" i]"
     )
 }
 
@@ -510,7 +510,7 @@ impl ScanState {
             // Separate the words of neighbouring elements.
             self.text(" ");
         }
-        if name == "h1" && self.h1.is_none() {
+        if (name == "h1" || name == "h2") && self.h1.is_none() {
             self.h1 = Some((self.stack.len(), String::new()));
         }
         TokenSinkResult::Continue
