@@ -122,43 +122,67 @@ export function fold(text) {
   return /[^\u0000-\u007f]/.test(lower) ? lower.normalize('NFD').replace(/\p{M}+/gu, '') : lower;
 }
 
-/**
- * An index of `notes` (newest first), built once when a page opens: per note, its folded
- * title and, per quote, its folded text, comment and tags.
- */
-export function buildIndex(notes) {
-  const entries = notes.map((note) => {
-    const head = fold(`${note.title}\n${note.site ?? ''}\n${note.url}`);
-    const quotes = note.quotes.map((q) => fold(`${q.text}\n${q.comment}\n${(q.tags ?? []).join(' ')}`));
-    return { note, head, quotes, all: `${head}\n${quotes.join('\n')}` };
-  });
-  return { entries, last: null };
+/** A note's words, folded, each once: what a search scans. */
+function words(texts) {
+  const seen = new Set();
+  for (const text of texts) {
+    for (const word of fold(text).split(/[^\p{L}\p{N}]+/u)) if (word) seen.add(word);
+  }
+  return [...seen].join(' ');
 }
 
 /**
- * The notes matching `query` (every word found in the note's title, site, quotes, comments
- * or tags), in index order, each with the ids of its quotes that match on their own (with
- * the title), or `null` when the query is empty. A query that extends the previous one
- * searches only the previous matches.
+ * An index of `notes` (newest first), built once when a page opens: per note, the words
+ * of its title, site, quotes, comments and tags, each once. A query's words are matched
+ * anywhere inside them (`ing` finds "reading").
+ */
+export function buildIndex(notes) {
+  const entries = notes.map((note) => ({
+    note,
+    all: words([
+      note.title, note.site ?? '', note.url,
+      ...note.quotes.flatMap((q) => [q.text, q.comment, (q.tags ?? []).join(' ')]),
+    ]),
+  }));
+  return { entries, last: null };
+}
+
+/** The words of a query, folded. */
+function queryTerms(query) {
+  return fold(query).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+}
+
+/**
+ * The notes matching `query` (every word of it found in the note's title, site, quotes,
+ * comments or tags), in index order; `null` when the query is empty. A query that extends
+ * the previous one searches only the previous matches.
  */
 export function search(index, query) {
-  const folded = fold(query).trim();
-  if (folded === '') {
+  const terms = queryTerms(query);
+  const key = terms.join(' ');
+  if (terms.length === 0) {
     index.last = null;
     return null;
   }
-  const terms = folded.split(/\s+/);
-  const pool = index.last && folded.startsWith(index.last.folded) ? index.last.entries : index.entries;
+  const pool = index.last && key.startsWith(index.last.key) ? index.last.entries : index.entries;
   const entries = pool.filter((e) => terms.every((t) => e.all.includes(t)));
-  index.last = { folded, entries };
-  return entries.map((e) => ({
-    note: e.note,
-    quoteIds: new Set(
-      e.note.quotes
-        .filter((_, i) => terms.every((t) => e.head.includes(t) || e.quotes[i].includes(t)))
-        .map((q) => q.id),
-    ),
-  }));
+  index.last = { key, entries };
+  return entries.map((e) => ({ note: e.note, query }));
+}
+
+/**
+ * The ids of the quotes of `note` that match `query` on their own (with the note's title
+ * and site): computed only for the results shown.
+ */
+export function matchingQuoteIds(note, query) {
+  const terms = queryTerms(query);
+  const head = fold(`${note.title}\n${note.site ?? ''}\n${note.url}`);
+  return new Set(note.quotes
+    .filter((q) => {
+      const text = fold(`${q.text}\n${q.comment}\n${(q.tags ?? []).join(' ')}`);
+      return terms.every((t) => head.includes(t) || text.includes(t));
+    })
+    .map((q) => q.id));
 }
 
 // ---------------------------------------------------------------------------------------
