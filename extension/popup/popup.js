@@ -357,10 +357,15 @@ async function togglePreview(note, preview, button) {
     return;
   }
   try {
-    const html = await library.previewHtml(await markdownOf(note));
+    const markdown = await markdownOf(note);
+    // YAML frontmatter is no Markdown: it is shown as it is written, as text.
+    const front = /^---\n[\s\S]*?\n---\n/.exec(markdown)?.[0] ?? '';
+    const html = await library.previewHtml(markdown.slice(front.length));
+    const body = document.createElement('div');
     // The only HTML this page inserts: `preview_html` escapes raw HTML, keeps only
     // http(s)/mailto links (new tab, no opener) and turns images into text placeholders.
-    preview.innerHTML = html;
+    body.innerHTML = html;
+    preview.replaceChildren(...(front ? [h('pre', { class: 'frontmatter', text: front.trimEnd() })] : []), body);
     preview.hidden = false;
     button.setAttribute('aria-pressed', 'true');
     preview.focus();
