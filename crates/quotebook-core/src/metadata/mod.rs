@@ -144,6 +144,7 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
             "author",
             "parsely-author",
             "article:author",
+            "og:article:author",
             "sailthru:author",
             "byl",
         ] {
@@ -359,8 +360,12 @@ struct ScanState {
     stack: Vec<String>,
     raw: Option<TextSink>,
     buf: String,
-    /// A byline element being read: stack depth at which it opened, text so far.
-    byline: Option<(usize, String)>,
+    /// Byline elements being read (nested ones too): stack depth at which each opened,
+    /// its rank in document order, its text so far.
+    byline: Vec<(usize, usize, String)>,
+    /// Finished byline elements: rank in document order, text.
+    bylines_done: Vec<(usize, String)>,
+    byline_seq: usize,
     h1: Option<(usize, String)>,
     published_dates: Vec<String>,
     other_dates: Vec<String>,
@@ -398,11 +403,25 @@ fn is_byline_element(tag: &Tag) -> bool {
         "{} {}",
         attr(tag, "class").unwrap_or(""),
         attr(tag, "id").unwrap_or("")
-    )
-    .to_ascii_lowercase();
-    ["byline", "author", "dateline", "writtenby", "p-author"]
+    );
+    ["byline", "author", "dateline", "writtenby"]
         .iter()
-        .any(|w| ident.contains(w))
+        .any(|w| mentions(&ident, w))
+}
+
+/// Whether `ident` (class names and id) mentions `word` (lowercase) as a word of its own:
+/// `post-author`, `authorName`, `bylines` do, `authorization` does not.
+fn mentions(ident: &str, word: &str) -> bool {
+    let lower = ident.to_ascii_lowercase();
+    lower.match_indices(word).any(|(i, _)| {
+        let rest = &ident[i + word.len()..];
+        let mut chars = rest.chars();
+        match chars.next() {
+            None => true,
+            Some('s') | Some('S') => !chars.next().is_some_and(|c| c.is_ascii_lowercase()),
+            Some(c) => !c.is_ascii_lowercase(),
+        }
+    })
 }
 
 impl ScanState {
@@ -504,11 +523,12 @@ impl ScanState {
             return TokenSinkResult::Continue;
         }
         self.stack.push(name.to_string());
-        if self.byline.is_none() && is_byline_element(tag) {
-            self.byline = Some((self.stack.len(), String::new()));
-        } else {
-            // Separate the words of neighbouring elements.
-            self.text(" ");
+        // Separate the words of neighbouring elements.
+        self.text(" ");
+        if self.byline.len() < 8 && name != "body" && name != "html" && is_byline_element(tag) {
+            self.byline
+                .push((self.stack.len(), self.byline_seq, String::new()));
+            self.byline_seq += 1;
         }
         if (name == "h1" || name == "h2") && self.h1.is_none() {
             self.h1 = Some((self.stack.len(), String::new()));
@@ -531,10 +551,10 @@ impl ScanState {
             self.stack.truncate(pos);
         }
         let depth = self.stack.len();
-        if self.byline.as_ref().is_some_and(|(d, _)| depth < *d)
-            && let Some((_, text)) = self.byline.take()
+        while self.byline.last().is_some_and(|(d, _, _)| depth < *d)
+            && let Some((_, seq, text)) = self.byline.pop()
         {
-            self.doc.bylines.push(collapse_ws(&text));
+            self.bylines_done.push((seq, collapse_ws(&text)));
         }
         if self.h1.as_ref().is_some_and(|(d, _)| depth < *d)
             && let Some((_, text)) = self.h1.take()
@@ -549,9 +569,7 @@ impl ScanState {
             self.buf.push_str(s);
             return;
         }
-        if let Some((_, t)) = &mut self.byline
-            && t.len() < 2_000
-        {
+        for (_, _, t) in self.byline.iter_mut().filter(|(_, _, t)| t.len() < 2_000) {
             t.push_str(s);
         }
         if let Some((_, t)) = &mut self.h1
@@ -589,9 +607,11 @@ fn scan(html: &str) -> Doc {
     while !matches!(tok.feed(&input), TokenizerResult::Done) {}
     tok.end();
     let mut st = tok.sink.0.into_inner();
-    if let Some((_, text)) = st.byline.take() {
-        st.doc.bylines.push(collapse_ws(&text));
+    while let Some((_, seq, text)) = st.byline.pop() {
+        st.bylines_done.push((seq, collapse_ws(&text)));
     }
+    st.bylines_done.sort_by_key(|(seq, _)| *seq);
+    st.doc.bylines = st.bylines_done.drain(..).map(|(_, t)| t).collect();
     if let Some(TextSink::Title) = st.raw
         && st.doc.title.is_none()
     {
@@ -742,6 +762,27 @@ mod tests {
             if let Some(d) = &m.published {
                 assert!(parse_date(d).is_some(), "{d}");
             }
+        }
+    }
+
+    #[test]
+    fn byline_class_names_are_words() {
+        for yes in [
+            "byline",
+            "post-author",
+            "authorName",
+            "p-author h-card",
+            "x Authors",
+            "dateline",
+            "written_byline",
+        ] {
+            assert!(
+                mentions(yes, "author") || mentions(yes, "byline") || mentions(yes, "dateline"),
+                "{yes}"
+            );
+        }
+        for no in ["authorization", "coauthored", "bylinear"] {
+            assert!(!mentions(no, "author") && !mentions(no, "byline"), "{no}");
         }
     }
 
