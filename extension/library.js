@@ -111,6 +111,15 @@ export async function findPageNote(notes, url) {
   ) ?? null;
 }
 
+/** The note stored under the identity of the page at `url`, if any (one storage read). */
+export async function loadPageNote(url) {
+  if (!url) return null;
+  const wasm = await core();
+  const key = noteKey(wasm.note_id(url, undefined));
+  const stored = (await api.storage.local.get(key))[key];
+  return stored === undefined ? null : remember(key, await current(stored));
+}
+
 // ---------------------------------------------------------------------------------------
 // Search
 

@@ -22,6 +22,8 @@ const state = {
   /** Search results (`[{note, query}]`), or null without a query. */
   results: null,
   shown: PAGE_SIZE,
+  /** Until every note is read. */
+  loading: true,
   /** Storage keys of the notes whose details are open. */
   expanded: new Set(),
   settings: { templates: { note: '', quote: '' }, fileNamePattern: '' },
@@ -53,14 +55,26 @@ async function main() {
   $('open-options').addEventListener('click', () => api.runtime.openOptionsPage());
 
   await library.purgeTrash().catch((error) => console.warn('Quotebook: purge failed:', error));
-  const [notes, settings, tab] = await Promise.all([
-    library.loadNotes(),
+  const all = library.loadNotes();
+  const [settings, tab] = await Promise.all([
     library.loadSettings(),
     pageTab().catch(() => undefined),
   ]);
-  performance.measure('quotebook-open-read');
   state.settings = settings;
+  // A large library takes a while to read: this page's note, found by its identity,
+  // comes first.
+  const quick = await library.loadPageNote(tab?.url).catch(() => null);
+  if (quick) {
+    state.pageNote = quick;
+    state.pageKey = library.storageKey(quick);
+    state.expanded.add(state.pageKey);
+    render();
+  }
+  const notes = await all;
+  performance.measure('quotebook-open-read');
+  state.loading = false;
   setNotes(notes);
+  if ($('search').value.trim()) state.results = library.search(ensureIndex(), $('search').value);
   state.pageNote = await library.findPageNote(notes, tab?.url);
   if (state.pageNote) {
     state.pageKey = library.storageKey(state.pageNote);
@@ -126,8 +140,8 @@ function render() {
     ...(state.pageNote && !searching ? [noteCard(state.pageNote, null, 'page')] : []),
   );
   $('all-heading').textContent = t(searching ? 'resultsHeading' : 'allNotesHeading');
-  $('empty').hidden = state.notes.length > 0;
-  $('all').hidden = state.notes.length === 0;
+  $('empty').hidden = state.loading || state.notes.length > 0;
+  $('all').hidden = !state.loading && state.notes.length === 0;
   renderList(pageKey);
 }
 
@@ -142,9 +156,9 @@ function renderList(pageKey = state.pageKey) {
       h('li', {}, noteCard(note, query ? library.matchingQuoteIds(note, query) : null, 'list'))),
   );
   $('more').hidden = items.length <= visible.length;
-  $('result-count').textContent = searching
-    ? plural('resultCount', items.length)
-    : plural('noteCount', state.notes.length);
+  if (state.loading) $('result-count').textContent = t('loading');
+  else if (searching) $('result-count').textContent = plural('resultCount', items.length);
+  else $('result-count').textContent = plural('noteCount', state.notes.length);
 }
 
 function site(note) {

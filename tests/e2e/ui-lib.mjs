@@ -1,15 +1,15 @@
-// Helpers for the popup and options tests: launch Chromium with the test build, seed notes
-// through its service worker, open the extension's pages.
+// Helpers for the popup and options tests, on top of lib.mjs: Chromium with the test build
+// in a chosen colour scheme, locale and viewport, notes seeded through its service worker,
+// the extension's pages opened as tabs.
 import { chromium } from 'playwright-core';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT, CHROMIUM, extensionId, serviceWorker, storage } from './lib.mjs';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export { ROOT, storage };
 /** The unpacked test build (`cargo xtask build`), or `$QUOTEBOOK_EXTENSION`. */
 export const EXTENSION = process.env.QUOTEBOOK_EXTENSION ?? path.join(ROOT, 'extension/dist/chrome-test');
-const CHROMIUM = process.env.QUOTEBOOK_CHROMIUM ?? '/usr/bin/chromium';
 
 /**
  * Chromium with the extension, in a fresh profile. Resolves to `{context, sw, origin,
@@ -24,6 +24,8 @@ export async function launch({ colorScheme = 'light', locale = 'en-US', viewport
     locale,
     viewport: viewport ?? { width: 460, height: 640 },
     acceptDownloads: true,
+    // Playwright disables extensions by default.
+    ignoreDefaultArgs: ['--disable-extensions'],
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -37,8 +39,8 @@ export async function launch({ colorScheme = 'light', locale = 'en-US', viewport
       `--load-extension=${EXTENSION}`,
     ],
   });
-  let [sw] = context.serviceWorkers();
-  sw ??= await context.waitForEvent('serviceworker', { timeout: 15_000 });
+  const manifest = JSON.parse(await readFile(path.join(EXTENSION, 'manifest.json'), 'utf8'));
+  const sw = await serviceWorker(context, extensionId(manifest));
   // Node's URL gives no origin for chrome-extension: URLs.
   const origin = /^chrome-extension:\/\/[a-p]{32}/.exec(sw.url())[0];
   return {
@@ -92,11 +94,6 @@ export async function seed(sw, notes, extra = {}) {
     for (const note of notes) items[`note:${note.id}`] = note;
     await chrome.storage.local.set(items);
   }, { notes, extra });
-}
-
-/** Everything in `storage.local`. */
-export function storage(sw) {
-  return sw.evaluate(() => chrome.storage.local.get(null));
 }
 
 /** Everything in `storage.sync`. */
