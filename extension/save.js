@@ -17,7 +17,8 @@ const ERROR_COLOR = '#cf222e';
 /**
  * Saves the selection of `tab` as a quote. `info` is what `contextMenus.onClicked` passes
  * (`frameId`, `selectionText`, `pageUrl`, `frameUrl`). Resolves to what happened, for tests:
- * `{ ok: true, key, note, plainText }` or `{ ok: false, reason }`; never rejects.
+ * `{ ok: true, key, note, plainText }` (`plainText`: false, or why the page could not be
+ * read) or `{ ok: false, reason }`; never rejects.
  */
 export async function saveQuote(info, tab) {
   try {
@@ -56,6 +57,7 @@ async function captureSelection(info, tab) {
   const target = info.frameId === undefined
     ? { tabId: tab.id, allFrames: true }
     : { tabId: tab.id, frameIds: [info.frameId] };
+  let why;
   try {
     const results = await api.scripting.executeScript({ target, files: ['capture.js'] });
     const captures = results.map((r) => r?.result).filter((c) => c && c.text.trim() !== '');
@@ -64,9 +66,11 @@ async function captureSelection(info, tab) {
       const { focused: _, ...rest } = capture;
       return { capture: { ...rest, incognito: Boolean(tab.incognito) }, plainText: false };
     }
+    why = 'the page reports no selection';
   } catch (error) {
-    console.info('Quotebook: cannot read the page, saving the plain text:', error?.message);
+    why = String(error?.message ?? error);
   }
+  console.info('Quotebook: saving the plain text, the page could not be read:', why);
   const text = info.selectionText ?? '';
   if (text.trim() === '') throw new Error('empty_selection: select some text first');
   return {
@@ -79,7 +83,7 @@ async function captureSelection(info, tab) {
       text,
       incognito: Boolean(tab.incognito),
     },
-    plainText: true,
+    plainText: why,
   };
 }
 

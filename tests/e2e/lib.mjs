@@ -1,8 +1,9 @@
 // Helpers of the end-to-end tests, the demo and the measurements: a static server for the
 // fixture pages, Chromium with the built extension, mouse selections, and the stored notes.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -57,11 +58,20 @@ export async function serveFixtures() {
  * Chromium with one build of the extension (`chrome-test` for headless tests, `chrome`, the
  * shipped one, for the tests as a user would). Resolves once its service worker runs.
  */
-export async function launch({ build = 'chrome-test', headless = true, extraArgs = [] } = {}) {
+export async function launch({
+  build = 'chrome-test', headless = true, extraArgs = [], fileAccess = true,
+} = {}) {
   const manifest = await builtManifest(build);
   const dir = join(ROOT, 'extension/dist', build);
   const id = extensionId(manifest);
   const profile = await mkdtemp(join(tmpdir(), 'quotebook-profile-'));
+  if (!fileAccess) {
+    // Chromium lets unpacked extensions read file:// pages unless the reader turns "Allow
+    // access to file URLs" off; this is that switch, set in the profile before launch.
+    await mkdir(join(profile, 'Default'), { recursive: true });
+    const prefs = { extensions: { settings: { [id]: { newAllowFileAccess: false } } } };
+    await writeFile(join(profile, 'Default/Preferences'), JSON.stringify(prefs));
+  }
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless,
@@ -217,4 +227,75 @@ export function stable(note) {
     updated: '<updated>',
     quotes: note.quotes.map((q) => ({ ...q, id: '<id>', created: '<created>' })),
   };
+}
+
+// ---- Headful Chromium under Xvfb, driven with xdotool as a user would ----
+
+/** Runs xdotool (on the `DISPLAY` xvfb-run set up). */
+export function xdotool(...args) {
+  return execFileSync('xdotool', args.map(String), { encoding: 'utf8' });
+}
+
+/** Ids of the viewable override-redirect windows (menus, tooltips) on the screen. */
+export function popupWindows() {
+  const tree = execFileSync('xwininfo', ['-root', '-children'], { encoding: 'utf8' });
+  const ids = [...tree.matchAll(/^\s+(0x[0-9a-f]+)/gm)].map((m) => m[1]);
+  return ids.filter((id) => {
+    try {
+      const info = execFileSync('xwininfo', ['-id', id], { encoding: 'utf8' });
+      return /Map State: IsViewable/.test(info) && /Override Redirect State: yes/.test(info);
+    } catch {
+      return false; // the window went away meanwhile
+    }
+  });
+}
+
+/** Screen coordinates of a viewport point of `page` (a maximised, undecorated window). */
+export async function screenPoint(page, point) {
+  const at = await page.evaluate(() => ({
+    x: screenX + (outerWidth - innerWidth),
+    y: screenY + (outerHeight - innerHeight),
+  }));
+  return { x: Math.round(at.x + point.x), y: Math.round(at.y + point.y) };
+}
+
+/** Selects from the start of `from` to the end of `to` by dragging the real pointer. */
+export async function xdotoolDragSelect(page, selector, from, to) {
+  const start = await screenPoint(page, await textPoint(page, selector, from));
+  const end = await screenPoint(page, await textPoint(page, selector, to, { end: true }));
+  await page.evaluate(() => {
+    // Pressing on selected text would drag the text instead of selecting anew.
+    getSelection().removeAllRanges();
+    window.__quotebookMouseUp = false;
+    addEventListener('mouseup', () => { window.__quotebookMouseUp = true; }, { once: true });
+  });
+  xdotool('mousemove', start.x, start.y);
+  xdotool('mousedown', 1);
+  xdotool('mousemove', Math.round((start.x + end.x) / 2), Math.round((start.y + end.y) / 2));
+  xdotool('mousemove', end.x, end.y);
+  xdotool('mouseup', 1);
+  // X events reach the page in order: once it saw the button go up, the drag is complete.
+  await waitFor(() => page.evaluate(() => window.__quotebookMouseUp), { what: 'the end of the drag' });
+  return { start, end, selected: await page.evaluate(() => getSelection().toString()) };
+}
+
+/**
+ * Right-clicks at `point` (screen), waits for the native menu to show, then picks the
+ * extension's item with the keys `End`, `Up`, `Return` (it sits just above "Inspect").
+ * Resolves to the time (ms) the `Return` was sent.
+ */
+export async function chooseSaveQuote(page, point) {
+  const before = new Set(popupWindows());
+  await page.evaluate(() => {
+    window.__quotebookMenu = false;
+    addEventListener('contextmenu', () => { window.__quotebookMenu = true; }, { once: true });
+  });
+  xdotool('mousemove', point.x, point.y);
+  xdotool('click', 3);
+  await waitFor(() => page.evaluate(() => window.__quotebookMenu), { what: 'the contextmenu event' });
+  await waitFor(() => popupWindows().some((id) => !before.has(id)), { what: 'the native context menu' });
+  xdotool('key', 'End', 'Up');
+  const clicked = Date.now();
+  xdotool('key', 'Return');
+  return clicked;
 }

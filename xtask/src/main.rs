@@ -126,19 +126,32 @@ fn test() -> Result<()> {
     build::build()?;
     let browser = setup::ensure_browser(true)?;
     stage("end-to-end, headless Chromium");
-    run(node(&[
-        "--test",
-        "--test-concurrency=1",
-        "tests/e2e/headless.test.mjs",
-    ])
-    .env("QUOTEBOOK_CHROMIUM", &browser.chromium))?;
+    let suites = headless_suites()?;
+    let mut args = vec!["--test", "--test-concurrency=1"];
+    args.extend(suites.iter().map(String::as_str));
+    run(node(&args).env("QUOTEBOOK_CHROMIUM", &browser.chromium))?;
     stage("end-to-end, headful Chromium under Xvfb, as a user would");
     run(&mut xvfb(
         &browser,
-        &["node", "--test", "tests/e2e/headful.test.mjs"],
+        &["node", "--test", &format!("tests/e2e/{HEADFUL_SUITE}")],
     ))?;
     Ok(())
 }
+
+/// Every `tests/e2e/*.test.mjs` but the headful one (it needs a display).
+fn headless_suites() -> Result<Vec<String>> {
+    let dir = root().join("tests/e2e");
+    let mut suites: Vec<String> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".test.mjs") && name != HEADFUL_SUITE)
+        .map(|name| format!("tests/e2e/{name}"))
+        .collect();
+    suites.sort();
+    Ok(suites)
+}
+
+const HEADFUL_SUITE: &str = "headful.test.mjs";
 
 fn measure() -> Result<()> {
     let built = build::build()?;

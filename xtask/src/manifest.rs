@@ -88,7 +88,13 @@ mod tests {
         // quota of `storage.local` instead of failing to save.
         assert_eq!(
             permissions,
-            ["activeTab", "contextMenus", "scripting", "storage", "unlimitedStorage"]
+            [
+                "activeTab",
+                "contextMenus",
+                "scripting",
+                "storage",
+                "unlimitedStorage"
+            ]
         );
         assert!(m.get("host_permissions").is_none());
         assert!(m.get("optional_host_permissions").is_none());

@@ -96,6 +96,9 @@ pub fn ensure_browser(headful: bool) -> Result<Browser> {
         if which("xdotool").is_none() {
             missing.push("xdotool");
         }
+        if which("xwininfo").is_none() {
+            missing.push("x11-utils"); // xwininfo: the tests wait for the native menu with it
+        }
     }
     if !missing.is_empty() {
         if !is_root() {

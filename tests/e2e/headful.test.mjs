@@ -1,0 +1,89 @@
+// As a user would: headful Chromium under Xvfb (run by `cargo xtask test` through
+// `xvfb-run`) with the shipped build (`extension/dist/chrome/`: no host permissions, so the
+// capture runs only because the menu click grants `activeTab`). The pointer drags, the right
+// button opens Chromium's own menu, and the keys End, Up, Return choose "Save quote", the
+// item just above "Inspect". Every step waits on a condition, never on a fixed delay.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  FIXTURES, chooseSaveQuote, launch, noteMarkdown, serveFixtures, storage, waitFor,
+  xdotoolDragSelect,
+} from './lib.mjs';
+
+if (!process.env.DISPLAY) {
+  throw new Error('no DISPLAY: run under xvfb-run (cargo xtask test does)');
+}
+
+describe('as a user would, in headful Chromium', () => {
+  let server;
+  let browser;
+  let page;
+  const workerLog = []; // the service worker's console, shown when a test fails
+
+  before(async () => {
+    server = await serveFixtures();
+    browser = await launch({
+      build: 'chrome',
+      headless: false,
+      fileAccess: false,
+      extraArgs: ['--window-position=0,0', '--window-size=1280,1000'],
+    });
+    page = browser.context.pages()[0] ?? await browser.context.newPage();
+    browser.worker.on('console', (message) => workerLog.push(message.text()));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** Selects, saves through the real menu, and resolves to the stored note. */
+  async function saveByHand(url, selector, from, to) {
+    await page.goto(url);
+    await page.bringToFront();
+    const { end, selected } = await xdotoolDragSelect(page, selector, from, to);
+    const key = `note:${url}`;
+    const before = (await storage(browser.worker))[key]?.quotes.length ?? 0;
+    // Right-click inside the selection, a little left of where the drag ended.
+    await chooseSaveQuote(page, { x: end.x - 8, y: end.y });
+    const note = await waitFor(async () => {
+      const stored = (await storage(browser.worker))[key];
+      return stored?.quotes.length > before && stored;
+    }, { what: `a quote stored under ${key}` });
+    return { note, selected };
+  }
+
+  test('drag, right-click, "Save quote": the quote is stored with its link and emphasis', async () => {
+    const url = `${server.origin}/pages/article.html`;
+    const { note, selected } = await saveByHand(url, '#p1', 'Quotes are', 'intact.');
+    assert.equal(note.quotes[0].markdown.includes('[a link]'), true, workerLog.join('\n'));
+    assert.equal(selected, 'Quotes are kept with a link that stays a link, with emphasis and strong words intact.');
+    assert.equal(await noteMarkdown(note), `---
+title: Field notes on keeping quotes
+source: ${url}
+created: ${note.created}
+updated: ${note.updated}
+---
+${url}
+
+> Quotes are kept with [a link](${server.origin}/x) that stays a link, with *emphasis* and **strong words** intact.
+`);
+  });
+
+  test('on a file:// page, where the script may not run, the quote is saved as plain text', async () => {
+    const url = pathToFileURL(join(FIXTURES, 'pages/plain.html')).href;
+    const { note, selected } = await saveByHand(url, 'body', 'Files opened', 'later.');
+    // The page's two paragraphs: the selection's own text keeps the line break between
+    // them, but Chromium hands the menu listener `selectionText` with newlines as spaces.
+    assert.equal(selected, 'Files opened from disk are read with no script of ours.\n\nThe quote is saved all the same, as plain text, a moment later.');
+    assert.equal(note.quotes.length, 1);
+    // Without access to the page the extension is not told its title either.
+    assert.equal(note.title, url);
+    assert.equal(
+      note.quotes[0].markdown,
+      'Files opened from disk are read with no script of ours. The quote is saved all the same, as plain text, a moment later.',
+    );
+  });
+});
