@@ -420,3 +420,36 @@ test('every control of the popup and the options page has a label', async () => 
     await page.close();
   }
 });
+
+test('the popup works with the keyboard alone, with a visible focus ring', async () => {
+  await reset();
+  const page = await popup();
+  const focused = () => page.evaluate(() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return { text: el.textContent.trim().slice(0, 40), id: el.id, outline: style.outlineStyle, width: style.outlineWidth };
+  });
+  assert.equal((await focused()).id, 'search');
+  await page.keyboard.press('Tab');
+  assert.equal((await focused()).text, 'Options');
+  await page.keyboard.press('Tab');
+  const toggle = await focused();
+  assert.match(toggle.text, /^The newest note/);
+  assert.equal(toggle.outline, 'solid');
+  assert.equal(toggle.width, '3px');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.locator('#notes .note-toggle').first().getAttribute('aria-expanded'), 'true');
+  await page.keyboard.press('Tab');
+  assert.equal((await focused()).text, 'Preview');
+  await page.keyboard.press('Enter');
+  await page.locator('#notes .preview').first().waitFor();
+  // Down to the quote's delete button, then undo, all by keyboard.
+  for (let i = 0; i < 20 && (await focused()).text !== 'Delete'; i++) await page.keyboard.press('Tab');
+  assert.equal((await focused()).text, 'Delete');
+  await page.keyboard.press('Enter');
+  await until(async () => (await focused()).text === 'Undo');
+  await page.keyboard.press('Enter');
+  await until(async () => (await page.locator('#undo-list li').count()) === 0);
+  assert.equal((await storage(ext.sw))['note:https://c.example/new'].quotes.length, 1);
+  await page.close();
+});
