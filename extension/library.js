@@ -69,17 +69,33 @@ function remember(key, note) {
   return note;
 }
 
-/** Every note, newest (last updated) first. */
-export async function loadNotes() {
-  const all = await api.storage.local.get(null);
+/** Notes are read this many at a time, so a page can draw the first ones early. */
+const READ_CHUNK = 1000;
+
+/**
+ * Every note, newest (last updated) first. `onChunk(notes)`, if given, is called with the
+ * notes read so far (unsorted) after each chunk but the last.
+ */
+export async function loadNotes(onChunk) {
   const notes = [];
-  for (const [key, value] of Object.entries(all)) {
-    if (!key.startsWith(NOTE_PREFIX)) continue;
+  const add = async (key, value) => {
     try {
       notes.push(remember(key, await current(value)));
     } catch (error) {
       console.warn(`Quotebook: cannot read ${key}:`, error?.message);
     }
+  };
+  if (!api.storage.local.getKeys) {
+    for (const [key, value] of Object.entries(await api.storage.local.get(null))) {
+      if (key.startsWith(NOTE_PREFIX)) await add(key, value);
+    }
+    return sortNewestFirst(notes);
+  }
+  const keys = await keysStartingWith(NOTE_PREFIX);
+  for (let i = 0; i < keys.length; i += READ_CHUNK) {
+    const chunk = await api.storage.local.get(keys.slice(i, i + READ_CHUNK));
+    for (const [key, value] of Object.entries(chunk)) await add(key, value);
+    if (i + READ_CHUNK < keys.length) onChunk?.(notes);
   }
   return sortNewestFirst(notes);
 }
@@ -263,12 +279,28 @@ export async function deleteNote(key) {
   });
 }
 
+/**
+ * The stored keys starting with `prefix`, without reading every value where the browser
+ * can list keys (`getKeys`, Chrome 130+): a large library is tens of megabytes.
+ */
+async function keysStartingWith(prefix) {
+  const keys = api.storage.local.getKeys
+    ? await api.storage.local.getKeys()
+    : Object.keys(await api.storage.local.get(null));
+  return keys.filter((key) => key.startsWith(prefix));
+}
+
+/** The trash entries, `[key, entry]`. */
+async function trashEntries() {
+  const keys = await keysStartingWith(TRASH_PREFIX);
+  return keys.length ? Object.entries(await api.storage.local.get(keys)) : [];
+}
+
 /** What can still be undone, newest first: `[{trashKey, kind, deletedAt, key, title, …}]`. */
 export async function listTrash() {
-  const all = await api.storage.local.get(null);
   const limit = Date.now() - TRASH_MINUTES * 60_000;
-  return Object.entries(all)
-    .filter(([key, entry]) => key.startsWith(TRASH_PREFIX) && entry?.deletedAt >= limit)
+  return (await trashEntries())
+    .filter(([, entry]) => entry?.deletedAt >= limit)
     .map(([key, entry]) => ({ ...entry, trashKey: key }))
     .sort((a, b) => b.deletedAt - a.deletedAt);
 }
@@ -276,10 +308,9 @@ export async function listTrash() {
 /** Forgets deletions older than [`TRASH_MINUTES`]; resolves to how many were purged. */
 export async function purgeTrash() {
   return locked(async () => {
-    const all = await api.storage.local.get(null);
     const limit = Date.now() - TRASH_MINUTES * 60_000;
-    const old = Object.entries(all)
-      .filter(([key, entry]) => key.startsWith(TRASH_PREFIX) && !(entry?.deletedAt >= limit))
+    const old = (await trashEntries())
+      .filter(([, entry]) => !(entry?.deletedAt >= limit))
       .map(([key]) => key);
     if (old.length) await api.storage.local.remove(old);
     return old.length;
@@ -406,10 +437,10 @@ export async function importBackup(text) {
  * neither a backup nor a folder sync happened in the last [`BACKUP_FRESH_DAYS`].
  */
 export async function needsBackupReminder() {
-  const all = await api.storage.local.get(null);
-  const hasNotes = Object.keys(all).some((k) => k.startsWith(NOTE_PREFIX));
+  const hasNotes = (await keysStartingWith(NOTE_PREFIX)).length > 0;
   if (!hasNotes) return false;
+  const stored = await api.storage.local.get([LAST_BACKUP_KEY, LAST_SYNC_KEY]);
   const fresh = Date.now() - BACKUP_FRESH_DAYS * 86_400_000;
-  const recent = (key) => typeof all[key] === 'string' && Date.parse(all[key]) >= fresh;
+  const recent = (key) => typeof stored[key] === 'string' && Date.parse(stored[key]) >= fresh;
   return !recent(LAST_BACKUP_KEY) && !recent(LAST_SYNC_KEY);
 }

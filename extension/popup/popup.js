@@ -55,7 +55,15 @@ async function main() {
   $('open-options').addEventListener('click', () => api.runtime.openOptionsPage());
 
   await library.purgeTrash().catch((error) => console.warn('Quotebook: purge failed:', error));
-  const all = library.loadNotes();
+  let drawn = false;
+  const all = library.loadNotes((partial) => {
+    // The first notes read are drawn at once; the list settles when all are read.
+    if (drawn) return;
+    drawn = true;
+    setNotes(library.sortNewestFirst([...partial]));
+    render();
+    performance.measure('quotebook-open-first');
+  });
   const [settings, tab] = await Promise.all([
     library.loadSettings(),
     pageTab().catch(() => undefined),
