@@ -12,6 +12,7 @@ use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
+use quotebook_core::fragment::BLOCK_ELEMENTS;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// The shared corpus, or `None` (with a message) when absent outside CI.
@@ -37,53 +38,6 @@ pub fn corpus() -> Option<PathBuf> {
     None
 }
 
-/// Elements whose edges separate blocks of text (a text-fragment term never crosses one).
-const BLOCKS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "body",
-    "caption",
-    "dd",
-    "details",
-    "dialog",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hgroup",
-    "hr",
-    "html",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "ul",
-];
-
 struct TextSink {
     out: RefCell<String>,
     skipping: RefCell<bool>,
@@ -100,7 +54,7 @@ impl TokenSink for TextSink {
                 if tag.kind == TagKind::EndTag {
                     *self.skipping.borrow_mut() = false;
                 }
-                if BLOCKS.contains(&name) {
+                if BLOCK_ELEMENTS.contains(&name) {
                     if !out.ends_with('\n') && !out.is_empty() {
                         out.push('\n');
                     }

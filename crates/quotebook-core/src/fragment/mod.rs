@@ -2,8 +2,11 @@
 //! and a text-quote selector (the exact text with 32 characters of context either side)
 //! for re-anchoring when the page changes.
 //!
-//! The input is the page's visible text as the capture sends it, blocks (paragraphs, list
-//! items, cells…) separated by `\n`, and the selection's offsets into it. Offsets are
+//! The input is the page's visible text as the capture sends it, blocks separated by
+//! `\n`, and the selection's offsets into it. Blocks are what browsers match within: the
+//! text between the edges of the elements in [`BLOCK_ELEMENTS`] (so `<br>` and inline
+//! elements do not separate blocks; whitespace inside a block may be anything, it is
+//! collapsed; hidden elements, scripts and styles are left out). Offsets are
 //! UTF-16 code units in [`text_fragment`] (what JavaScript strings and `Range` offsets
 //! count) and UTF-8 bytes in [`text_fragment_bytes`]; both reject offsets out of range,
 //! reversed, or inside a character, returning `None` rather than panicking.
@@ -52,6 +55,56 @@ pub struct TextFragment {
     /// Also unique under the polyfill's punctuation-only word boundaries.
     pub polyfill_compatible: bool,
 }
+
+/// Elements whose start and end separate blocks of page text (the specification's and
+/// the polyfill's block-level elements). The capture joins their text with `\n`.
+pub const BLOCK_ELEMENTS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "caption",
+    "col",
+    "colgroup",
+    "dd",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+];
 
 /// Context kept around `exact` for re-anchoring, in characters.
 pub const SELECTOR_CONTEXT_CHARS: usize = 32;
