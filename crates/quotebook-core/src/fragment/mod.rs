@@ -430,7 +430,12 @@ impl Generator<'_, '_> {
             return Some(d);
         }
         // Add context, growing on both sides together.
-        let bases: Vec<Candidate> = forms.iter().take(3).copied().collect();
+        // The three shortest forms, and the exact text: a `start,end` form stays ambiguous
+        // whatever its context when its end term recurs further on.
+        let mut bases: Vec<Candidate> = forms.iter().take(3).copied().collect();
+        if let Some(exact) = forms.iter().skip(3).find(|c| c.end.is_none()) {
+            bases.push(*exact);
+        }
         for n in CONTEXT_WORDS {
             let (pre, suf) = (self.prefix(n, dual), self.suffix(n, dual));
             let mut level = Vec::new();
@@ -459,8 +464,9 @@ impl Generator<'_, '_> {
         let mut forms = self.forms(false);
         forms.sort_by_key(Candidate::len);
         let mut all = forms.clone();
+        let exact = forms.iter().skip(3).find(|c| c.end.is_none());
         for n in CONTEXT_WORDS {
-            for base in forms.iter().take(3) {
+            for base in forms.iter().take(3).chain(exact) {
                 all.push(Candidate {
                     prefix: self.prefix(n, false),
                     suffix: self.suffix(n, false),
