@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   FIXTURES, chooseSaveQuote, launch, noteMarkdown, serveFixtures, storage, waitFor,
-  xdotoolDragSelect,
+  xdotool, xdotoolDragSelect,
 } from './lib.mjs';
 
 if (!process.env.DISPLAY) {
@@ -70,6 +70,24 @@ ${url}
 
 > Quotes are kept with [a link](${server.origin}/x) that stays a link, with *emphasis* and **strong words** intact.
 `);
+  });
+
+  test('the keyboard shortcut saves the selection too', async () => {
+    const url = `${server.origin}/pages/article.html`;
+    await page.goto(url);
+    await page.bringToFront();
+    const { selected } = await xdotoolDragSelect(page, '#p1', 'emphasis', 'words');
+    assert.equal(selected, 'emphasis and strong words');
+    const key = `note:${url}`;
+    const before = (await storage(browser.worker))[key]?.quotes.length ?? 0;
+    xdotool('key', 'alt+shift+s');
+    const note = await waitFor(async () => {
+      const stored = (await storage(browser.worker))[key];
+      return stored?.quotes.length > before && stored;
+    }, { what: `the shortcut's quote under ${key}` });
+    // The shortcut's own activeTab grant lets the capture run: the full Markdown, not text.
+    assert.equal(note.quotes.at(-1).markdown, '*emphasis* and **strong words**');
+    assert.equal(note.quotes.at(-1).text, selected);
   });
 
   test('on a file:// page, where the script may not run, the quote is saved as plain text', async () => {

@@ -107,35 +107,88 @@ fn demo() -> Result<()> {
     run(node(&["tests/e2e/demo.mjs"]).env("QUOTEBOOK_CHROMIUM", browser.chromium))
 }
 
+/// The stages of `cargo xtask test`, run in order; a failing check does not hide the
+/// results of the others (only the end-to-end tests need the build to have succeeded).
+/// Fails at the end when any stage failed, after a summary.
 fn test() -> Result<()> {
-    let stage = |name: &str| eprintln!("\nxtask: ===== {name} =====");
-    stage("cargo fmt --check");
-    run(cargo().args(["fmt", "--all", "--check"]))?;
-    stage("cargo clippy");
-    run(cargo().args([
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
-    stage("cargo test");
-    run(cargo().args(["test", "--workspace"]))?;
-    stage("wasm build and extension");
-    build::build()?;
-    let browser = setup::ensure_browser(true)?;
-    stage("end-to-end, headless Chromium");
-    let suites = headless_suites()?;
-    let mut args = vec!["--test", "--test-concurrency=1"];
-    args.extend(suites.iter().map(String::as_str));
-    run(node(&args).env("QUOTEBOOK_CHROMIUM", &browser.chromium))?;
-    stage("end-to-end, headful Chromium under Xvfb, as a user would");
-    run(&mut xvfb(
-        &browser,
-        &["node", "--test", &format!("tests/e2e/{HEADFUL_SUITE}")],
-    ))?;
-    Ok(())
+    let mut report = Stages::default();
+    report.stage("cargo fmt --check", || {
+        run(cargo().args(["fmt", "--all", "--check"]))
+    });
+    report.stage("cargo clippy", || {
+        run(cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    });
+    report.stage("cargo test", || run(cargo().args(["test", "--workspace"])));
+    let built = report.stage("wasm build and extension", || build::build().map(|_| ()));
+    let browser = report.stage("Chromium, Xvfb, xdotool", || setup::ensure_browser(true));
+    if let (Some(()), Some(browser)) = (built, browser) {
+        report.stage("end-to-end, headless Chromium", || {
+            let suites = headless_suites()?;
+            let mut args = vec!["--test", "--test-concurrency=1"];
+            args.extend(suites.iter().map(String::as_str));
+            run(node(&args).env("QUOTEBOOK_CHROMIUM", &browser.chromium))
+        });
+        report.stage(
+            "end-to-end, headful Chromium under Xvfb, as a user would",
+            || {
+                let suite = format!("tests/e2e/{HEADFUL_SUITE}");
+                run(&mut xvfb(&browser, &["node", "--test", &suite]))
+            },
+        );
+    }
+    report.finish()
+}
+
+/// Stage results of `cargo xtask test`.
+#[derive(Default)]
+struct Stages {
+    results: Vec<(String, Option<String>, f64)>,
+}
+
+impl Stages {
+    fn stage<T>(&mut self, name: &str, body: impl FnOnce() -> Result<T>) -> Option<T> {
+        eprintln!("\nxtask: ===== {name} =====");
+        let started = Instant::now();
+        let result = body();
+        let seconds = started.elapsed().as_secs_f64();
+        match result {
+            Ok(value) => {
+                self.results.push((name.to_owned(), None, seconds));
+                Some(value)
+            }
+            Err(error) => {
+                eprintln!("xtask: {name}: FAILED: {error}");
+                self.results.push((name.to_owned(), Some(error), seconds));
+                None
+            }
+        }
+    }
+
+    fn finish(self) -> Result<()> {
+        eprintln!("\nxtask: ===== summary =====");
+        for (name, error, seconds) in &self.results {
+            let status = if error.is_some() { "FAILED" } else { "ok" };
+            eprintln!("xtask: {status:>6}  {seconds:>6.1} s  {name}");
+        }
+        let failed: Vec<&str> = self
+            .results
+            .iter()
+            .filter(|r| r.1.is_some())
+            .map(|r| r.0.as_str())
+            .collect();
+        if failed.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("failed: {}", failed.join("; ")))
+        }
+    }
 }
 
 /// Every `tests/e2e/*.test.mjs` but the headful one (it needs a display).
