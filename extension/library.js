@@ -73,8 +73,8 @@ function remember(key, note) {
 const READ_CHUNK = 1000;
 
 /**
- * Every note, newest (last updated) first. `onChunk(notes)`, if given, is called with the
- * notes read so far (unsorted) after each chunk but the last.
+ * Every note, newest (last updated) first. `onChunk(notes, added)`, if given, is called
+ * after each chunk with the notes read so far (unsorted) and those the chunk added.
  */
 export async function loadNotes(onChunk) {
   const notes = [];
@@ -94,8 +94,9 @@ export async function loadNotes(onChunk) {
   const keys = await keysStartingWith(NOTE_PREFIX);
   for (let i = 0; i < keys.length; i += READ_CHUNK) {
     const chunk = await api.storage.local.get(keys.slice(i, i + READ_CHUNK));
+    const before = notes.length;
     for (const [key, value] of Object.entries(chunk)) await add(key, value);
-    if (i + READ_CHUNK < keys.length) onChunk?.(notes);
+    onChunk?.(notes, notes.slice(before));
   }
   return sortNewestFirst(notes);
 }
@@ -162,14 +163,31 @@ function words(texts) {
  * anywhere inside them (`ing` finds "reading").
  */
 export function buildIndex(notes) {
-  const entries = notes.map((note) => ({
-    note,
-    all: words([
-      note.title, note.site ?? '', note.url,
-      ...note.quotes.flatMap((q) => [q.text, q.comment, (q.tags ?? []).join(' ')]),
-    ]),
-  }));
-  return { entries, last: null };
+  return { entries: notes.map(indexEntry), last: null };
+}
+
+// Index entries per note object: notes are indexed as they are read (see `indexNotes`),
+// while the next ones are still on their way from storage.
+const entries = new WeakMap();
+
+function indexEntry(note) {
+  let entry = entries.get(note);
+  if (!entry) {
+    entry = {
+      note,
+      all: words([
+        note.title, note.site ?? '', note.url,
+        ...note.quotes.flatMap((q) => [q.text, q.comment, (q.tags ?? []).join(' ')]),
+      ]),
+    };
+    entries.set(note, entry);
+  }
+  return entry;
+}
+
+/** Indexes `notes` ahead of `buildIndex`, which then only gathers the entries. */
+export function indexNotes(notes) {
+  for (const note of notes) indexEntry(note);
 }
 
 /** The words of a query, folded. */

@@ -56,8 +56,10 @@ async function main() {
 
   await library.purgeTrash().catch((error) => console.warn('Quotebook: purge failed:', error));
   let drawn = false;
-  const all = library.loadNotes((partial) => {
-    // The first notes read are drawn at once; the list settles when all are read.
+  const all = library.loadNotes((partial, added) => {
+    // Index while the next notes are read; the first ones are drawn at once, and the list
+    // settles when all are read.
+    library.indexNotes(added);
     if (drawn) return;
     drawn = true;
     setNotes(library.sortNewestFirst([...partial]));
