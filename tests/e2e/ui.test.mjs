@@ -453,3 +453,26 @@ test('the popup works with the keyboard alone, with a visible focus ring', async
   assert.equal((await storage(ext.sw))['note:https://c.example/new'].quotes.length, 1);
   await page.close();
 });
+
+test('a quote deleted before its whole note comes back in a recreated note, then merges', async () => {
+  await reset();
+  const page = await popup();
+  const card = () => page.locator('#notes article', { hasText: 'Zebras and their stripes' });
+  await card().locator('.note-toggle').click();
+  await card().locator('.quote', { hasText: 'Foals know' }).getByRole('button', { name: 'Delete' }).click();
+  await until(async () => (await page.locator('#undo-list li').count()) === 1);
+  await card().getByRole('button', { name: 'Delete note' }).click();
+  await until(async () => (await page.locator('#undo-list li').count()) === 2);
+  // Undo the quote first: its note is gone, so it comes back holding that quote alone.
+  await page.locator('#undo-list li', { hasText: 'Deleted quote' }).getByRole('button').click();
+  await until(async () => (await page.locator('#undo-list li').count()) === 1);
+  let note = (await storage(ext.sw))[`note:${PAGE_URL}`];
+  assert.deepEqual(note.quotes.map((q) => q.id), ['z-3']);
+  assert.equal(note.title, 'Zebras and their stripes');
+  // Then the note: every quote, once, in the order saved.
+  await page.locator('#undo-list li', { hasText: 'Deleted note' }).getByRole('button').click();
+  await until(async () => (await page.locator('#undo-list li').count()) === 0);
+  note = (await storage(ext.sw))[`note:${PAGE_URL}`];
+  assert.deepEqual(note.quotes.map((q) => q.id), ['z-1', 'z-2', 'z-3']);
+  await page.close();
+});
