@@ -53,6 +53,7 @@ async function main() {
     $('notes').children[state.shown - PAGE_SIZE]?.querySelector('.note-toggle')?.focus();
   });
   $('open-options').addEventListener('click', () => api.runtime.openOptionsPage());
+  $('search').focus();
 
   await library.purgeTrash().catch((error) => console.warn('Quotebook: purge failed:', error));
   let drawn = false;
@@ -92,7 +93,6 @@ async function main() {
   }
   render();
   performance.measure('quotebook-open-drawn');
-  $('search').focus();
   await renderUndo();
   // The search index is built once the list is drawn (or by the first keystroke).
   setTimeout(() => {
