@@ -54,11 +54,12 @@ function count(note) {
  * `selectionText` as plain text.
  */
 async function captureSelection(info, tab) {
-  const target = info.frameId === undefined
-    ? { tabId: tab.id, allFrames: true }
-    : { tabId: tab.id, frameIds: [info.frameId] };
-  let why;
+  let why = 'no tab to read';
   try {
+    if (!(tab?.id >= 0)) throw new Error(why); // e.g. a menu in a devtools or app window
+    const target = info.frameId === undefined
+      ? { tabId: tab.id, allFrames: true }
+      : { tabId: tab.id, frameIds: [info.frameId] };
     const results = await api.scripting.executeScript({ target, files: ['capture.js'] });
     const captures = results.map((r) => r?.result).filter((c) => c && c.text.trim() !== '');
     const capture = captures.find((c) => c.focused) ?? captures[0];
@@ -75,13 +76,13 @@ async function captureSelection(info, tab) {
   if (text.trim() === '') throw new Error('empty_selection: select some text first');
   return {
     capture: {
-      url: info.frameUrl ?? info.pageUrl ?? tab.url ?? '',
+      url: info.frameUrl ?? info.pageUrl ?? tab?.url ?? '',
       baseUrl: null,
-      title: info.frameUrl && info.frameUrl !== info.pageUrl ? '' : (tab.title ?? ''),
+      title: info.frameUrl && info.frameUrl !== info.pageUrl ? '' : (tab?.title ?? ''),
       canonical: null,
       ranges: [],
       text,
-      incognito: Boolean(tab.incognito),
+      incognito: Boolean(tab?.incognito),
     },
     plainText: why,
   };

@@ -138,6 +138,17 @@ ${pageUrl}
     await other.close();
   });
 
+  test('without a tab (menus outside tabs), the text of the menu event is still saved', async () => {
+    const url = `${server.origin}/pages/no-tab.html`;
+    const info = { menuItemId: 'save-quote', frameId: 0, pageUrl: url, selectionText: 'Words # kept <b>as text</b>' };
+    const result = await browser.worker.evaluate((info) => globalThis.saveQuote(info, undefined), info);
+    assert.equal(result.ok, true, result.reason);
+    assert.equal(result.plainText, 'no tab to read');
+    assert.equal(result.key, `note:${url}`);
+    assert.equal(result.note.quotes[0].text, info.selectionText);
+    assert.ok(!result.note.quotes[0].markdown.includes('<b>'), result.note.quotes[0].markdown);
+  });
+
   test('an empty selection is refused with a reason on the badge', async () => {
     await page.evaluate(() => getSelection().removeAllRanges());
     const before = await note();
