@@ -186,12 +186,40 @@ impl Search<'_, '_> {
         None
     }
 
-    fn check_suffix(&self, suffix: &str, after: usize) -> Suffix {
+    /// Whether folded `term` occurs at `pos` exactly, bounded as [`Search::find`] asks.
+    fn at(
+        &self,
+        term: &str,
+        pos: usize,
+        start_bounded: bool,
+        end_bounded: bool,
+    ) -> Option<(usize, usize)> {
+        if term.is_empty() || !self.p.norm.get(pos..)?.starts_with(term) {
+            return None;
+        }
+        let end = pos + term.len();
+        let ok = match self.mode {
+            WordBounds::Unicode => {
+                (!start_bounded || self.p.is_word_boundary(pos))
+                    && (!end_bounded || self.p.is_word_boundary(end))
+            }
+            WordBounds::Punctuation => self.p.punct_bounded(pos, end),
+        };
+        ok.then_some((pos, end))
+    }
+
+    /// The suffix test: the first bounded occurrence of the suffix after `after` (past
+    /// skippable characters) must start right there. Only that position is examined: an
+    /// occurrence further on and none at all differ only in that the latter lets the
+    /// search stop early, which `last` (the suffix's last occurrence) tells cheaply.
+    fn check_suffix(&self, suffix: &str, after: usize, last: Option<usize>) -> Suffix {
         let at = self.skip(after);
-        match self.find(suffix, at, false, true) {
-            None => Suffix::NoMatch,
-            Some((s, _)) if s == at => Suffix::Match,
-            Some(_) => Suffix::Misplaced,
+        if self.at(suffix, at, false, true).is_some() {
+            Suffix::Match
+        } else if last.is_none_or(|l| l < at) {
+            Suffix::NoMatch
+        } else {
+            Suffix::Misplaced
         }
     }
 }
@@ -211,6 +239,8 @@ pub(crate) fn find_folded(
     let suffix = d.suffix.as_deref().map(fold_term);
     let start_end_bounded = end.is_some() || suffix.is_none();
     let next = |i: usize| i + p.char_at(i).map_or(1, char::len_utf8);
+    let last_suffix = suffix.as_deref().and_then(|x| p.norm.rfind(x));
+    let last_start = p.norm.rfind(start.as_str());
 
     let mut results = Vec::new();
     let mut search = 0;
@@ -226,12 +256,13 @@ pub(crate) fn find_folded(
             if ms >= n {
                 break;
             }
-            let Some(m) = s.find(&start, ms, false, start_end_bounded) else {
-                break;
-            };
-            if m.0 != ms {
+            // The start must follow the prefix right away; only that position counts.
+            let Some(m) = s.at(&start, ms, false, start_end_bounded) else {
+                if last_start.is_none_or(|l| l < ms) {
+                    break;
+                }
                 continue;
-            }
+            };
             potential = m;
         } else {
             let Some(m) = s.find(&start, search, true, start_end_bounded) else {
@@ -251,7 +282,7 @@ pub(crate) fn find_folded(
                 let candidate = (potential.0, e.1);
                 match &suffix {
                     None => results.push(candidate),
-                    Some(sfx) => match s.check_suffix(sfx, candidate.1) {
+                    Some(sfx) => match s.check_suffix(sfx, candidate.1, last_suffix) {
                         Suffix::NoMatch => break,
                         Suffix::Match => results.push(candidate),
                         Suffix::Misplaced => {}
@@ -259,7 +290,7 @@ pub(crate) fn find_folded(
                 }
             }
         } else if let Some(sfx) = &suffix {
-            match s.check_suffix(sfx, potential.1) {
+            match s.check_suffix(sfx, potential.1, last_suffix) {
                 Suffix::NoMatch => break 'outer,
                 Suffix::Match => results.push(potential),
                 Suffix::Misplaced => {}

@@ -134,9 +134,8 @@ pub struct Prepared<'a> {
     /// Folded text: blocks separated by exactly one `\n`, spaces collapsed, no space at a
     /// block's edges.
     pub norm: String,
-    /// For each byte of `norm`, the original byte range of the character it came from.
+    /// For each byte of `norm`, where the character it came from starts in the original.
     orig_start: Vec<u32>,
-    orig_end: Vec<u32>,
     /// Where each block starts in `norm`.
     block_starts: Vec<usize>,
     /// Unicode word boundaries of each block, computed when first needed.
@@ -146,44 +145,47 @@ pub struct Prepared<'a> {
 impl<'a> Prepared<'a> {
     pub fn new(original: &'a str) -> Prepared<'a> {
         let mut norm = String::with_capacity(original.len());
-        let mut orig_start = Vec::with_capacity(original.len());
-        let mut orig_end = Vec::with_capacity(original.len());
-        let mut pending_space: Option<(u32, u32)> = None;
+        let mut orig_start: Vec<u32> = Vec::with_capacity(original.len());
+        let mut pending_space: Option<u32> = None;
         let mut buf = String::new();
         for (i, c) in original.char_indices() {
-            let (s, e) = (i as u32, (i + c.len_utf8()) as u32);
+            let s = i as u32;
+            if c.is_ascii_alphanumeric() {
+                // The common case, without the general folding.
+                if let Some(ps) = pending_space.take() {
+                    norm.push(' ');
+                    orig_start.push(ps);
+                }
+                norm.push(c.to_ascii_lowercase());
+                orig_start.push(s);
+                continue;
+            }
             if c == '\n' {
                 pending_space = None;
                 if !norm.is_empty() && !norm.ends_with('\n') {
                     norm.push('\n');
                     orig_start.push(s);
-                    orig_end.push(e);
                 }
                 continue;
             }
             if c.is_whitespace() {
                 if pending_space.is_none() && !norm.is_empty() && !norm.ends_with('\n') {
-                    pending_space = Some((s, e));
+                    pending_space = Some(s);
                 }
                 continue;
             }
-            if let Some((ps, pe)) = pending_space.take() {
+            if let Some(ps) = pending_space.take() {
                 norm.push(' ');
                 orig_start.push(ps);
-                orig_end.push(pe);
             }
             buf.clear();
             fold_char(c, &mut buf);
             norm.push_str(&buf);
-            for _ in 0..buf.len() {
-                orig_start.push(s);
-                orig_end.push(e);
-            }
+            orig_start.extend(std::iter::repeat_n(s, buf.len()));
         }
         if norm.ends_with('\n') {
             norm.pop();
             orig_start.pop();
-            orig_end.pop();
         }
         let block_starts = std::iter::once(0)
             .chain(
@@ -197,7 +199,6 @@ impl<'a> Prepared<'a> {
             original,
             norm,
             orig_start,
-            orig_end,
             block_starts,
             bounds: RefCell::new(HashMap::new()),
         }
@@ -213,7 +214,12 @@ impl<'a> Prepared<'a> {
 
     /// The original byte range of the folded range `[a, b)` (`a < b`).
     pub fn to_original(&self, a: usize, b: usize) -> (usize, usize) {
-        (self.orig_start[a] as usize, self.orig_end[b - 1] as usize)
+        let last = self.orig_start[b - 1] as usize;
+        let last_len = self.original[last..]
+            .chars()
+            .next()
+            .map_or(0, char::len_utf8);
+        (self.orig_start[a] as usize, last + last_len)
     }
 
     /// The folded byte offset of an original byte offset: the first folded byte whose
