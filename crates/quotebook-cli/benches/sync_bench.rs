@@ -105,6 +105,7 @@ fn quotebook(args: &[&str]) -> (Duration, String) {
     let start = Instant::now();
     let output = Command::new(env!("CARGO_BIN_EXE_quotebook"))
         .args(args)
+        .env("QUOTEBOOK_TIMINGS", "1")
         .output()
         .expect("run quotebook");
     let elapsed = start.elapsed();
@@ -113,6 +114,9 @@ fn quotebook(args: &[&str]) -> (Duration, String) {
         "quotebook {args:?} failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
+    for line in String::from_utf8_lossy(&output.stderr).lines() {
+        println!("      {line}");
+    }
     (
         elapsed,
         String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -229,8 +233,9 @@ fn main() {
         "core  source keys (lazy notes)      {}",
         ms(start.elapsed())
     );
+    let lazy_first = plan(&lazy, &SyncState::default(), &empty, &Options::default());
     let start = Instant::now();
-    let again = plan(&lazy, &first.state, &folder, &Options::default());
+    let again = plan(&lazy, &lazy_first.state, &folder, &Options::default());
     println!(
         "core  plan lazily, nothing changed  {}",
         ms(start.elapsed())
@@ -270,5 +275,9 @@ fn main() {
     assert!(summary.contains(&format!(
         "0 created, 0 updated, 0 appended, {notes} skipped"
     )));
-    std::fs::remove_dir_all(&dir).unwrap();
+    if std::env::var_os("QUOTEBOOK_BENCH_KEEP").is_some() {
+        println!("kept {}", dir.display());
+    } else {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

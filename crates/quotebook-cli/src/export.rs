@@ -16,7 +16,9 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::args::Args;
-use crate::sync::{FsFolder, atomic_write, open_root, read_library, render_all, render_settings};
+use crate::sync::{
+    FsFolder, Timer, atomic_write, open_root, read_library, render_all, render_settings,
+};
 
 pub const OPTIONS: &[&str] = &[
     "--from",
@@ -33,7 +35,9 @@ pub const FLAGS: &[&str] = &["--force", "--progress"];
 const PROGRESS_FROM: usize = 1000;
 
 pub fn run(args: Args) -> Result<String, String> {
+    let timer = Timer::new();
     let mut library = read_library(args.required("--from")?)?;
+    timer.lap("read the library");
     if let Some(id) = args.value("--note") {
         let note = library
             .get(id)
@@ -65,8 +69,11 @@ pub fn run(args: Args) -> Result<String, String> {
     }
     if lower.ends_with(".zip") {
         let files = render_files(&library, &templates, &options);
+        timer.lap("render");
         let bytes = zip_notes(&library, &files, &pattern, &progress)?;
+        timer.lap("zip");
         write_output(to, &bytes, args.flag("--force"))?;
+        timer.lap("write");
         progress.done();
         return Ok(format!("exported {} notes to {to}\n", files.len()));
     }
@@ -163,6 +170,8 @@ fn zip_notes(
             .expect("some number is free");
         let options = SimpleFileOptions::default()
             .compression_method(CompressionMethod::Deflated)
+            // Fast deflate: Markdown still shrinks about 3 times, in a third of the time.
+            .compression_level(Some(1))
             .last_modified_time(zip_time(&note.updated));
         zip.start_file(name.as_str(), options)
             .map_err(|e| format!("zip: {e}"))?;

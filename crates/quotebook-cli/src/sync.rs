@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use quotebook_core::library::Library;
 use quotebook_core::sync::name::is_safe_relative;
-use quotebook_core::sync::render::{LazyNote, sync_note_with_error};
+use quotebook_core::sync::render::{LazyNote, StoredNote, sync_note_with_error};
 use quotebook_core::sync::{
     Entry, Expect, Folder, LIBRARY_PATH, Options, Outcome, Pattern, Plan, Resolution, STATE_PATH,
     Skip, SyncNote, SyncState, Write, hash, plan,
@@ -38,6 +38,7 @@ pub const FLAGS: &[&str] = &["--restore", "--dry-run"];
 /// [--keep PATH|all] [--pattern P] [--dry-run]`: prints one line per decision, then a
 /// summary.
 pub fn run(args: Args) -> Result<String, String> {
+    let timer = Timer::new();
     let root = open_root(args.required("--to")?, false)?;
     let folder = FsFolder::new(root.clone());
     let state_dir = folder.state_dir()?;
@@ -59,6 +60,7 @@ pub fn run(args: Args) -> Result<String, String> {
     for warning in warnings {
         eprintln!("quotebook: {STATE_PATH}: {warning}");
     }
+    timer.lap("read the state");
     // The folder's backup and the library given, merged: nothing lost. When the folder
     // already holds exactly the given backup, it is read once and not written again.
     let kept = match folder.read(LIBRARY_PATH) {
@@ -73,22 +75,24 @@ pub fn run(args: Args) -> Result<String, String> {
         )),
         None => None,
     };
-    let (given, backup) = match (kept, from) {
+    timer.lap("read the files");
+    // `text`: a backup that need not be merged, read lazily below; `given`: parsed.
+    let (text, given, backup) = match (kept, from) {
         (kept, Some((path, bytes))) if kept.as_ref() == Some(&bytes) => {
-            (parse_library(path, bytes)?, None)
+            (Some((path, utf8(path, bytes)?)), None, None)
         }
         (None, Some((path, bytes))) => {
             let given = parse_library(path, bytes)?;
             let json = given.to_json();
-            (given, Some(json))
+            (None, Some(given), Some(json))
         }
         (Some(kept), Some((path, bytes))) => {
             let mut library = parse_library(LIBRARY_PATH, kept)?;
             let given = parse_library(path, bytes)?;
             library.merge(given.clone());
-            (given, Some(library.to_json()))
+            (None, Some(given), Some(library.to_json()))
         }
-        (Some(kept), None) => (parse_library(LIBRARY_PATH, kept)?, None),
+        (Some(kept), None) => (Some((LIBRARY_PATH, utf8(LIBRARY_PATH, kept)?)), None, None),
         (None, None) => {
             return Err(format!(
                 "{} has no {LIBRARY_PATH} yet: give the library with --from BACKUP.json",
@@ -96,13 +100,32 @@ pub fn run(args: Args) -> Result<String, String> {
             ));
         }
     };
-
     let (templates, render_options) = render_settings(&args)?;
-    let notes: Vec<LazyNote> = given
-        .notes
-        .iter()
-        .map(|n| LazyNote::new(n, &templates, &render_options))
-        .collect();
+    // A backup as Quotebook writes it is keyed note by note without being parsed: notes
+    // whose key the state knows are neither parsed nor rendered.
+    let stored = text.as_ref().and_then(|(_, text)| {
+        let lines = Library::note_lines(text)?;
+        let known: HashMap<&str, &str> = state
+            .files
+            .iter()
+            .filter(|(_, f)| !f.source.is_empty())
+            .map(|(id, f)| (f.source.as_str(), id.as_str()))
+            .collect();
+        stored_notes(&lines, &templates, &render_options, &known)
+    });
+    let given = match (given, &stored, &text) {
+        (Some(given), _, _) => given,
+        (None, Some(_), _) => Library::default(),
+        (None, None, Some((path, text))) => {
+            Library::from_json(text).map_err(|e| format!("{path}: {e}"))?
+        }
+        (None, None, None) => unreachable!("a library was read"),
+    };
+    let lazy = match stored {
+        Some(_) => Vec::new(),
+        None => lazy_notes(&given, &templates, &render_options),
+    };
+    timer.lap("read the library");
     let mut options = Options {
         pattern: pattern(&args, &state)?,
         restore: args.flag("--restore"),
@@ -124,8 +147,18 @@ pub fn run(args: Args) -> Result<String, String> {
         }
     }
 
-    let planned = plan(&notes, &state, &folder, &options);
-    if let Some(error) = notes.iter().find_map(LazyNote::template_error) {
+    let (planned, template_error) = match &stored {
+        Some(notes) => (
+            plan(notes, &state, &folder, &options),
+            notes.iter().find_map(StoredNote::template_error),
+        ),
+        None => (
+            plan(&lazy, &state, &folder, &options),
+            lazy.iter().find_map(LazyNote::template_error),
+        ),
+    };
+    timer.lap("plan");
+    if let Some(error) = template_error {
         eprintln!(
             "quotebook: {} template, line {}, column {}: {} (the default template is used)",
             error.template, error.line, error.column, error.message
@@ -188,6 +221,7 @@ pub fn run(args: Args) -> Result<String, String> {
     if let Some(json) = backup {
         folder.replace_if_changed(LIBRARY_PATH, json.as_bytes())?;
     }
+    timer.lap("write");
     let summary = done.summary();
     out.push_str(&format!("{summary}\n"));
     Ok(out)
@@ -199,8 +233,75 @@ pub fn read_library(path: &str) -> Result<Library, String> {
 }
 
 fn parse_library(path: &str, bytes: Vec<u8>) -> Result<Library, String> {
-    let text = String::from_utf8(bytes).map_err(|_| format!("{path} is not UTF-8"))?;
+    let text = utf8(path, bytes)?;
     Library::from_json(&text).map_err(|e| format!("{path}: {e}"))
+}
+
+fn utf8(path: &str, bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|_| format!("{path} is not UTF-8"))
+}
+
+/// Each note of a backup as Quotebook writes it, keyed on every core; `None` when one of
+/// them does not parse (the caller then reads the backup as a whole, for a clear error).
+fn stored_notes<'a>(
+    lines: &[&'a str],
+    templates: &'a Templates,
+    options: &'a RenderOptions,
+    known: &HashMap<&str, &str>,
+) -> Option<Vec<StoredNote<'a>>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk = lines.len().div_ceil(threads).max(1);
+    let lookup = |key: &str| known.get(key).map(|id| (*id).to_owned());
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = lines
+            .chunks(chunk)
+            .map(|lines| {
+                scope.spawn(move || {
+                    lines
+                        .iter()
+                        .map(|line| StoredNote::new(line, templates, options, lookup).ok())
+                        .collect::<Option<Vec<_>>>()
+                })
+            })
+            .collect();
+        let mut notes = Vec::with_capacity(lines.len());
+        for worker in workers {
+            notes.extend(worker.join().expect("keying never panics")?);
+        }
+        Some(notes)
+    })
+}
+
+/// The notes, each with its source key, computed on every core.
+pub fn lazy_notes<'a>(
+    library: &'a Library,
+    templates: &'a Templates,
+    options: &'a RenderOptions,
+) -> Vec<LazyNote<'a>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk = library.notes.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = library
+            .notes
+            .chunks(chunk)
+            .map(|notes| {
+                scope.spawn(move || {
+                    notes
+                        .iter()
+                        .map(|n| LazyNote::new(n, templates, options))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("hashing never panics"))
+            .collect()
+    })
 }
 
 /// The templates and render options from `--template`, `--quote-template`, `--tz-offset`.
@@ -515,4 +616,37 @@ pub fn atomic_write(
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// With `QUOTEBOOK_TIMINGS` set, each step's time on standard error.
+#[derive(Debug)]
+pub struct Timer {
+    on: bool,
+    last: std::cell::Cell<std::time::Instant>,
+}
+
+impl Default for Timer {
+    fn default() -> Self {
+        Timer::new()
+    }
+}
+
+impl Timer {
+    pub fn new() -> Timer {
+        Timer {
+            on: std::env::var_os("QUOTEBOOK_TIMINGS").is_some(),
+            last: std::cell::Cell::new(std::time::Instant::now()),
+        }
+    }
+
+    pub fn lap(&self, step: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "{step:>20}: {:7.1} ms",
+                (now - self.last.get()).as_secs_f64() * 1000.0
+            );
+            self.last.set(now);
+        }
+    }
 }

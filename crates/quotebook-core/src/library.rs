@@ -111,6 +111,24 @@ impl Library {
         out
     }
 
+    /// The notes' JSON, one by one, when `json` is laid out exactly as [`Library::to_json`]
+    /// writes it (one note per line); `None` otherwise. Lets a caller key and skip notes
+    /// without parsing them (see [`crate::sync::render::StoredNote`]).
+    pub fn note_lines(json: &str) -> Option<Vec<&str>> {
+        let body = json
+            .strip_prefix("{\"schema\":1,\"notes\":[")?
+            .strip_suffix("]}\n")?;
+        if body == "\n" {
+            return Some(Vec::new());
+        }
+        let body = body.strip_prefix('\n')?.strip_suffix('\n')?;
+        let lines: Vec<&str> = body.split(",\n").collect();
+        lines
+            .iter()
+            .all(|line| line.starts_with('{') && line.ends_with('}') && !line.contains('\n'))
+            .then_some(lines)
+    }
+
     pub fn get(&self, id: &str) -> Option<&Note> {
         self.notes.iter().find(|n| n.id == id)
     }
@@ -263,6 +281,22 @@ mod tests {
         let back = Library::from_json(&json).unwrap();
         assert_eq!(back, library);
         assert_eq!(back.to_json(), json);
+    }
+
+    #[test]
+    fn note_lines_of_a_written_backup() {
+        let library = sample();
+        let json = library.to_json();
+        let lines = Library::note_lines(&json).unwrap();
+        let notes: Vec<String> = library.notes.iter().map(Note::to_json).collect();
+        assert_eq!(lines, notes);
+        assert_eq!(
+            Library::note_lines(&Library::default().to_json()),
+            Some(vec![])
+        );
+        assert_eq!(Library::note_lines(r#"{"notes":[],"schema":1}"#), None);
+        assert_eq!(Library::note_lines(json.trim_end()), None);
+        assert_eq!(Library::note_lines(&json.replace("[\n", "[ \n")), None);
     }
 
     #[test]

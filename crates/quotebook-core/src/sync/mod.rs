@@ -346,7 +346,8 @@ pub trait NoteInput {
     /// Equal keys promise equal renderings (a hash of the note, the templates and the
     /// render options, say). Recorded in the state as `source`.
     fn source(&self) -> &str;
-    fn rendered(&self) -> &SyncNote;
+    /// The note rendered; an error when its stored form turns out unreadable.
+    fn rendered(&self) -> Result<&SyncNote, String>;
 }
 
 impl NoteInput for SyncNote {
@@ -358,8 +359,8 @@ impl NoteInput for SyncNote {
         &self.version
     }
 
-    fn rendered(&self) -> &SyncNote {
-        self
+    fn rendered(&self) -> Result<&SyncNote, String> {
+        Ok(self)
     }
 }
 
@@ -393,11 +394,17 @@ pub fn plan<N: NoteInput>(
             (None, Outcome::Skipped(Skip::DuplicateNote))
         } else {
             match state.files.get(id) {
-                None => planner.new_file(input.rendered()),
+                None => match input.rendered() {
+                    Ok(note) => planner.new_file(note),
+                    Err(why) => (None, Outcome::Skipped(Skip::Unreadable(why))),
+                },
                 Some(file) => {
                     let outcome = match planner.unchanged_source(id, file) {
                         Some(outcome) => outcome,
-                        None => planner.existing_file(input.rendered(), file),
+                        None => match input.rendered() {
+                            Ok(note) => planner.existing_file(note, file),
+                            Err(why) => Outcome::Skipped(Skip::Unreadable(why)),
+                        },
                     };
                     (Some(file.path.clone()), outcome)
                 }

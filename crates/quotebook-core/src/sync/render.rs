@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 use super::hash::Hasher;
 use super::{NameFields, NoteInput, SyncNote};
+use crate::error::Error;
 use crate::note::Note;
 use crate::template::{RenderOptions, TemplateError, Templates, render_note};
 use crate::time;
@@ -82,25 +83,111 @@ impl NoteInput for LazyNote<'_> {
         &self.source
     }
 
-    fn rendered(&self) -> &SyncNote {
-        &self
+    fn rendered(&self) -> Result<&SyncNote, String> {
+        Ok(&self
             .rendered
             .get_or_init(|| sync_note_with_error(self.note, self.templates, self.options))
-            .0
+            .0)
     }
 }
 
 /// A hash of everything a note's rendering depends on: this version of the core, the
-/// templates, the render options and the note itself.
+/// templates, the render options and the note itself (as [`Note::to_json`] writes it).
 pub fn source_key(note: &Note, templates: &Templates, options: &RenderOptions) -> String {
+    let mut hasher = key_prefix(templates, options);
+    serde_json::to_writer(&mut hasher, note).expect("a note serialises");
+    hasher.finish()
+}
+
+/// [`source_key`] of the note stored as `json`: the same key when `json` is exactly what
+/// [`Note::to_json`] writes (as in a backup written by [`crate::library::Library::to_json`]).
+pub fn source_key_of_json(json: &str, templates: &Templates, options: &RenderOptions) -> String {
+    let mut hasher = key_prefix(templates, options);
+    std::io::Write::write_all(&mut hasher, json.as_bytes()).expect("hashing never fails");
+    hasher.finish()
+}
+
+fn key_prefix(templates: &Templates, options: &RenderOptions) -> Hasher {
     let mut hasher = Hasher::default();
     hasher.part(concat!("quotebook-core ", env!("CARGO_PKG_VERSION")).as_bytes());
     hasher.part(templates.note.as_bytes());
     hasher.part(templates.quote.as_bytes());
     serde_json::to_writer(&mut hasher, options).expect("options serialise");
     hasher.part(b"note");
-    serde_json::to_writer(&mut hasher, note).expect("a note serialises");
-    hasher.finish()
+    hasher
+}
+
+/// A note still in its stored JSON: parsed only when its id is not known from the sync
+/// state by its key, and rendered only when the planner needs it. A re-sync of a large
+/// backup where nothing changed then neither parses nor renders any note.
+#[derive(Debug)]
+pub struct StoredNote<'a> {
+    json: &'a str,
+    templates: &'a Templates,
+    options: &'a RenderOptions,
+    source: String,
+    id: String,
+    note: OnceLock<Note>,
+    rendered: OnceLock<(SyncNote, Option<TemplateError>)>,
+}
+
+impl<'a> StoredNote<'a> {
+    /// `known` gives the note id recorded in the state for a source key, if any.
+    pub fn new(
+        json: &'a str,
+        templates: &'a Templates,
+        options: &'a RenderOptions,
+        known: impl Fn(&str) -> Option<String>,
+    ) -> Result<StoredNote<'a>, Error> {
+        let source = source_key_of_json(json, templates, options);
+        let note = OnceLock::new();
+        let id = match known(&source) {
+            Some(id) => id,
+            None => {
+                let parsed = Note::from_json(json)?;
+                let id = parsed.id.clone();
+                let _ = note.set(parsed);
+                id
+            }
+        };
+        Ok(StoredNote {
+            json,
+            templates,
+            options,
+            source,
+            id,
+            note,
+            rendered: OnceLock::new(),
+        })
+    }
+
+    /// The error of a user template, if the note was rendered and its template failed.
+    pub fn template_error(&self) -> Option<&TemplateError> {
+        self.rendered.get().and_then(|(_, error)| error.as_ref())
+    }
+}
+
+impl NoteInput for StoredNote<'_> {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn source(&self) -> &str {
+        &self.source
+    }
+
+    fn rendered(&self) -> Result<&SyncNote, String> {
+        if self.note.get().is_none() {
+            // Known by its key, so it parsed before; unless the state lies.
+            let note = Note::from_json(self.json).map_err(|e| format!("the note: {e}"))?;
+            let _ = self.note.set(note);
+        }
+        let note = self.note.get().expect("set above");
+        Ok(&self
+            .rendered
+            .get_or_init(|| sync_note_with_error(note, self.templates, self.options))
+            .0)
+    }
 }
 
 /// The values a file name pattern can use: the title, the creation day in the reader's
@@ -178,7 +265,10 @@ mod tests {
         let templates = Templates::default();
         let n = note();
         let lazy = LazyNote::new(&n, &templates, &options);
-        assert_eq!(lazy.rendered(), &sync_note(&n, &templates, &options));
+        assert_eq!(
+            lazy.rendered().unwrap(),
+            &sync_note(&n, &templates, &options)
+        );
         assert_eq!(lazy.source(), source_key(&n, &templates, &options));
         let mut commented = note();
         commented.quotes[0].comment = "Mine".into();
@@ -193,6 +283,30 @@ mod tests {
             ..RenderOptions::default()
         };
         assert_ne!(source_key(&n, &templates, &east), lazy.source());
+    }
+
+    #[test]
+    fn stored_notes_key_like_parsed_ones_and_parse_only_when_unknown() {
+        let (templates, options) = (Templates::default(), RenderOptions::default());
+        let n = note();
+        let json = n.to_json();
+        assert_eq!(
+            source_key_of_json(&json, &templates, &options),
+            source_key(&n, &templates, &options)
+        );
+        let unknown = StoredNote::new(&json, &templates, &options, |_| None).unwrap();
+        assert_eq!(unknown.id(), n.id);
+        assert_eq!(
+            unknown.rendered().unwrap(),
+            &sync_note(&n, &templates, &options)
+        );
+        let known =
+            StoredNote::new(&json, &templates, &options, |_| Some("recorded".into())).unwrap();
+        assert_eq!(known.id(), "recorded");
+        // A state that lies about a note that does not parse: an error, not a panic.
+        let lying = StoredNote::new("{}", &templates, &options, |_| Some("x".into())).unwrap();
+        assert!(lying.rendered().is_err());
+        assert!(StoredNote::new("{", &templates, &options, |_| None).is_err());
     }
 
     #[test]

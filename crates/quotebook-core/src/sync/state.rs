@@ -121,10 +121,24 @@ impl SyncState {
         Ok((state, warnings))
     }
 
+    /// The state as JSON, one file entry per line: compact (a state for 10,000 notes is
+    /// read on every sync) yet readable and diffable.
     pub fn to_json(&self) -> String {
-        let mut json = serde_json::to_string_pretty(self).expect("the state always serialises");
-        json.push('\n');
-        json
+        let string = |s: &str| serde_json::to_string(s).expect("a string serialises");
+        let mut out = String::with_capacity(64 + self.files.len() * 512);
+        out.push_str(&format!(
+            "{{\"schema\":{},\"pattern\":{},\"files\":{{",
+            self.schema,
+            string(&self.pattern)
+        ));
+        for (i, (id, file)) in self.files.iter().enumerate() {
+            out.push_str(if i == 0 { "\n" } else { ",\n" });
+            out.push_str(&string(id));
+            out.push(':');
+            out.push_str(&serde_json::to_string(file).expect("a file entry serialises"));
+        }
+        out.push_str("\n}}\n");
+        out
     }
 
     /// The note whose file is at `path` (compared case-insensitively).
