@@ -310,7 +310,8 @@ test('the template editor previews live, shows errors with line and column, and 
   assert.doesNotMatch(await preview.textContent(), /\n> Reading/);
   await until(async () => (await syncStorage(ext.sw))['template:quote'] === '* {{ quote }} ({{ created }})');
   const writes = await ext.sw.evaluate(() => globalThis.syncWrites);
-  assert.ok(writes.length <= 2, `one write after the pause, not one a keystroke: ${JSON.stringify(writes)}`);
+  // 29 keystrokes: one write after the pause (a few if the machine stalls mid-typing).
+  assert.ok(writes.length <= 3, `a write after the pause, not one a keystroke: ${JSON.stringify(writes)}`);
   assert.equal(await page.locator('#template-save').textContent(), 'Templates saved.');
 
   // An error: where it is, and nothing saved.
