@@ -434,14 +434,22 @@ export async function importBackup(text) {
     const all = await api.storage.local.get(null);
     checkSchema(all);
     const notes = [];
+    // Where each note is stored, and as what, by its (migrated) id.
+    const stored = new Map();
     for (const [key, value] of Object.entries(all)) {
-      if (key.startsWith(NOTE_PREFIX)) notes.push(value);
+      if (!key.startsWith(NOTE_PREFIX)) continue;
+      notes.push(value);
+      try {
+        stored.set((await current(value)).id, { key, json: JSON.stringify(value) });
+      } catch {
+        // library_import below refuses the same note with a worded error.
+      }
     }
     const result = JSON.parse(wasm.library_import(JSON.stringify(notes), text));
-    const before = new Map(notes.map((n) => [n.id, JSON.stringify(n)]));
     const changed = {};
     for (const note of result.notes) {
-      if (before.get(note.id) !== JSON.stringify(note)) changed[noteKey(note.id)] = note;
+      const before = stored.get(note.id);
+      if (before?.json !== JSON.stringify(note)) changed[before?.key ?? noteKey(note.id)] = note;
     }
     changed[SCHEMA_KEY] = all[SCHEMA_KEY] ?? STORAGE_SCHEMA;
     await api.storage.local.set(changed);

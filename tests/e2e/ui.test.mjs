@@ -477,3 +477,30 @@ test('a quote deleted before its whole note comes back in a recreated note, then
   assert.deepEqual(note.quotes.map((q) => q.id), ['z-1', 'z-2', 'z-3']);
   await page.close();
 });
+
+test('importing into a note stored by an older schema updates it where it is stored', async () => {
+  const legacyKey = 'note:https://a.example/p?utm_source=x';
+  await reset([]);
+  await ext.sw.evaluate((legacyKey) => chrome.storage.local.set({
+    [legacyKey]: {
+      schema: 1, id: 'https://a.example/p?utm_source=x', url: 'https://a.example/p?utm_source=x',
+      title: 'Old', created: '2023-01-01T00:00:00.000Z', updated: '2023-01-01T00:00:00.000Z',
+      quotes: [{ id: 'v1', markdown: 'a', text: 'a', created: '2023-01-01T00:00:00.000Z' }],
+    },
+  }), legacyKey);
+  const backup = JSON.stringify({
+    schema: 1,
+    notes: [makeNote({
+      url: 'https://a.example/p', title: 'Old', updated: '2024-01-01T00:00:00.000Z',
+      quotes: [{ id: 'v2', text: 'b', created: '2024-01-01T00:00:00.000Z' }],
+    })],
+  });
+  const page = await openPage(ext, 'options/options.html', '#shortcut-text:not(:empty)');
+  await page.locator('#import').setInputFiles({ name: 'b.json', mimeType: 'application/json', buffer: Buffer.from(backup) });
+  await until(async () => /^Imported:/.test(await page.locator('#status').textContent()));
+  const stored = await storage(ext.sw);
+  assert.deepEqual(Object.keys(stored).filter((k) => k.startsWith('note:')), [legacyKey]);
+  assert.deepEqual(stored[legacyKey].quotes.map((q) => q.id), ['v1', 'v2']);
+  assert.equal(stored[legacyKey].schema, 2);
+  await page.close();
+});
