@@ -359,53 +359,67 @@ impl Generator<'_, '_> {
         out
     }
 
-    /// The prefix of `n` words before the target, ending at its last non-space character.
-    fn prefix(&self, n: usize, dual: bool) -> Option<(usize, usize)> {
+    /// The prefix at each level of [`CONTEXT_WORDS`]: that many words before the target,
+    /// ending at its last non-space character (`None` at the start of the text).
+    fn prefixes(&self, dual: bool) -> Vec<Option<(usize, usize)>> {
         let mut pe = self.a;
         while let Some(c) = self.p.char_before(pe).filter(|c| c.is_whitespace()) {
             pe -= c.len_utf8();
         }
         if pe == 0 {
-            return None;
+            return vec![None; CONTEXT_WORDS.len()];
         }
         let (bs, _) = self.p.block_of(pe - 1);
-        let words = self.p.words_in(bs, pe);
-        let starts: Vec<usize> = words
+        let starts: Vec<usize> = self
+            .p
+            .words_in(bs, pe)
             .iter()
             .rev()
             .map(|w| w.0)
             .filter(|&s| !dual || self.punct_start(s))
             .collect();
-        let ps = if n == usize::MAX {
-            bs
-        } else {
-            starts.get(n - 1).or(starts.last()).copied().unwrap_or(bs)
-        };
-        (ps < pe).then_some((ps, pe))
+        CONTEXT_WORDS
+            .iter()
+            .map(|&n| {
+                let ps = if n == usize::MAX {
+                    bs
+                } else {
+                    starts.get(n - 1).or(starts.last()).copied().unwrap_or(bs)
+                };
+                (ps < pe).then_some((ps, pe))
+            })
+            .collect()
     }
 
-    /// The suffix of `n` words after the target, from its first non-space character.
-    fn suffix(&self, n: usize, dual: bool) -> Option<(usize, usize)> {
+    /// The suffix at each level of [`CONTEXT_WORDS`]: that many words after the target,
+    /// from its first non-space character (`None` at the end of the text).
+    fn suffixes(&self, dual: bool) -> Vec<Option<(usize, usize)>> {
         let mut ss = self.b;
         while let Some(c) = self.p.char_at(ss).filter(|c| c.is_whitespace()) {
             ss += c.len_utf8();
         }
         if ss >= self.p.len() {
-            return None;
+            return vec![None; CONTEXT_WORDS.len()];
         }
         let (_, be) = self.p.block_of(ss);
-        let words = self.p.words_in(ss, be);
-        let ends: Vec<usize> = words
+        let ends: Vec<usize> = self
+            .p
+            .words_in(ss, be)
             .iter()
             .map(|w| w.1)
             .filter(|&e| !dual || self.punct_end(e))
             .collect();
-        let se = if n == usize::MAX {
-            be
-        } else {
-            ends.get(n - 1).or(ends.last()).copied().unwrap_or(be)
-        };
-        (ss < se).then_some((ss, se))
+        CONTEXT_WORDS
+            .iter()
+            .map(|&n| {
+                let se = if n == usize::MAX {
+                    be
+                } else {
+                    ends.get(n - 1).or(ends.last()).copied().unwrap_or(be)
+                };
+                (ss < se).then_some((ss, se))
+            })
+            .collect()
     }
 
     fn accept(&self, c: &Candidate, dual: bool) -> Option<TextDirective> {
@@ -436,8 +450,8 @@ impl Generator<'_, '_> {
         if let Some(exact) = forms.iter().skip(3).find(|c| c.end.is_none()) {
             bases.push(*exact);
         }
-        for n in CONTEXT_WORDS {
-            let (pre, suf) = (self.prefix(n, dual), self.suffix(n, dual));
+        let (prefixes, suffixes) = (self.prefixes(dual), self.suffixes(dual));
+        for (&pre, &suf) in prefixes.iter().zip(&suffixes) {
             let mut level = Vec::new();
             for base in &bases {
                 for (p, s) in [(pre, None), (None, suf), (pre, suf)] {
@@ -465,11 +479,12 @@ impl Generator<'_, '_> {
         forms.sort_by_key(Candidate::len);
         let mut all = forms.clone();
         let exact = forms.iter().skip(3).find(|c| c.end.is_none());
-        for n in CONTEXT_WORDS {
+        let (prefixes, suffixes) = (self.prefixes(false), self.suffixes(false));
+        for (&pre, &suf) in prefixes.iter().zip(&suffixes) {
             for base in forms.iter().take(3).chain(exact) {
                 all.push(Candidate {
-                    prefix: self.prefix(n, false),
-                    suffix: self.suffix(n, false),
+                    prefix: pre,
+                    suffix: suf,
                     ..*base
                 });
             }
