@@ -64,8 +64,10 @@ pub fn needs_escape(c: char, ctx: Ctx<'_>) -> bool {
             let alnum = |c: Option<char>| c.is_some_and(|c| !is_ws(c) && !is_punct(c));
             !((alnum(ctx.prev) && alnum(next)) || (prev_ws && next_ws))
         }
-        '<' => next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
-        '&' => is_entity_like(ctx.rest),
+        // At the end of a text run the next character is unknown (the next text node may
+        // start with a letter): escape.
+        '<' => next.is_none_or(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
+        '&' => ctx.rest.is_empty() || is_entity_like(ctx.rest),
         '>' => ctx.line_start,
         '#' => {
             ctx.line_start && {

@@ -300,6 +300,8 @@ impl Out {
             self.materialize(Block::Other);
             let trimmed = self.buf.trim_end_matches(' ').len();
             self.buf.truncate(trimmed);
+            self.line_start = self.line_start.min(trimmed);
+            self.frozen = self.frozen.min(trimmed);
         }
         self.containers.pop();
         self.fresh_count = self.fresh_count.saturating_sub(1);
@@ -456,6 +458,8 @@ impl Out {
             {
                 // `**a**` + `**b**` → `**ab**`.
                 self.buf.truncate(start);
+                self.line_start = self.line_start.min(start);
+                self.frozen = self.frozen.min(start);
                 self.last_close = None;
                 continue;
             }
@@ -595,7 +599,7 @@ impl Out {
             rest,
             line_start,
             line: if self.syntax_line {
-                &self.buf[self.line_start..]
+                self.buf.get(self.line_start..).unwrap_or("x")
             } else {
                 "x"
             },

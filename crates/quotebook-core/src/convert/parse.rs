@@ -88,66 +88,112 @@ impl Tag {
             return Tag::Svg;
         }
         if name.ns == ns!(mathml) {
-            return match &*name.local {
-                "math" => Tag::Math,
-                "annotation" => Tag::Annotation,
+            return match name.local {
+                local_name!("math") => Tag::Math,
+                local_name!("annotation") => Tag::Annotation,
                 _ => Tag::Other,
             };
         }
-        match &*name.local {
-            "p" => Tag::P,
-            "div" | "section" | "article" | "main" | "header" | "footer" | "nav" | "aside"
-            | "address" | "hgroup" | "center" | "form" | "fieldset" | "legend" | "dialog"
-            | "search" | "body" | "html" => Tag::Div,
-            "h1" => Tag::H(1),
-            "h2" => Tag::H(2),
-            "h3" => Tag::H(3),
-            "h4" => Tag::H(4),
-            "h5" => Tag::H(5),
-            "h6" => Tag::H(6),
-            "blockquote" => Tag::Blockquote,
-            "pre" | "listing" | "xmp" | "plaintext" => Tag::Pre,
-            "ul" | "dir" | "menu" => Tag::Ul,
-            "ol" => Tag::Ol,
-            "li" => Tag::Li,
-            "dl" => Tag::Dl,
-            "dt" => Tag::Dt,
-            "dd" => Tag::Dd,
-            "hr" => Tag::Hr,
-            "table" => Tag::Table,
-            "caption" => Tag::Caption,
-            "thead" => Tag::Thead,
-            "tbody" => Tag::Tbody,
-            "tfoot" => Tag::Tfoot,
-            "tr" => Tag::Tr,
-            "td" => Tag::Td,
-            "th" => Tag::Th,
-            "figure" => Tag::Figure,
-            "figcaption" => Tag::Figcaption,
-            "details" => Tag::Details,
-            "summary" => Tag::Summary,
-            "br" => Tag::Br,
-            "wbr" => Tag::Wbr,
-            "a" => Tag::A,
-            "img" => Tag::Img,
-            "strong" | "b" => Tag::Strong,
-            "em" | "i" | "cite" | "dfn" | "var" => Tag::Em,
-            "code" | "samp" | "tt" => Tag::Code,
-            "kbd" => Tag::Kbd,
-            "del" | "s" | "strike" => Tag::Del,
-            "sup" => Tag::Sup,
-            "sub" => Tag::Sub,
-            "mark" => Tag::Mark,
-            "u" | "ins" => Tag::U,
-            "script" => Tag::Script,
-            "picture" => Tag::Picture,
-            "source" => Tag::Source,
-            "input" => Tag::Input,
-            "span" => Tag::Span,
-            "style" | "noscript" | "template" | "iframe" | "head" | "title" | "meta" | "link"
-            | "object" | "embed" | "video" | "audio" | "canvas" | "select" | "textarea"
-            | "button" | "map" | "noembed" | "noframes" | "frameset" | "frame" | "base"
-            | "param" | "track" | "datalist" | "option" | "optgroup" | "slot" => Tag::Skip,
+        match name.local {
+            local_name!("p") => Tag::P,
+            local_name!("div")
+            | local_name!("section")
+            | local_name!("article")
+            | local_name!("main")
+            | local_name!("header")
+            | local_name!("footer")
+            | local_name!("nav")
+            | local_name!("aside")
+            | local_name!("address")
+            | local_name!("hgroup")
+            | local_name!("center")
+            | local_name!("form")
+            | local_name!("fieldset")
+            | local_name!("legend")
+            | local_name!("dialog")
+            | local_name!("search")
+            | local_name!("body")
+            | local_name!("html") => Tag::Div,
+            local_name!("h1") => Tag::H(1),
+            local_name!("h2") => Tag::H(2),
+            local_name!("h3") => Tag::H(3),
+            local_name!("h4") => Tag::H(4),
+            local_name!("h5") => Tag::H(5),
+            local_name!("h6") => Tag::H(6),
+            local_name!("blockquote") => Tag::Blockquote,
+            local_name!("pre")
+            | local_name!("listing")
+            | local_name!("xmp")
+            | local_name!("plaintext") => Tag::Pre,
+            local_name!("ul") | local_name!("dir") | local_name!("menu") => Tag::Ul,
+            local_name!("ol") => Tag::Ol,
+            local_name!("li") => Tag::Li,
+            local_name!("dl") => Tag::Dl,
+            local_name!("dt") => Tag::Dt,
+            local_name!("dd") => Tag::Dd,
+            local_name!("hr") => Tag::Hr,
+            local_name!("table") => Tag::Table,
+            local_name!("caption") => Tag::Caption,
+            local_name!("thead") => Tag::Thead,
+            local_name!("tbody") => Tag::Tbody,
+            local_name!("tfoot") => Tag::Tfoot,
+            local_name!("tr") => Tag::Tr,
+            local_name!("td") => Tag::Td,
+            local_name!("th") => Tag::Th,
+            local_name!("figure") => Tag::Figure,
+            local_name!("figcaption") => Tag::Figcaption,
+            local_name!("details") => Tag::Details,
+            local_name!("summary") => Tag::Summary,
+            local_name!("br") => Tag::Br,
+            local_name!("wbr") => Tag::Wbr,
+            local_name!("a") => Tag::A,
+            local_name!("img") => Tag::Img,
+            local_name!("strong") | local_name!("b") => Tag::Strong,
+            local_name!("em")
+            | local_name!("i")
+            | local_name!("cite")
+            | local_name!("dfn")
+            | local_name!("var") => Tag::Em,
+            local_name!("code") | local_name!("samp") | local_name!("tt") => Tag::Code,
+            local_name!("kbd") => Tag::Kbd,
+            local_name!("del") | local_name!("s") | local_name!("strike") => Tag::Del,
+            local_name!("sup") => Tag::Sup,
+            local_name!("sub") => Tag::Sub,
+            local_name!("mark") => Tag::Mark,
+            local_name!("u") | local_name!("ins") => Tag::U,
+            local_name!("script") => Tag::Script,
+            local_name!("picture") => Tag::Picture,
+            local_name!("source") => Tag::Source,
+            local_name!("input") => Tag::Input,
+            local_name!("span") => Tag::Span,
+            local_name!("style")
+            | local_name!("noscript")
+            | local_name!("template")
+            | local_name!("iframe")
+            | local_name!("head")
+            | local_name!("title")
+            | local_name!("meta")
+            | local_name!("link")
+            | local_name!("object")
+            | local_name!("embed")
+            | local_name!("video")
+            | local_name!("audio")
+            | local_name!("canvas")
+            | local_name!("select")
+            | local_name!("textarea")
+            | local_name!("button")
+            | local_name!("map")
+            | local_name!("noembed")
+            | local_name!("noframes")
+            | local_name!("frameset")
+            | local_name!("frame")
+            | local_name!("base")
+            | local_name!("param")
+            | local_name!("track")
+            | local_name!("datalist")
+            | local_name!("option")
+            | local_name!("optgroup")
+            | local_name!("slot") => Tag::Skip,
             _ => Tag::Other,
         }
     }

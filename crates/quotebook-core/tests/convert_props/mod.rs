@@ -369,32 +369,30 @@ fn image_source(node: &Handle) -> Option<String> {
 }
 
 fn has_block_cells(table: &Handle) -> bool {
+    const BLOCK: &[&str] = &[
+        "ul",
+        "ol",
+        "pre",
+        "blockquote",
+        "table",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "dl",
+        "li",
+        "dir",
+        "menu",
+    ];
     let mut blocky = false;
     for c in table.children.borrow().iter() {
         visit(c, &mut |n| {
-            if let Some(nm) = name(n) {
-                if matches!(
-                    nm.as_str(),
-                    "ul" | "ol"
-                        | "pre"
-                        | "blockquote"
-                        | "table"
-                        | "h1"
-                        | "h2"
-                        | "h3"
-                        | "h4"
-                        | "h5"
-                        | "h6"
-                        | "hr"
-                        | "dl"
-                        | "li"
-                        | "dir"
-                        | "menu"
-                ) || nm == "math" && attr(n, "display").as_deref() == Some("block")
-                {
-                    blocky = true;
-                }
-            }
+            let Some(nm) = name(n) else { return };
+            blocky |= BLOCK.contains(&nm.as_str())
+                || nm == "math" && attr(n, "display").as_deref() == Some("block");
         });
     }
     blocky

@@ -1,0 +1,229 @@
+//! Inputs that once broke the converter (found by fuzzing, by the corpus test, or
+//! while writing it), each a named test that runs on stable, plus a small
+//! deterministic tag-soup sweep so CI exercises odd shapes without nightly.
+
+use quotebook_core::convert::{Options, html_to_markdown, html_to_markdown_with};
+use quotebook_core::error::Error;
+
+const BASE: &str = "https://example.com/a/b.html";
+
+fn md(html: &str) -> String {
+    html_to_markdown(html, BASE).expect("converts")
+}
+
+#[test]
+fn nesting_100000_deep_neither_crashes_nor_stalls() {
+    let n = 100_000;
+    let start = std::time::Instant::now();
+    for (open, close) in [
+        ("<div>", "</div>"),
+        ("<span>", "</span>"),
+        ("<blockquote>", "</blockquote>"),
+        ("<ul><li>", "</li></ul>"),
+        ("<ol><li>", "</li></ol>"),
+        ("<table><tr><td>", "</td></tr></table>"),
+        ("<b><i>", "</i></b>"),
+        ("<a href=x>", "</a>"),
+        ("<pre>", "</pre>"),
+        ("<h2>", "</h2>"),
+    ] {
+        let html = open.repeat(n) + "deep text" + &close.repeat(n);
+        let out = md(&html);
+        assert!(
+            out.contains("deep text") || out.contains("deep"),
+            "{open}: {}",
+            &out[..out.len().min(200)]
+        );
+        // Unclosed too.
+        let out = md(&(open.repeat(n) + "x"));
+        assert!(out.contains('x'), "{open} unclosed");
+    }
+    // A generous bound for a debug build on a slow machine: quadratic behaviour
+    // would take minutes.
+    assert!(start.elapsed().as_secs() < 120, "{:?}", start.elapsed());
+}
+
+/// Fuzzing (crash-8c8dcda3): `icogv<<n>stitle>` → the `<` ending one text node and
+/// the letters starting the next made `<stitle>`, raw HTML, in the output.
+#[test]
+fn fuzz_lt_at_the_end_of_a_text_node_before_letters() {
+    let out = md("<p>icogv<<n>stitle>svg title</title><text>t</text></svg>text</p>");
+    assert!(!out.contains("<s"), "{out}");
+    assert_eq!(out, "icogv&lt;stitle>svg titlettext");
+    let out = md("<p>a&<span></span>amp; b</p>");
+    assert_eq!(out, "a\\&amp; b");
+}
+
+/// The tag-soup sweep below: an empty last item of an ordered list trims its marker's
+/// space after the line's content offset was set past it (byte index out of range).
+#[test]
+fn sweep_empty_item_then_text_on_the_same_line() {
+    let out = md("_x_*<ol start=9><li></ol>.");
+    assert!(out.contains("9."), "{out}");
+    for html in ["<ol><li></ol>1", "<ul><li></ul>-", "<ol start=9><li><li></ol>."] {
+        let _ = md(html);
+    }
+}
+
+#[test]
+fn emphasis_closing_after_punctuation_before_a_link_keeps_the_link() {
+    // Corpus (keep-images): the `|` moved after the closer and broke the next link.
+    let out = md("<p><em>|</em><a href=\"/f\"><em>Facebook</em></a></p>");
+    assert_eq!(out, "*|*[*Facebook*](https://example.com/f)");
+}
+
+#[test]
+fn emphasis_closing_after_an_image_never_moves_image_syntax() {
+    // Corpus (hukumusume): the image's `)` moved after `**`.
+    let out = md("<b>T<img src=\"/s.gif\"></b><a href=\"/x\">n</a>");
+    assert_eq!(
+        out,
+        "**T![](https://example.com/s.gif)**[n](https://example.com/x)"
+    );
+}
+
+#[test]
+fn emphasis_opening_on_punctuation_then_space_opens_after_the_space() {
+    // Corpus (lazy-image-2).
+    let out = md("<p>Kotaku<em>. <b>W</b> x</em></p>");
+    assert_eq!(out, "Kotaku. ***W** x*");
+}
+
+#[test]
+fn huge_spans_do_not_blow_up_tables() {
+    let html = "<table>".to_owned()
+        + &"<tr><td colspan=1000 rowspan=65000>x</td></tr>".repeat(500)
+        + "</table>";
+    let out = md(&html);
+    assert!(out.len() < 5_000_000, "{}", out.len());
+    assert!(out.contains('x'));
+}
+
+#[test]
+fn markup_only_and_hidden_only_selections_are_empty() {
+    for html in [
+        "<img>",
+        "<br><br>",
+        "<span hidden>x</span>",
+        "<table></table>",
+        "<ul></ul>",
+    ] {
+        assert_eq!(
+            html_to_markdown(html, BASE),
+            Err(Error::EmptySelection),
+            "{html}"
+        );
+    }
+}
+
+#[test]
+fn invalid_base_urls_keep_references_as_written() {
+    assert_eq!(
+        html_to_markdown("<a href=\"/x\">y</a>", "not a url").unwrap(),
+        "[y](/x)"
+    );
+    assert_eq!(
+        html_to_markdown("<a href=\"#f\">y</a>", "").unwrap(),
+        "[y](#f)"
+    );
+}
+
+#[test]
+fn multibyte_text_at_every_boundary() {
+    let pieces = [
+        "é", "日本", "😀", "\u{a0}", "\u{2009}", "*", "_", "`", "#", "1.", "-", "<", "&amp;",
+    ];
+    for a in pieces {
+        for b in pieces {
+            for tag in ["b", "i", "code", "a href=/x", "del"] {
+                let name = tag.split(' ').next().unwrap_or(tag);
+                let html = format!("<p>{a}<{tag}>{b}{a}</{name}>{b}</p>");
+                let _ = html_to_markdown(&html, BASE);
+                let _ = html_to_markdown_with(&html, BASE, &Options { safe_html: true });
+            }
+        }
+    }
+}
+
+/// A small deterministic tag soup: every output keeps the promises the fuzz target
+/// checks (no trailing newline, no leading blank line).
+#[test]
+fn tag_soup_sweep() {
+    let atoms = [
+        "<p>",
+        "</p>",
+        "<b>",
+        "</b>",
+        "<i>",
+        "</i>",
+        "<a href=\"/l\">",
+        "</a>",
+        "<ul>",
+        "<li>",
+        "</li>",
+        "</ul>",
+        "<ol start=9>",
+        "</ol>",
+        "<pre>",
+        "</pre>",
+        "<code>",
+        "</code>",
+        "<table>",
+        "<tr>",
+        "<td colspan=2>",
+        "<th>",
+        "</table>",
+        "<blockquote>",
+        "</blockquote>",
+        "<h2>",
+        "</h2>",
+        "<br>",
+        "<hr>",
+        "<img src=i.png alt=\"a]\">",
+        "<math><annotation encoding=\"application/x-tex\">x$</annotation></math>",
+        " ",
+        "\n",
+        "text",
+        "*",
+        "_x_",
+        "# ",
+        "1. ",
+        "- ",
+        "> ",
+        "`",
+        "|",
+        "\\",
+        "[",
+        "]",
+        "!",
+        "&lt;b&gt;",
+        "\u{a0}",
+        "é",
+        "<div data-qb-ws=pre>  a\n b</div>",
+        "<del>",
+        "</del>",
+        "<dl><dt>t<dd>d</dl>",
+        "<details><summary>s</summary>",
+        "<script>x</script>",
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..3000 {
+        let len = (next() % 40) as usize;
+        let html: String = (0..len)
+            .map(|_| atoms[(next() % atoms.len() as u64) as usize])
+            .collect();
+        if let Ok(out) = html_to_markdown(&html, BASE) {
+            assert!(
+                !out.ends_with('\n') && !out.starts_with('\n'),
+                "{html:?} → {out:?}"
+            );
+            assert!(!out.trim().is_empty(), "{html:?}");
+        }
+    }
+}
