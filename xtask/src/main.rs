@@ -125,7 +125,9 @@ fn test() -> Result<()> {
             "warnings",
         ]))
     });
-    report.stage("cargo test", || run(cargo().args(["test", "--workspace"])));
+    report.stage("cargo test", || {
+        run(cargo().args(["test", "--workspace", "--no-fail-fast"]))
+    });
     let built = report.stage("wasm build and extension", || build::build().map(|_| ()));
     let browser = report.stage("Chromium, Xvfb, xdotool", || setup::ensure_browser(true));
     if let (Some(()), Some(browser)) = (built, browser) {
