@@ -29,6 +29,7 @@ usage:
                 [--base-url URL] [--comment TEXT] [--tags a,b] [--now TIME]
       Prints the note that saving SELECTION.html from URL gives. With --page-file, the
       whole page supplies the metadata (title, author, dates, canonical URL).
+      With --library BACKUP.json, the quote is also added to that backup (made if missing).
   quotebook render [--template FILE] [--quote-template FILE] [--tz-offset MINUTES]
                 [--locale TAG] [--page-order] [--json] < NOTE.json
       Renders a stored note (JSON, any schema) through templates (the defaults otherwise).
@@ -62,6 +63,7 @@ fn main() -> ExitCode {
                 "--comment",
                 "--tags",
                 "--now",
+                "--library",
             ],
             &[],
         )
@@ -141,7 +143,10 @@ fn clip(args: Args) -> Result<String, String> {
         now,
         ..ClipRequest::default()
     };
-    let note = quotebook_core::clip(&request, None).map_err(|e| e.to_string())?;
+    let note = match args.value("--library") {
+        Some(path) => sync::clip_into_library(path, &request)?,
+        None => quotebook_core::clip(&request, None).map_err(|e| e.to_string())?,
+    };
     Ok(note.to_markdown())
 }
 

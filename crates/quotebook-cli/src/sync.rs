@@ -11,7 +11,9 @@ use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
+use quotebook_core::clip::ClipRequest;
 use quotebook_core::library::Library;
+use quotebook_core::note::Note;
 use quotebook_core::sync::name::is_safe_relative;
 use quotebook_core::sync::render::{LazyNote, StoredNote, sync_note_with_error};
 use quotebook_core::sync::{
@@ -272,6 +274,26 @@ fn stored_notes<'a>(
         }
         Some(notes)
     })
+}
+
+/// `quotebook clip … --library BACKUP.json`: the clipped quote joins its page's note in
+/// the backup, which is made when missing, and written atomically.
+pub fn clip_into_library(path: &str, request: &ClipRequest) -> Result<Note, String> {
+    let mut library = match fs::symlink_metadata(path) {
+        Ok(_) => read_library(path)?,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Library::default(),
+        Err(e) => return Err(format!("cannot read {path}: {e}")),
+    };
+    let existing = library.get(&request.note_id()).cloned();
+    let note = quotebook_core::clip(request, existing).map_err(|e| e.to_string())?;
+    library.add(note.clone());
+    let target = match Path::new(path).parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => PathBuf::from(path),
+        _ => Path::new(".").join(path),
+    };
+    atomic_write(&target, library.to_json().as_bytes(), false, true)
+        .map_err(|e| format!("cannot write {path}: {e}"))?;
+    Ok(note)
 }
 
 /// The notes, each with its source key, computed on every core.
@@ -648,5 +670,97 @@ impl Timer {
             );
             self.last.set(now);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("quotebook-fsfolder-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn write(path: &str, bytes: &[u8], expect: Expect) -> Write {
+        Write {
+            path: path.into(),
+            bytes: bytes.to_vec(),
+            expect,
+        }
+    }
+
+    #[test]
+    fn a_file_that_changed_since_the_plan_is_left_alone() {
+        let dir = temp("changed");
+        let folder = FsFolder::new(dir.clone());
+        fs::write(dir.join("a.md"), "the reader's").unwrap();
+        let stale = write(
+            "a.md",
+            b"ours",
+            Expect::Hash(hash::hash(b"what the plan saw")),
+        );
+        assert!(
+            folder
+                .write(&stale)
+                .unwrap_err()
+                .contains("changed meanwhile")
+        );
+        let absent = write("a.md", b"ours", Expect::Absent);
+        assert!(folder.write(&absent).unwrap_err().contains("appeared"));
+        assert_eq!(
+            fs::read_to_string(dir.join("a.md")).unwrap(),
+            "the reader's"
+        );
+        let current = write("a.md", b"ours", Expect::Hash(hash::hash(b"the reader's")));
+        folder.write(&current).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("a.md")).unwrap(), "ours");
+        let gone = write("b.md", b"ours", Expect::Hash(hash::hash(b"x")));
+        assert!(folder.write(&gone).unwrap_err().contains("deleted"));
+        // Subfolders are made; nothing but the file is left behind.
+        folder
+            .write(&write("sub/c.md", b"new", Expect::Absent))
+            .unwrap();
+        let mut names: Vec<String> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["a.md", "sub"]);
+        assert_eq!(folder.names("sub"), ["c.md"]);
+        assert!(
+            folder
+                .write(&write("../x.md", b"no", Expect::Absent))
+                .is_err()
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_reported_and_never_followed() {
+        let dir = temp("links");
+        let outside = temp("links-outside");
+        std::os::unix::fs::symlink(&outside, dir.join("sub")).unwrap();
+        std::os::unix::fs::symlink(outside.join("f.md"), dir.join("f.md")).unwrap();
+        fs::write(outside.join("f.md"), "outside").unwrap();
+        let folder = FsFolder::new(dir.clone());
+        assert_eq!(folder.read("sub/x.md"), Entry::Symlink);
+        assert_eq!(folder.read("f.md"), Entry::Symlink);
+        assert!(folder.names("sub").is_empty());
+        assert!(
+            folder
+                .write(&write("sub/x.md", b"no", Expect::Absent))
+                .is_err()
+        );
+        let replace = write("f.md", b"no", Expect::Hash(hash::hash(b"outside")));
+        assert!(folder.write(&replace).is_err());
+        assert_eq!(fs::read_to_string(outside.join("f.md")).unwrap(), "outside");
+        assert_eq!(fs::read_dir(&outside).unwrap().count(), 1);
+        fs::remove_dir_all(&dir).unwrap();
+        fs::remove_dir_all(&outside).unwrap();
     }
 }

@@ -368,3 +368,88 @@ fn bad_input_gets_a_clear_message() {
     ]);
     assert!(!ok && stderr.contains("unknown placeholder"), "{stderr}");
 }
+
+#[test]
+fn the_folders_own_backup_syncs_without_from() {
+    let t = Temp::new();
+    fs::create_dir(t.path("v")).unwrap();
+    let v = t.s("v");
+    let (ok, _, stderr) = run(&["sync", "--to", &v]);
+    assert!(
+        !ok && stderr.contains("give the library with --from"),
+        "{stderr}"
+    );
+    let backup = save(
+        &t,
+        vec![note("https://a.example/1", "T", vec![quote("q1", "One.")])],
+    );
+    sync(&backup, &v, &[]);
+    fs::remove_file(t.path("v/T.md")).unwrap();
+    // The folder's own backup is enough to restore from.
+    let (ok, out, stderr) = run(&["sync", "--to", &v, "--restore"]);
+    assert!(ok, "{stderr}");
+    assert!(out.contains("created   T.md: restored"), "{out}");
+    assert!(read(&t.path("v/T.md")).contains("> One."));
+    // A backup that merely holds the same notes in another layout reads the same.
+    let pretty = serde_json::to_string_pretty(
+        &serde_json::from_str::<serde_json::Value>(&read(&t.path("backup.json"))).unwrap(),
+    )
+    .unwrap();
+    fs::write(t.path("pretty.json"), pretty).unwrap();
+    let out = sync(&t.s("pretty.json"), &v, &[]);
+    assert!(out.contains("skipped   T.md: unchanged"), "{out}");
+}
+
+#[test]
+fn clip_builds_a_library_that_syncs() {
+    let t = Temp::new();
+    fs::write(t.path("one.html"), "<p>First <b>quote</b>.</p>").unwrap();
+    fs::write(t.path("two.html"), "<p>Second quote.</p>").unwrap();
+    let lib = t.s("lib/backup.json");
+    fs::create_dir(t.path("lib")).unwrap();
+    let clip = |url: &str, html: &str, now: &str| {
+        let (ok, out, stderr) = run(&[
+            "clip",
+            "--url",
+            url,
+            "--html-file",
+            &t.s(html),
+            "--title",
+            "A page",
+            "--now",
+            now,
+            "--library",
+            &lib,
+        ]);
+        assert!(ok, "{stderr}");
+        out
+    };
+    clip(
+        "https://a.example/p",
+        "one.html",
+        "2024-06-05T12:00:00.000Z",
+    );
+    let out = clip(
+        "https://a.example/p",
+        "two.html",
+        "2024-06-05T13:00:00.000Z",
+    );
+    assert!(
+        out.contains("> First **quote**.") && out.contains("> Second quote."),
+        "{out}"
+    );
+    clip(
+        "https://b.example/q",
+        "one.html",
+        "2024-06-05T14:00:00.000Z",
+    );
+    let library = Library::from_json(&read(&t.path("lib/backup.json"))).unwrap();
+    assert_eq!(library.notes.len(), 2);
+    assert_eq!(library.notes[0].quotes.len(), 2);
+    fs::create_dir(t.path("v")).unwrap();
+    let out = sync(&lib, &t.s("v"), &[]);
+    assert!(
+        out.contains("created   A page.md") && out.contains("created   A page (2).md"),
+        "{out}"
+    );
+}
