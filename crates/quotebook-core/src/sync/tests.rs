@@ -335,3 +335,29 @@ fn duplicate_notes_and_other_kinds_of_entries() {
         }
     );
 }
+
+#[test]
+fn two_machines_sharing_the_folder_neither_duplicate_nor_fight() {
+    // One folder (its files and its .quotebook state travel together, as with Syncthing).
+    let mut w = World::new();
+    let a = [note("n1", "T", &[("q1", "one")])];
+    w.sync(&a);
+    // The other machine, same library: nothing to do.
+    assert!(w.sync(&a).writes.is_empty());
+    // It saved a quote; its sync updates the file.
+    let b = [note("n1", "T", &[("q1", "one"), ("q2", "two")])];
+    assert_eq!(
+        outcomes(&w.sync(&b)),
+        [Outcome::Updated {
+            overwrote_edits: false
+        }]
+    );
+    // Once the first machine has imported the folder's backup, it agrees: nothing written.
+    assert!(w.sync(&b).writes.is_empty());
+    // The state was lost on the way (a sync conflict in the state file, say): the files
+    // that are exactly as rendered are taken over, not duplicated.
+    w.state = SyncState::default();
+    let plan = w.sync(&b);
+    assert_eq!(outcomes(&plan), [Outcome::Skipped(Skip::UpToDate)]);
+    assert_eq!(w.folder.files.len(), 1);
+}
