@@ -41,6 +41,8 @@ enum Op {
         restore: bool,
         resolve: Option<Resolution>,
     },
+    /// The state file is lost (a sync conflict on it between two machines, say).
+    LoseState,
 }
 
 #[derive(Debug, Clone)]
@@ -80,6 +82,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..3usize).prop_map(|note| Op::Retitle { note }),
         3 => (0..3usize, edit()).prop_map(|(note, edit)| Op::Reader { note, edit }),
         3 => (any::<bool>(), resolve).prop_map(|(restore, resolve)| Op::Sync { restore, resolve }),
+        1 => Just(Op::LoseState),
     ]
 }
 
@@ -233,6 +236,7 @@ fn run(ops: Vec<Op>, pattern: &str) -> Result<(), TestCaseError> {
                     }
                 }
             }
+            Op::LoseState => state = SyncState::default(),
             Op::Sync { restore, resolve } => {
                 let rendered: Vec<SyncNote> = notes.iter().map(|(id, n)| render(id, n)).collect();
                 let options = Options {

@@ -510,9 +510,7 @@ impl Planner<'_> {
     /// The fast path: the note renders as when its file was last reconciled, so nothing is
     /// to be written (unless the file is gone and is to be restored: `None`, plan it fully).
     fn unchanged_source(&mut self, id: &str, last: &FileState) -> Option<Outcome> {
-        let explicit =
-            self.options.resolutions.contains_key(id) || self.options.resolve_all.is_some();
-        if explicit || last.source.is_empty() || last.source != self.source {
+        if last.source.is_empty() || last.source != self.source {
             return None;
         }
         let entry = self
@@ -576,26 +574,22 @@ impl Planner<'_> {
             return outcome;
         }
         let touched = on_disk != last.written;
+        if last.version == note.version {
+            // Renders as when last reconciled: nothing to do, whatever the reader did.
+            let source = self.source.clone();
+            let entry = self.entry(note);
+            entry.source = source;
+            entry.edited |= touched;
+            return Outcome::Skipped(Skip::Unchanged);
+        }
         if !(last.edited || touched) {
-            if last.version == note.version {
-                return Outcome::Skipped(Skip::Unchanged);
-            }
             self.rewrite(note, &path, Expect::Hash(on_disk));
             return Outcome::Updated {
                 overwrote_edits: false,
             };
         }
-        // The reader edited the file: only append, unless told to overwrite.
-        if resolution == Some(Resolution::Overwrite) {
-            self.rewrite(note, &path, Expect::Hash(on_disk));
-            return Outcome::Updated {
-                overwrote_edits: true,
-            };
-        }
+        // The reader edited the file: only append; a resolution only settles a conflict.
         self.entry(note).edited = true;
-        if last.version == note.version && resolution.is_none() {
-            return Outcome::Skipped(Skip::Unchanged);
-        }
         let current: HashMap<&str, &SyncQuote> =
             note.quotes.iter().map(|q| (q.id.as_str(), q)).collect();
         let held: HashSet<&str> = last.quotes.iter().map(|q| q.id.as_str()).collect();
@@ -617,11 +611,22 @@ impl Planner<'_> {
             .iter()
             .filter(|q| !held.contains(q.id.as_str()))
             .collect();
-        if !reasons.is_empty() && resolution != Some(Resolution::Keep) {
-            return Outcome::Conflict {
-                reasons,
-                pending: new.iter().map(|q| q.id.clone()).collect(),
-            };
+        if !reasons.is_empty() {
+            match resolution {
+                Some(Resolution::Keep) => {}
+                Some(Resolution::Overwrite) => {
+                    self.rewrite(note, &path, Expect::Hash(on_disk));
+                    return Outcome::Updated {
+                        overwrote_edits: true,
+                    };
+                }
+                None => {
+                    return Outcome::Conflict {
+                        reasons,
+                        pending: new.iter().map(|q| q.id.clone()).collect(),
+                    };
+                }
+            }
         }
         // Quotes whose block the file already holds (put there by another machine whose
         // state was lost, or by the reader) are recorded, not appended again.

@@ -361,3 +361,28 @@ fn two_machines_sharing_the_folder_neither_duplicate_nor_fight() {
     assert_eq!(outcomes(&plan), [Outcome::Skipped(Skip::UpToDate)]);
     assert_eq!(w.folder.files.len(), 1);
 }
+
+#[test]
+fn overwrite_only_settles_conflicts() {
+    let mut w = World::new();
+    w.sync(&[note("n1", "T", &[("q1", "one")])]);
+    let edited = format!("{}Mine.\n", w.text("T.md"));
+    w.folder
+        .files
+        .insert("T.md".into(), edited.clone().into_bytes());
+    w.options.resolve_all = Some(Resolution::Overwrite);
+    // Nothing changed, or only new quotes: the reader's file is kept, whatever was asked.
+    assert!(
+        w.sync(&[note("n1", "T", &[("q1", "one")])])
+            .writes
+            .is_empty()
+    );
+    let plan = w.sync(&[note("n1", "T", &[("q1", "one"), ("q2", "two")])]);
+    assert_eq!(
+        outcomes(&plan),
+        [Outcome::Appended {
+            quotes: vec!["q2".into()]
+        }]
+    );
+    assert!(w.text("T.md").starts_with(&edited));
+}
