@@ -54,13 +54,29 @@ fn fuzz_lt_at_the_end_of_a_text_node_before_letters() {
     assert_eq!(out, "a\\&amp; b");
 }
 
+/// Fuzzing (crash-ea27caaf): a `srcset` descriptor ending in a multi-byte character
+/// was split one byte before its end.
+#[test]
+fn fuzz_srcset_descriptor_with_multibyte_end() {
+    let html = "<img src=\"s.jpg\" srcset=\"s.jpg 640w\u{6da}\u{6da}, m.jpg 640w, l.jpg 1280w\" alt=\"pick\">";
+    assert_eq!(md(html), "![pick](https://example.com/a/l.jpg)");
+    assert_eq!(
+        md("<img srcset=\"a.jpg 2é, b.jpg 1x\">"),
+        "![](https://example.com/a/b.jpg)"
+    );
+}
+
 /// The tag-soup sweep below: an empty last item of an ordered list trims its marker's
 /// space after the line's content offset was set past it (byte index out of range).
 #[test]
 fn sweep_empty_item_then_text_on_the_same_line() {
     let out = md("_x_*<ol start=9><li></ol>.");
     assert!(out.contains("9."), "{out}");
-    for html in ["<ol><li></ol>1", "<ul><li></ul>-", "<ol start=9><li><li></ol>."] {
+    for html in [
+        "<ol><li></ol>1",
+        "<ul><li></ul>-",
+        "<ol start=9><li><li></ol>.",
+    ] {
         let _ = md(html);
     }
 }

@@ -1,6 +1,8 @@
 //! Inline handlers: emphasis, code spans, links, images, the optional HTML allowlist,
 //! math, and the spans that carry rendered math.
 
+use std::borrow::Cow;
+
 use super::escape::push_bracketed;
 use super::out::{MarkKind, Ws};
 use super::parse::{Data, Element, Id, Tag};
@@ -14,7 +16,7 @@ impl Walker<'_> {
             Tag::Em => (MarkKind::Em, "*"),
             _ => (MarkKind::Del, "~~"),
         };
-        self.out.open_mark(kind, delim, delim.into());
+        self.out.open_mark(kind, delim, Cow::Borrowed(delim));
         self.children(id, ws);
         self.out.close_mark();
     }
@@ -26,26 +28,28 @@ impl Walker<'_> {
             self.children(id, ws);
             return;
         }
-        let name = match el.tag {
-            Tag::Sup => "sup",
-            Tag::Sub => "sub",
-            Tag::U => "u",
+        let (open, close) = match el.tag {
+            Tag::Sup => ("<sup>", "</sup>"),
+            Tag::Sub => ("<sub>", "</sub>"),
+            Tag::U => ("<u>", "</u>"),
             _ => {
-                self.out.open_mark(MarkKind::Html, "==", "==".into());
+                self.out
+                    .open_mark(MarkKind::Html, "==", Cow::Borrowed("=="));
                 self.children(id, ws);
                 self.out.close_mark();
                 return;
             }
         };
         self.out
-            .open_mark(MarkKind::Html, &format!("<{name}>"), format!("</{name}>"));
+            .open_mark(MarkKind::Html, open, Cow::Borrowed(close));
         self.children(id, ws);
         self.out.close_mark();
     }
 
     pub(super) fn kbd(&mut self, id: Id, ws: Ws) {
         if self.opts.safe_html {
-            self.out.open_mark(MarkKind::Html, "<kbd>", "</kbd>".into());
+            self.out
+                .open_mark(MarkKind::Html, "<kbd>", Cow::Borrowed("</kbd>"));
             self.children(id, ws);
             self.out.close_mark();
         } else {
@@ -160,7 +164,7 @@ impl Walker<'_> {
         push_destination(&mut close, &dest);
         push_title(&mut close, el.attr("title"));
         close.push(')');
-        self.out.open_mark(MarkKind::Link, "[", close);
+        self.out.open_mark(MarkKind::Link, "[", Cow::Owned(close));
         self.children(id, ws);
         self.out.close_mark();
     }
@@ -321,6 +325,13 @@ impl Walker<'_> {
 /// A link destination: spaces and angle brackets percent-encoded, unbalanced
 /// parentheses escaped.
 pub fn push_destination(out: &mut String, dest: &str) {
+    if !dest
+        .bytes()
+        .any(|b| matches!(b, b' ' | b'<' | b'>' | b'\\' | b'(' | b')') || b < 0x20 || b == 0x7f)
+    {
+        out.push_str(dest);
+        return;
+    }
     let mut depth: i32 = 0;
     let mut balanced = true;
     for c in dest.chars() {
@@ -417,13 +428,18 @@ fn pick_srcset<'a>(srcset: &'a str) -> Option<&'a str> {
         if url.is_empty() || url.starts_with("data:") {
             return;
         }
-        let size = descriptor
-            .and_then(|d| {
-                let (n, unit) = d.split_at(d.len().saturating_sub(1));
-                let n: f64 = n.parse().ok()?;
-                Some(if unit == "x" { n * 1000.0 } else { n })
-            })
-            .unwrap_or(1000.0);
+        let size = match descriptor {
+            None => 1000.0,
+            Some(d) => {
+                let parsed = match d.strip_suffix('x') {
+                    Some(n) => n.parse::<f64>().ok().map(|n| n * 1000.0),
+                    None => d.strip_suffix('w').and_then(|n| n.parse::<f64>().ok()),
+                };
+                // Browsers drop candidates with invalid descriptors.
+                let Some(size) = parsed else { return };
+                size
+            }
+        };
         if best.is_none_or(|(_, s)| size > s) {
             best = Some((url, size));
         }

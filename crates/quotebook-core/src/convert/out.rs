@@ -6,6 +6,8 @@
 //! visible content follows them, so empty elements vanish, spaces at element edges move
 //! outside the delimiters, and the output has no leading or trailing blank lines.
 
+use std::borrow::Cow;
+
 use super::escape::{self, Ctx, is_punct, is_ws};
 
 /// What starts a line, for the rules of what may follow a paragraph without a blank line.
@@ -53,8 +55,8 @@ impl MarkKind {
 #[derive(Debug)]
 struct Mark {
     kind: MarkKind,
-    open: String,
-    close: String,
+    open: &'static str,
+    close: Cow<'static, str>,
     emitted: bool,
 }
 
@@ -467,24 +469,23 @@ impl Out {
                 let at = self.buf.len() - 1;
                 self.buf.insert(at, '\\');
             }
-            let open = std::mem::take(&mut self.marks[i].open);
-            self.buf.push_str(&open);
-            self.marks[i].open = open;
+            let open = self.marks[i].open;
+            self.buf.push_str(open);
             self.frozen = self.buf.len();
         }
         self.last_close = None;
     }
 
-    pub fn open_mark(&mut self, kind: MarkKind, open: &str, close: String) {
+    pub fn open_mark(&mut self, kind: MarkKind, open: &'static str, close: Cow<'static, str>) {
         let duplicate = kind.flanks() && self.marks.iter().any(|m| m.kind == kind);
         let kind = if duplicate { MarkKind::Null } else { kind };
         if kind == MarkKind::Link {
             self.link_depth += 1;
         }
         let (open, close) = if kind == MarkKind::Null {
-            (String::new(), String::new())
+            ("", Cow::Borrowed(""))
         } else {
-            (open.to_owned(), close)
+            (open, close)
         };
         self.marks.push(Mark {
             kind,
@@ -519,6 +520,7 @@ impl Out {
                 let close = std::mem::take(&mut self.marks[i].close);
                 self.buf.push_str(&close);
                 self.marks[i].close = close;
+                self.frozen = self.buf.len();
             }
         }
         self.pending_ws.clear();
@@ -546,13 +548,33 @@ impl Out {
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
-            if escape::is_plain_byte(b) {
+            if escape::is_plain_byte(b) || b >= 0x80 {
+                // A run of letters, digits, harmless punctuation and single spaces
+                // between them: written in one go.
                 let start = i;
-                while i < bytes.len() && escape::is_plain_byte(bytes[i]) {
-                    i += 1;
+                while i < bytes.len() {
+                    let b = bytes[i];
+                    if escape::is_plain_byte(b) {
+                        i += 1;
+                    } else if b == b' '
+                        && i > start
+                        && bytes.get(i + 1).is_some_and(|&n| escape::is_plain_byte(n))
+                    {
+                        i += 1;
+                    } else if b >= 0x80 {
+                        let c = s[i..].chars().next().unwrap_or(' ');
+                        if !c.is_alphanumeric() {
+                            break;
+                        }
+                        i += c.len_utf8();
+                    } else {
+                        break;
+                    }
                 }
-                self.plain_run(&s[start..i]);
-                continue;
+                if i > start {
+                    self.plain_run(&s[start..i]);
+                    continue;
+                }
             }
             let c = s[i..].chars().next().unwrap_or(' ');
             let w = c.len_utf8();
@@ -579,12 +601,15 @@ impl Out {
     }
 
     fn plain_run(&mut self, run: &str) {
-        let first = run.as_bytes()[0] as char;
+        let Some(first) = run.chars().next() else {
+            return;
+        };
         if self.before_visible(first) {
             // The delimiters open before the next visible character instead.
             self.buf.push(first);
-            if run.len() > 1 {
-                self.plain_run(&run[1..]);
+            let rest = &run[first.len_utf8()..];
+            if !rest.is_empty() {
+                self.plain_run(rest);
             }
         } else {
             self.buf.push_str(run);
