@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::convert::html_to_markdown;
 use crate::error::Error;
-use crate::fragment::{TextFragment, text_fragment};
+use crate::fragment::{quote_selector, text_fragment};
 use crate::metadata::{Metadata, extract_metadata};
 use crate::note::{Note, Quote, SCHEMA_VERSION, TextSelector, normalize_tags};
 use crate::url;
@@ -109,7 +109,7 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
     if quotes.is_empty() && !capture.text.trim().is_empty() {
         quotes.push((
             html_to_markdown(&plain_text_to_html(&capture.text), base)?,
-            None,
+            Anchor::default(),
         ));
     }
     if quotes.is_empty() {
@@ -180,24 +180,52 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
             comment: request.comment.trim().to_owned(),
             tags: tags.clone(),
             private: capture.incognito,
-            fragment: link.as_ref().map(|f| f.directive.clone()),
-            position: link.as_ref().map(|f| f.start),
-            selector: link.map(|f| TextSelector {
-                exact: f.exact,
-                prefix: f.prefix,
-                suffix: f.suffix,
-            }),
+            fragment: link.fragment,
+            position: link.position,
+            selector: link.selector,
+            ..Quote::default()
         });
     }
     note.updated = request.now.clone();
     Ok(note)
 }
 
-/// The deep link of range `i`, when the capture sent the page text and its offsets.
-fn deep_link(capture: &Capture, i: usize) -> Option<TextFragment> {
-    let page_text = capture.page_text.as_deref()?;
-    let [start, end] = *capture.offsets.get(i)?;
-    text_fragment(page_text, start, end)
+/// Where a quote stands in its page, as far as the capture tells.
+#[derive(Debug, Default)]
+struct Anchor {
+    fragment: Option<String>,
+    selector: Option<TextSelector>,
+    position: Option<usize>,
+}
+
+/// The deep link and selector of range `i`, when the capture sent the page text and its
+/// offsets. A selection no text fragment can single out still gets its selector.
+fn deep_link(capture: &Capture, i: usize) -> Anchor {
+    let (Some(page_text), Some(&[start, end])) =
+        (capture.page_text.as_deref(), capture.offsets.get(i))
+    else {
+        return Anchor::default();
+    };
+    match text_fragment(page_text, start, end) {
+        Some(f) => Anchor {
+            fragment: Some(f.directive),
+            position: Some(f.start),
+            selector: Some(TextSelector {
+                exact: f.exact,
+                prefix: f.prefix,
+                suffix: f.suffix,
+            }),
+        },
+        None => Anchor {
+            fragment: None,
+            position: Some(start),
+            selector: quote_selector(page_text, start, end).map(|s| TextSelector {
+                exact: s.exact,
+                prefix: s.prefix,
+                suffix: s.suffix,
+            }),
+        },
+    }
 }
 
 /// Fills what the note does not know yet from the page's metadata; what it knows stays.
