@@ -55,6 +55,14 @@ describe('as a user would, in headful Chromium', () => {
     return { note, selected };
   }
 
+  test('the loaded extension is the shipped build: no host permissions, no content scripts', async () => {
+    const manifest = await browser.worker.evaluate(() => chrome.runtime.getManifest());
+    assert.equal(manifest.host_permissions, undefined);
+    assert.equal(manifest.content_scripts, undefined);
+    assert.ok(manifest.permissions.includes('activeTab'));
+    assert.equal(browser.id, 'dcpofdeomimecllgicmlhifcdaagmphh');
+  });
+
   test('drag, right-click, "Save quote": the quote is stored with its link and emphasis', async () => {
     const url = `${server.origin}/pages/article.html`;
     const { note, selected } = await saveByHand(url, '#p1', 'Quotes are', 'intact.');
