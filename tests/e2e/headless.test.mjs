@@ -149,6 +149,19 @@ ${pageUrl}
     assert.ok(!result.note.quotes[0].markdown.includes('<b>'), result.note.quotes[0].markdown);
   });
 
+  test("a page's canonical address (on its own site) names its note", async () => {
+    const other = await browser.context.newPage();
+    await other.goto(`${server.origin}/pages/alias.html?utm_source=feed#top`);
+    await dragSelect(other, '#p', 'Whatever', 'note.');
+    const result = await saveFromMenu(browser.worker, other);
+    assert.equal(result.ok, true, result.reason);
+    assert.equal(result.plainText, false);
+    assert.equal(result.key, `note:${server.origin}/pages/the-article.html`);
+    const stored = (await storage(browser.worker))[result.key];
+    assert.equal(stored.quotes.at(-1).markdown, 'Whatever address brought the reader here, the quotes go to one note.');
+    await other.close();
+  });
+
   test('an empty selection is refused with a reason on the badge', async () => {
     await page.evaluate(() => getSelection().removeAllRanges());
     const before = await note();
