@@ -28,7 +28,22 @@ pub fn is_punct(c: char) -> bool {
 
 /// ASCII bytes that never need a look: letters, digits and punctuation that means
 /// nothing anywhere in a line. Bytes ≥ 0x80 are handled per character.
-pub const fn is_plain_byte(b: u8) -> bool {
+#[inline]
+pub fn is_plain_byte(b: u8) -> bool {
+    PLAIN[b as usize]
+}
+
+static PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = plain(i as u8);
+        i += 1;
+    }
+    table
+};
+
+const fn plain(b: u8) -> bool {
     matches!(b,
         b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b',' | b'\'' | b'"' | b':' | b';' | b'?'
         | b'/' | b'%' | b'@' | b'^' | b'{' | b'}' | b'(' | b'!')

@@ -554,12 +554,10 @@ impl Out {
                 let start = i;
                 while i < bytes.len() {
                     let b = bytes[i];
-                    if escape::is_plain_byte(b) {
-                        i += 1;
-                    } else if b == b' '
+                    let single_space = b == b' '
                         && i > start
-                        && bytes.get(i + 1).is_some_and(|&n| escape::is_plain_byte(n))
-                    {
+                        && bytes.get(i + 1).is_some_and(|&n| escape::is_plain_byte(n));
+                    if escape::is_plain_byte(b) || single_space {
                         i += 1;
                     } else if b >= 0x80 {
                         let c = s[i..].chars().next().unwrap_or(' ');
