@@ -44,6 +44,11 @@ pub fn run(args: Args) -> Result<String, String> {
     let root = open_root(args.required("--to")?, false)?;
     let folder = FsFolder::new(root.clone());
     let state_dir = folder.state_dir()?;
+    let _lock = if args.flag("--dry-run") {
+        None
+    } else {
+        Some(SyncLock::take(&state_dir)?)
+    };
 
     let mut state_missing = false;
     let (state, warnings) = match folder.read(STATE_PATH) {
@@ -673,6 +678,55 @@ impl Timer {
     }
 }
 
+/// One sync at a time per folder on this machine (the CLI and the native host share it):
+/// `.quotebook/sync.lock`, made exclusively, removed when done. A lock older than
+/// [`SyncLock::STALE`] was left by a sync that died, and is taken over.
+#[derive(Debug)]
+struct SyncLock(PathBuf);
+
+impl SyncLock {
+    const STALE: std::time::Duration = std::time::Duration::from_secs(600);
+
+    fn take(state_dir: &Path) -> Result<SyncLock, String> {
+        fs::create_dir_all(state_dir)
+            .map_err(|e| format!("cannot create {}: {e}", state_dir.display()))?;
+        let path = state_dir.join("sync.lock");
+        for _ in 0..2 {
+            match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut file) => {
+                    let _ = writeln!(file, "{}", std::process::id());
+                    return Ok(SyncLock(path));
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    let age = fs::symlink_metadata(&path)
+                        .and_then(|m| m.modified())
+                        .ok()
+                        .and_then(|t| t.elapsed().ok());
+                    if age.is_some_and(|age| age < Self::STALE) {
+                        return Err(format!(
+                            "another sync of this folder is running (if not, remove {})",
+                            path.display()
+                        ));
+                    }
+                    let _ = fs::remove_file(&path);
+                }
+                Err(e) => return Err(format!("cannot create {}: {e}", path.display())),
+            }
+        }
+        Err(format!("cannot take {}", path.display()))
+    }
+}
+
+impl Drop for SyncLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.0);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -736,6 +790,19 @@ mod tests {
                 .write(&write("../x.md", b"no", Expect::Absent))
                 .is_err()
         );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn one_sync_at_a_time() {
+        let dir = temp("lock");
+        let state = dir.join(".quotebook");
+        let first = SyncLock::take(&state).unwrap();
+        assert!(SyncLock::take(&state).unwrap_err().contains("another sync"));
+        drop(first);
+        let again = SyncLock::take(&state).unwrap();
+        drop(again);
+        assert!(!state.join("sync.lock").exists());
         fs::remove_dir_all(&dir).unwrap();
     }
 
