@@ -10,7 +10,7 @@ use quotebook_core::library::Library;
 use quotebook_core::sync::name::{candidate, collision_key};
 use quotebook_core::sync::render::name_fields;
 use quotebook_core::sync::{NameFields, Outcome, Pattern, SyncState, plan};
-use quotebook_core::template::{RenderOptions, Rendered, Templates, render_note};
+use quotebook_core::template::{RenderOptions, Rendered, Renderer, Templates};
 use quotebook_core::time;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
@@ -127,9 +127,11 @@ fn render_files(
             .chunks(chunk)
             .map(|notes| {
                 scope.spawn(move || {
+                    // Templates compile once per thread, not once per note.
+                    let mut renderer = Renderer::new(templates, options);
                     notes
                         .iter()
-                        .map(|n| (name_fields(n, options), render_note(n, templates, options)))
+                        .map(|n| (name_fields(n, options), renderer.render(n)))
                         .collect::<Vec<_>>()
                 })
             })

@@ -151,11 +151,6 @@ fn clip(args: Args) -> Result<String, String> {
 }
 
 fn render(args: Args) -> Result<String, String> {
-    let mut json = String::new();
-    io::stdin()
-        .read_to_string(&mut json)
-        .map_err(|e| format!("cannot read standard input as UTF-8: {e}"))?;
-    let note = Note::from_json(&json).map_err(|e| e.to_string())?;
     let templates = Templates {
         note: args
             .value("--template")
@@ -182,6 +177,12 @@ fn render(args: Args) -> Result<String, String> {
             QuoteOrder::Saved
         },
     };
+    // Arguments first: a mistake there is reported before waiting on standard input.
+    let mut json = String::new();
+    io::stdin()
+        .read_to_string(&mut json)
+        .map_err(|e| format!("cannot read standard input as UTF-8: {e}"))?;
+    let note = Note::from_json(&json).map_err(|e| e.to_string())?;
     let rendered = render_note(&note, &templates, &options);
     if args.flag("--json") {
         return Ok(serde_json::to_string_pretty(&rendered).expect("a rendering serialises") + "\n");

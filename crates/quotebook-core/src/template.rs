@@ -127,24 +127,10 @@ fn fuel_for(note: &Note) -> u64 {
         + (bytes as u64).saturating_mul(FUEL_BYTE_PASSES) / 64
 }
 
-/// Renders `note` through `templates`, falling back to the defaults on error.
+/// Renders `note` through `templates`, falling back to the defaults on error. To render
+/// many notes, make one [`Renderer`] instead: it compiles the templates once.
 pub fn render_note(note: &Note, templates: &Templates, options: &RenderOptions) -> Rendered {
-    match try_render(note, templates, options) {
-        Ok((markdown, quotes)) => Rendered {
-            markdown,
-            quotes,
-            error: None,
-        },
-        Err(error) => {
-            let (markdown, quotes) = try_render(note, &Templates::default(), options)
-                .unwrap_or_else(|_| plain_rendering(note));
-            Rendered {
-                markdown,
-                quotes,
-                error: Some(error),
-            }
-        }
-    }
+    Renderer::new(templates, options).render(note)
 }
 
 /// Parses and renders `templates` over a sample note, for the editor's live check.
@@ -153,9 +139,150 @@ pub fn check_templates(
     sample: &Note,
     options: &RenderOptions,
 ) -> Result<String, Error> {
-    try_render(sample, templates, options)
-        .map(|(markdown, _)| markdown)
-        .map_err(Error::from)
+    let rendered = render_note(sample, templates, options);
+    match rendered.error {
+        Some(error) => Err(error.into()),
+        None => Ok(rendered.markdown),
+    }
+}
+
+/// Templates compiled once, to render any number of notes.
+#[derive(Debug)]
+pub struct Renderer {
+    /// The reader's templates, or `None` when they are the defaults or do not compile.
+    custom: Option<Compiled>,
+    /// Why the reader's templates could not be compiled, reported with every rendering.
+    compile_error: Option<TemplateError>,
+    defaults: Compiled,
+    quote_order: QuoteOrder,
+}
+
+#[derive(Debug)]
+struct Compiled {
+    env: Environment<'static>,
+    /// Kept to locate runtime errors (line and column) in the reader's source.
+    note_source: String,
+    quote_source: String,
+}
+
+impl Renderer {
+    pub fn new(templates: &Templates, options: &RenderOptions) -> Renderer {
+        let defaults = Compiled::new(
+            DEFAULT_NOTE_TEMPLATE.into(),
+            DEFAULT_QUOTE_TEMPLATE.into(),
+            options,
+        )
+        .expect("the default templates compile");
+        let is_custom = !templates.note.trim().is_empty() || !templates.quote.trim().is_empty();
+        let (custom, compile_error) = if is_custom {
+            match Compiled::new(
+                source(&templates.note, DEFAULT_NOTE_TEMPLATE),
+                source(&templates.quote, DEFAULT_QUOTE_TEMPLATE),
+                options,
+            ) {
+                Ok(compiled) => (Some(compiled), None),
+                Err(error) => (None, Some(error)),
+            }
+        } else {
+            (None, None)
+        };
+        Renderer {
+            custom,
+            compile_error,
+            defaults,
+            quote_order: options.quote_order,
+        }
+    }
+
+    /// Renders one note; a failing user template falls back to the defaults and is reported.
+    pub fn render(&mut self, note: &Note) -> Rendered {
+        let mut error = self.compile_error.clone();
+        if let Some(custom) = &mut self.custom {
+            custom.env.set_fuel(Some(fuel_for(note)));
+            match custom.render(note, self.quote_order) {
+                Ok((markdown, quotes)) => {
+                    return Rendered {
+                        markdown,
+                        quotes,
+                        error: None,
+                    };
+                }
+                Err(runtime) => error = Some(runtime),
+            }
+        }
+        let (markdown, quotes) = self
+            .defaults
+            .render(note, self.quote_order)
+            .unwrap_or_else(|_| plain_rendering(note));
+        Rendered {
+            markdown,
+            quotes,
+            error,
+        }
+    }
+}
+
+impl Compiled {
+    fn new(
+        note_source: String,
+        quote_source: String,
+        options: &RenderOptions,
+    ) -> Result<Compiled, TemplateError> {
+        let mut env = environment(options);
+        env.add_template_owned("quote", quote_source.clone())
+            .map_err(|e| locate("quote", &quote_source, e))?;
+        env.add_template_owned("note", note_source.clone())
+            .map_err(|e| locate("note", &note_source, e))?;
+        Ok(Compiled {
+            env,
+            note_source,
+            quote_source,
+        })
+    }
+
+    fn render(
+        &self,
+        note: &Note,
+        order: QuoteOrder,
+    ) -> Result<(String, Vec<RenderedQuote>), TemplateError> {
+        let quote_template = self.env.get_template("quote").expect("compiled");
+        let note_template = self.env.get_template("note").expect("compiled");
+        let base = NoteContext::new(note);
+        let mut ordered: Vec<&Quote> = note.quotes.iter().collect();
+        if order == QuoteOrder::Page {
+            ordered.sort_by_key(|q| q.position.unwrap_or(usize::MAX));
+        }
+        let mut rendered = Vec::with_capacity(note.quotes.len());
+        let mut quote_values = Vec::with_capacity(note.quotes.len());
+        for quote in ordered {
+            let context = QuoteContext::new(&base, quote);
+            let mut block = quote_template
+                .render(Value::from(Serde(&context)))
+                .map_err(|e| locate("quote", &self.quote_source, e))?;
+            if !block.ends_with('\n') {
+                block.push('\n');
+            }
+            quote_values.push(RenderedQuoteContext {
+                context,
+                rendered: block.clone(),
+            });
+            rendered.push(RenderedQuote {
+                id: quote.id.clone(),
+                block,
+            });
+        }
+        let context = FullNoteContext {
+            note: &base,
+            quotes: quote_values,
+        };
+        let mut markdown = note_template
+            .render(Value::from(Serde(&context)))
+            .map_err(|e| locate("note", &self.note_source, e))?;
+        if !markdown.ends_with('\n') {
+            markdown.push('\n');
+        }
+        Ok((markdown, rendered))
+    }
 }
 
 impl Note {
@@ -165,65 +292,12 @@ impl Note {
     }
 }
 
-fn source(custom: &str, default: &'static str) -> String {
+fn source(custom: &str, default: &str) -> String {
     if custom.trim().is_empty() {
         default.to_owned()
     } else {
         custom.to_owned()
     }
-}
-
-fn try_render(
-    note: &Note,
-    templates: &Templates,
-    options: &RenderOptions,
-) -> Result<(String, Vec<RenderedQuote>), TemplateError> {
-    let custom = !templates.note.trim().is_empty() || !templates.quote.trim().is_empty();
-    let env = environment(options, custom.then(|| fuel_for(note)));
-    let note_source = source(&templates.note, DEFAULT_NOTE_TEMPLATE);
-    let quote_source = source(&templates.quote, DEFAULT_QUOTE_TEMPLATE);
-    let quote_template = env
-        .template_from_str(&quote_source)
-        .map_err(|e| locate("quote", &quote_source, e))?;
-    let note_template = env
-        .template_from_str(&note_source)
-        .map_err(|e| locate("note", &note_source, e))?;
-
-    let base = NoteContext::new(note);
-    let mut ordered: Vec<&Quote> = note.quotes.iter().collect();
-    if options.quote_order == QuoteOrder::Page {
-        ordered.sort_by_key(|q| q.position.unwrap_or(usize::MAX));
-    }
-    let mut rendered = Vec::with_capacity(note.quotes.len());
-    let mut quote_values = Vec::with_capacity(note.quotes.len());
-    for quote in ordered {
-        let context = QuoteContext::new(&base, quote);
-        let mut block = quote_template
-            .render(Value::from(Serde(&context)))
-            .map_err(|e| locate("quote", &quote_source, e))?;
-        if !block.ends_with('\n') {
-            block.push('\n');
-        }
-        quote_values.push(RenderedQuoteContext {
-            context,
-            rendered: block.clone(),
-        });
-        rendered.push(RenderedQuote {
-            id: quote.id.clone(),
-            block,
-        });
-    }
-    let context = FullNoteContext {
-        note: &base,
-        quotes: quote_values,
-    };
-    let mut markdown = note_template
-        .render(Value::from(Serde(&context)))
-        .map_err(|e| locate("note", &note_source, e))?;
-    if !markdown.ends_with('\n') {
-        markdown.push('\n');
-    }
-    Ok((markdown, rendered))
 }
 
 /// A last resort that cannot fail: the quotes as blockquotes under the source. Only reached
@@ -245,7 +319,7 @@ fn plain_rendering(note: &Note) -> (String, Vec<RenderedQuote>) {
     (markdown, quotes)
 }
 
-fn environment(options: &RenderOptions, fuel: Option<u64>) -> Environment<'static> {
+fn environment(options: &RenderOptions) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Lenient);
     env.set_syntax(
@@ -254,7 +328,6 @@ fn environment(options: &RenderOptions, fuel: Option<u64>) -> Environment<'stati
             .build()
             .expect("the default delimiters are valid"),
     );
-    env.set_fuel(fuel);
     env.add_filter("yaml", yaml_filter);
     env.add_filter("blockquote", |text: String| {
         let mut quoted = crate::note::blockquote(&text);
