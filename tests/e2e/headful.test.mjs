@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  FIXTURES, chooseSaveQuote, launch, noteMarkdown, serveFixtures, storage, waitFor,
+  FIXTURES, chooseSaveQuote, launch, noteMarkdown, serveFixtures, waitFor, workerAccess,
   xdotool, xdotoolDragSelect,
 } from './lib.mjs';
 
@@ -21,6 +21,8 @@ describe('as a user would, in headful Chromium', () => {
   let browser;
   let page;
   const workerLog = []; // the service worker's console, shown when a test fails
+  let worker; // reaches the worker across restarts (Playwright's handle does not)
+  const everything = async () => (await worker.evaluate('chrome.storage.local.get(null)')) ?? {};
 
   before(async () => {
     server = await serveFixtures();
@@ -32,6 +34,7 @@ describe('as a user would, in headful Chromium', () => {
     });
     page = browser.context.pages()[0] ?? await browser.context.newPage();
     browser.worker.on('console', (message) => workerLog.push(message.text()));
+    worker = await workerAccess(browser);
   });
 
   after(async () => {
@@ -45,11 +48,11 @@ describe('as a user would, in headful Chromium', () => {
     await page.bringToFront();
     const { end, selected } = await xdotoolDragSelect(page, selector, from, to);
     const key = `note:${url}`;
-    const before = (await storage(browser.worker))[key]?.quotes.length ?? 0;
+    const before = (await everything())[key]?.quotes.length ?? 0;
     // Right-click inside the selection, a little left of where the drag ended.
     await chooseSaveQuote(page, { x: end.x - 8, y: end.y });
     const note = await waitFor(async () => {
-      const stored = (await storage(browser.worker))[key];
+      const stored = (await everything())[key];
       return stored?.quotes.length > before && stored;
     }, { what: `a quote stored under ${key}` });
     return { note, selected };
@@ -80,6 +83,22 @@ ${url}
 `);
   });
 
+  test('a click wakes a stopped service worker, which saves the quote', async () => {
+    // The listeners must be registered synchronously at start, and the wasm module loaded
+    // on demand, or this click is lost.
+    const url = `${server.origin}/pages/article.html`;
+    await page.goto(url);
+    await page.bringToFront();
+    const { end } = await xdotoolDragSelect(page, '#steps', 'Seventh', 'pot.');
+    await worker.stop(page);
+    await chooseSaveQuote(page, { x: end.x - 8, y: end.y });
+    const markdown = await waitFor(async () => {
+      const note = (await everything())[`note:${url}`];
+      return note?.quotes.at(-1).markdown.includes('Seventh') && note.quotes.at(-1).markdown;
+    }, { what: 'the quote saved by a cold worker' });
+    assert.equal(markdown, '7. Seventh step: stir the pot.');
+  });
+
   test('the keyboard shortcut saves the selection too', async () => {
     const url = `${server.origin}/pages/article.html`;
     await page.goto(url);
@@ -87,10 +106,10 @@ ${url}
     const { selected } = await xdotoolDragSelect(page, '#p1', 'emphasis', 'words');
     assert.equal(selected, 'emphasis and strong words');
     const key = `note:${url}`;
-    const before = (await storage(browser.worker))[key]?.quotes.length ?? 0;
+    const before = (await everything())[key]?.quotes.length ?? 0;
     xdotool('key', 'alt+shift+s');
     const note = await waitFor(async () => {
-      const stored = (await storage(browser.worker))[key];
+      const stored = (await everything())[key];
       return stored?.quotes.length > before && stored;
     }, { what: `the shortcut's quote under ${key}` });
     // The shortcut's own activeTab grant lets the capture run: the full Markdown, not text.

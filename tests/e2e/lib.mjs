@@ -299,3 +299,53 @@ export async function chooseSaveQuote(page, point) {
   xdotool('key', 'Return');
   return clicked;
 }
+
+/**
+ * The extension's service worker through the browser's CDP target list, whichever
+ * incarnation runs: Playwright does not attach to a worker that restarts.
+ * `evaluate(expression)` awaits a promise-valued expression in it (undefined when no worker
+ * runs); `stop(page)` stops it (CDP `ServiceWorker.stopAllWorkers`) and waits until it is gone.
+ */
+export async function workerAccess(browser) {
+  const prefix = `chrome-extension://${browser.id}/`;
+  const cdp = await browser.context.browser().newBrowserCDPSession();
+  const sessions = new Map(); // targetId → sessionId
+  const replies = new Map();
+  let lastId = 0;
+  cdp.on('Target.receivedMessageFromTarget', ({ message }) => {
+    const reply = JSON.parse(message);
+    replies.get(reply.id)?.(reply);
+  });
+  const target = async () => {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    return targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(prefix));
+  };
+  const evaluate = async (expression) => {
+    const worker = await target();
+    if (!worker) return undefined;
+    if (!sessions.has(worker.targetId)) {
+      const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: worker.targetId, flatten: false });
+      sessions.set(worker.targetId, sessionId);
+    }
+    const id = ++lastId;
+    const reply = new Promise((resolve) => replies.set(id, resolve));
+    await cdp.send('Target.sendMessageToTarget', {
+      sessionId: sessions.get(worker.targetId),
+      message: JSON.stringify({
+        id, method: 'Runtime.evaluate', params: { expression, awaitPromise: true, returnByValue: true },
+      }),
+    });
+    const { result, error } = await reply;
+    replies.delete(id);
+    if (error || result.exceptionDetails) throw new Error(JSON.stringify(error ?? result.exceptionDetails));
+    return result.result.value;
+  };
+  const stop = async (page) => {
+    const session = await browser.context.newCDPSession(page);
+    await session.send('ServiceWorker.enable');
+    await session.send('ServiceWorker.stopAllWorkers');
+    await session.detach();
+    await waitFor(async () => !(await target()), { what: 'the service worker to stop', interval: 5 });
+  };
+  return { evaluate, stop, target };
+}

@@ -3,7 +3,9 @@
 // to the note being in `storage.local` (polled every 5 ms), with a warm service worker (it
 // just saved a quote) and a cold one (stopped with CDP `ServiceWorker.stopAllWorkers`, so the
 // click has to start it and load the wasm module).
-import { chooseSaveQuote, launch, serveFixtures, waitFor, xdotoolDragSelect } from './lib.mjs';
+import {
+  chooseSaveQuote, launch, serveFixtures, waitFor, workerAccess, xdotoolDragSelect,
+} from './lib.mjs';
 
 const ROUNDS = Number(process.env.QUOTEBOOK_MEASURE_ROUNDS ?? 5);
 const server = await serveFixtures();
@@ -13,53 +15,15 @@ const browser = await launch({
   extraArgs: ['--window-position=0,0', '--window-size=1280,1000'],
 });
 
-const prefix = `chrome-extension://${browser.id}/`;
-// Playwright does not attach to a service worker that restarts, so the worker is reached
-// through the browser's CDP target list, whichever incarnation is running.
-const targets = await browser.context.browser().newBrowserCDPSession();
-const sessions = new Map(); // targetId → sessionId
-const replies = new Map();
-let lastId = 0;
-targets.on('Target.receivedMessageFromTarget', ({ message }) => {
-  const reply = JSON.parse(message);
-  replies.get(reply.id)?.(reply);
-});
-
-async function workerTarget() {
-  const { targetInfos } = await targets.send('Target.getTargets');
-  return targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(prefix));
-}
-
-/** Evaluates `expression` (a promise) in the running worker; undefined if none runs. */
-async function inWorker(expression) {
-  const target = await workerTarget();
-  if (!target) return undefined;
-  if (!sessions.has(target.targetId)) {
-    const { sessionId } = await targets.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
-    sessions.set(target.targetId, sessionId);
-  }
-  const id = ++lastId;
-  const reply = new Promise((resolve) => replies.set(id, resolve));
-  await targets.send('Target.sendMessageToTarget', {
-    sessionId: sessions.get(target.targetId),
-    message: JSON.stringify({ id, method: 'Runtime.evaluate', params: { expression, awaitPromise: true, returnByValue: true } }),
-  });
-  const { result, error } = await reply;
-  replies.delete(id);
-  if (error || result.exceptionDetails) throw new Error(JSON.stringify(error ?? result.exceptionDetails));
-  return result.result.value;
-}
+const worker = await workerAccess(browser);
+const inWorker = worker.evaluate;
 
 async function oneSave(page, cold) {
   await waitFor(() => inWorker('chrome.storage.local.clear().then(() => true)'), { what: 'the worker' });
   const url = page.url();
   const { end } = await xdotoolDragSelect(page, '#passage', 'What we', 'on the page.');
   if (cold) {
-    const cdp = await browser.context.newCDPSession(page);
-    await cdp.send('ServiceWorker.enable');
-    await cdp.send('ServiceWorker.stopAllWorkers');
-    await cdp.detach();
-    await waitFor(async () => !(await workerTarget()), { what: 'the service worker to stop', interval: 5 });
+    await worker.stop(page);
   }
   const clicked = await chooseSaveQuote(page, { x: end.x - 8, y: end.y });
   const saved = await waitFor(async () => {
