@@ -195,3 +195,12 @@ pub fn default_templates() -> String {
     serde_json::json!({ "note": DEFAULT_NOTE_TEMPLATE, "quote": DEFAULT_QUOTE_TEMPLATE })
         .to_string()
 }
+
+/// The text fragment for the selection `[start, end)` (UTF-16 offsets) of the page's
+/// visible text (blocks separated by `\n`): the JSON of a `TextFragment`, or `null` when
+/// the offsets are invalid or no directive can select the range.
+#[wasm_bindgen]
+pub fn text_fragment(page_text: &str, start: usize, end: usize) -> String {
+    serde_json::to_string(&quotebook_core::text_fragment(page_text, start, end))
+        .expect("a text fragment serialises")
+}
