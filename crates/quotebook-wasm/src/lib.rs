@@ -3,22 +3,18 @@
 //! message starts with the error's stable code (`empty_selection: …`) for the UI to word.
 //!
 //! Structured values cross as JSON strings: one `JSON.parse` on the JS side, no glue code.
+//!
+//! Two modules are built from this crate (`cargo xtask build`): the *save* module, with the
+//! default features off, holds only what saving a quote needs (conversion, clipping, page
+//! identity, deep links) and is what the service worker loads on every cold start; the
+//! *library* module (feature `library`, on by default) adds templates, previews, backups
+//! and sync for the popup, the options page and folder sync.
 
-use quotebook_core::template::{RenderOptions, Templates, render_note};
-use quotebook_core::{ClipRequest, Error, Note, note};
+use quotebook_core::{ClipRequest, Error, Note};
 use wasm_bindgen::prelude::*;
 
-fn js_error(error: Error) -> JsError {
+pub(crate) fn js_error(error: Error) -> JsError {
     JsError::new(&format!("{}: {error}", error.code()))
-}
-
-fn parse<T: serde::de::DeserializeOwned + Default>(json: Option<String>) -> Result<T, JsError> {
-    match json.as_deref().map(str::trim) {
-        None | Some("") => Ok(T::default()),
-        Some(json) => {
-            serde_json::from_str(json).map_err(|e| js_error(Error::InvalidData(e.to_string())))
-        }
-    }
 }
 
 /// Converts an HTML fragment to Markdown, resolving links against `base_url`.
@@ -70,132 +66,6 @@ pub fn migrate_note(note_json: &str) -> Result<String, JsError> {
     Ok(Note::from_json(note_json).map_err(js_error)?.to_json())
 }
 
-/// Merges notes (a JSON array, any schema) that share an identity; returns a JSON array.
-#[wasm_bindgen]
-pub fn merge_notes(notes_json: &str) -> Result<String, JsError> {
-    let values: Vec<serde_json::Value> = serde_json::from_str(notes_json)
-        .map_err(|e| js_error(Error::InvalidData(e.to_string())))?;
-    let notes = values
-        .into_iter()
-        .map(Note::from_value)
-        .collect::<Result<Vec<_>, _>>();
-    let merged = note::merge_notes(notes.map_err(js_error)?);
-    Ok(serde_json::to_string(&merged).expect("notes serialise"))
-}
-
-/// Renders a stored note (JSON) as its Markdown file with the default templates, in UTC.
-#[wasm_bindgen]
-pub fn note_to_markdown(note_json: &str) -> Result<String, JsError> {
-    Ok(Note::from_json(note_json).map_err(js_error)?.to_markdown())
-}
-
-/// Renders a note through the reader's templates (`{note, quote}` JSON, empty for the
-/// defaults) in the reader's zone and locale (`{tzOffsetMinutes, locale}` JSON). Returns
-/// `{markdown, quotes: [{id, block}], error: null | {template, message, line, column}}`.
-#[wasm_bindgen]
-pub fn render(
-    note_json: &str,
-    templates_json: Option<String>,
-    options_json: Option<String>,
-) -> Result<String, JsError> {
-    let note = Note::from_json(note_json).map_err(js_error)?;
-    let templates: Templates = parse(templates_json)?;
-    let options: RenderOptions = parse(options_json)?;
-    let rendered = render_note(&note, &templates, &options);
-    Ok(serde_json::to_string(&rendered).expect("a rendering serialises"))
-}
-
-/// Sets a quote's comment and tags (a JSON array of strings); returns the note's JSON.
-#[wasm_bindgen]
-pub fn annotate_quote(
-    note_json: &str,
-    quote_id: &str,
-    comment: &str,
-    tags_json: &str,
-    now: &str,
-) -> Result<String, JsError> {
-    let mut note = Note::from_json(note_json).map_err(js_error)?;
-    let tags: Vec<String> = parse(Some(tags_json.to_owned()))?;
-    note.annotate(quote_id, comment, &tags, now)
-        .map_err(js_error)?;
-    Ok(note.to_json())
-}
-
-/// Removes a quote; returns the note's JSON.
-#[wasm_bindgen]
-pub fn remove_quote(note_json: &str, quote_id: &str, now: &str) -> Result<String, JsError> {
-    let mut note = Note::from_json(note_json).map_err(js_error)?;
-    note.remove_quote(quote_id, now).map_err(js_error)?;
-    Ok(note.to_json())
-}
-
-/// Safe HTML for a preview of `markdown`: raw HTML escaped, links only to the web (new tab,
-/// no opener), images as placeholders that load nothing.
-#[wasm_bindgen]
-pub fn preview_html(markdown: &str) -> String {
-    quotebook_core::preview::preview_html(markdown)
-}
-
-/// The JSON backup of a library (`{schema, notes}`, one note per line) from the stored notes
-/// (a JSON array, any schema; notes sharing an id are merged).
-#[wasm_bindgen]
-pub fn library_backup(notes_json: &str) -> Result<String, JsError> {
-    let library = quotebook_core::library::Library::from_json(&format!(
-        "{{\"schema\":{},\"notes\":{notes_json}}}",
-        quotebook_core::library::LIBRARY_SCHEMA
-    ))
-    .map_err(js_error)?;
-    Ok(library.to_json())
-}
-
-/// Imports a backup (its JSON text) into the stored notes (a JSON array). Returns
-/// `{notes: [every note, merged], notesAdded, notesUpdated, quotesAdded}`.
-#[wasm_bindgen]
-pub fn library_import(notes_json: &str, backup_json: &str) -> Result<String, JsError> {
-    use quotebook_core::library::{LIBRARY_SCHEMA, Library};
-    let mut library = Library::from_json(&format!(
-        "{{\"schema\":{LIBRARY_SCHEMA},\"notes\":{notes_json}}}"
-    ))
-    .map_err(js_error)?;
-    let report = library.merge(Library::from_json(backup_json).map_err(js_error)?);
-    Ok(serde_json::json!({
-        "notes": library.notes,
-        "notesAdded": report.notes_added,
-        "notesUpdated": report.notes_updated,
-        "quotesAdded": report.quotes_added,
-    })
-    .to_string())
-}
-
-/// The file name (`stem.md`, no folders) a note gets from the reader's file name pattern
-/// (empty for the default) in the reader's zone (`{tzOffsetMinutes, locale}` JSON).
-#[wasm_bindgen]
-pub fn file_name(
-    note_json: &str,
-    pattern: &str,
-    options_json: Option<String>,
-) -> Result<String, JsError> {
-    use quotebook_core::sync::{DEFAULT_PATTERN, Pattern, name::candidate, render::name_fields};
-    let note = Note::from_json(note_json).map_err(js_error)?;
-    let options: RenderOptions = parse(options_json)?;
-    let pattern = if pattern.trim().is_empty() {
-        DEFAULT_PATTERN
-    } else {
-        pattern
-    };
-    let pattern = Pattern::parse(pattern).map_err(js_error)?;
-    let (_folders, stem) = pattern.apply(&name_fields(&note, &options));
-    Ok(candidate(&[], &stem, 1))
-}
-
-/// The default templates' sources, `{note, quote}` JSON, for the template editor.
-#[wasm_bindgen]
-pub fn default_templates() -> String {
-    use quotebook_core::template::{DEFAULT_NOTE_TEMPLATE, DEFAULT_QUOTE_TEMPLATE};
-    serde_json::json!({ "note": DEFAULT_NOTE_TEMPLATE, "quote": DEFAULT_QUOTE_TEMPLATE })
-        .to_string()
-}
-
 /// The text fragment for the selection `[start, end)` (UTF-16 offsets) of the page's
 /// visible text (blocks separated by `\n`): the JSON of a `TextFragment`, or `null` when
 /// the offsets are invalid or no directive can select the range.
@@ -204,3 +74,8 @@ pub fn text_fragment(page_text: &str, start: usize, end: usize) -> String {
     serde_json::to_string(&quotebook_core::text_fragment(page_text, start, end))
         .expect("a text fragment serialises")
 }
+
+#[cfg(feature = "library")]
+mod library;
+#[cfg(feature = "library")]
+pub use library::*;
