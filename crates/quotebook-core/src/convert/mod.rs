@@ -1,6 +1,8 @@
 //! HTML → Markdown: what the reader selected, as Markdown that renders like the page.
 //!
-//! The pipeline, one module per stage: [`parse`] (html5ever into an arena tree) →
+//! The pipeline, one module per stage: [`parse`] (html5ever's tree builder into an arena
+//! tree, fed by `tokenize`, a fast tokenizer for common HTML that hands anything unusual
+//! to html5ever's own) →
 //! `walk` (one pass, dispatching to the `block`, `inline`, `list` and `table` handlers) →
 //! `out` (the one output buffer, with `escape` deciding which characters need a
 //! backslash) and `url` (references resolved against the capture's base URL).
@@ -31,6 +33,7 @@ mod list;
 mod out;
 pub mod parse;
 mod table;
+mod tokenize;
 mod url;
 mod walk;
 

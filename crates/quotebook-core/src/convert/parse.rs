@@ -280,6 +280,33 @@ pub struct Dom {
 }
 
 impl Dom {
+    /// The tree as indented text (elements with attributes, text), for comparisons.
+    pub fn dump(&self) -> String {
+        let mut out = String::new();
+        let mut stack = vec![(self.root, 0usize)];
+        while let Some((id, depth)) = stack.pop() {
+            for _ in 0..depth {
+                out.push(' ');
+            }
+            match &self.node(id).data {
+                Data::Element(e) => {
+                    out.push_str(&e.name.local);
+                    for a in &e.attrs {
+                        out.push_str(&format!(" {}={:?}", a.name.local, &*a.value));
+                    }
+                }
+                Data::Text(t) => out.push_str(&format!("{:?}", &**t)),
+                Data::Document(_) => out.push_str("#document"),
+                Data::Other => out.push_str("#other"),
+            }
+            out.push('\n');
+            let start = stack.len();
+            stack.extend(self.children(id).map(|c| (c, depth + 1)));
+            stack[start..].reverse();
+        }
+        out
+    }
+
     pub fn node(&self, id: Id) -> &Node {
         &self.nodes[id as usize]
     }
@@ -324,6 +351,15 @@ impl Iterator for Children<'_> {
 /// Parses `html` as the content of a `<body>` (the way a browser parses a fragment
 /// pasted into a page).
 pub fn parse(html: &str) -> Dom {
+    parse_impl(html, true)
+}
+
+/// [`parse`] with html5ever's own tokenizer only (the reference for the fast path).
+pub fn parse_standard(html: &str) -> Dom {
+    parse_impl(html, false)
+}
+
+fn parse_impl(html: &str, fast: bool) -> Dom {
     let sink = Sink::default();
     let context = sink.create_element(
         QualName::new(None, ns!(html), local_name!("body")),
@@ -335,19 +371,39 @@ pub fn parse(html: &str) -> Dom {
         ..TreeBuilderOpts::default()
     };
     let builder = TreeBuilder::new_for_fragment(sink, context, None, opts);
-    let state = builder.tokenizer_state_for_context_elem(false);
-    let tokenizer = Tokenizer::new(
-        DepthFilter { inner: builder },
-        TokenizerOpts {
-            initial_state: Some(state),
-            ..TokenizerOpts::default()
-        },
-    );
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(html));
-    while !matches!(tokenizer.feed(&input), html5ever::TokenizerResult::Done) {}
-    tokenizer.end();
-    let sink = tokenizer.sink.inner.sink;
+    let input = StrTendril::from_slice(html);
+    let tokens = if fast {
+        super::tokenize::tokenize(&input)
+    } else {
+        None
+    };
+    let sink = match tokens {
+        Some(tokens) => {
+            let filter = DepthFilter { inner: builder };
+            for token in tokens {
+                // Only raw-text and script elements ask the tokenizer to change state,
+                // and the fast tokenizer gives up before those.
+                let _ = filter.process_token(token, 1);
+            }
+            filter.end();
+            filter.inner.sink
+        }
+        None => {
+            let state = builder.tokenizer_state_for_context_elem(false);
+            let tokenizer = Tokenizer::new(
+                DepthFilter { inner: builder },
+                TokenizerOpts {
+                    initial_state: Some(state),
+                    ..TokenizerOpts::default()
+                },
+            );
+            let queue = BufferQueue::default();
+            queue.push_back(input);
+            while !matches!(tokenizer.feed(&queue), html5ever::TokenizerResult::Done) {}
+            tokenizer.end();
+            tokenizer.sink.inner.sink
+        }
+    };
     let nodes = sink.nodes.into_inner();
     // The fragment's content is the children of the `html` element the builder created
     // under the document node.

@@ -1,0 +1,89 @@
+//! The fast tokenizer builds exactly the tree html5ever's own tokenizer builds: on every
+//! golden input, every corpus article (when the corpus is there) and a set of edge cases.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use quotebook_core::convert::parse::{parse, parse_standard};
+
+#[track_caller]
+fn same_tree(html: &str, what: &str) {
+    let fast = parse(html).dump();
+    let standard = parse_standard(html).dump();
+    if fast != standard {
+        let line = fast
+            .lines()
+            .zip(standard.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        panic!(
+            "{what}: trees differ at line {line}\n fast: {:?}\n  std: {:?}",
+            fast.lines().nth(line),
+            standard.lines().nth(line)
+        );
+    }
+}
+
+#[test]
+fn edge_cases_build_the_standard_tree() {
+    for html in [
+        "<p>a &amp; b &lt; c &#38; &#x26; &#x1F600; &#0; &#x80; &#xD800; &#1114112;</p>",
+        "<p>&notit; &amp &copy2 &unknown; & x &# &#x; a&b</p>",
+        "<a href=\"/x?a=1&amp;b=2&c=3&copy=4\" title='q&quot;' data-x=un&amp;q>t</a>",
+        "<p class=a class=b CLASS=c>dup</p><IMG SRC=x ALT=y/><br/><hr />",
+        "<p>1 < 2 <3 <<b>x</b> </p> < end <",
+        "<!-- c --><!----><!---><!-- a --><!-- b ---><!--x--!>y--><p>z</p>",
+        "<div\nid=\"a\"\tclass='b'  data-e= v >x</div  >",
+        "<p>unclosed <b>bold <i>both</p>text",
+        "<ul><li>a<li>b</ul><table><tr><td>c<td>d</table><p>e",
+        "<a href=x>1<a href=y>2</a></a>",
+        "<pre>\nfirst</pre><listing>\nx</listing>",
+        "<p title=>empty</p><p =x>eq</p><p/ >slash</p>",
+        "</p>stray</br></x>",
+        "<script>if (a < b) x()</script><style>p{}</style><title>&amp;</title>",
+        "<svg><![CDATA[x]]></svg><math><mi>x</mi></math>",
+        "<!DOCTYPE html><html><head></head><body>b</body></html>",
+        "<?xml x?><p>pi</p>",
+        "<textarea>&lt;b&gt;</textarea><noscript><b>n</b></noscript>",
+        "a\r\nb\0c",
+        "<p>é — “quotes” 日本</p>",
+        "<p unterminated",
+        "<p a=\"unterminated>",
+    ] {
+        same_tree(html, html);
+    }
+}
+
+fn inputs(dir: &Path, out: &mut Vec<PathBuf>, file: &str) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let p = e.path();
+        if p.is_dir() {
+            inputs(&p, out, file);
+        } else if p.file_name().is_some_and(|n| n == file) {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn golden_inputs_and_corpus_articles_build_the_standard_tree() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    inputs(&root.join("tests/golden"), &mut files, "input.html");
+    let corpus = std::env::var_os("QUOTEBOOK_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/corpus/readability"));
+    inputs(&corpus, &mut files, "article.html");
+    assert!(files.len() >= 150, "{} inputs", files.len());
+    for f in &files {
+        let html = fs::read_to_string(f).expect("read");
+        same_tree(&html, &f.display().to_string());
+    }
+    println!(
+        "{} inputs build the same tree with both tokenizers",
+        files.len()
+    );
+}
