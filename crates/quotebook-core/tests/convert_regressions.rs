@@ -66,6 +66,17 @@ fn fuzz_srcset_descriptor_with_multibyte_end() {
     );
 }
 
+/// Fuzzing (crash-2b5e, after about 5 minutes): an unterminated MathJax script made
+/// everything after it TeX; when the `$…$` is not read as math, its `</p>` was raw HTML.
+#[test]
+fn fuzz_tex_with_a_tag_inside_never_reads_as_html() {
+    let out = md("<p>x<script type=\"math/tex\">x_1<<sc}ript> done</p>\n");
+    assert!(!out.contains("</p>"), "{out}");
+    assert_eq!(md("<script type=\"math/tex\">a<b</script>"), "$a\\lt b$");
+    assert_eq!(md("<script type=\"math/tex\">\\$5</script>"), "$\\$5$");
+    assert_eq!(md("<script type=\"math/tex\">5$</script>"), "$5\\$$");
+}
+
 /// The tag-soup sweep below: an empty last item of an ordered list trims its marker's
 /// space after the line's content offset was set past it (byte index out of range).
 #[test]

@@ -232,7 +232,25 @@ impl Walker<'_> {
     }
 
     pub(super) fn math(&mut self, tex: &str, display: bool) {
-        let tex = tex.trim();
+        // `<` is `\lt` in TeX: written that way, TeX a renderer does not take as math
+        // can never read as an HTML tag. `$` would end the math early.
+        let safe;
+        let tex = if tex.contains(['<', '$']) {
+            let mut t = String::with_capacity(tex.len() + 8);
+            let mut prev = ' ';
+            for c in tex.chars() {
+                match c {
+                    '<' => t.push_str("\\lt "),
+                    '$' if prev != '\\' => t.push_str("\\$"),
+                    c => t.push(c),
+                }
+                prev = c;
+            }
+            safe = t;
+            safe.trim()
+        } else {
+            tex.trim()
+        };
         if tex.is_empty() {
             return;
         }
