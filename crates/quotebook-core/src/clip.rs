@@ -183,7 +183,6 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
             fragment: link.fragment,
             position: link.position,
             selector: link.selector,
-            ..Quote::default()
         });
     }
     note.updated = request.now.clone();

@@ -346,18 +346,16 @@ fn environment(options: &RenderOptions) -> Environment<'static> {
 /// back to exactly the same data, whatever it holds.
 fn yaml_filter(value: Value) -> String {
     let mut out = String::new();
-    if let Ok(items) = value.try_iter() {
-        if value.as_str().is_none() {
-            out.push('[');
-            for (i, item) in items.enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                yaml::push_quoted(&mut out, &item.to_string());
+    if let (Ok(items), None) = (value.try_iter(), value.as_str()) {
+        out.push('[');
+        for (i, item) in items.enumerate() {
+            if i > 0 {
+                out.push_str(", ");
             }
-            out.push(']');
-            return out;
+            yaml::push_quoted(&mut out, &item.to_string());
         }
+        out.push(']');
+        return out;
     }
     if value.is_undefined() || value.is_none() {
         out.push_str("\"\"");
