@@ -17,6 +17,8 @@ use quotebook_core::template::{QuoteOrder, RenderOptions, Templates, render_note
 mod args;
 mod clock;
 mod export;
+mod host;
+mod install_host;
 mod sync;
 
 use args::Args;
@@ -42,10 +44,24 @@ usage:
                 [--keep PATH|all] [--pattern P] [--dry-run]
       Syncs the notes into DIR, keeping every edit made there, and prints each decision
       (created, updated, appended, skipped, conflict). State and backup: DIR/.quotebook/.
+  quotebook install-host --browser chrome|chromium|edge|firefox --folder DIR
+                [--extension-id ID]... [--manifest-dir DIR] [--config FILE]
+      Lets the browser extension sync into DIR: writes the native messaging host's
+      manifest for that browser, its configuration and launcher.
+  quotebook host [--folder DIR] [--config FILE]
+      The native messaging host the browser starts (speaks on standard input and output).
   quotebook help
 ";
 
-const KNOWN: &[&str] = &["convert", "clip", "render", "export", "sync"];
+const KNOWN: &[&str] = &[
+    "convert",
+    "clip",
+    "render",
+    "export",
+    "sync",
+    "host",
+    "install-host",
+];
 
 fn main() -> ExitCode {
     let mut argv = std::env::args().skip(1);
@@ -76,6 +92,8 @@ fn main() -> ExitCode {
         .and_then(render),
         Some("export") => Args::parse(argv, export::OPTIONS, export::FLAGS).and_then(export::run),
         Some("sync") => Args::parse(argv, sync::OPTIONS, sync::FLAGS).and_then(sync::run),
+        Some("host") => host::run(argv),
+        Some("install-host") => install_host::run(argv),
         Some("help" | "--help" | "-h") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -1,0 +1,426 @@
+//! `quotebook host`: the native messaging host. The browser starts it (through the
+//! manifest `quotebook install-host` writes) and talks to it on standard input and output:
+//! each message is a 4-byte length in the machine's byte order, then that many bytes of
+//! UTF-8 JSON. It syncs the library the extension sends into its configured folder with
+//! the very planner and folder writer of `quotebook sync` (atomic writes, no symbolic link
+//! followed, the same `.quotebook/` state).
+//!
+//! Messages from the extension:
+//!
+//! - `{"type":"hello"}` → `{"type":"hello","version":…,"folder":…}`;
+//! - `{"type":"library-part","data":TEXT}`: a piece of the library backup, for libraries
+//!   larger than one message may carry (the pieces are joined in order);
+//! - `{"type":"sync","library":TEXT?,"templates":{"note","quote"}?,"pattern":P?,
+//!   "tzOffsetMinutes":N?,"restore":BOOL?,"overwrite":PATH|"all"?,"keep":PATH|"all"?}`:
+//!   syncs (the library given, else the pieces sent before) and answers
+//!   `{"type":"progress",…}` then `{"type":"result","ok":true,"decisions":[…],"summary":{…}}`
+//!   or `{"type":"result","ok":false,"error":…}`.
+//!
+//! A browser accepts at most 1 MB in a message from a host: a longer answer is sent as
+//! `{"type":"chunk","index":I,"count":N,"data":TEXT}` messages whose `data`, joined, is the
+//! answer's JSON text.
+
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::{Value, json};
+
+use crate::args::Args;
+
+/// The host's name, as the browser knows it (the manifest's file name and `name`).
+pub const HOST_NAME: &str = "quotebook_host";
+/// The largest message a browser accepts from a host.
+pub const MAX_OUT: usize = 1024 * 1024;
+/// The largest message accepted from the browser (Chromium sends at most 64 MiB).
+pub const MAX_IN: usize = 64 * 1024 * 1024;
+/// The largest library assembled from pieces.
+const MAX_LIBRARY: usize = 1024 * 1024 * 1024;
+/// The text of one chunk: JSON escaping at most doubles it, leaving room below [`MAX_OUT`].
+const CHUNK_TEXT: usize = 400 * 1024;
+
+/// The configuration `quotebook install-host` writes: `{"folder": DIR}`.
+pub fn default_config_path() -> Option<PathBuf> {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    if cfg!(target_os = "macos") {
+        return home.map(|h| h.join("Library/Application Support/Quotebook/host.json"));
+    }
+    match std::env::var_os("XDG_CONFIG_HOME") {
+        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir).join("quotebook/host.json")),
+        _ => home.map(|h| h.join(".config/quotebook/host.json")),
+    }
+}
+
+/// `quotebook host [--folder DIR] [--config FILE]`; the arguments a browser adds (the
+/// extension's origin, Firefox's manifest path and id, `--parent-window=…` on Windows) are
+/// ignored. Without `--folder`, the folder comes from the configuration file.
+pub fn run(argv: impl Iterator<Item = String>) -> Result<String, String> {
+    let mut folder = None;
+    let mut config = None;
+    let mut argv = argv;
+    while let Some(arg) = argv.next() {
+        match arg.as_str() {
+            "--folder" => folder = Some(argv.next().ok_or("--folder needs a value")?),
+            "--config" => config = Some(argv.next().ok_or("--config needs a value")?),
+            _ => {} // given by the browser
+        }
+    }
+    let folder = match folder {
+        Some(folder) => folder,
+        None => {
+            let path = match config {
+                Some(path) => PathBuf::from(path),
+                None => {
+                    default_config_path().ok_or("no home folder to find the configuration in")?
+                }
+            };
+            read_config(&path)?
+        }
+    };
+    let stdin = io::stdin();
+    let stdout = io::stdout();
+    serve(&mut stdin.lock(), &mut stdout.lock(), &folder)?;
+    Ok(String::new())
+}
+
+/// The folder named in a configuration file.
+pub fn read_config(path: &Path) -> Result<String, String> {
+    let text = fs::read_to_string(path).map_err(|e| {
+        format!(
+            "cannot read {}: {e} (run `quotebook install-host` first)",
+            path.display()
+        )
+    })?;
+    let value: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    value["folder"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| format!("{} names no \"folder\"", path.display()))
+}
+
+/// Answers messages until the browser closes the pipe.
+pub fn serve(input: &mut impl Read, output: &mut impl Write, folder: &str) -> Result<(), String> {
+    let mut parts = String::new();
+    loop {
+        let message = match read_message(input) {
+            Ok(Some(message)) => message,
+            Ok(None) => return Ok(()),
+            Err(why) => {
+                // The stream is out of step: say why, and stop.
+                let _ = send(output, &json!({"type": "error", "error": why}));
+                return Err(why);
+            }
+        };
+        let answer = match message["type"].as_str() {
+            Some("hello") => json!({
+                "type": "hello",
+                "version": env!("CARGO_PKG_VERSION"),
+                "folder": folder,
+                "folderExists": Path::new(folder).is_dir(),
+            }),
+            Some("library-part") => match message["data"].as_str() {
+                Some(data) if parts.len() + data.len() <= MAX_LIBRARY => {
+                    parts.push_str(data);
+                    continue;
+                }
+                Some(_) => json!({"type": "error", "error": "the library is too large"}),
+                None => json!({"type": "error", "error": "library-part needs \"data\""}),
+            },
+            Some("sync") => {
+                send(output, &json!({"type": "progress", "stage": "syncing"}))?;
+                let library = match message["library"].as_str() {
+                    Some(text) => text.to_owned(),
+                    None => std::mem::take(&mut parts),
+                };
+                parts.clear();
+                match sync(folder, &library, &message) {
+                    Ok(mut result) => {
+                        result["type"] = json!("result");
+                        result["ok"] = json!(true);
+                        result
+                    }
+                    Err(error) => json!({"type": "result", "ok": false, "error": error}),
+                }
+            }
+            other => json!({"type": "error", "error": format!("unknown message type {other:?}")}),
+        };
+        send(output, &answer)?;
+    }
+}
+
+/// One message, or `None` at the end of the stream.
+pub fn read_message(input: &mut impl Read) -> Result<Option<Value>, String> {
+    let mut length = [0u8; 4];
+    let mut got = 0;
+    while got < 4 {
+        match input.read(&mut length[got..]) {
+            Ok(0) if got == 0 => return Ok(None),
+            Ok(0) => return Err("the stream ended inside a message length".into()),
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(format!("cannot read a message: {e}")),
+        }
+    }
+    let length = u32::from_ne_bytes(length) as usize;
+    if length > MAX_IN {
+        return Err(format!("a message of {length} bytes is too large"));
+    }
+    let mut bytes = vec![0u8; length];
+    input
+        .read_exact(&mut bytes)
+        .map_err(|e| format!("the stream ended inside a message: {e}"))?;
+    serde_json::from_slice(&bytes).map_err(|e| format!("a message is not JSON: {e}"))
+}
+
+/// Sends `value`, in chunks when its JSON is longer than [`MAX_OUT`].
+pub fn send(output: &mut impl Write, value: &Value) -> Result<(), String> {
+    let text = value.to_string();
+    if text.len() <= MAX_OUT {
+        return write_frame(output, text.as_bytes());
+    }
+    let pieces = split(&text, CHUNK_TEXT);
+    let count = pieces.len();
+    for (index, data) in pieces.into_iter().enumerate() {
+        let chunk = json!({"type": "chunk", "index": index, "count": count, "data": data});
+        let bytes = chunk.to_string();
+        debug_assert!(bytes.len() <= MAX_OUT);
+        write_frame(output, bytes.as_bytes())?;
+    }
+    Ok(())
+}
+
+fn write_frame(output: &mut impl Write, bytes: &[u8]) -> Result<(), String> {
+    let length = u32::try_from(bytes.len()).map_err(|_| "a message is too large")?;
+    output
+        .write_all(&length.to_ne_bytes())
+        .and_then(|()| output.write_all(bytes))
+        .and_then(|()| output.flush())
+        .map_err(|e| format!("cannot write a message: {e}"))
+}
+
+/// `text` cut into pieces of at most `max` bytes, on character boundaries.
+fn split(text: &str, max: usize) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let mut end = rest.len().min(max);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        let (piece, tail) = rest.split_at(end);
+        pieces.push(piece);
+        rest = tail;
+    }
+    pieces
+}
+
+static TEMP: AtomicUsize = AtomicUsize::new(0);
+
+/// A private temporary file, removed when dropped.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(what: &str, bytes: &[u8]) -> Result<TempFile, String> {
+        let n = TEMP.fetch_add(1, Ordering::SeqCst);
+        let path =
+            std::env::temp_dir().join(format!("quotebook-host-{}-{n}-{what}", std::process::id()));
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut handle = options
+            .open(&path)
+            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        let file = TempFile(path);
+        handle
+            .write_all(bytes)
+            .map_err(|e| format!("cannot write {}: {e}", file.0.display()))?;
+        Ok(file)
+    }
+
+    fn path(&self) -> String {
+        self.0.to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.0);
+    }
+}
+
+/// Runs `quotebook sync --from LIBRARY --to FOLDER …` on what the extension sent, and
+/// turns its report into `{decisions: [{kind, path, line}], summary: {…}, folder}`.
+fn sync(folder: &str, library: &str, message: &Value) -> Result<Value, String> {
+    if library.trim().is_empty() {
+        return Err("no library was sent".into());
+    }
+    let backup = TempFile::new("library.json", library.as_bytes())?;
+    let mut argv = vec![
+        "--from".to_owned(),
+        backup.path(),
+        "--to".to_owned(),
+        folder.to_owned(),
+    ];
+    let mut temps = Vec::new();
+    for (key, flag) in [("note", "--template"), ("quote", "--quote-template")] {
+        if let Some(source) = message["templates"][key].as_str().filter(|s| !s.is_empty()) {
+            let file = TempFile::new(key, source.as_bytes())?;
+            argv.extend([flag.to_owned(), file.path()]);
+            temps.push(file);
+        }
+    }
+    if let Some(pattern) = message["pattern"].as_str().filter(|p| !p.trim().is_empty()) {
+        argv.extend(["--pattern".to_owned(), pattern.trim().to_owned()]);
+    }
+    if let Some(minutes) = message["tzOffsetMinutes"].as_i64() {
+        argv.extend(["--tz-offset".to_owned(), minutes.to_string()]);
+    }
+    for (key, flag) in [("overwrite", "--overwrite"), ("keep", "--keep")] {
+        if let Some(path) = message[key].as_str() {
+            argv.extend([flag.to_owned(), path.to_owned()]);
+        }
+    }
+    if message["restore"].as_bool() == Some(true) {
+        argv.push("--restore".to_owned());
+    }
+    let args = Args::parse(argv.into_iter(), crate::sync::OPTIONS, crate::sync::FLAGS)?;
+    let report = crate::sync::run(args)?;
+    drop(temps);
+    Ok(parse_report(&report, folder))
+}
+
+/// `quotebook sync`'s report: one line per decision (`kind path: detail`), then the counts.
+pub fn parse_report(report: &str, folder: &str) -> Value {
+    let lines: Vec<&str> = report.lines().filter(|l| !l.trim().is_empty()).collect();
+    let (summary_line, decision_lines) = match lines.split_last() {
+        Some((last, rest)) => (*last, rest),
+        None => ("", &[][..]),
+    };
+    let decisions: Vec<Value> = decision_lines
+        .iter()
+        .map(|line| {
+            let (kind, rest) = line.split_once(' ').unwrap_or((line, ""));
+            let rest = rest.trim_start();
+            let path = match rest.split_once(": ") {
+                Some((path, _)) => path,
+                None => rest,
+            };
+            json!({"kind": kind, "path": path, "line": line})
+        })
+        .collect();
+    let mut summary = serde_json::Map::new();
+    for part in summary_line.split(", ") {
+        if let Some((n, word)) = part.split_once(' ')
+            && let Ok(n) = n.parse::<u64>()
+        {
+            let key = if word == "conflicts" {
+                "conflict"
+            } else {
+                word
+            };
+            summary.insert(key.to_owned(), json!(n));
+        }
+    }
+    json!({"decisions": decisions, "summary": summary, "folder": folder})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(value: &Value) -> Vec<u8> {
+        let text = value.to_string();
+        let mut bytes = (text.len() as u32).to_ne_bytes().to_vec();
+        bytes.extend_from_slice(text.as_bytes());
+        bytes
+    }
+
+    fn frames(mut bytes: &[u8]) -> Vec<Value> {
+        let mut out = Vec::new();
+        while let Some(v) = read_message(&mut bytes).unwrap() {
+            out.push(v);
+        }
+        out
+    }
+
+    #[test]
+    fn long_answers_are_chunked_below_one_megabyte() {
+        // Quotes, backslashes and multi-byte characters: escaping grows the text.
+        let big = "\"é\\ ".repeat(600_000);
+        let mut out = Vec::new();
+        send(&mut out, &json!({"type": "result", "text": big})).unwrap();
+        let mut rest = &out[..];
+        let mut joined = String::new();
+        let mut count = 0;
+        while rest.len() >= 4 {
+            let len = u32::from_ne_bytes(rest[..4].try_into().unwrap()) as usize;
+            assert!(len <= MAX_OUT, "a message of {len} bytes");
+            let message: Value = serde_json::from_slice(&rest[4..4 + len]).unwrap();
+            assert_eq!(message["type"], "chunk");
+            assert_eq!(message["index"], count);
+            joined.push_str(message["data"].as_str().unwrap());
+            count += 1;
+            rest = &rest[4 + len..];
+        }
+        assert!(count > 2);
+        let whole: Value = serde_json::from_str(&joined).unwrap();
+        assert_eq!(whole["text"], big);
+    }
+
+    #[test]
+    fn short_answers_go_whole_and_bad_input_is_named() {
+        let mut out = Vec::new();
+        send(&mut out, &json!({"type": "hello"})).unwrap();
+        assert_eq!(frames(&out), [json!({"type": "hello"})]);
+        let mut truncated: &[u8] = &[5, 0];
+        assert!(read_message(&mut truncated).unwrap_err().contains("length"));
+        let mut bytes = frame(&json!({"a": 1}));
+        bytes.pop();
+        assert!(
+            read_message(&mut &bytes[..])
+                .unwrap_err()
+                .contains("inside")
+        );
+        let mut not_json = 3u32.to_ne_bytes().to_vec();
+        not_json.extend_from_slice(b"abc");
+        assert!(
+            read_message(&mut &not_json[..])
+                .unwrap_err()
+                .contains("JSON")
+        );
+    }
+
+    #[test]
+    fn unknown_messages_get_an_error_and_hello_names_the_folder() {
+        let mut input = frame(&json!({"type": "hello"}));
+        input.extend(frame(&json!({"type": "dance"})));
+        input.extend(frame(&json!({"type": "sync"})));
+        let mut out = Vec::new();
+        serve(&mut &input[..], &mut out, "/nonexistent/folder").unwrap();
+        let answers = frames(&out);
+        assert_eq!(answers[0]["folder"], "/nonexistent/folder");
+        assert_eq!(answers[0]["folderExists"], false);
+        assert_eq!(answers[1]["type"], "error");
+        assert_eq!(answers[2]["type"], "progress");
+        assert_eq!(answers[3]["ok"], false);
+        assert!(answers[3]["error"].as_str().unwrap().contains("no library"));
+    }
+
+    #[test]
+    fn reports_are_parsed() {
+        let report = "created   a/b.md\nappended  c.md: 2 quotes\nconflict  d: x.md: you edited it\n\
+                      1 created, 0 updated, 1 appended, 0 skipped, 1 conflicts\n";
+        let v = parse_report(report, "/f");
+        assert_eq!(v["decisions"][1]["kind"], "appended");
+        assert_eq!(v["decisions"][1]["path"], "c.md");
+        assert_eq!(v["decisions"][0]["path"], "a/b.md");
+        assert_eq!(v["summary"]["conflict"], 1);
+        assert_eq!(v["summary"]["created"], 1);
+    }
+}

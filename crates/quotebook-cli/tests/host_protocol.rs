@@ -1,0 +1,403 @@
+//! `quotebook host` (native messaging) and `quotebook install-host`, run as the browser
+//! runs them: a child process spoken to in length-prefixed JSON.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use quotebook_core::library::Library;
+use quotebook_core::note::{Note, Quote};
+use serde_json::{Value, json};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+struct Temp(PathBuf);
+
+impl Temp {
+    fn new() -> Temp {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let dir =
+            std::env::temp_dir().join(format!("quotebook-host-test-{}-{n}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        Temp(dir)
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.0.join(rel)
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn quote(id: &str, text: &str) -> Quote {
+    Quote {
+        id: id.into(),
+        markdown: text.into(),
+        text: text.into(),
+        created: format!("2024-06-05T12:00:{:0>2}.000Z", id.len()),
+        ..Quote::default()
+    }
+}
+
+fn note(id: &str, title: &str, quotes: Vec<Quote>) -> Note {
+    Note {
+        schema: quotebook_core::SCHEMA_VERSION,
+        id: id.into(),
+        url: id.into(),
+        title: title.into(),
+        created: "2024-06-05T12:00:00.000Z".into(),
+        updated: "2024-06-05T12:00:00.000Z".into(),
+        quotes,
+        ..Note::default()
+    }
+}
+
+fn library(notes: Vec<Note>) -> String {
+    Library {
+        notes,
+        ..Library::default()
+    }
+    .to_json()
+}
+
+/// A running host and its pipes.
+struct Host {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: ChildStdout,
+}
+
+impl Host {
+    fn start(args: &[&str]) -> Host {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_quotebook"))
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take().unwrap();
+        Host {
+            child,
+            stdin,
+            stdout,
+        }
+    }
+
+    fn send(&mut self, value: &Value) {
+        let text = value.to_string();
+        let stdin = self.stdin.as_mut().unwrap();
+        stdin.write_all(&(text.len() as u32).to_ne_bytes()).unwrap();
+        stdin.write_all(text.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// The next message, each checked against the browser's 1 MB limit.
+    fn receive(&mut self) -> Value {
+        let mut length = [0u8; 4];
+        self.stdout.read_exact(&mut length).unwrap();
+        let length = u32::from_ne_bytes(length) as usize;
+        assert!(length <= 1024 * 1024, "a message of {length} bytes");
+        let mut bytes = vec![0; length];
+        self.stdout.read_exact(&mut bytes).unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    /// The next answer that is not progress, chunks joined.
+    fn answer(&mut self) -> Value {
+        let mut joined = String::new();
+        loop {
+            let message = self.receive();
+            match message["type"].as_str() {
+                Some("progress") => {}
+                Some("chunk") => {
+                    joined.push_str(message["data"].as_str().unwrap());
+                    if message["index"].as_u64().unwrap() + 1 == message["count"].as_u64().unwrap()
+                    {
+                        return serde_json::from_str(&joined).unwrap();
+                    }
+                }
+                _ => return message,
+            }
+        }
+    }
+
+    fn sync(&mut self, library: &str) -> Value {
+        self.send(&json!({"type": "sync", "library": library}));
+        let answer = self.answer();
+        assert_eq!(answer["ok"], true, "{answer}");
+        answer
+    }
+
+    fn close(mut self) -> bool {
+        drop(self.stdin.take());
+        self.child.wait().unwrap().success()
+    }
+}
+
+fn kinds(answer: &Value) -> Vec<String> {
+    answer["decisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}",
+                d["kind"].as_str().unwrap(),
+                d["path"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn syncs_keeps_the_readers_edit_and_appends_the_new_quote() {
+    let t = Temp::new();
+    let vault = t.path("vault");
+    fs::create_dir(&vault).unwrap();
+    let mut host = Host::start(&[
+        "host",
+        "--folder",
+        vault.to_str().unwrap(),
+        "chrome-extension://x/",
+    ]);
+    host.send(&json!({"type": "hello"}));
+    let hello = host.answer();
+    assert_eq!(hello["type"], "hello");
+    assert_eq!(hello["folder"], vault.to_str().unwrap());
+
+    let first = note("https://a.example/1", "First", vec![quote("q1", "One.")]);
+    let answer = host.sync(&library(vec![first.clone()]));
+    assert_eq!(kinds(&answer), ["created First.md"]);
+    assert_eq!(answer["summary"]["created"], 1);
+    let file = vault.join("First.md");
+    assert!(fs::read_to_string(&file).unwrap().contains("> One."));
+    assert!(vault.join(".quotebook/state.json").is_file());
+    assert!(vault.join(".quotebook/library.json").is_file());
+
+    // The reader edits the file; a new quote is saved; sync again in the same session.
+    let edited = fs::read_to_string(&file).unwrap() + "\nMy own thoughts.\n";
+    fs::write(&file, &edited).unwrap();
+    let mut second = first;
+    second.quotes.push(quote("q22", "Two."));
+    let answer = host.sync(&library(vec![second.clone()]));
+    assert_eq!(kinds(&answer), ["appended First.md"]);
+    assert_eq!(answer["summary"]["appended"], 1);
+    let now = fs::read_to_string(&file).unwrap();
+    assert!(now.starts_with(&edited), "{now}");
+    assert!(now.contains("> Two."));
+    assert_eq!(now.matches("> Two.").count(), 1);
+
+    // Nothing changed: nothing written. The library may come in pieces.
+    let text = library(vec![second]);
+    let (a, b) = text.split_at(text.len() / 2);
+    host.send(&json!({"type": "library-part", "data": a}));
+    host.send(&json!({"type": "library-part", "data": b}));
+    host.send(&json!({"type": "sync"}));
+    let answer = host.answer();
+    assert_eq!(answer["summary"]["skipped"], 1, "{answer}");
+    assert_eq!(fs::read_to_string(&file).unwrap(), now);
+    assert!(host.close());
+}
+
+#[test]
+fn a_long_report_comes_in_chunks_and_names_never_leave_the_folder() {
+    let t = Temp::new();
+    let vault = t.path("vault");
+    fs::create_dir(&vault).unwrap();
+    let long = "x".repeat(200);
+    let notes: Vec<Note> = (0..6000)
+        .map(|i| {
+            note(
+                &format!("https://a.example/{i}"),
+                &format!("../../escape {i} {long}"),
+                vec![quote(&format!("q{i}"), "Text.")],
+            )
+        })
+        .collect();
+    let mut host = Host::start(&["host", "--folder", vault.to_str().unwrap()]);
+    let answer = host.sync(&library(notes));
+    assert!(answer.to_string().len() > 1024 * 1024, "the answer needs chunks");
+    assert_eq!(answer["summary"]["created"], 6000);
+    assert_eq!(answer["decisions"].as_array().unwrap().len(), 6000);
+    assert_eq!(
+        fs::read_dir(t.path("")).unwrap().count(),
+        1,
+        "only the vault"
+    );
+    assert!(host.close());
+}
+
+#[test]
+fn errors_are_answered_not_fatal() {
+    let t = Temp::new();
+    let mut host = Host::start(&["host", "--folder", t.path("missing").to_str().unwrap()]);
+    host.send(&json!({"type": "sync", "library": "{not json"}));
+    let answer = host.answer();
+    assert_eq!(answer["ok"], false);
+    assert!(
+        answer["error"].as_str().unwrap().contains("missing"),
+        "{answer}"
+    );
+    host.send(&json!({"type": "hello"}));
+    assert_eq!(host.answer()["folderExists"], false);
+    assert!(host.close());
+}
+
+fn run(args: &[&str], home: &Path) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_quotebook"))
+        .args(args)
+        .env("HOME", home)
+        .env_remove("XDG_CONFIG_HOME")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn install_host_writes_a_manifest_that_starts_a_working_host() {
+    let t = Temp::new();
+    let home = t.path("home");
+    fs::create_dir(&home).unwrap();
+    let vault = t.path("my vault");
+    let (ok, out, err) = run(
+        &[
+            "install-host",
+            "--browser",
+            "chromium",
+            "--folder",
+            vault.to_str().unwrap(),
+        ],
+        &home,
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("host manifest"), "{out}");
+    let manifest_path = home.join(".config/chromium/NativeMessagingHosts/quotebook_host.json");
+    let manifest: Value =
+        serde_json::from_str(&fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    assert_eq!(manifest["name"], "quotebook_host");
+    assert_eq!(manifest["type"], "stdio");
+    assert_eq!(
+        manifest["allowed_origins"],
+        json!(["chrome-extension://dcpofdeomimecllgicmlhifcdaagmphh/"])
+    );
+    assert!(vault.is_dir(), "the folder is made");
+    let config: Value = serde_json::from_str(
+        &fs::read_to_string(home.join(".config/quotebook/host.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        config["folder"],
+        fs::canonicalize(&vault).unwrap().to_str().unwrap()
+    );
+
+    // The browser runs the manifest's path with the extension's origin: it syncs.
+    let launcher = manifest["path"].as_str().unwrap();
+    let mut host = Host::start_program(
+        launcher,
+        &["chrome-extension://dcpofdeomimecllgicmlhifcdaagmphh/"],
+    );
+    let answer = host.sync(&library(vec![note(
+        "https://b.example/",
+        "Bee",
+        vec![quote("q", "B.")],
+    )]));
+    assert_eq!(kinds(&answer), ["created Bee.md"]);
+    assert!(vault.join("Bee.md").is_file());
+    assert!(host.close());
+
+    // Firefox: allowed_extensions, and an id is required; --manifest-dir overrides.
+    let dir = t.path("ff");
+    let args = [
+        "install-host",
+        "--browser",
+        "firefox",
+        "--folder",
+        vault.to_str().unwrap(),
+        "--manifest-dir",
+        dir.to_str().unwrap(),
+    ];
+    let (ok, _, err) = run(&args, &home);
+    assert!(!ok && err.contains("--extension-id"), "{err}");
+    let mut with_id = args.to_vec();
+    with_id.extend(["--extension-id", "quotebook@example.org"]);
+    let (ok, _, err) = run(&with_id, &home);
+    assert!(ok, "{err}");
+    let manifest: Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("quotebook_host.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        manifest["allowed_extensions"],
+        json!(["quotebook@example.org"])
+    );
+
+    // Two ids (unpacked and store), and a bad one refused.
+    let (ok, _, err) = run(
+        &[
+            "install-host",
+            "--browser",
+            "edge",
+            "--folder",
+            vault.to_str().unwrap(),
+            "--extension-id",
+            "dcpofdeomimecllgicmlhifcdaagmphh",
+            "--extension-id",
+            "abcdefghijklmnopabcdefghijklmnop",
+        ],
+        &home,
+    );
+    assert!(ok, "{err}");
+    let manifest: Value = serde_json::from_str(
+        &fs::read_to_string(
+            home.join(".config/microsoft-edge/NativeMessagingHosts/quotebook_host.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest["allowed_origins"].as_array().unwrap().len(), 2);
+    let (ok, _, err) = run(
+        &[
+            "install-host",
+            "--browser",
+            "chrome",
+            "--folder",
+            vault.to_str().unwrap(),
+            "--extension-id",
+            "../x",
+        ],
+        &home,
+    );
+    assert!(!ok && err.contains("not a valid extension id"), "{err}");
+}
+
+impl Host {
+    fn start_program(program: &str, args: &[&str]) -> Host {
+        let mut child = Command::new(program)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take().unwrap();
+        Host {
+            child,
+            stdin,
+            stdout,
+        }
+    }
+}
