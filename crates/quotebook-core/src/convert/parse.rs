@@ -255,7 +255,7 @@ impl Element {
 pub enum Data {
     /// The document node; its name answers the tree builder for nodes that have none.
     Document(QualName),
-    Element(Box<Element>),
+    Element(Element),
     Text(StrTendril),
     /// Comments, doctypes, processing instructions: never rendered.
     Other,
@@ -641,7 +641,7 @@ impl TreeSink for Sink {
 
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, _flags: ElementFlags) -> Id {
         let tag = Tag::of(&name);
-        self.new_node(Data::Element(Box::new(Element { tag, name, attrs })))
+        self.new_node(Data::Element(Element { tag, name, attrs }))
     }
 
     fn create_comment(&self, _text: StrTendril) -> Id {

@@ -106,6 +106,16 @@ fn remove_dot_segments(path: &str) -> String {
 /// Resolves `reference` against `base`. Returns `None` for references that must not
 /// become links (`javascript:` and the like) or that are empty.
 pub fn resolve(base: &str, reference: &str, for_image: bool) -> Option<String> {
+    // Fast path: an absolute http(s) URL with nothing to clean or resolve.
+    let r = reference.as_bytes();
+    let plain = |rest: &[u8]| {
+        !rest.iter().any(|&c| c <= b' ' || c == b'\\' || c == 0x7f) && !reference.contains("/.")
+    };
+    if (r.starts_with(b"https://") && plain(&r[8..]) || r.starts_with(b"http://") && plain(&r[7..]))
+        && r.len() > 8
+    {
+        return Some(reference.to_owned());
+    }
     // Browsers strip leading/trailing C0 controls and spaces, and every tab and newline.
     let cleaned: String = reference
         .trim_matches(|c: char| c <= ' ')
