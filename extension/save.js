@@ -3,6 +3,7 @@
 // glue.
 import { api } from './browser.js';
 import { core } from './core.js';
+import { syncAfterSave } from './sync/sync.js';
 
 export const MENU_ID = 'save-quote';
 export const COMMAND = 'save-quote';
@@ -26,6 +27,7 @@ export async function saveQuote(info, tab) {
     const { key, note } = await storeQuote(capture);
     await report(tab, true, api.i18n.getMessage(plainText ? 'saveDonePlainText' : 'saveDone', [count(note)]),
       String(note.quotes.length));
+    syncAfterSave(); // when folder sync is on; not awaited: it reports in the options page
     return { ok: true, key, note, plainText };
   } catch (error) {
     const reason = readable(error);

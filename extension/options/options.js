@@ -8,6 +8,7 @@
 import { api } from '../browser.js';
 import { core } from '../core.js';
 import * as library from '../library.js';
+import * as folderSync from '../sync/sync.js';
 import { t, localize, errorText, formatDate, announce } from '../ui/i18n.js';
 
 /** Wait this long after the last keystroke before writing to `storage.sync`. */
@@ -52,7 +53,7 @@ async function main() {
   $('shortcut-settings').addEventListener('click', () =>
     api.tabs.create({ url: 'chrome://extensions/shortcuts' }));
 
-  await Promise.all([updatePreview(), updateExample(), showShortcut(), showBackupState()]);
+  await Promise.all([updatePreview(), updateExample(), showShortcut(), showBackupState(), setUpSync()]);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -266,6 +267,125 @@ async function showBackupState() {
   const remind = await library.needsBackupReminder();
   $('reminder').hidden = !remind;
   $('reminder-text').textContent = remind ? t('reminderText') : '';
+}
+
+// ---------------------------------------------------------------------------------------
+// Folder sync (the backends are in ../sync/)
+
+/** The optional permission each backend needs. */
+const SYNC_PERMISSION = { native: 'nativeMessaging', downloads: 'downloads' };
+
+async function setUpSync() {
+  const settings = await folderSync.loadSettings();
+  for (const radio of document.querySelectorAll('input[name="sync-backend"]')) {
+    radio.checked = radio.value === settings.backend;
+    radio.addEventListener('change', () => chooseBackend(radio));
+  }
+  $('sync-after-save').checked = settings.afterSave;
+  $('sync-after-save').addEventListener('change', () =>
+    folderSync.saveSettings({ afterSave: $('sync-after-save').checked }));
+  $('sync-now').addEventListener('click', () => runSync({}));
+  $('sync-restore').addEventListener('click', () => runSync({ restore: true }));
+  $('sync-keep-all').addEventListener('click', () => runSync({ keep: 'all' }));
+  $('sync-overwrite-all').addEventListener('click', () => {
+    if (confirm(t('syncOverwriteConfirm'))) runSync({ overwrite: 'all' });
+  });
+  await showSyncState(settings.backend);
+  const last = (await api.storage.local.get(folderSync.RESULT_KEY))[folderSync.RESULT_KEY];
+  if (last) showSyncResult(last);
+}
+
+/** Asks for the backend's permission (a click is the gesture it needs), then keeps it. */
+async function chooseBackend(radio) {
+  const backend = radio.value;
+  const permission = SYNC_PERMISSION[backend];
+  if (permission) {
+    let granted = await api.permissions.contains({ permissions: [permission] });
+    if (!granted) {
+      try {
+        granted = await api.permissions.request({ permissions: [permission] });
+      } catch (error) {
+        console.warn('Quotebook: permission request failed:', error);
+      }
+    }
+    if (!granted) {
+      announce(t('syncPermissionDenied'), 'error');
+      const current = (await folderSync.loadSettings()).backend;
+      for (const r of document.querySelectorAll('input[name="sync-backend"]')) r.checked = r.value === current;
+      return;
+    }
+  }
+  await folderSync.saveSettings({ backend });
+  await showSyncState(backend);
+}
+
+/** What the chosen backend can do here: the host's folder, or why it is missing. */
+async function showSyncState(backend) {
+  const exportOnly = backend === 'downloads';
+  $('sync-now').textContent = t(exportOnly ? 'syncExportNow' : 'syncNow');
+  $('sync-now').disabled = backend === '';
+  $('sync-restore').hidden = backend !== 'native';
+  $('sync-after-save-label').hidden = backend !== 'native';
+  const status = $('sync-native-status');
+  status.textContent = '';
+  if (backend !== 'native') return;
+  status.textContent = t('syncNativeLooking');
+  const host = await folderSync.BACKENDS.native.detect();
+  status.textContent = host.ok
+    ? t(host.folderExists ? 'syncNativeFound' : 'syncNativeNoFolder', host.folder)
+    : t('syncNativeMissing', host.reason);
+  status.dataset.found = String(host.ok);
+}
+
+async function runSync(options) {
+  const button = $('sync-now');
+  const progress = $('sync-progress');
+  button.disabled = true;
+  progress.hidden = false;
+  progress.removeAttribute('value');
+  $('sync-summary').textContent = t('syncRunning');
+  try {
+    const result = await folderSync.syncNow(options, ({ done, total }) => {
+      if (total) {
+        progress.max = total;
+        progress.value = done;
+      }
+    });
+    showSyncResult(result);
+  } finally {
+    progress.hidden = true;
+    button.disabled = false;
+    await showBackupState();
+  }
+}
+
+/** The summary, then one line per decision (conflicts first). */
+function showSyncResult(result) {
+  const summary = $('sync-summary');
+  const list = $('sync-decisions');
+  list.replaceChildren();
+  if (!result.ok) {
+    summary.textContent = t('syncFailed', String(result.error).replace(/^[a-z_]+: /, ''));
+    summary.dataset.state = 'error';
+    $('sync-conflicts').hidden = true;
+    return;
+  }
+  const s = result.summary ?? {};
+  summary.dataset.state = 'done';
+  summary.textContent = t(
+    result.backend === 'downloads' ? 'syncExported' : 'syncDone',
+    formatDate(result.at), s.created ?? 0, s.updated ?? 0, s.appended ?? 0, s.skipped ?? 0, s.conflict ?? 0,
+  );
+  const decisions = [...(result.decisions ?? [])]
+    .filter((d) => d.kind !== 'skipped' || !/: unchanged$/.test(d.line ?? ''))
+    .sort((a, b) => (b.kind === 'conflict') - (a.kind === 'conflict'));
+  for (const decision of decisions) {
+    const item = document.createElement('li');
+    item.className = decision.kind;
+    item.textContent = decision.line ?? `${decision.kind} ${decision.path}`;
+    list.append(item);
+  }
+  $('sync-conflicts').hidden = !(s.conflict > 0);
 }
 
 // ---------------------------------------------------------------------------------------

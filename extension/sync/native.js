@@ -1,0 +1,96 @@
+// The native messaging backend: `quotebook host` (registered by `quotebook install-host`)
+// syncs into its configured folder with the core's planner and an atomic, link-refusing
+// folder writer. This module only moves messages: the library goes out (in pieces when
+// large), the decisions come back (in chunks when over the browser's 1 MB limit).
+import { api } from '../browser.js';
+
+/** The host's name, as in its manifest (`quotebook_host.json`). */
+export const HOST_NAME = 'quotebook_host';
+/** Characters of library text per message (browsers take up to 64 MiB to a host). */
+const PART_CHARS = 8 * 1024 * 1024;
+
+/** Whether the extension may talk to native hosts at all (an optional permission). */
+export function available() {
+  return typeof api.runtime.connectNative === 'function';
+}
+
+/**
+ * Sends `messages` to a fresh host process and resolves to its first answer that is not
+ * progress (chunks joined). `onProgress` gets the progress messages. Rejects with the
+ * browser's reason when the host is missing or dies.
+ */
+export function request(messages, onProgress) {
+  if (!available()) return Promise.reject(new Error('native_permission: the nativeMessaging permission is not granted'));
+  return new Promise((resolve, reject) => {
+    let port;
+    let done = false;
+    const chunks = [];
+    const finish = (error, value) => {
+      if (done) return;
+      done = true;
+      try { port?.disconnect(); } catch { /* already gone */ }
+      if (error) reject(error); else resolve(value);
+    };
+    try {
+      port = api.runtime.connectNative(HOST_NAME);
+    } catch (error) {
+      finish(new Error(`native_host: ${error?.message ?? error}`));
+      return;
+    }
+    port.onMessage.addListener((message) => {
+      if (message?.type === 'progress') {
+        onProgress?.(message);
+      } else if (message?.type === 'chunk') {
+        chunks[message.index] = message.data;
+        if (message.index + 1 === message.count) {
+          try {
+            finish(null, JSON.parse(chunks.join('')));
+          } catch (error) {
+            finish(new Error(`native_host: a garbled answer (${error.message})`));
+          }
+        }
+      } else {
+        finish(null, message);
+      }
+    });
+    port.onDisconnect.addListener(() => {
+      const why = api.runtime.lastError?.message ?? 'the host closed the connection';
+      finish(new Error(`native_host: ${why}`));
+    });
+    for (const message of messages) port.postMessage(message);
+  });
+}
+
+/** `{ok: true, folder, folderExists, version}` when the host answers, else `{ok: false, reason}`. */
+export async function detect() {
+  try {
+    const hello = await request([{ type: 'hello' }]);
+    if (hello?.type !== 'hello') return { ok: false, reason: JSON.stringify(hello) };
+    return { ok: true, ...hello };
+  } catch (error) {
+    return { ok: false, reason: String(error?.message ?? error).replace(/^[a-z_]+: /, '') };
+  }
+}
+
+/**
+ * Syncs `libraryJson` (a backup's text) through the host. `options`: `templates`, `pattern`,
+ * `tzOffsetMinutes`, `restore`, `overwrite`/`keep` (a file's path or `'all'`). Resolves to
+ * `{decisions: [{kind, path, line}], summary: {created, updated, appended, skipped,
+ * conflict}, folder}`; rejects with the host's error.
+ */
+export async function sync(libraryJson, options, onProgress) {
+  const messages = [];
+  const sync = { type: 'sync', ...options };
+  if (libraryJson.length <= PART_CHARS) {
+    sync.library = libraryJson;
+  } else {
+    for (let i = 0; i < libraryJson.length; i += PART_CHARS) {
+      messages.push({ type: 'library-part', data: libraryJson.slice(i, i + PART_CHARS) });
+    }
+  }
+  messages.push(sync);
+  const answer = await request(messages, onProgress);
+  if (answer?.type !== 'result') throw new Error(`native_host: ${answer?.error ?? 'an unexpected answer'}`);
+  if (!answer.ok) throw new Error(`native_host: ${answer.error}`);
+  return answer;
+}

@@ -1,0 +1,263 @@
+// Folder sync end to end in headless Chromium: the native messaging host (the real
+// `quotebook` binary, registered in the test profile's NativeMessagingHosts/) syncing into a
+// temporary folder, a reader's edit between two syncs, and the export to Downloads.
+//
+// The backends' permissions are optional in the shipped manifest (asked for when the
+// reader picks one, which needs a click on a permission prompt headless Chromium cannot
+// accept): these tests load a copy of the test build that has them granted up front.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import {
+  CHROMIUM, ROOT, builtManifest, dragSelect, extensionId, saveFromMenu, serveFixtures, serviceWorker,
+  waitFor,
+} from './lib.mjs';
+
+const HOST_NAME = 'quotebook_host';
+
+/** The `quotebook` binary: `$QUOTEBOOK_BIN`, else built (a no-op when up to date). */
+function quotebookBinary() {
+  if (process.env.QUOTEBOOK_BIN) return process.env.QUOTEBOOK_BIN;
+  execFileSync('cargo', ['build', '-q', '-p', 'quotebook-cli', '--bin', 'quotebook'], { cwd: ROOT, stdio: 'inherit' });
+  const target = process.env.CARGO_TARGET_DIR
+    ? (process.env.CARGO_TARGET_DIR.startsWith('/') ? process.env.CARGO_TARGET_DIR : join(ROOT, process.env.CARGO_TARGET_DIR))
+    : join(ROOT, 'target');
+  return join(target, 'debug/quotebook');
+}
+
+/** A copy of the test build whose optional permissions are granted at install. */
+async function grantedBuild(scratch) {
+  const manifest = await builtManifest('chrome-test');
+  const dir = join(scratch, 'extension');
+  await cp(join(ROOT, 'extension/dist/chrome-test'), dir, { recursive: true });
+  const granted = {
+    ...manifest,
+    permissions: [...manifest.permissions, ...(manifest.optional_permissions ?? [])],
+  };
+  delete granted.optional_permissions;
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify(granted, null, 2));
+  return { dir, id: extensionId(manifest), optional: manifest.optional_permissions ?? [] };
+}
+
+/**
+ * Chromium with that build, a profile holding the host's manifest (a small launcher that
+ * runs `quotebook host --folder FOLDER`) and Downloads set to `downloads`.
+ */
+async function launchWithHost({ folder, downloads }) {
+  const scratch = await mkdtemp(join(tmpdir(), 'quotebook-sync-'));
+  const build = await grantedBuild(scratch);
+  const profile = join(scratch, 'profile');
+  const hosts = join(profile, 'NativeMessagingHosts');
+  await mkdir(hosts, { recursive: true });
+  const launcher = join(scratch, 'quotebook-host');
+  const quote = (s) => `'${s.replaceAll("'", "'\\''")}'`;
+  await writeFile(launcher, `#!/bin/sh\nexec ${quote(quotebookBinary())} host --folder ${quote(folder)} "$@"\n`);
+  await chmod(launcher, 0o755);
+  await writeFile(join(hosts, `${HOST_NAME}.json`), JSON.stringify({
+    name: HOST_NAME,
+    description: 'Quotebook folder sync (test)',
+    path: launcher,
+    type: 'stdio',
+    allowed_origins: [`chrome-extension://${build.id}/`],
+  }));
+  await mkdir(join(profile, 'Default'), { recursive: true });
+  await writeFile(join(profile, 'Default/Preferences'), JSON.stringify({
+    download: { default_directory: downloads, prompt_for_download: false, directory_upgrade: true },
+    savefile: { default_directory: downloads },
+  }));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    acceptDownloads: true,
+    args: [
+      `--disable-extensions-except=${build.dir}`,
+      `--load-extension=${build.dir}`,
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+    viewport: { width: 1200, height: 800 },
+  });
+  const worker = await serviceWorker(context, build.id);
+  const close = async () => {
+    await context.close().catch(() => {});
+    await rm(scratch, { recursive: true, force: true }).catch(() => {});
+  };
+  return { context, worker, id: build.id, optional: build.optional, close };
+}
+
+/** The options page, once its sync section is set up. */
+async function openOptions(browser) {
+  const page = await browser.context.newPage();
+  await page.goto(`chrome-extension://${browser.id}/options/options.html`);
+  await page.locator('#sync-now:not(:empty)').waitFor();
+  return page;
+}
+
+async function mdFiles(dir) {
+  return (await readdir(dir, { recursive: true })).filter((f) => f.endsWith('.md')).sort();
+}
+
+describe('folder sync through the native host', () => {
+  let server;
+  let browser;
+  let scratch;
+  let folder;
+  let page;
+
+  before(async () => {
+    server = await serveFixtures();
+    scratch = await mkdtemp(join(tmpdir(), 'quotebook-sync-folder-'));
+    folder = join(scratch, 'vault');
+    await mkdir(folder);
+    browser = await launchWithHost({ folder, downloads: join(scratch, 'downloads') });
+    page = await browser.context.newPage();
+    await page.goto(`${server.origin}/pages/article.html`);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  test('the shipped manifest asks for the backends\' permissions only when chosen', () => {
+    assert.deepEqual([...browser.optional].sort(), ['downloads', 'nativeMessaging']);
+  });
+
+  test('the options page finds the host, syncs, keeps a reader\'s edit and appends after a save', async () => {
+    const first = await dragSelect(page, '#p1', 'Quotes are', 'intact.');
+    assert.match(first, /^Quotes are kept/);
+    assert.equal((await saveFromMenu(browser.worker, page)).ok, true);
+    // Nothing is synced while sync is off.
+    assert.deepEqual(await mdFiles(folder), []);
+
+    const options = await openOptions(browser);
+    await options.locator('#sync-native').check();
+    await waitFor(async () => (await options.locator('#sync-native-status').getAttribute('data-found')) === 'true',
+      { what: 'the host to be detected' });
+    assert.match(await options.locator('#sync-native-status').textContent(), new RegExp(folder.replaceAll('/', '\\/')));
+    await options.locator('#sync-now').click();
+    await waitFor(async () => (await options.locator('#sync-summary').getAttribute('data-state')) === 'done',
+      { timeout: 20_000, what: 'the first sync' });
+    assert.match(await options.locator('#sync-summary').textContent(), /1 created, 0 updated, 0 appended/);
+    assert.deepEqual(await mdFiles(folder), ['Field notes on keeping quotes.md']);
+    const file = join(folder, 'Field notes on keeping quotes.md');
+    const written = await readFile(file, 'utf8');
+    assert.match(written, /^---\ntitle: Field notes on keeping quotes\n/);
+    assert.match(written, /> Quotes are kept with \[a link\]\(http:\/\/127\.0\.0\.1:\d+\/x\)/);
+    assert.ok(existsSync(join(folder, '.quotebook/state.json')));
+    const backup = JSON.parse(await readFile(join(folder, '.quotebook/library.json'), 'utf8'));
+    assert.equal(backup.notes.length, 1);
+    const stored = await browser.worker.evaluate(() => chrome.storage.local.get(['sync:last', 'sync:result']));
+    assert.ok(Date.parse(stored['sync:last']) > Date.now() - 60_000, 'sync:last is recorded');
+    assert.equal(stored['sync:result'].summary.created, 1);
+
+    // The reader edits the file in the middle, with CRLF line ends.
+    const edited = written.replace('\n> Quotes', '\nMy thoughts, written in the vault.\n\n> Quotes').replaceAll('\n', '\r\n');
+    await writeFile(file, edited);
+
+    // A second quote is saved: sync after save (on by default) appends it.
+    await dragSelect(page, '#p2', 'A second', 'note.');
+    assert.equal((await saveFromMenu(browser.worker, page)).ok, true);
+    const after = await waitFor(async () => {
+      const now = await readFile(file, 'utf8');
+      return now.includes('A second passage') && now;
+    }, { timeout: 20_000, what: 'the quote to be appended after the save' });
+    assert.ok(after.startsWith(edited), 'the reader\'s text is untouched');
+    assert.equal(after.match(/A second passage/g).length, 1);
+    assert.match(after.slice(edited.length), /^\r\n> A second passage from the same page joins the first note\.\r\n$/);
+    assert.deepEqual(await mdFiles(folder), ['Field notes on keeping quotes.md']);
+    const result = await waitFor(async () => {
+      const r = (await browser.worker.evaluate(() => chrome.storage.local.get('sync:result')))['sync:result'];
+      return r?.summary?.appended === 1 && r;
+    }, { what: 'the after-save result' });
+    assert.equal(result.decisions[0].kind, 'appended');
+
+    // Sync now again: nothing changed, nothing written.
+    await options.reload();
+    await options.locator('#sync-now:not(:empty)').waitFor();
+    await options.locator('#sync-now').click();
+    await waitFor(async () => /0 created, 0 updated, 0 appended, 1 skipped, 0 conflicts/
+      .test(await options.locator('#sync-summary').textContent()), { timeout: 20_000, what: 'the idle sync' });
+    assert.equal(await readFile(file, 'utf8'), after);
+    await options.close();
+  });
+});
+
+describe('export to Downloads', () => {
+  let server;
+  let browser;
+  let scratch;
+  let downloads;
+
+  before(async () => {
+    server = await serveFixtures();
+    scratch = await mkdtemp(join(tmpdir(), 'quotebook-downloads-'));
+    downloads = join(scratch, 'downloads');
+    await mkdir(downloads);
+    browser = await launchWithHost({ folder: join(scratch, 'unused'), downloads });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  test('writes each note into Downloads/Quotebook and never overwrites', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.origin}/pages/article.html`);
+    await dragSelect(page, '#p1', 'Quotes are', 'intact.');
+    assert.equal((await saveFromMenu(browser.worker, page)).ok, true);
+    await page.goto(`${server.origin}/pages/plain.html`);
+    await page.evaluate(() => {
+      const range = document.createRange();
+      range.selectNodeContents(document.body.querySelector('p') ?? document.body);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+    });
+    assert.equal((await saveFromMenu(browser.worker, page)).ok, true);
+
+    const options = await openOptions(browser);
+    const cdp = await browser.context.newCDPSession(options);
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'default' });
+    await options.locator('#sync-downloads').check();
+    assert.equal(await options.locator('#sync-now').textContent(), 'Export now');
+    assert.match(await options.locator('#sync-downloads-help').textContent(), /An export, not a sync/);
+    const exportOnce = async (n) => {
+      await options.locator('#sync-now').click();
+      await waitFor(async () => (await options.locator('#sync-summary').getAttribute('data-state')) === 'done'
+        && /Exported/.test(await options.locator('#sync-summary').textContent()), { what: `export ${n}` });
+      await options.evaluate(() => document.getElementById('sync-summary').removeAttribute('data-state'));
+    };
+    await exportOnce(1);
+    const folder = join(downloads, 'Quotebook');
+    const firstRun = await waitFor(async () => {
+      const files = existsSync(folder) ? await mdFiles(folder) : [];
+      return files.length === 2 && files;
+    }, { timeout: 20_000, what: 'two files in Downloads/Quotebook' });
+    assert.ok(firstRun.includes('Field notes on keeping quotes.md'), firstRun.join(', '));
+    const text = await readFile(join(folder, 'Field notes on keeping quotes.md'), 'utf8');
+    assert.match(text, /> Quotes are kept with \[a link\]/);
+
+    // A second export adds numbered copies and leaves the first files as they were.
+    await writeFile(join(folder, 'Field notes on keeping quotes.md'), `${text}\nMine.\n`);
+    await exportOnce(2);
+    const secondRun = await waitFor(async () => {
+      const files = await mdFiles(folder);
+      return files.length === 4 && files;
+    }, { timeout: 20_000, what: 'four files after the second export' });
+    assert.ok(secondRun.includes('Field notes on keeping quotes (1).md'), secondRun.join(', '));
+    assert.equal(await readFile(join(folder, 'Field notes on keeping quotes.md'), 'utf8'), `${text}\nMine.\n`);
+    // An export is no sync: the uninstall reminder still counts on a backup.
+    const stored = await browser.worker.evaluate(() => chrome.storage.local.get('sync:last'));
+    assert.equal(stored['sync:last'], undefined);
+    await options.close();
+  });
+});
