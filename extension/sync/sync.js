@@ -3,7 +3,7 @@
 // move bytes. Settings and the last result live in `storage.local`; `sync:last` (the time
 // of the last successful sync) lets the options page drop its uninstall reminder.
 import { api } from '../browser.js';
-import { core } from '../core.js';
+import { NOTE_PREFIX } from '../save.js';
 import * as library from '../library.js';
 import * as native from './native.js';
 import * as downloads from './downloads.js';
@@ -29,12 +29,20 @@ export async function saveSettings(settings) {
   await api.storage.local.set({ [SETTINGS_KEY]: { ...current, ...settings } });
 }
 
-/** The library as a backup's text (oldest note first, as the library keeps them). */
+/** The backup format's version (`docs/formats.md`); the notes inside keep their own. */
+const LIBRARY_SCHEMA = 1;
+
+/**
+ * The library as a backup's text, oldest note first, the notes as stored: the host reads
+ * (and migrates) them with the core, so this needs no wasm and runs in the service worker.
+ */
 async function libraryJson() {
-  const wasm = await core();
-  const notes = await library.loadNotes();
-  notes.reverse();
-  return wasm.library_backup(JSON.stringify(notes));
+  const all = await api.storage.local.get(null);
+  const notes = Object.entries(all)
+    .filter(([key]) => key.startsWith(NOTE_PREFIX))
+    .map(([, note]) => note)
+    .sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0));
+  return `{"schema":${LIBRARY_SCHEMA},"notes":${JSON.stringify(notes)}}`;
 }
 
 /**
