@@ -4,10 +4,12 @@
 //! - `demo`    build, then save a passage of a bundled article in headless Chromium
 //! - `test`    fmt, clippy, Rust tests, the build, and the end-to-end tests in Chromium
 //! - `measure` wasm sizes and click-to-saved latency (warm and cold service worker)
+//! - `bench`   HTML → Markdown speed in Chromium: ours against Turndown and htmd
 //!
 //! Each command installs what it needs and is missing (the wasm target, the npm packages,
 //! Chromium, Xvfb and xdotool when running as root), or says what to do.
 
+mod bench;
 mod build;
 mod manifest;
 mod setup;
@@ -28,6 +30,9 @@ commands:
             (headless Chromium, then headful Chromium under Xvfb driven with xdotool)
   measure   wasm size (raw, gzipped; -O vs -Oz) and click-to-saved latency with a
             warm and a cold service worker
+  bench     HTML to Markdown speed in headless Chromium over the corpus: our wasm
+            against Turndown and htmd (wasm), interleaved; --native also runs the
+            criterion benches
 
 environment:
   QUOTEBOOK_CHROMIUM   the Chromium binary (default /usr/bin/chromium)
@@ -41,6 +46,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(),
         Some("test") => test(),
         Some("measure") => measure(),
+        Some("bench") => bench::bench(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
