@@ -11,6 +11,7 @@
 
 mod bench;
 mod build;
+mod dist;
 mod manifest;
 mod setup;
 
@@ -30,6 +31,8 @@ commands:
             (headless Chromium, then headful Chromium under Xvfb driven with xdotool)
   measure   wasm size (raw, gzipped; -O vs -Oz) and click-to-saved latency with a
             warm and a cold service worker
+  dist      build, then the store packages (Chrome and Edge, Firefox) with their sizes,
+            and the Firefox builds in extension/dist/firefox{,-test}/
   bench     HTML to Markdown speed in headless Chromium over the corpus: our wasm
             against Turndown and htmd (wasm), interleaved; --native also runs the
             criterion benches
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(),
         Some("test") => test(),
         Some("measure") => measure(),
+        Some("dist") => dist::dist(),
         Some("bench") => bench::bench(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
@@ -151,6 +155,7 @@ fn test() -> Result<()> {
             },
         );
     }
+    dist::test_stages(&mut report, built.is_some());
     report.finish()
 }
 
