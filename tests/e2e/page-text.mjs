@@ -24,9 +24,10 @@ const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'head', 'tit
 
 /**
  * Walks `root` (the body by default). Returns `{text, nodes}`: `nodes` lists each text node
- * copied, with where its data starts in `text`.
+ * copied, with where its data starts in `text`. `brAsBlock` makes `<br>` a block boundary
+ * (`\n`) as the text-fragments polyfill counts it, for measuring that difference.
  */
-export function pageText(root = document.body) {
+export function pageText(root = document.body, { brAsBlock = false } = {}) {
   let text = '';
   const nodes = [];
   const separate = () => {
@@ -45,7 +46,8 @@ export function pageText(root = document.body) {
     if (SKIPPED.has(name)) return;
     if (getComputedStyle(node).display === 'none') return;
     if (name === 'br') {
-      text += ' ';
+      if (brAsBlock) separate();
+      else text += ' ';
       return;
     }
     const block = BLOCK_ELEMENTS.has(name);
