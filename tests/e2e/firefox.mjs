@@ -10,7 +10,8 @@
 // `saveQuote`, the very function the context menu calls, with the real tab. Selections are
 // made with real mouse drags (BiDi `input.performActions`).
 import assert from 'node:assert/strict';
-import { readFile, mkdtemp, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -34,32 +35,73 @@ async function dragAddRange(page, selector, from, to) {
   await page.keyboard.up('Control');
 }
 
+/**
+ * Firefox ESR with `build` installed as a temporary add-on (`env`: the browser's
+ * environment), and test/test.html found and loaded. `inTestPage(expression)` evaluates
+ * there (awaited; the value must be JSON).
+ */
+async function launchFirefox(build, env = process.env) {
+  const profile = await mkdtemp(join(tmpdir(), 'quotebook-firefox-'));
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    userDataDir: profile,
+    env,
+  });
+  const close = async () => {
+    await browser.close().catch(() => {});
+    await rm(profile, { recursive: true, force: true }).catch(() => {});
+  };
+  try {
+    // A temporary add-on: unsigned builds install this way.
+    const id = await browser.installExtension(build);
+    // Listed before it has loaded: wait for the URL, then for the page and its API.
+    const testPage = await waitFor(async () => {
+      const { result } = await browser.connection.send('browsingContext.getTree', {});
+      const found = result.contexts.find((c) => /^moz-extension:\/\/[^/]+\/test\/test\.html$/.test(c.url));
+      return found?.context;
+    }, { timeout: 20_000, interval: 100, what: 'test/test.html to open' });
+    const inTestPage = async (expression) => {
+      const { result } = await browser.connection.send('script.evaluate', {
+        expression: `(async () => JSON.stringify(await (${expression})))()`,
+        target: { context: testPage },
+        awaitPromise: true,
+        resultOwnership: 'none',
+      });
+      if (result.type === 'exception') {
+        throw new Error(`in test.html: ${result.exceptionDetails.text}`);
+      }
+      const text = result.result.value;
+      return text === undefined ? undefined : JSON.parse(text);
+    };
+    await waitFor(
+      () => inTestPage(`typeof browser === 'object' && document.readyState === 'complete'
+        && typeof globalThis.quotebookTest === 'object'`),
+      { timeout: 20_000, interval: 100, what: 'test/test.html to load' },
+    );
+    return { browser, id, inTestPage, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function readManifest(dir) {
+  return JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8').catch((error) => {
+    throw new Error(`${dir} is missing: run \`cargo xtask dist\` first (${error.message})`);
+  }));
+}
+
 describe('the extension in headless Firefox', () => {
   let server;
-  let browser;
-  let profile;
+  let firefox;
   let manifest;
-  let installedId;
-  let testPage; // the browsing context of test/test.html
   let page;
   let pageUrl;
   let key;
 
-  /** Evaluates `expression` (awaited) in test/test.html; its value must be JSON. */
-  async function inTestPage(expression) {
-    const { result } = await browser.connection.send('script.evaluate', {
-      expression: `(async () => JSON.stringify(await (${expression})))()`,
-      target: { context: testPage },
-      awaitPromise: true,
-      resultOwnership: 'none',
-    });
-    if (result.type === 'exception') {
-      throw new Error(`in test.html: ${result.exceptionDetails.text}`);
-    }
-    const text = result.result.value;
-    return text === undefined ? undefined : JSON.parse(text);
-  }
-
+  const inTestPage = (expression) => firefox.inTestPage(expression);
   const storage = () => inTestPage('browser.storage.local.get(null)');
   const save = () => page.evaluate(() => getSelection().toString())
     .then((text) => inTestPage(`quotebookTest.saveFromMenu(${JSON.stringify(pageUrl)}, ${JSON.stringify(text)})`));
@@ -73,32 +115,11 @@ ${pageUrl}
 `;
 
   before(async () => {
-    manifest = JSON.parse(await readFile(join(BUILD, 'manifest.json'), 'utf8').catch((error) => {
-      throw new Error(`${BUILD} is missing: run \`cargo xtask dist\` first (${error.message})`);
-    }));
+    manifest = await readManifest(BUILD);
     await core('firefox-test'); // the notes are rendered by this build's own wasm module
     server = await serveFixtures();
-    profile = await mkdtemp(join(tmpdir(), 'quotebook-firefox-'));
-    browser = await puppeteer.launch({
-      browser: 'firefox',
-      executablePath: FIREFOX,
-      headless: true,
-      userDataDir: profile,
-    });
-    // A temporary add-on: unsigned builds install this way.
-    installedId = await browser.installExtension(BUILD);
-    // Listed before it has loaded: wait for the URL, then for the page and its API.
-    testPage = await waitFor(async () => {
-      const { result } = await browser.connection.send('browsingContext.getTree', {});
-      const found = result.contexts.find((c) => /^moz-extension:\/\/[^/]+\/test\/test\.html$/.test(c.url));
-      return found?.context;
-    }, { timeout: 20_000, interval: 100, what: 'test/test.html to open' });
-    await waitFor(
-      () => inTestPage(`typeof browser === 'object' && document.readyState === 'complete'
-        && typeof globalThis.quotebookTest === 'object'`),
-      { timeout: 20_000, interval: 100, what: 'test/test.html to load' },
-    );
-    page = await browser.newPage();
+    firefox = await launchFirefox(BUILD);
+    page = await firefox.browser.newPage();
     await page.setViewport({ width: 1200, height: 800 });
     pageUrl = `${server.origin}/pages/article.html`;
     key = `note:${pageUrl}`;
@@ -106,14 +127,13 @@ ${pageUrl}
   });
 
   after(async () => {
-    await browser?.close().catch(() => {});
+    await firefox?.close();
     await server?.close();
-    if (profile) await rm(profile, { recursive: true, force: true }).catch(() => {});
   });
 
   test('installs under its gecko id; the service worker runs as an event page module', async () => {
-    assert.equal(installedId, manifest.browser_specific_settings.gecko.id);
-    assert.equal(installedId, 'quotebook@quotebook');
+    assert.equal(firefox.id, manifest.browser_specific_settings.gecko.id);
+    assert.equal(firefox.id, 'quotebook@quotebook');
     assert.deepEqual(manifest.background, { scripts: ['background.js', 'test/background.js'], type: 'module' });
     const background = await inTestPage(`quotebookTest.background().then((bg) => ({
       saveQuote: typeof bg.saveQuote,
@@ -183,5 +203,91 @@ ${pageUrl}
 > println!("kept verbatim");
 > \`\`\`
 `);
+  });
+});
+
+/** The `quotebook` binary: `$QUOTEBOOK_BIN`, else built (a no-op when up to date). */
+function quotebookBinary() {
+  if (process.env.QUOTEBOOK_BIN) return process.env.QUOTEBOOK_BIN;
+  execFileSync('cargo', ['build', '-q', '-p', 'quotebook-cli', '--bin', 'quotebook'], { cwd: ROOT, stdio: 'inherit' });
+  const target = process.env.CARGO_TARGET_DIR
+    ? (process.env.CARGO_TARGET_DIR.startsWith('/') ? process.env.CARGO_TARGET_DIR : join(ROOT, process.env.CARGO_TARGET_DIR))
+    : join(ROOT, 'target');
+  return join(target, 'debug/quotebook');
+}
+
+// Firefox reads host manifests from ~/.mozilla/native-messaging-hosts/ and lets in the
+// add-ons their `allowed_extensions` name: `quotebook install-host --browser firefox`
+// writes one into a scratch home, and Firefox runs with HOME pointing there.
+describe('folder sync through the native host in Firefox', () => {
+  let scratch;
+  let folder;
+  let hostManifest;
+  let server;
+  let firefox;
+  let page;
+  let pageUrl;
+
+  before(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'quotebook-firefox-host-'));
+    const home = join(scratch, 'home');
+    folder = join(scratch, 'notes');
+    await mkdir(folder, { recursive: true });
+    const manifest = await readManifest(BUILD);
+    const id = manifest.browser_specific_settings.gecko.id;
+    const hosts = join(home, '.mozilla/native-messaging-hosts');
+    execFileSync(quotebookBinary(), [
+      'install-host', '--browser', 'firefox', '--folder', folder, '--extension-id', id,
+      '--manifest-dir', hosts, '--config', join(scratch, 'config/host.json'),
+    ], { stdio: ['ignore', 'ignore', 'inherit'] });
+    hostManifest = JSON.parse(await readFile(join(hosts, 'quotebook_host.json'), 'utf8'));
+
+    // `nativeMessaging` is optional (asked for in the options page, with a prompt no
+    // headless test can accept): this copy of the test build has it granted at install.
+    const build = join(scratch, 'extension');
+    await cp(BUILD, build, { recursive: true });
+    const granted = { ...manifest, permissions: [...manifest.permissions, 'nativeMessaging'] };
+    granted.optional_permissions = manifest.optional_permissions.filter((p) => p !== 'nativeMessaging');
+    await writeFile(join(build, 'manifest.json'), JSON.stringify(granted, null, 2));
+
+    server = await serveFixtures();
+    firefox = await launchFirefox(build, { ...process.env, HOME: home });
+    page = await firefox.browser.newPage();
+    await page.setViewport({ width: 1200, height: 800 });
+    pageUrl = `${server.origin}/pages/article.html`;
+    await page.goto(pageUrl);
+  });
+
+  after(async () => {
+    await firefox?.close();
+    await server?.close();
+    if (scratch) await rm(scratch, { recursive: true, force: true }).catch(() => {});
+  });
+
+  test('the host manifest names the add-on, and the extension finds the host', async () => {
+    assert.deepEqual(hostManifest.allowed_extensions, ['quotebook@quotebook']);
+    assert.equal(hostManifest.allowed_origins, undefined);
+    const found = await firefox.inTestPage('quotebookTest.sync.BACKENDS.native.detect()');
+    assert.equal(found.ok, true, found.reason);
+    assert.equal(found.folder, folder);
+    assert.equal(found.folderExists, true);
+  });
+
+  test('a saved quote syncs into the folder as its note', async () => {
+    await dragSelect(page, '#p2', 'A second', 'note.');
+    const text = await page.evaluate(() => getSelection().toString());
+    const saved = await firefox.inTestPage(`quotebookTest.saveFromMenu(${JSON.stringify(pageUrl)}, ${JSON.stringify(text)})`);
+    assert.equal(saved.ok, true, saved.reason);
+
+    await firefox.inTestPage(`quotebookTest.sync.saveSettings({ backend: 'native' })`);
+    const result = await firefox.inTestPage('quotebookTest.sync.syncNow()');
+    assert.equal(result.ok, true, result.error);
+    assert.equal(result.folder, folder);
+    assert.equal(result.summary.created, 1, JSON.stringify(result.summary));
+    const files = (await readdir(folder, { recursive: true })).filter((f) => f.endsWith('.md'));
+    assert.equal(files.length, 1, files.join(', '));
+    const written = await readFile(join(folder, files[0]), 'utf8');
+    assert.ok(written.includes(`\n${pageUrl}\n`), written);
+    assert.ok(written.includes('\n> A second passage from the same page joins the first note.\n'), written);
   });
 });

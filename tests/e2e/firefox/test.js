@@ -2,10 +2,14 @@
 // WebDriver BiDi cannot evaluate in the background's realm, but this page can reach it: the
 // save runs there, through the very function the context menu calls.
 import { api } from '../browser.js';
+import * as sync from '../sync/sync.js';
 
 globalThis.quotebookTest = {
   /** The extension's one facade for browser APIs chose Firefox's own namespace. */
   facadeIsBrowser: api === globalThis.browser,
+
+  /** The extension's folder sync (its native host backend needs `nativeMessaging`). */
+  sync,
 
   /** The background page's globals (`saveQuote`, set by background.js). */
   background: () => api.runtime.getBackgroundPage(),
