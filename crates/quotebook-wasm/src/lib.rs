@@ -79,3 +79,7 @@ pub fn text_fragment(page_text: &str, start: usize, end: usize) -> String {
 mod library;
 #[cfg(feature = "library")]
 pub use library::*;
+#[cfg(feature = "library")]
+mod sync;
+#[cfg(feature = "library")]
+pub use sync::*;

@@ -1,0 +1,328 @@
+//! The sync planner for backends that do their I/O in JavaScript (File System Access): the
+//! JS reads a snapshot of the folder, the core decides, the JS writes what it is told.
+//!
+//! The planner reads files lazily; a snapshot cannot. So [`sync_plan`] answers
+//! `{"need": [paths]}` when the planner asked about a file the snapshot lists but did not
+//! read; the JS reads those and calls again (the state's files are read up front, so this
+//! only happens for a new note whose name is taken by a file sync did not make).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use quotebook_core::library::Library;
+use quotebook_core::sync::render::LazyNote;
+use quotebook_core::sync::{
+    Entry, Expect, Folder, LIBRARY_PATH, Options, Pattern, Resolution, STATE_PATH, SyncState, plan,
+};
+use quotebook_core::template::{RenderOptions, Templates};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use wasm_bindgen::prelude::*;
+
+/// The folder as the JS read it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Snapshot {
+    /// Files read, by path: their text, or `null` when missing.
+    pub files: HashMap<String, Option<String>>,
+    /// Files that could not be read (not UTF-8, say), by path: why.
+    pub unreadable: HashMap<String, String>,
+    /// The names in each folder (`""`: the synced folder), for the folders listed.
+    pub names: HashMap<String, Vec<String>>,
+}
+
+/// What to sync with.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SyncOptions {
+    pub templates: Templates,
+    pub pattern: String,
+    pub tz_offset_minutes: i32,
+    pub restore: bool,
+    /// A path, or `"all"`.
+    pub overwrite: Option<String>,
+    pub keep: Option<String>,
+}
+
+struct SnapshotFolder<'a> {
+    snapshot: &'a Snapshot,
+    need: RefCell<Vec<String>>,
+}
+
+impl Folder for SnapshotFolder<'_> {
+    fn read(&self, path: &str) -> Entry {
+        if let Some(why) = self.snapshot.unreadable.get(path) {
+            return Entry::Unreadable(why.clone());
+        }
+        match self.snapshot.files.get(path) {
+            Some(Some(text)) => return Entry::File(text.as_bytes().to_vec()),
+            Some(None) => return Entry::Missing,
+            None => {}
+        }
+        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+        match self.snapshot.names.get(dir) {
+            Some(names) if !names.iter().any(|n| n == name) => Entry::Missing,
+            // Listed but not read, or in a folder not listed: ask for it.
+            _ => {
+                self.need.borrow_mut().push(path.to_owned());
+                Entry::Unreadable("not read yet".into())
+            }
+        }
+    }
+
+    fn names(&self, dir: &str) -> Vec<String> {
+        self.snapshot.names.get(dir).cloned().unwrap_or_default()
+    }
+}
+
+/// The plan for `library_json` (a backup's text) into the folder `snapshot`:
+/// `{"need": [paths]}`, or `{"writes": [{path, text, expect}], "state": TEXT|null,
+/// "backup": TEXT|null, "decisions": [{kind, path, line}], "summary": {…}}` where `expect`
+/// is `null` (the file must not exist) or the SHA-256 the file must still have, and
+/// `state`/`backup` are `null` when unchanged.
+pub fn plan_json(
+    library_json: &str,
+    snapshot_json: &str,
+    options_json: &str,
+) -> Result<String, String> {
+    let snapshot: Snapshot =
+        serde_json::from_str(snapshot_json).map_err(|e| format!("invalid_data: snapshot: {e}"))?;
+    let options: SyncOptions =
+        serde_json::from_str(options_json).map_err(|e| format!("invalid_data: options: {e}"))?;
+    let state_text = snapshot.files.get(STATE_PATH).cloned().flatten();
+    let (state, warnings) = match &state_text {
+        Some(text) => {
+            SyncState::from_json(text).map_err(|e| format!("invalid_data: {STATE_PATH}: {e}"))?
+        }
+        None => (SyncState::default(), Vec::new()),
+    };
+    // The folder's backup and the library, merged: nothing lost.
+    let given =
+        Library::from_json(library_json).map_err(|e| format!("invalid_data: library: {e}"))?;
+    let kept_text = snapshot.files.get(LIBRARY_PATH).cloned().flatten();
+    let library = match &kept_text {
+        Some(text) => {
+            let mut kept = Library::from_json(text)
+                .map_err(|e| format!("invalid_data: {LIBRARY_PATH}: {e}"))?;
+            kept.merge(given);
+            kept
+        }
+        None => given,
+    };
+    let pattern_source = if !options.pattern.trim().is_empty() {
+        options.pattern.trim()
+    } else {
+        state.pattern.as_str()
+    };
+    let pattern = if pattern_source.is_empty() {
+        Pattern::default()
+    } else {
+        Pattern::parse(pattern_source).map_err(|e| format!("invalid_pattern: {e}"))?
+    };
+    let mut plan_options = Options {
+        pattern,
+        restore: options.restore,
+        ..Options::default()
+    };
+    for (choice, resolution) in [
+        (&options.overwrite, Resolution::Overwrite),
+        (&options.keep, Resolution::Keep),
+    ] {
+        match choice.as_deref() {
+            None => {}
+            Some("all") => plan_options.resolve_all = Some(resolution),
+            Some(path) => {
+                let id = state
+                    .note_at(path)
+                    .ok_or_else(|| format!("invalid_data: no synced file at {path:?}"))?;
+                plan_options.resolutions.insert(id.to_owned(), resolution);
+            }
+        }
+    }
+    let render_options = RenderOptions {
+        tz_offset_minutes: options.tz_offset_minutes,
+        ..RenderOptions::default()
+    };
+    let notes: Vec<LazyNote> = library
+        .notes
+        .iter()
+        .map(|n| LazyNote::new(n, &options.templates, &render_options))
+        .collect();
+    let folder = SnapshotFolder {
+        snapshot: &snapshot,
+        need: RefCell::new(Vec::new()),
+    };
+    let planned = plan(&notes, &state, &folder, &plan_options);
+    let mut need = folder.need.into_inner();
+    if !need.is_empty() {
+        need.sort();
+        need.dedup();
+        return Ok(json!({ "need": need }).to_string());
+    }
+    let writes: Vec<Value> = planned
+        .writes
+        .iter()
+        .map(|w| {
+            json!({
+                "path": w.path,
+                "text": String::from_utf8_lossy(&w.bytes),
+                "expect": match &w.expect {
+                    Expect::Absent => Value::Null,
+                    Expect::Hash(hash) => json!(hash),
+                },
+            })
+        })
+        .collect();
+    let decisions: Vec<Value> = planned
+        .decisions
+        .iter()
+        .map(|d| json!({"kind": d.outcome.kind(), "path": d.path, "line": d.to_string()}))
+        .collect();
+    let summary = planned.summary();
+    let new_state = planned.state.to_json();
+    let state_out = (state_text.as_deref() != Some(new_state.as_str()) || !warnings.is_empty())
+        .then_some(new_state);
+    let backup = library.to_json();
+    let backup_out = (kept_text.as_deref() != Some(backup.as_str())).then_some(backup);
+    Ok(json!({
+        "writes": writes,
+        "state": state_out,
+        "backup": backup_out,
+        "decisions": decisions,
+        "summary": {
+            "created": summary.created,
+            "updated": summary.updated,
+            "appended": summary.appended,
+            "skipped": summary.skipped,
+            "conflict": summary.conflicts,
+        },
+    })
+    .to_string())
+}
+
+/// [`plan_json`] for JavaScript (the File System Access backend).
+#[wasm_bindgen]
+pub fn sync_plan(
+    library_json: &str,
+    snapshot_json: &str,
+    options_json: &str,
+) -> Result<String, JsError> {
+    plan_json(library_json, snapshot_json, options_json).map_err(|e| JsError::new(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn library(quotes: &[(&str, &str)]) -> String {
+        let quotes: Vec<Value> = quotes
+            .iter()
+            .map(|(id, text)| json!({"id": id, "markdown": text, "text": text, "created": "2024-06-05T12:00:00.000Z"}))
+            .collect();
+        json!({"schema": 1, "notes": [{
+            "schema": quotebook_core::SCHEMA_VERSION, "id": "https://a.example/", "url": "https://a.example/",
+            "title": "Aye", "created": "2024-06-05T12:00:00.000Z", "updated": "2024-06-05T12:00:00.000Z",
+            "quotes": quotes,
+        }]})
+        .to_string()
+    }
+
+    fn run(library: &str, snapshot: &Value) -> Value {
+        serde_json::from_str(&plan_json(library, &snapshot.to_string(), "{}").unwrap()).unwrap()
+    }
+
+    /// Applies a plan to an in-memory folder the way the JS does.
+    fn apply(files: &mut HashMap<String, Option<String>>, plan: &Value) {
+        for w in plan["writes"].as_array().unwrap() {
+            files.insert(
+                w["path"].as_str().unwrap().into(),
+                Some(w["text"].as_str().unwrap().into()),
+            );
+        }
+        for (key, path) in [("state", STATE_PATH), ("backup", LIBRARY_PATH)] {
+            if let Some(text) = plan[key].as_str() {
+                files.insert(path.into(), Some(text.into()));
+            }
+        }
+    }
+
+    fn snapshot(files: &HashMap<String, Option<String>>) -> Value {
+        let names: Vec<&str> = files
+            .keys()
+            .filter(|p| !p.contains('/'))
+            .map(String::as_str)
+            .collect();
+        json!({"files": files, "names": {"": names}})
+    }
+
+    #[test]
+    fn create_edit_append_then_nothing() {
+        let mut files = HashMap::new();
+        let first = run(&library(&[("q1", "One.")]), &snapshot(&files));
+        assert_eq!(first["decisions"][0]["kind"], "created");
+        assert_eq!(first["writes"][0]["path"], "Aye.md");
+        assert!(first["writes"][0]["expect"].is_null());
+        assert!(first["state"].is_string() && first["backup"].is_string());
+        apply(&mut files, &first);
+
+        let edited = files["Aye.md"]
+            .clone()
+            .unwrap()
+            .replace("\n> One.", "\nMine.\n\n> One.");
+        files.insert("Aye.md".into(), Some(edited.clone()));
+        let second = run(
+            &library(&[("q1", "One."), ("q2", "Two.")]),
+            &snapshot(&files),
+        );
+        assert_eq!(second["decisions"][0]["kind"], "appended", "{second}");
+        let text = second["writes"][0]["text"].as_str().unwrap();
+        assert!(
+            text.starts_with(&edited) && text.ends_with("> Two.\n"),
+            "{text}"
+        );
+        assert_eq!(
+            second["writes"][0]["expect"],
+            quotebook_core::sync::hash::hash(edited.as_bytes())
+        );
+        apply(&mut files, &second);
+
+        let third = run(
+            &library(&[("q1", "One."), ("q2", "Two.")]),
+            &snapshot(&files),
+        );
+        assert_eq!(third["summary"]["skipped"], 1);
+        assert!(third["writes"].as_array().unwrap().is_empty());
+        assert!(
+            third["state"].is_null() && third["backup"].is_null(),
+            "{third}"
+        );
+    }
+
+    #[test]
+    fn a_listed_file_not_read_is_asked_for() {
+        // A file of the reader's holds the name the new note wants.
+        let snap = json!({"files": {}, "names": {"": ["Aye.md"]}});
+        let answer = run(&library(&[("q1", "One.")]), &snap);
+        assert_eq!(answer["need"], json!(["Aye.md"]));
+        let snap = json!({"files": {"Aye.md": "my own file\n"}, "names": {"": ["Aye.md"]}});
+        let answer = run(&library(&[("q1", "One.")]), &snap);
+        assert_eq!(answer["writes"][0]["path"], "Aye (2).md", "{answer}");
+    }
+
+    #[test]
+    fn bad_input_is_named() {
+        assert!(
+            plan_json("{", "{}", "{}")
+                .unwrap_err()
+                .starts_with("invalid_data: library")
+        );
+        let lib = library(&[]);
+        assert!(plan_json(&lib, "[", "{}").unwrap_err().contains("snapshot"));
+        let bad = json!({"pattern": "{nope}"}).to_string();
+        assert!(
+            plan_json(&lib, "{}", &bad)
+                .unwrap_err()
+                .starts_with("invalid_pattern")
+        );
+    }
+}
