@@ -210,6 +210,55 @@ pub fn sync_plan(
     plan_json(library_json, snapshot_json, options_json).map_err(|e| JsError::new(&e))
 }
 
+/// The state to save when some planned writes failed (`failed_json`: their paths): each
+/// failed file's note keeps its entry of the old state (or none), as the CLI does.
+pub fn state_after_json(
+    old_state: &str,
+    new_state: &str,
+    failed_json: &str,
+) -> Result<String, String> {
+    let failed: Vec<String> = serde_json::from_str(failed_json)
+        .map_err(|e| format!("invalid_data: failed paths: {e}"))?;
+    let old = if old_state.trim().is_empty() {
+        SyncState::default()
+    } else {
+        SyncState::from_json(old_state)
+            .map_err(|e| format!("invalid_data: {STATE_PATH}: {e}"))?
+            .0
+    };
+    let (mut state, _) =
+        SyncState::from_json(new_state).map_err(|e| format!("invalid_data: new state: {e}"))?;
+    for path in failed {
+        let ids: Vec<String> = state
+            .files
+            .iter()
+            .filter(|(_, f)| f.path == path)
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in ids {
+            match old.files.get(&id) {
+                Some(entry) => {
+                    state.files.insert(id, entry.clone());
+                }
+                None => {
+                    state.files.remove(&id);
+                }
+            }
+        }
+    }
+    Ok(state.to_json())
+}
+
+/// [`state_after_json`] for JavaScript.
+#[wasm_bindgen]
+pub fn sync_state_after(
+    old_state: &str,
+    new_state: &str,
+    failed_json: &str,
+) -> Result<String, JsError> {
+    state_after_json(old_state, new_state, failed_json).map_err(|e| JsError::new(&e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,6 +356,26 @@ mod tests {
         let snap = json!({"files": {"Aye.md": "my own file\n"}, "names": {"": ["Aye.md"]}});
         let answer = run(&library(&[("q1", "One.")]), &snap);
         assert_eq!(answer["writes"][0]["path"], "Aye (2).md", "{answer}");
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_old_entry() {
+        let mut files = HashMap::new();
+        let first = run(&library(&[("q1", "One.")]), &snapshot(&files));
+        apply(&mut files, &first);
+        let old = files[STATE_PATH].clone().unwrap();
+        let second = run(
+            &library(&[("q1", "One."), ("q2", "Two.")]),
+            &snapshot(&files),
+        );
+        let new = second["state"].as_str().unwrap();
+        assert_ne!(new, old);
+        assert_eq!(state_after_json(&old, new, r#"["Aye.md"]"#).unwrap(), old);
+        assert_eq!(state_after_json(&old, new, "[]").unwrap(), new);
+        // A file that was never made: its note has no entry.
+        let created = first["state"].as_str().unwrap();
+        let none = state_after_json("", created, r#"["Aye.md"]"#).unwrap();
+        assert!(SyncState::from_json(&none).unwrap().0.files.is_empty());
     }
 
     #[test]
