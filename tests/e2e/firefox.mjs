@@ -143,6 +143,13 @@ ${pageUrl}
     assert.deepEqual(background, { saveQuote: 'function', locks: 'function' });
     // The one facade for browser APIs picks Firefox's `browser` namespace.
     assert.equal(await inTestPage('quotebookTest.facadeIsBrowser'), true);
+    // The menu item exists (`update` rejects an unknown id) and the shortcut is registered.
+    assert.equal(await inTestPage(`browser.contextMenus.update('save-quote', {}).then(() => 'ok')`), 'ok');
+    const commands = await inTestPage('browser.commands.getAll()');
+    assert.deepEqual(
+      commands.filter((c) => c.name === 'save-quote').map((c) => c.shortcut),
+      ['Alt+Shift+S'],
+    );
     const granted = await inTestPage('browser.permissions.getAll()');
     assert.deepEqual(granted.origins, ['http://127.0.0.1/*']);
     assert.deepEqual(
