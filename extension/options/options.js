@@ -274,6 +274,7 @@ async function showBackupState() {
 
 /** The optional permission each backend needs. */
 const SYNC_PERMISSION = { native: 'nativeMessaging', downloads: 'downloads' };
+const fsa = folderSync.BACKENDS.fsa;
 
 async function setUpSync() {
   const settings = await folderSync.loadSettings();
@@ -284,11 +285,13 @@ async function setUpSync() {
   $('sync-after-save').checked = settings.afterSave;
   $('sync-after-save').addEventListener('change', () =>
     folderSync.saveSettings({ afterSave: $('sync-after-save').checked }));
-  $('sync-now').addEventListener('click', () => runSync({}));
-  $('sync-restore').addEventListener('click', () => runSync({ restore: true }));
-  $('sync-keep-all').addEventListener('click', () => runSync({ keep: 'all' }));
+  $('sync-fsa-pick').addEventListener('click', pickFolder);
+  $('sync-fsa').disabled = !fsa.available() || typeof showDirectoryPicker !== 'function';
+  $('sync-now').addEventListener('click', () => runSync({ ask: true }));
+  $('sync-restore').addEventListener('click', () => runSync({ restore: true, ask: true }));
+  $('sync-keep-all').addEventListener('click', () => runSync({ keep: 'all', ask: true }));
   $('sync-overwrite-all').addEventListener('click', () => {
-    if (confirm(t('syncOverwriteConfirm'))) runSync({ overwrite: 'all' });
+    if (confirm(t('syncOverwriteConfirm'))) runSync({ overwrite: 'all', ask: true });
   });
   await showSyncState(settings.backend);
   const last = (await api.storage.local.get(folderSync.RESULT_KEY))[folderSync.RESULT_KEY];
@@ -324,8 +327,11 @@ async function showSyncState(backend) {
   const exportOnly = backend === 'downloads';
   $('sync-now').textContent = t(exportOnly ? 'syncExportNow' : 'syncNow');
   $('sync-now').disabled = backend === '';
-  $('sync-restore').hidden = backend !== 'native';
-  $('sync-after-save-label').hidden = backend !== 'native';
+  const syncs = backend === 'native' || backend === 'fsa';
+  $('sync-restore').hidden = !syncs;
+  $('sync-after-save-label').hidden = !syncs;
+  $('sync-fsa-row').hidden = backend !== 'fsa';
+  if (backend === 'fsa') await showFolder();
   const status = $('sync-native-status');
   status.textContent = '';
   if (backend !== 'native') return;
@@ -335,6 +341,31 @@ async function showSyncState(backend) {
     ? t(host.folderExists ? 'syncNativeFound' : 'syncNativeNoFolder', host.folder)
     : t('syncNativeMissing', host.reason);
   status.dataset.found = String(host.ok);
+}
+
+/** The picked folder's name and whether Quotebook may write into it now. */
+async function showFolder() {
+  const handle = await fsa.loadHandle();
+  const status = $('sync-fsa-status');
+  if (!handle) {
+    status.textContent = t('syncFsaNone');
+    return;
+  }
+  const state = await fsa.permission(handle);
+  status.textContent = t(state === 'granted' ? 'syncFsaFolder' : 'syncFsaPaused', handle.name);
+  status.dataset.permission = state;
+}
+
+/** The folder picker (a click opens it); the handle is kept in IndexedDB. */
+async function pickFolder() {
+  try {
+    const handle = await showDirectoryPicker({ id: 'quotebook-sync', mode: 'readwrite' });
+    await fsa.saveHandle(handle);
+    await folderSync.saveSettings({ backend: 'fsa' });
+    await showSyncState('fsa');
+  } catch (error) {
+    if (error?.name !== 'AbortError') announce(String(error?.message ?? error), 'error');
+  }
 }
 
 async function runSync(options) {
@@ -352,6 +383,7 @@ async function runSync(options) {
       }
     });
     showSyncResult(result);
+    if (result.backend === 'fsa') await showFolder();
   } finally {
     progress.hidden = true;
     button.disabled = false;

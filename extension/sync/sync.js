@@ -7,17 +7,21 @@ import { NOTE_PREFIX } from '../save.js';
 import * as library from '../library.js';
 import * as native from './native.js';
 import * as downloads from './downloads.js';
+import * as fsa from './fsa.js';
 
-/** `{backend: '' | 'native' | 'downloads', afterSave: boolean}`. */
+/** `{backend: '' | 'native' | 'fsa' | 'downloads', afterSave: boolean}`. */
 export const SETTINGS_KEY = 'sync:settings';
-/** The last run: `{at, backend, ok, summary, decisions, error}`. */
+/** The last run: `{at, backend, ok, summary, decisions, error, paused}` (`paused`: the
+ * picked folder needs its permission granted again by a click). */
 export const RESULT_KEY = 'sync:result';
 /** One sync at a time across the worker and the pages. */
 const LOCK = 'quotebook-sync';
 /** Decisions kept with the last result (the summary counts them all). */
 const KEEP_DECISIONS = 500;
 
-export const BACKENDS = { native, downloads };
+export const BACKENDS = { native, fsa, downloads };
+/** The backends that sync (read the folder back), as opposed to exporting. */
+const SYNCING = new Set(['native', 'fsa']);
 
 export async function loadSettings() {
   const stored = (await api.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY] ?? {};
@@ -67,6 +71,23 @@ export async function syncNow(options = {}, onProgress) {
         }, (m) => onProgress?.({ stage: m.stage }));
         Object.assign(result, { ok: true, folder: answer.folder, summary: answer.summary,
           decisions: answer.decisions.slice(0, KEEP_DECISIONS) });
+      } else if (backend === 'fsa') {
+        const handle = await fsa.loadHandle();
+        if (!handle) throw new Error('fsa_no_folder: no folder picked yet');
+        if (await fsa.permission(handle, Boolean(options.ask)) !== 'granted') {
+          result.paused = true;
+          result.folder = handle.name;
+          throw new Error(`fsa_paused: Quotebook needs your permission again to write into ${handle.name}`);
+        }
+        const [json, settings] = await Promise.all([libraryJson(), library.loadSettings()]);
+        const answer = await fsa.syncInto(handle, json, {
+          templates: settings.templates,
+          pattern: settings.fileNamePattern,
+          tzOffsetMinutes: library.renderOptions().tzOffsetMinutes,
+          ...pick(options, ['restore', 'overwrite', 'keep']),
+        }, onProgress);
+        Object.assign(result, { ok: true, folder: handle.name, summary: answer.summary,
+          decisions: answer.decisions.slice(0, KEEP_DECISIONS) });
       } else if (backend === 'downloads') {
         const answer = await downloads.exportNotes((done, total) => onProgress?.({ stage: 'exporting', done, total }));
         Object.assign(result, { ok: true, summary: answer.summary,
@@ -80,18 +101,19 @@ export async function syncNow(options = {}, onProgress) {
     }
     const items = { [RESULT_KEY]: result };
     // Only a real sync keeps the library safe in a folder (the export holds no backup).
-    if (result.ok && backend === 'native') items[library.LAST_SYNC_KEY] = result.at;
+    if (result.ok && SYNCING.has(backend)) items[library.LAST_SYNC_KEY] = result.at;
     await api.storage.local.set(items);
     return result;
   });
 }
 
-/** After a save: syncs when the reader asked for it (the native host only; an export to
- * Downloads would pile up numbered copies). Never rejects. */
+/** After a save: syncs when the reader asked for it (not the export to Downloads, which
+ * would pile up numbered copies; a picked folder waiting for its permission pauses, and
+ * the popup offers to resume). Never rejects. */
 export async function syncAfterSave() {
   try {
     const { backend, afterSave } = await loadSettings();
-    if (backend === 'native' && afterSave) return await syncNow();
+    if (SYNCING.has(backend) && afterSave) return await syncNow();
   } catch (error) {
     console.warn('Quotebook: sync after save failed:', error);
   }

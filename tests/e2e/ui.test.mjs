@@ -393,7 +393,7 @@ test('the options page shows the keyboard shortcut and opens the browser\'s shor
   await reset();
   const page = await openPage(ext, 'options/options.html', '#shortcut-text:not(:empty)');
   assert.equal(await page.locator('#shortcut-text').textContent(), 'Save the selection: Alt+Shift+S');
-  assert.match(await page.locator('#sync').textContent(), /Folder sync.*Not available yet/s);
+  assert.match(await page.locator('#sync').textContent(), /Folder sync.*Export to Downloads.*Sync now/s);
   const [opened] = await Promise.all([
     ext.context.waitForEvent('page'),
     page.getByRole('button', { name: 'Change keyboard shortcuts' }).click(),

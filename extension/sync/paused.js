@@ -1,0 +1,31 @@
+// The popup's "sync paused" line: after a browser restart a picked folder (File System
+// Access) needs its permission granted again, which only a click can do. Sync after save
+// then pauses (the last result says `paused`) and this offers the one-click resume.
+import { api } from '../browser.js';
+import { t } from '../ui/i18n.js';
+import { RESULT_KEY, loadSettings, syncNow } from './sync.js';
+
+const $ = (id) => document.getElementById(id);
+
+async function show() {
+  const { backend } = await loadSettings();
+  const result = (await api.storage.local.get(RESULT_KEY))[RESULT_KEY];
+  const paused = backend === 'fsa' && result?.backend === 'fsa' && result.paused;
+  $('sync-paused').hidden = !paused;
+  if (paused) $('sync-paused-text').textContent = t('syncPausedText', result.folder ?? '');
+}
+
+$('sync-resume').addEventListener('click', async () => {
+  $('sync-resume').disabled = true;
+  const result = await syncNow({ ask: true });
+  $('sync-resume').disabled = false;
+  if (result.ok) {
+    const s = result.summary;
+    $('sync-paused-text').textContent = t('syncResumed', s.created, s.updated, s.appended, s.conflict);
+    $('sync-resume').hidden = true;
+  } else {
+    $('sync-paused-text').textContent = t('syncFailed', String(result.error).replace(/^[a-z_]+: /, ''));
+  }
+});
+
+show().catch((error) => console.warn('Quotebook: sync state:', error));
