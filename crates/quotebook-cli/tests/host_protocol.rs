@@ -225,7 +225,10 @@ fn a_long_report_comes_in_chunks_and_names_never_leave_the_folder() {
         .collect();
     let mut host = Host::start(&["host", "--folder", vault.to_str().unwrap()]);
     let answer = host.sync(&library(notes));
-    assert!(answer.to_string().len() > 1024 * 1024, "the answer needs chunks");
+    assert!(
+        answer.to_string().len() > 1024 * 1024,
+        "the answer needs chunks"
+    );
     assert_eq!(answer["summary"]["created"], 6000);
     assert_eq!(answer["decisions"].as_array().unwrap().len(), 6000);
     assert_eq!(
