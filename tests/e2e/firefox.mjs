@@ -298,3 +298,27 @@ describe('folder sync through the native host in Firefox', () => {
     assert.ok(written.includes('\n> A second passage from the same page joins the first note.\n'), written);
   });
 });
+
+describe('the Firefox store package', () => {
+  test('installs in Firefox as it is, under the gecko id', async () => {
+    const manifest = await readManifest(join(ROOT, 'extension/dist/firefox'));
+    const zip = join(ROOT, `extension/dist/quotebook-firefox-${manifest.version}.zip`);
+    const profile = await mkdtemp(join(tmpdir(), 'quotebook-firefox-'));
+    const browser = await puppeteer.launch({
+      browser: 'firefox', executablePath: FIREFOX, headless: true, userDataDir: profile,
+    });
+    try {
+      // The zip as the store gets it (installed temporarily: it is not signed).
+      const { result } = await browser.connection.send('webExtension.install', {
+        extensionData: { type: 'archivePath', path: zip },
+      });
+      assert.equal(result.extension, 'quotebook@quotebook');
+      assert.equal(manifest.key, undefined);
+      assert.deepEqual(manifest.background, { scripts: ['background.js'], type: 'module' });
+      assert.equal(manifest.host_permissions, undefined);
+    } finally {
+      await browser.close().catch(() => {});
+      await rm(profile, { recursive: true, force: true }).catch(() => {});
+    }
+  });
+});
