@@ -44,7 +44,8 @@ impl Args {
     }
 
     pub fn required(&self, name: &str) -> Result<&str, String> {
-        self.value(name).ok_or_else(|| format!("{name} is required"))
+        self.value(name)
+            .ok_or_else(|| format!("{name} is required"))
     }
 
     pub fn flag(&self, name: &str) -> bool {
@@ -57,7 +58,11 @@ mod tests {
     use super::*;
 
     fn parse(words: &[&str]) -> Result<Args, String> {
-        Args::parse(words.iter().map(|s| s.to_string()), &["--url"], &["--quote"])
+        Args::parse(
+            words.iter().map(|s| s.to_string()),
+            &["--url"],
+            &["--quote"],
+        )
     }
 
     #[test]
@@ -71,7 +76,13 @@ mod tests {
     #[test]
     fn mistakes_are_named() {
         assert_eq!(parse(&["--url"]).unwrap_err(), "--url needs a value");
-        assert_eq!(parse(&["--bogus"]).unwrap_err(), "unexpected argument \"--bogus\"");
-        assert_eq!(parse(&["--url", "a", "--url", "b"]).unwrap_err(), "--url was given twice");
+        assert_eq!(
+            parse(&["--bogus"]).unwrap_err(),
+            "unexpected argument \"--bogus\""
+        );
+        assert_eq!(
+            parse(&["--url", "a", "--url", "b"]).unwrap_err(),
+            "--url was given twice"
+        );
     }
 }
