@@ -77,6 +77,26 @@ fn fuzz_tex_with_a_tag_inside_never_reads_as_html() {
     assert_eq!(md("<script type=\"math/tex\">5$</script>"), "$5\\$$");
 }
 
+/// Fuzzing (crash-381268de, after about 9 minutes of the fourth run; minimised to the
+/// input below): the adoption agency splits `code` in two adjacent elements; their
+/// spans' fences glued into one backtick run (`` ` `` + `` `<r` ``), the spans broke and
+/// `<r` read as raw HTML. Adjacent code spans now merge.
+#[test]
+fn fuzz_adjacent_code_spans_merge() {
+    assert_eq!(md("<a><code>`<a><</>r"), "`` `<r ``");
+    assert_eq!(
+        md("<p><code>a</code><code>b</code> <code>c</code></p>"),
+        "`ab` `c`"
+    );
+    let html = "<table6<tr><th>\u{0}<p><a href=\"/a\">[^m>em li\u{0}<taba</tle><tr><th>a</th>\u{0}\u{0}h>b</th><th>c</th<em><a href=\"/b\">link em</a></em>></tr><tr><\u{0}\u{0}\u{0}\u{0}\u{0}i\u{0}<\u{0}\\table><tr><th>a</th>\u{0}\u{0}h>b</th><th>c</th<em><a hrh><<pr\u{18}e><code>```\nncode></ence\n````</code></preh><<pr\u{18}e><code>```\nncode></ence\n````</code></pre>th><>ef=\"/b\">link em</a>a</th><t><t</eh/h></t\u{0}<p><am>><</tr></ta hblep>re\n>\n";
+    // `<re >` is inside the one code span now.
+    assert!(
+        md(html).ends_with("```` ``` ncode><``` ncode>th><>ef=\"/b\">link ema><re > ````"),
+        "{}",
+        md(html)
+    );
+}
+
 /// The tag-soup sweep below: an empty last item of an ordered list trims its marker's
 /// space after the line's content offset was set past it (byte index out of range).
 #[test]

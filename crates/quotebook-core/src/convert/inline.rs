@@ -106,23 +106,7 @@ impl Walker<'_> {
             } else {
                 text.to_owned()
             };
-            let mut longest = 0;
-            let mut run = 0;
-            for c in text.chars() {
-                if c == '`' {
-                    run += 1;
-                    longest = longest.max(run);
-                } else {
-                    run = 0;
-                }
-            }
-            let fence = "`".repeat(longest + 1);
-            let pad = if text.starts_with('`') || text.ends_with('`') {
-                " "
-            } else {
-                ""
-            };
-            self.out.atom(&format!("{fence}{pad}{text}{pad}{fence}"));
+            self.out.code_atom(&text);
         }
         if ends_ws {
             self.out.space();

@@ -109,6 +109,8 @@ pub struct Out {
     fragile: Option<(usize, usize, usize)>,
     /// Output before this offset is syntax (delimiters, atoms), not text to move.
     frozen: usize,
+    /// The last code span: where it starts and ends, and its content.
+    last_code: Option<(usize, usize, String)>,
     /// Headings and table cells: everything on one line.
     pub single_line: bool,
     pub in_table: bool,
@@ -136,6 +138,7 @@ impl Out {
             last_close: None,
             fragile: None,
             frozen: 0,
+            last_code: None,
             single_line: false,
             in_table: false,
             link_depth: 0,
@@ -540,6 +543,52 @@ impl Out {
         self.before_visible('a');
         self.buf.push_str(markdown);
         self.frozen = self.buf.len();
+    }
+
+    /// A code span of `content` (pipes already escaped in cells). A span right after
+    /// another one would glue the two fences into one backtick run: they merge.
+    pub fn code_atom(&mut self, content: &str) {
+        let merged;
+        let content = match self.last_code.take() {
+            Some((start, end, previous))
+                if end == self.buf.len()
+                    && self.pending == 0
+                    && self.pending_brs == 0
+                    && self.pending_ws.is_empty()
+                    && self.marks.iter().all(|m| m.emitted) =>
+            {
+                self.buf.truncate(start);
+                self.frozen = self.frozen.min(start);
+                merged = previous + content;
+                merged.as_str()
+            }
+            _ => content,
+        };
+        let mut longest = 0;
+        let mut run = 0;
+        for c in content.chars() {
+            if c == '`' {
+                run += 1;
+                longest = longest.max(run);
+            } else {
+                run = 0;
+            }
+        }
+        let fence = "`".repeat(longest + 1);
+        let pad = if content.starts_with('`') || content.ends_with('`') {
+            " "
+        } else {
+            ""
+        };
+        self.before_visible('a');
+        let start = self.buf.len();
+        self.buf.push_str(&fence);
+        self.buf.push_str(pad);
+        self.buf.push_str(content);
+        self.buf.push_str(pad);
+        self.buf.push_str(&fence);
+        self.frozen = self.buf.len();
+        self.last_code = Some((start, self.buf.len(), content.to_owned()));
     }
 
     /// Page text, with whitespace handled as `ws` says and Markdown syntax escaped.
