@@ -20,9 +20,15 @@ import {
 
 const HOST_NAME = 'quotebook_host';
 
+let binary;
 /** The `quotebook` binary: `$QUOTEBOOK_BIN`, else built (a no-op when up to date). */
 function quotebookBinary() {
-  if (process.env.QUOTEBOOK_BIN) return process.env.QUOTEBOOK_BIN;
+  binary ??= process.env.QUOTEBOOK_BIN || buildBinary();
+  if (!existsSync(binary)) throw new Error(`${binary} is missing`);
+  return binary;
+}
+
+function buildBinary() {
   execFileSync('cargo', ['build', '-q', '-p', 'quotebook-cli', '--bin', 'quotebook'], { cwd: ROOT, stdio: 'inherit' });
   const target = process.env.CARGO_TARGET_DIR
     ? (process.env.CARGO_TARGET_DIR.startsWith('/') ? process.env.CARGO_TARGET_DIR : join(ROOT, process.env.CARGO_TARGET_DIR))
