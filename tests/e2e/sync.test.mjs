@@ -235,6 +235,9 @@ describe('export to Downloads', () => {
     await cdp.send('Browser.setDownloadBehavior', { behavior: 'default' });
     await options.locator('#sync-downloads').check();
     assert.equal(await options.locator('#sync-now').textContent(), 'Export now');
+    // No restore and no sync after save for an export.
+    assert.equal(await options.locator('#sync-restore').isHidden(), true);
+    assert.equal(await options.locator('#sync-after-save').isHidden(), true);
     assert.match(await options.locator('#sync-downloads-help').textContent(), /An export, not a sync/);
     const exportOnce = async (n) => {
       await options.locator('#sync-now').click();
@@ -371,5 +374,25 @@ describe('folder sync through File System Access', () => {
     assert.deepEqual(names, ['.quotebook', 'Field notes on keeping quotes.md']);
     await options.close();
     options = null;
+
+    // After a restart the permission must be granted again and sync after save pauses,
+    // recording it as the last result. An origin-private folder never loses its
+    // permission, so the pause is recorded here as the worker records it: the popup offers
+    // to resume, and one click syncs.
+    const popup = await browser.context.newPage();
+    await browser.worker.evaluate(() => chrome.storage.local.set({
+      'sync:result': { at: new Date().toISOString(), backend: 'fsa', ok: false, paused: true, folder: 'vault' },
+    }));
+    await popup.goto(`chrome-extension://${browser.id}/popup/popup.html`);
+    await popup.locator('#sync-paused:not([hidden])').waitFor();
+    assert.match(await popup.locator('#sync-paused-text').textContent(), /paused.*vault/);
+    await popup.locator('#sync-resume').click();
+    await waitFor(async () => /^Synced: 0 created/.test(await popup.locator('#sync-paused-text').textContent()),
+      { timeout: 20_000, what: 'the resumed sync' });
+    assert.equal(await popup.locator('#sync-resume').isHidden(), true);
+    const resumed = await browser.worker.evaluate(() => chrome.storage.local.get('sync:result'));
+    assert.equal(resumed['sync:result'].ok, true);
+    assert.equal(resumed['sync:result'].paused, undefined);
+    await popup.close();
   });
 });
