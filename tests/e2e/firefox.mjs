@@ -332,6 +332,26 @@ describe('folder sync through the native host in Firefox', () => {
     assert.ok(written.includes(`\n${pageUrl}\n`), written);
     assert.ok(written.includes('\n> A second passage from the same page joins the first note.\n'), written);
   });
+
+  test('the options page in Firefox: the host found, no folder picker', async () => {
+    const options = await firefox.openPage('options/options.html');
+    let view;
+    await waitFor(async () => {
+      view = await options.in(`({
+        native: document.getElementById('sync-native-status').textContent,
+        nativeChecked: document.getElementById('sync-native').checked,
+        fsaDisabled: document.getElementById('sync-fsa').disabled,
+        summary: document.getElementById('sync-summary').textContent,
+      })`);
+      return view.native !== '' && !view.native.endsWith('…');
+    }, { timeout: 10_000, interval: 100, what: 'the options page to find the host' }).catch(() => {});
+    assert.equal(view?.native, `Found: syncs into ${folder}`, JSON.stringify(view));
+    assert.equal(view.nativeChecked, true);
+    // Firefox has no directory picker: the File System Access backend cannot be chosen.
+    assert.equal(view.fsaDisabled, true);
+    assert.match(view.summary, /^Synced .*: 1 created, 0 updated, 0 appended, 0 skipped, 0 conflicts\.$/);
+    await firefox.inTestPage(`browser.tabs.remove(${options.tabId})`);
+  });
 });
 
 describe('the Firefox store package', () => {
