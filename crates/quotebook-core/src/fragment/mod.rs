@@ -16,9 +16,19 @@
 //! specification's matching algorithm: terms start and end on Unicode word boundaries,
 //! no term spans a block boundary, matching ignores case and (Latin) diacritics, and
 //! context terms (prefix, suffix) are added only when the quote alone is ambiguous.
-//! Where it can, the generator also keeps the directive unique under the
-//! `text-fragments-polyfill`'s simpler rules (punctuation-only word boundaries), which
-//! the browser tests use as their judge: [`TextFragment::polyfill_compatible`] tells.
+//!
+//! Browsers (and the `text-fragments-polyfill`, which the browser tests use as their
+//! judge) decide word boundaries with ICU's segmenter (`Intl.Segmenter`), not UAX #29:
+//! inside runs of CJK (and Thai, Lao, Khmer, Myanmar) text ICU breaks only between the
+//! words of its dictionaries (基盤, 経由, 国际 are one word each), where UAX #29 breaks
+//! at every ideograph. So the generator trusts the quote's own edges (the selection is
+//! drawn on the browser's word boundaries), but makes every other cut — where a `start`
+//! term ends and an `end` term begins, where context terms begin and end — only where
+//! any segmenter breaks: outside those scripts on a Unicode word boundary, inside them
+//! at whitespace, punctuation or a change of script ([`text::Prepared::safe_cut`]). It
+//! tries, in order: directives unique even under punctuation-only word boundaries
+//! (the strictest segmenter: [`TextFragment::polyfill_compatible`]), then directives
+//! with only such safe cuts, then any cut UAX #29 allows (which ICU may reject in CJK).
 
 pub mod matcher;
 pub mod text;
@@ -52,7 +62,8 @@ pub struct TextFragment {
     /// The directive matches nothing but the quote. When false, the quote is its first
     /// match (what browsers highlight), but a later passage also matches.
     pub unique: bool,
-    /// Also unique under the polyfill's punctuation-only word boundaries.
+    /// Also unique under punctuation-only word boundaries (the strictest segmenter):
+    /// bounded and unique whatever segmenter the browser or the polyfill uses.
     pub polyfill_compatible: bool,
 }
 
@@ -183,10 +194,16 @@ pub fn text_fragment_bytes(page_text: &str, start: usize, end: usize) -> Option<
 
     let generator = Generator { p: &p, a, b };
     let (directive, unique, polyfill_compatible) = generator
-        .search(true)
+        .search(Mode::Dual)
         .map(|d| (d, true, true))
-        .or_else(|| generator.search(false).map(|d| (d, true, false)))
-        .or_else(|| generator.first_match_only().map(|d| (d, false, false)))?;
+        .or_else(|| generator.search(Mode::Safe).map(|d| (d, true, false)))
+        .or_else(|| generator.search(Mode::Unicode).map(|d| (d, true, false)))
+        .or_else(|| {
+            generator
+                .first_match_only(Mode::Safe)
+                .or_else(|| generator.first_match_only(Mode::Unicode))
+                .map(|d| (d, false, false))
+        })?;
     let encoded = format!("text={}", directive.encode());
     Some(TextFragment {
         hash: format!("#:~:{encoded}"),
@@ -258,6 +275,18 @@ impl Candidate {
     }
 }
 
+/// Where the generator may cut terms, and what it checks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Cuts at punctuation only, and unique under punctuation-only boundaries too.
+    Dual,
+    /// Cuts on Unicode word boundaries that every segmenter shares
+    /// ([`Prepared::safe_cut`]): never inside a run of CJK or Thai-like text.
+    Safe,
+    /// Cuts on any Unicode word boundary.
+    Unicode,
+}
+
 struct Generator<'p, 'a> {
     p: &'p Prepared<'a>,
     /// The target, folded byte range.
@@ -306,8 +335,26 @@ impl Generator<'_, '_> {
             || self.p.char_before(i).is_some_and(is_boundary_char)
     }
 
+    /// Whether a term may start at `i` in `mode` (`i` is a Unicode word boundary).
+    fn cut_start(&self, i: usize, mode: Mode) -> bool {
+        match mode {
+            Mode::Dual => self.punct_start(i),
+            Mode::Safe => self.p.safe_cut(i),
+            Mode::Unicode => true,
+        }
+    }
+
+    /// Whether a term may end at `i` in `mode` (`i` is a Unicode word boundary).
+    fn cut_end(&self, i: usize, mode: Mode) -> bool {
+        match mode {
+            Mode::Dual => self.punct_end(i),
+            Mode::Safe => self.p.safe_cut(i),
+            Mode::Unicode => true,
+        }
+    }
+
     /// Context-free forms: the exact text, and `start,end` pairs of growing length.
-    fn forms(&self, dual: bool) -> Vec<Candidate> {
+    fn forms(&self, mode: Mode) -> Vec<Candidate> {
         let (a, b) = (self.a, self.b);
         let mut out = Vec::new();
         let first_block_end = self.p.block_of(a).1;
@@ -325,13 +372,13 @@ impl Generator<'_, '_> {
         let ends: Vec<usize> = words
             .iter()
             .map(|w| w.1)
-            .filter(|&e| e <= first_block_end && (!dual || self.punct_end(e)))
+            .filter(|&e| e <= first_block_end && self.cut_end(e, mode))
             .collect();
         let starts: Vec<usize> = words
             .iter()
             .rev()
             .map(|w| w.0)
-            .filter(|&s| s >= last_block_start && (!dual || self.punct_start(s)))
+            .filter(|&s| s >= last_block_start && self.cut_start(s, mode))
             .collect();
         for k in 1..=MAX_RANGE_WORDS {
             let (Some(&se), Some(&es)) = (ends.get(k - 1), starts.get(k - 1)) else {
@@ -361,7 +408,7 @@ impl Generator<'_, '_> {
 
     /// The prefix at each level of [`CONTEXT_WORDS`]: that many words before the target,
     /// ending at its last non-space character (`None` at the start of the text).
-    fn prefixes(&self, dual: bool) -> Vec<Option<(usize, usize)>> {
+    fn prefixes(&self, mode: Mode) -> Vec<Option<(usize, usize)>> {
         let mut pe = self.a;
         while let Some(c) = self.p.char_before(pe).filter(|c| c.is_whitespace()) {
             pe -= c.len_utf8();
@@ -376,7 +423,7 @@ impl Generator<'_, '_> {
             .iter()
             .rev()
             .map(|w| w.0)
-            .filter(|&s| !dual || self.punct_start(s))
+            .filter(|&s| self.cut_start(s, mode))
             .collect();
         CONTEXT_WORDS
             .iter()
@@ -393,7 +440,7 @@ impl Generator<'_, '_> {
 
     /// The suffix at each level of [`CONTEXT_WORDS`]: that many words after the target,
     /// from its first non-space character (`None` at the end of the text).
-    fn suffixes(&self, dual: bool) -> Vec<Option<(usize, usize)>> {
+    fn suffixes(&self, mode: Mode) -> Vec<Option<(usize, usize)>> {
         let mut ss = self.b;
         while let Some(c) = self.p.char_at(ss).filter(|c| c.is_whitespace()) {
             ss += c.len_utf8();
@@ -407,7 +454,7 @@ impl Generator<'_, '_> {
             .words_in(ss, be)
             .iter()
             .map(|w| w.1)
-            .filter(|&e| !dual || self.punct_end(e))
+            .filter(|&e| self.cut_end(e, mode))
             .collect();
         CONTEXT_WORDS
             .iter()
@@ -422,25 +469,25 @@ impl Generator<'_, '_> {
             .collect()
     }
 
-    fn accept(&self, c: &Candidate, dual: bool) -> Option<TextDirective> {
+    fn accept(&self, c: &Candidate, mode: Mode) -> Option<TextDirective> {
         let d = self.directive(c);
         let ok = self.selects(&d, WordBounds::Unicode, true)
-            && (!dual || self.selects(&d, WordBounds::Punctuation, true));
+            && (mode != Mode::Dual || self.selects(&d, WordBounds::Punctuation, true));
         ok.then_some(d)
     }
 
-    /// The shortest unique directive; `dual` also requires uniqueness under the
-    /// polyfill's word boundaries.
-    fn search(&self, dual: bool) -> Option<TextDirective> {
-        if dual && !self.p.punct_bounded(self.a, self.b) {
+    /// The shortest unique directive with the cuts `mode` allows; [`Mode::Dual`] also
+    /// requires uniqueness under punctuation-only word boundaries.
+    fn search(&self, mode: Mode) -> Option<TextDirective> {
+        if mode == Mode::Dual && !self.p.punct_bounded(self.a, self.b) {
             return None;
         }
-        let mut forms = self.forms(dual);
+        let mut forms = self.forms(mode);
         if forms.is_empty() {
             return None;
         }
         forms.sort_by_key(Candidate::len);
-        if let Some(d) = forms.iter().find_map(|c| self.accept(c, dual)) {
+        if let Some(d) = forms.iter().find_map(|c| self.accept(c, mode)) {
             return Some(d);
         }
         // Add context, growing on both sides together.
@@ -450,7 +497,7 @@ impl Generator<'_, '_> {
         if let Some(exact) = forms.iter().skip(3).find(|c| c.end.is_none()) {
             bases.push(*exact);
         }
-        let (prefixes, suffixes) = (self.prefixes(dual), self.suffixes(dual));
+        let (prefixes, suffixes) = (self.prefixes(mode), self.suffixes(mode));
         for (&pre, &suf) in prefixes.iter().zip(&suffixes) {
             let mut level = Vec::new();
             for base in &bases {
@@ -466,20 +513,21 @@ impl Generator<'_, '_> {
                 }
             }
             level.sort_by_key(Candidate::len);
-            if let Some(d) = level.iter().find_map(|c| self.accept(c, dual)) {
+            if let Some(d) = level.iter().find_map(|c| self.accept(c, mode)) {
                 return Some(d);
             }
         }
         None
     }
 
-    /// No unique directive: the shortest whose first match is the target.
-    fn first_match_only(&self) -> Option<TextDirective> {
-        let mut forms = self.forms(false);
+    /// No unique directive: the shortest whose first match is the target, with the cuts
+    /// `mode` allows.
+    fn first_match_only(&self, mode: Mode) -> Option<TextDirective> {
+        let mut forms = self.forms(mode);
         forms.sort_by_key(Candidate::len);
         let mut all = forms.clone();
         let exact = forms.iter().skip(3).find(|c| c.end.is_none());
-        let (prefixes, suffixes) = (self.prefixes(false), self.suffixes(false));
+        let (prefixes, suffixes) = (self.prefixes(mode), self.suffixes(mode));
         for (&pre, &suf) in prefixes.iter().zip(&suffixes) {
             for base in forms.iter().take(3).chain(exact) {
                 all.push(Candidate {
@@ -613,6 +661,50 @@ mod tests {
         assert!(
             f.polyfill_compatible,
             "bounded by punctuation and block edges"
+        );
+    }
+
+    /// The decoded terms of a fragment: prefix, start, end, suffix.
+    fn terms(f: &TextFragment) -> [Option<String>; 4] {
+        let d = TextDirective::parse(&f.directive).expect("parses");
+        [d.prefix, Some(d.start), d.end, d.suffix]
+    }
+
+    /// ICU keeps 基盤, 経由 and 国际 whole where UAX #29 splits every ideograph: the
+    /// generator cuts CJK runs only at punctuation, whitespace or a change of script, and
+    /// trusts the quote's own edges.
+    #[test]
+    fn cjk_terms_are_cut_where_every_segmenter_breaks() {
+        let page = "今日は基盤を経由する。明日も基盤を経由する。";
+        let f = check(page, "基盤を経由する", 1);
+        assert!(f.unique);
+        assert_eq!(
+            terms(&f),
+            [Some("明日も".into()), Some("基盤を経由する".into()), None, None],
+            "{}",
+            f.directive
+        );
+        let page = "前の段落は基盤を経由する。\n次の段落は国际渠道を使う。";
+        let f = check(page, "基盤を経由する。\n次の段落は国际渠道", 0);
+        assert_eq!(
+            terms(&f),
+            [
+                None,
+                Some("基盤を経由する".into()),
+                Some("次の段落は国际渠道".into()),
+                None
+            ],
+            "{}",
+            f.directive
+        );
+        // A change of script is a boundary for every segmenter.
+        let page = "我们用Rust语言写代码。\n他们用Rust语言写代码。";
+        let f = check(page, "Rust语言", 1);
+        assert_eq!(
+            terms(&f),
+            [Some("他们用".into()), Some("Rust语言".into()), None, None],
+            "{}",
+            f.directive
         );
     }
 

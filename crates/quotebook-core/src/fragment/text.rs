@@ -11,12 +11,14 @@ use unicode_segmentation::UnicodeSegmentation;
 pub enum WordBounds {
     /// Unicode word segmentation (UAX #29), as the specification asks.
     Unicode,
-    /// Whitespace and punctuation only, as the `text-fragments-polyfill` decides them
-    /// (it has no segmenter: runs of CJK text only break at punctuation).
+    /// Whitespace and punctuation only: the strictest segmenter. A term bounded this way
+    /// is bounded under any segmenter, the polyfill's `Intl.Segmenter` included. (The
+    /// polyfill itself is not this strict: ICU also breaks where scripts change and,
+    /// with its dictionaries, inside runs of CJK and Thai text, between words.)
     Punctuation,
 }
 
-/// Whitespace and punctuation: what the polyfill counts as a word boundary. An
+/// Whitespace and punctuation: a word boundary for every segmenter. An
 /// approximation of Unicode's `White_Space` plus general category `P*`, covering ASCII,
 /// Latin-1, general punctuation, CJK and full-width punctuation.
 pub fn is_boundary_char(c: char) -> bool {
@@ -59,6 +61,35 @@ pub fn is_boundary_char(c: char) -> bool {
         }
         0xFF3B..=0xFF3D | 0xFF3F | 0xFF5B | 0xFF5D | 0xFF5F..=0xFF65 => true,
         _ => false,
+    }
+}
+
+/// The scripts written without spaces between words, where segmenters disagree (ICU
+/// splits them with dictionaries, UAX #29 at every ideograph or not at all): Han with
+/// kana (one class: ICU's dictionary spans them, as in 食べる), Hangul, Thai, Lao,
+/// Khmer, Myanmar. `None` for every other character.
+pub fn nospace_script(c: char) -> Option<u8> {
+    match c as u32 {
+        0x2E80..=0x2FDF
+        | 0x3005..=0x3007
+        | 0x3021..=0x3029
+        | 0x3031..=0x3035
+        | 0x303B
+        | 0x303C
+        | 0x3040..=0x30FF
+        | 0x3190..=0x319F
+        | 0x31F0..=0x31FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF
+        | 0xFF66..=0xFF9F
+        | 0x20000..=0x3FFFF => Some(1),
+        0x1100..=0x11FF | 0x3130..=0x318F | 0xA960..=0xA97F | 0xAC00..=0xD7FF => Some(2),
+        0x0E00..=0x0E7F => Some(3),
+        0x0E80..=0x0EFF => Some(4),
+        0x1780..=0x17FF | 0x19E0..=0x19FF => Some(5),
+        0x1000..=0x109F | 0xA9E0..=0xA9FF | 0xAA60..=0xAA7F => Some(6),
+        _ => None,
     }
 }
 
@@ -270,6 +301,24 @@ impl<'a> Prepared<'a> {
         bounds.binary_search(&i).is_ok()
     }
 
+    /// Whether a term may start or end at `i` whatever the segmenter, as far as the
+    /// scripts without spaces go: not between two characters of one such script (a
+    /// text edge, whitespace, punctuation or a change of script is). Elsewhere it is
+    /// true: callers combine it with Unicode word boundaries, on which segmenters
+    /// agree outside those scripts.
+    pub fn safe_cut(&self, i: usize) -> bool {
+        let (Some(x), Some(y)) = (self.char_before(i), self.char_at(i)) else {
+            return true;
+        };
+        if is_boundary_char(x) || is_boundary_char(y) {
+            return true;
+        }
+        match (nospace_script(x), nospace_script(y)) {
+            (Some(s), Some(t)) => s != t,
+            _ => true,
+        }
+    }
+
     /// The polyfill's test: is `[a, b)` bounded by boundary characters (or text edges)?
     /// A boundary character at either end of the match itself counts as the boundary.
     pub fn punct_bounded(&self, mut a: usize, mut b: usize) -> bool {
@@ -340,6 +389,20 @@ mod tests {
             p.to_norm(text.find("WORLD").unwrap()),
             p.norm.find("world").unwrap()
         );
+    }
+
+    #[test]
+    fn safe_cuts_avoid_runs_of_unspaced_scripts() {
+        let p = Prepared::new("基盤を経由、国际Rust 2024年ภาษาไทย word");
+        let at = |s: &str| p.norm.find(s).unwrap();
+        assert!(p.safe_cut(0) && p.safe_cut(p.len()));
+        assert!(!p.safe_cut(at("盤")), "inside 基盤");
+        assert!(!p.safe_cut(at("を")), "Han to kana: one dictionary");
+        assert!(p.safe_cut(at("、")) && p.safe_cut(at("国")), "punctuation");
+        assert!(p.safe_cut(at("rust")), "Han to Latin");
+        assert!(p.safe_cut(at("年")), "digit to Han");
+        assert!(p.safe_cut(at("ภ")) && !p.safe_cut(at("าษ")), "Thai");
+        assert!(p.safe_cut(at("word")));
     }
 
     #[test]
