@@ -680,7 +680,12 @@ mod tests {
         assert!(f.unique);
         assert_eq!(
             terms(&f),
-            [Some("明日も".into()), Some("基盤を経由する".into()), None, None],
+            [
+                Some("明日も".into()),
+                Some("基盤を経由する".into()),
+                None,
+                None
+            ],
             "{}",
             f.directive
         );
