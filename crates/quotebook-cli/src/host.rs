@@ -260,6 +260,11 @@ fn sync(folder: &str, library: &str, message: &Value) -> Result<Value, String> {
     if library.trim().is_empty() {
         return Err("no library was sent".into());
     }
+    // In the layout Quotebook writes backups in: when it equals the folder's own backup
+    // (nothing new since the last sync), `quotebook sync` keys its notes without parsing.
+    let library = quotebook_core::library::Library::from_json(library)
+        .map_err(|e| format!("the library sent: {e}"))?
+        .to_json();
     let backup = TempFile::new("library.json", library.as_bytes())?;
     let mut argv = vec![
         "--from".to_owned(),

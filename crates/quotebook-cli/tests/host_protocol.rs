@@ -247,9 +247,25 @@ fn errors_are_answered_not_fatal() {
     let answer = host.answer();
     assert_eq!(answer["ok"], false);
     assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .contains("the library sent"),
+        "{answer}"
+    );
+    let valid = library(vec![note(
+        "https://a.example/",
+        "A",
+        vec![quote("q", "A.")],
+    )]);
+    host.send(&json!({"type": "sync", "library": valid}));
+    let answer = host.answer();
+    assert_eq!(answer["ok"], false);
+    assert!(
         answer["error"].as_str().unwrap().contains("missing"),
         "{answer}"
     );
+    assert!(!t.path("missing").exists(), "the folder is not made");
     host.send(&json!({"type": "hello"}));
     assert_eq!(host.answer()["folderExists"], false);
     assert!(host.close());
