@@ -20,10 +20,12 @@ const SEED = 20261127;
 const PER_PAGE = 2;
 const PER_NON_LATIN_PAGE = 12;
 const MAX_WORDS = 30;
-/** The overall rate measured on 2026-11-27 (240 of 320; Latin 88.3%, CJK 29.2%): the test
- * fails when the rate drops below it by more than `MARGIN`. FIXME: raise it as the
- * generator improves (the issue's goal is `GOAL`). */
-const BASELINE = 0.75;
+/** The overall rate measured on 2026-11-27 after CJK terms stopped being cut inside runs of
+ * ideographs (291 of 320, 90.9%; Latin 88.3%, CJK 100%; before: 240, Latin 88.3%, CJK
+ * 29.2%): the test fails when the rate drops below it by more than `MARGIN`. FIXME: raise
+ * it as the generator improves (the issue's goal is `GOAL`; what remains is mostly Latin
+ * passages repeated word for word, which no directive can single out). */
+const BASELINE = 0.909;
 const MARGIN = 0.01;
 const GOAL = 0.97;
 /** `QUOTEBOOK_BR_AS_BLOCK=1` sends `<br>` as a block boundary (the polyfill's view; the
