@@ -108,11 +108,98 @@
     return holder.innerHTML;
   };
 
+
+  // The page's metadata for the core (title, authors, dates, canonical URL): the elements
+  // the core reads, not the whole page. This list must equal the core's
+  // `metadata_capture_selectors()` (a Rust test compares them). Of the head, only the
+  // elements that carry metadata are sent, not its styles and scripts.
+  const METADATA_SELECTORS = 'head, script[type="application/ld+json"], [rel~="author" i], [itemprop*="author" i], [itemprop*="datePublished" i], [itemprop*="dateCreated" i], [class*="byline" i], [class*="author" i], [id*="byline" i], [id*="author" i], [class*="dateline" i], [id*="dateline" i], [class*="writtenby" i], [id*="writtenby" i], address, time[datetime], h1, h2, meta, link[rel~="canonical" i]';
+  const HEAD_METADATA = 'title, meta, link, base, script[type="application/ld+json"]';
+  const MAX_METADATA = 512 * 1024;
+  const metadataHtml = () => {
+    const lang = document.documentElement.getAttribute('lang');
+    const open = document.createElement('html');
+    if (lang) open.setAttribute('lang', lang);
+    let html = open.outerHTML.replace('</html>', '');
+    const taken = [];
+    for (const element of document.querySelectorAll(METADATA_SELECTORS)) {
+      if (taken.some((t) => t.contains(element))) continue;
+      taken.push(element);
+      const piece = element.localName === 'head'
+        ? `<head>${[...element.querySelectorAll(HEAD_METADATA)].map((e) => e.outerHTML).join('')}</head>`
+        : element.outerHTML;
+      if (html.length + piece.length > MAX_METADATA) break;
+      html += piece;
+    }
+    return html;
+  };
+
+  // The page's visible text as the core's deep-link generator reads it: text nodes in
+  // document order, blocks (the core's `BLOCK_ELEMENTS`) separated by `\n`, line breaks
+  // inside a text node read as spaces so offsets map one to one to the DOM. Returns the
+  // text and each copied text node with where it starts.
+  const BLOCKS = new Set([
+    'address', 'article', 'aside', 'blockquote', 'body', 'caption', 'col', 'colgroup', 'dd',
+    'details', 'dialog', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure', 'footer',
+    'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr', 'html', 'li', 'main',
+    'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th',
+    'thead', 'tr', 'ul',
+  ]);
+  const INVISIBLE = new Set(['script', 'style', 'noscript', 'template', 'head', 'title', 'iframe', 'object']);
+  const pageText = () => {
+    let text = '';
+    const nodes = [];
+    const separate = () => {
+      if (text.length > 0 && !text.endsWith('\n')) text += '\n';
+    };
+    const walk = (node) => {
+      if (node.nodeType === Node.TEXT_NODE) {
+        nodes.push({ node, start: text.length });
+        text += node.data.replace(/[\n\r]/g, ' ');
+        return;
+      }
+      if (node.nodeType !== Node.ELEMENT_NODE) return;
+      const name = node.localName;
+      if (INVISIBLE.has(name)) return;
+      const style = getComputedStyle(node);
+      if (style.display === 'none' || style.visibility === 'hidden') return;
+      if (name === 'br') {
+        text += ' ';
+        return;
+      }
+      const block = BLOCKS.has(name);
+      if (block) separate();
+      for (let child = node.firstChild; child; child = child.nextSibling) walk(child);
+      if (block) separate();
+    };
+    if (document.body) walk(document.body);
+    return { text, nodes };
+  };
+
+  // A range's [start, end) in the page text (UTF-16 units), or null when a boundary is not
+  // in a copied text node and no text node lies within the range.
+  const offsetsOf = (range, { nodes }) => {
+    const inRange = nodes.filter(({ node }) => range.intersectsNode(node));
+    if (inRange.length === 0) return null;
+    const first = inRange[0];
+    const last = inRange[inRange.length - 1];
+    const start = first.start + (first.node === range.startContainer ? range.startOffset : 0);
+    const end = last.start + (last.node === range.endContainer ? range.endOffset : last.node.data.length);
+    return end > start ? [start, end] : null;
+  };
+
   const selection = getSelection();
   const ranges = [];
+  const rangeTexts = [];
+  const offsets = [];
+  const page = selection?.rangeCount ? pageText() : { text: '', nodes: [] };
   for (let i = 0; i < (selection?.rangeCount ?? 0); i++) {
     const range = selection.getRangeAt(i);
-    if (!range.collapsed) ranges.push(rangeHtml(range));
+    if (range.collapsed) continue;
+    ranges.push(rangeHtml(range));
+    rangeTexts.push(range.toString());
+    // The core pairs offsets with ranges by position: an unplaceable range gets [0, 0].
+    offsets.push(offsetsOf(range, page) ?? [0, 0]);
   }
   const canonical = document.querySelector('link[rel~="canonical" i][href]');
   return {
@@ -122,6 +209,10 @@
     canonical: canonical ? canonical.href : null,
     ranges,
     text: selection ? selection.toString() : '',
+    rangeTexts,
+    metaHtml: metadataHtml(),
+    pageText: page.text,
+    offsets,
     focused: document.hasFocus(),
   };
 })();

@@ -1,20 +1,38 @@
-// The Rust core, compiled to WebAssembly (`cargo xtask build` puts it in wasm/).
+// The Rust core, compiled to WebAssembly (`cargo xtask build` puts it in wasm/) as two
+// modules: the save module (what saving a quote needs; the service worker loads it at every
+// cold start, so it is small) and the library module (everything else: templates, previews,
+// backups, sync; the popup and options pages load it, the worker only to sync).
 //
-// MV3 service workers allow no top-level await and may be stopped whenever idle, so the
+// MV3 service workers allow no top-level await and may be stopped whenever idle, so each
 // module is initialised lazily, on first use after each start, and the promise is the only
 // thing kept: it holds no user state.
-import init, * as bindings from './wasm/quotebook.js';
+import initLibrary, * as library from './wasm/quotebook.js';
+import initSave, * as save from './wasm/quotebook_save.js';
 import { api } from './browser.js';
 
-let ready;
+const loaders = new Map();
 
-/** The initialised bindings: `clip`, `note_id`, `note_to_markdown`, `html_to_markdown`. */
-export function core() {
-  ready ??= init({ module_or_path: api.runtime.getURL('wasm/quotebook_bg.wasm') })
-    .then(() => bindings)
-    .catch((error) => {
-      ready = undefined; // let the next save try again
-      throw error;
-    });
+function load(name, init, bindings) {
+  let ready = loaders.get(name);
+  if (!ready) {
+    ready = init({ module_or_path: api.runtime.getURL(`wasm/${name}_bg.wasm`) })
+      .then(() => bindings)
+      .catch((error) => {
+        loaders.delete(name); // let the next call try again
+        throw error;
+      });
+    loaders.set(name, ready);
+  }
   return ready;
+}
+
+/** The library module: every binding of `crates/quotebook-wasm`. */
+export function core() {
+  return load('quotebook', initLibrary, library);
+}
+
+/** The save module: `html_to_markdown`, `clip`, `request_note_id`, `note_id`, `clean_url`,
+ * `migrate_note`, `text_fragment`. */
+export function saveCore() {
+  return load('quotebook_save', initSave, save);
 }

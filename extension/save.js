@@ -2,7 +2,7 @@
 // note, and tell the reader how it went. Logic about notes lives in the core (Rust); this is
 // glue.
 import { api } from './browser.js';
-import { core } from './core.js';
+import { saveCore } from './core.js';
 import { syncAfterSave } from './sync/sync.js';
 
 export const MENU_ID = 'save-quote';
@@ -95,9 +95,10 @@ async function captureSelection(info, tab) {
  * a Web Lock, so saves from several tabs or worker restarts never lose one another.
  */
 async function storeQuote(capture) {
-  const wasm = await core();
+  const wasm = await saveCore();
   if (!capture.url) throw new Error('invalid_url: the page has no URL');
-  const key = NOTE_PREFIX + wasm.note_id(capture.url, capture.canonical ?? undefined);
+  // The note's identity reads the canonical URL from the page's metadata too (og:url).
+  const key = NOTE_PREFIX + wasm.request_note_id(JSON.stringify({ capture }));
   return navigator.locks.request('quotebook-notes', async () => {
     const stored = await api.storage.local.get([key, SCHEMA_KEY]);
     const schema = stored[SCHEMA_KEY];

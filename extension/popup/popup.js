@@ -388,7 +388,10 @@ async function togglePreview(note, preview, button) {
     const body = document.createElement('div');
     // The only HTML this page inserts: `preview_html` escapes raw HTML, keeps only
     // http(s)/mailto links (new tab, no opener) and turns images into text placeholders.
-    body.innerHTML = html;
+    // It is parsed into an inert document (no script runs there, nothing loads) and its
+    // nodes are moved in, rather than assigned through innerHTML.
+    const parsed = new DOMParser().parseFromString(html, 'text/html');
+    body.append(...parsed.body.childNodes);
     preview.replaceChildren(...(front ? [h('pre', { class: 'frontmatter', text: front.trimEnd() })] : []), body);
     preview.hidden = false;
     button.setAttribute('aria-pressed', 'true');

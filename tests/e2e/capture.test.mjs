@@ -49,15 +49,29 @@ describe('capture.js', () => {
 
   test('reports the page: URL, base, title, canonical made absolute, the text', async () => {
     const c = await capture('linked', 'full guide');
-    assert.deepEqual({ ...c, ranges: undefined }, {
+    assert.deepEqual({ ...c, ranges: undefined, metaHtml: undefined, pageText: undefined, offsets: undefined }, {
       url: `${server.origin}/pages/context.html`,
       baseUrl: `${server.origin}/pages/context.html`,
       title: 'Context',
       canonical: `${server.origin}/pages/context.html?utm_source=feed`,
       ranges: undefined,
       text: 'full guide',
+      rangeTexts: ['full guide'],
       focused: c.focused,
+      metaHtml: undefined,
+      pageText: undefined,
+      offsets: undefined,
     });
+  });
+
+  test('sends the metadata elements and where the selection stands in the page text', async () => {
+    const c = await capture('linked', 'full guide');
+    assert.match(c.metaHtml, /^<html[^>]*><head>.*<title>Context<\/title>/s);
+    assert.match(c.metaHtml, /<link rel="canonical"/);
+    assert.doesNotMatch(c.metaHtml, /<style|<script(?! type="application\/ld\+json")/);
+    assert.equal(c.offsets.length, 1);
+    const [start, end] = c.offsets[0];
+    assert.equal(c.pageText.slice(start, end), 'full guide');
   });
 
   test('inside a link: a shallow copy with the href made absolute, no other attribute', async () => {

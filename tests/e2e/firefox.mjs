@@ -206,13 +206,12 @@ ${pageUrl}
     assert.equal(result.ok, true, result.reason);
     assert.equal(result.plainText, false);
     const n = (await storage())[key];
-    // One quote per range, in document order. FIXME: the core keeps a quote's plain `text`
-    // only when the selection has one range; these two get '' (their Markdown is whole).
+    // One quote per range, in document order, each with its own range's text.
     assert.deepEqual(n.quotes.map((q) => [q.markdown, q.text]), [
       [`Quotes are kept with [a link](${server.origin}/x) that stays a link, with *emphasis* and **strong words** intact.`,
         'Quotes are kept with a link that stays a link, with emphasis and strong words intact.'],
-      ['A second passage from the same page', ''],
-      ['```\nprintln!("kept verbatim");\n```', ''],
+      ['A second passage from the same page', 'A second passage from the same page'],
+      ['```\nprintln!("kept verbatim");\n```', 'println!("kept verbatim");'],
     ]);
     assert.equal(await noteMarkdown(n), `${frontmatter(n)}
 > Quotes are kept with [a link](${server.origin}/x) that stays a link, with *emphasis* and **strong words** intact.
@@ -239,10 +238,9 @@ ${pageUrl}
     assert.equal(view?.count, '1 note', JSON.stringify(view));
     assert.match(view.text, /Field notes on keeping quotes127\.0\.0\.1 · 3 quotes · /);
     assert.match(view.text, /Quotes are kept with a link that stays a link, with emphasis and strong words intact\./);
-    // FIXME: the quotes of a two-range selection show no text in the popup: the core keeps
-    // a quote's plain `text` only for one-range selections, and the popup shows `text`.
-    assert.doesNotMatch(view.text, /A second passage from the same page/);
-    assert.doesNotMatch(view.text, /kept verbatim/);
+    // The quotes of a two-range selection show their own text.
+    assert.match(view.text, /A second passage from the same page/);
+    assert.match(view.text, /kept verbatim/);
     assert.equal(view.status, '');
     await inTestPage(`browser.tabs.remove(${popup.tabId})`);
   });

@@ -25,6 +25,8 @@ pub struct Capture {
     /// The selection's text as the browser reports it; used alone when no HTML could be
     /// captured (pages where scripts may not be injected).
     pub text: String,
+    /// Each range's own text (`Range.toString()`), for selections of several ranges.
+    pub range_texts: Vec<String>,
     /// The selection came from a private (incognito) window.
     pub incognito: bool,
     /// The page's metadata-bearing HTML (see [`crate::metadata_capture_selectors`]), or the
@@ -101,7 +103,9 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
     let mut quotes = Vec::with_capacity(capture.ranges.len().max(1));
     for (i, html) in capture.ranges.iter().enumerate() {
         match html_to_markdown(html, base) {
-            Ok(markdown) => quotes.push((markdown, deep_link(capture, i))),
+            Ok(markdown) => {
+                quotes.push((markdown, deep_link(capture, i), capture.range_texts.get(i)))
+            }
             Err(Error::EmptySelection) => {}
             Err(other) => return Err(other),
         }
@@ -110,6 +114,7 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
         quotes.push((
             html_to_markdown(&plain_text_to_html(&capture.text), base)?,
             Anchor::default(),
+            None,
         ));
     }
     if quotes.is_empty() {
@@ -145,11 +150,11 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
 
     let single = quotes.len() == 1;
     let tags = normalize_tags(request.tags.iter().map(String::as_str));
-    for (i, (markdown, link)) in quotes.into_iter().enumerate() {
-        let text = if single {
-            capture.text.clone()
-        } else {
-            String::new()
+    for (i, (markdown, link, range_text)) in quotes.into_iter().enumerate() {
+        let text = match range_text {
+            _ if single => capture.text.clone(),
+            Some(text) => text.clone(),
+            None => String::new(),
         };
         let key = dedup_key(if text.trim().is_empty() {
             &markdown
@@ -205,6 +210,10 @@ fn deep_link(capture: &Capture, i: usize) -> Anchor {
     else {
         return Anchor::default();
     };
+    if end <= start {
+        // The capture could not place this range in the page text.
+        return Anchor::default();
+    }
     match text_fragment(page_text, start, end) {
         Some(f) => Anchor {
             fragment: Some(f.directive),
@@ -487,6 +496,22 @@ mod tests {
         let ids: Vec<_> = note.quotes.iter().map(|q| q.id.as_str()).collect();
         assert_eq!(ids, ["q", "q-2"]);
         assert_eq!(note.quotes[1].markdown, "**Two**");
+        assert_eq!(note.quotes[1].text, "", "no range text was sent");
+        let mut r = request(
+            "https://a.example/p",
+            &["<p> </p>", "<p>One</p>", "<b>Two</b>"],
+            "",
+            "T",
+            "q",
+        );
+        r.capture.range_texts = vec![" ".into(), "One".into(), "Two".into()];
+        let note = clip(&r, None).unwrap();
+        let texts: Vec<_> = note.quotes.iter().map(|q| q.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["One", "Two"],
+            "each quote keeps its own range's text"
+        );
     }
 
     #[test]
