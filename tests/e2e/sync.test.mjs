@@ -353,10 +353,13 @@ describe('folder sync through File System Access', () => {
       return now?.includes('A second passage') && now;
     }, { timeout: 20_000, what: 'the quote appended by sync after save' });
     assert.equal(after, `${edited}\n\n> A second passage from the same page joins the first note.\n`);
-    const stored = await browser.worker.evaluate(() => chrome.storage.local.get(['sync:last', 'sync:result']));
+    // The result is stored once the state and the backup are written too.
+    const stored = await waitFor(async () => {
+      const got = await browser.worker.evaluate(() => chrome.storage.local.get(['sync:last', 'sync:result']));
+      return got['sync:result']?.summary?.appended === 1 && got;
+    }, { what: 'the after-save result' });
     assert.ok(stored['sync:last']);
     assert.equal(stored['sync:result'].backend, 'fsa');
-    assert.equal(stored['sync:result'].summary.appended, 1);
 
     // Again with nothing new: nothing written, and no swap files left behind.
     await options.reload();
