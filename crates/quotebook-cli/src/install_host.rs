@@ -15,6 +15,8 @@ use crate::host::{HOST_NAME, default_config_path};
 
 /// The unpacked build's id (fixed by the manifest's `key`).
 pub const UNPACKED_ID: &str = "dcpofdeomimecllgicmlhifcdaagmphh";
+/// The Firefox package's add-on id (`browser_specific_settings.gecko.id`, see xtask).
+pub const FIREFOX_ID: &str = "quotebook@quotebook";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Browser {
@@ -127,12 +129,10 @@ pub fn run(argv: impl Iterator<Item = String>) -> Result<String, String> {
         }
     }
     if ids.is_empty() {
-        match browser {
-            Browser::Firefox => {
-                return Err("--extension-id is required for Firefox (the add-on's id)".into());
-            }
-            _ => ids.push(UNPACKED_ID.to_owned()),
-        }
+        ids.push(match browser {
+            Browser::Firefox => FIREFOX_ID.to_owned(),
+            _ => UNPACKED_ID.to_owned(),
+        });
     }
     let folder = crate::sync::open_root(&folder, true)?;
     let config = match config {

@@ -338,7 +338,8 @@ fn install_host_writes_a_manifest_that_starts_a_working_host() {
     assert!(vault.join("Bee.md").is_file());
     assert!(host.close());
 
-    // Firefox: allowed_extensions, and an id is required; --manifest-dir overrides.
+    // Firefox: allowed_extensions (the package's add-on id unless given); --manifest-dir
+    // overrides the location.
     let dir = t.path("ff");
     let args = [
         "install-host",
@@ -350,7 +351,14 @@ fn install_host_writes_a_manifest_that_starts_a_working_host() {
         dir.to_str().unwrap(),
     ];
     let (ok, _, err) = run(&args, &home);
-    assert!(!ok && err.contains("--extension-id"), "{err}");
+    assert!(ok, "{err}");
+    let manifest: Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("quotebook_host.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        manifest["allowed_extensions"],
+        json!(["quotebook@quotebook"])
+    );
     let mut with_id = args.to_vec();
     with_id.extend(["--extension-id", "quotebook@example.org"]);
     let (ok, _, err) = run(&with_id, &home);
