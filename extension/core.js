@@ -1,13 +1,11 @@
-// The Rust core, compiled to WebAssembly (`cargo xtask build` puts it in wasm/) as two
-// modules: the save module (what saving a quote needs; the service worker loads it at every
-// cold start, so it is small) and the library module (everything else: templates, previews,
-// backups, sync; the popup and options pages load it, the worker only to sync).
+// The Rust core, compiled to WebAssembly (`cargo xtask build` puts it in wasm/). The crate
+// can also be built as a save-only module (`saveCore`); today both names load the one
+// module, which keeps the package small (see BENCHMARKS.md).
 //
 // MV3 service workers allow no top-level await and may be stopped whenever idle, so each
 // module is initialised lazily, on first use after each start, and the promise is the only
 // thing kept: it holds no user state.
 import initLibrary, * as library from './wasm/quotebook.js';
-import initSave, * as save from './wasm/quotebook_save.js';
 import { api } from './browser.js';
 
 const loaders = new Map();
@@ -31,8 +29,8 @@ export function core() {
   return load('quotebook', initLibrary, library);
 }
 
-/** The save module: `html_to_markdown`, `clip`, `request_note_id`, `note_id`, `clean_url`,
- * `migrate_note`, `text_fragment`. */
+/** What saving needs: `html_to_markdown`, `clip`, `request_note_id`, `note_id`,
+ * `clean_url`, `migrate_note`, `text_fragment`. */
 export function saveCore() {
-  return load('quotebook_save', initSave, save);
+  return core();
 }

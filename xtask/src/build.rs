@@ -9,13 +9,11 @@ use crate::manifest::{self, Flavour};
 use crate::{Result, cargo, root, run, setup};
 
 /// The modules built from `quotebook-wasm`, each emitted as `wasm/<name>.js` and
-/// `wasm/<name>_bg.wasm`: the library module (everything; the popup, the options page and
-/// folder sync load it) and the save module (only what saving a quote needs: the service
-/// worker loads it at every cold start, so it is kept apart and small).
-const MODULES: [(&str, &[&str]); 2] = [
-    ("quotebook", &[]),
-    ("quotebook_save", &["--no-default-features"]),
-];
+/// `wasm/<name>_bg.wasm`, with the crate features each needs. One module today: a second,
+/// save-only module (`--no-default-features`, 378 KB gzipped) would load faster in the
+/// service worker, but it repeats the converter and grows the package by as much, against
+/// a budget counted in total (see BENCHMARKS.md).
+const MODULES: [(&str, &[&str]); 1] = [("quotebook", &[])];
 /// Size budget of the optimised module, gzipped.
 const GZIP_BUDGET: u64 = 350 * 1024;
 /// wasm-opt's level. `-O` and `-Oz` are measured side by side by `cargo xtask measure`; on
