@@ -77,7 +77,10 @@ pub fn build() -> Result<Built> {
             &target_dir().join("wasm32-unknown-unknown/release/quotebook_wasm.wasm"),
             &input,
         )?;
-        eprintln!("xtask: wasm-bindgen --target web {} ({name})", input.display());
+        eprintln!(
+            "xtask: wasm-bindgen --target web {} ({name})",
+            input.display()
+        );
         wasm_bindgen_cli_support::Bindgen::new()
             .input_path(&input)
             .out_name(name)
@@ -86,7 +89,11 @@ pub fn build() -> Result<Built> {
             .and_then(|b| b.generate(&bindgen_dir))
             .map_err(|e| format!("wasm-bindgen: {e:#}"))?;
         let out = target_dir().join(format!("xtask/{name}_bg.wasm"));
-        wasm_opt(&bindgen_dir.join(format!("{name}_bg.wasm")), &out, OPT_LEVEL)?;
+        wasm_opt(
+            &bindgen_dir.join(format!("{name}_bg.wasm")),
+            &out,
+            OPT_LEVEL,
+        )?;
         optimised.push((name, out));
     }
     let bindgen_wasm = bindgen_dir.join(format!("{}_bg.wasm", MODULES[0].0));
