@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::fragment::{quote_selector, text_fragment};
 use crate::metadata::{Metadata, extract_metadata};
 use crate::note::{Note, Quote, SCHEMA_VERSION, TextSelector, normalize_tags};
+use crate::preview::escape_attr;
 use crate::url;
 
 /// What the capture script (or the context menu event, where no script may run) sends.
@@ -282,23 +283,11 @@ fn plain_text_to_html(text: &str) -> String {
             if i > 0 {
                 html.push_str("<br>");
             }
-            push_escaped(&mut html, line);
+            escape_attr(&mut html, line);
         }
         html.push_str("</p>");
     }
     html
-}
-
-fn push_escaped(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -126,7 +126,8 @@ fn escape_text(out: &mut String, text: &str) {
     }
 }
 
-fn escape_attr(out: &mut String, text: &str) {
+/// Appends `text` escaped for HTML text and attribute values alike.
+pub(crate) fn escape_attr(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
