@@ -13,29 +13,9 @@ use html5ever_ref::{ParseOpts, parse_document};
 use markup5ever_rcdom::{Handle, NodeData, RcDom, SerializableHandle};
 use quotebook_core::metadata::{Metadata, extract_metadata, metadata_capture_selectors};
 
-const PAGE_URL: &str = "http://fakehost/test/page.html";
+mod common;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("QUOTEBOOK_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/readability")
-        });
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!(
-            "corpus not found at {} (set QUOTEBOOK_CORPUS)",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "SKIP: corpus not found at {} (set QUOTEBOOK_CORPUS); capture test skipped",
-        dir.display()
-    );
-    None
-}
+const PAGE_URL: &str = "http://fakehost/test/page.html";
 
 /// One simple selector of the list: `tag`, `tag[attr]`, `tag[attr="v"]`, `[attr~="v" i]`,
 /// `[attr*="v" i]`.
@@ -173,7 +153,9 @@ fn selector_forms_are_understood() {
 
 #[test]
 fn capture_yields_the_same_metadata_as_the_page() {
-    let Some(dir) = corpus() else { return };
+    let Some(dir) = common::corpus("capture test") else {
+        return;
+    };
     let mut pages: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("read corpus")
         .filter_map(|e| e.ok().map(|e| e.path()))

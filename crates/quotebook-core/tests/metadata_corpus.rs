@@ -14,29 +14,9 @@ use std::path::PathBuf;
 
 use quotebook_core::metadata::{extract_metadata, parse_date};
 
-const PAGE_URL: &str = "http://fakehost/test/page.html";
+mod common;
 
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("QUOTEBOOK_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/readability")
-        });
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!(
-            "corpus not found at {} (set QUOTEBOOK_CORPUS)",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "SKIP: corpus not found at {} (set QUOTEBOOK_CORPUS); metadata corpus test skipped",
-        dir.display()
-    );
-    None
-}
+const PAGE_URL: &str = "http://fakehost/test/page.html";
 
 fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -110,7 +90,9 @@ fn byline_comparison_rules() {
 
 #[test]
 fn metadata_matches_corpus_fixtures() {
-    let Some(dir) = corpus() else { return };
+    let Some(dir) = common::corpus("metadata corpus test") else {
+        return;
+    };
     let mut pages: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("read corpus dir")
         .filter_map(|e| e.ok().map(|e| e.path()))
