@@ -149,3 +149,43 @@ fn empty_and_bad_urls_are_clear_errors() {
         "script-only selections fall back to the text, or are empty"
     );
 }
+
+#[test]
+fn a_huge_inline_image_is_left_out_and_the_quote_says_so() {
+    let data = format!("data:image/png;base64,{}", "iVBORw0KGgo".repeat(200_000));
+    let html = format!(
+        r#"<p>Before <img src="{data}" alt="a [pasted] screenshot"> after, and a small one <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="dot">.</p>"#
+    );
+    let md = save(
+        &request("https://a.example/", &html, "Images"),
+        Duration::from_secs(10),
+    )
+    .unwrap();
+    assert!(md.len() < 10_000, "{} bytes", md.len());
+    assert!(!md.contains("iVBORw0KGgo"), "the big image's data is gone");
+    assert!(
+        md.contains(r"\[image not kept: a \[pasted\] screenshot, 2201 KB of inline data\]"),
+        "{md}"
+    );
+    // A small inline image is kept as an image.
+    assert!(
+        md.contains("![dot](data:image/gif;base64,R0lGODlhAQABAAAAACw=)"),
+        "{md}"
+    );
+    assert!(md.contains("Before") && md.contains("after"), "{md}");
+}
+
+#[test]
+fn lone_surrogates_from_js_strings_are_refused_in_json_unless_made_well_formed() {
+    // JavaScript strings may hold lone surrogates; `JSON.stringify` writes them as `\ud800`
+    // escapes, which no Rust string can hold. The extension makes every captured string
+    // well-formed first (U+FFFD: `toWellFormed`); this is why.
+    let raw = r#"{"capture":{"url":"https://a.example/","title":"t\ud800","ranges":["<p>a\udc00b</p>"],"text":"a\udc00b"},"now":"2024-06-05T12:57:03.217Z","quoteId":"q"}"#;
+    assert!(serde_json::from_str::<ClipRequest>(raw).is_err());
+    let fixed = raw
+        .replace(r"\ud800", "\u{fffd}")
+        .replace(r"\udc00", "\u{fffd}");
+    let request: ClipRequest = serde_json::from_str(&fixed).unwrap();
+    let md = save(&request, Duration::from_secs(5)).unwrap();
+    assert!(md.contains("a\u{fffd}b"), "{md}");
+}

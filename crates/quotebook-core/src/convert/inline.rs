@@ -153,6 +153,8 @@ impl Walker<'_> {
         self.out.close_mark();
     }
 
+    /// An image; an inline (`data:`) one over [`MAX_INLINE_IMAGE`] bytes is not kept, and
+    /// the quote says so where it stood.
     pub(super) fn image(&mut self, el: &Element) {
         let Some(src) = best_image_source(el) else {
             return;
@@ -160,13 +162,31 @@ impl Walker<'_> {
         let Some(dest) = resolve(self.base, src, true) else {
             return;
         };
-        let mut md = String::with_capacity(dest.len() + 16);
-        md.push_str("![");
-        push_bracketed(&mut md, el.attr("alt").unwrap_or("").trim());
-        md.push_str("](");
-        push_destination(&mut md, &dest);
-        push_title(&mut md, el.attr("title"));
-        md.push(')');
+        let alt = el.attr("alt").unwrap_or("").trim();
+        let mut md = String::with_capacity(dest.len().min(MAX_INLINE_IMAGE) + 16);
+        if dest.len() > MAX_INLINE_IMAGE
+            && dest
+                .get(..5)
+                .is_some_and(|s| s.eq_ignore_ascii_case("data:"))
+        {
+            // Said in the quote, in place of the image.
+            md.push_str("\\[image not kept: ");
+            if !alt.is_empty() {
+                push_bracketed(&mut md, alt);
+                md.push_str(", ");
+            }
+            md.push_str(&format!(
+                "{} KB of inline data\\]",
+                dest.len().div_ceil(1000)
+            ));
+        } else {
+            md.push_str("![");
+            push_bracketed(&mut md, alt);
+            md.push_str("](");
+            push_destination(&mut md, &dest);
+            push_title(&mut md, el.attr("title"));
+            md.push(')');
+        }
         if self.out.in_table {
             md = md.replace('|', "\\|");
         }
@@ -392,6 +412,10 @@ fn push_title(out: &mut String, title: Option<&str>) {
     }
     out.push('"');
 }
+
+/// Inline (`data:`) images longer than this many bytes are left out of quotes: a quote is
+/// text, and one pasted screenshot would make its note megabytes long.
+pub const MAX_INLINE_IMAGE: usize = 64 * 1024;
 
 fn is_placeholder(src: &str) -> bool {
     let s = src.trim();
