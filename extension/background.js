@@ -1,7 +1,7 @@
 // The service worker: registers its listeners synchronously at start (MV3 workers are
 // stopped when idle and restarted by the next event) and keeps no state of its own.
 import { api } from './browser.js';
-import { MENU_ID, COMMAND, saveQuote, saveQuoteFromShortcut } from './save.js';
+import { MENU_ID, COMMAND, resumePendingSaves, saveQuote, saveQuoteFromShortcut } from './save.js';
 
 api.runtime.onInstalled.addListener(async () => {
   await api.contextMenus.removeAll();
@@ -16,5 +16,12 @@ api.commands.onCommand.addListener((command, tab) => {
   if (command === COMMAND) saveQuoteFromShortcut(tab);
 });
 
+// A save the previous run of the worker left half done (stopped mid-save, or storage
+// refused it) is completed now, or the reader is told on the badge.
+resumePendingSaves();
+// …so the worker starts with the browser too, not only at the next click.
+api.runtime.onStartup.addListener(() => {});
+
 // For the end-to-end tests and for debugging from the worker's console.
 globalThis.saveQuote = saveQuote;
+globalThis.resumePendingSaves = resumePendingSaves;

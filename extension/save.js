@@ -11,6 +11,18 @@ export const COMMAND = 'save-quote';
 export const NOTE_PREFIX = 'note:';
 export const SCHEMA_KEY = 'schema';
 export const STORAGE_SCHEMA = 1;
+/** The Web Lock around every read-modify-write of the notes (library.js takes it too). */
+export const NOTES_LOCK = 'quotebook-notes';
+/**
+ * A save under way is recorded under `pending:<quote id>` before anything else (in
+ * `storage.local`, else `storage.session` when the local area refuses writes), and the
+ * record is removed once the note holds the quote. A record left behind — the worker was
+ * stopped mid-save, or storage refused the note — is completed (or, when that cannot be,
+ * reported on the badge) the next time the worker starts, and at the next save.
+ */
+export const PENDING_PREFIX = 'pending:';
+/** Set in `storage.session` while a save is kept for retry, so saves look for records. */
+const RETRY_KEY = 'pending:retry';
 
 const OK_COLOR = '#1a7f37';
 const ERROR_COLOR = '#cf222e';
@@ -22,18 +34,32 @@ const ERROR_COLOR = '#cf222e';
  * read) or `{ ok: false, reason }`; never rejects.
  */
 export async function saveQuote(info, tab) {
+  const quoteId = crypto.randomUUID();
+  const pendingKey = PENDING_PREFIX + quoteId;
+  underWay.add(pendingKey);
   try {
+    // First of all, what the click carries: were the worker stopped before the capture
+    // comes back, the next start still has the menu's text (or tells the reader).
+    const tabId = tab?.id >= 0 ? tab.id : null;
+    await keepPending(pendingKey, {
+      at: new Date().toISOString(), tabId,
+      fallback: { selectionText: info?.selectionText ?? '', pageUrl: info?.frameUrl ?? info?.pageUrl ?? tab?.url ?? '', title: tab?.title ?? '' },
+    });
     const { capture, plainText } = await captureSelection(info, tab);
-    const { key, note } = await storeQuote(capture);
+    const { key, note } = await storeQuote(capture, quoteId, pendingKey, tabId);
     await report(tab, true, api.i18n.getMessage(plainText ? 'saveDonePlainText' : 'saveDone', [count(note)]),
       String(note.quotes.length));
     syncAfterSave(); // when folder sync is on; not awaited: it reports in the options page
     return { ok: true, key, note, plainText };
   } catch (error) {
+    const kept = isStorageFailure(error);
+    if (!kept) await forgetPending(pendingKey); // nothing a retry could change
     const reason = readable(error);
     console.error('Quotebook: could not save the quote:', error);
-    await report(tab, false, api.i18n.getMessage('saveFailed', [reason]), '!');
-    return { ok: false, reason };
+    await report(tab, false, api.i18n.getMessage(kept ? 'saveKept' : 'saveFailed', [reason]), '!');
+    return { ok: false, reason, kept };
+  } finally {
+    underWay.delete(pendingKey);
   }
 }
 
@@ -91,30 +117,198 @@ async function captureSelection(info, tab) {
 }
 
 /**
- * Adds the capture to its page's note in `storage.local`. The read-modify-write runs under
- * a Web Lock, so saves from several tabs or worker restarts never lose one another.
+ * Adds the capture to its page's note in `storage.local`. The whole request is recorded
+ * first (see [`PENDING_PREFIX`]); the read-modify-write runs under a Web Lock, so saves
+ * from several tabs, the extension's pages and worker restarts never lose one another.
  */
-async function storeQuote(capture) {
+async function storeQuote(capture, quoteId, pendingKey, tabId) {
   const wasm = await saveCore();
   if (!capture.url) throw new Error('invalid_url: the page has no URL');
+  const request = { capture: wellFormed(capture), now: new Date().toISOString(), quoteId };
   // The note's identity reads the canonical URL from the page's metadata too (og:url).
-  const key = NOTE_PREFIX + wasm.request_note_id(JSON.stringify({ capture }));
-  return navigator.locks.request('quotebook-notes', async () => {
-    const stored = await api.storage.local.get([key, SCHEMA_KEY]);
-    const schema = stored[SCHEMA_KEY];
-    if (schema !== undefined && schema > STORAGE_SCHEMA) {
-      throw new Error(`unsupported_schema: your notes were saved by a newer Quotebook; update the extension`);
-    }
-    const request = {
-      capture,
-      now: new Date().toISOString(),
-      quoteId: crypto.randomUUID(),
-    };
-    const existing = stored[key] === undefined ? undefined : JSON.stringify(stored[key]);
-    const note = JSON.parse(wasm.clip(JSON.stringify(request), existing));
-    await api.storage.local.set({ [key]: note, [SCHEMA_KEY]: STORAGE_SCHEMA });
+  const key = NOTE_PREFIX + wasm.request_note_id(JSON.stringify({ capture: request.capture }));
+  await keepPending(pendingKey, { at: request.now, tabId, key, request });
+  return navigator.locks.request(NOTES_LOCK, async () => {
+    const retry = await retryWanted();
+    const note = await addToNote(wasm, key, request);
+    await forgetPending(pendingKey);
+    // A save kept for retry earlier goes in now that storage takes writes again.
+    if (retry) await resumeLocked(wasm);
     return { key, note };
   });
+}
+
+/**
+ * The read-modify-write of one note (call it under [`NOTES_LOCK`]). Resolves to the
+ * note stored; a write that storage refuses throws `storage_failed`.
+ */
+async function addToNote(wasm, key, request) {
+  const stored = await api.storage.local.get([key, SCHEMA_KEY]);
+  const schema = stored[SCHEMA_KEY];
+  if (schema !== undefined && schema > STORAGE_SCHEMA) {
+    throw new Error(`unsupported_schema: your notes were saved by a newer Quotebook; update the extension`);
+  }
+  const existing = stored[key] === undefined ? undefined : JSON.stringify(stored[key]);
+  const note = JSON.parse(wasm.clip(JSON.stringify(request), existing));
+  // One `set`: the note is replaced whole or not at all.
+  try {
+    await api.storage.local.set({ [key]: note, [SCHEMA_KEY]: STORAGE_SCHEMA });
+  } catch (error) {
+    throw new Error(`storage_failed: the browser refused to store the note (${error?.message ?? error})`);
+  }
+  return note;
+}
+
+// ---------------------------------------------------------------------------------------
+// Saves under way, and saves left behind
+
+// The pending records of the saves this worker is running now. Not state kept across
+// restarts: a record *not* in here was left by a stopped worker or a refused write.
+const underWay = new Set();
+
+function isStorageFailure(error) {
+  return /^storage_failed: /.test(String(error?.message ?? ''));
+}
+
+/** Records a save under way; never throws (a save goes on without its record). */
+async function keepPending(pendingKey, record) {
+  try {
+    await api.storage.local.set({ [pendingKey]: record });
+    return;
+  } catch (error) {
+    console.warn('Quotebook: storage.local refuses writes; keeping the save in the session:', error?.message);
+  }
+  try {
+    await api.storage.session.set({ [pendingKey]: record, [RETRY_KEY]: true });
+  } catch (error) {
+    console.warn('Quotebook: cannot record the save under way:', error?.message);
+  }
+}
+
+async function forgetPending(pendingKey) {
+  await Promise.all([
+    api.storage.local.remove(pendingKey).catch(() => {}),
+    api.storage.session?.remove(pendingKey).catch(() => {}),
+  ]);
+}
+
+async function retryWanted() {
+  try {
+    return Boolean((await api.storage.session.get(RETRY_KEY))[RETRY_KEY]);
+  } catch {
+    return false;
+  }
+}
+
+/** The records left behind, `[[key, record]]`, from both storage areas. */
+async function leftBehind() {
+  const found = [];
+  for (const area of [api.storage.local, api.storage.session]) {
+    if (!area) continue;
+    try {
+      const keys = area.getKeys ? await area.getKeys() : Object.keys(await area.get(null));
+      const wanted = keys.filter((k) => k.startsWith(PENDING_PREFIX) && k !== RETRY_KEY && !underWay.has(k));
+      if (wanted.length) found.push(...Object.entries(await area.get(wanted)));
+    } catch (error) {
+      console.warn('Quotebook: cannot list the saves left behind:', error?.message);
+    }
+  }
+  return found;
+}
+
+/**
+ * Completes the saves a stopped worker or a refused write left behind, and tells the
+ * reader on each one's tab: saved after all, kept for a later retry, or lost (only when
+ * the worker stopped before the page's selection was read and the menu gave no text).
+ * Runs when the worker starts. Resolves to `{saved, kept, lost}` (counts).
+ */
+export async function resumePendingSaves() {
+  try {
+    // Most starts find nothing: the core is not even loaded then.
+    if ((await leftBehind()).length === 0) return { saved: 0, kept: 0, lost: 0 };
+    const wasm = await saveCore();
+    return await navigator.locks.request(NOTES_LOCK, () => resumeLocked(wasm));
+  } catch (error) {
+    console.error('Quotebook: cannot resume the saves left behind:', error);
+    return { saved: 0, kept: 0, lost: 0 };
+  }
+}
+
+async function resumeLocked(wasm) {
+  const outcome = { saved: 0, kept: 0, lost: 0 };
+  for (const [pendingKey, record] of await leftBehind()) {
+    let request = record?.request;
+    let key = record?.key;
+    if (!request && record?.fallback?.selectionText?.trim() && record.fallback.pageUrl) {
+      // Stopped before the capture came back: the menu's text, as a plain-text save.
+      const { selectionText, pageUrl, title } = record.fallback;
+      const capture = wellFormed({ url: pageUrl, baseUrl: null, title, canonical: null, ranges: [], text: selectionText, incognito: false });
+      request = { capture, now: record.at ?? new Date().toISOString(), quoteId: pendingKey.slice(PENDING_PREFIX.length) };
+      try {
+        key = NOTE_PREFIX + wasm.request_note_id(JSON.stringify({ capture }));
+      } catch {
+        key = undefined;
+      }
+    }
+    const tab = await liveTab(record?.tabId);
+    if (!request || !key) {
+      outcome.lost += 1;
+      await forgetPending(pendingKey);
+      await report(tab, false, api.i18n.getMessage('saveLost'), '!');
+      continue;
+    }
+    try {
+      const note = await addToNote(wasm, key, request);
+      await forgetPending(pendingKey);
+      outcome.saved += 1;
+      if (tab) await report(tab, true, api.i18n.getMessage('saveResumed', [count(note)]), String(note.quotes.length));
+    } catch (error) {
+      const kept = isStorageFailure(error);
+      if (kept) outcome.kept += 1;
+      else {
+        outcome.lost += 1;
+        await forgetPending(pendingKey);
+      }
+      await report(tab, false, api.i18n.getMessage(kept ? 'saveKept' : 'saveFailed', [readable(error)]), '!');
+    }
+  }
+  if (outcome.kept === 0) await api.storage.session?.remove(RETRY_KEY).catch(() => {});
+  else await api.storage.session?.set({ [RETRY_KEY]: true }).catch(() => {});
+  return outcome;
+}
+
+/** The tab `tabId` names if it is still open (to report on its badge), else null. */
+async function liveTab(tabId) {
+  if (!(tabId >= 0)) return null;
+  try {
+    return await api.tabs.get(tabId);
+  } catch {
+    return null;
+  }
+}
+
+// C0 and C1 control characters but tab, line feed, form feed and carriage return: a page
+// shows none of them, and in a Markdown file an escape sequence would reach the terminal.
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u009f]/g;
+
+/**
+ * The capture with every string made well-formed UTF-16 and without control characters: a
+ * page's script can put lone surrogates in its title or text, which JSON carries as
+ * `\ud800` escapes that the core's JSON reader rightly refuses (each lone surrogate becomes
+ * U+FFFD), and NUL, escape or bell characters, which no reader wants in a note.
+ */
+function wellFormed(value, keepLength = false) {
+  if (typeof value === 'string') {
+    const whole = value.isWellFormed?.() === false ? value.toWellFormed() : value;
+    return keepLength ? whole : whole.replace(CONTROLS, '');
+  }
+  if (Array.isArray(value)) return value.map((v) => wellFormed(v, keepLength));
+  if (value && typeof value === 'object') {
+    // The page text keeps its length: the ranges' offsets point into it.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wellFormed(v, keepLength || k === 'pageText')]));
+  }
+  return value;
 }
 
 /** The badge and its tooltip, on the tab the quote came from. */
