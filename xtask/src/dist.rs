@@ -477,6 +477,51 @@ mod tests {
         );
     }
 
+    /// SECURITY.md: both store packages, rendered from the real source, ask for no host,
+    /// run no content script, and ask for `downloads` and `nativeMessaging` only when the
+    /// reader turns folder sync on.
+    #[test]
+    fn the_store_packages_ask_for_no_host_and_only_optional_sync_permissions() {
+        for target in [Target::Chromium, Target::Firefox] {
+            let m = rendered(target);
+            for key in [
+                "host_permissions",
+                "optional_host_permissions",
+                "content_scripts",
+                "externally_connectable",
+                "web_accessible_resources",
+            ] {
+                assert!(m.get(key).is_none(), "{target:?}: {key}");
+            }
+            let mut permissions: Vec<&str> = m["permissions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            permissions.sort_unstable();
+            assert_eq!(
+                permissions,
+                [
+                    "activeTab",
+                    "contextMenus",
+                    "scripting",
+                    "storage",
+                    "unlimitedStorage"
+                ],
+                "{target:?}"
+            );
+            let mut optional: Vec<&str> = m["optional_permissions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(Value::as_str)
+                .collect();
+            optional.sort_unstable();
+            assert_eq!(optional, ["downloads", "nativeMessaging"], "{target:?}");
+        }
+    }
+
     #[test]
     fn the_chromium_package_has_a_worker_and_no_key() {
         let m = rendered(Target::Chromium);

@@ -1,0 +1,120 @@
+// Hostile pages (headless Chromium, test build): what only a page's script can make — lone
+// surrogates, NUL and control characters, bidi overrides in the title, a 2 MB inline image —
+// and a page that redefines the DOM and JavaScript APIs the capture uses. And the shipped
+// manifest asks for no more than it needs.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  builtManifest, core, dragSelect, launch, menuInfo, noteMarkdown, saveFromMenu, serveFixtures,
+  storage, tabOf,
+} from './lib.mjs';
+
+/** Every string inside `value`, however deep. */
+function strings(value, out = []) {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) value.forEach((v) => strings(v, out));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => strings(v, out));
+  return out;
+}
+
+const BIDI = /[\u202a-\u202e\u2066-\u2069\u200e\u200f]/u;
+
+describe('hostile pages', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await serveFixtures();
+    browser = await launch({ build: 'chrome-test' });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('a page that redefines getSelection, Selection, Range, Array, JSON and Node does not fool the capture', async () => {
+    const page = await browser.context.newPage();
+    const url = `${server.origin}/hostile/world.html`;
+    await page.goto(url);
+    const selected = await dragSelect(page, '#real', 'The real', 'its link');
+    assert.equal(selected, 'The real selection is this sentence, with its link');
+    const [info, tab] = [await menuInfo(page), await tabOf(browser.worker, page)];
+    // From now on the page's world lies (its own check says so).
+    assert.equal(await page.evaluate(() => window.armLies()), 'FAKE selection');
+    const result = await browser.worker.evaluate(([info, tab]) => globalThis.saveQuote(info, tab), [info, tab]);
+    assert.equal(result.ok, true, result.reason);
+    assert.equal(result.plainText, false, 'the page was read, not the menu\'s text');
+    const note = (await storage(browser.worker))[`note:${url}`];
+    assert.ok(note);
+    assert.deepEqual(note.quotes.map((q) => q.markdown),
+      [`The real selection is *this* sentence, with [its link](${server.origin}/real)`]);
+    assert.equal(note.title, 'A page that lies to scripts');
+    assert.equal(note.url, url);
+    assert.ok(!JSON.stringify(note).includes('FAKE'), JSON.stringify(note));
+    await page.close();
+  });
+
+  test('lone surrogates, NUL, controls, bidi overrides and a 2 MB inline image', async () => {
+    const page = await browser.context.newPage();
+    const url = `${server.origin}/hostile/text.html`;
+    await page.goto(url);
+    // The page did make them: a lone surrogate in the title and in the text.
+    assert.equal(await page.evaluate(() => document.title.isWellFormed()), false);
+    assert.equal(await page.evaluate(() => document.body.textContent.isWellFormed()), false);
+    await dragSelect(page, '#text', 'Start', 'after the image.');
+    const result = await saveFromMenu(browser.worker, page);
+    assert.equal(result.ok, true, result.reason);
+    assert.equal(result.plainText, false);
+    const note = (await storage(browser.worker))[`note:${url}`];
+    // Stored well formed: each lone surrogate became U+FFFD.
+    for (const s of strings(note)) assert.ok(s.isWellFormed(), JSON.stringify(s));
+    assert.match(note.title, /^Bidi .*gnp\.exe.* lone \ufffd nul/u);
+    const [quote] = note.quotes;
+    assert.match(quote.text, /lone high \ufffd and low \ufffd here/u);
+    // The image is left out, and the quote says so where it stood.
+    assert.ok(quote.markdown.includes('\\[image not kept: a pasted screenshot, 2201 KB of inline data\\] after the image.'),
+      quote.markdown);
+    assert.ok(JSON.stringify(note).length < 20_000, `${JSON.stringify(note).length} bytes stored`);
+    // The Markdown file: no NUL, no control character but newlines, and no bidi control in
+    // the frontmatter, where a title could disguise itself (the YAML escapes them).
+    const markdown = await noteMarkdown(note);
+    // eslint-disable-next-line no-control-regex
+    assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f]/u.test(markdown), JSON.stringify(markdown));
+    const frontmatter = markdown.split('\n---\n')[0];
+    assert.ok(!BIDI.test(frontmatter), frontmatter);
+    assert.match(frontmatter, /\\u202E/i);
+    // File names, from the sync planner's patterns: no bidi control, no control character.
+    const wasm = await core();
+    const options = JSON.stringify({ tzOffsetMinutes: 0, locale: 'en' });
+    for (const pattern of ['', '{title}.md', '{site}/{title} {date}.md']) {
+      const name = wasm.file_name(JSON.stringify(note), pattern, options);
+      assert.ok(!BIDI.test(name), `${pattern}: ${JSON.stringify(name)}`);
+      // eslint-disable-next-line no-control-regex
+      assert.ok(!/[\u0000-\u001f\u007f]/u.test(name), `${pattern}: ${JSON.stringify(name)}`);
+      assert.match(name, /gnp\.exe.*\.md$/u, pattern);
+    }
+    await page.close();
+  });
+});
+
+describe('the shipped manifest', () => {
+  test('asks for no host, runs no content script, and makes downloads and nativeMessaging optional', async () => {
+    const manifest = await builtManifest('chrome');
+    for (const key of ['host_permissions', 'optional_host_permissions', 'content_scripts',
+      'externally_connectable', 'web_accessible_resources']) {
+      assert.equal(manifest[key], undefined, key);
+    }
+    assert.deepEqual([...manifest.permissions].sort(),
+      ['activeTab', 'contextMenus', 'scripting', 'storage', 'unlimitedStorage']);
+    assert.deepEqual([...manifest.optional_permissions].sort(), ['downloads', 'nativeMessaging']);
+    for (const permission of manifest.permissions) assert.ok(!/[:/*]/.test(permission), permission);
+    assert.equal(manifest.content_security_policy.extension_pages,
+      "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
+    // The test build differs by its test host only.
+    const testBuild = await builtManifest('chrome-test');
+    assert.deepEqual(testBuild.host_permissions, ['http://127.0.0.1/*']);
+    assert.deepEqual(testBuild.permissions, manifest.permissions);
+    assert.deepEqual(testBuild.optional_permissions, manifest.optional_permissions);
+  });
+});
