@@ -49,6 +49,21 @@ fn edge_cases_build_the_standard_tree() {
         "<p>é — “quotes” 日本</p>",
         "<p unterminated",
         "<p a=\"unterminated>",
+        // Raw text the fast tokenizer cuts itself, and the cases it leaves to html5ever.
+        "<p>a<iframe src=x><p>not a tag</p></iframe>b<style>p > a { }</STYLE >c</p>",
+        "<xmp><b>x</b></xmp><noembed><i>y</i></noembed><noframes>z</noframes>",
+        "<script>if (a < b && c) { x('</scrip'); }</script><p>after</p>",
+        "<script><!-- <script> x </script> --></script><p>after</p>",
+        "<title>plain</title><textarea>\nfirst line</textarea><title>a &amp; b</title>",
+        "<iframe>never closed <b>x</b>",
+        "<style>x</style/><p>y</p>",
+        "<svg viewBox='0 0 1 1'><style>a{}</style><title>t</title><foreignObject>\
+         <p>f</p><style>b{}</style></foreignObject></svg><p>after</p>",
+        "<math><mi>x</mi><annotation-xml><svg><desc>d</desc></svg></annotation-xml></math>",
+        "<template><p>t</p></template><noscript><p>n</p></noscript>",
+        "<table><style>s</style><tr><td>c<iframe>i</iframe></td></tr></table>",
+        "<p>a &amp; b &lt; c</p><p>&quot;q&quot; &#8212; &unknown; x</p>",
+        "<plaintext><p>all text</p>",
     ] {
         same_tree(html, html);
     }

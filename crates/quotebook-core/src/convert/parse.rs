@@ -13,9 +13,12 @@ use std::cell::{Cell, Ref, RefCell};
 
 use html5ever::interface::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
+
+use super::tokenize::Switch;
 use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts};
 use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 
@@ -359,8 +362,8 @@ pub fn parse_standard(html: &str) -> Dom {
     parse_impl(html, false)
 }
 
-fn parse_impl(html: &str, fast: bool) -> Dom {
-    let sink = Sink::default();
+fn builder(capacity: usize) -> TreeBuilder<Id, Sink> {
+    let sink = Sink::with_capacity(capacity);
     let context = sink.create_element(
         QualName::new(None, ns!(html), local_name!("body")),
         Vec::new(),
@@ -370,25 +373,60 @@ fn parse_impl(html: &str, fast: bool) -> Dom {
         scripting_enabled: false,
         ..TreeBuilderOpts::default()
     };
-    let builder = TreeBuilder::new_for_fragment(sink, context, None, opts);
+    TreeBuilder::new_for_fragment(sink, context, None, opts)
+}
+
+/// Builds the tree from the fast tokenizer's tokens; `None` when the tree builder asks
+/// for a tokenizer state the tokens were not cut for (then the caller starts over).
+fn build_fast(input: &StrTendril, capacity: usize) -> Option<Sink> {
+    let (tokens, switches) = super::tokenize::tokenize(input)?;
+    let filter = DepthFilter {
+        inner: builder(capacity),
+    };
+    let mut switches = switches.into_iter().peekable();
+    for (i, token) in tokens.into_iter().enumerate() {
+        let start_tag = matches!(&token, Token::TagToken(t) if t.kind == TagKind::StartTag);
+        let expected = match switches.peek() {
+            Some(&(at, kind)) if at == i => {
+                switches.next();
+                Some(kind)
+            }
+            _ => None,
+        };
+        let result = filter.process_token(token, 1);
+        if !start_tag {
+            continue;
+        }
+        // The text after a raw-text start tag was cut as raw text: the tree builder
+        // must agree (it does not for `<style>` inside `<svg>`, say).
+        let agrees = match (result, expected) {
+            (TokenSinkResult::RawData(RawKind::Rawtext), Some(Switch::Rawtext))
+            | (TokenSinkResult::RawData(RawKind::Rcdata), Some(Switch::Rcdata))
+            | (TokenSinkResult::RawData(RawKind::ScriptData), Some(Switch::ScriptData)) => true,
+            (TokenSinkResult::RawData(_) | TokenSinkResult::Plaintext, _) => false,
+            (_, expected) => expected.is_none(),
+        };
+        if !agrees {
+            return None;
+        }
+    }
+    filter.end();
+    Some(filter.inner.sink)
+}
+
+fn parse_impl(html: &str, fast: bool) -> Dom {
     let input = StrTendril::from_slice(html);
-    let tokens = if fast {
-        super::tokenize::tokenize(&input)
+    // About one node per 24 bytes of HTML in the corpus.
+    let capacity = html.len() / 24 + 8;
+    let fast_sink = if fast {
+        build_fast(&input, capacity)
     } else {
         None
     };
-    let sink = match tokens {
-        Some(tokens) => {
-            let filter = DepthFilter { inner: builder };
-            for token in tokens {
-                // Only raw-text and script elements ask the tokenizer to change state,
-                // and the fast tokenizer gives up before those.
-                let _ = filter.process_token(token, 1);
-            }
-            filter.end();
-            filter.inner.sink
-        }
+    let sink = match fast_sink {
+        Some(sink) => sink,
         None => {
+            let builder = builder(capacity);
             let state = builder.tokenizer_state_for_context_elem(false);
             let tokenizer = Tokenizer::new(
                 DepthFilter { inner: builder },
@@ -488,14 +526,16 @@ struct Sink {
     depth: Cell<u32>,
 }
 
-impl Default for Sink {
-    fn default() -> Self {
+impl Sink {
+    fn with_capacity(capacity: usize) -> Sink {
+        let mut nodes = Vec::with_capacity(capacity);
+        nodes.push(Node::new(Data::Document(QualName::new(
+            None,
+            ns!(),
+            local_name!(""),
+        ))));
         Sink {
-            nodes: RefCell::new(vec![Node::new(Data::Document(QualName::new(
-                None,
-                ns!(),
-                local_name!(""),
-            )))]),
+            nodes: RefCell::new(nodes),
             depth: Cell::new(0),
         }
     }
@@ -742,6 +782,25 @@ mod tests {
         assert_eq!(kids.len(), 2);
         assert_eq!(dom.tag(kids[0]), Some(Tag::P));
         assert!(matches!(&dom.node(kids[1]).data, Data::Text(t) if &**t == "text"));
+    }
+
+    #[test]
+    fn the_fast_tokenizer_takes_raw_text_and_foreign_content() {
+        let fast = |html: &str| build_fast(&StrTendril::from_slice(html), 8).is_some();
+        assert!(fast(
+            "<p>a<iframe src=x>b</iframe><style>p{}</style><script>1</script>"
+        ));
+        assert!(fast(
+            "<svg viewBox='0 0 1 1'><path d='M0'/></svg><math><mi>x</mi></math>"
+        ));
+        assert!(fast("<title>t</title><template><p>x</p></template>"));
+        // Where the tree builder wants another state than the tokens were cut for, or
+        // what this tokenizer does not handle: html5ever's own tokenizer.
+        assert!(!fast("<svg><style>a</style></svg>"));
+        assert!(!fast("<script><!-- x --></script>"));
+        assert!(!fast("<title>a &amp; b</title>"));
+        assert!(!fast("<iframe>unclosed"));
+        assert!(!fast("<plaintext>x"));
     }
 
     #[test]

@@ -2,36 +2,41 @@
 //!
 //! html5ever's tokenizer walks the input one character at a time and accounts for most
 //! of the conversion time. Selections and articles are mostly text, tags with quoted
-//! attributes, character references with their semicolon, and comments: this tokenizer
-//! handles exactly that, slicing text out of the input without copying, and gives up
-//! (returns `None`) on anything else — raw-text elements (`script`, `style`, `title`,
-//! `textarea`...), doctypes, CDATA, processing instructions, legacy references without
-//! a semicolon, NUL and CR characters, unterminated tags. The caller then runs
-//! html5ever's own tokenizer on the whole input, so the tree is always the one the
-//! HTML standard gives; tests compare both paths.
+//! attributes, character references with their semicolon, comments, the raw text of
+//! `iframe`, `style` and `script`, and inline SVG and MathML: this tokenizer handles
+//! exactly that, slicing text and attribute values out of the input without copying.
+//! It gives up (returns `None`) on anything else — doctypes, CDATA, processing
+//! instructions, legacy references without a semicolon, NUL and CR characters,
+//! unterminated tags, `plaintext`, escaped script text, references in `title` and
+//! `textarea`. Raw text is cut at the element's end tag on the expectation that the tree
+//! builder switches the tokenizer's state there; `parse` checks that it does (it does
+//! not for `<style>` inside `<svg>`, say). Whenever the fast path cannot go on, html5ever's
+//! own tokenizer runs on the whole input, so the tree is always the one the HTML standard
+//! gives; tests compare both paths.
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{Tag, TagKind, Token};
 use html5ever::{Attribute, LocalName, QualName, ns};
 
-/// Start tags that switch the standard tokenizer into another state.
-fn switches_state(name: &str) -> bool {
-    matches!(
-        name,
-        "script"
-            | "style"
-            | "textarea"
-            | "title"
-            | "xmp"
-            | "iframe"
-            | "noembed"
-            | "noframes"
-            | "noscript"
-            | "plaintext"
-            | "template"
-            | "svg"
-            | "math"
-    )
+/// The tokenizer state a start tag is expected to switch to (the tree builder decides;
+/// `parse` checks that it agrees and otherwise starts over with the standard tokenizer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Switch {
+    Rawtext,
+    Rcdata,
+    ScriptData,
+}
+
+/// The state a start tag named `name` switches the tokenizer to in HTML content
+/// (scripting disabled), `Err` for the ones this tokenizer leaves to html5ever.
+fn switches_state(name: &str) -> Result<Option<Switch>, ()> {
+    Ok(match name {
+        "style" | "xmp" | "iframe" | "noembed" | "noframes" => Some(Switch::Rawtext),
+        "title" | "textarea" => Some(Switch::Rcdata),
+        "script" => Some(Switch::ScriptData),
+        "plaintext" => return Err(()),
+        _ => None,
+    })
 }
 
 /// A tag or attribute name as an atom, ASCII-lowercased (allocating only when needed).
@@ -47,47 +52,57 @@ fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\x0c')
 }
 
-/// The tokens of `input`, or `None` when it needs the standard tokenizer.
-pub fn tokenize(input: &StrTendril) -> Option<Vec<Token>> {
+/// The tokens of an input, and the start tags (by token index) expected to switch the
+/// tokenizer's state.
+pub type Tokens = (Vec<Token>, Vec<(usize, Switch)>);
+
+/// The tokens of `input`; `None` when the input needs the standard tokenizer.
+pub fn tokenize(input: &StrTendril) -> Option<Tokens> {
     let s: &str = input;
     let b = s.as_bytes();
     if s.contains('\0') || s.contains('\r') {
         return None;
     }
-    // Next `<` and `&` at or after `i` (memchr-backed `find`, recomputed when passed).
-    let mut next_lt = s.find('<').unwrap_or(b.len());
-    let mut next_amp = s.find('&').unwrap_or(b.len());
-    let mut tokens = Vec::with_capacity(b.len() / 16 + 4);
+    let mut tokens = Vec::with_capacity(b.len() / 24 + 4);
+    let mut switches = Vec::new();
+    // Text since `text_start`; `decoded` holds it when it had character references.
+    let mut decoded: Option<String> = None;
     let mut i = 0;
     let mut text_start = 0;
-    let flush = |tokens: &mut Vec<Token>, from: usize, to: usize| {
-        if to > from {
-            tokens.push(Token::CharacterTokens(
+    let flush = |tokens: &mut Vec<Token>, decoded: &mut Option<String>, from: usize, to: usize| {
+        match decoded.take() {
+            Some(mut text) => {
+                text.push_str(&s[from..to]);
+                tokens.push(Token::CharacterTokens(StrTendril::from(text)));
+            }
+            None if to > from => tokens.push(Token::CharacterTokens(
                 input.subtendril(from as u32, (to - from) as u32),
-            ));
+            )),
+            None => {}
         }
     };
     while i < b.len() {
         // Skip plain text quickly.
-        if next_lt < i {
-            next_lt = s[i..].find('<').map_or(b.len(), |o| o + i);
-        }
-        if next_amp < i {
-            next_amp = s[i..].find('&').map_or(b.len(), |o| o + i);
-        }
-        i = next_lt.min(next_amp);
-        if i >= b.len() {
-            break;
+        match b[i..].iter().position(|&c| c == b'<' || c == b'&') {
+            Some(o) => i += o,
+            None => break,
         }
         if b[i] == b'&' {
-            let (text, len) = char_ref(&s[i + 1..], false)?;
-            if let Some(text) = text {
-                flush(&mut tokens, text_start, i);
-                tokens.push(Token::CharacterTokens(StrTendril::from_slice(&text)));
-                i += 1 + len;
-                text_start = i;
-            } else {
-                i += 1;
+            let text = decoded.get_or_insert_with(String::new);
+            let before = text.len();
+            text.push_str(&s[text_start..i]);
+            match char_ref(&s[i + 1..], text)? {
+                0 => {
+                    text.truncate(before);
+                    if before == 0 {
+                        decoded = None;
+                    }
+                    i += 1;
+                }
+                len => {
+                    i += 1 + len;
+                    text_start = i;
+                }
             }
             continue;
         }
@@ -95,11 +110,31 @@ pub fn tokenize(input: &StrTendril) -> Option<Vec<Token>> {
         let next = b.get(i + 1).copied();
         match next {
             Some(c) if c.is_ascii_alphabetic() => {
-                let (tag, end) = start_tag(s, i + 1)?;
-                flush(&mut tokens, text_start, i);
-                tokens.push(Token::TagToken(tag));
+                let (tag, end) = start_tag(input, i + 1)?;
+                let switch = switches_state(&tag.name).ok()?;
+                flush(&mut tokens, &mut decoded, text_start, i);
                 i = end;
                 text_start = i;
+                if let Some(switch) = switch {
+                    // The element's text runs to its end tag, unparsed.
+                    let close = raw_end(s, i, &tag.name)?;
+                    let raw = &s[i..close];
+                    let unsupported = match switch {
+                        Switch::Rawtext => false,
+                        Switch::Rcdata => raw.contains('&'),
+                        Switch::ScriptData => raw.contains("<!--"),
+                    };
+                    if unsupported {
+                        return None;
+                    }
+                    switches.push((tokens.len(), switch));
+                    tokens.push(Token::TagToken(tag));
+                    flush(&mut tokens, &mut decoded, i, close);
+                    i = close;
+                    text_start = i;
+                } else {
+                    tokens.push(Token::TagToken(tag));
+                }
             }
             Some(b'/') => {
                 if !b.get(i + 2).is_some_and(u8::is_ascii_alphabetic) {
@@ -117,7 +152,7 @@ pub fn tokenize(input: &StrTendril) -> Option<Vec<Token>> {
                 if b.get(j) != Some(&b'>') {
                     return None;
                 }
-                flush(&mut tokens, text_start, i);
+                flush(&mut tokens, &mut decoded, text_start, i);
                 tokens.push(Token::TagToken(Tag {
                     kind: TagKind::EndTag,
                     name,
@@ -142,7 +177,7 @@ pub fn tokenize(input: &StrTendril) -> Option<Vec<Token>> {
                 if comment.contains("--!") || comment.ends_with('-') {
                     return None;
                 }
-                flush(&mut tokens, text_start, i);
+                flush(&mut tokens, &mut decoded, text_start, i);
                 tokens.push(Token::CommentToken(
                     input.subtendril(body as u32, end as u32),
                 ));
@@ -154,15 +189,35 @@ pub fn tokenize(input: &StrTendril) -> Option<Vec<Token>> {
             _ => i += 1,
         }
     }
-    flush(&mut tokens, text_start, b.len());
+    flush(&mut tokens, &mut decoded, text_start, b.len());
     tokens.push(Token::EOFToken);
-    Some(tokens)
+    Some((tokens, switches))
 }
 
-/// A character reference after `&`: `(Some(text), length after the '&')` when it is one,
-/// `(None, 0)` when the `&` is plain text, `None` (give up) when the standard's legacy
-/// rules would apply.
-fn char_ref(rest: &str, in_attribute: bool) -> Option<(Option<String>, usize)> {
+/// Where the raw text of an element named `name` that starts at `from` ends: at the
+/// first `</name` (any case) followed by whitespace, `/` or `>`. `None` when there is
+/// none (the text would run to the end of the input).
+fn raw_end(s: &str, from: usize, name: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut at = from;
+    loop {
+        let lt = at + s[at..].find("</")?;
+        let name_end = lt + 2 + name.len();
+        if b.get(lt + 2..name_end)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+            && b.get(name_end)
+                .is_some_and(|&c| is_ws(c) || c == b'/' || c == b'>')
+        {
+            return Some(lt);
+        }
+        at = lt + 2;
+    }
+}
+
+/// A character reference after `&`: appends its text to `out` and returns its length
+/// after the `&`; `Some(0)` when the `&` is plain text, `None` (give up) when the
+/// standard's legacy rules would apply.
+fn char_ref(rest: &str, out: &mut String) -> Option<usize> {
     let b = rest.as_bytes();
     match b.first() {
         Some(b'#') => {
@@ -190,7 +245,8 @@ fn char_ref(rest: &str, in_attribute: bool) -> Option<(Option<String>, usize)> {
             };
             // Noncharacters and controls keep their code point in the standard; only
             // the cases above are replaced.
-            Some((Some(c.to_string()), j + 1))
+            out.push(c);
+            Some(j + 1)
         }
         Some(c) if c.is_ascii_alphanumeric() => {
             let mut j = 0;
@@ -201,38 +257,34 @@ fn char_ref(rest: &str, in_attribute: bool) -> Option<(Option<String>, usize)> {
                 // Legacy references without a semicolon (`&amp`, `&copy2`): the
                 // standard's longest-prefix rules. In an attribute, `&name=` and
                 // `&name` followed by text stay literal, but leave it all to html5ever.
-                let _ = in_attribute;
                 return None;
             }
             match html5ever::data::NAMED_ENTITIES.get(&rest[..=j]) {
                 Some(&(c1, c2)) if c1 != 0 => {
-                    let mut text = String::new();
-                    text.push(char::from_u32(c1)?);
+                    out.push(char::from_u32(c1)?);
                     if c2 != 0 {
-                        text.push(char::from_u32(c2)?);
+                        out.push(char::from_u32(c2)?);
                     }
-                    Some((Some(text), j + 1))
+                    Some(j + 1)
                 }
                 // An unknown name with a semicolon may still start with a legacy name
                 // (`&notit;` is `¬it;`).
                 _ => None,
             }
         }
-        _ => Some((None, 0)),
+        _ => Some(0),
     }
 }
 
 /// A start tag whose name starts at `at`; returns the tag and the offset after `>`.
-fn start_tag(s: &str, at: usize) -> Option<(Tag, usize)> {
+fn start_tag(input: &StrTendril, at: usize) -> Option<(Tag, usize)> {
+    let s: &str = input;
     let b = s.as_bytes();
     let mut j = at;
     while j < b.len() && !is_ws(b[j]) && b[j] != b'/' && b[j] != b'>' {
         j += 1;
     }
     let name = lower_name(&s[at..j]);
-    if switches_state(&name) {
-        return None;
-    }
     let mut attrs: Vec<Attribute> = Vec::new();
     let mut duplicates = false;
     let mut self_closing = false;
@@ -269,42 +321,41 @@ fn start_tag(s: &str, at: usize) -> Option<(Tag, usize)> {
             while j < b.len() && is_ws(b[j]) {
                 j += 1;
             }
-            let (raw, end) = match b.get(j) {
+            let (from, to, end) = match b.get(j) {
                 Some(&q @ (b'"' | b'\'')) => {
                     let close = s[j + 1..].find(q as char)? + j + 1;
-                    (&s[j + 1..close], close + 1)
+                    (j + 1, close, close + 1)
                 }
-                Some(b'>') | None => ("", j),
+                Some(b'>') | None => (j, j, j),
                 Some(_) => {
                     let start = j;
                     while j < b.len() && !is_ws(b[j]) && b[j] != b'>' {
                         j += 1;
                     }
-                    (&s[start..j], j)
+                    (start, j, j)
                 }
             };
             j = end;
+            let raw = &s[from..to];
             if raw.contains('&') {
                 let mut decoded = String::with_capacity(raw.len());
                 let mut k = 0;
                 while let Some(off) = raw[k..].find('&') {
                     decoded.push_str(&raw[k..k + off]);
                     let amp = k + off;
-                    match char_ref(&raw[amp + 1..], true)? {
-                        (Some(text), len) => {
-                            decoded.push_str(&text);
-                            k = amp + 1 + len;
-                        }
-                        (None, _) => {
+                    match char_ref(&raw[amp + 1..], &mut decoded)? {
+                        0 => {
                             decoded.push('&');
                             k = amp + 1;
                         }
+                        len => k = amp + 1 + len,
                     }
                 }
                 decoded.push_str(&raw[k..]);
-                value = StrTendril::from_slice(&decoded);
+                value = StrTendril::from(decoded);
             } else {
-                value.push_slice(raw);
+                // A slice of the input: no copy.
+                value = input.subtendril(from as u32, (to - from) as u32);
             }
         }
         if attrs.iter().any(|a| a.name.local == attr_name) {
