@@ -200,6 +200,15 @@ async function retryWanted() {
   }
 }
 
+/**
+ * How many quotes storage refused and Quotebook keeps for a retry (the popup shows it);
+ * 0 when none.
+ */
+export async function keptSaveCount() {
+  if (!(await retryWanted())) return 0;
+  return (await leftBehind()).length;
+}
+
 /** The records left behind, `[[key, record]]`, from both storage areas. */
 async function leftBehind() {
   const found = [];

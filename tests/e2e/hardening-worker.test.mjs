@@ -215,6 +215,18 @@ describe('a save interrupted, or refused by storage', () => {
     assert.deepEqual(await local(), before);
     const kept = await session();
     assert.equal(pending(kept).filter((k) => k !== 'pending:retry').length, 1);
+    // The popup says so too, for as long as it is true.
+    const keptLine = async () => {
+      const popup = await browser.context.newPage();
+      await popup.goto(`chrome-extension://${browser.id}/popup/popup.html`);
+      await popup.waitForSelector('#notes li, #notes article, #empty:not([hidden])');
+      await popup.waitForTimeout(200);
+      const line = popup.locator('#save-kept');
+      const shown = (await line.isVisible()) ? await line.textContent() : null;
+      await popup.close();
+      return shown;
+    };
+    assert.match(await keptLine() ?? '', /^1 quote is not saved yet: the browser's storage refused it/);
 
     // Storage works again: the next save stores both.
     await hook('off');
@@ -228,6 +240,7 @@ describe('a save interrupted, or refused by storage', () => {
     assert.equal(all[key].quotes.length, before[key].quotes.length + 2);
     assert.deepEqual(pending(all), []);
     assert.deepEqual(pending(await session()), []);
+    assert.equal(await keptLine(), null);
     await assertWhole(all);
   });
 
