@@ -115,6 +115,22 @@ mod tests {
     }
 
     #[test]
+    fn text_runs_escape_only_what_could_be_syntax() {
+        assert_eq!(md("<p>1999. A year</p>"), "1999\\. A year");
+        assert_eq!(md("<p>12) twelve</p>"), "12\\) twelve");
+        assert_eq!(
+            md("<p>v1. and a.b) c-d e+f g=h #i j>k</p>"),
+            "v1. and a.b) c-d e+f g=h #i j>k"
+        );
+        assert_eq!(
+            md("<p>- no</p><p>+ no</p><p># no</p><p>> no</p>"),
+            "\\- no\n\n\\+ no\n\n\\# no\n\n\\> no"
+        );
+        assert_eq!(md("<p>a\u{a0}b “q” — é</p>"), "a\u{a0}b “q” — é");
+        assert_eq!(md("<p>x <b>y</b>. 3 * 4</p>"), "x **y**. 3 * 4");
+    }
+
+    #[test]
     fn deep_nesting_neither_crashes_nor_stalls() {
         let n = 100_000;
         let html = "<div>".repeat(n) + "deep" + &"</div>".repeat(n);

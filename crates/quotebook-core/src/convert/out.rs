@@ -598,25 +598,43 @@ impl Out {
         while i < bytes.len() {
             let b = bytes[i];
             if escape::is_plain_byte(b) || b >= 0x80 {
-                // A run of letters, digits, harmless punctuation and single spaces
-                // between them: written in one go.
+                // A run of text written in one go: it starts with a letter, a digit or
+                // harmless punctuation; after that, characters that need a look only at
+                // the start of a line (`-`, `#`, `>`...) or after a number (`.`, `)`)
+                // cannot be syntax, nor can anything outside ASCII but whitespace, nor a
+                // single space before a plain character.
                 let start = i;
                 while i < bytes.len() {
                     let b = bytes[i];
-                    let single_space = b == b' '
-                        && i > start
-                        && bytes.get(i + 1).is_some_and(|&n| escape::is_plain_byte(n));
-                    if escape::is_plain_byte(b) || single_space {
+                    if escape::is_plain_byte(b) {
                         i += 1;
-                    } else if b >= 0x80 {
+                        continue;
+                    }
+                    if b >= 0x80 {
                         let c = s[i..].chars().next().unwrap_or(' ');
-                        if !c.is_alphanumeric() {
+                        let ok = if i == start {
+                            c.is_alphanumeric()
+                        } else {
+                            !is_ws(c)
+                        };
+                        if !ok {
                             break;
                         }
                         i += c.len_utf8();
-                    } else {
+                        continue;
+                    }
+                    let ok = i > start
+                        && match b {
+                            b' ' => bytes.get(i + 1).is_some_and(|&n| escape::is_plain_byte(n)),
+                            b'-' | b'+' | b'=' | b'#' | b'>' => true,
+                            // `12.` could be a list marker; `a.` cannot.
+                            b'.' | b')' => !bytes[start..i].iter().all(u8::is_ascii_digit),
+                            _ => false,
+                        };
+                    if !ok {
                         break;
                     }
+                    i += 1;
                 }
                 if i > start {
                     self.plain_run(&s[start..i]);

@@ -6,6 +6,8 @@
 //! tables into the WASM module, and the reference as written is what a reader expects.
 //! Tests compare it with the `url` crate.
 
+use std::borrow::Cow;
+
 /// Schemes whose links are dropped (their text is kept).
 fn is_dangerous(url: &str, for_image: bool) -> bool {
     let Some((scheme, rest)) = split_scheme(url) else {
@@ -72,6 +74,9 @@ fn parts(url: &str) -> Option<Parts<'_>> {
 
 /// RFC 3986 5.2.4.
 fn remove_dot_segments(path: &str) -> String {
+    if !path.split('/').any(|s| s == "." || s == "..") {
+        return path.to_owned();
+    }
     let mut out: Vec<&str> = Vec::new();
     let absolute = path.starts_with('/');
     let segments: Vec<&str> = path.split('/').collect();
@@ -117,23 +122,37 @@ pub fn resolve(base: &str, reference: &str, for_image: bool) -> Option<String> {
         return Some(reference.to_owned());
     }
     // Browsers strip leading/trailing C0 controls and spaces, and every tab and newline.
-    let cleaned: String = reference
-        .trim_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|&c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
+    let trimmed = reference.trim_matches(|c: char| c <= ' ');
+    let cleaned: Cow<'_, str> = if trimmed.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
+        Cow::Owned(
+            trimmed
+                .chars()
+                .filter(|&c| !matches!(c, '\t' | '\n' | '\r'))
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(trimmed)
+    };
     if is_dangerous(&cleaned, for_image) {
         return None;
     }
     let base_scheme_special = split_scheme(base).is_some_and(|(s, _)| is_special(s));
-    let own_scheme = split_scheme(&cleaned).map(|(s, _)| s.to_owned());
-    let special = own_scheme
-        .as_deref()
-        .map_or(base_scheme_special, is_special);
-    let reference = if special {
+    let own_scheme = split_scheme(&cleaned).map(|(s, _)| (s.len(), is_special(s)));
+    let special = own_scheme.map_or(base_scheme_special, |(_, special)| special);
+    if let Some((len, false)) = own_scheme
+        && !cleaned[len + 1..].starts_with("//")
+    {
+        // `data:`, `mailto:`...: no authority, nothing to resolve (and the reference
+        // may be long: a `data:` image is not scanned again).
+        let mut s = String::with_capacity(cleaned.len());
+        s.push_str(&cleaned[..len].to_ascii_lowercase());
+        s.push_str(&cleaned[len..]);
+        return Some(s);
+    }
+    let reference = if special && cleaned.contains('\\') {
         cleaned.replace('\\', "/")
     } else {
-        cleaned
+        cleaned.into_owned()
     };
 
     let resolved = if own_scheme.is_some() {
@@ -310,6 +329,17 @@ mod tests {
         r("..\\g", "http://a/b/g");
         r("HTTPS://x.example/a/../b", "https://x.example/b");
         r("mailto:someone@example.com", "mailto:someone@example.com");
+        r(
+            "MailTo:a@b.example?subject=x/../y#f",
+            "mailto:a@b.example?subject=x/../y#f",
+        );
+        r("urn:isbn:0-486/./27557-4", "urn:isbn:0-486/./27557-4");
+        r("foo://h/a/./b/../c?q#f", "foo://h/a/c?q#f");
+        let long = format!("DATA:image/png;base64,{}", "A/+.".repeat(20_000));
+        assert_eq!(
+            resolve(BASE, &long, true).as_deref(),
+            Some(format!("data{}", &long[4..]).as_str())
+        );
     }
 
     #[test]
