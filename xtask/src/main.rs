@@ -5,6 +5,7 @@
 //! - `test`    fmt, clippy, Rust tests, the build, and the end-to-end tests in Chromium
 //! - `measure` wasm sizes and click-to-saved latency (warm and cold service worker)
 //! - `bench`   HTML → Markdown speed in Chromium: ours against Turndown and htmd
+//! - `fuzz`    one cargo-fuzz target for a number of seconds (nightly)
 //!
 //! Each command installs what it needs and is missing (the wasm target, the npm packages,
 //! Chromium, Xvfb and xdotool when running as root), or says what to do.
@@ -12,6 +13,7 @@
 mod bench;
 mod build;
 mod dist;
+mod fuzz;
 mod manifest;
 mod setup;
 
@@ -36,6 +38,10 @@ commands:
   bench     HTML to Markdown speed in headless Chromium over the corpus: our wasm
             against Turndown and htmd (wasm), interleaved; --native also runs the
             criterion benches
+  fuzz TARGET SECONDS
+            run one cargo-fuzz target (convert, tokenizer, template, metadata,
+            planner, note) for SECONDS with the nightly toolchain; `test` checks
+            that every target still compiles on stable
 
 environment:
   QUOTEBOOK_CHROMIUM   the Chromium binary (default /usr/bin/chromium)
@@ -51,6 +57,7 @@ fn main() -> ExitCode {
         Some("measure") => measure(),
         Some("dist") => dist::dist(),
         Some("bench") => bench::bench(),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -138,6 +145,7 @@ fn test() -> Result<()> {
     report.stage("cargo test", || {
         run(cargo().args(["test", "--workspace", "--no-fail-fast"]))
     });
+    report.stage("fuzz targets compile (stable cargo check)", fuzz::check);
     let built = report.stage("wasm build and extension", || build::build().map(|_| ()));
     let browser = report.stage("Chromium, Xvfb, xdotool", || setup::ensure_browser(true));
     if let (Some(()), Some(browser)) = (built, browser) {
