@@ -44,7 +44,7 @@ export async function saveQuote(info, tab) {
     await keepPending(pendingKey, {
       at: new Date().toISOString(), tabId,
       fallback: { selectionText: info?.selectionText ?? '', pageUrl: info?.frameUrl ?? info?.pageUrl ?? tab?.url ?? '', title: tab?.title ?? '' },
-    });
+    }, Boolean(tab?.incognito));
     const { capture, plainText } = await captureSelection(info, tab);
     const { key, note } = await storeQuote(capture, quoteId, pendingKey, tabId);
     await report(tab, true, api.i18n.getMessage(plainText ? 'saveDonePlainText' : 'saveDone', [count(note)]),
@@ -53,7 +53,9 @@ export async function saveQuote(info, tab) {
     return { ok: true, key, note, plainText };
   } catch (error) {
     const kept = isStorageFailure(error);
-    if (!kept) await forgetPending(pendingKey); // nothing a retry could change
+    // Kept: the next save retries it. Otherwise nothing a retry could change.
+    if (kept) await api.storage.session.set({ [RETRY_KEY]: true }).catch(() => {});
+    else await forgetPending(pendingKey);
     const reason = readable(error);
     console.error('Quotebook: could not save the quote:', error);
     await report(tab, false, api.i18n.getMessage(kept ? 'saveKept' : 'saveFailed', [reason]), '!');
@@ -127,7 +129,7 @@ async function storeQuote(capture, quoteId, pendingKey, tabId) {
   const request = { capture: wellFormed(capture), now: new Date().toISOString(), quoteId };
   // The note's identity reads the canonical URL from the page's metadata too (og:url).
   const key = NOTE_PREFIX + wasm.request_note_id(JSON.stringify({ capture: request.capture }));
-  await keepPending(pendingKey, { at: request.now, tabId, key, request });
+  await keepPending(pendingKey, { at: request.now, tabId, key, request }, Boolean(capture.incognito));
   return navigator.locks.request(NOTES_LOCK, async () => {
     const retry = await retryWanted();
     const note = await addToNote(wasm, key, request);
@@ -170,16 +172,21 @@ function isStorageFailure(error) {
   return /^storage_failed: /.test(String(error?.message ?? ''));
 }
 
-/** Records a save under way; never throws (a save goes on without its record). */
-async function keepPending(pendingKey, record) {
-  try {
-    await api.storage.local.set({ [pendingKey]: record });
-    return;
-  } catch (error) {
-    console.warn('Quotebook: storage.local refuses writes; keeping the save in the session:', error?.message);
+/**
+ * Records a save under way; never throws (a save goes on without its record). What comes
+ * from a private window is kept in memory only (`storage.session`), never on disk.
+ */
+async function keepPending(pendingKey, record, privateWindow) {
+  if (!privateWindow) {
+    try {
+      await api.storage.local.set({ [pendingKey]: record });
+      return;
+    } catch (error) {
+      console.warn('Quotebook: storage.local refuses writes; keeping the save in the session:', error?.message);
+    }
   }
   try {
-    await api.storage.session.set({ [pendingKey]: record, [RETRY_KEY]: true });
+    await api.storage.session.set({ [pendingKey]: record });
   } catch (error) {
     console.warn('Quotebook: cannot record the save under way:', error?.message);
   }

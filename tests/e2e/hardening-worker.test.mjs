@@ -79,9 +79,11 @@ describe('a save interrupted, or refused by storage', () => {
           return new Promise((resolve) => setTimeout(resolve, 60_000)).then(() => real.call(this, items, ...rest));
         }
         if (mode === 'full') return Promise.reject(new Error('Resource::kQuotaBytes quota exceeded'));
+        if (mode === 'record') globalThis.localWrites.push(JSON.stringify(items));
         return real.call(this, items, ...rest);
       };
     }
+    globalThis.localWrites = [];
     const scripting = globalThis.chrome.scripting;
     scripting.realExecute ??= scripting.executeScript;
     scripting.executeScript = mode === 'no-capture' ? () => new Promise(() => {}) : scripting.realExecute;
@@ -157,6 +159,30 @@ describe('a save interrupted, or refused by storage', () => {
     }, { what: 'the badge' });
     assert.match(shown.title, /a quote was not saved .*save it again/);
     assert.deepEqual(await local(), before);
+  });
+
+  test('a save from a private window writes nothing of the page to disk, even while under way', async () => {
+    await hook('record');
+    const before = await local();
+    const secret = 'A secret read in a private window.';
+    const result = await run((info, tab) => globalThis.saveQuote(info, tab),
+      { menuItemId: 'save-quote', selectionText: secret, pageUrl: `${server.origin}/pages/plain.html?private` },
+      { id: -1, incognito: true, title: 'Private' });
+    assert.equal(result.ok, false);
+    assert.match(result.reason, /private/i);
+    const writes = await run(() => globalThis.localWrites);
+    assert.ok(!writes.some((w) => w.includes(secret) || w.includes('pending:')), writes.join('\n'));
+    assert.deepEqual(await local(), before);
+    assert.deepEqual(pending(await session()), []);
+    await hook('off');
+    // The same save from a normal window does record itself in storage.local first.
+    await hook('record');
+    const normal = await run((info) => globalThis.saveQuote(info, undefined),
+      { menuItemId: 'save-quote', selectionText: secret, pageUrl: `${server.origin}/pages/plain.html?normal` });
+    assert.equal(normal.ok, true, normal.reason);
+    const normalWrites = await run(() => globalThis.localWrites);
+    assert.ok(normalWrites.some((w) => w.includes('pending:') && w.includes(secret)), normalWrites.join('\n'));
+    await hook('off');
   });
 
   test('stopped at any moment of a save: the quote is stored whole, or the reader is told', async (t) => {
