@@ -16,7 +16,7 @@
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{Tag, TagKind, Token};
-use html5ever::{Attribute, LocalName, QualName, ns};
+use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 
 /// The tokenizer state a start tag is expected to switch to (the tree builder decides;
 /// `parse` checks that it agrees and otherwise starts over with the standard tokenizer).
@@ -39,8 +39,57 @@ fn switches_state(name: &str) -> Result<Option<Switch>, ()> {
     })
 }
 
+/// The first `<` or `&` at or after `from`, eight bytes at a time.
+fn find_markup(b: &[u8], mut from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = b.get(from..from + 8) {
+        let v = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let lt = v ^ (ONES * u64::from(b'<'));
+        let amp = v ^ (ONES * u64::from(b'&'));
+        // The lowest flagged byte is the first zero byte of `lt` or `amp`.
+        let found = (lt.wrapping_sub(ONES) & !lt | amp.wrapping_sub(ONES) & !amp) & HIGH;
+        if found != 0 {
+            return Some(from + (found.trailing_zeros() / 8) as usize);
+        }
+        from += 8;
+    }
+    b[from..]
+        .iter()
+        .position(|&c| c == b'<' || c == b'&')
+        .map(|o| from + o)
+}
+
 /// A tag or attribute name as an atom, ASCII-lowercased (allocating only when needed).
 fn lower_name(name: &str) -> LocalName {
+    // The most common names without hashing them.
+    let common = match name {
+        "a" => Some(local_name!("a")),
+        "p" => Some(local_name!("p")),
+        "li" => Some(local_name!("li")),
+        "em" => Some(local_name!("em")),
+        "br" => Some(local_name!("br")),
+        "td" => Some(local_name!("td")),
+        "tr" => Some(local_name!("tr")),
+        "ul" => Some(local_name!("ul")),
+        "div" => Some(local_name!("div")),
+        "img" => Some(local_name!("img")),
+        "src" => Some(local_name!("src")),
+        "alt" => Some(local_name!("alt")),
+        "span" => Some(local_name!("span")),
+        "href" => Some(local_name!("href")),
+        "code" => Some(local_name!("code")),
+        "class" => Some(local_name!("class")),
+        "title" => Some(local_name!("title")),
+        "strong" => Some(local_name!("strong")),
+        "figure" => Some(local_name!("figure")),
+        "srcset" => Some(local_name!("srcset")),
+        "section" => Some(local_name!("section")),
+        _ => None,
+    };
+    if let Some(atom) = common {
+        return atom;
+    }
     if name.bytes().any(|c| c.is_ascii_uppercase()) {
         LocalName::from(name.to_ascii_lowercase())
     } else {
@@ -83,8 +132,8 @@ pub fn tokenize(input: &StrTendril) -> Option<Tokens> {
     };
     while i < b.len() {
         // Skip plain text quickly.
-        match b[i..].iter().position(|&c| c == b'<' || c == b'&') {
-            Some(o) => i += o,
+        match find_markup(b, i) {
+            Some(at) => i = at,
             None => break,
         }
         if b[i] == b'&' {
@@ -375,4 +424,34 @@ fn start_tag(input: &StrTendril, at: usize) -> Option<(Tag, usize)> {
         had_duplicate_attributes: duplicates,
     };
     Some((tag, j))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn find_markup_finds_the_first_lt_or_amp() {
+        let naive = |b: &[u8], from: usize| (from..b.len()).find(|&i| b[i] == b'<' || b[i] == b'&');
+        let mut inputs = vec![String::new(), "plain text, no markup".to_owned()];
+        for len in 0..20 {
+            for at in 0..len {
+                for c in ['<', '&'] {
+                    let mut s = "é".repeat(len / 2) + &"x".repeat(len % 2);
+                    let at = s.char_indices().nth(at).map_or(s.len(), |(i, _)| i);
+                    s.insert(at, c);
+                    s.push_str("&<");
+                    inputs.push(s);
+                }
+            }
+        }
+        // Bytes that differ from `<` and `&` by one bit, and high bytes.
+        inputs.push("=;'%$.\u{7f}\u{bc}\u{a6}<".to_owned());
+        for s in &inputs {
+            let b = s.as_bytes();
+            for from in 0..=b.len() {
+                assert_eq!(find_markup(b, from), naive(b, from), "{s:?} from {from}");
+            }
+        }
+    }
 }
