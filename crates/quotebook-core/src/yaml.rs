@@ -19,7 +19,7 @@ pub(crate) fn push_quoted(out: &mut String, value: &str) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() || is_bidi_control(c) => {
+            c if c.is_control() || is_bidi_control(c) || is_not_printable(c) => {
                 let code = c as u32;
                 if code <= 0xff {
                     out.push_str(&format!("\\x{code:02x}"));
@@ -31,6 +31,12 @@ pub(crate) fn push_quoted(out: &mut String, value: &str) {
         }
     }
     out.push('"');
+}
+
+/// Outside YAML's printable set (`U+FFFE`, `U+FFFF`), or a byte order mark, which YAML
+/// allows only at the start of a stream: strict readers refuse the whole document.
+fn is_not_printable(c: char) -> bool {
+    matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}')
 }
 
 fn is_bidi_control(c: char) -> bool {
