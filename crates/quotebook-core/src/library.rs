@@ -12,15 +12,22 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::note::{Note, SCHEMA_VERSION};
+use crate::time;
+
+/// Where the deletions start in a backup as [`Library::to_json`] writes it.
+const DELETED_START: &str = "\n],\"deleted\":[\n";
 
 /// The schema of the backup file this version writes.
 pub const LIBRARY_SCHEMA: u32 = 1;
 
-/// Every note, in the order they were first saved.
+/// Every note, in the order they were first saved, and what was deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Library {
     pub schema: u32,
     pub notes: Vec<Note>,
+    /// Deletions (tombstones), sorted by id: merging a copy that still holds a deleted
+    /// quote or note does not bring it back. See [`Library::delete_quote`].
+    pub deleted: Vec<Deleted>,
 }
 
 impl Default for Library {
@@ -28,7 +35,37 @@ impl Default for Library {
         Library {
             schema: LIBRARY_SCHEMA,
             notes: Vec::new(),
+            deleted: Vec::new(),
         }
+    }
+}
+
+/// A deletion, kept in the backup so that it travels to the other copies of the library.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Deleted {
+    /// The deleted quote's id, or the deleted note's id.
+    pub id: String,
+    /// For a quote, the id of the note it was in; absent for a note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// When it was deleted (RFC 3339). A note's deletion removes its quotes saved until
+    /// then, and the note when none is left; quotes saved later (the page quoted again)
+    /// stay.
+    pub at: String,
+}
+
+impl Deleted {
+    fn key(&self) -> (bool, &str) {
+        (self.note.is_some(), self.id.as_str())
+    }
+}
+
+/// Whether the instant `a` is at or before `b` (RFC 3339; compared as text when either
+/// does not parse).
+fn at_or_before(a: &str, b: &str) -> bool {
+    match (time::parse_instant(a), time::parse_instant(b)) {
+        (Some(a), Some(b)) => a <= b,
+        _ => a <= b,
     }
 }
 
@@ -41,18 +78,24 @@ pub struct MergeReport {
     pub notes_updated: usize,
     /// Quotes it did not have, in new and existing notes.
     pub quotes_added: usize,
+    /// Quotes removed because one side deleted them (or their note).
+    pub quotes_removed: usize,
 }
 
 #[derive(Deserialize)]
 struct Current {
     schema: u32,
     notes: Vec<Note>,
+    #[serde(default)]
+    deleted: Vec<Deleted>,
 }
 
 #[derive(Deserialize)]
 struct Any {
     schema: u64,
     notes: Vec<serde_json::Value>,
+    #[serde(default)]
+    deleted: Vec<Deleted>,
 }
 
 impl Library {
@@ -61,12 +104,12 @@ impl Library {
     pub fn from_json(json: &str) -> Result<Library, Error> {
         let invalid = |e: serde_json::Error| Error::InvalidData(format!("library backup: {e}"));
         // The common case, every note in today's schema, in one pass.
-        let notes = match serde_json::from_str::<Current>(json) {
+        let (notes, deleted) = match serde_json::from_str::<Current>(json) {
             Ok(current)
                 if current.schema == LIBRARY_SCHEMA
                     && current.notes.iter().all(|n| n.schema == SCHEMA_VERSION) =>
             {
-                current.notes
+                (current.notes, current.deleted)
             }
             _ => {
                 let any: Any = serde_json::from_str(json).map_err(invalid)?;
@@ -82,16 +125,19 @@ impl Library {
                         )));
                     }
                 }
-                any.notes
+                let notes = any
+                    .notes
                     .into_iter()
                     .map(Note::from_value)
-                    .collect::<Result<Vec<_>, _>>()?
+                    .collect::<Result<Vec<_>, _>>()?;
+                (notes, any.deleted)
             }
         };
         let mut library = Library::default();
         library.merge(Library {
             schema: LIBRARY_SCHEMA,
             notes,
+            deleted,
         });
         Ok(library)
     }
@@ -107,17 +153,124 @@ impl Library {
             out.push_str(if i == 0 { "\n" } else { ",\n" });
             out.push_str(note);
         }
-        out.push_str("\n]}\n");
+        out.push_str("\n]");
+        if !self.deleted.is_empty() {
+            out.push_str(",\"deleted\":[");
+            for (i, deleted) in self.deleted.iter().enumerate() {
+                out.push_str(if i == 0 { "\n" } else { ",\n" });
+                out.push_str(&serde_json::to_string(deleted).expect("a deletion serialises"));
+            }
+            out.push_str("\n]");
+        }
+        out.push_str("}\n");
         out
+    }
+
+    /// Deletes a quote, remembering the deletion (at `now`) so that it travels.
+    pub fn delete_quote(&mut self, quote_id: &str, now: &str) -> Result<(), Error> {
+        let note = self
+            .notes
+            .iter()
+            .find(|n| n.quotes.iter().any(|q| q.id == quote_id))
+            .ok_or_else(|| Error::NotFound(quote_id.to_owned()))?
+            .id
+            .clone();
+        self.record(vec![Deleted {
+            id: quote_id.to_owned(),
+            note: Some(note),
+            at: now.to_owned(),
+        }]);
+        self.apply_deletions();
+        Ok(())
+    }
+
+    /// Deletes a note and its quotes, remembering the deletion (at `now`).
+    pub fn delete_note(&mut self, note_id: &str, now: &str) -> Result<(), Error> {
+        if self.get(note_id).is_none() {
+            return Err(Error::NotFound(note_id.to_owned()));
+        }
+        self.record(vec![Deleted {
+            id: note_id.to_owned(),
+            note: None,
+            at: now.to_owned(),
+        }]);
+        self.apply_deletions();
+        Ok(())
+    }
+
+    /// Adds deletions to the record: one per quote or note, the latest time kept, sorted.
+    fn record(&mut self, deleted: Vec<Deleted>) {
+        if deleted.is_empty() {
+            return;
+        }
+        let mut all: std::collections::BTreeMap<(bool, String), Deleted> =
+            std::mem::take(&mut self.deleted)
+                .into_iter()
+                .map(|d| ((d.key().0, d.id.clone()), d))
+                .collect();
+        for d in deleted {
+            match all.get_mut(&(d.key().0, d.id.clone())) {
+                Some(known) if at_or_before(&d.at, &known.at) => {}
+                Some(known) => *known = d,
+                None => {
+                    all.insert((d.key().0, d.id.clone()), d);
+                }
+            }
+        }
+        self.deleted = all.into_values().collect();
+        self.deleted.sort();
+    }
+
+    /// Removes what the record says was deleted; returns how many quotes went (a note
+    /// removed without quotes counts none).
+    fn apply_deletions(&mut self) -> usize {
+        Library::apply_to(&self.deleted, &mut self.notes)
+    }
+
+    /// Removes from `notes` what `deleted` records; returns how many quotes went.
+    fn apply_to(deleted: &[Deleted], notes: &mut Vec<Note>) -> usize {
+        if deleted.is_empty() {
+            return 0;
+        }
+        let quotes: std::collections::HashSet<&str> = deleted
+            .iter()
+            .filter(|d| d.note.is_some())
+            .map(|d| d.id.as_str())
+            .collect();
+        let deleted_notes: HashMap<&str, &str> = deleted
+            .iter()
+            .filter(|d| d.note.is_none())
+            .map(|d| (d.id.as_str(), d.at.as_str()))
+            .collect();
+        let mut removed = 0;
+        notes.retain_mut(|note| {
+            let before = note.quotes.len();
+            let deleted_at = deleted_notes.get(note.id.as_str()).copied();
+            note.quotes.retain(|q| {
+                !quotes.contains(q.id.as_str())
+                    && !deleted_at.is_some_and(|at| at_or_before(&q.created, at))
+            });
+            removed += before - note.quotes.len();
+            match deleted_at {
+                Some(at) => {
+                    !note.quotes.is_empty() || (before == 0 && !at_or_before(&note.created, at))
+                }
+                None => true,
+            }
+        });
+        removed
     }
 
     /// The notes' JSON, one by one, when `json` is laid out exactly as [`Library::to_json`]
     /// writes it (one note per line); `None` otherwise. Lets a caller key and skip notes
     /// without parsing them (see [`crate::sync::render::StoredNote`]).
     pub fn note_lines(json: &str) -> Option<Vec<&str>> {
-        let body = json
-            .strip_prefix("{\"schema\":1,\"notes\":[")?
-            .strip_suffix("]}\n")?;
+        let body = json.strip_prefix("{\"schema\":1,\"notes\":[")?;
+        // The deletions, if any, follow the notes: `\n],"deleted":[\n…\n]}\n`.
+        let body = match body.find(DELETED_START) {
+            Some(end) if body.ends_with("\n]}\n") => &body[..end + 1],
+            _ => body.strip_suffix("]}\n")?,
+        };
         if body == "\n" {
             return Some(Vec::new());
         }
@@ -129,6 +282,28 @@ impl Library {
             .then_some(lines)
     }
 
+    /// The deletions' JSON, one by one, in a backup laid out as [`Library::to_json`] writes
+    /// it (empty when it has none); `None` when it is laid out otherwise.
+    pub fn deleted_lines(json: &str) -> Option<Vec<&str>> {
+        Library::note_lines(json)?;
+        let Some(start) = json.find(DELETED_START) else {
+            return Some(Vec::new());
+        };
+        let body = json[start + DELETED_START.len()..].strip_suffix("\n]}\n")?;
+        let lines: Vec<&str> = body.split(",\n").collect();
+        lines
+            .iter()
+            .all(|line| line.starts_with('{') && line.ends_with('}') && !line.contains('\n'))
+            .then_some(lines)
+    }
+
+    /// Applies the deletions `other` records to this library (and records them): what
+    /// another copy deleted goes here too.
+    pub fn forget_deleted(&mut self, other: &Library) -> usize {
+        self.record(other.deleted.clone());
+        self.apply_deletions()
+    }
+
     pub fn get(&self, id: &str) -> Option<&Note> {
         self.notes.iter().find(|n| n.id == id)
     }
@@ -136,25 +311,31 @@ impl Library {
     /// Adds or merges one note.
     pub fn add(&mut self, note: Note) -> MergeReport {
         self.merge(Library {
-            schema: LIBRARY_SCHEMA,
             notes: vec![note],
+            ..Library::default()
         })
     }
 
     /// Imports `other` into this library. A note this library lacks is added at the end; a
     /// note both have keeps every quote of both, once each (by quote id), in the order
     /// saved; where both have the same quote, or different titles, the note updated last
-    /// wins. Deletions are not carried over: merging never loses a quote.
+    /// wins. Deletions recorded on either side are applied: a quote (or a note) deleted in
+    /// one copy does not come back from another; nothing else is ever removed.
     pub fn merge(&mut self, other: Library) -> MergeReport {
+        let mut report = MergeReport::default();
+        // What either side deleted goes from both, before the notes meet.
+        self.record(other.deleted);
+        report.quotes_removed = self.apply_deletions();
+        let mut other_notes = other.notes;
+        Library::apply_to(&self.deleted, &mut other_notes);
         let mut index: HashMap<String, usize> = self
             .notes
             .iter()
             .enumerate()
             .map(|(i, n)| (n.id.clone(), i))
             .collect();
-        let mut report = MergeReport::default();
         let mut updated = vec![false; self.notes.len()];
-        for note in other.notes {
+        for note in other_notes {
             match index.get(&note.id) {
                 None => {
                     report.notes_added += 1;
@@ -323,7 +504,8 @@ mod tests {
             MergeReport {
                 notes_added: 1,
                 notes_updated: 1,
-                quotes_added: 2
+                quotes_added: 2,
+                quotes_removed: 0,
             }
         );
         let ids: Vec<&str> = mine.notes[0].quotes.iter().map(|q| q.id.as_str()).collect();
@@ -342,14 +524,100 @@ mod tests {
         edited.quotes[0].comment = "Edited elsewhere".into();
         edited.updated = "2025-01-01T00:00:00.000Z".into();
         mine.merge(Library {
-            schema: LIBRARY_SCHEMA,
             notes: vec![edited.clone()],
+            ..Library::default()
         });
         assert_eq!(mine.notes[0], edited);
         // An older copy does not undo it.
         let older = sample();
         assert_eq!(mine.merge(older).quotes_added, 0);
         assert_eq!(mine.notes[0].quotes[0].comment, "Edited elsewhere");
+    }
+
+    #[test]
+    fn a_deleted_quote_does_not_come_back_from_another_copy() {
+        // Two machines start from the same library.
+        let mut here = sample();
+        let mut there = sample();
+        here.delete_quote("q1", "2024-02-01T00:00:00.000Z").unwrap();
+        assert_eq!(
+            here.deleted,
+            [Deleted {
+                id: "q1".into(),
+                note: Some("https://a.example/1".into()),
+                at: "2024-02-01T00:00:00.000Z".into(),
+            }]
+        );
+        // The other machine saves a new quote meanwhile, then imports this backup: the
+        // deleted quote goes, its own new quote stays.
+        there.notes[0]
+            .quotes
+            .push(quote("q9", "2024-03-01T00:00:00.000Z"));
+        let report = there.merge(Library::from_json(&here.to_json()).unwrap());
+        assert_eq!(report.quotes_removed, 1);
+        let ids: Vec<&str> = there.notes[0]
+            .quotes
+            .iter()
+            .map(|q| q.id.as_str())
+            .collect();
+        assert_eq!(ids, ["q2", "q9"]);
+        // And the other way round: importing the other copy here does not revive it.
+        let before = here.clone();
+        let report = here.merge(sample());
+        assert_eq!((report.quotes_added, report.quotes_removed), (0, 0));
+        assert_eq!(here, before);
+        // The record travels, exactly, in the backup.
+        let json = there.to_json();
+        assert!(
+            json.contains("\n],\"deleted\":[\n{\"id\":\"q1\",\"note\":\"https://a.example/1\"")
+        );
+        let back = Library::from_json(&json).unwrap();
+        assert_eq!(back, there);
+        assert_eq!(back.to_json(), json);
+        assert_eq!(Library::note_lines(&json).unwrap().len(), 2);
+        assert_eq!(Library::deleted_lines(&json).unwrap().len(), 1);
+        assert_eq!(Library::deleted_lines(&sample().to_json()), Some(vec![]));
+    }
+
+    #[test]
+    fn a_deleted_note_keeps_only_quotes_saved_after_its_deletion() {
+        let mut here = sample();
+        here.delete_note("https://a.example/1", "2024-02-01T00:00:00.000Z")
+            .unwrap();
+        assert!(here.get("https://a.example/1").is_none());
+        assert!(here.delete_note("https://nowhere.example/", "T").is_err());
+        assert!(here.delete_quote("q-none", "T").is_err());
+        // A stale copy brings nothing back.
+        let mut stale = sample();
+        stale.merge(here.clone());
+        assert!(stale.get("https://a.example/1").is_none());
+        assert_eq!(stale.notes.len(), 1);
+        // The page quoted again later, on a machine that still had the note: only the new
+        // quote survives the merge.
+        let mut later = sample();
+        later.notes[0]
+            .quotes
+            .push(quote("q7", "2024-05-01T00:00:00.000Z"));
+        here.merge(later);
+        let ids: Vec<&str> = here
+            .get("https://a.example/1")
+            .unwrap()
+            .quotes
+            .iter()
+            .map(|q| q.id.as_str())
+            .collect();
+        assert_eq!(ids, ["q7"]);
+        // Deletions merge: one per id, the latest time.
+        let mut other = Library::default();
+        other.deleted.push(Deleted {
+            id: "https://a.example/1".into(),
+            note: None,
+            at: "2024-06-01T00:00:00.000Z".into(),
+        });
+        here.merge(other);
+        assert_eq!(here.deleted.len(), 1);
+        assert_eq!(here.deleted[0].at, "2024-06-01T00:00:00.000Z");
+        assert!(here.get("https://a.example/1").is_none());
     }
 
     #[test]
