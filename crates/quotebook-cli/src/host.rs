@@ -20,12 +20,17 @@
 //! `{"type":"chunk","index":I,"count":N,"data":TEXT}` messages whose `data`, joined, is the
 //! answer's JSON text.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
+
+use quotebook_core::library::Library;
+use quotebook_core::note::Note;
+use quotebook_core::sync::{Entry, Folder, LIBRARY_PATH, hash};
 
 use crate::args::Args;
 
@@ -100,9 +105,133 @@ pub fn read_config(path: &Path) -> Result<String, String> {
         .ok_or_else(|| format!("{} names no \"folder\"", path.display()))
 }
 
+/// The folder's backup as the host last read it for a `digests` message: its note lines
+/// by digest, and the digests the extension sent, in its order.
+#[derive(Debug, Default)]
+struct Incremental {
+    kept: String,
+    /// Digest → (start, end) of the note's line in `kept`.
+    lines: HashMap<String, (usize, usize)>,
+    /// `(note id, digest)` as the extension sent them.
+    digests: Vec<(String, String)>,
+}
+
+impl Incremental {
+    /// Reads the folder's `.quotebook/library.json` (no symbolic link followed) and keys
+    /// its lines; `digests` is the extension's `[[id, digest], …]`. Returns the ids whose
+    /// note the host lacks.
+    fn start(
+        folder: &str,
+        digests: &Value,
+        timer: &crate::sync::Timer,
+    ) -> Result<(Incremental, Vec<String>), String> {
+        let digests: Vec<(String, String)> = digests
+            .as_array()
+            .ok_or("digests needs \"notes\": [[id, digest], …]")?
+            .iter()
+            .map(|pair| match (pair[0].as_str(), pair[1].as_str()) {
+                (Some(id), Some(digest)) => Ok((id.to_owned(), digest.to_owned())),
+                _ => Err("digests needs \"notes\": [[id, digest], …]".to_owned()),
+            })
+            .collect::<Result<_, _>>()?;
+        timer.lap("host: digests");
+        let root = crate::sync::open_root(folder, false)?;
+        let kept = match crate::sync::FsFolder::new(root).read(LIBRARY_PATH) {
+            Entry::File(bytes) => String::from_utf8(bytes).unwrap_or_default(),
+            _ => String::new(),
+        };
+        let mut lines = HashMap::new();
+        if let Some(notes) = Library::note_lines(&kept) {
+            let base = kept.as_ptr() as usize;
+            let spans: Vec<(usize, usize)> = notes
+                .iter()
+                .map(|line| {
+                    let start = line.as_ptr() as usize - base;
+                    (start, start + line.len())
+                })
+                .collect();
+            let keyed = crate::sync::on_every_core(&spans, |&(start, end)| {
+                (hash::note_digest(&kept[start..end]), (start, end))
+            });
+            lines.extend(keyed);
+        }
+        timer.lap("host: key the backup");
+        let need = digests
+            .iter()
+            .filter(|(_, digest)| !lines.contains_key(digest))
+            .map(|(id, _)| id.clone())
+            .collect();
+        Ok((
+            Incremental {
+                kept,
+                lines,
+                digests,
+            },
+            need,
+        ))
+    }
+
+    /// The extension's whole library as a backup's text: the notes the folder's backup
+    /// holds as they are there, the others from `sent` (a backup of the notes asked for).
+    /// `None` when it is exactly the folder's backup (nothing changed since the last sync).
+    fn library(&self, sent: &str) -> Result<Option<String>, String> {
+        let mut last = 0;
+        let exactly_kept = self.digests.len() == self.lines.len()
+            && self
+                .digests
+                .iter()
+                .all(|(_, digest)| match self.lines.get(digest) {
+                    Some(&(start, _)) if start >= last => {
+                        last = start + 1;
+                        true
+                    }
+                    _ => false,
+                });
+        let sent = if sent.trim().is_empty() {
+            Library::default()
+        } else {
+            Library::from_json(sent).map_err(|e| format!("the notes sent: {e}"))?
+        };
+        let kept_deleted = Library::deleted_lines(&self.kept).unwrap_or_default();
+        let nothing_new = sent.notes.is_empty()
+            && sent.deleted.iter().all(|d| {
+                let line = serde_json::to_string(d).expect("a deletion serialises");
+                kept_deleted.contains(&line.as_str())
+            });
+        if exactly_kept && nothing_new {
+            return Ok(None);
+        }
+        let notes: HashMap<&str, &Note> = sent.notes.iter().map(|n| (n.id.as_str(), n)).collect();
+        let mut out = String::with_capacity(self.kept.len() + 64);
+        out.push_str("{\"schema\":1,\"notes\":[");
+        for (i, (id, digest)) in self.digests.iter().enumerate() {
+            out.push_str(if i == 0 { "\n" } else { ",\n" });
+            match (self.lines.get(digest), notes.get(id.as_str())) {
+                (Some(&(start, end)), _) => out.push_str(&self.kept[start..end]),
+                (None, Some(note)) => out.push_str(&note.to_json()),
+                (None, None) => return Err(format!("note {id} was asked for but not sent")),
+            }
+        }
+        out.push_str("\n]");
+        // The deletions the extension records travel too.
+        if !sent.deleted.is_empty() {
+            out.push_str(",\"deleted\":[");
+            for (i, deleted) in sent.deleted.iter().enumerate() {
+                out.push_str(if i == 0 { "\n" } else { ",\n" });
+                out.push_str(&serde_json::to_string(deleted).expect("a deletion serialises"));
+            }
+            out.push_str("\n]");
+        }
+        out.push_str("}\n");
+        Ok(Some(out))
+    }
+}
+
 /// Answers messages until the browser closes the pipe.
 pub fn serve(input: &mut impl Read, output: &mut impl Write, folder: &str) -> Result<(), String> {
     let mut parts = String::new();
+    let mut incremental: Option<Incremental> = None;
+    let timer = crate::sync::Timer::new();
     loop {
         let message = match read_message(input) {
             Ok(Some(message)) => message,
@@ -113,6 +242,7 @@ pub fn serve(input: &mut impl Read, output: &mut impl Write, folder: &str) -> Re
                 return Err(why);
             }
         };
+        timer.lap("host: read a message");
         let answer = match message["type"].as_str() {
             Some("hello") => json!({
                 "type": "hello",
@@ -120,6 +250,13 @@ pub fn serve(input: &mut impl Read, output: &mut impl Write, folder: &str) -> Re
                 "folder": folder,
                 "folderExists": Path::new(folder).is_dir(),
             }),
+            Some("digests") => match Incremental::start(folder, &message["notes"], &timer) {
+                Ok((state, need)) => {
+                    incremental = Some(state);
+                    json!({"type": "need", "ids": need})
+                }
+                Err(error) => json!({"type": "error", "error": error}),
+            },
             Some("library-part") => match message["data"].as_str() {
                 Some(data) if parts.len() + data.len() <= MAX_LIBRARY => {
                     parts.push_str(data);
@@ -135,7 +272,12 @@ pub fn serve(input: &mut impl Read, output: &mut impl Write, folder: &str) -> Re
                     None => std::mem::take(&mut parts),
                 };
                 parts.clear();
-                match sync(folder, &library, &message) {
+                let library = match incremental.take() {
+                    Some(state) => state.library(&library),
+                    None => Ok(Some(library)),
+                };
+                timer.lap("host: the library");
+                match library.and_then(|library| sync(folder, library.as_deref(), &message)) {
                     Ok(mut result) => {
                         result["type"] = json!("result");
                         result["ok"] = json!(true);
@@ -256,22 +398,26 @@ impl Drop for TempFile {
 
 /// Runs `quotebook sync --from LIBRARY --to FOLDER …` on what the extension sent, and
 /// turns its report into `{decisions: [{kind, path, line}], summary: {…}, folder}`.
-fn sync(folder: &str, library: &str, message: &Value) -> Result<Value, String> {
-    if library.trim().is_empty() {
-        return Err("no library was sent".into());
-    }
-    // In the layout Quotebook writes backups in: when it equals the folder's own backup
-    // (nothing new since the last sync), `quotebook sync` keys its notes without parsing.
-    let library = quotebook_core::library::Library::from_json(library)
-        .map_err(|e| format!("the library sent: {e}"))?
-        .to_json();
-    let backup = TempFile::new("library.json", library.as_bytes())?;
-    let mut argv = vec![
-        "--from".to_owned(),
-        backup.path(),
-        "--to".to_owned(),
-        folder.to_owned(),
-    ];
+/// `library`: `None` to sync the folder's own backup (the extension's library is exactly
+/// that).
+fn sync(folder: &str, library: Option<&str>, message: &Value) -> Result<Value, String> {
+    let library = match library {
+        Some(library) if library.trim().is_empty() => return Err("no library was sent".into()),
+        Some(library) => Some(library),
+        None => None,
+    };
+    // In the layout Quotebook writes backups in: when its notes are all in the folder's own
+    // backup (nothing new since the last sync), `quotebook sync` keys them without parsing.
+    let library = match library {
+        Some(library) if Library::note_lines(library).is_some() => Some(library.to_owned()),
+        Some(library) => Some(
+            Library::from_json(library)
+                .map_err(|e| format!("the library sent: {e}"))?
+                .to_json(),
+        ),
+        None => None,
+    };
+    let mut argv = vec!["--to".to_owned(), folder.to_owned()];
     let mut temps = Vec::new();
     for (key, flag) in [("note", "--template"), ("quote", "--quote-template")] {
         if let Some(source) = message["templates"][key].as_str().filter(|s| !s.is_empty()) {
@@ -295,7 +441,10 @@ fn sync(folder: &str, library: &str, message: &Value) -> Result<Value, String> {
         argv.push("--restore".to_owned());
     }
     let args = Args::parse(argv.into_iter(), crate::sync::OPTIONS, crate::sync::FLAGS)?;
-    let report = crate::sync::run(args)?;
+    let report = crate::sync::run_with(
+        args,
+        library.map(|library| ("the library sent", library.into_bytes())),
+    )?;
     drop(temps);
     Ok(parse_report(&report, folder))
 }

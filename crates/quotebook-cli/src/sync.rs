@@ -40,6 +40,12 @@ pub const FLAGS: &[&str] = &["--restore", "--dry-run"];
 /// [--keep PATH|all] [--pattern P] [--dry-run]`: prints one line per decision, then a
 /// summary.
 pub fn run(args: Args) -> Result<String, String> {
+    run_with(args, None)
+}
+
+/// [`run`], with the library given in memory (`(name, bytes)`, as the native host has it)
+/// instead of read from `--from`.
+pub fn run_with(args: Args, library: Option<(&str, Vec<u8>)>) -> Result<String, String> {
     let timer = Timer::new();
     let root = open_root(args.required("--to")?, false)?;
     let folder = FsFolder::new(root.clone());
@@ -75,17 +81,21 @@ pub fn run(args: Args) -> Result<String, String> {
         Entry::File(bytes) => Some(bytes),
         other => return Err(format!("cannot read {LIBRARY_PATH}: {}", describe(&other))),
     };
-    let from = match args.value("--from") {
-        Some(path) => Some((
+    let from = match (library, args.value("--from")) {
+        (Some(given), _) => Some(given),
+        (None, Some(path)) => Some((
             path,
             fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?,
         )),
-        None => None,
+        (None, None) => None,
     };
     timer.lap("read the files");
     // `text`: a backup that need not be merged, read lazily below; `given`: parsed.
     let (text, given, backup) = match (kept, from) {
-        (kept, Some((path, bytes))) if kept.as_ref() == Some(&bytes) => {
+        // Every note given is already in the folder's backup, as it is there (nothing new
+        // since the last sync, or this machine lacks some notes of another): merging
+        // would change nothing, so neither is parsed and the backup is not written.
+        (Some(kept), Some((path, bytes))) if kept == bytes || lines_within(&bytes, &kept) => {
             (Some((path, utf8(path, bytes)?)), None, None)
         }
         (None, Some((path, bytes))) => {
@@ -95,8 +105,11 @@ pub fn run(args: Args) -> Result<String, String> {
         }
         (Some(kept), Some((path, bytes))) => {
             let mut library = parse_library(LIBRARY_PATH, kept)?;
-            let given = parse_library(path, bytes)?;
+            let mut given = parse_library(path, bytes)?;
             library.merge(given.clone());
+            // What another copy deleted (recorded in the folder's backup) is not written
+            // back into the files either.
+            given.forget_deleted(&library);
             (None, Some(given), Some(library.to_json()))
         }
         (Some(kept), None) => (Some((LIBRARY_PATH, utf8(LIBRARY_PATH, kept)?)), None, None),
@@ -234,6 +247,30 @@ pub fn run(args: Args) -> Result<String, String> {
     Ok(out)
 }
 
+/// Whether `given` and `kept` are both backups in Quotebook's layout (one note per line)
+/// and every note line and every deletion of `given` is also in `kept`.
+fn lines_within(given: &[u8], kept: &[u8]) -> bool {
+    let (Ok(given), Ok(kept)) = (std::str::from_utf8(given), std::str::from_utf8(kept)) else {
+        return false;
+    };
+    let (given_text, kept_text) = (given, kept);
+    let (Some(given), Some(kept)) = (Library::note_lines(given), Library::note_lines(kept)) else {
+        return false;
+    };
+    let kept_lines: std::collections::HashSet<&str> = kept.into_iter().collect();
+    if !given.iter().all(|line| kept_lines.contains(line)) {
+        return false;
+    }
+    // And every deletion it records is recorded there too.
+    match (
+        Library::deleted_lines(given_text),
+        Library::deleted_lines(kept_text),
+    ) {
+        (Some(given), Some(kept)) => given.iter().all(|line| kept.contains(line)),
+        _ => false,
+    }
+}
+
 pub fn read_library(path: &str) -> Result<Library, String> {
     let bytes = fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
     parse_library(path, bytes)
@@ -278,6 +315,25 @@ fn stored_notes<'a>(
             notes.extend(worker.join().expect("keying never panics")?);
         }
         Some(notes)
+    })
+}
+
+/// `f` over `items` on every core (at most 8 threads), the results in order.
+pub fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk = items.len().div_ceil(threads).max(1);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = items
+            .chunks(chunk)
+            .map(|items| scope.spawn(move || items.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("a worker never panics"))
+            .collect()
     })
 }
 

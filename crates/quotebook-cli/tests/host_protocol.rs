@@ -208,6 +208,133 @@ fn syncs_keeps_the_readers_edit_and_appends_the_new_quote() {
     assert!(host.close());
 }
 
+/// Every file under `dir` with its modification time and bytes.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, std::time::SystemTime, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let modified = fs::metadata(&path).unwrap().modified().unwrap();
+                out.push((path.clone(), modified, fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The `digests` message for `notes`, as the extension sends it.
+fn digests(notes: &[Note]) -> Value {
+    let pairs: Vec<Value> = notes
+        .iter()
+        .map(|n| json!([n.id, quotebook_core::sync::hash::note_digest(&n.to_json())]))
+        .collect();
+    json!({"type": "digests", "notes": pairs})
+}
+
+impl Host {
+    /// An incremental sync: digests, then the notes asked for. Returns the ids asked for
+    /// and the result.
+    fn sync_incremental(&mut self, notes: &[Note]) -> (Vec<String>, Value) {
+        self.send(&digests(notes));
+        let need = self.answer();
+        assert_eq!(need["type"], "need", "{need}");
+        let ids: Vec<String> = need["ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|id| id.as_str().unwrap().to_owned())
+            .collect();
+        let sent: Vec<Note> = notes
+            .iter()
+            .filter(|n| ids.contains(&n.id))
+            .cloned()
+            .collect();
+        (ids, self.sync(&library(sent)))
+    }
+}
+
+#[test]
+fn incremental_sync_sends_only_the_notes_the_folder_lacks() {
+    let t = Temp::new();
+    let vault = t.path("vault");
+    fs::create_dir(&vault).unwrap();
+    let mut host = Host::start(&["host", "--folder", vault.to_str().unwrap()]);
+    let mut notes = vec![
+        note("https://a.example/1", "First", vec![quote("q1", "One.")]),
+        note("https://a.example/2", "Second", vec![quote("q2", "Two.")]),
+        note("https://a.example/3", "Third", vec![quote("q3", "Three.")]),
+    ];
+    // An empty folder lacks every note.
+    let (ids, answer) = host.sync_incremental(&notes);
+    assert_eq!(
+        ids,
+        [
+            "https://a.example/1",
+            "https://a.example/2",
+            "https://a.example/3"
+        ]
+    );
+    assert_eq!(answer["summary"]["created"], 3, "{answer}");
+    let backup = fs::read_to_string(vault.join(".quotebook/library.json")).unwrap();
+    assert_eq!(backup, library(notes.clone()));
+
+    // Nothing changed: no note travels, and no file is written, not even the state.
+    let before = snapshot(&vault);
+    let (ids, answer) = host.sync_incremental(&notes);
+    assert!(ids.is_empty(), "{ids:?}");
+    assert_eq!(answer["summary"]["skipped"], 3, "{answer}");
+    assert_eq!(snapshot(&vault), before);
+
+    // One note gains a quote: only it travels; the file and the backup follow.
+    notes[1].quotes.push(quote("q22", "Two and a half."));
+    notes[1].updated = "2024-06-06T00:00:00.000Z".into();
+    let (ids, answer) = host.sync_incremental(&notes);
+    assert_eq!(ids, ["https://a.example/2"]);
+    assert_eq!(
+        kinds(&answer),
+        ["skipped First.md", "updated Second.md", "skipped Third.md"]
+    );
+    assert!(
+        fs::read_to_string(vault.join("Second.md"))
+            .unwrap()
+            .contains("> Two and a half.")
+    );
+    let backup = fs::read_to_string(vault.join(".quotebook/library.json")).unwrap();
+    assert_eq!(backup, library(notes.clone()));
+
+    // A note the folder's backup holds but this browser lacks (another machine's) stays in
+    // the backup; the notes sent are still only those that changed.
+    let mine = notes[..2].to_vec();
+    let before = snapshot(&vault);
+    let (ids, answer) = host.sync_incremental(&mine);
+    assert!(ids.is_empty(), "{ids:?}");
+    assert_eq!(answer["summary"]["skipped"], 2, "{answer}");
+    assert_eq!(snapshot(&vault), before);
+
+    // A note asked for but not sent is an error, and nothing is written.
+    notes[0].title = "Renamed".into();
+    host.send(&digests(&notes));
+    assert_eq!(host.answer()["ids"], json!(["https://a.example/1"]));
+    host.send(&json!({"type": "sync", "library": library(vec![])}));
+    let answer = host.answer();
+    assert_eq!(answer["ok"], false, "{answer}");
+    assert!(
+        answer["error"].as_str().unwrap().contains("not sent"),
+        "{answer}"
+    );
+    assert_eq!(snapshot(&vault), before);
+
+    // Bad digests are answered, not fatal.
+    host.send(&json!({"type": "digests", "notes": [["only an id"]]}));
+    assert_eq!(host.answer()["type"], "error");
+    assert!(host.close());
+}
+
 #[test]
 fn a_long_report_comes_in_chunks_and_names_never_leave_the_folder() {
     let t = Temp::new();

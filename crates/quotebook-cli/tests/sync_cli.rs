@@ -453,3 +453,73 @@ fn clip_builds_a_library_that_syncs() {
         "{out}"
     );
 }
+
+/// Two machines sync one folder (as through Syncthing), each from its own backup; one
+/// deletes a quote. The deletion travels through the folder's `.quotebook/library.json`:
+/// the other machine's stale copy does not bring the quote back into the backup or the file.
+#[test]
+fn a_deletion_travels_between_two_machines_through_the_folder() {
+    let t = Temp::new();
+    fs::create_dir(t.path("v")).unwrap();
+    let v = t.s("v");
+    let both = vec![
+        note(
+            "https://a.example/1",
+            "Shared",
+            vec![quote("q1", "Kept."), quote("q22", "Deleted on A.")],
+        ),
+        note("https://a.example/2", "Other", vec![quote("q3", "Three.")]),
+    ];
+    let write = |name: &str, library: &Library| {
+        fs::write(t.path(name), library.to_json()).unwrap();
+        t.s(name)
+    };
+    let mut a = Library::default();
+    for n in both.clone() {
+        a.add(n);
+    }
+    let mut b = a.clone();
+    let out = sync(&write("a.json", &a), &v, &[]);
+    assert!(out.contains("2 created"), "{out}");
+    assert!(read(&t.path("v/Shared.md")).contains("Deleted on A."));
+
+    // Machine A deletes a quote and the whole second note, then syncs.
+    a.delete_quote("q22", "2024-07-01T00:00:00.000Z").unwrap();
+    a.delete_note("https://a.example/2", "2024-07-01T00:00:00.000Z")
+        .unwrap();
+    let out = sync(&write("a.json", &a), &v, &[]);
+    assert!(out.contains("updated   Shared.md"), "{out}");
+    assert!(!read(&t.path("v/Shared.md")).contains("Deleted on A."));
+    // (Sync never deletes a file: the note's file stays, the reader's to remove.)
+    assert!(t.path("v/Other.md").exists());
+
+    // Machine B, which never heard of the deletions, saves a new quote and syncs.
+    b.notes[0].quotes.push(quote("q4444", "New on B."));
+    b.notes[0].updated = "2024-08-01T00:00:00.000Z".into();
+    let out = sync(&write("b.json", &b), &v, &[]);
+    let shared = read(&t.path("v/Shared.md"));
+    assert!(shared.contains("New on B."), "{out}\n{shared}");
+    assert!(!shared.contains("Deleted on A."), "{out}\n{shared}");
+    let backup = Library::from_json(&read(&t.path("v/.quotebook/library.json"))).unwrap();
+    let ids: Vec<&str> = backup.notes[0]
+        .quotes
+        .iter()
+        .map(|q| q.id.as_str())
+        .collect();
+    assert_eq!(ids, ["q1", "q4444"]);
+    assert!(backup.get("https://a.example/2").is_none());
+    assert_eq!(backup.deleted.len(), 2);
+    // B imports the folder's backup: its library loses what A deleted, and keeps its own.
+    b.merge(backup.clone());
+    assert_eq!(b.notes.len(), 1);
+    assert_eq!(b.notes[0].quotes.len(), 2);
+    // Both machines now agree: syncing either writes nothing.
+    let state = read(&t.path("v/.quotebook/state.json"));
+    let out = sync(&write("b.json", &b), &v, &[]);
+    assert!(out.contains("0 created, 0 updated, 0 appended"), "{out}");
+    assert_eq!(read(&t.path("v/.quotebook/state.json")), state);
+    a.merge(backup);
+    let out = sync(&write("a.json", &a), &v, &[]);
+    assert!(out.contains("0 created, 0 updated, 0 appended"), "{out}");
+    assert_eq!(read(&t.path("v/.quotebook/state.json")), state);
+}

@@ -259,6 +259,33 @@ pub fn sync_state_after(
     state_after_json(old_state, new_state, failed_json).map_err(|e| JsError::new(&e))
 }
 
+/// The digests of notes for an incremental sync through the native host: `texts` holds
+/// each note's JSON as stored, one per line (JSON text has no raw line break); the answer,
+/// each note's [`quotebook_core::sync::hash::note_digest`], one per line.
+#[wasm_bindgen]
+pub fn sync_note_digests(texts: &str) -> String {
+    note_digests(texts)
+}
+
+/// The keys of a stored note in the order its backup line has them, as a JSON array: the
+/// extension writes a note's JSON with `JSON.stringify(note, keys)` before digesting it
+/// (a browser's storage may hand the keys back in another order).
+#[wasm_bindgen]
+pub fn sync_note_keys() -> String {
+    serde_json::to_string(quotebook_core::sync::hash::NOTE_KEYS).expect("strings serialise")
+}
+
+fn note_digests(texts: &str) -> String {
+    if texts.is_empty() {
+        return String::new();
+    }
+    let digests: Vec<String> = texts
+        .split('\n')
+        .map(quotebook_core::sync::hash::note_digest)
+        .collect();
+    digests.join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -376,6 +403,20 @@ mod tests {
         let created = first["state"].as_str().unwrap();
         let none = state_after_json("", created, r#"["Aye.md"]"#).unwrap();
         assert!(SyncState::from_json(&none).unwrap().0.files.is_empty());
+    }
+
+    #[test]
+    fn note_digests_one_per_line() {
+        assert_eq!(note_digests(""), "");
+        let two = note_digests("{\"id\":\"a\"}\n{\"id\":\"b\"}");
+        let lines: Vec<&str> = two.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                quotebook_core::sync::hash::note_digest("{\"id\":\"a\"}"),
+                quotebook_core::sync::hash::note_digest("{\"id\":\"b\"}")
+            ]
+        );
     }
 
     #[test]

@@ -25,6 +25,47 @@ pub fn short_hash(bytes: &[u8]) -> String {
     full
 }
 
+/// A note's digest for incremental sync: the SHA-256 of the note's JSON text, as one line
+/// of a backup written by [`crate::library::Library::to_json`] holds it (the extension's
+/// stored notes serialise to the same text). Equal digests mean equal text, hence equal
+/// notes; a note whose text is laid out otherwise only costs a resend.
+pub fn note_digest(note_json: &str) -> String {
+    hash(note_json.as_bytes())
+}
+
+/// Every key of a stored note's JSON (the note's, its quotes', their selectors'), in an
+/// order consistent with [`crate::note::Note::to_json`]: serialising a stored note with
+/// its keys in this order (JavaScript's `JSON.stringify(note, NOTE_KEYS)`, whatever order
+/// the browser's storage gave them) gives the very text a backup line holds, hence the
+/// same [`note_digest`].
+pub const NOTE_KEYS: &[&str] = &[
+    "schema",
+    "id",
+    "url",
+    "canonical",
+    "aliases",
+    "title",
+    "authors",
+    "site",
+    "published",
+    "description",
+    "lang",
+    "markdown",
+    "text",
+    "created",
+    "updated",
+    "quotes",
+    "comment",
+    "tags",
+    "fragment",
+    "selector",
+    "private",
+    "position",
+    "exact",
+    "prefix",
+    "suffix",
+];
+
 /// A SHA-256 fed piece by piece (and by `serde_json::to_writer`).
 #[derive(Debug, Clone, Default)]
 pub struct Hasher(Sha256);
@@ -77,6 +118,86 @@ mod tests {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         assert_eq!(short_hash(b"abc"), "ba7816bf8f01cfea");
+        assert_eq!(note_digest("abc"), hash(b"abc"));
+    }
+
+    /// What `JSON.stringify(value, NOTE_KEYS)` writes: objects' keys in that order.
+    fn stringify_with_keys(value: &serde_json::Value) -> String {
+        match value {
+            serde_json::Value::Object(map) => {
+                let fields: Vec<String> = NOTE_KEYS
+                    .iter()
+                    .filter_map(|k| {
+                        map.get(*k).map(|v| {
+                            format!(
+                                "{}:{}",
+                                serde_json::to_string(k).unwrap(),
+                                stringify_with_keys(v)
+                            )
+                        })
+                    })
+                    .collect();
+                format!("{{{}}}", fields.join(","))
+            }
+            serde_json::Value::Array(items) => {
+                let items: Vec<String> = items.iter().map(stringify_with_keys).collect();
+                format!("[{}]", items.join(","))
+            }
+            other => other.to_string(),
+        }
+    }
+
+    #[test]
+    fn note_keys_give_the_backup_line_whatever_the_stored_order() {
+        use crate::note::{Note, Quote, TextSelector};
+        let quote = Quote {
+            id: "q1".into(),
+            markdown: "*M*".into(),
+            text: "T".into(),
+            created: "2024-01-01T00:00:00.000Z".into(),
+            comment: "C".into(),
+            tags: vec!["t".into()],
+            fragment: Some("text=T".into()),
+            selector: Some(TextSelector {
+                exact: "T".into(),
+                prefix: "p".into(),
+                suffix: "s".into(),
+            }),
+            private: true,
+            position: Some(7),
+        };
+        let note = Note {
+            schema: crate::note::SCHEMA_VERSION,
+            id: "https://a.example/".into(),
+            url: "https://a.example/?x".into(),
+            canonical: Some("https://a.example/".into()),
+            aliases: vec!["https://b.example/".into()],
+            title: "Ti\"tle\n".into(),
+            authors: vec!["A".into()],
+            site: Some("S".into()),
+            published: Some("2023".into()),
+            description: Some("D".into()),
+            lang: Some("en".into()),
+            created: "2024-01-01T00:00:00.000Z".into(),
+            updated: "2024-01-02T00:00:00.000Z".into(),
+            quotes: vec![
+                quote.clone(),
+                Quote {
+                    selector: None,
+                    fragment: None,
+                    position: None,
+                    ..quote
+                },
+            ],
+        };
+        let line = note.to_json();
+        // serde_json's Value sorts keys, as a browser's storage may.
+        let sorted: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(stringify_with_keys(&sorted), line);
+        assert_eq!(
+            note_digest(&stringify_with_keys(&sorted)),
+            note_digest(&line)
+        );
     }
 
     #[test]
