@@ -16,10 +16,12 @@ export function available() {
 
 /**
  * Sends `messages` to a fresh host process and resolves to its first answer that is not
- * progress (chunks joined). `onProgress` gets the progress messages. Rejects with the
- * browser's reason when the host is missing or dies.
+ * progress (chunks joined). `onProgress` gets the progress messages. `converse(answer)`, when
+ * given, may return further messages to send for an answer, and the conversation goes on
+ * (anything else resolves it). Rejects with the browser's reason when the host is missing
+ * or dies.
  */
-export function request(messages, onProgress) {
+export function request(messages, onProgress, converse) {
   if (!available()) return Promise.reject(new Error('native_permission: the nativeMessaging permission is not granted'));
   return new Promise((resolve, reject) => {
     let port;
@@ -37,20 +39,38 @@ export function request(messages, onProgress) {
       finish(new Error(`native_host: ${error?.message ?? error}`));
       return;
     }
+    const answer = (message) => {
+      let more;
+      try {
+        more = converse?.(message);
+      } catch (error) {
+        finish(error);
+        return;
+      }
+      if (Array.isArray(more)) {
+        for (const next of more) port.postMessage(next);
+      } else {
+        finish(null, message);
+      }
+    };
     port.onMessage.addListener((message) => {
       if (message?.type === 'progress') {
         onProgress?.(message);
       } else if (message?.type === 'chunk') {
         chunks[message.index] = message.data;
         if (message.index + 1 === message.count) {
+          let whole;
           try {
-            finish(null, JSON.parse(chunks.join('')));
+            whole = JSON.parse(chunks.join(''));
           } catch (error) {
             finish(new Error(`native_host: a garbled answer (${error.message})`));
+            return;
           }
+          chunks.length = 0;
+          answer(whole);
         }
       } else {
-        finish(null, message);
+        answer(message);
       }
     });
     port.onDisconnect.addListener(() => {
@@ -79,6 +99,12 @@ export async function detect() {
  * conflict}, folder}`; rejects with the host's error.
  */
 export async function sync(libraryJson, options, onProgress) {
+  const answer = await request(syncMessages(libraryJson, options), onProgress);
+  return result(answer);
+}
+
+/** The `sync` message for `libraryJson`, preceded by its parts when it is large. */
+function syncMessages(libraryJson, options) {
   const messages = [];
   const sync = { type: 'sync', ...options };
   if (libraryJson.length <= PART_CHARS) {
@@ -89,8 +115,35 @@ export async function sync(libraryJson, options, onProgress) {
     }
   }
   messages.push(sync);
-  const answer = await request(messages, onProgress);
+  return messages;
+}
+
+function result(answer) {
   if (answer?.type !== 'result') throw new Error(`native_host: ${answer?.error ?? 'an unexpected answer'}`);
   if (!answer.ok) throw new Error(`native_host: ${answer.error}`);
   return answer;
+}
+
+/**
+ * Syncs incrementally: first only each note's id and digest (`digests`: `[[id, digest]]`,
+ * the core's `sync_note_digests` of the notes' JSON), then only the notes the host's copy
+ * of the folder's backup lacks: `backupOf(ids)` gives them as a backup's text. With
+ * nothing changed, one small message each way and nothing written. A host too old to know
+ * digests is sent the whole library (`backupOf(null)`). Resolves like [`sync`]; also
+ * `sent`, the number of notes that travelled.
+ */
+export async function syncIncremental(digests, backupOf, options, onProgress) {
+  let sent = null;
+  const answer = await request([{ type: 'digests', notes: digests }], onProgress, (message) => {
+    if (message?.type === 'need' && sent === null) {
+      sent = message.ids.length;
+      return syncMessages(backupOf(message.ids), options);
+    }
+    if (message?.type === 'error' && sent === null && /unknown message type "digests"/.test(message.error)) {
+      sent = digests.length;
+      return syncMessages(backupOf(null), options);
+    }
+    return null;
+  });
+  return { ...result(answer), sent };
 }

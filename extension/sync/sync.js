@@ -5,6 +5,7 @@
 import { api } from '../browser.js';
 import { NOTE_PREFIX } from '../save.js';
 import * as library from '../library.js';
+import { core } from '../core.js';
 import * as native from './native.js';
 import * as downloads from './downloads.js';
 import * as fsa from './fsa.js';
@@ -35,18 +36,51 @@ export async function saveSettings(settings) {
 
 /** The backup format's version (`docs/formats.md`); the notes inside keep their own. */
 const LIBRARY_SCHEMA = 1;
+/** The note schema whose every key the core's `sync_note_keys` lists. */
+const STORAGE_SCHEMA_NOTE = 2;
 
-/**
- * The library as a backup's text, oldest note first, the notes as stored: the host reads
- * (and migrates) them with the core, so this needs no wasm and runs in the service worker.
- */
-async function libraryJson() {
+/** Every stored note, oldest first, as stored. */
+async function storedNotes() {
   const all = await api.storage.local.get(null);
-  const notes = Object.entries(all)
+  return Object.entries(all)
     .filter(([key]) => key.startsWith(NOTE_PREFIX))
     .map(([, note]) => note)
     .sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0));
-  return `{"schema":${LIBRARY_SCHEMA},"notes":${JSON.stringify(notes)}}`;
+}
+
+/** A backup's text of notes given as their JSON texts. */
+function backupText(texts) {
+  return `{"schema":${LIBRARY_SCHEMA},"notes":[${texts.join(',')}]}`;
+}
+
+/**
+ * The library as a backup's text, oldest note first, the notes as stored: the host reads
+ * (and migrates) them with the core.
+ */
+async function libraryJson() {
+  return backupText((await storedNotes()).map((note) => JSON.stringify(note)));
+}
+
+/**
+ * Syncs through the native host, sending each note's digest first and then only the notes
+ * the folder's backup does not hold as they are (see `native.syncIncremental`).
+ */
+async function nativeSync(options, onProgress) {
+  const [notes, wasm] = await Promise.all([storedNotes(), core()]);
+  // The storage may give a note's keys back in another order than the core wrote them:
+  // laid out in the core's order, a note in today's schema is byte for byte the line the
+  // folder's backup holds. (Older notes go as stored; the host migrates them.)
+  const keys = JSON.parse(wasm.sync_note_keys());
+  const texts = notes.map((note) => JSON.stringify(note, note?.schema === STORAGE_SCHEMA_NOTE ? keys : undefined));
+  const digests = texts.length ? wasm.sync_note_digests(texts.join('\n')).split('\n') : [];
+  const backupOf = (ids) => {
+    if (ids === null) return backupText(texts);
+    const wanted = new Set(ids);
+    return backupText(texts.filter((_, i) => wanted.has(notes[i].id)));
+  };
+  onProgress?.({ stage: 'syncing' });
+  return native.syncIncremental(notes.map((note, i) => [note.id, digests[i]]), backupOf, options,
+    (m) => onProgress?.({ stage: m.stage }));
 }
 
 /**
@@ -61,16 +95,15 @@ export async function syncNow(options = {}, onProgress) {
     try {
       if (backend === 'native') {
         onProgress?.({ stage: 'reading' });
-        const [json, settings] = await Promise.all([libraryJson(), library.loadSettings()]);
-        onProgress?.({ stage: 'syncing' });
-        const answer = await native.sync(json, {
+        const settings = await library.loadSettings();
+        const answer = await nativeSync({
           templates: settings.templates,
           pattern: settings.fileNamePattern,
           tzOffsetMinutes: library.renderOptions().tzOffsetMinutes,
           ...pick(options, ['restore', 'overwrite', 'keep']),
-        }, (m) => onProgress?.({ stage: m.stage }));
+        }, onProgress);
         Object.assign(result, { ok: true, folder: answer.folder, summary: answer.summary,
-          decisions: answer.decisions.slice(0, KEEP_DECISIONS) });
+          decisions: answer.decisions.slice(0, KEEP_DECISIONS), sent: answer.sent });
       } else if (backend === 'fsa') {
         const handle = await fsa.loadHandle();
         if (!handle) throw new Error('fsa_no_folder: no folder picked yet');
