@@ -415,9 +415,29 @@ function showSyncResult(result) {
     const item = document.createElement('li');
     item.className = decision.kind;
     item.textContent = decision.line ?? `${decision.kind} ${decision.path}`;
+    if (decision.kind === 'conflict' && decision.path) item.append(' ', ...conflictChoices(decision.path));
     list.append(item);
   }
   $('sync-conflicts').hidden = !(s.conflict > 0);
+}
+
+/** A conflicting file's own choices: keep it (new quotes still appended) or overwrite it. */
+function conflictChoices(path) {
+  const keep = document.createElement('button');
+  keep.type = 'button';
+  keep.className = 'sync-keep';
+  keep.dataset.path = path;
+  keep.textContent = t('syncKeepFile');
+  keep.addEventListener('click', () => runSync({ keep: path, ask: true }));
+  const overwrite = document.createElement('button');
+  overwrite.type = 'button';
+  overwrite.className = 'sync-overwrite';
+  overwrite.dataset.path = path;
+  overwrite.textContent = t('syncOverwriteFile');
+  overwrite.addEventListener('click', () => {
+    if (confirm(t('syncOverwriteFileConfirm', path))) runSync({ overwrite: path, ask: true });
+  });
+  return [keep, ' ', overwrite];
 }
 
 // ---------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
 // accept): these tests load a copy of the test build that has them granted up front.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -184,6 +184,10 @@ describe('folder sync through the native host', () => {
       return r?.summary?.appended === 1 && r;
     }, { what: 'the after-save result' });
     assert.equal(result.decisions[0].kind, 'appended');
+    // Incremental: only the note that changed travelled to the host.
+    assert.equal(result.sent, 1);
+    const stateFiles = [join(folder, '.quotebook/state.json'), join(folder, '.quotebook/library.json')];
+    const stamps = await Promise.all(stateFiles.map(async (f) => (await stat(f)).mtimeMs));
 
     // Sync now again: nothing changed, nothing written.
     await options.reload();
@@ -192,6 +196,107 @@ describe('folder sync through the native host', () => {
     await waitFor(async () => /0 created, 0 updated, 0 appended, 1 skipped, 0 conflicts/
       .test(await options.locator('#sync-summary').textContent()), { timeout: 20_000, what: 'the idle sync' });
     assert.equal(await readFile(file, 'utf8'), after);
+    // No note travelled (the folder's backup holds each as stored), and neither the state
+    // nor the backup was rewritten.
+    const idle = (await browser.worker.evaluate(() => chrome.storage.local.get('sync:result')))['sync:result'];
+    assert.equal(idle.sent, 0, 'the stored note, laid out in the core\'s key order, is the backup\'s line');
+    assert.deepEqual(await Promise.all(stateFiles.map(async (f) => (await stat(f)).mtimeMs)), stamps);
+    await options.close();
+  });
+});
+
+/** A note as the core stores it. */
+function seededNote(id, title, quotes) {
+  return {
+    schema: 2, id, url: id, canonical: null, aliases: [], title, authors: [], site: null, published: null,
+    description: null, lang: null, created: '2024-06-05T12:00:00.000Z', updated: '2024-06-05T12:00:00.000Z',
+    quotes: quotes.map(([qid, text]) => ({
+      id: qid, markdown: text, text, created: '2024-06-05T12:00:00.000Z', comment: '', tags: [],
+      fragment: null, selector: null, private: false, position: null,
+    })),
+  };
+}
+
+describe('conflicts settled file by file', () => {
+  let browser;
+  let scratch;
+  let folder;
+
+  before(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'quotebook-sync-conflicts-'));
+    folder = join(scratch, 'vault');
+    await mkdir(folder);
+    browser = await launchWithHost({ folder, downloads: join(scratch, 'downloads') });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  test('each conflicting file has its own keep and overwrite', async () => {
+    const alpha = seededNote('https://alpha.example/a', 'Alpha', [['qa', 'Alpha quote.']]);
+    const beta = seededNote('https://beta.example/b', 'Beta', [['qb', 'Beta quote.']]);
+    await browser.worker.evaluate(async ([a, b]) => {
+      await chrome.storage.local.set({ [`note:${a.id}`]: a, [`note:${b.id}`]: b,
+        'sync:settings': { backend: 'native', afterSave: false } });
+    }, [alpha, beta]);
+    const options = await openOptions(browser);
+    const synced = (re, what) => waitFor(async () => (await options.locator('#sync-summary').getAttribute('data-state')) === 'done'
+      && re.test(await options.locator('#sync-summary').textContent()), { timeout: 20_000, what });
+    await options.locator('#sync-now').click();
+    await synced(/2 created/, 'the first sync');
+    assert.deepEqual(await mdFiles(folder), ['Alpha.md', 'Beta.md']);
+
+    // The reader edits both files; both quotes' comments change in the library.
+    const mine = {};
+    for (const name of ['Alpha.md', 'Beta.md']) {
+      mine[name] = `${await readFile(join(folder, name), 'utf8')}\nMy own words in ${name}.\n`;
+      await writeFile(join(folder, name), mine[name]);
+    }
+    await browser.worker.evaluate(async ([a, b]) => {
+      for (const note of [a, b]) {
+        note.quotes[0].comment = 'Changed in the library.';
+        note.updated = '2024-06-06T12:00:00.000Z';
+      }
+      await chrome.storage.local.set({ [`note:${a.id}`]: a, [`note:${b.id}`]: b });
+    }, [alpha, beta]);
+    await options.locator('#sync-now').click();
+    await synced(/2 conflicts/, 'the conflicting sync');
+    const conflicts = options.locator('#sync-decisions li.conflict');
+    assert.equal(await conflicts.count(), 2);
+    for (const name of ['Alpha.md', 'Beta.md']) {
+      const item = options.locator('#sync-decisions li.conflict', { hasText: name });
+      assert.equal(await item.locator('button.sync-keep').count(), 1, `keep on ${name}`);
+      assert.equal(await item.locator('button.sync-overwrite').count(), 1, `overwrite on ${name}`);
+    }
+
+    // Keep Alpha: only Alpha is settled; Beta is still a conflict; no file changes.
+    await options.locator('#sync-decisions li.conflict', { hasText: 'Alpha.md' }).locator('button.sync-keep').click();
+    await synced(/1 conflicts/, 'keeping Alpha');
+    assert.equal(await conflicts.count(), 1);
+    assert.match(await conflicts.textContent(), /Beta\.md/);
+    assert.match(await options.locator('#sync-decisions').textContent(), /Alpha\.md: kept your version/);
+    assert.equal(await readFile(join(folder, 'Alpha.md'), 'utf8'), mine['Alpha.md']);
+    assert.equal(await readFile(join(folder, 'Beta.md'), 'utf8'), mine['Beta.md']);
+
+    // Overwrite Beta (after the confirmation): Beta is rewritten, Alpha keeps the reader's words.
+    let asked = '';
+    options.once('dialog', (dialog) => { asked = dialog.message(); dialog.accept(); });
+    await options.locator('#sync-decisions li.conflict', { hasText: 'Beta.md' }).locator('button.sync-overwrite').click();
+    await synced(/0 conflicts/, 'overwriting Beta');
+    assert.match(asked, /Beta\.md/);
+    assert.match(await options.locator('#sync-decisions').textContent(), /Beta\.md: overwrote your edits/);
+    const beta2 = await readFile(join(folder, 'Beta.md'), 'utf8');
+    assert.ok(!beta2.includes('My own words'), beta2);
+    assert.match(beta2, /Changed in the library\./);
+    assert.equal(await readFile(join(folder, 'Alpha.md'), 'utf8'), mine['Alpha.md']);
+
+    // Settled: a plain sync reports no conflict and writes nothing.
+    await options.locator('#sync-now').click();
+    await synced(/0 created, 0 updated, 0 appended, 2 skipped, 0 conflicts/, 'the settled sync');
+    assert.equal(await readFile(join(folder, 'Alpha.md'), 'utf8'), mine['Alpha.md']);
+    assert.equal(await readFile(join(folder, 'Beta.md'), 'utf8'), beta2);
     await options.close();
   });
 });
