@@ -64,6 +64,26 @@ fn edge_cases_build_the_standard_tree() {
         "<table><style>s</style><tr><td>c<iframe>i</iframe></td></tr></table>",
         "<p>a &amp; b &lt; c</p><p>&quot;q&quot; &#8212; &unknown; x</p>",
         "<plaintext><p>all text</p>",
+        // The well-formed shape the quick tree builder takes, and what it leaves to
+        // html5ever's.
+        "<div><p>a <b>b</b> <a href=x>c</a></p><ul><li>1<ul><li>2</li></ul></li></ul></div>",
+        "<table> <tbody> <tr> <td>1</td> <th>2</th> </tr> </tbody> </table>",
+        "<p><div>x</div></p><li>a<li>b<dl><dt>t<dd>d</dl>",
+        "<a>1<a>2</a></a><h1><h2>x</h2></h1><p>a<hr>b</p><p><table></table></p>",
+        "<table><tr><td>implied tbody</td></tr></table><table>text<tbody></tbody></table>",
+        "<td>cell outside</td><tr>row outside</tr><p><b>x</p></b>",
+        "<pre>\n\nkept</pre><listing>\nx</listing><div/><span/>x<br/>y",
+        "<li>a<div><li>b</div></li><dd>a<p><dt>b</p></dd>",
+        "<p>a<!-- c -->b</p><table><!-- c --><tbody><!-- d --></tbody></table>",
+        "<em>a</em></p>b</body></html>",
+        "<p>a<h2>b</h2><p>c<div>d</div><p><span>e<div>f</div></span><h3><p>g<h4>h</h4></h3>",
+        "<li>a<dialog><li>b</li></dialog></li><li>c<search><li>d</li></search></li>",
+        "<li>a<noscript><li>b</li></noscript></li><dd>x<section><dt>y</dt></section></dd>",
+        "<table><caption>c <b>d</b></caption><colgroup> <col><col span=2> </colgroup>\
+         <tbody><tr><td>x</td></tr></tbody></table><table><col></table>",
+        "<table><caption><td>x</td></caption></table><table><colgroup>t</colgroup></table>",
+        "<p>a<iframe>b</iframe><textarea>\nc</textarea><title>t</title><style>s</style></p>",
+        "<table><tbody><tr><td><style>s</style><script>x</script></td></tr></tbody></table>",
     ] {
         same_tree(html, html);
     }

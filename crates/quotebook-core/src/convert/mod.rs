@@ -1,8 +1,9 @@
 //! HTML → Markdown: what the reader selected, as Markdown that renders like the page.
 //!
-//! The pipeline, one module per stage: [`parse`] (html5ever's tree builder into an arena
-//! tree, fed by `tokenize`, a fast tokenizer for common HTML that hands anything unusual
-//! to html5ever's own) →
+//! The pipeline, one module per stage: [`parse`] (an arena tree built from the tokens of
+//! `tokenize`, a fast tokenizer for common HTML that hands anything unusual to
+//! html5ever's own; well-formed input is built by `quick`, the rest by html5ever's tree
+//! builder) →
 //! `walk` (one pass, dispatching to the `block`, `inline`, `list` and `table` handlers) →
 //! `out` (the one output buffer, with `escape` deciding which characters need a
 //! backslash) and `url` (references resolved against the capture's base URL).

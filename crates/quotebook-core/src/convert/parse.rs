@@ -19,6 +19,9 @@ use html5ever::tokenizer::{
 };
 
 use super::tokenize::Switch;
+
+#[path = "quick.rs"]
+mod quick;
 use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts};
 use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 
@@ -378,8 +381,11 @@ fn builder(capacity: usize) -> TreeBuilder<Id, Sink> {
 
 /// Builds the tree from the fast tokenizer's tokens; `None` when the tree builder asks
 /// for a tokenizer state the tokens were not cut for (then the caller starts over).
-fn build_fast(input: &StrTendril, capacity: usize) -> Option<Sink> {
+fn build_fast(input: &StrTendril, capacity: usize) -> Option<Vec<Node>> {
     let (tokens, switches) = super::tokenize::tokenize(input)?;
+    if let Some(nodes) = quick::build(&tokens, capacity) {
+        return Some(nodes);
+    }
     let filter = DepthFilter {
         inner: builder(capacity),
     };
@@ -411,7 +417,7 @@ fn build_fast(input: &StrTendril, capacity: usize) -> Option<Sink> {
         }
     }
     filter.end();
-    Some(filter.inner.sink)
+    Some(filter.inner.sink.nodes.into_inner())
 }
 
 fn parse_impl(html: &str, fast: bool) -> Dom {
@@ -423,8 +429,8 @@ fn parse_impl(html: &str, fast: bool) -> Dom {
     } else {
         None
     };
-    let sink = match fast_sink {
-        Some(sink) => sink,
+    let nodes = match fast_sink {
+        Some(nodes) => nodes,
         None => {
             let builder = builder(capacity);
             let state = builder.tokenizer_state_for_context_elem(false);
@@ -439,10 +445,9 @@ fn parse_impl(html: &str, fast: bool) -> Dom {
             queue.push_back(input);
             while !matches!(tokenizer.feed(&queue), html5ever::TokenizerResult::Done) {}
             tokenizer.end();
-            tokenizer.sink.inner.sink
+            tokenizer.sink.inner.sink.nodes.into_inner()
         }
     };
-    let nodes = sink.nodes.into_inner();
     // The fragment's content is the children of the `html` element the builder created
     // under the document node.
     let root = nodes
@@ -801,6 +806,39 @@ mod tests {
         assert!(!fast("<title>a &amp; b</title>"));
         assert!(!fast("<iframe>unclosed"));
         assert!(!fast("<plaintext>x"));
+    }
+
+    #[test]
+    fn the_quick_tree_builder_takes_well_formed_html() {
+        let quick = |html: &str| {
+            let (tokens, _) = super::super::tokenize::tokenize(&StrTendril::from_slice(html))
+                .expect("fast tokens");
+            quick::build(&tokens, 8).is_some()
+        };
+        assert!(quick(
+            "<div><p>a <b>b</b> <a href=x>c</a><br><img src=y></p><ul><li>1<ul><li>2</li>\
+             </ul></li></ul><pre>\nx</pre><table><tbody><tr><td>c</td></tr></tbody></table>\
+             <!-- c --><h2>h</h2><dl><dt>t</dt><dd>d</dd></dl></div><p>unclosed"
+        ));
+        assert!(quick(
+            "<p>a<div>b</div><p>c<h2>d</h2><iframe>e</iframe><style>f</style>\
+             <table><caption>g</caption><colgroup><col></colgroup></table>"
+        ));
+        for html in [
+            "<p><div>x</div></p>",
+            "<li>a<li>b",
+            "<a>1<a>2</a></a>",
+            "<table><tr><td>x</td></tr></table>",
+            "<table>text</table>",
+            "<b><i>x</b></i>",
+            "<h1><h2>x</h2></h1>",
+            "<svg></svg>",
+            "<p><span><div>x</div></span></p>",
+            "<table><col></table>",
+            "<td>x</td>",
+        ] {
+            assert!(!quick(html), "{html}");
+        }
     }
 
     #[test]
