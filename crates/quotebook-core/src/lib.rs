@@ -14,6 +14,7 @@ pub mod fragment;
 pub mod library;
 pub mod metadata;
 pub mod note;
+pub mod page_text;
 pub mod preview;
 pub mod sync;
 pub mod template;

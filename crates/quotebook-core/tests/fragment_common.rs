@@ -3,16 +3,8 @@
 //! classification, and selections drawn with a fixed seed. Its own tests check those.
 #![allow(dead_code)]
 
-use std::cell::RefCell;
 use std::path::PathBuf;
 
-use html5ever::TokenizerResult;
-use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{
-    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
-use quotebook_core::fragment::BLOCK_ELEMENTS;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// The shared corpus, or `None` (with a message) when absent outside CI.
@@ -38,81 +30,8 @@ pub fn corpus() -> Option<PathBuf> {
     None
 }
 
-struct TextSink {
-    out: RefCell<String>,
-    skipping: RefCell<bool>,
-}
-
-impl TokenSink for TextSink {
-    type Handle = ();
-
-    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
-        let mut out = self.out.borrow_mut();
-        match token {
-            Token::TagToken(tag) => {
-                let name: &str = &tag.name;
-                if tag.kind == TagKind::EndTag {
-                    *self.skipping.borrow_mut() = false;
-                }
-                if BLOCK_ELEMENTS.contains(&name) {
-                    if !out.ends_with('\n') && !out.is_empty() {
-                        out.push('\n');
-                    }
-                } else if name == "br" || name == "img" {
-                    out.push(' ');
-                }
-                if tag.kind == TagKind::StartTag {
-                    let raw = match name {
-                        "script" | "style" | "noscript" | "template" | "iframe" | "xmp"
-                        | "noembed" | "noframes" => Some(RawKind::Rawtext),
-                        "title" | "textarea" => Some(RawKind::Rcdata),
-                        _ => None,
-                    };
-                    if let Some(kind) = raw {
-                        *self.skipping.borrow_mut() = true;
-                        return TokenSinkResult::RawData(kind);
-                    }
-                }
-            }
-            Token::CharacterTokens(t) if !*self.skipping.borrow() => {
-                // Whitespace inside a block collapses to one space; newlines are ours.
-                for c in t.chars() {
-                    if c.is_whitespace() {
-                        if !out.ends_with(' ') && !out.ends_with('\n') && !out.is_empty() {
-                            out.push(' ');
-                        }
-                    } else {
-                        out.push(c);
-                    }
-                }
-            }
-            _ => {}
-        }
-        TokenSinkResult::Continue
-    }
-}
-
-/// The visible text of an HTML page or fragment: blocks separated by `\n`, whitespace
-/// collapsed within blocks, scripts and styles left out.
-pub fn visible_text(html: &str) -> String {
-    let tok = Tokenizer::new(
-        TextSink {
-            out: RefCell::new(String::new()),
-            skipping: RefCell::new(false),
-        },
-        TokenizerOpts::default(),
-    );
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(html));
-    while !matches!(tok.feed(&input), TokenizerResult::Done) {}
-    tok.end();
-    let text = tok.sink.out.into_inner();
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+/// The core's visible-text extraction: the same as the CLI's `--page-file` reads.
+pub use quotebook_core::page_text::visible_text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Script {
@@ -335,7 +254,7 @@ fn visible_text_keeps_blocks_and_drops_scripts() {
     let t = visible_text(
         "<div><p>One <b>two</b>\n three</p><script>var x = '<p>no</p>';</script><ul><li>a &amp; b<li>c<br>d</ul></div>",
     );
-    assert_eq!(t, "One two three\na & b\nc d");
+    assert_eq!(t, "One two three\na & b\nc\nd");
 }
 
 #[test]
