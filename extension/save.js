@@ -145,19 +145,30 @@ async function storeQuote(capture, quoteId, pendingKey, tabId) {
  * note stored; a write that storage refuses throws `storage_failed`.
  */
 async function addToNote(wasm, key, request) {
-  const stored = await api.storage.local.get([key, SCHEMA_KEY]);
+  // Keys this page's note may have been stored under before (schema 1: the URL without its
+  // fragment; before the canonical URL was known: the cleaned URL). The core folds such
+  // notes into this one, and their keys go: no duplicate lingers, nothing is lost.
+  const url = request.capture.url;
+  const formerKeys = [...new Set([url.split('#')[0], wasm.clean_url(url)])]
+    .map((id) => NOTE_PREFIX + id)
+    .filter((k) => k !== key);
+  const stored = await api.storage.local.get([key, SCHEMA_KEY, ...formerKeys]);
   const schema = stored[SCHEMA_KEY];
   if (schema !== undefined && schema > STORAGE_SCHEMA) {
     throw new Error(`unsupported_schema: your notes were saved by a newer Quotebook; update the extension`);
   }
+  const folded = formerKeys.filter((k) => stored[k] !== undefined);
+  const former = folded.map((k) => stored[k]);
   const existing = stored[key] === undefined ? undefined : JSON.stringify(stored[key]);
-  const note = JSON.parse(wasm.clip(JSON.stringify(request), existing));
+  const note = JSON.parse(wasm.clip(JSON.stringify({ ...request, former }), existing));
   // One `set`: the note is replaced whole or not at all.
   try {
     await api.storage.local.set({ [key]: note, [SCHEMA_KEY]: STORAGE_SCHEMA });
   } catch (error) {
     throw new Error(`storage_failed: the browser refused to store the note (${error?.message ?? error})`);
   }
+  // Only once the note holding their quotes is stored.
+  if (folded.length > 0) await api.storage.local.remove(folded);
   return note;
 }
 

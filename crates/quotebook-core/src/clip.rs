@@ -53,6 +53,12 @@ pub struct ClipRequest {
     pub tags: Vec<String>,
     /// The reader allows saving quotes from private windows.
     pub allow_private: bool,
+    /// Notes of this page stored under one of its former identities (a schema-1 note keyed
+    /// by the URL with its tracking parameters, a note saved before the page's canonical
+    /// URL was known), as stored (any schema). They are folded into the note: their quotes
+    /// (none lost, none doubled) and their URLs as aliases, so the caller can store the one
+    /// note under its identity and drop the former keys.
+    pub former: Vec<serde_json::Value>,
 }
 
 impl ClipRequest {
@@ -148,6 +154,9 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
     };
     note.add_alias(&page_url);
     fill_metadata(&mut note, metadata);
+    for value in &request.former {
+        absorb(&mut note, Note::from_value(value.clone())?);
+    }
 
     let single = quotes.len() == 1;
     let tags = normalize_tags(request.tags.iter().map(String::as_str));
@@ -235,6 +244,55 @@ fn deep_link(capture: &Capture, i: usize) -> Anchor {
             }),
         },
     }
+}
+
+/// Folds `former`, the same page's note under an older identity, into `note`: its id and
+/// URLs become aliases, its quotes join in the order saved (a quote already there, by id
+/// or by text, stays once), its title and metadata fill what `note` lacks.
+fn absorb(note: &mut Note, former: Note) {
+    let former_id = former.id.clone();
+    for url in former.urls().chain([former_id.as_str()]) {
+        if url != note.id {
+            note.add_alias(url);
+        }
+    }
+    let key = |q: &Quote| {
+        dedup_key(if q.text.trim().is_empty() {
+            &q.markdown
+        } else {
+            &q.text
+        })
+    };
+    for quote in former.quotes {
+        if let Some(same) = note
+            .quotes
+            .iter_mut()
+            .find(|q| q.id == quote.id || key(q) == key(&quote))
+        {
+            join_comment(&mut same.comment, &quote.comment);
+            same.tags = normalize_tags(same.tags.iter().chain(&quote.tags).map(String::as_str));
+            continue;
+        }
+        note.quotes.push(quote);
+    }
+    note.quotes.sort_by(|a, b| a.created.cmp(&b.created));
+    if former.created < note.created {
+        note.created = former.created;
+    }
+    if note.title == note.url && !former.title.is_empty() {
+        note.title = former.title;
+    }
+    fill_metadata(
+        note,
+        Metadata {
+            authors: former.authors,
+            site_name: former.site,
+            published: former.published,
+            description: former.description,
+            language: former.lang,
+            ..Metadata::default()
+        },
+    );
 }
 
 /// Fills what the note does not know yet from the page's metadata; what it knows stays.
@@ -467,6 +525,53 @@ mod tests {
         assert_eq!(selector.exact, "The cat");
         assert!(selector.prefix.ends_with("mat.\n"), "{selector:?}");
         assert_eq!(selector.suffix, " ran.");
+    }
+
+    /// A schema-1 note stored under the URL with its tracking parameters, and a note saved
+    /// before the page's canonical URL was known: a save folds both into the page's note.
+    #[test]
+    fn notes_under_former_identities_are_folded_in() {
+        let legacy = serde_json::json!({
+            "schema": 1, "id": "https://a.example/p?utm_source=x", "url": "https://a.example/p?utm_source=x",
+            "title": "Old", "created": "T0", "updated": "T0",
+            "quotes": [{"id": "v1", "markdown": "a", "text": "a", "created": "T0"},
+                       {"id": "v2", "markdown": "Same", "text": "Same", "created": "T0b", "comment": "old remark"}],
+        });
+        let before_canonical = clip(
+            &request("https://a.example/p", &["<p>b</p>"], "b", "T1", "v3"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(before_canonical.id, "https://a.example/p");
+        let mut r = request(
+            "https://a.example/p?utm_source=x",
+            &["<p>Same</p>"],
+            "Same",
+            "T2",
+            "v4",
+        );
+        r.capture.canonical = Some("https://a.example/story".into());
+        r.comment = "new remark".into();
+        r.former = vec![legacy, serde_json::to_value(&before_canonical).unwrap()];
+        let note = clip(&r, None).unwrap();
+        assert_eq!(note.id, "https://a.example/story");
+        assert_eq!(note.schema, SCHEMA_VERSION);
+        let ids: Vec<_> = note.quotes.iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["v1", "v2", "v3"],
+            "in the order saved, the repeat once"
+        );
+        assert_eq!(note.quotes[1].comment, "old remark\n\nnew remark");
+        assert_eq!(note.created, "T0");
+        assert_eq!(note.updated, "T2");
+        assert_eq!(note.title, "A page", "the page's title wins");
+        for url in ["https://a.example/p?utm_source=x", "https://a.example/p"] {
+            assert!(note.urls().any(|u| u == url), "{url} is an alias: {note:?}");
+        }
+        // A former note that is not a note is refused, and nothing is stored.
+        r.former = vec![serde_json::json!("not a note")];
+        assert!(matches!(clip(&r, None), Err(Error::InvalidData(_))));
     }
 
     #[test]
