@@ -135,11 +135,13 @@
   };
 
   // The page's visible text as the core's deep-link generator reads it: text nodes in
-  // document order, blocks (the core's `BLOCK_ELEMENTS`) separated by `\n`, line breaks
-  // inside a text node read as spaces so offsets map one to one to the DOM. Returns the
-  // text and each copied text node with where it starts.
+  // document order, blocks (the core's `BLOCK_ELEMENTS`, `<br>` among them, as the
+  // text-fragments polyfill counts it) separated by `\n`, line breaks inside a text node
+  // read as spaces so offsets map one to one to the DOM. Returns the text and each copied
+  // text node with where it starts. `tests/e2e/page-text.mjs` is the same walk (the
+  // fragments test checks they agree on every corpus page).
   const BLOCKS = new Set([
-    'address', 'article', 'aside', 'blockquote', 'body', 'caption', 'col', 'colgroup', 'dd',
+    'address', 'article', 'aside', 'blockquote', 'body', 'br', 'caption', 'col', 'colgroup', 'dd',
     'details', 'dialog', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure', 'footer',
     'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr', 'html', 'li', 'main',
     'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th',
@@ -154,6 +156,8 @@
     };
     const walk = (node) => {
       if (node.nodeType === Node.TEXT_NODE) {
+        const parent = node.parentElement;
+        if (parent && getComputedStyle(parent).visibility === 'hidden') return;
         nodes.push({ node, start: text.length });
         text += node.data.replace(/[\n\r]/g, ' ');
         return;
@@ -161,12 +165,7 @@
       if (node.nodeType !== Node.ELEMENT_NODE) return;
       const name = node.localName;
       if (INVISIBLE.has(name)) return;
-      const style = getComputedStyle(node);
-      if (style.display === 'none' || style.visibility === 'hidden') return;
-      if (name === 'br') {
-        text += ' ';
-        return;
-      }
+      if (getComputedStyle(node).display === 'none') return;
       const block = BLOCKS.has(name);
       if (block) separate();
       for (let child = node.firstChild; child; child = child.nextSibling) walk(child);

@@ -4,37 +4,54 @@
 // matcher in the real DOM (Chromium does not tell scripts what a fragment matched).
 //
 // Each corpus `article.html` is loaded from 127.0.0.1; its visible text is computed with
-// `page-text.mjs` (what the capture should send); selections of 1–30 words on the
-// browser's word boundaries (`Intl.Segmenter`, the page's language) are drawn: 2 per page,
-// 12 on pages whose letters are mostly non-Latin (so CJK and other scripts are measured at
-// all). A selection passes when the polyfill's first match (what the browser selects)
+// `page-text.mjs`, and the test checks that the capture script (`extension/capture.js`,
+// run in the page) sends the very same text. Selections of 1–30 words on the browser's
+// word boundaries (`Intl.Segmenter`, the page's language) are drawn: 2 per page, 12 on
+// pages whose letters are mostly non-Latin (so CJK and other scripts are measured at all).
+// A selection passes ("exact") when the polyfill's first match (what the browser selects)
 // starts and ends where the fragment's range (the selection widened to whole words) does,
-// give or take whitespace; a second match is counted apart ("ambiguous"). Prints the success rate per script (Latin, CJK, other), overall, and the
-// p95 of the generation time (the wasm call and its JSON, in the page).
+// give or take whitespace; a second match is counted apart ("ambiguous").
+//
+// Some selections cannot be singled out by any directive: their block recurs word for
+// word earlier in the page, context and all, and no term reaches past a block. Their link
+// selects the first copy of the same words (the fragment says `selectsCopy`); they are
+// counted apart ("copy", checked: the first match holds the same words, and the selection
+// is repeated) and still fail the exact rate. Prints the rates per script (Latin, CJK,
+// other) and overall, every selection that is not exact with the reason, and the p95 of
+// the generation time (the wasm call and its JSON, in the page).
 import { test } from 'node:test';
+import { writeFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { corpusOrSkip, launchPlain, seeded, serveCorpus } from './corpus.mjs';
-import { builtManifest } from './lib.mjs';
+import { join } from 'node:path';
+import { ROOT, builtManifest } from './lib.mjs';
 
 const SEED = 20261127;
 const PER_PAGE = 2;
 const PER_NON_LATIN_PAGE = 12;
 const MAX_WORDS = 30;
-/** The overall rate measured on 2026-11-27 after CJK terms stopped being cut inside runs of
- * ideographs (291 of 320, 90.9%; Latin 88.3%, CJK 100%; before: 240, Latin 88.3%, CJK
- * 29.2%): the test fails when the rate drops below it by more than `MARGIN`. FIXME: raise
- * it as the generator improves (the issue's goal is `GOAL`; what remains is mostly Latin
- * passages repeated word for word, which no directive can single out). */
+/** The exact rate measured on 2026-11-27 with `<br>` read as a block boundary and the
+ * fallback to the first copy (291 of 320, 90.9%: Latin 88.3%, CJK 100%, other 100%): the
+ * test fails when the rate drops below it by more than `MARGIN`. The issue's goal is
+ * `GOAL`; every selection that misses it has been examined (BENCHMARKS.md): 27 sit in a
+ * block that recurs earlier word for word, context and all ("copy"), 2 start where an
+ * earlier passage reads the same (case aside) as far as a prefix reaches, so every range
+ * to their end starts there too. No directive can single any of them out. */
 const BASELINE = 0.909;
+/** Exact, or where no directive can single the quote out, its first copy (318 of 320). */
+const BASELINE_WITH_COPIES = 0.994;
 const MARGIN = 0.01;
 const GOAL = 0.97;
-/** `QUOTEBOOK_BR_AS_BLOCK=1` sends `<br>` as a block boundary (the polyfill's view; the
- * core's `BLOCK_ELEMENTS` leave it out): a measurement, not the capture's behaviour. */
-const BR_AS_BLOCK = process.env.QUOTEBOOK_BR_AS_BLOCK === '1';
+/** `QUOTEBOOK_BR_AS_SPACE=1` reads `<br>` as a space, as the capture did before (the
+ * polyfill reads it as a block boundary): a measurement, not the capture's behaviour. */
+const BR_AS_SPACE = process.env.QUOTEBOOK_BR_AS_SPACE === '1';
+/** `QUOTEBOOK_FRAGMENT_DUMP=FILE` writes each failing selection's page text and offsets
+ * there (JSON), to study them natively. */
+const DUMP = process.env.QUOTEBOOK_FRAGMENT_DUMP;
 
 /** Runs in the page: loads the module and the judge, draws the selections of this page,
  * generates and judges each. */
-async function measurePage({ seed, perPage, perNonLatinPage, maxWords, brAsBlock }) {
+async function measurePage({ seed, perPage, perNonLatinPage, maxWords, brAsSpace, dump }) {
   const { pageText, domPoint, textOffset } = await import('/e2e/page-text.mjs');
   const polyfill = await import('/npm/text-fragments-polyfill/src/text-fragment-utils.js');
   const wasm = await import('/wasm/quotebook.js');
@@ -51,12 +68,25 @@ async function measurePage({ seed, perPage, perNonLatinPage, maxWords, brAsBlock
   };
   const int = (n) => Math.floor(next() * n);
 
-  const { text, nodes } = pageText(document.body, { brAsBlock });
+  const { text, nodes } = pageText(document.body, { brAsSpace });
+  // The capture script's page text, with a word of the page selected (it reads the text
+  // only when there is a selection), must be this very text.
+  let captureAgrees = null;
+  const firstText = nodes.find((n) => /\S/.test(n.node.data));
+  if (firstText) {
+    const range = document.createRange();
+    range.selectNodeContents(firstText.node);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    const capture = (0, eval)(await (await fetch('/ext/capture.js')).text());
+    getSelection().removeAllRanges();
+    captureAgrees = capture.pageText === text;
+  }
   const lang = document.documentElement.lang || 'en';
   const words = [...new Intl.Segmenter(lang, { granularity: 'word' }).segment(text)]
     .filter((s) => s.isWordLike)
     .map((s) => [s.index, s.index + s.segment.length]);
-  if (words.length === 0 || nodes.length === 0) return { results: [] };
+  if (words.length === 0 || nodes.length === 0) return { results: [], captureAgrees };
   const letters = text.match(/\p{L}/gu) ?? [];
   const latin = letters.filter((c) => /\p{Script=Latin}/u.test(c)).length;
   const count = latin * 2 >= letters.length ? perPage : perNonLatinPage;
@@ -69,10 +99,18 @@ async function measurePage({ seed, perPage, perNonLatinPage, maxWords, brAsBlock
   // Blocks as the core sees them (text between `\n`, whitespace collapsed, case folded),
   // to tell the selections no directive can single out: their blocks appear elsewhere word
   // for word, and no term or context crosses a block boundary.
+  // Blocks of whitespace alone are no blocks to the core (nor to the polyfill).
   const blockKey = (b) => b.replace(/\s+/gu, ' ').trim().toLowerCase();
-  const blockStarts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) blockStarts.push(i + 1);
-  const blocks = blockStarts.map((b, i) => blockKey(text.slice(b, (blockStarts[i + 1] ?? text.length + 1) - 1)));
+  const allStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) allStarts.push(i + 1);
+  const blockStarts = [];
+  const blocks = [];
+  allStarts.forEach((b, i) => {
+    const key = blockKey(text.slice(b, (allStarts[i + 1] ?? text.length + 1) - 1));
+    if (key === '') return;
+    blockStarts.push(b);
+    blocks.push(key);
+  });
   const blockAt = (offset) => {
     let lo = 0;
     let hi = blockStarts.length - 1;
@@ -118,9 +156,10 @@ async function measurePage({ seed, perPage, perNonLatinPage, maxWords, brAsBlock
     const ms = performance.now() - t0;
     const result = {
       quote, script: script(quote), words: last - first + 1, ms, directive: fragment?.directive,
-      repeated: repeated(start, end),
+      repeated: repeated(start, end), selectsCopy: Boolean(fragment?.selectsCopy),
     };
     results.push(result);
+    if (dump) Object.assign(result, { start, end });
     if (!fragment) {
       result.failure = 'no fragment generated';
       continue;
@@ -151,9 +190,13 @@ async function measurePage({ seed, perPage, perNonLatinPage, maxWords, brAsBlock
     if (!exact) {
       result.failure = 'matched elsewhere';
       result.matched = m.toString().slice(0, 120);
+      // No directive can single it out: the link selects the first copy of its words.
+      const words = (t) => t.replace(/\s+/gu, ' ').trim().toLowerCase();
+      result.copy = result.selectsCopy && result.repeated
+        && words(m.toString()) === words(text.slice(fragment.start, fragment.end));
     }
   }
-  return { results };
+  return { results, captureAgrees, text: dump && results.some((r) => r.failure) ? text : undefined };
 }
 
 const percentile = (values, p) => {
@@ -165,21 +208,26 @@ const corpus = corpusOrSkip();
 
 test('text fragments select exactly the quote in Chromium (polyfill judge)', { skip: corpus.skip, timeout: 1_800_000 }, async () => {
   await builtManifest('chrome-test'); // a clear message when the build is missing
-  const server = await serveCorpus(corpus.dir);
+  const server = await serveCorpus(corpus.dir, { mounts: { ext: join(ROOT, 'extension') } });
   const chromium = await launchPlain();
   const rng = seeded(SEED);
   const all = [];
+  const dumped = [];
+  const disagreeing = [];
   try {
     const page = await chromium.context.newPage();
     for (const name of corpus.names) {
       await page.goto(`${server.origin}/corpus/${encodeURIComponent(name)}/article.html`, { waitUntil: 'load' });
-      const { results } = await page.evaluate(measurePage, {
+      const { results, text, captureAgrees } = await page.evaluate(measurePage, {
         seed: rng.int(2 ** 32),
         perPage: PER_PAGE,
         perNonLatinPage: PER_NON_LATIN_PAGE,
         maxWords: MAX_WORDS,
-        brAsBlock: BR_AS_BLOCK,
+        brAsSpace: BR_AS_SPACE,
+        dump: Boolean(DUMP),
       });
+      if (captureAgrees === false) disagreeing.push(name);
+      if (text) dumped.push({ page: name, text, failures: results.filter((r) => r.failure) });
       for (const r of results) all.push({ page: name, ...r });
     }
   } finally {
@@ -187,31 +235,35 @@ test('text fragments select exactly the quote in Chromium (polyfill judge)', { s
     await server.close();
   }
 
+  if (DUMP) writeFileSync(DUMP, JSON.stringify(dumped));
   const rows = [];
   for (const script of ['Latin', 'CJK', 'other', 'overall']) {
     const of = all.filter((r) => script === 'overall' || r.script === script);
     const ok = of.filter((r) => !r.failure).length;
+    const copies = of.filter((r) => r.copy).length;
     const unique = of.filter((r) => !r.repeated);
     const uniqueOk = unique.filter((r) => !r.failure).length;
     rows.push({
-      script, selections: of.length, exact: ok, rate: of.length ? ok / of.length : NaN,
+      script, selections: of.length, exact: ok, rate: of.length ? ok / of.length : NaN, copies,
+      withCopies: of.length ? (ok + copies) / of.length : NaN,
       unique: unique.length, uniqueOk, uniqueRate: unique.length ? uniqueOk / unique.length : NaN,
     });
   }
   const times = all.map((r) => r.ms);
-  console.log(`text fragments over ${corpus.names.length} corpus pages, seed ${SEED}${BR_AS_BLOCK ? ', <br> as a block boundary' : ''}:`);
-  console.log('script    selections  exact   rate | not repeated  exact   rate');
+  console.log(`text fragments over ${corpus.names.length} corpus pages, seed ${SEED}${BR_AS_SPACE ? ', <br> read as a space' : ', <br> a block boundary'}:`);
+  console.log('script    selections  exact   rate | copy  exact+copy | not repeated  exact   rate');
   const pct = (x) => `${(100 * x).toFixed(1).padStart(5)}%`;
   for (const r of rows) {
-    console.log(`${r.script.padEnd(9)} ${String(r.selections).padStart(10)} ${String(r.exact).padStart(6)}  ${pct(r.rate)} | ${String(r.unique).padStart(12)} ${String(r.uniqueOk).padStart(6)}  ${pct(r.uniqueRate)}`);
+    console.log(`${r.script.padEnd(9)} ${String(r.selections).padStart(10)} ${String(r.exact).padStart(6)}  ${pct(r.rate)} | ${String(r.copies).padStart(4)}  ${pct(r.withCopies).padStart(10)} | ${String(r.unique).padStart(12)} ${String(r.uniqueOk).padStart(6)}  ${pct(r.uniqueRate)}`);
   }
   console.log(`ambiguous (the polyfill also finds a later match): ${all.filter((r) => r.ambiguous).length}, of which passing: ${all.filter((r) => r.ambiguous && !r.failure).length}`);
-  console.log('(not repeated: leaving out the selections whose blocks, context and all, recur elsewhere in the page: no directive can single them out)');
+  console.log('(copy: no directive can single the selection out, its block recurs earlier word for word, context and all; the link selects that first copy of its words. not repeated: leaving out the selections whose blocks, context and all, recur elsewhere in the page)');
   console.log(`generation in Chromium (wasm text_fragment + JSON.parse): p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, max ${Math.max(...times).toFixed(2)} ms`);
-  const failures = all.filter((r) => r.failure);
-  for (const f of failures) {
-    console.log(`FAIL ${f.page} [${f.script}${f.repeated ? ', repeated' : ''}${f.ambiguous ? ', ambiguous' : ''}] ${f.failure}: ${JSON.stringify(f.quote.slice(0, 100))} → ${f.directive ?? '-'}${f.matched ? ` matched ${JSON.stringify(f.matched)}` : ''}`);
+  for (const f of all.filter((r) => r.failure)) {
+    const kind = f.copy ? 'COPY' : 'FAIL';
+    console.log(`${kind} ${f.page} [${f.script}${f.repeated ? ', repeated' : ''}${f.ambiguous ? ', ambiguous' : ''}] ${f.copy ? 'selects the first copy of its words' : f.failure}: ${JSON.stringify(f.quote.slice(0, 100))} → ${f.directive ?? '-'}${f.matched && !f.copy ? ` matched ${JSON.stringify(f.matched)}` : ''}`);
   }
+  if (disagreeing.length) console.log(`the capture's page text differs from page-text.mjs on: ${disagreeing.join(', ')}`);
 
   const overall = rows.at(-1);
   assert.ok(overall.selections >= 200, `only ${overall.selections} selections drawn`);
@@ -219,4 +271,9 @@ test('text fragments select exactly the quote in Chromium (polyfill judge)', { s
     overall.rate >= BASELINE - MARGIN,
     `deep links select the quote in ${(100 * overall.rate).toFixed(1)}% of selections, below the measured ${(100 * BASELINE).toFixed(1)}% (goal ${100 * GOAL}%)`,
   );
+  assert.ok(
+    overall.withCopies >= BASELINE_WITH_COPIES - MARGIN,
+    `deep links select the quote, or the first copy of a quote no directive can single out, in ${(100 * overall.withCopies).toFixed(1)}% of selections, below the measured ${(100 * BASELINE_WITH_COPIES).toFixed(1)}%`,
+  );
+  if (!BR_AS_SPACE) assert.deepEqual(disagreeing, [], 'the capture sends the page text measured here');
 });

@@ -4,15 +4,15 @@
 //
 // Offsets map one to one to the DOM: each text node's data is copied with its line breaks
 // (`\n`, `\r`) turned into spaces, so the same length (inside a block whitespace is
-// collapsed by the core anyway, and a raw `\n` would read as a block boundary). `<br>`
-// adds one space (it does not separate blocks); a block element's start and end add one
-// `\n` unless the text is empty or already ends with one. The capture script does not
-// send this text yet: this walk is what it should send (`pageText`, offsets in UTF-16
-// units, which JavaScript strings count in).
+// collapsed by the core anyway, and a raw `\n` would read as a block boundary). A block
+// element's start and end, and a `<br>` (a block boundary for the text-fragments polyfill
+// too), add one `\n` unless the text is empty or already ends with one. The capture
+// script (`extension/capture.js`) sends the same text (offsets in UTF-16 units, which
+// JavaScript strings count in); `fragments.test.mjs` checks that they agree.
 
 /** The core's `BLOCK_ELEMENTS`. */
 export const BLOCK_ELEMENTS = new Set([
-  'address', 'article', 'aside', 'blockquote', 'body', 'caption', 'col', 'colgroup', 'dd',
+  'address', 'article', 'aside', 'blockquote', 'body', 'br', 'caption', 'col', 'colgroup', 'dd',
   'details', 'dialog', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure', 'footer',
   'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr', 'html', 'li', 'main',
   'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th',
@@ -24,10 +24,10 @@ const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'head', 'tit
 
 /**
  * Walks `root` (the body by default). Returns `{text, nodes}`: `nodes` lists each text node
- * copied, with where its data starts in `text`. `brAsBlock` makes `<br>` a block boundary
- * (`\n`) as the text-fragments polyfill counts it, for measuring that difference.
+ * copied, with where its data starts in `text`. `brAsSpace` reads `<br>` as a space
+ * instead of a block boundary (what the capture did before), for measuring that difference.
  */
-export function pageText(root = document.body, { brAsBlock = false } = {}) {
+export function pageText(root = document.body, { brAsSpace = false } = {}) {
   let text = '';
   const nodes = [];
   const separate = () => {
@@ -45,9 +45,8 @@ export function pageText(root = document.body, { brAsBlock = false } = {}) {
     const name = node.localName;
     if (SKIPPED.has(name)) return;
     if (getComputedStyle(node).display === 'none') return;
-    if (name === 'br') {
-      if (brAsBlock) separate();
-      else text += ' ';
+    if (name === 'br' && brAsSpace) {
+      text += ' ';
       return;
     }
     const block = BLOCK_ELEMENTS.has(name);

@@ -4,9 +4,10 @@
 //!
 //! The input is the page's visible text as the capture sends it, blocks separated by
 //! `\n`, and the selection's offsets into it. Blocks are what browsers match within: the
-//! text between the edges of the elements in [`BLOCK_ELEMENTS`] (so `<br>` and inline
-//! elements do not separate blocks; whitespace inside a block may be anything, it is
-//! collapsed; hidden elements, scripts and styles are left out). Offsets are
+//! text between the edges of the elements in [`BLOCK_ELEMENTS`] (inline elements do not
+//! separate blocks; `<br>` does, as in the `text-fragments-polyfill`, so no term spans a
+//! line break; whitespace inside a block may be anything, it is collapsed; hidden
+//! elements, scripts and styles are left out: see [`crate::page_text`]). Offsets are
 //! UTF-16 code units in [`text_fragment`] (what JavaScript strings and `Range` offsets
 //! count) and UTF-8 bytes in [`text_fragment_bytes`]; both reject offsets out of range,
 //! reversed, or inside a character, returning `None` rather than panicking.
@@ -65,6 +66,11 @@ pub struct TextFragment {
     /// Also unique under punctuation-only word boundaries (the strictest segmenter):
     /// bounded and unique whatever segmenter the browser or the polyfill uses.
     pub polyfill_compatible: bool,
+    /// No directive can single the quote out: the page holds the same words earlier with
+    /// the same context as far as a directive reaches (terms stay within a block), and
+    /// the link selects that first copy. (`false` whenever the link selects the quote.)
+    #[serde(default)]
+    pub selects_copy: bool,
 }
 
 /// Elements whose start and end separate blocks of page text (the specification's and
@@ -75,6 +81,7 @@ pub const BLOCK_ELEMENTS: &[&str] = &[
     "aside",
     "blockquote",
     "body",
+    "br",
     "caption",
     "col",
     "colgroup",
@@ -193,16 +200,30 @@ pub fn text_fragment_bytes(page_text: &str, start: usize, end: usize) -> Option<
     let (os, oe) = p.to_original(a, b);
 
     let generator = Generator { p: &p, a, b };
-    let (directive, unique, polyfill_compatible) = generator
+    let (directive, unique, polyfill_compatible, selects_copy) = generator
         .search(Mode::Dual)
-        .map(|d| (d, true, true))
-        .or_else(|| generator.search(Mode::Safe).map(|d| (d, true, false)))
-        .or_else(|| generator.search(Mode::Unicode).map(|d| (d, true, false)))
+        .map(|d| (d, true, true, false))
         .or_else(|| {
             generator
-                .first_match_only(Mode::Safe)
-                .or_else(|| generator.first_match_only(Mode::Unicode))
-                .map(|d| (d, false, false))
+                .search(Mode::Safe)
+                .map(|d| (d, true, false, false))
+        })
+        .or_else(|| {
+            generator
+                .search(Mode::Unicode)
+                .map(|d| (d, true, false, false))
+        })
+        .or_else(|| {
+            generator
+                .first_match_only(Mode::Safe, false)
+                .or_else(|| generator.first_match_only(Mode::Unicode, false))
+                .map(|d| (d, false, false, false))
+        })
+        .or_else(|| {
+            generator
+                .first_match_only(Mode::Safe, true)
+                .or_else(|| generator.first_match_only(Mode::Unicode, true))
+                .map(|d| (d, false, false, true))
         })?;
     let encoded = format!("text={}", directive.encode());
     Some(TextFragment {
@@ -215,6 +236,7 @@ pub fn text_fragment_bytes(page_text: &str, start: usize, end: usize) -> Option<
         end: oe,
         unique,
         polyfill_compatible,
+        selects_copy,
     })
 }
 
@@ -520,9 +542,17 @@ impl Generator<'_, '_> {
         None
     }
 
+    /// Whether the first match of `d` is an earlier passage with the target's words.
+    fn selects_earlier_copy(&self, d: &TextDirective) -> bool {
+        let m = find_folded(self.p, d, WordBounds::Unicode, 1);
+        m.first()
+            .is_some_and(|&(x, y)| x < self.a && self.p.norm[x..y] == self.p.norm[self.a..self.b])
+    }
+
     /// No unique directive: the shortest whose first match is the target, with the cuts
-    /// `mode` allows.
-    fn first_match_only(&self, mode: Mode) -> Option<TextDirective> {
+    /// `mode` allows; with `copy`, the shortest whose first match is an earlier passage
+    /// with the same words (when none can reach the target: the context repeats too).
+    fn first_match_only(&self, mode: Mode, copy: bool) -> Option<TextDirective> {
         let mut forms = self.forms(mode);
         forms.sort_by_key(Candidate::len);
         let mut all = forms.clone();
@@ -537,9 +567,13 @@ impl Generator<'_, '_> {
                 });
             }
         }
-        all.into_iter()
-            .map(|c| self.directive(&c))
-            .find(|d| self.selects(d, WordBounds::Unicode, false))
+        all.into_iter().map(|c| self.directive(&c)).find(|d| {
+            if copy {
+                self.selects_earlier_copy(d)
+            } else {
+                self.selects(d, WordBounds::Unicode, false)
+            }
+        })
     }
 }
 
@@ -727,7 +761,16 @@ mod tests {
             find_matches(page, &d, WordBounds::Unicode, 1),
             vec![(at[1], at[1] + 4)]
         );
-        assert!(text_fragment_bytes(page, at[2], at[2] + 4).is_none());
+        // The third has the same context as the second as far as a directive reaches: its
+        // link selects the first occurrence of its words.
+        let third = text_fragment_bytes(page, at[2], at[2] + 4).unwrap();
+        assert!(third.selects_copy && !third.unique, "{}", third.directive);
+        let d = TextDirective::parse(&third.directive).unwrap();
+        assert_eq!(
+            find_matches(page, &d, WordBounds::Unicode, 1),
+            vec![(at[0], at[0] + 4)]
+        );
+        assert!(!first.selects_copy && !second.selects_copy);
         let s16 = page[..at[2]].encode_utf16().count();
         let sel = quote_selector(page, s16, s16 + 4).unwrap();
         assert_eq!(
@@ -754,6 +797,7 @@ mod tests {
             (seed % n as u64) as usize
         };
         let mut made = 0;
+        let mut copies = 0;
         for _ in 0..400 {
             let page: String = (0..next(40))
                 .map(|_| ALPHABET[next(ALPHABET.len())])
@@ -773,6 +817,26 @@ mod tests {
                 assert_eq!(f.exact, &page[bs..be]);
                 let d = TextDirective::parse(&f.directive).expect("parses");
                 let m = find_matches(&page, &d, WordBounds::Unicode, 2);
+                if f.selects_copy {
+                    // An earlier passage with the same words.
+                    copies += 1;
+                    let &(cs, ce) = m.first().expect("a match");
+                    assert!(cs < bs, "{page:?} {s}..{e}: {}", f.directive);
+                    let fold = |t: &str| {
+                        text::fold_term(t)
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    };
+                    assert_eq!(
+                        fold(&page[cs..ce]),
+                        fold(&page[bs..be]),
+                        "{page:?}: {}",
+                        f.directive
+                    );
+                    assert!(!f.unique);
+                    continue;
+                }
                 assert_eq!(
                     m.first(),
                     Some(&(bs, be)),
@@ -784,7 +848,7 @@ mod tests {
         }
         assert!(
             made >= 300,
-            "only {made} fragments: the test exercises too little"
+            "only {made} fragments ({copies} selecting a copy): the test exercises too little"
         );
     }
 
