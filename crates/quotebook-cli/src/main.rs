@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use quotebook_core::Note;
 use quotebook_core::clip::{Capture, ClipRequest};
 use quotebook_core::note::blockquote;
+use quotebook_core::page_text;
 use quotebook_core::template::{QuoteOrder, RenderOptions, Templates, render_note};
 
 mod args;
@@ -28,9 +29,11 @@ usage:
   quotebook convert [--base-url URL] [--quote] < in.html
       Prints the HTML read from standard input as Markdown (with --quote, as a blockquote).
   quotebook clip --url URL --html-file SELECTION.html [--page-file PAGE.html] [--title T]
-                [--base-url URL] [--comment TEXT] [--tags a,b] [--now TIME]
-      Prints the note that saving SELECTION.html from URL gives. With --page-file, the
-      whole page supplies the metadata (title, author, dates, canonical URL).
+                [--base-url URL] [--comment TEXT] [--tags a,b] [--now TIME] [--json]
+      Prints the note (as stored, JSON, with --json) that saving SELECTION.html from URL gives. With --page-file, the
+      whole page supplies the metadata (title, author, dates, canonical URL) and the
+      quote's deep link (#:~:text=…), made from the page's visible text where the
+      selection's text first occurs (an error when it does not).
       With --library BACKUP.json, the quote is also added to that backup (made if missing).
   quotebook render [--template FILE] [--quote-template FILE] [--tz-offset MINUTES]
                 [--locale TAG] [--page-order] [--json] < NOTE.json
@@ -81,7 +84,7 @@ fn main() -> ExitCode {
                 "--now",
                 "--library",
             ],
-            &[],
+            &["--json"],
         )
         .and_then(clip),
         Some("render") => Args::parse(
@@ -140,6 +143,22 @@ fn clip(args: Args) -> Result<String, String> {
     let path = args.required("--html-file")?;
     let html = read_file(path)?;
     let meta_html = args.value("--page-file").map(read_file).transpose()?;
+    // With the page, the deep link: the selection's text located in the page's visible
+    // text (whitespace aside, the first occurrence), as the extension's capture sends it.
+    let (page_text, offsets, text) = match &meta_html {
+        Some(page) => {
+            let page_text = page_text::visible_text(page);
+            let selected = page_text::visible_text(&html);
+            let (start, end) = page_text::locate(&page_text, &selected).ok_or_else(|| {
+                format!(
+                    "the selection's text does not occur in the page's visible text ({}): no deep link can be made",
+                    args.value("--page-file").unwrap_or_default()
+                )
+            })?;
+            (Some(page_text), vec![[start, end]], selected)
+        }
+        None => (None, Vec::new(), String::new()),
+    };
     let now = match args.value("--now") {
         Some(now) => now.to_owned(),
         None => clock::now_rfc3339(),
@@ -151,6 +170,9 @@ fn clip(args: Args) -> Result<String, String> {
             title: args.value("--title").unwrap_or_default().to_owned(),
             ranges: vec![html],
             meta_html,
+            page_text,
+            offsets,
+            text,
             ..Capture::default()
         },
         comment: args.value("--comment").unwrap_or_default().to_owned(),
@@ -165,7 +187,11 @@ fn clip(args: Args) -> Result<String, String> {
         Some(path) => sync::clip_into_library(path, &request)?,
         None => quotebook_core::clip(&request, None).map_err(|e| e.to_string())?,
     };
-    Ok(note.to_markdown())
+    Ok(if args.flag("--json") {
+        note.to_json() + "\n"
+    } else {
+        note.to_markdown()
+    })
 }
 
 fn render(args: Args) -> Result<String, String> {

@@ -72,6 +72,71 @@ fn clip_prints_the_whole_note_with_page_metadata() {
     );
 }
 
+/// With `--page-file`, the quote gets the deep link the extension would make: located in
+/// the page's visible text (first occurrence, whitespace aside), unique in the page.
+#[test]
+fn clip_with_the_page_makes_the_deep_link() {
+    let selection = temp_file("sel-link.html", b"<p>the  cat\n<b>sat</b> down</p>");
+    let page = temp_file(
+        "page-link.html",
+        br#"<html><head><title>Cats</title><script>var t = "the cat sat down";</script></head>
+        <body><h1>Cats</h1><p>Yesterday the cat sat down.</p><p>Today <i>the cat</i> sat
+        down<br>again, and the cat sat up.</p></body></html>"#,
+    );
+    let run = |sel: &std::path::Path| {
+        quotebook(
+            &[
+                "clip",
+                "--url",
+                "https://site.example/cats#top",
+                "--html-file",
+                sel.to_str().unwrap(),
+                "--page-file",
+                page.to_str().unwrap(),
+                "--now",
+                "2024-06-05T12:57:03.217Z",
+                "--json",
+            ],
+            b"",
+        )
+    };
+    let out = run(&selection);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let note = quotebook_core::Note::from_json(&text(&out.stdout)).unwrap();
+    let quote = &note.quotes[0];
+    let fragment = quote.fragment.as_deref().expect("a deep link");
+    let page_text =
+        "Cats\nYesterday the cat sat down.\nToday the cat sat down\nagain, and the cat sat up.";
+    let d = quotebook_core::fragment::TextDirective::parse(fragment).unwrap();
+    let at = page_text.find("the cat sat down").unwrap();
+    assert_eq!(
+        quotebook_core::fragment::find_matches(
+            page_text,
+            &d,
+            quotebook_core::fragment::WordBounds::Unicode,
+            2
+        ),
+        vec![(at, at + "the cat sat down".len())],
+        "{fragment} selects the first occurrence alone"
+    );
+    let selector = quote.selector.as_ref().unwrap();
+    assert_eq!(selector.exact, "the cat sat down");
+    assert_eq!(selector.prefix, "Cats\nYesterday ");
+    assert_eq!(selector.suffix, ".\nToday the cat sat down\nagain, ");
+    assert_eq!(quote.position, Some(at));
+
+    // A selection the page does not hold: a clear error, no note.
+    let elsewhere = temp_file("sel-elsewhere.html", b"<p>the dog sat</p>");
+    let out = run(&elsewhere);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("does not occur in the page's visible text"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+}
+
 #[test]
 fn mistakes_get_a_message_and_exit_2_never_a_panic() {
     for (args, needle) in [
