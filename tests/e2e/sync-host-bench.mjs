@@ -12,7 +12,7 @@
 //   node tests/e2e/sync-host-bench.mjs [path/to/quotebook]
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,7 +69,12 @@ function digests() {
 function converse(folder, incremental) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const host = spawn(binary, ['host', '--folder', folder], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // CPU time, beside the wall clock: on this shared machine the wall clock mostly measures
+    // the load, while user + system seconds say what an idle machine would take.
+    const timeFile = join(scratch, `time-${++runs}`);
+    const host = spawn('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, binary, 'host', '--folder', folder],
+      { stdio: ['pipe', 'pipe', 'inherit'] });
+    const cpuBefore = process.cpuUsage();
     let buffer = Buffer.alloc(0);
     const chunks = [];
     let texts = null;
@@ -102,9 +107,14 @@ function converse(folder, incremental) {
         }
         const whole = answer.type === 'chunk' ? JSON.parse(chunks.join('')) : answer;
         const seconds = (performance.now() - started) / 1000;
+        const cpu = process.cpuUsage(cpuBefore);
         host.stdin.end();
         if (whole.type !== 'result' || !whole.ok) reject(new Error(JSON.stringify(whole).slice(0, 500)));
-        resolve([seconds, whole, needed]);
+        host.on('exit', async () => {
+          const [user, system] = (await readFile(timeFile, 'utf8')).trim().split('\n').at(-1).split(' ').map(Number);
+          whole.cpu = `CPU: this side ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s, host ${(user + system).toFixed(2)} s`;
+          resolve([seconds, whole, needed]);
+        });
       }
     });
     host.on('error', reject);
@@ -135,30 +145,32 @@ function same(a, b) {
 }
 
 const scratch = await mkdtemp(join(tmpdir(), 'quotebook-host-bench-'));
+let runs = 0;
 try {
   const size = notes.reduce((n, note) => n + JSON.stringify(note).length, 0);
   console.log(`library: ${(size / 1e6).toFixed(1)} MB, ${NOTES} notes, ${NOTES * QUOTES} quotes; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`extension side, in Node: JSON.stringify + ${wasm ? 'the core\'s sync_note_digests (wasm)' : 'SHA-256'} for every note: ${digests().ms.toFixed(0)} ms (included in the incremental times below)`);
   const incremental = join(scratch, 'incremental');
   const whole = join(scratch, 'whole');
-  for (const folder of [incremental, whole]) await (await import('node:fs/promises')).mkdir(folder);
+  for (const folder of [incremental, whole]) await mkdir(folder);
   const [first, a, firstNeeded] = await converse(incremental, true);
-  console.log(`first sync (incremental):         ${first.toFixed(2)} s  ${JSON.stringify(a.summary)}; notes sent ${firstNeeded}`);
-  const [firstWhole] = await converse(whole, false);
-  console.log(`first sync (whole library):       ${firstWhole.toFixed(2)} s`);
+  console.log(`first sync (incremental):         ${first.toFixed(2)} s  ${JSON.stringify(a.summary)}; notes sent ${firstNeeded}; ${a.cpu}`);
+  const [firstWhole, aw] = await converse(whole, false);
+  console.log(`first sync (whole library):       ${firstWhole.toFixed(2)} s; ${aw.cpu}`);
   for (let round = 1; round <= 3; round++) {
     const before = await mtimes(incremental);
     const [again, b, needed] = await converse(incremental, true);
     const written = !same(before, await mtimes(incremental));
     const beforeWhole = await mtimes(whole);
-    const [againWhole] = await converse(whole, false);
+    const [againWhole, bw] = await converse(whole, false);
     const writtenWhole = !same(beforeWhole, await mtimes(whole));
-    console.log(`re-sync, nothing changed, round ${round}: incremental ${again.toFixed(2)} s (notes sent ${needed}, any file written: ${written}, ${b.summary.skipped} skipped); whole library ${againWhole.toFixed(2)} s (any file written: ${writtenWhole})`);
+    console.log(`re-sync, nothing changed, round ${round}: incremental ${again.toFixed(2)} s (notes sent ${needed}, any file written: ${written}, ${b.summary.skipped} skipped; ${b.cpu}); whole library ${againWhole.toFixed(2)} s (any file written: ${writtenWhole}; ${bw.cpu})`);
   }
-  notes[1234].quotes.push(makeQuote(1234, 99));
-  notes[1234].updated = '2024-06-06T12:00:00.000Z';
+  const changed = Math.min(1234, NOTES - 1);
+  notes[changed].quotes.push(makeQuote(changed, 99));
+  notes[changed].updated = '2024-06-06T12:00:00.000Z';
   const [one, c, oneNeeded] = await converse(incremental, true);
-  console.log(`re-sync after one new quote:      ${one.toFixed(2)} s  ${JSON.stringify(c.summary)}; notes sent ${oneNeeded}`);
+  console.log(`re-sync after one new quote:      ${one.toFixed(2)} s  ${JSON.stringify(c.summary)}; notes sent ${oneNeeded}; ${c.cpu}`);
   console.log(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 } finally {
   await rm(scratch, { recursive: true, force: true });
