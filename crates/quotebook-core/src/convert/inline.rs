@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::escape::push_bracketed;
+use super::escape::{any_byte, push_bracketed};
 use super::out::{MarkKind, Ws};
 use super::parse::{Data, Element, Id, Tag};
 use super::url::resolve;
@@ -347,10 +347,16 @@ impl Walker<'_> {
 /// A link destination: spaces and angle brackets percent-encoded, unbalanced
 /// parentheses escaped.
 pub fn push_destination(out: &mut String, dest: &str) {
-    if !dest
-        .bytes()
-        .any(|b| matches!(b, b' ' | b'<' | b'>' | b'\\' | b'(' | b')') || b < 0x20 || b == 0x7f)
-    {
+    let special = |b: u8| {
+        (b <= b' ')
+            | (b == b'<')
+            | (b == b'>')
+            | (b == b'\\')
+            | (b == b'(')
+            | (b == b')')
+            | (b == 0x7f)
+    };
+    if !any_byte(dest.as_bytes(), special) {
         out.push_str(dest);
         return;
     }

@@ -8,6 +8,8 @@
 
 use std::borrow::Cow;
 
+use super::escape::any_byte;
+
 /// Schemes whose links are dropped (their text is kept).
 fn is_dangerous(url: &str, for_image: bool) -> bool {
     let Some((scheme, rest)) = split_scheme(url) else {
@@ -114,7 +116,7 @@ pub fn resolve(base: &str, reference: &str, for_image: bool) -> Option<String> {
     // Fast path: an absolute http(s) URL with nothing to clean or resolve.
     let r = reference.as_bytes();
     let plain = |rest: &[u8]| {
-        !rest.iter().any(|&c| c <= b' ' || c == b'\\' || c == 0x7f) && !reference.contains("/.")
+        !any_byte(rest, |c| (c <= b' ') | (c == b'\\') | (c == 0x7f)) && !reference.contains("/.")
     };
     if (r.starts_with(b"https://") && plain(&r[8..]) || r.starts_with(b"http://") && plain(&r[7..]))
         && r.len() > 8
@@ -123,7 +125,9 @@ pub fn resolve(base: &str, reference: &str, for_image: bool) -> Option<String> {
     }
     // Browsers strip leading/trailing C0 controls and spaces, and every tab and newline.
     let trimmed = reference.trim_matches(|c: char| c <= ' ');
-    let cleaned: Cow<'_, str> = if trimmed.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
+    let cleaned: Cow<'_, str> = if any_byte(trimmed.as_bytes(), |b| {
+        (b == b'\t') | (b == b'\n') | (b == b'\r')
+    }) {
         Cow::Owned(
             trimmed
                 .chars()
