@@ -323,14 +323,39 @@ export async function listTrash() {
     .sort((a, b) => b.deletedAt - a.deletedAt);
 }
 
-/** Forgets deletions older than [`TRASH_MINUTES`]; resolves to how many were purged. */
+/** Deletions that can no longer be undone, remembered for folder sync (`sync/sync.js`). */
+export const DELETED_KEY = 'sync:deleted';
+
+/**
+ * A trash entry as a deletion record of the backup format (`docs/formats.md`): a quote's
+ * id and its note's, or a note's id, and when.
+ */
+export function deletionRecord(entry) {
+  const at = new Date(entry.deletedAt).toISOString();
+  return entry.kind === 'quote'
+    ? { id: entry.quote.id, note: entry.note.id, at }
+    : { id: entry.note.id, at };
+}
+
+/** The trash entries past undo, `[key, entry]`. */
+export async function finalDeletions() {
+  const limit = Date.now() - TRASH_MINUTES * 60_000;
+  return (await trashEntries()).filter(([, entry]) => !(entry?.deletedAt >= limit));
+}
+
+/**
+ * Forgets deletions older than [`TRASH_MINUTES`] (keeping their records for folder sync,
+ * so that a deletion travels to the folder's backup); resolves to how many were purged.
+ */
 export async function purgeTrash() {
   return locked(async () => {
-    const limit = Date.now() - TRASH_MINUTES * 60_000;
-    const old = (await trashEntries())
-      .filter(([, entry]) => !(entry?.deletedAt >= limit))
-      .map(([key]) => key);
-    if (old.length) await api.storage.local.remove(old);
+    const old = await finalDeletions();
+    if (old.length) {
+      const kept = (await api.storage.local.get(DELETED_KEY))[DELETED_KEY] ?? [];
+      const records = old.filter(([, entry]) => entry?.note?.id).map(([, entry]) => deletionRecord(entry));
+      await api.storage.local.set({ [DELETED_KEY]: [...kept, ...records] });
+      await api.storage.local.remove(old.map(([key]) => key));
+    }
     return old.length;
   });
 }

@@ -48,9 +48,24 @@ async function storedNotes() {
     .sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0));
 }
 
-/** A backup's text of notes given as their JSON texts. */
-function backupText(texts) {
-  return `{"schema":${LIBRARY_SCHEMA},"notes":[${texts.join(',')}]}`;
+/**
+ * The deletions that can no longer be undone (purged from the trash, or past its time), as
+ * the backup format records them: they travel to the folder's backup, so that another
+ * machine's copy does not bring the quote back. Deletions still in the trash's undo time
+ * are not sent: an undo must not be undone by the folder.
+ */
+async function deletions() {
+  const kept = (await api.storage.local.get(library.DELETED_KEY))[library.DELETED_KEY] ?? [];
+  const pending = (await library.finalDeletions())
+    .filter(([, entry]) => entry?.note?.id)
+    .map(([, entry]) => library.deletionRecord(entry));
+  return [...kept, ...pending];
+}
+
+/** A backup's text of notes given as their JSON texts, with the deletions. */
+function backupText(texts, deleted = []) {
+  const tail = deleted.length ? `,"deleted":${JSON.stringify(deleted)}` : '';
+  return `{"schema":${LIBRARY_SCHEMA},"notes":[${texts.join(',')}]${tail}}`;
 }
 
 /**
@@ -58,7 +73,8 @@ function backupText(texts) {
  * (and migrates) them with the core.
  */
 async function libraryJson() {
-  return backupText((await storedNotes()).map((note) => JSON.stringify(note)));
+  const [notes, deleted] = await Promise.all([storedNotes(), deletions()]);
+  return backupText(notes.map((note) => JSON.stringify(note)), deleted);
 }
 
 /**
@@ -66,7 +82,7 @@ async function libraryJson() {
  * the folder's backup does not hold as they are (see `native.syncIncremental`).
  */
 async function nativeSync(options, onProgress) {
-  const [notes, wasm] = await Promise.all([storedNotes(), core()]);
+  const [notes, wasm, deleted] = await Promise.all([storedNotes(), core(), deletions()]);
   // The storage may give a note's keys back in another order than the core wrote them:
   // laid out in the core's order, a note in today's schema is byte for byte the line the
   // folder's backup holds. (Older notes go as stored; the host migrates them.)
@@ -74,9 +90,9 @@ async function nativeSync(options, onProgress) {
   const texts = notes.map((note) => JSON.stringify(note, note?.schema === STORAGE_SCHEMA_NOTE ? keys : undefined));
   const digests = texts.length ? wasm.sync_note_digests(texts.join('\n')).split('\n') : [];
   const backupOf = (ids) => {
-    if (ids === null) return backupText(texts);
+    if (ids === null) return backupText(texts, deleted);
     const wanted = new Set(ids);
-    return backupText(texts.filter((_, i) => wanted.has(notes[i].id)));
+    return backupText(texts.filter((_, i) => wanted.has(notes[i].id)), deleted);
   };
   onProgress?.({ stage: 'syncing' });
   return native.syncIncremental(notes.map((note, i) => [note.id, digests[i]]), backupOf, options,

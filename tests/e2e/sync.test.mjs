@@ -301,6 +301,81 @@ describe('conflicts settled file by file', () => {
   });
 });
 
+describe('deletions travel through the folder\'s backup', () => {
+  let browser;
+  let scratch;
+  let folder;
+
+  before(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'quotebook-sync-deletions-'));
+    folder = join(scratch, 'vault');
+    await mkdir(folder);
+    browser = await launchWithHost({ folder, downloads: join(scratch, 'downloads') });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  test('a quote deleted past undo leaves the backup, and another machine\'s old copy does not bring it back', async () => {
+    const gamma = seededNote('https://gamma.example/g', 'Gamma', [['qg1', 'Kept quote.'], ['qg2', 'Deleted quote.']]);
+    await browser.worker.evaluate(async (note) => {
+      await chrome.storage.local.set({ [`note:${note.id}`]: note, 'sync:settings': { backend: 'native', afterSave: false } });
+    }, gamma);
+    const options = await openOptions(browser);
+    const synced = (re, what) => waitFor(async () => (await options.locator('#sync-summary').getAttribute('data-state')) === 'done'
+      && re.test(await options.locator('#sync-summary').textContent()), { timeout: 20_000, what });
+    await options.locator('#sync-now').click();
+    await synced(/1 created/, 'the first sync');
+    const backupPath = join(folder, '.quotebook/library.json');
+    const before = await readFile(backupPath, 'utf8');
+    assert.match(before, /Deleted quote\./);
+    // Another machine's copy of the library, from before the deletion.
+    const oldCopy = join(scratch, 'other-machine.json');
+    await writeFile(oldCopy, before);
+
+    // The quote is deleted, and its undo time (30 minutes) has passed.
+    const deletedAt = Date.now() - 31 * 60_000;
+    await browser.worker.evaluate(async ([note, deletedAt]) => {
+      const quote = note.quotes[1];
+      const kept = { ...note, quotes: [note.quotes[0]], updated: new Date(deletedAt).toISOString() };
+      await chrome.storage.local.set({
+        [`note:${note.id}`]: kept,
+        [`trash:${deletedAt}:test`]: { kind: 'quote', deletedAt, key: `note:${note.id}`, title: note.title, quote, note },
+      });
+    }, [gamma, deletedAt]);
+    await options.locator('#sync-now').click();
+    await synced(/1 updated/, 'the sync after the deletion');
+    const after = await readFile(backupPath, 'utf8');
+    assert.doesNotMatch(after, /Deleted quote\./);
+    assert.match(after, /\n\],"deleted":\[\n\{"id":"qg2","note":"https:\/\/gamma\.example\/g","at":"[^"]+"\}\n\]\}\n$/);
+    assert.doesNotMatch(await readFile(join(folder, 'Gamma.md'), 'utf8'), /Deleted quote/);
+
+    // The other machine syncs its old copy into the same folder (the CLI, as its host would).
+    execFileSync(quotebookBinary(), ['sync', '--from', oldCopy, '--to', folder]);
+    assert.doesNotMatch(await readFile(backupPath, 'utf8'), /Deleted quote\./);
+    assert.doesNotMatch(await readFile(join(folder, 'Gamma.md'), 'utf8'), /Deleted quote/);
+
+    // Once purged from the trash, the record is kept and still sent: the folder's backup
+    // already holds it and the note as it is here, so no note travels and it is not
+    // rewritten. (The file itself follows the library synced last: the other machine
+    // wrote its older `updated` time, this sync writes this one's back.)
+    const purged = await options.evaluate(async () => (await import('../library.js')).purgeTrash());
+    assert.equal(purged, 1);
+    const records = await browser.worker.evaluate(async () => (await chrome.storage.local.get('sync:deleted'))['sync:deleted']);
+    assert.deepEqual(records.map((r) => [r.id, r.note]), [['qg2', 'https://gamma.example/g']]);
+    const stamp = (await stat(backupPath)).mtimeMs;
+    await options.locator('#sync-now').click();
+    await synced(/0 created, 1 updated, 0 appended, 0 skipped, 0 conflicts/, 'the sync after the purge');
+    const result = (await browser.worker.evaluate(() => chrome.storage.local.get('sync:result')))['sync:result'];
+    assert.equal(result.sent, 0);
+    assert.equal((await stat(backupPath)).mtimeMs, stamp);
+    assert.doesNotMatch(await readFile(join(folder, 'Gamma.md'), 'utf8'), /Deleted quote/);
+    await options.close();
+  });
+});
+
 describe('export to Downloads', () => {
   let server;
   let browser;
