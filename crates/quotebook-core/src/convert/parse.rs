@@ -434,18 +434,16 @@ fn parse_impl(html: &str, fast: bool) -> Dom {
         None => {
             let builder = builder(capacity);
             let state = builder.tokenizer_state_for_context_elem(false);
-            let tokenizer = Tokenizer::new(
-                DepthFilter { inner: builder },
+            let filter = DepthFilter { inner: builder };
+            run_tokenizer(
+                &filter,
+                input,
                 TokenizerOpts {
                     initial_state: Some(state),
                     ..TokenizerOpts::default()
                 },
             );
-            let queue = BufferQueue::default();
-            queue.push_back(input);
-            while !matches!(tokenizer.feed(&queue), html5ever::TokenizerResult::Done) {}
-            tokenizer.end();
-            tokenizer.sink.inner.sink.nodes.into_inner()
+            filter.inner.sink.nodes.into_inner()
         }
     };
     // The fragment's content is the children of the `html` element the builder created
@@ -456,6 +454,40 @@ fn parse_impl(html: &str, fast: bool) -> Dom {
         .filter(|&c| c != NONE)
         .unwrap_or(0);
     Dom { nodes, root }
+}
+
+/// Runs html5ever's tokenizer over `input` into `sink`. Through `&dyn`, so that the
+/// tokenizer (tens of KB of wasm) is compiled once, for this parser and for the metadata
+/// reader, rather than once per sink type.
+pub(crate) fn run_tokenizer(
+    sink: &dyn TokenSink<Handle = Id>,
+    input: StrTendril,
+    opts: TokenizerOpts,
+) {
+    let tokenizer = Tokenizer::new(DynSink(sink), opts);
+    let queue = BufferQueue::default();
+    queue.push_back(input);
+    while !matches!(tokenizer.feed(&queue), html5ever::TokenizerResult::Done) {}
+    tokenizer.end();
+}
+
+struct DynSink<'a>(&'a dyn TokenSink<Handle = Id>);
+
+impl TokenSink for DynSink<'_> {
+    type Handle = Id;
+
+    fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<Id> {
+        self.0.process_token(token, line_number)
+    }
+
+    fn end(&self) {
+        self.0.end()
+    }
+
+    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
+        self.0
+            .adjusted_current_node_present_but_not_in_html_namespace()
+    }
 }
 
 /// Drops start tags once the tree is [`MAX_PARSE_DEPTH`] deep (see the module docs).

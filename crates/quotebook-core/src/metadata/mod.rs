@@ -1,7 +1,8 @@
 //! Page metadata: title, authors, site, published date, description, language and
 //! canonical URL, read from a whole page or from the reduced capture the extension sends.
 //!
-//! The input is tokenized with html5ever's tokenizer alone (no tree is built): the head's
+//! The input is tokenized with html5ever's tokenizer alone (no tree is built; the same
+//! compiled tokenizer as the converter's fallback, see [`run_tokenizer`]): the head's
 //! `<title>`, `<meta>` and `<link>` tags, the JSON-LD blocks, and the few body elements
 //! that carry a byline or a date are all that is read. The capture script sends exactly
 //! those elements, selected by [`metadata_capture_selectors`]; with a whole page the same
@@ -17,12 +18,11 @@ mod url;
 
 use std::cell::RefCell;
 
-use html5ever::TokenizerResult;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{
-    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
+use html5ever::tokenizer::{Tag, TagKind, Token, TokenSink, TokenSinkResult, TokenizerOpts};
+
+use crate::convert::parse::{Id, run_tokenizer};
 use serde::{Deserialize, Serialize};
 
 pub use date::{PageDate, normalize_date, parse_date};
@@ -425,7 +425,7 @@ fn mentions(ident: &str, word: &str) -> bool {
 }
 
 impl ScanState {
-    fn start(&mut self, tag: &Tag) -> TokenSinkResult<()> {
+    fn start(&mut self, tag: &Tag) -> TokenSinkResult<Id> {
         let name: &str = &tag.name;
         match name {
             "html" if self.doc.lang.is_none() => {
@@ -581,9 +581,10 @@ impl ScanState {
 }
 
 impl TokenSink for Scanner {
-    type Handle = ();
+    // The converter's handle type, so both share one compiled tokenizer.
+    type Handle = Id;
 
-    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<Id> {
         let mut st = self.0.borrow_mut();
         match token {
             Token::TagToken(tag) => match tag.kind {
@@ -598,15 +599,13 @@ impl TokenSink for Scanner {
 }
 
 fn scan(html: &str) -> Doc {
-    let tok = Tokenizer::new(
-        Scanner(RefCell::new(ScanState::default())),
+    let scanner = Scanner(RefCell::new(ScanState::default()));
+    run_tokenizer(
+        &scanner,
+        StrTendril::from_slice(html),
         TokenizerOpts::default(),
     );
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(html));
-    while !matches!(tok.feed(&input), TokenizerResult::Done) {}
-    tok.end();
-    let mut st = tok.sink.0.into_inner();
+    let mut st = scanner.0.into_inner();
     while let Some((_, seq, text)) = st.byline.pop() {
         st.bylines_done.push((seq, collapse_ws(&text)));
     }
