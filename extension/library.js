@@ -477,7 +477,13 @@ export async function importBackup(text) {
       if (before?.json !== JSON.stringify(note)) changed[before?.key ?? noteKey(note.id)] = note;
     }
     changed[SCHEMA_KEY] = all[SCHEMA_KEY] ?? STORAGE_SCHEMA;
+    // The backup's deletions (another machine's, through a synced folder) apply here too,
+    // and are kept for folder sync.
+    if (result.deleted?.length) changed[DELETED_KEY] = [...(all[DELETED_KEY] ?? []), ...result.deleted];
     await api.storage.local.set(changed);
+    const kept = new Set(result.notes.map((note) => note.id));
+    const gone = [...stored].filter(([id]) => !kept.has(id)).map(([, { key }]) => key);
+    if (gone.length) await api.storage.local.remove(gone);
     const { notesAdded, notesUpdated, quotesAdded } = result;
     return { notesAdded, notesUpdated, quotesAdded };
   });

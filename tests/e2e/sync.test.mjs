@@ -372,6 +372,25 @@ describe('deletions travel through the folder\'s backup', () => {
     assert.equal(result.sent, 0);
     assert.equal((await stat(backupPath)).mtimeMs, stamp);
     assert.doesNotMatch(await readFile(join(folder, 'Gamma.md'), 'utf8'), /Deleted quote/);
+
+    // Another browser imports the folder's backup (with a whole note deleted elsewhere
+    // added to its record): its stale copy loses the deleted quote, the deleted note goes.
+    const delta = seededNote('https://delta.example/d', 'Delta', [['qd1', 'Delta quote.']]);
+    await browser.worker.evaluate(async ([note, delta]) => {
+      await chrome.storage.local.remove(['sync:deleted']);
+      await chrome.storage.local.set({ [`note:${note.id}`]: note, [`note:${delta.id}`]: delta });
+    }, [gamma, delta]);
+    const backup = JSON.parse(await readFile(backupPath, 'utf8'));
+    backup.deleted.push({ id: delta.id, at: '2025-01-01T00:00:00.000Z' });
+    await options.locator('#import').setInputFiles({
+      name: 'library.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(backup)),
+    });
+    const imported = await waitFor(async () => {
+      const all = await browser.worker.evaluate(() => chrome.storage.local.get(null));
+      return !all[`note:${delta.id}`] && all;
+    }, { what: 'the import' });
+    assert.deepEqual(imported[`note:${gamma.id}`].quotes.map((q) => q.id), ['qg1']);
+    assert.deepEqual(imported['sync:deleted'].map((r) => r.id).sort(), [delta.id, 'qg2'].sort());
     await options.close();
   });
 });

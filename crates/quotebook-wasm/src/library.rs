@@ -105,9 +105,11 @@ pub fn library_import(notes_json: &str, backup_json: &str) -> Result<String, JsE
     let report = library.merge(Library::from_json(backup_json).map_err(js_error)?);
     Ok(serde_json::json!({
         "notes": library.notes,
+        "deleted": library.deleted,
         "notesAdded": report.notes_added,
         "notesUpdated": report.notes_updated,
         "quotesAdded": report.quotes_added,
+        "quotesRemoved": report.quotes_removed,
     })
     .to_string())
 }
