@@ -97,18 +97,12 @@ describe('a library saved by schema 1', () => {
     // No quote twice across the notes.
     assert.equal(new Set(stored).size, stored.length);
     const oldIds = old.quotes.map((q) => q.id);
-    if (oldIds.every((id) => holder[1].quotes.some((q) => q.id === id))) {
-      // The old note was found and the new quote joined it (under its old key or its new one).
-      assert.deepEqual(holder[1].quotes.map((q) => q.id), [...oldIds, newId]);
-      assert.equal(holder[1].schema, 2);
-      assert.ok(!holder[1].id.includes('utm_'), holder[1].id);
-    } else {
-      // FIXME: the schema-1 note, stored under its old key (with utm_ parameters), is not
-      // found by a save on its page: the new quote starts a second note for the same page
-      // (re-keying schema-1 notes is the deep-link work's). Nothing is lost meanwhile.
-      assert.equal(holder[1].quotes.length, 1);
-      assert.deepEqual(all[oldKey], seeded[oldKey], 'the old note is untouched');
-    }
+    // The old note is folded into the page's note, under today's key; the old key goes.
+    assert.deepEqual(holder[1].quotes.map((q) => q.id), [...oldIds, newId]);
+    assert.equal(holder[1].schema, 2);
+    assert.ok(!holder[1].id.includes('utm_'), holder[1].id);
+    assert.equal(holder[0], `note:${holder[1].id}`);
+    assert.equal(all[oldKey], undefined, 'the old key is removed');
     await page.close();
   });
 });
