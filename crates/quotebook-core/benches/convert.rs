@@ -4,7 +4,9 @@
 //!
 //! `cargo bench -p quotebook-core --bench convert` runs criterion's groups, then prints
 //! an interleaved head-to-head summary: aggregate MB/s of both, their ratio, and the
-//! median of the per-page ratios. The corpus is found like the tests find it
+//! median of the per-page ratios, and the pages where the ratio is lowest. With
+//! `QUOTEBOOK_BENCH_ONCE=quotebook` (or `htmd`) it converts every article once and stops:
+//! run that under `valgrind --tool=callgrind` to count instructions. The corpus is found like the tests find it
 //! (`$QUOTEBOOK_CORPUS` or `../shared/corpus/readability`).
 
 use std::hint::black_box;
@@ -152,6 +154,39 @@ fn head_to_head(pages: &[(String, String)]) {
         ratios[0],
         ratios[ratios.len() - 1]
     );
+    // The slowest pages relative to htmd, each timed again, best of 15 (one slow
+    // round on a busy machine decides the minimum above).
+    let mut best: Vec<(f64, &str)> = per_page
+        .iter()
+        .zip(pages)
+        .map(|((a, b), (name, _))| (b.as_secs_f64() / a.as_secs_f64().max(1e-12), name.as_str()))
+        .collect();
+    best.sort_by(|x, y| x.0.total_cmp(&y.0));
+    println!("  lowest per-page ratios, timed again (best of 15 each):");
+    for &(_, name) in best.iter().take(5) {
+        let Some((_, html)) = pages.iter().find(|(n, _)| n == name) else {
+            continue;
+        };
+        let fastest =
+            |f: fn(&str) -> usize| (0..15).map(|_| time(f, html)).min().unwrap_or_default();
+        let (a, b) = (fastest(ours), fastest(theirs));
+        println!(
+            "    {name}: {:.2}x ({} bytes)",
+            b.as_secs_f64() / a.as_secs_f64().max(1e-12),
+            html.len()
+        );
+    }
+}
+
+/// `QUOTEBOOK_BENCH_ONCE=quotebook|htmd`: convert every article once and stop, for
+/// counting instructions (`valgrind --tool=callgrind` on the bench executable).
+fn once(pages: &[(String, String)], which: &str) {
+    let convert: fn(&str) -> usize = if which == "htmd" { theirs } else { ours };
+    let bytes: usize = pages.iter().map(|(_, h)| convert(h)).sum();
+    println!(
+        "{which}: {} articles converted once, {bytes} bytes of Markdown",
+        pages.len()
+    );
 }
 
 fn linearity(pages: &[(String, String)]) {
@@ -182,6 +217,10 @@ fn linearity(pages: &[(String, String)]) {
 
 fn main() {
     let pages = corpus();
+    if let Ok(which) = std::env::var("QUOTEBOOK_BENCH_ONCE") {
+        once(&pages, &which);
+        return;
+    }
     let mut c = Criterion::default().configure_from_args();
     criterion_groups(&mut c, &pages);
     c.final_summary();
