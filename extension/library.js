@@ -431,6 +431,15 @@ export async function fileName(note, pattern) {
   return wasm.file_name(JSON.stringify(note), pattern ?? '', JSON.stringify(renderOptions()));
 }
 
+/**
+ * The paths of `notes` in a `.zip` export, in order, named by the core as the CLI's
+ * `export --to OUT.zip` names them (the reader's pattern, `name (2).md` on a collision).
+ */
+export async function zipNames(notes, pattern) {
+  const wasm = await core();
+  return JSON.parse(wasm.zip_names(JSON.stringify(notes), pattern ?? '', JSON.stringify(renderOptions())));
+}
+
 /** The deep link of a quote (the page scrolled to it), or the note's URL. */
 export function quoteLink(note, quote) {
   return quote?.fragment ? `${note.url}#:~:${quote.fragment}` : note.url;

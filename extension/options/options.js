@@ -9,7 +9,8 @@ import { api } from '../browser.js';
 import { core } from '../core.js';
 import * as library from '../library.js';
 import * as folderSync from '../sync/sync.js';
-import { t, localize, errorText, formatDate, announce } from '../ui/i18n.js';
+import { t, plural, localize, errorText, formatDate, announce } from '../ui/i18n.js';
+import { buildZip } from './zip.js';
 
 /** Wait this long after the last keystroke before writing to `storage.sync`. */
 const SAVE_DELAY_MS = 800;
@@ -47,6 +48,7 @@ async function main() {
   $('reset-quote').addEventListener('click', () => reset('quote-template', defaults.quote));
   $('file-name-pattern').addEventListener('input', onPatternInput);
   $('export').addEventListener('click', exportBackup);
+  $('export-zip').addEventListener('click', exportZip);
   $('reminder-export').addEventListener('click', exportBackup);
   $('import-button').addEventListener('click', () => $('import').click());
   $('import').addEventListener('change', importBackup);
@@ -229,19 +231,53 @@ async function updateExample() {
 async function exportBackup() {
   try {
     const json = await library.exportBackup();
-    const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `quotebook-backup-${new Date().toISOString().slice(0, 10)}.json`;
-    a.hidden = true;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    announce(t('backupExported', a.download));
+    const name = `quotebook-backup-${new Date().toISOString().slice(0, 10)}.json`;
+    download(new Blob([json], { type: 'application/json' }), name);
+    announce(t('backupExported', name));
     await showBackupState();
   } catch (error) {
     announce(errorText(error), 'error');
+  }
+}
+
+/** Downloads `blob` as `name` through an `<a download>` (no `downloads` permission). */
+function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** Every note as a Markdown file in a `.zip`, with "note n of N" while it is built. */
+async function exportZip() {
+  const button = $('export-zip');
+  const progress = $('zip-progress');
+  const text = $('zip-progress-text');
+  button.disabled = true;
+  progress.hidden = false;
+  text.hidden = false;
+  progress.removeAttribute('value');
+  try {
+    const zip = await buildZip((done, total) => {
+      progress.max = Math.max(total, 1);
+      progress.value = done;
+      text.textContent = t('zipProgress', done, total);
+    });
+    const name = `quotebook-notes-${new Date().toISOString().slice(0, 10)}.zip`;
+    download(zip.blob, name);
+    if (zip.templateError) console.info('Quotebook: template error:', zip.templateError.message);
+    announce(plural('zipExported', zip.count, name));
+  } catch (error) {
+    announce(errorText(error), 'error');
+  } finally {
+    progress.hidden = true;
+    text.hidden = true;
+    button.disabled = false;
   }
 }
 

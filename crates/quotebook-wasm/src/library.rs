@@ -142,3 +142,75 @@ pub fn default_templates() -> String {
     serde_json::json!({ "note": DEFAULT_NOTE_TEMPLATE, "quote": DEFAULT_QUOTE_TEMPLATE })
         .to_string()
 }
+
+/// The paths the notes (a JSON array) get in a `.zip` export, in order, as `quotebook
+/// export --to OUT.zip` names them: the reader's pattern (empty for the default) with its
+/// folders, and `stem (n).md` for the n-th note whose path is taken (case-insensitively).
+#[wasm_bindgen]
+pub fn zip_names(
+    notes_json: &str,
+    pattern: &str,
+    options_json: Option<String>,
+) -> Result<String, JsError> {
+    use quotebook_core::sync::name::{candidate, collision_key};
+    use quotebook_core::sync::{DEFAULT_PATTERN, Pattern, render::name_fields};
+    let values: Vec<serde_json::Value> = serde_json::from_str(notes_json)
+        .map_err(|e| js_error(Error::InvalidData(e.to_string())))?;
+    let options: RenderOptions = parse(options_json)?;
+    let pattern = if pattern.trim().is_empty() {
+        DEFAULT_PATTERN
+    } else {
+        pattern
+    };
+    let pattern = Pattern::parse(pattern).map_err(js_error)?;
+    let mut taken = std::collections::HashSet::new();
+    let mut names = Vec::with_capacity(values.len());
+    for value in values {
+        let note = Note::from_value(value).map_err(js_error)?;
+        let (folders, stem) = pattern.apply(&name_fields(&note, &options));
+        let name = (1..)
+            .map(|n| candidate(&folders, &stem, n))
+            .find(|name| taken.insert(collision_key(name)))
+            .expect("some number is free");
+        names.push(name);
+    }
+    Ok(serde_json::to_string(&names).expect("strings serialise"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note(url: &str, title: &str) -> serde_json::Value {
+        serde_json::json!({
+            "schema": 2, "id": url, "url": url, "title": title,
+            "created": "2024-01-01T10:00:00.000Z", "updated": "2024-01-01T10:00:00.000Z",
+            "quotes": [],
+        })
+    }
+
+    #[test]
+    fn zip_names_resolve_collisions_in_order_and_keep_hostile_titles_inside() {
+        let notes = serde_json::json!([
+            note("https://a.example/", "Same title"),
+            note("https://b.example/", "Same title"),
+            note("https://c.example/", "SAME TITLE"),
+            note("https://d.example/", "../../x"),
+        ]);
+        let names: Vec<String> =
+            serde_json::from_str(&zip_names(&notes.to_string(), "", None).unwrap()).unwrap();
+        assert_eq!(
+            names[..3],
+            ["Same title.md", "Same title (2).md", "SAME TITLE (3).md"]
+        );
+        assert!(
+            !names[3].contains('/') && !names[3].starts_with('.'),
+            "{}",
+            names[3]
+        );
+        assert_eq!(
+            names[3],
+            file_name(&note("https://d.example/", "../../x").to_string(), "", None).unwrap()
+        );
+    }
+}

@@ -1,0 +1,192 @@
+// Every note as a `.zip` of Markdown files from the options page, in Chromium with the test
+// build: node --test tests/e2e/export-zip.test.mjs (after `cargo xtask build`). The zip is
+// read back in Node with fflate; its names and bytes are compared with the popup's one-note
+// `.md` download and with the core's rendering in the page.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { unzipSync } from 'fflate';
+import { launch, makeNote, seed, openPage, until } from './ui-lib.mjs';
+
+const browsers = [];
+after(async () => {
+  for (const ext of browsers) await ext.close();
+});
+
+async function start(options) {
+  const ext = await launch(options);
+  browsers.push(ext);
+  return ext;
+}
+
+/** Filler notes, so that the export runs over several chunks. */
+function filler(n) {
+  return Array.from({ length: n }, (_, i) => makeNote({
+    url: `https://filler.example/${i}`,
+    title: `Filler ${String(i).padStart(5, '0')}`,
+    updated: `2023-0${1 + (i % 9)}-01T10:00:00.000Z`,
+    quotes: [{ id: `f-${i}`, text: `Filler quote number ${i}: the same words compress well. `.repeat(4) }],
+  }));
+}
+
+const SPECIAL = [
+  makeNote({
+    url: 'https://a.example/one',
+    title: 'Same title',
+    updated: '2024-03-01T10:00:00.000Z',
+    quotes: [{ id: 'a-1', text: 'The first of two notes with one title.', comment: 'first' }],
+  }),
+  makeNote({
+    url: 'https://b.example/two',
+    title: 'Same title',
+    updated: '2024-02-01T10:00:00.000Z',
+    quotes: [{ id: 'b-1', text: 'The second of two notes with one title.', tags: ['twin'] }],
+  }),
+  makeNote({
+    url: 'https://evil.example/x',
+    title: '../../x',
+    updated: '2024-01-01T10:00:00.000Z',
+    quotes: [{ id: 'e-1', text: 'A hostile title must not climb out of the zip.' }],
+  }),
+];
+
+/** Clicks the export button; resolves to `{files, compression, name, progress, status}`. */
+async function exportZip(page) {
+  // Every progress text the page shows, recorded as it changes.
+  await page.evaluate(() => {
+    globalThis.progressSeen = [];
+    const text = document.getElementById('zip-progress-text');
+    new MutationObserver(() => {
+      if (!text.hidden && text.textContent) globalThis.progressSeen.push(text.textContent);
+    }).observe(text, { childList: true, characterData: true, subtree: true, attributes: true });
+  });
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: 120_000 }),
+    page.locator('#export-zip').click(),
+  ]);
+  const bytes = new Uint8Array(await readFile(await download.path()));
+  const compression = {};
+  const files = unzipSync(bytes, {
+    filter(file) {
+      compression[file.name] = file.compression;
+      return true;
+    },
+  });
+  await until(async () => !(await page.locator('#export-zip').isDisabled()), 120_000);
+  return {
+    files,
+    compression,
+    size: bytes.length,
+    name: download.suggestedFilename(),
+    progress: await page.evaluate(() => globalThis.progressSeen),
+    status: await page.locator('#status').textContent(),
+  };
+}
+
+/** What the core renders for each stored note in the page, by note id. */
+function coreRendering(page) {
+  return page.evaluate(async () => {
+    const library = await import('../library.js');
+    const [notes, settings] = await Promise.all([library.loadNotes(), library.loadSettings()]);
+    const out = {};
+    for (const note of notes) out[note.id] = (await library.renderNote(note, settings.templates)).markdown;
+    return out;
+  });
+}
+
+/** The popup's one-note `.md` download of the note titled `title` (the n-th such card). */
+async function oneNoteDownload(ext, title, nth) {
+  const page = await openPage(ext, 'popup/popup.html', '#notes li');
+  const card = page.locator('#notes article', { hasText: title }).nth(nth);
+  await card.locator('.note-toggle').click();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    card.getByRole('button', { name: 'Download .md' }).click(),
+  ]);
+  const result = { name: download.suggestedFilename(), text: await readFile(await download.path(), 'utf8') };
+  await page.close();
+  return result;
+}
+
+test('all notes export as a deflated .zip of the files the core renders, with progress', async () => {
+  const ext = await start();
+  const notes = [...SPECIAL, ...filler(250)];
+  await seed(ext.sw, notes);
+  const page = await openPage(ext, 'options/options.html', '#export-zip');
+  assert.equal(await page.locator('#export-zip').textContent(), 'Export all notes as .zip');
+  const zip = await exportZip(page);
+
+  assert.match(zip.name, /^quotebook-notes-\d{4}-\d{2}-\d{2}\.zip$/);
+  assert.equal(zip.status, `${notes.length} notes saved as ${zip.name}`);
+  const names = Object.keys(zip.files);
+  assert.equal(names.length, notes.length);
+  assert.equal(new Set(names.map((n) => n.toLowerCase())).size, notes.length, 'no two names collide');
+  // The two notes titled alike: the newer keeps the name, the other gets " (2)".
+  assert.ok(names.includes('Same title.md'), names.slice(0, 5).join(', '));
+  assert.ok(names.includes('Same title (2).md'));
+  // The hostile title: one plain file name, nothing that climbs or starts at the root.
+  for (const name of names) {
+    assert.ok(!name.startsWith('/') && !name.includes('\\'), name);
+    assert.ok(!name.split('/').some((part) => part === '..' || part === '.'), name);
+    assert.ok(name.endsWith('.md'), name);
+  }
+  for (const name of names) assert.equal(zip.compression[name], 8, `${name} is deflated`);
+  const raw = Object.values(zip.files).reduce((sum, f) => sum + f.length, 0);
+  // Small files: the headers (about 130 bytes a file) take much of what deflate saves.
+  assert.ok(zip.size < raw, `deflated: ${zip.size} bytes for ${raw} bytes of Markdown`);
+
+  // Each file's bytes are the core's rendering of its note.
+  const rendered = await coreRendering(page);
+  const decoder = new TextDecoder();
+  const texts = new Map(names.map((n) => [n, decoder.decode(zip.files[n])]));
+  const byId = new Map();
+  for (const note of notes) {
+    const matches = names.filter((n) => texts.get(n) === rendered[note.id]);
+    assert.equal(matches.length, 1, `one file holds ${note.id}`);
+    byId.set(note.id, matches[0]);
+  }
+  assert.equal(new Set(byId.values()).size, notes.length);
+  assert.equal(byId.get('https://a.example/one'), 'Same title.md');
+  assert.equal(byId.get('https://b.example/two'), 'Same title (2).md');
+
+  // The same names and bytes as the popup's one-note download.
+  const hostile = await oneNoteDownload(ext, '../../x', 0);
+  assert.equal(byId.get('https://evil.example/x'), hostile.name);
+  assert.equal(texts.get(hostile.name), hostile.text);
+  const first = await oneNoteDownload(ext, 'Same title', 0);
+  assert.equal(first.name, 'Same title.md');
+  assert.equal(texts.get('Same title.md'), first.text);
+  assert.match(first.text, /The first of two notes/);
+
+  // Progress: "n of N" at each chunk, ending with every note.
+  assert.ok(zip.progress.length >= 3, zip.progress.join(' | '));
+  assert.equal(zip.progress.at(-1), `Exporting note ${notes.length} of ${notes.length}`);
+  assert.ok(zip.progress.includes(`Exporting note 100 of ${notes.length}`), zip.progress.join(' | '));
+  assert.equal(await page.locator('#zip-progress').isHidden(), true);
+  await page.close();
+});
+
+test('the reader\'s file name pattern and templates apply to the .zip, in French', async () => {
+  const ext = await start({ locale: 'fr' });
+  await seed(ext.sw, SPECIAL);
+  await ext.sw.evaluate(() => chrome.storage.sync.set({
+    'template:quote': 'CITATION {{ quote }}\n',
+    fileNamePattern: '{site}/{title}',
+  }));
+  const page = await openPage(ext, 'options/options.html', '#export-zip');
+  assert.equal(await page.locator('#export-zip').textContent(), 'Exporter toutes les notes en .zip');
+  const zip = await exportZip(page);
+  assert.equal(zip.status, `3 notes enregistrées dans ${zip.name}`);
+  assert.equal(zip.progress.at(-1), 'Export de la note 3 sur 3');
+  const names = Object.keys(zip.files).sort();
+  // No site: the pattern's folder falls back as the core's planner makes it.
+  assert.equal(names.length, 3);
+  for (const name of names) {
+    assert.ok(!name.split('/').some((part) => part === '..' || part === '.' || part === ''), name);
+  }
+  const rendered = await coreRendering(page);
+  const texts = Object.values(zip.files).map((b) => new TextDecoder().decode(b)).sort();
+  assert.deepEqual(texts, Object.values(rendered).sort());
+  for (const text of texts) assert.match(text, /\nCITATION /);
+  await page.close();
+});
