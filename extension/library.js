@@ -437,7 +437,9 @@ export async function fileName(note, pattern) {
  */
 export async function zipNames(notes, pattern) {
   const wasm = await core();
-  return JSON.parse(wasm.zip_names(JSON.stringify(notes), pattern ?? '', JSON.stringify(renderOptions())));
+  // Quotes name no file: leaving them out makes the call a fraction of the work.
+  const named = JSON.stringify(notes.map((note) => ({ ...note, quotes: [] })));
+  return JSON.parse(wasm.zip_names(named, pattern ?? '', JSON.stringify(renderOptions())));
 }
 
 /** The deep link of a quote (the page scrolled to it), or the note's URL. */

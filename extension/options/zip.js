@@ -1,13 +1,15 @@
 // Every note as a Markdown file in a `.zip`, built in the page: the core names and renders
 // each file exactly as for the CLI's export and the folder sync; fflate (vendored by
-// `cargo xtask build`) deflates them. Notes are rendered a chunk at a time, with a pause
-// between chunks, so a library of ten thousand notes keeps the page responsive; only the
-// compressed bytes are kept.
+// `cargo xtask build`) deflates them. Notes are rendered a slice at a time (100 notes or
+// 40 ms), with a pause between slices, so a library of ten thousand notes keeps the page
+// responsive; only the compressed bytes are kept.
 import { Zip, ZipDeflate } from '../vendor/fflate.js';
 import * as library from '../library.js';
 
-/** Notes rendered between two pauses (and progress reports). */
+/** At most this many notes are rendered between two pauses (and progress reports)... */
 const CHUNK = 100;
+/** ...and for at most this long (ms), so the page answers within a frame or two. */
+const SLICE_MS = 40;
 
 /** A zip entry's time: the note's last update, when a zip can hold it (1980-2099). */
 function entryTime(instant) {
@@ -32,6 +34,8 @@ export async function buildZip(onProgress) {
   const encoder = new TextEncoder();
   let templateError = null;
   onProgress?.(0, notes.length);
+  let sliceStart = performance.now();
+  let inSlice = 0;
   for (let i = 0; i < notes.length; i++) {
     const rendered = await library.renderNote(notes[i], settings.templates);
     templateError ??= rendered.error;
@@ -40,9 +44,12 @@ export async function buildZip(onProgress) {
     zip.add(entry);
     entry.push(encoder.encode(rendered.markdown), true);
     if (failure) throw failure;
-    if ((i + 1) % CHUNK === 0 && i + 1 < notes.length) {
+    inSlice++;
+    if ((inSlice >= CHUNK || performance.now() - sliceStart >= SLICE_MS) && i + 1 < notes.length) {
       onProgress?.(i + 1, notes.length);
       await new Promise((resolve) => setTimeout(resolve));
+      sliceStart = performance.now();
+      inSlice = 0;
     }
   }
   zip.end();
