@@ -91,6 +91,9 @@ async function captureSelection(info, tab) {
       ? { tabId: tab.id, allFrames: true }
       : { tabId: tab.id, frameIds: [info.frameId] };
     const results = await api.scripting.executeScript({ target, files: ['capture.js'] });
+    const refused = results.map((r) => r?.result).filter((c) => c?.tooLarge > 0);
+    const tooLarge = refused.find((c) => c.focused) ?? refused[0];
+    if (tooLarge) throw tooLargeError(tooLarge.tooLarge);
     const captures = results.map((r) => r?.result).filter((c) => c && c.text.trim() !== '');
     const capture = captures.find((c) => c.focused) ?? captures[0];
     if (capture) {
@@ -99,11 +102,13 @@ async function captureSelection(info, tab) {
     }
     why = 'the page reports no selection';
   } catch (error) {
+    if (/^too_large: /.test(error?.message)) throw error;
     why = String(error?.message ?? error);
   }
   console.info('Quotebook: saving the plain text, the page could not be read:', why);
   const text = info.selectionText ?? '';
   if (text.trim() === '') throw new Error('empty_selection: select some text first');
+  if (text.length > MAX_SELECTION) throw tooLargeError(text.length);
   return {
     capture: {
       url: info.frameUrl ?? info.pageUrl ?? tab?.url ?? '',
@@ -116,6 +121,18 @@ async function captureSelection(info, tab) {
     },
     plainText: why,
   };
+}
+
+/**
+ * The most text (UTF-16 units) one quote may hold: a larger selection is refused whole, and
+ * the reader is told so on the badge, rather than cut or left to run for minutes (see
+ * SECURITY.md, "Large selections"). capture.js has the same number.
+ */
+export const MAX_SELECTION = 2 * 1024 * 1024;
+
+function tooLargeError(length) {
+  const mb = (n) => (n / (1024 * 1024)).toFixed(1);
+  return new Error(`too_large: the selection holds ${mb(length)} MB of text; Quotebook saves at most ${mb(MAX_SELECTION)} MB in one quote. Select less and save it in parts`);
 }
 
 /**
