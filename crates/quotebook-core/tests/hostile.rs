@@ -81,6 +81,29 @@ fn controls_nul_and_bidi_in_text_and_title() {
     );
     assert!(!frontmatter.contains('\u{0}'), "{frontmatter}");
     assert!(md.contains("ok"));
+    // The quote's body keeps no C0 control but newlines (ESC and BEL were kept before);
+    // also inside emphasis, a code span and a `pre`.
+    let body = md.split("\n---\n").nth(1).unwrap();
+    assert!(
+        body.contains("bell  esc") || body.contains("bell esc"),
+        "{body}"
+    );
+    let html = "<p><em>a\u{1b}[31mred\u{7}</em> <code>x\u{1b}y</code></p><pre>p\u{1b}[2Jq\u{8}\tr\nline</pre>";
+    let md = save(
+        &request("https://a.example/", html, "Controls"),
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    let body = md.split("\n---\n").nth(1).unwrap();
+    assert!(
+        !body
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'),
+        "{body:?}"
+    );
+    assert!(body.contains("a\\[31mred*"), "{body:?}");
+    assert!(body.contains("`xy`"), "{body:?}");
+    assert!(body.contains("p[2Jq"), "{body:?}");
 }
 
 #[test]

@@ -58,7 +58,12 @@ impl Walker<'_> {
     }
 
     pub(super) fn code_block(&mut self, code: &str, lang: &str) {
-        let code = code.replace("\r\n", "\n").replace('\r', "\n");
+        let code: String = code
+            .replace("\r\n", "\n")
+            .replace('\r', "\n")
+            .chars()
+            .filter(|&c| !super::escape::is_hidden_control(c) && !matches!(c, '\x0b' | '\x0c'))
+            .collect();
         let code = code.trim_end_matches('\n');
         let code = code.strip_prefix('\n').unwrap_or(code);
         if code.trim().is_empty() {

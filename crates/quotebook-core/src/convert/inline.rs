@@ -83,7 +83,10 @@ impl Walker<'_> {
         let mut raw = String::new();
         self.inline_text(id, &mut raw, false);
         let mut text = String::with_capacity(raw.len());
-        for c in raw.chars() {
+        for c in raw
+            .chars()
+            .filter(|&c| !super::escape::is_hidden_control(c))
+        {
             let c = if matches!(c, '\n' | '\r' | '\t' | '\x0c') {
                 ' '
             } else {

@@ -658,6 +658,7 @@ impl Out {
                         self.hard_break()
                     }
                 }
+                c if escape::is_hidden_control(c) => {}
                 c if is_ws(c) => self.pending_ws.push(c),
                 c => self.visible_char(c, &s[i + w..]),
             }
