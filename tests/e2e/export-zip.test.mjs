@@ -4,9 +4,13 @@
 // `.md` download and with the core's rendering in the page.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { unzipSync } from 'fflate';
-import { launch, makeNote, seed, openPage, until } from './ui-lib.mjs';
+import { ROOT, launch, makeNote, seed, openPage, until } from './ui-lib.mjs';
 
 const browsers = [];
 after(async () => {
@@ -198,4 +202,59 @@ test('the reader\'s file name pattern and templates apply to the .zip, in French
   assert.deepEqual(texts, Object.values(rendered).sort());
   for (const text of texts) assert.match(text, /\nCITATION /);
   await page.close();
+});
+
+/** The `quotebook` binary: `$QUOTEBOOK_BIN`, else built (a no-op when up to date). */
+function quotebookBinary() {
+  if (process.env.QUOTEBOOK_BIN) return process.env.QUOTEBOOK_BIN;
+  execFileSync('cargo', ['build', '-q', '-p', 'quotebook-cli', '--bin', 'quotebook'], { cwd: ROOT, stdio: 'inherit' });
+  const target = process.env.CARGO_TARGET_DIR
+    ? path.resolve(ROOT, process.env.CARGO_TARGET_DIR)
+    : path.join(ROOT, 'target');
+  const binary = path.join(target, 'debug/quotebook');
+  assert.ok(existsSync(binary), `${binary} is missing`);
+  return binary;
+}
+
+test('the .zip holds the names and bytes of `quotebook export --to OUT.zip`', async () => {
+  // Newest first, as the extension lists them; the CLI keeps the backup's order.
+  const notes = [
+    ...SPECIAL,
+    makeNote({
+      url: 'https://c.example/three',
+      title: 'SAME TITLE',
+      updated: '2023-12-01T10:00:00.000Z',
+      quotes: [{ id: 'c-1', text: 'A third, in capitals: the names collide on a case-blind disk.' }],
+    }),
+  ];
+  // The CLI renders in UTC with --tz-offset 0; the browser runs in UTC too (TZ below).
+  const tz = process.env.TZ;
+  process.env.TZ = 'UTC'; // Chromium inherits the environment
+  let ext;
+  try {
+    ext = await start();
+  } finally {
+    if (tz === undefined) delete process.env.TZ;
+    else process.env.TZ = tz;
+  }
+  await seed(ext.sw, notes);
+  const page = await openPage(ext, 'options/options.html', '#export-zip');
+  assert.equal(await page.evaluate(() => new Date().getTimezoneOffset()), 0);
+  const zip = await exportZip(page);
+  await page.close();
+
+  const scratch = await mkdtemp(path.join(tmpdir(), 'quotebook-zip-'));
+  try {
+    await writeFile(path.join(scratch, 'backup.json'), JSON.stringify({ schema: 1, notes }));
+    const out = path.join(scratch, 'cli.zip');
+    execFileSync(quotebookBinary(), ['export', '--from', path.join(scratch, 'backup.json'), '--to', out, '--tz-offset', '0']);
+    const cli = unzipSync(new Uint8Array(await readFile(out)));
+    assert.deepEqual(Object.keys(zip.files).sort(), Object.keys(cli).sort());
+    assert.ok(Object.keys(cli).includes('SAME TITLE (3).md'), Object.keys(cli).join(', '));
+    for (const [name, bytes] of Object.entries(cli)) {
+      assert.deepEqual(Buffer.from(zip.files[name]), Buffer.from(bytes), name);
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
 });
