@@ -62,11 +62,22 @@
 
   // Marks, in the clone, the elements whose originals keep white space. The clone mirrors
   // the originals that the range touches, in order; a mismatch stops the walk there.
+  //
+  // The originals the range touches are consecutive siblings, from the child holding the
+  // range's start (or the first child, when the start lies before `original`): asking
+  // `intersectsNode` of each child instead costs the child's index each time, quadratic
+  // in a long article's paragraphs.
+  const firstTouched = (original, range) => {
+    const start = range.startContainer;
+    if (start === original) return original.childNodes[range.startOffset] ?? null;
+    if (!original.contains(start)) return original.firstChild;
+    let child = start;
+    while (child.parentNode !== original) child = child.parentNode;
+    return child;
+  };
   const markWhiteSpace = (original, clone, range) => {
-    const originals = [...original.childNodes].filter((n) => range.intersectsNode(n));
-    const clones = [...clone.childNodes];
-    for (let i = 0; i < Math.min(originals.length, clones.length); i++) {
-      const [o, c] = [originals[i], clones[i]];
+    let o = firstTouched(original, range);
+    for (let c = clone.firstChild; o && c; o = o.nextSibling, c = c.nextSibling) {
       if (o.nodeType !== c.nodeType || o.nodeName !== c.nodeName) return;
       if (o.nodeType === Node.ELEMENT_NODE) {
         const ws = whiteSpace(o);

@@ -131,7 +131,8 @@ async function captureSelection(info, tab) {
 export const MAX_SELECTION = 2 * 1024 * 1024;
 
 function tooLargeError(length) {
-  const mb = (n) => (n / (1024 * 1024)).toFixed(1);
+  // Rounded up: a selection just over the cap never reads as the cap itself.
+  const mb = (n) => (Math.ceil((n / (1024 * 1024)) * 10) / 10).toFixed(1);
   return new Error(`too_large: the selection holds ${mb(length)} MB of text; Quotebook saves at most ${mb(MAX_SELECTION)} MB in one quote. Select less and save it in parts`);
 }
 
