@@ -7,27 +7,12 @@ use std::path::PathBuf;
 
 use unicode_segmentation::UnicodeSegmentation;
 
+#[path = "common/mod.rs"]
+mod corpus_dir;
+
 /// The shared corpus, or `None` (with a message) when absent outside CI.
 pub fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("QUOTEBOOK_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/readability")
-        });
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!(
-            "corpus not found at {} (set QUOTEBOOK_CORPUS)",
-            dir.display()
-        );
-    }
-    eprintln!(
-        "SKIP: corpus not found at {} (set QUOTEBOOK_CORPUS); fragment corpus checks skipped",
-        dir.display()
-    );
-    None
+    corpus_dir::corpus("fragment corpus checks")
 }
 
 /// The core's visible-text extraction: the same as the CLI's `--page-file` reads.
