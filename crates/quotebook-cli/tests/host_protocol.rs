@@ -5,36 +5,13 @@ use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use quotebook_core::library::Library;
 use quotebook_core::note::{Note, Quote};
 use serde_json::{Value, json};
 
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-struct Temp(PathBuf);
-
-impl Temp {
-    fn new() -> Temp {
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let dir =
-            std::env::temp_dir().join(format!("quotebook-host-test-{}-{n}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        Temp(dir)
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.0.join(rel)
-    }
-}
-
-impl Drop for Temp {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
+mod common;
+use common::{Temp, note};
 
 fn quote(id: &str, text: &str) -> Quote {
     Quote {
@@ -43,19 +20,6 @@ fn quote(id: &str, text: &str) -> Quote {
         text: text.into(),
         created: format!("2024-06-05T12:00:{:0>2}.000Z", id.len()),
         ..Quote::default()
-    }
-}
-
-fn note(id: &str, title: &str, quotes: Vec<Quote>) -> Note {
-    Note {
-        schema: quotebook_core::SCHEMA_VERSION,
-        id: id.into(),
-        url: id.into(),
-        title: title.into(),
-        created: "2024-06-05T12:00:00.000Z".into(),
-        updated: "2024-06-05T12:00:00.000Z".into(),
-        quotes,
-        ..Note::default()
     }
 }
 
@@ -160,7 +124,7 @@ fn kinds(answer: &Value) -> Vec<String> {
 
 #[test]
 fn syncs_keeps_the_readers_edit_and_appends_the_new_quote() {
-    let t = Temp::new();
+    let t = Temp::new("host-test");
     let vault = t.path("vault");
     fs::create_dir(&vault).unwrap();
     let mut host = Host::start(&[
@@ -260,7 +224,7 @@ impl Host {
 
 #[test]
 fn incremental_sync_sends_only_the_notes_the_folder_lacks() {
-    let t = Temp::new();
+    let t = Temp::new("host-test");
     let vault = t.path("vault");
     fs::create_dir(&vault).unwrap();
     let mut host = Host::start(&["host", "--folder", vault.to_str().unwrap()]);
@@ -337,7 +301,7 @@ fn incremental_sync_sends_only_the_notes_the_folder_lacks() {
 
 #[test]
 fn a_long_report_comes_in_chunks_and_names_never_leave_the_folder() {
-    let t = Temp::new();
+    let t = Temp::new("host-test");
     let vault = t.path("vault");
     fs::create_dir(&vault).unwrap();
     let long = "x".repeat(200);
@@ -368,7 +332,7 @@ fn a_long_report_comes_in_chunks_and_names_never_leave_the_folder() {
 
 #[test]
 fn errors_are_answered_not_fatal() {
-    let t = Temp::new();
+    let t = Temp::new("host-test");
     let mut host = Host::start(&["host", "--folder", t.path("missing").to_str().unwrap()]);
     host.send(&json!({"type": "sync", "library": "{not json"}));
     let answer = host.answer();
@@ -415,7 +379,7 @@ fn run(args: &[&str], home: &Path) -> (bool, String, String) {
 #[cfg(unix)]
 #[test]
 fn install_host_writes_a_manifest_that_starts_a_working_host() {
-    let t = Temp::new();
+    let t = Temp::new("host-test");
     let home = t.path("home");
     fs::create_dir(&home).unwrap();
     let vault = t.path("my vault");

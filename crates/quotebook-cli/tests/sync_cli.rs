@@ -2,43 +2,15 @@
 
 use std::fs;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use quotebook_core::library::Library;
 use quotebook_core::note::{Note, Quote};
 use quotebook_core::sync::SyncState;
 
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-/// A fresh folder, removed when dropped.
-struct Temp(PathBuf);
-
-impl Temp {
-    fn new() -> Temp {
-        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let dir =
-            std::env::temp_dir().join(format!("quotebook-sync-cli-{}-{n}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        Temp(dir)
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.0.join(rel)
-    }
-
-    fn s(&self, rel: &str) -> String {
-        self.path(rel).to_str().unwrap().to_owned()
-    }
-}
-
-impl Drop for Temp {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
+mod common;
+use common::{Temp, note};
 
 fn quote(id: &str, text: &str) -> Quote {
     Quote {
@@ -47,19 +19,6 @@ fn quote(id: &str, text: &str) -> Quote {
         text: text.into(),
         created: format!("2024-06-05T12:00:00.{:0>3}Z", id.len()),
         ..Quote::default()
-    }
-}
-
-fn note(id: &str, title: &str, quotes: Vec<Quote>) -> Note {
-    Note {
-        schema: quotebook_core::SCHEMA_VERSION,
-        id: id.into(),
-        url: id.into(),
-        title: title.into(),
-        created: "2024-06-05T12:00:00.000Z".into(),
-        updated: "2024-06-05T12:00:00.000Z".into(),
-        quotes,
-        ..Note::default()
     }
 }
 
@@ -98,7 +57,7 @@ fn read(path: &Path) -> String {
 
 #[test]
 fn syncs_keeps_edits_and_writes_nothing_when_nothing_changed() {
-    let t = Temp::new();
+    let t = Temp::new("sync-cli");
     fs::create_dir(t.path("vault")).unwrap();
     let vault = t.s("vault");
     let backup = save(
@@ -165,7 +124,7 @@ fn syncs_keeps_edits_and_writes_nothing_when_nothing_changed() {
 
 #[test]
 fn conflicts_wait_for_keep_or_overwrite() {
-    let t = Temp::new();
+    let t = Temp::new("sync-cli");
     fs::create_dir(t.path("v")).unwrap();
     let v = t.s("v");
     let id = "https://a.example/1";
@@ -219,7 +178,7 @@ fn conflicts_wait_for_keep_or_overwrite() {
 
 #[test]
 fn deleted_files_stay_deleted_unless_restored() {
-    let t = Temp::new();
+    let t = Temp::new("sync-cli");
     fs::create_dir(t.path("v")).unwrap();
     let v = t.s("v");
     let backup = save(
@@ -239,7 +198,7 @@ fn deleted_files_stay_deleted_unless_restored() {
 #[cfg(unix)]
 #[test]
 fn never_writes_outside_the_folder() {
-    let t = Temp::new();
+    let t = Temp::new("sync-cli");
     fs::create_dir_all(t.path("v/.quotebook")).unwrap();
     fs::create_dir(t.path("outside")).unwrap();
     fs::write(t.path("outside/target.md"), "precious").unwrap();
@@ -270,7 +229,7 @@ fn never_writes_outside_the_folder() {
     assert_eq!(fs::read_dir(t.path("outside")).unwrap().count(), 1);
 
     // A folder of the pattern that is a link is never entered.
-    let t2 = Temp::new();
+    let t2 = Temp::new("sync-cli");
     fs::create_dir(t2.path("v")).unwrap();
     fs::create_dir(t2.path("elsewhere")).unwrap();
     std::os::unix::fs::symlink(t2.path("elsewhere"), t2.path("v/a.example")).unwrap();
@@ -283,7 +242,7 @@ fn never_writes_outside_the_folder() {
     assert_eq!(fs::read_dir(t2.path("elsewhere")).unwrap().count(), 0);
 
     // Nor is a .quotebook that is a link.
-    let t3 = Temp::new();
+    let t3 = Temp::new("sync-cli");
     fs::create_dir(t3.path("v")).unwrap();
     std::os::unix::fs::symlink(t3.path("."), t3.path("v/.quotebook")).unwrap();
     let backup = save(&t3, vec![]);
@@ -293,7 +252,7 @@ fn never_writes_outside_the_folder() {
 
 #[test]
 fn exports_a_zip_a_folder_and_one_note() {
-    let t = Temp::new();
+    let t = Temp::new("sync-cli");
     let backup = save(
         &t,
         vec![
@@ -350,7 +309,7 @@ fn exports_a_zip_a_folder_and_one_note() {
 
 #[test]
 fn bad_input_gets_a_clear_message() {
-    let t = Temp::new();
+    let t = Temp::new("sync-cli");
     fs::write(t.path("bad.json"), "{").unwrap();
     let (ok, _, stderr) = run(&["sync", "--from", &t.s("bad.json"), "--to", &t.s("")]);
     assert!(!ok && stderr.contains("library backup"), "{stderr}");
@@ -371,7 +330,7 @@ fn bad_input_gets_a_clear_message() {
 
 #[test]
 fn the_folders_own_backup_syncs_without_from() {
-    let t = Temp::new();
+    let t = Temp::new("sync-cli");
     fs::create_dir(t.path("v")).unwrap();
     let v = t.s("v");
     let (ok, _, stderr) = run(&["sync", "--to", &v]);
@@ -402,7 +361,7 @@ fn the_folders_own_backup_syncs_without_from() {
 
 #[test]
 fn clip_builds_a_library_that_syncs() {
-    let t = Temp::new();
+    let t = Temp::new("sync-cli");
     fs::write(t.path("one.html"), "<p>First <b>quote</b>.</p>").unwrap();
     fs::write(t.path("two.html"), "<p>Second quote.</p>").unwrap();
     let lib = t.s("lib/backup.json");
@@ -459,7 +418,7 @@ fn clip_builds_a_library_that_syncs() {
 /// the other machine's stale copy does not bring the quote back into the backup or the file.
 #[test]
 fn a_deletion_travels_between_two_machines_through_the_folder() {
-    let t = Temp::new();
+    let t = Temp::new("sync-cli");
     fs::create_dir(t.path("v")).unwrap();
     let v = t.s("v");
     let both = vec![
