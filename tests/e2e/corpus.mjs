@@ -3,10 +3,9 @@
 // the few npm modules the pages import), a plain headless Chromium, a seeded generator.
 import { createServer } from 'node:http';
 import { existsSync, readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, ROOT } from './lib.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, ROOT, listen, sendFile } from './lib.mjs';
 
 /** The corpus directory (`$QUOTEBOOK_CORPUS`, else `../shared/corpus/readability` from the
  * workspace root), or `null` when absent. */
@@ -73,17 +72,9 @@ export async function serveCorpus(corpus, { extra = new Map(), mounts: more = {}
       response.writeHead(404).end();
       return;
     }
-    try {
-      const body = await readFile(file);
-      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      response.end(body);
-    } catch {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-    }
+    await sendFile(response, file, TYPES);
   });
-  await new Promise((ready) => server.listen(0, '127.0.0.1', ready));
-  const origin = `http://127.0.0.1:${server.address().port}`;
-  return { origin, close: () => new Promise((done) => server.close(done)) };
+  return listen(server);
 }
 
 /** Headless Chromium without the extension (the pages import the module themselves). Any
@@ -92,15 +83,7 @@ export async function launchPlain() {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
   await context.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort());

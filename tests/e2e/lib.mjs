@@ -41,18 +41,41 @@ export async function serveFixtures() {
       response.writeHead(403).end();
       return;
     }
-    try {
-      const body = await readFile(file);
-      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      response.end(body);
-    } catch {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-    }
+    await sendFile(response, file);
   });
+  return listen(server);
+}
+
+/** Answers with `file` (its type looked up by extension in `types`), or 404 when it cannot
+ * be read. */
+export async function sendFile(response, file, types = TYPES) {
+  try {
+    const body = await readFile(file);
+    response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    response.end(body);
+  } catch {
+    response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  }
+}
+
+/** Starts `server` on 127.0.0.1 at a random port: `{origin, close()}`. */
+export async function listen(server) {
   await new Promise((ready) => server.listen(0, '127.0.0.1', ready));
   const origin = `http://127.0.0.1:${server.address().port}`;
   return { origin, close: () => new Promise((done) => server.close(done)) };
 }
+
+/** The flags every test Chromium runs with: no sandbox (tests run as root in CI), no GPU,
+ * and none of the browser's own network traffic. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /**
  * Chromium with one build of the extension (`chrome-test` for headless tests, `chrome`, the
@@ -80,13 +103,7 @@ export async function launch({
     args: [
       `--disable-extensions-except=${dir}`,
       `--load-extension=${dir}`,
-      '--no-sandbox', // tests run as root in CI
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
+      ...CHROMIUM_ARGS,
       ...extraArgs,
     ],
     viewport: headless ? { width: 1200, height: 800 } : null,

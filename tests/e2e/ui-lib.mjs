@@ -5,7 +5,7 @@ import { chromium } from 'playwright-core';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, CHROMIUM, extensionId, serviceWorker, storage } from './lib.mjs';
+import { ROOT, CHROMIUM, CHROMIUM_ARGS, extensionId, serviceWorker, storage } from './lib.mjs';
 
 export { ROOT, storage };
 /** The unpacked test build (`cargo xtask build`), or `$QUOTEBOOK_EXTENSION`. */
@@ -27,13 +27,7 @@ export async function launch({ colorScheme = 'light', locale = 'en-US', viewport
     // Playwright disables extensions by default.
     ignoreDefaultArgs: ['--disable-extensions'],
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
+      ...CHROMIUM_ARGS,
       `--lang=${locale}`,
       `--disable-extensions-except=${EXTENSION}`,
       `--load-extension=${EXTENSION}`,
