@@ -40,20 +40,7 @@ struct Host {
 
 impl Host {
     fn start(args: &[&str]) -> Host {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_quotebook"))
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take();
-        let stdout = child.stdout.take().unwrap();
-        Host {
-            child,
-            stdin,
-            stdout,
-        }
+        Host::start_program(env!("CARGO_BIN_EXE_quotebook"), args)
     }
 
     fn send(&mut self, value: &Value) {
