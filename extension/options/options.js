@@ -329,9 +329,10 @@ async function setUpSync() {
   $('sync-overwrite-all').addEventListener('click', () => {
     if (confirm(t('syncOverwriteConfirm'))) runSync({ overwrite: 'all', ask: true });
   });
-  await showSyncState(settings.backend);
+  // The last result first: finding the native host can take a while.
   const last = (await api.storage.local.get(folderSync.RESULT_KEY))[folderSync.RESULT_KEY];
   if (last) showSyncResult(last);
+  await showSyncState(settings.backend);
 }
 
 /** Asks for the backend's permission (a click is the gesture it needs), then keeps it. */

@@ -341,7 +341,7 @@ describe('folder sync through the native host in Firefox', () => {
         fsaDisabled: document.getElementById('sync-fsa').disabled,
         summary: document.getElementById('sync-summary').textContent,
       })`);
-      return view.native !== '' && !view.native.endsWith('…');
+      return view.native !== '' && !view.native.endsWith('…') && view.summary !== '';
     }, { timeout: 10_000, interval: 100, what: 'the options page to find the host' }).catch(() => {});
     assert.equal(view?.native, `Found: syncs into ${folder}`, JSON.stringify(view));
     assert.equal(view.nativeChecked, true);
