@@ -2,7 +2,7 @@
 // note, and tell the reader how it went. Logic about notes lives in the core (Rust); this is
 // glue.
 import { api } from './browser.js';
-import { saveCore } from './core.js';
+import { core } from './core.js';
 import { syncAfterSave } from './sync/sync.js';
 
 export const MENU_ID = 'save-quote';
@@ -142,7 +142,7 @@ function tooLargeError(length) {
  * from several tabs, the extension's pages and worker restarts never lose one another.
  */
 async function storeQuote(capture, quoteId, pendingKey, tabId) {
-  const wasm = await saveCore();
+  const wasm = await core();
   if (!capture.url) throw new Error('invalid_url: the page has no URL');
   const request = { capture: wellFormed(capture), now: new Date().toISOString(), quoteId };
   // The note's identity reads the canonical URL from the page's metadata too (og:url).
@@ -271,7 +271,7 @@ export async function resumePendingSaves() {
   try {
     // Most starts find nothing: the core is not even loaded then.
     if ((await leftBehind()).length === 0) return { saved: 0, kept: 0, lost: 0 };
-    const wasm = await saveCore();
+    const wasm = await core();
     return await navigator.locks.request(NOTES_LOCK, () => resumeLocked(wasm));
   } catch (error) {
     console.error('Quotebook: cannot resume the saves left behind:', error);
