@@ -162,7 +162,12 @@
   // The text is kept in pieces joined once at the end: asking a string built by `+=` for
   // its last character (`endsWith`) flattens it, which made the walk quadratic (a 1 MB
   // selection took 6 s here, 4 MB two minutes).
-  const pageText = () => {
+  //
+  // `watched` maps nodes to records the walk fills in: `enter`, how many text nodes were
+  // copied before the node; `exit`, how many once the node and everything inside it were
+  // passed; `index`, for a copied text node, its place in `nodes`. Only the few nodes that
+  // place the ranges' boundaries are watched (see `boundary`).
+  const pageText = (watched = new Map()) => {
     const pieces = [];
     let length = 0;
     let atBreak = true; // the text is empty or ends with `\n`
@@ -174,7 +179,7 @@
         atBreak = true;
       }
     };
-    const walk = (node) => {
+    const visit = (node) => {
       if (node.nodeType === Node.TEXT_NODE) {
         const parent = node.parentElement;
         if (parent && getComputedStyle(parent).visibility === 'hidden') return;
@@ -194,19 +199,74 @@
       for (let child = node.firstChild; child; child = child.nextSibling) walk(child);
       if (block) separate();
     };
+    const walk = (node) => {
+      const record = watched.get(node);
+      if (record === undefined) {
+        visit(node);
+        return;
+      }
+      record.enter = nodes.length;
+      visit(node);
+      record.exit = nodes.length;
+      if (nodes.length > record.enter && nodes[record.enter].node === node) record.index = record.enter;
+    };
     if (document.body) walk(document.body);
     return { text: pieces.join(''), nodes };
   };
 
+  // A boundary point (`container`, `offset`) as the walk can place it: the node it stands
+  // just before (`before`: the child at `offset` of an element container) or at the end of
+  // the contents of (an element container at its end, or the text node holding the point),
+  // with the records of that node and its ancestors, which the walk is told to fill in.
+  const boundary = (container, offset, watched) => {
+    // A text node's `childNodes` is empty: its points stand in it.
+    const child = container.childNodes[offset];
+    const point = child ? { node: child, before: true } : { node: container, before: false };
+    point.chain = [];
+    for (let node = point.node; node; node = node.parentNode) {
+      let record = watched.get(node);
+      if (!record) watched.set(node, record = {});
+      point.chain.push(record);
+    }
+    return point;
+  };
+
+  // How many copied text nodes lie wholly before a boundary point (`{count}`), or, when the
+  // point is inside a copied text node, `{index}` of that node. Null for a point in another
+  // tree than the page's (a shadow root, a detached node): no copied node is in its range.
+  const place = (point, nodes) => {
+    const [own] = point.chain;
+    if (own.index !== undefined && !point.before) return { index: own.index };
+    // The innermost node of the chain the walk entered: the point's own node, or an
+    // ancestor the walk skipped whole (hidden, a script), inside which nothing is copied.
+    const entered = point.chain.find((record) => record.enter !== undefined);
+    if (entered) return { count: entered === own && point.before ? own.enter : entered.exit };
+    // The walk entered none of them: the point lies outside the body (the head, the root).
+    const body = document.body;
+    if (!body) return null;
+    const position = body.compareDocumentPosition(point.node);
+    if (position & Node.DOCUMENT_POSITION_DISCONNECTED) return null;
+    if (position & Node.DOCUMENT_POSITION_CONTAINS) return { count: point.before ? 0 : nodes.length };
+    return { count: position & Node.DOCUMENT_POSITION_PRECEDING ? 0 : nodes.length };
+  };
+
   // A range's [start, end) in the page text (UTF-16 units), or null when a boundary is not
-  // in a copied text node and no text node lies within the range.
-  const offsetsOf = (range, { nodes }) => {
-    const inRange = nodes.filter(({ node }) => range.intersectsNode(node));
-    if (inRange.length === 0) return null;
-    const first = inRange[0];
-    const last = inRange[inRange.length - 1];
-    const start = first.start + (first.node === range.startContainer ? range.startOffset : 0);
-    const end = last.start + (last.node === range.endContainer ? range.endOffset : last.node.data.length);
+  // in a copied text node and no text node lies within the range. The copied text nodes the
+  // range intersects (`range.intersectsNode`, which asked of every node cost a walk of the
+  // page per range) are consecutive: from the one holding the start (or the first after it)
+  // to the one holding the end (or the last before it); the start and end offsets count
+  // only inside those.
+  const offsetsOf = ({ range, start: from, end: to }, { nodes }) => {
+    const head = place(from, nodes);
+    const tail = place(to, nodes);
+    if (!head || !tail) return null;
+    const firstIndex = head.index ?? head.count;
+    const lastIndex = tail.index ?? tail.count - 1;
+    if (firstIndex > lastIndex || firstIndex >= nodes.length || lastIndex < 0) return null;
+    const first = nodes[firstIndex];
+    const last = nodes[lastIndex];
+    const start = first.start + (head.index !== undefined ? range.startOffset : 0);
+    const end = last.start + (tail.index !== undefined ? range.endOffset : last.node.data.length);
     return end > start ? [start, end] : null;
   };
 
@@ -224,16 +284,22 @@
   }
   const ranges = [];
   const rangeTexts = [];
-  const offsets = [];
-  const page = selection?.rangeCount ? pageText() : { text: '', nodes: [] };
+  const bounds = [];
+  const watched = new Map();
   for (let i = 0; i < (selection?.rangeCount ?? 0); i++) {
     const range = selection.getRangeAt(i);
     if (range.collapsed) continue;
     ranges.push(rangeHtml(range));
     rangeTexts.push(range.toString());
-    // The core pairs offsets with ranges by position: an unplaceable range gets [0, 0].
-    offsets.push(offsetsOf(range, page) ?? [0, 0]);
+    bounds.push({
+      range,
+      start: boundary(range.startContainer, range.startOffset, watched),
+      end: boundary(range.endContainer, range.endOffset, watched),
+    });
   }
+  const page = selection?.rangeCount ? pageText(watched) : { text: '', nodes: [] };
+  // The core pairs offsets with ranges by position: an unplaceable range gets [0, 0].
+  const offsets = bounds.map((bound) => offsetsOf(bound, page) ?? [0, 0]);
   const canonical = document.querySelector('link[rel~="canonical" i][href]');
   return {
     url: location.href,

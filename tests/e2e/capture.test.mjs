@@ -103,4 +103,127 @@ describe('capture.js', () => {
       'Before <span class="keep" id="keep" data-qb-ws="pre-line">a\nb</span> after',
     ]);
   });
+
+  // The capture places each range's boundaries in its page-text walk. Here every pair of
+  // boundary points of a small page (element and document containers at each child, text
+  // nodes at their ends and next to them: between elements, in nested inline formatting,
+  // around `<br>`, beside hidden elements, a script and a comment, in the head) is selected,
+  // and the offsets it sends are compared with asking `range.intersectsNode` of every text
+  // node of `page-text.mjs`' walk, the method it replaced.
+  test('offsets of ranges bounded anywhere agree with intersectsNode over the page text', async () => {
+    const pageTextSource = await readFile(join(ROOT, 'tests/e2e/page-text.mjs'), 'utf8');
+    const own = await browser.newPage();
+    await own.goto(`${server.origin}/pages/boundaries.html`);
+    const found = await own.evaluate(async ({ source, pageTextSource }) => {
+      const { pageText } = await import(`data:text/javascript,${encodeURIComponent(pageTextSource)}`);
+      const { text, nodes } = pageText(document.body);
+      // The former `offsetsOf` of capture.js.
+      const byIntersection = (range) => {
+        const inRange = nodes.filter(({ node }) => range.intersectsNode(node));
+        if (inRange.length === 0) return null;
+        const first = inRange[0];
+        const last = inRange[inRange.length - 1];
+        const start = first.start + (first.node === range.startContainer ? range.startOffset : 0);
+        const end = last.start + (last.node === range.endContainer ? range.endOffset : last.node.data.length);
+        return end > start ? [start, end] : null;
+      };
+      const points = [];
+      const walker = document.createTreeWalker(document, NodeFilter.SHOW_ALL);
+      for (let node = walker.currentNode; node; node = walker.nextNode()) {
+        if (node.nodeType === Node.DOCUMENT_TYPE_NODE) continue;
+        if (node instanceof CharacterData) {
+          const n = node.length;
+          for (const offset of new Set([0, 1, n - 1, n])) {
+            if (offset >= 0 && offset <= n) points.push([node, offset]);
+          }
+        } else {
+          for (let offset = 0; offset <= node.childNodes.length; offset += 1) points.push([node, offset]);
+        }
+      }
+      const kinds = new Set();
+      const mismatches = [];
+      let compared = 0;
+      let placed = 0;
+      let unclonable = 0;
+      const selection = getSelection();
+      for (const from of points) {
+        for (const to of points) {
+          const range = document.createRange();
+          range.setStart(...from);
+          range.setEnd(...to);
+          if (range.collapsed) continue;
+          selection.removeAllRanges();
+          selection.addRange(range);
+          const selected = selection.getRangeAt(0);
+          if (selected.collapsed) continue;
+          const expected = byIntersection(selected) ?? [0, 0];
+          let capture;
+          try {
+            capture = (0, eval)(source);
+          } catch (error) {
+            // A range holding the root element whole cannot be cloned (no page selection
+            // can be one); the capture has always thrown there.
+            const clones = (() => {
+              try {
+                return Boolean(selected.cloneContents());
+              } catch {
+                return false;
+              }
+            })();
+            if (error.name === 'HierarchyRequestError' && !clones) {
+              unclonable += 1;
+              continue;
+            }
+            throw error;
+          }
+          compared += 1;
+          if (expected[1] > 0) placed += 1;
+          const kind = (node) => (node instanceof CharacterData ? 'text' : node.nodeName.toLowerCase());
+          kinds.add(`${kind(selected.startContainer)}→${kind(selected.endContainer)}`);
+          const got = capture.offsets[0];
+          if (capture.pageText !== text || got[0] !== expected[0] || got[1] !== expected[1]) {
+            mismatches.push({
+              start: [kind(selected.startContainer), selected.startOffset, (selected.startContainer.textContent ?? '').slice(0, 20)],
+              end: [kind(selected.endContainer), selected.endOffset, (selected.endContainer.textContent ?? '').slice(0, 20)],
+              expected,
+              got,
+            });
+          }
+        }
+      }
+      // A few by name, read back from the text: between elements, across `<br>`s.
+      const named = (container, startOffset, endOffset) => {
+        const range = document.createRange();
+        range.setStart(container, startOffset);
+        range.setEnd(container, endOffset);
+        selection.removeAllRanges();
+        selection.addRange(range);
+        const capture = (0, eval)(source);
+        const [start, end] = capture.offsets[0];
+        return capture.pageText.slice(start, end);
+      };
+      const nested = document.getElementById('nested');
+      const lines = document.getElementById('lines');
+      const examples = {
+        betweenElements: named(nested, 1, 3),
+        acrossBreaks: named(lines, 1, 6),
+        hiddenOnly: named(document.getElementById('hidden').children[0], 0, 2),
+      };
+      return { compared, placed, unclonable, kinds: [...kinds], mismatches: mismatches.slice(0, 5), mismatchCount: mismatches.length, examples };
+    }, { source, pageTextSource });
+    await own.close();
+    assert.deepEqual(found.mismatches, [], `${found.mismatchCount} of ${found.compared} ranges differ`);
+    // Every kind of container on each side was exercised, and most ranges hold text.
+    for (const kind of ['text→text', 'p→p', 'text→p', 'p→text', 'body→body', '#document→html', 'head→text', 'b→i', 'li→ul', 'span→div', 'html→#document']) {
+      assert.ok(found.kinds.includes(kind), `${kind} among ${found.kinds.join(', ')}`);
+    }
+    assert.ok(found.compared > 5000, `${found.compared} ranges compared`);
+    assert.ok(found.unclonable < found.compared / 10, `${found.unclonable} ranges could not be cloned`);
+    assert.ok(found.placed > found.compared / 2, `${found.placed} of ${found.compared} ranges placed`);
+    assert.deepEqual(found.examples, {
+      betweenElements: 'bold and deeplink',
+      acrossBreaks: 'second \nthird',
+      hiddenOnly: '',
+    });
+  });
 });
