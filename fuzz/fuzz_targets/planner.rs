@@ -2,22 +2,26 @@
 //! the library (titles, quotes and comments from the fuzz input, rendered by the real
 //! templates), the reader's edits to the files (lines, raw bytes, CRLF, BOM, cuts,
 //! deletions, symbolic links), lost state, pattern changes and syncs into an in-memory
-//! folder. The invariants of `tests/sync_props.rs`, checked after every sync: no panic, no
-//! path outside the folder, nothing through a link, no reader line lost (unless the reader
-//! chose to overwrite), an edited file only grows at its end, no quote twice in a file,
-//! every quote of a note in sync recorded, and a second sync right after writes nothing.
+//! folder. No panic, and after every sync the invariants of `tests/sync_props.rs`, from the
+//! module both include (`crates/quotebook-core/tests/sync_invariants/mod.rs`): no path
+//! outside the folder, nothing through a link, no reader line lost (unless the reader chose
+//! to overwrite), an edited file only grows at its end, no quote twice in a file, every
+//! quote of a note in sync recorded, and a second sync right after writes nothing.
 #![no_main]
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use quotebook_core::note::{Note, Quote, SCHEMA_VERSION};
-use quotebook_core::sync::memory::MemoryFolder;
-use quotebook_core::sync::name::{collision_key, is_safe_relative};
 use quotebook_core::sync::render::sync_note;
-use quotebook_core::sync::{Options, Outcome, Pattern, Resolution, Skip, SyncState, plan};
+use quotebook_core::sync::{Options, Pattern, Resolution};
 use quotebook_core::template::{RenderOptions, Templates};
+
+#[path = "../../crates/quotebook-core/tests/sync_invariants/mod.rs"]
+mod sync_invariants;
+
+use sync_invariants::{Quotes, Synced};
 
 /// Marks each quote and each reader line, so that they can be counted in a file; the fuzz
 /// input's text never holds these characters.
@@ -184,42 +188,9 @@ fn pattern(choice: &PatternChoice) -> Pattern {
     Pattern::parse(source).unwrap_or_default()
 }
 
-fn count(haystack: &[u8], needle: &[u8]) -> usize {
-    if needle.is_empty() || haystack.len() < needle.len() {
-        return 0;
-    }
-    haystack
-        .windows(needle.len())
-        .filter(|w| *w == needle)
-        .count()
-}
-
-/// A second, independent reading of "inside the folder".
-fn inside(path: &str) -> bool {
-    !path.starts_with('/')
-        && !path.contains(['\\', '\0', ':'])
-        && path
-            .split('/')
-            .all(|c| !c.is_empty() && c != "." && c != "..")
-}
-
-fn line_starts(bytes: &[u8]) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(
-            bytes
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| **b == b'\n')
-                .map(|(i, _)| i + 1),
-        )
-        .collect()
-}
-
 fuzz_target!(|ops: Vec<Op>| {
     let mut notes: BTreeMap<String, ModelNote> = BTreeMap::new();
-    let mut folder = MemoryFolder::default();
-    let mut state = SyncState::default();
-    let mut reader_lines: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut synced = Synced::default();
     let mut current_pattern = Pattern::default();
     let mut current_templates = Templates::default();
     let render_options = RenderOptions::default();
@@ -273,13 +244,7 @@ fuzz_target!(|ops: Vec<Op>| {
                 }
             }
             Op::Reader { note, edit } => {
-                let Some(file) = state.files.get(&note_id(note)) else {
-                    continue;
-                };
-                let path = file.path.clone();
-                let Some(bytes) = folder.files.get_mut(&path) else {
-                    continue;
-                };
+                let id = note_id(note);
                 let line = |text: &str| {
                     format!(
                         "{READER_OPEN}reader {counter}{READER_CLOSE} {}",
@@ -288,85 +253,59 @@ fuzz_target!(|ops: Vec<Op>| {
                 };
                 match edit {
                     Edit::Insert(at, text) => {
-                        let starts = line_starts(bytes);
-                        let pos = starts[usize::from(at) % starts.len()];
-                        let line = line(&text);
-                        bytes.splice(pos..pos, format!("{line}\n").into_bytes());
-                        reader_lines.entry(path).or_default().push(line);
+                        synced.insert_line(&id, |_| usize::from(at), line(&text));
                     }
-                    Edit::Append(text) => {
-                        if !bytes.is_empty() && !bytes.ends_with(b"\n") {
-                            bytes.push(b'\n');
-                        }
-                        let line = line(&text);
-                        bytes.extend_from_slice(format!("{line}\n").as_bytes());
-                        reader_lines.entry(path).or_default().push(line);
-                    }
+                    Edit::Append(text) => synced.append_line(&id, line(&text)),
                     Edit::Bytes(at, raw) => {
                         // Without the markers' lead bytes, so no marker can be forged.
-                        let raw: Vec<u8> = raw
+                        let raw = raw
                             .into_iter()
                             .filter(|b| !matches!(b, 0xc2 | 0xe2))
                             .collect();
-                        let starts = line_starts(bytes);
-                        let pos = starts[usize::from(at) % starts.len()];
-                        bytes.splice(pos..pos, raw);
+                        synced.insert_bytes(&id, usize::from(at), raw);
                     }
-                    Edit::Crlf => {
-                        let text = String::from_utf8_lossy(bytes)
-                            .replace("\r\n", "\n")
-                            .replace('\n', "\r\n");
-                        *bytes = text.into_bytes();
-                    }
-                    Edit::Lf => {
-                        let text = String::from_utf8_lossy(bytes).replace("\r\n", "\n");
-                        *bytes = text.into_bytes();
-                    }
-                    Edit::Bom => {
-                        if !bytes.starts_with(b"\xef\xbb\xbf") {
-                            bytes.splice(0..0, *b"\xef\xbb\xbf");
-                        }
-                    }
-                    Edit::StripFinalNewline => {
-                        while bytes.ends_with(b"\n") || bytes.ends_with(b"\r") {
-                            bytes.pop();
-                        }
-                    }
+                    Edit::Crlf => synced.crlf(&id),
+                    Edit::Lf => synced.lf(&id),
+                    Edit::Bom => synced.bom(&id),
+                    Edit::StripFinalNewline => synced.strip_final_newline(&id),
                     Edit::Truncate(at) => {
-                        let keep = bytes.len() * usize::from(at) / 65_536;
-                        bytes.truncate(keep);
-                        let text = bytes.clone();
-                        if let Some(lines) = reader_lines.get_mut(&path) {
-                            lines.retain(|l| count(&text, l.as_bytes()) > 0);
-                        }
+                        synced.truncate(&id, |len| len * usize::from(at) / 65_536)
                     }
-                    Edit::DeleteFile => {
-                        folder.files.remove(&path);
-                        reader_lines.remove(&path);
-                    }
+                    Edit::DeleteFile => synced.delete(&id),
                 }
             }
             Op::Link {
                 note,
                 folder: whole_folder,
             } => {
-                let Some(file) = state.files.get(&note_id(note)) else {
+                let Some(file) = synced.state.files.get(&note_id(note)) else {
                     continue;
                 };
                 let path = match file.path.rsplit_once('/') {
                     Some((dir, _)) if whole_folder => dir.to_owned(),
                     _ => file.path.clone(),
                 };
-                folder.links.insert(path);
+                synced.folder.links.insert(path);
             }
-            Op::Unlink => folder.links.clear(),
-            Op::LoseState => state = SyncState::default(),
+            Op::Unlink => synced.folder.links.clear(),
+            Op::LoseState => synced.state = Default::default(),
             Op::Pattern(choice) => current_pattern = pattern(&choice),
             Op::Templates(choice) => current_templates = templates(&choice),
             Op::Sync { restore, resolve } => {
                 let rendered: Vec<_> = notes
                     .iter()
                     .map(|(id, n)| sync_note(&note(id, n), &current_templates, &render_options))
+                    .collect();
+                // Each quote's marker, `«quote N»`, is in its text and in no other.
+                let quotes: Quotes = notes
+                    .iter()
+                    .map(|(id, n)| {
+                        let held = n.quotes.iter().map(|(qid, _, _)| {
+                            let marker = format!("{QUOTE_OPEN}quote {}{QUOTE_CLOSE}", &qid[1..]);
+                            (qid.clone(), marker)
+                        });
+                        (id.clone(), held.collect())
+                    })
                     .collect();
                 let options = Options {
                     pattern: current_pattern.clone(),
@@ -377,113 +316,9 @@ fuzz_target!(|ops: Vec<Op>| {
                     }),
                     ..Options::default()
                 };
-                let before = folder.clone();
-                let planned = plan(&rendered, &state, &folder, &options);
-                let mut written = HashSet::new();
-                for write in &planned.writes {
-                    assert!(
-                        is_safe_relative(&write.path),
-                        "unsafe path {:?}",
-                        write.path
-                    );
-                    assert!(inside(&write.path), "outside the folder: {:?}", write.path);
-                    assert!(
-                        written.insert(write.path.clone()),
-                        "two writes to {}",
-                        write.path
-                    );
+                if let Err(broken) = synced.sync(&rendered, &quotes, options) {
+                    panic!("{broken}");
                 }
-                let left = folder
-                    .apply(&planned.writes)
-                    .unwrap_or_else(|e| panic!("{e}"));
-                assert!(left.is_empty(), "left alone: {left:?}");
-                state = planned.state.clone();
-
-                let mut keys = HashSet::new();
-                for file in state.files.values() {
-                    assert!(
-                        keys.insert(collision_key(&file.path)),
-                        "collision at {}",
-                        file.path
-                    );
-                }
-                for decision in &planned.decisions {
-                    let Some(path) = &decision.path else { continue };
-                    let old = before.files.get(path);
-                    let new = folder.files.get(path);
-                    let overwrote = matches!(
-                        decision.outcome,
-                        Outcome::Updated {
-                            overwrote_edits: true
-                        }
-                    );
-                    if overwrote {
-                        reader_lines.remove(path);
-                    } else if let Some(lines) = reader_lines.get(path) {
-                        for line in lines {
-                            let now = new.map_or(0, |b| count(b, line.as_bytes()));
-                            assert!(now > 0, "lost {line:?} in {path}: {:?}", decision.outcome);
-                        }
-                    }
-                    if let (Some(old), Some(new), Outcome::Appended { .. }) =
-                        (old, new, &decision.outcome)
-                    {
-                        assert!(
-                            new.starts_with(old),
-                            "{path}: the reader's bytes were changed"
-                        );
-                    }
-                    if let Some(new) = new {
-                        for n in notes.values() {
-                            for (qid, _, _) in &n.quotes {
-                                let marker =
-                                    format!("{QUOTE_OPEN}quote {}{QUOTE_CLOSE}", &qid[1..]);
-                                assert!(
-                                    count(new, marker.as_bytes()) <= 1,
-                                    "{marker} twice in {path}: {:?}",
-                                    String::from_utf8_lossy(new)
-                                );
-                            }
-                        }
-                    }
-                    let in_sync = matches!(
-                        decision.outcome,
-                        Outcome::Created { .. }
-                            | Outcome::Updated { .. }
-                            | Outcome::Appended { .. }
-                            | Outcome::Skipped(Skip::Unchanged | Skip::UpToDate | Skip::Kept)
-                    );
-                    if in_sync && new.is_some() {
-                        let held: HashSet<&str> = state.files[&decision.note_id]
-                            .quotes
-                            .iter()
-                            .map(|q| q.id.as_str())
-                            .collect();
-                        for (qid, _, _) in &notes[&decision.note_id].quotes {
-                            assert!(held.contains(qid.as_str()), "{qid} not in {path}");
-                        }
-                    }
-                }
-                for (path, bytes) in &before.files {
-                    if !planned.writes.iter().any(|w| &w.path == path) {
-                        assert_eq!(folder.files.get(path), Some(bytes));
-                    }
-                }
-                let again = plan(
-                    &rendered,
-                    &state,
-                    &folder,
-                    &Options {
-                        resolve_all: None,
-                        ..options
-                    },
-                );
-                assert!(
-                    again.writes.is_empty(),
-                    "a second sync wrote {:?}",
-                    again.decisions
-                );
-                assert_eq!(again.state, state);
             }
         }
     }

@@ -4,16 +4,18 @@
 //! After every sync: no line the reader wrote is lost (an edited file only ever grows at
 //! its end), nothing is written outside the folder or through a link, a quote never
 //! appears twice in a file, every quote of a note whose file is in sync is recorded in it,
-//! and a second sync right after writes nothing.
+//! and a second sync right after writes nothing (`sync_invariants/mod.rs`, which the fuzz
+//! target `fuzz/fuzz_targets/planner.rs` checks too).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use proptest::prelude::*;
-use quotebook_core::sync::memory::MemoryFolder;
-use quotebook_core::sync::name::{collision_key, is_safe_relative};
-use quotebook_core::sync::{
-    NameFields, Options, Outcome, Resolution, Skip, SyncNote, SyncState, plan,
-};
+use quotebook_core::sync::{NameFields, Options, Resolution, SyncNote};
+
+#[path = "sync_invariants/mod.rs"]
+mod sync_invariants;
+
+use sync_invariants::{Quotes, Synced};
 
 const TITLES: &[&str] = &["Title", "title", "../../etc/passwd", "CON", "a/b\\c", ""];
 
@@ -121,20 +123,10 @@ fn render(id: &str, note: &ModelNote) -> SyncNote {
     SyncNote::new(id.into(), fields, file, &frame, blocks)
 }
 
-fn count(haystack: &[u8], needle: &[u8]) -> usize {
-    haystack
-        .windows(needle.len())
-        .filter(|w| *w == needle)
-        .count()
-}
-
 fn run(ops: Vec<Op>, pattern: &str) -> Result<(), TestCaseError> {
     let mut notes: BTreeMap<String, ModelNote> = BTreeMap::new();
-    let mut folder = MemoryFolder::default();
-    let mut state = SyncState::default();
+    let mut synced = Synced::default();
     let mut counter = 0usize;
-    // Reader lines written into each path, and whether the reader may have cut them since.
-    let mut reader_lines: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let note_id = |i: usize| format!("https://example.com/{i}");
 
     for op in ops {
@@ -173,191 +165,43 @@ fn run(ops: Vec<Op>, pattern: &str) -> Result<(), TestCaseError> {
                 }
             }
             Op::Reader { note, edit } => {
-                let Some(file) = state.files.get(&note_id(note)) else {
-                    continue;
-                };
-                let path = file.path.clone();
-                let Some(bytes) = folder.files.get_mut(&path) else {
-                    continue;
-                };
+                let id = note_id(note);
                 let line = format!("reader line {counter}");
                 match edit {
                     Edit::Insert(at) => {
-                        let starts: Vec<usize> = std::iter::once(0)
-                            .chain(
-                                bytes
-                                    .iter()
-                                    .enumerate()
-                                    .filter(|(_, b)| **b == b'\n')
-                                    .map(|(i, _)| i + 1),
-                            )
-                            .filter(|&i| i <= bytes.len())
-                            .collect();
-                        let pos = starts[((starts.len() as f64) * at) as usize % starts.len()];
-                        let insert = format!("{line}\n");
-                        bytes.splice(pos..pos, insert.bytes());
-                        reader_lines.entry(path).or_default().push(line);
+                        synced.insert_line(&id, |lines| ((lines as f64) * at) as usize, line);
                     }
-                    Edit::AppendLine => {
-                        if !bytes.is_empty() && !bytes.ends_with(b"\n") {
-                            bytes.push(b'\n');
-                        }
-                        bytes.extend_from_slice(format!("{line}\n").as_bytes());
-                        reader_lines.entry(path).or_default().push(line);
-                    }
-                    Edit::Crlf => {
-                        let text = String::from_utf8_lossy(bytes)
-                            .replace("\r\n", "\n")
-                            .replace('\n', "\r\n");
-                        *bytes = text.into_bytes();
-                    }
-                    Edit::Bom => {
-                        if !bytes.starts_with(b"\xef\xbb\xbf") {
-                            bytes.splice(0..0, *b"\xef\xbb\xbf");
-                        }
-                    }
-                    Edit::StripFinalNewline => {
-                        while bytes.ends_with(b"\n") || bytes.ends_with(b"\r") {
-                            bytes.pop();
-                        }
-                    }
-                    Edit::Truncate(at) => {
-                        let keep = ((bytes.len() as f64) * at) as usize;
-                        bytes.truncate(keep);
-                        // The reader cut these lines themselves.
-                        let text = bytes.clone();
-                        if let Some(lines) = reader_lines.get_mut(&path) {
-                            lines.retain(|l| count(&text, l.as_bytes()) > 0);
-                        }
-                    }
-                    Edit::DeleteFile => {
-                        folder.files.remove(&path);
-                        reader_lines.remove(&path);
-                    }
+                    Edit::AppendLine => synced.append_line(&id, line),
+                    Edit::Crlf => synced.crlf(&id),
+                    Edit::Bom => synced.bom(&id),
+                    Edit::StripFinalNewline => synced.strip_final_newline(&id),
+                    Edit::Truncate(at) => synced.truncate(&id, |len| ((len as f64) * at) as usize),
+                    Edit::DeleteFile => synced.delete(&id),
                 }
             }
-            Op::LoseState => state = SyncState::default(),
+            Op::LoseState => synced.state = Default::default(),
             Op::Sync { restore, resolve } => {
                 let rendered: Vec<SyncNote> = notes.iter().map(|(id, n)| render(id, n)).collect();
+                // A quote's text is its marker: `«quote N»` appears in no other.
+                let quotes: Quotes = notes
+                    .iter()
+                    .map(|(id, n)| {
+                        let held = n
+                            .quotes
+                            .iter()
+                            .map(|(q, text, _)| (q.clone(), text.clone()));
+                        (id.clone(), held.collect())
+                    })
+                    .collect();
                 let options = Options {
                     pattern: quotebook_core::sync::Pattern::parse(pattern).unwrap(),
                     restore,
                     resolve_all: resolve,
                     ..Options::default()
                 };
-                let before = folder.clone();
-                let planned = plan(&rendered, &state, &folder, &options);
-                // Nothing outside the folder, nothing through a link, at most one write a file.
-                let mut written = HashSet::new();
-                for write in &planned.writes {
-                    prop_assert!(
-                        is_safe_relative(&write.path),
-                        "unsafe path {:?}",
-                        write.path
-                    );
-                    prop_assert!(
-                        written.insert(write.path.clone()),
-                        "two writes to {}",
-                        write.path
-                    );
-                }
-                let left = folder.apply(&planned.writes).map_err(TestCaseError::fail)?;
-                prop_assert!(left.is_empty());
-                state = planned.state.clone();
-
-                // Paths stay distinct even ignoring case.
-                let mut keys = HashSet::new();
-                for file in state.files.values() {
-                    prop_assert!(
-                        keys.insert(collision_key(&file.path)),
-                        "collision at {}",
-                        file.path
-                    );
-                }
-                for decision in &planned.decisions {
-                    let Some(path) = &decision.path else { continue };
-                    let old = before.files.get(path);
-                    let new = folder.files.get(path);
-                    let overwrote = matches!(
-                        decision.outcome,
-                        Outcome::Updated {
-                            overwrote_edits: true
-                        }
-                    );
-                    // No reader line lost, unless the reader chose to overwrite.
-                    if overwrote {
-                        reader_lines.remove(path);
-                    } else if let Some(lines) = reader_lines.get(path) {
-                        for line in lines {
-                            let now = new.map_or(0, |b| count(b, line.as_bytes()));
-                            prop_assert!(
-                                now > 0,
-                                "lost {line:?} in {path}: {:?}",
-                                decision.outcome
-                            );
-                        }
-                    }
-                    // An edited file only grows at its end.
-                    if let (Some(old), Some(new), Outcome::Appended { .. }) =
-                        (old, new, &decision.outcome)
-                    {
-                        prop_assert!(
-                            new.starts_with(old),
-                            "{path}: the reader's bytes were changed"
-                        );
-                    }
-                    if let Some(new) = new {
-                        // No quote twice.
-                        for n in notes.values() {
-                            for (_, text, _) in &n.quotes {
-                                prop_assert!(
-                                    count(new, text.as_bytes()) <= 1,
-                                    "{text} twice in {path}"
-                                );
-                            }
-                        }
-                    }
-                    // Every quote of a note in sync is recorded in its file.
-                    let in_sync = matches!(
-                        decision.outcome,
-                        Outcome::Created { .. }
-                            | Outcome::Updated { .. }
-                            | Outcome::Appended { .. }
-                            | Outcome::Skipped(Skip::Unchanged | Skip::UpToDate | Skip::Kept)
-                    );
-                    if in_sync && new.is_some() {
-                        let held: HashSet<&str> = state.files[&decision.note_id]
-                            .quotes
-                            .iter()
-                            .map(|q| q.id.as_str())
-                            .collect();
-                        for (qid, _, _) in &notes[&decision.note_id].quotes {
-                            prop_assert!(held.contains(qid.as_str()), "{qid} not in {path}");
-                        }
-                    }
-                }
-                // Files not planned for were not touched.
-                for (path, bytes) in &before.files {
-                    if !planned.writes.iter().any(|w| &w.path == path) {
-                        prop_assert_eq!(folder.files.get(path), Some(bytes));
-                    }
-                }
-                // Nothing changed since: nothing written.
-                let again = plan(
-                    &rendered,
-                    &state,
-                    &folder,
-                    &Options {
-                        resolve_all: None,
-                        ..options
-                    },
-                );
-                prop_assert!(
-                    again.writes.is_empty(),
-                    "a second sync wrote {:?}",
-                    again.decisions
-                );
-                prop_assert_eq!(&again.state, &state);
+                synced
+                    .sync(&rendered, &quotes, options)
+                    .map_err(TestCaseError::fail)?;
             }
         }
     }
