@@ -6,26 +6,10 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { launch, ROOT, saveFromMenu, storage, tabOf } from './lib.mjs';
-
-/** A generated article of about `kb` KB of HTML: headings, paragraphs with links and
- * emphasis, lists, a table now and then. */
-function article(kb) {
-  const parts = ['<!doctype html><html lang="en"><head><title>A big article</title></head><body><article><h1>A big article</h1>'];
-  let length = parts[0].length;
-  let i = 0;
-  while (length < kb * 1024) {
-    i += 1;
-    let piece = `<p>Paragraph ${i} has <a href="/link/${i}">link number ${i}</a>, some <em>emphasis</em> and a few more words to read through.</p>`;
-    if (i % 10 === 0) piece += `<h2>Section ${i / 10}</h2><ul><li>item ${i} one</li><li>item ${i} <strong>two</strong></li></ul>`;
-    if (i % 50 === 0) piece += `<table><tr><th>row ${i}</th><td>cell ${i}</td></tr></table>`;
-    parts.push(piece);
-    length += piece.length;
-  }
-  parts.push(`<p id="last">The end of paragraph ${i}.</p></article></body></html>`);
-  return { html: parts.join(''), paragraphs: i };
-}
+import { describe, test } from 'node:test';
+import {
+  bigArticle as article, extensionSuite, listen, ROOT, saveFromMenu, storage, tabOf,
+} from './lib.mjs';
 
 const badge = (worker, tabId) => worker.evaluate(async (tabId) => ({
   text: await chrome.action.getBadgeText({ tabId }),
@@ -33,13 +17,10 @@ const badge = (worker, tabId) => worker.evaluate(async (tabId) => ({
 }), tabId);
 
 describe('big selections', () => {
-  let server;
-  let origin;
-  let browser;
   const pages = new Map();
-
-  before(async () => {
-    server = createServer((request, response) => {
+  // Each page is generated on its first request: `/1024` is an article of about 1 MB.
+  const suite = extensionSuite({ build: 'chrome-test' }, {
+    serve: () => listen(createServer((request, response) => {
       const kb = Number(new URL(request.url, 'http://x').pathname.slice(1));
       if (!(kb > 0)) {
         response.writeHead(404).end();
@@ -47,20 +28,12 @@ describe('big selections', () => {
       }
       if (!pages.has(kb)) pages.set(kb, article(kb));
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(pages.get(kb).html);
-    });
-    await new Promise((ready) => server.listen(0, '127.0.0.1', ready));
-    origin = `http://127.0.0.1:${server.address().port}`;
-    browser = await launch({ build: 'chrome-test' });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await new Promise((done) => server?.close(done));
+    })),
   });
 
   async function selectAll(kb) {
-    const page = await browser.context.newPage();
-    await page.goto(`${origin}/${kb}`);
+    const page = await suite.context.newPage();
+    await page.goto(`${suite.origin}/${kb}`);
     const length = await page.evaluate(() => {
       getSelection().selectAllChildren(document.body);
       return getSelection().toString().length;
@@ -72,21 +45,21 @@ describe('big selections', () => {
     const { page, length } = await selectAll(1024);
     assert.ok(length > 700_000, `${length} characters selected`);
     const started = Date.now();
-    const result = await saveFromMenu(browser.worker, page);
+    const result = await saveFromMenu(suite.worker, page);
     const seconds = (Date.now() - started) / 1000;
     assert.equal(result.ok, true, result.reason);
     assert.equal(result.plainText, false);
     // Before the fix: over a minute (the worker never answered). About 1.5 s now on a
     // loaded 2-core machine; the bound is generous.
     assert.ok(seconds < 30, `saved in ${seconds} s`);
-    const note = (await storage(browser.worker))[`note:${page.url()}`];
+    const note = (await storage(suite.worker))[`note:${page.url()}`];
     assert.equal(note.quotes.length, 1);
     const [quote] = note.quotes;
     const { paragraphs } = pages.get(1024);
     // Every paragraph is there, in order, with its link.
     let from = 0;
     for (let i = 1; i <= paragraphs; i += 1) {
-      const at = quote.markdown.indexOf(`Paragraph ${i} has [link number ${i}](${origin}/link/${i})`, from);
+      const at = quote.markdown.indexOf(`Paragraph ${i} has [link number ${i}](${suite.origin}/link/${i})`, from);
       assert.ok(at >= from, `paragraph ${i} missing or out of order`);
       from = at;
     }
@@ -94,7 +67,7 @@ describe('big selections', () => {
     assert.ok(quote.markdown.endsWith(`The end of paragraph ${paragraphs}.`), quote.markdown.slice(-200));
     assert.ok(quote.text.includes(`The end of paragraph ${paragraphs}.`));
     assert.ok(quote.text.length > 0.9 * length, `${quote.text.length} of ${length} characters kept`);
-    const all = await storage(browser.worker);
+    const all = await storage(suite.worker);
     assert.deepEqual(Object.keys(all).filter((k) => k.startsWith('pending:')), []);
     await page.close();
   });
@@ -126,18 +99,18 @@ describe('big selections', () => {
   test('a 10 MB selection is refused quickly, the badge says why, nothing is left behind', async () => {
     const { page, length } = await selectAll(10 * 1024);
     assert.ok(length > 2 * 1024 * 1024, `${length} characters selected`);
-    const tab = await tabOf(browser.worker, page);
-    const before = await storage(browser.worker);
+    const tab = await tabOf(suite.worker, page);
+    const before = await storage(suite.worker);
     const started = Date.now();
-    const result = await saveFromMenu(browser.worker, page);
+    const result = await saveFromMenu(suite.worker, page);
     const seconds = (Date.now() - started) / 1000;
     assert.equal(result.ok, false);
     assert.match(result.reason, /^the selection holds \d+\.\d MB of text; Quotebook saves at most 2\.0 MB in one quote/);
     assert.ok(seconds < 30, `refused in ${seconds} s`);
-    const shown = await badge(browser.worker, tab.id);
+    const shown = await badge(suite.worker, tab.id);
     assert.equal(shown.text, '!');
     assert.ok(shown.title.includes('Quotebook saves at most 2.0 MB in one quote'), shown.title);
-    const after = await storage(browser.worker);
+    const after = await storage(suite.worker);
     assert.equal(after[`note:${page.url()}`], undefined);
     assert.deepEqual(Object.keys(after).filter((k) => k.startsWith('pending:')), []);
     assert.deepEqual(Object.keys(after).sort(), Object.keys(before).sort());

@@ -3,10 +3,9 @@
 // and a page that redefines the DOM and JavaScript APIs the capture uses. And the shipped
 // manifest asks for no more than it needs.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  builtManifest, core, dragSelect, launch, menuInfo, noteMarkdown, saveFromMenu, serveFixtures,
-  storage, tabOf,
+  builtManifest, core, dragSelect, extensionSuite, menuInfo, noteMarkdown, saveFromMenu, storage, tabOf,
 } from './lib.mjs';
 
 /** Every string inside `value`, however deep. */
@@ -20,35 +19,24 @@ function strings(value, out = []) {
 const BIDI = /[\u202a-\u202e\u2066-\u2069\u200e\u200f]/u;
 
 describe('hostile pages', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await serveFixtures();
-    browser = await launch({ build: 'chrome-test' });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = extensionSuite({ build: 'chrome-test' });
 
   test('a page that redefines getSelection, Selection, Range, Array, JSON and Node does not fool the capture', async () => {
-    const page = await browser.context.newPage();
-    const url = `${server.origin}/hostile/world.html`;
+    const page = await suite.context.newPage();
+    const url = `${suite.origin}/hostile/world.html`;
     await page.goto(url);
     const selected = await dragSelect(page, '#real', 'The real', 'its link');
     assert.equal(selected, 'The real selection is this sentence, with its link');
-    const [info, tab] = [await menuInfo(page), await tabOf(browser.worker, page)];
+    const [info, tab] = [await menuInfo(page), await tabOf(suite.worker, page)];
     // From now on the page's world lies (its own check says so).
     assert.equal(await page.evaluate(() => window.armLies()), 'FAKE selection');
-    const result = await browser.worker.evaluate(([info, tab]) => globalThis.saveQuote(info, tab), [info, tab]);
+    const result = await suite.worker.evaluate(([info, tab]) => globalThis.saveQuote(info, tab), [info, tab]);
     assert.equal(result.ok, true, result.reason);
     assert.equal(result.plainText, false, 'the page was read, not the menu\'s text');
-    const note = (await storage(browser.worker))[`note:${url}`];
+    const note = (await storage(suite.worker))[`note:${url}`];
     assert.ok(note);
     assert.deepEqual(note.quotes.map((q) => q.markdown),
-      [`The real selection is *this* sentence, with [its link](${server.origin}/real)`]);
+      [`The real selection is *this* sentence, with [its link](${suite.origin}/real)`]);
     assert.equal(note.title, 'A page that lies to scripts');
     assert.equal(note.url, url);
     assert.ok(!JSON.stringify(note).includes('FAKE'), JSON.stringify(note));
@@ -56,17 +44,17 @@ describe('hostile pages', () => {
   });
 
   test('lone surrogates, NUL, controls, bidi overrides and a 2 MB inline image', async () => {
-    const page = await browser.context.newPage();
-    const url = `${server.origin}/hostile/text.html`;
+    const page = await suite.context.newPage();
+    const url = `${suite.origin}/hostile/text.html`;
     await page.goto(url);
     // The page did make them: a lone surrogate in the title and in the text.
     assert.equal(await page.evaluate(() => document.title.isWellFormed()), false);
     assert.equal(await page.evaluate(() => document.body.textContent.isWellFormed()), false);
     await dragSelect(page, '#text', 'Start', 'after the image.');
-    const result = await saveFromMenu(browser.worker, page);
+    const result = await saveFromMenu(suite.worker, page);
     assert.equal(result.ok, true, result.reason);
     assert.equal(result.plainText, false);
-    const note = (await storage(browser.worker))[`note:${url}`];
+    const note = (await storage(suite.worker))[`note:${url}`];
     // Stored well formed: each lone surrogate became U+FFFD.
     for (const s of strings(note)) assert.ok(s.isWellFormed(), JSON.stringify(s));
     assert.match(note.title, /^Bidi .*gnp\.exe.* lone \ufffd nul/u);

@@ -3,24 +3,13 @@
 // racing an extension page that edits the same note. Every read-modify-write of the notes
 // runs under the Web Lock `quotebook-notes`, in the worker and in the pages alike.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  dragSelect, launch, menuInfo, noteMarkdown, serveFixtures, storage, tabOf, waitFor, workerAccess,
+  dragSelect, extensionSuite, menuInfo, noteMarkdown, storage, tabOf, waitFor, workerAccess,
 } from './lib.mjs';
 
 describe('racing saves', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await serveFixtures();
-    browser = await launch({ build: 'chrome-test' });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = extensionSuite({ build: 'chrome-test' });
 
   const notesOf = (all) => Object.fromEntries(Object.entries(all).filter(([k]) => k.startsWith('note:')));
 
@@ -31,10 +20,10 @@ describe('racing saves', () => {
       ['pages/article.html?race', '#p1', 'Quotes are', 'intact.'],
       ['pages/plain.html?race', 'p', 'Files opened', 'ours.'],
     ]) {
-      const page = await browser.context.newPage();
-      await page.goto(`${server.origin}/${path}`);
+      const page = await suite.context.newPage();
+      await page.goto(`${suite.origin}/${path}`);
       await dragSelect(page, selector, from, to);
-      pages.push({ page, url: page.url(), info: await menuInfo(page), tab: await tabOf(browser.worker, page) });
+      pages.push({ page, url: page.url(), info: await menuInfo(page), tab: await tabOf(suite.worker, page) });
     }
     // Ninety-six saves from the menu's text alone (as where no script may run), spread over
     // eight pages; on each page, twelve saves of nine different texts.
@@ -42,7 +31,7 @@ describe('racing saves', () => {
     for (let p = 0; p < 8; p++) {
       for (let s = 0; s < 12; s++) {
         const text = `Passage ${s % 9} of page ${p}: ${'words '.repeat(s % 9)}end.`;
-        plain.push({ menuItemId: 'save-quote', selectionText: text, pageUrl: `${server.origin}/pages/context.html?page=${p}` });
+        plain.push({ menuItemId: 'save-quote', selectionText: text, pageUrl: `${suite.origin}/pages/context.html?page=${p}` });
       }
     }
     const saves = [
@@ -51,20 +40,20 @@ describe('racing saves', () => {
     ];
     assert.equal(saves.length, 100);
     // All fired in the same turn of the worker's event loop.
-    const results = await browser.worker.evaluate(
+    const results = await suite.worker.evaluate(
       (saves) => Promise.all(saves.map(([info, tab]) => globalThis.saveQuote(info, tab ?? undefined))),
       saves,
     );
     assert.deepEqual(results.filter((r) => !r.ok), []);
 
-    const notes = notesOf(await storage(browser.worker));
+    const notes = notesOf(await storage(suite.worker));
     for (const { url, info } of pages) {
       const note = notes[`note:${url}`];
       assert.ok(note, url);
       assert.deepEqual(note.quotes.map((q) => q.text), [info.selectionText], url);
     }
     for (let p = 0; p < 8; p++) {
-      const url = `${server.origin}/pages/context.html?page=${p}`;
+      const url = `${suite.origin}/pages/context.html?page=${p}`;
       const expected = [...new Set(plain.filter((i) => i.pageUrl === url).map((i) => i.selectionText))];
       assert.equal(expected.length, 9);
       const note = notes[`note:${url}`];
@@ -75,29 +64,29 @@ describe('racing saves', () => {
     }
     assert.equal(Object.keys(notes).length, 10);
     // Nothing left pending.
-    const all = await storage(browser.worker);
+    const all = await storage(suite.worker);
     assert.deepEqual(Object.keys(all).filter((k) => k.startsWith('pending:')), []);
     for (const note of Object.values(notes)) await noteMarkdown(note);
     for (const { page } of pages) await page.close();
   });
 
   test('saves racing comments edited in the popup and the options page lose nothing', async () => {
-    const url = `${server.origin}/pages/context.html?page=0`;
+    const url = `${suite.origin}/pages/context.html?page=0`;
     const key = `note:${url}`;
-    const before = (await storage(browser.worker))[key];
+    const before = (await storage(suite.worker))[key];
     const target = before.quotes[0].id;
     const other = before.quotes[1].id;
-    const popup = await browser.context.newPage();
-    await popup.goto(`chrome-extension://${browser.id}/popup/popup.html`);
-    const options = await browser.context.newPage();
-    await options.goto(`chrome-extension://${browser.id}/options/options.html`);
+    const popup = await suite.context.newPage();
+    await popup.goto(`chrome-extension://${suite.id}/popup/popup.html`);
+    const options = await suite.context.newPage();
+    await options.goto(`chrome-extension://${suite.id}/options/options.html`);
     const edit = (page, quoteId, label) => page.evaluate(async ([key, quoteId, label]) => {
       const library = await import('/library.js');
       for (let i = 0; i < 15; i++) {
         await library.annotate(key, quoteId, `${label} comment ${i}`, [`${label}-${i}`]);
       }
     }, [key, quoteId, label]);
-    const saves = browser.worker.evaluate(async (url) => {
+    const saves = suite.worker.evaluate(async (url) => {
       const results = [];
       for (let i = 0; i < 30; i++) {
         results.push(globalThis.saveQuote({ menuItemId: 'save-quote', selectionText: `Raced passage ${i}.`, pageUrl: url }));
@@ -107,7 +96,7 @@ describe('racing saves', () => {
     }, url);
     const [results] = await Promise.all([saves, edit(popup, target, 'popup'), edit(options, other, 'options')]);
     assert.deepEqual(results.filter((r) => !r.ok), []);
-    const note = (await storage(browser.worker))[key];
+    const note = (await storage(suite.worker))[key];
     assert.equal(note.quotes.length, before.quotes.length + 30);
     for (let i = 0; i < 30; i++) assert.ok(note.quotes.some((q) => q.text === `Raced passage ${i}.`), `passage ${i}`);
     const byId = Object.fromEntries(note.quotes.map((q) => [q.id, q]));
@@ -120,19 +109,19 @@ describe('racing saves', () => {
   });
 
   test('the worker keeps nothing between saves: stopped between two, the second joins the note', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.origin}/pages/article.html?restart`);
+    const page = await suite.context.newPage();
+    await page.goto(`${suite.origin}/pages/article.html?restart`);
     await dragSelect(page, '#p1', 'Quotes are', 'intact.');
-    const tab = await tabOf(browser.worker, page);
-    const first = await browser.worker.evaluate(([info, tab]) => globalThis.saveQuote(info, tab),
+    const tab = await tabOf(suite.worker, page);
+    const first = await suite.worker.evaluate(([info, tab]) => globalThis.saveQuote(info, tab),
       [await menuInfo(page), tab]);
     assert.equal(first.ok, true);
     // Playwright does not follow a restarted worker: reach it through CDP.
-    const worker = await workerAccess(browser);
+    const worker = await workerAccess(suite.browser);
     await worker.stop(page);
-    const cdp = await browser.context.newCDPSession(page);
+    const cdp = await suite.context.newCDPSession(page);
     await cdp.send('ServiceWorker.enable');
-    await cdp.send('ServiceWorker.startWorker', { scopeURL: `chrome-extension://${browser.id}/` });
+    await cdp.send('ServiceWorker.startWorker', { scopeURL: `chrome-extension://${suite.id}/` });
     await cdp.detach();
     await waitFor(() => worker.target(), { what: 'the worker to start again' });
     await dragSelect(page, '#p2', 'A second', 'note.');

@@ -5,32 +5,22 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import {
-  ROOT, dragSelect, launch, noteMarkdown, saveFromMenu, serveFixtures, storage,
-} from './lib.mjs';
+import { before, describe, test } from 'node:test';
+import { dragSelect, extensionSuite, noteMarkdown, ROOT, saveFromMenu, storage } from './lib.mjs';
 
 const FIXTURE = join(ROOT, 'tests/fixtures/schema-1/storage-local.json');
 /** The fixture's stand-in for the test server's origin. */
 const PLACEHOLDER = 'http://quotebook.test';
 
 describe('a library saved by schema 1', () => {
-  let server;
-  let browser;
+  const suite = extensionSuite({ build: 'chrome-test' });
   let fixture;
   let seeded;
 
   before(async () => {
-    server = await serveFixtures();
-    browser = await launch({ build: 'chrome-test' });
     fixture = JSON.parse(await readFile(FIXTURE, 'utf8'));
-    seeded = JSON.parse(JSON.stringify(fixture).replaceAll(PLACEHOLDER, server.origin));
-    await browser.worker.evaluate((items) => chrome.storage.local.set(items), seeded);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+    seeded = JSON.parse(JSON.stringify(fixture).replaceAll(PLACEHOLDER, suite.origin));
+    await suite.worker.evaluate((items) => chrome.storage.local.set(items), seeded);
   });
 
   const oldNotes = () => Object.entries(seeded).filter(([k]) => k.startsWith('note:'));
@@ -42,8 +32,8 @@ describe('a library saved by schema 1', () => {
   });
 
   test('the popup lists every note and every quote of it', async () => {
-    const popup = await browser.context.newPage();
-    await popup.goto(`chrome-extension://${browser.id}/popup/popup.html`);
+    const popup = await suite.context.newPage();
+    await popup.goto(`chrome-extension://${suite.id}/popup/popup.html`);
     await popup.waitForSelector('#notes .note-toggle');
     const cards = popup.locator('#notes article.note');
     assert.equal(await cards.count(), oldNotes().length);
@@ -62,13 +52,13 @@ describe('a library saved by schema 1', () => {
 
   test('a quote saved on the page of an old note joins it, migrated, every old quote kept', async () => {
     const [key, old] = oldNotes().find(([, n]) => n.url.endsWith('/pages/article.html'));
-    const page = await browser.context.newPage();
+    const page = await suite.context.newPage();
     await page.goto(old.url);
     await dragSelect(page, '#step8', 'Eighth', 'warm.');
-    const result = await saveFromMenu(browser.worker, page);
+    const result = await saveFromMenu(suite.worker, page);
     assert.equal(result.ok, true, result.reason);
     assert.equal(result.key, key);
-    const note = (await storage(browser.worker))[key];
+    const note = (await storage(suite.worker))[key];
     assert.equal(note.schema, 2);
     assert.deepEqual(note.quotes.map((q) => [q.id, q.markdown, q.text, q.created]),
       [...old.quotes.map((q) => [q.id, q.markdown, q.text, q.created]),
@@ -81,12 +71,12 @@ describe('a library saved by schema 1', () => {
 
   test('a quote saved on the page of an old note stored under its old key (tracking parameters)', async () => {
     const [oldKey, old] = oldNotes().find(([, n]) => n.url.includes('utm_source'));
-    const page = await browser.context.newPage();
+    const page = await suite.context.newPage();
     await page.goto(old.url);
     await dragSelect(page, 'p', 'Files opened', 'ours.');
-    const result = await saveFromMenu(browser.worker, page);
+    const result = await saveFromMenu(suite.worker, page);
     assert.equal(result.ok, true, result.reason);
-    const all = await storage(browser.worker);
+    const all = await storage(suite.worker);
     // Every old quote is still stored, whichever key holds it.
     const stored = Object.entries(all).filter(([k]) => k.startsWith('note:'))
       .flatMap(([, n]) => n.quotes.map((q) => q.id));

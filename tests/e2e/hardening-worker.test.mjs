@@ -8,32 +8,24 @@
 // answers (stopped before the page's selection was read), or every `storage.local.set`
 // fails with the quota error. Stopping the worker removes the hook with it.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import {
-  dragSelect, launch, menuInfo, noteMarkdown, serveFixtures, waitFor, workerAccess,
+  dragSelect, extensionSuite, menuInfo, noteMarkdown, waitFor, workerAccess,
 } from './lib.mjs';
 
 describe('a save interrupted, or refused by storage', () => {
-  let server;
-  let browser;
+  const suite = extensionSuite({ build: 'chrome-test' });
   let worker;
   let page;
   let pageUrl;
   let key;
 
   before(async () => {
-    server = await serveFixtures();
-    browser = await launch({ build: 'chrome-test' });
-    worker = await workerAccess(browser);
-    page = await browser.context.newPage();
-    pageUrl = `${server.origin}/pages/article.html`;
+    worker = await workerAccess(suite.browser);
+    page = await suite.context.newPage();
+    pageUrl = `${suite.origin}/pages/article.html`;
     key = `note:${pageUrl}`;
     await page.goto(pageUrl);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
   });
 
   /** Runs `fn(...args)` in whichever worker runs now (serialised as source). */
@@ -60,9 +52,9 @@ describe('a save interrupted, or refused by storage', () => {
    * browser does for the next event. */
   async function restart() {
     await worker.stop(page);
-    const cdp = await browser.context.newCDPSession(page);
+    const cdp = await suite.context.newCDPSession(page);
     await cdp.send('ServiceWorker.enable');
-    await cdp.send('ServiceWorker.startWorker', { scopeURL: `chrome-extension://${browser.id}/` });
+    await cdp.send('ServiceWorker.startWorker', { scopeURL: `chrome-extension://${suite.id}/` });
     await cdp.detach();
     await waitFor(() => worker.target(), { what: 'the worker to start again' });
   }
@@ -166,7 +158,7 @@ describe('a save interrupted, or refused by storage', () => {
     const before = await local();
     const secret = 'A secret read in a private window.';
     const result = await run((info, tab) => globalThis.saveQuote(info, tab),
-      { menuItemId: 'save-quote', selectionText: secret, pageUrl: `${server.origin}/pages/plain.html?private` },
+      { menuItemId: 'save-quote', selectionText: secret, pageUrl: `${suite.origin}/pages/plain.html?private` },
       { id: -1, incognito: true, title: 'Private' });
     assert.equal(result.ok, false);
     assert.match(result.reason, /private/i);
@@ -178,7 +170,7 @@ describe('a save interrupted, or refused by storage', () => {
     // The same save from a normal window does record itself in storage.local first.
     await hook('record');
     const normal = await run((info) => globalThis.saveQuote(info, undefined),
-      { menuItemId: 'save-quote', selectionText: secret, pageUrl: `${server.origin}/pages/plain.html?normal` });
+      { menuItemId: 'save-quote', selectionText: secret, pageUrl: `${suite.origin}/pages/plain.html?normal` });
     assert.equal(normal.ok, true, normal.reason);
     const normalWrites = await run(() => globalThis.localWrites);
     assert.ok(normalWrites.some((w) => w.includes('pending:') && w.includes(secret)), normalWrites.join('\n'));
@@ -190,7 +182,7 @@ describe('a save interrupted, or refused by storage', () => {
     const words = [['Quotes are', 'intact.'], ['A second', 'note.'], ['Seventh', 'pot.']];
     for (const [i, delay] of [0, 5, 20, 60, 150, 400].entries()) {
       // A fresh page each time, so each save is a quote of its own.
-      const url = `${server.origin}/pages/article.html?round=${i}`;
+      const url = `${suite.origin}/pages/article.html?round=${i}`;
       await page.goto(url);
       const [from, to] = words[i % words.length];
       const selector = ['#p1', '#p2', '#steps'][i % words.length];
@@ -243,8 +235,8 @@ describe('a save interrupted, or refused by storage', () => {
     assert.equal(pending(kept).filter((k) => k !== 'pending:retry').length, 1);
     // The popup says so too, for as long as it is true.
     const keptLine = async () => {
-      const popup = await browser.context.newPage();
-      await popup.goto(`chrome-extension://${browser.id}/popup/popup.html`);
+      const popup = await suite.context.newPage();
+      await popup.goto(`chrome-extension://${suite.id}/popup/popup.html`);
       await popup.waitForSelector('#notes li, #notes article, #empty:not([hidden])');
       await popup.waitForTimeout(200);
       const line = popup.locator('#save-kept');
@@ -261,7 +253,7 @@ describe('a save interrupted, or refused by storage', () => {
     assert.equal(second.ok, true, second.reason);
     const all = await local();
     const texts = all[key].quotes.map((q) => q.markdown);
-    assert.ok(texts.includes('Quotes are kept with [a link](' + `${server.origin}/x) that stays a link, with *emphasis* and **strong words** intact.`), texts.join('\n'));
+    assert.ok(texts.includes('Quotes are kept with [a link](' + `${suite.origin}/x) that stays a link, with *emphasis* and **strong words** intact.`), texts.join('\n'));
     assert.ok(texts.some((m) => m.startsWith('```')), texts.join('\n'));
     assert.equal(all[key].quotes.length, before[key].quotes.length + 2);
     assert.deepEqual(pending(all), []);
@@ -271,7 +263,7 @@ describe('a save interrupted, or refused by storage', () => {
   });
 
   test('storage refusing writes, then the worker restarted: the kept quote is saved at the start', async () => {
-    await page.goto(`${server.origin}/pages/article.html?kept`);
+    await page.goto(`${suite.origin}/pages/article.html?kept`);
     await dragSelect(page, '#p2', 'A second', 'note.');
     const info = await menuInfo(page);
     const t = await tab();
@@ -279,7 +271,7 @@ describe('a save interrupted, or refused by storage', () => {
     const result = await run((info, t) => globalThis.saveQuote(info, t), info, t);
     assert.equal(result.kept, true);
     await restart(); // the hook goes with the old worker
-    const url = `${server.origin}/pages/article.html?kept`;
+    const url = `${suite.origin}/pages/article.html?kept`;
     const all = await waitFor(async () => {
       const all = await local();
       return all[`note:${url}`] && pending(await session()).length === 0 ? all : null;

@@ -3,34 +3,26 @@
 // gesture that grants `activeTab`). Selections are made with real mouse drags; the save goes
 // through the very function `contextMenus.onClicked` calls, with the real tab.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import {
-  dragSelect, extensionId, launch, noteMarkdown, saveFromMenu, serveFixtures, storage, tabOf,
+  dragSelect, extensionId, extensionSuite, noteMarkdown, saveFromMenu, storage, tabOf,
 } from './lib.mjs';
 
 describe('the extension in headless Chromium', () => {
-  let server;
-  let browser;
+  const suite = extensionSuite({ build: 'chrome-test' });
   let page;
   let pageUrl;
   let key;
 
   before(async () => {
-    server = await serveFixtures();
-    browser = await launch({ build: 'chrome-test' });
-    page = await browser.context.newPage();
-    pageUrl = `${server.origin}/pages/article.html`;
+    page = await suite.context.newPage();
+    pageUrl = `${suite.origin}/pages/article.html`;
     key = `note:${pageUrl}`;
     await page.goto(pageUrl);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  const note = async () => (await storage(browser.worker))[key];
-  const badge = (tabId) => browser.worker.evaluate(async (tabId) => ({
+  const note = async () => (await storage(suite.worker))[key];
+  const badge = (tabId) => suite.worker.evaluate(async (tabId) => ({
     text: await chrome.action.getBadgeText({ tabId }),
     title: await chrome.action.getTitle({ tabId }),
   }), tabId);
@@ -44,28 +36,28 @@ ${pageUrl}
 `;
 
   test('the worker runs under the id fixed by the manifest key', () => {
-    assert.equal(browser.id, extensionId(browser.manifest));
-    assert.equal(browser.id, 'dcpofdeomimecllgicmlhifcdaagmphh');
-    assert.ok(browser.worker.url().startsWith(`chrome-extension://${browser.id}/`));
+    assert.equal(suite.id, extensionId(suite.browser.manifest));
+    assert.equal(suite.id, 'dcpofdeomimecllgicmlhifcdaagmphh');
+    assert.ok(suite.worker.url().startsWith(`chrome-extension://${suite.id}/`));
   });
 
   test('a dragged selection with a link and emphasis becomes the exact note', async () => {
     const selected = await dragSelect(page, '#p1', 'Quotes are', 'intact.');
     assert.equal(selected, 'Quotes are kept with a link that stays a link, with emphasis and strong words intact.');
-    const result = await saveFromMenu(browser.worker, page);
+    const result = await saveFromMenu(suite.worker, page);
     assert.equal(result.ok, true, result.reason);
     assert.equal(result.plainText, false);
 
-    const stored = await storage(browser.worker);
+    const stored = await storage(suite.worker);
     assert.deepEqual(Object.keys(stored).sort(), [key, 'schema']);
     assert.equal(stored.schema, 1);
     const n = stored[key];
     assert.equal(n.created, n.updated);
     assert.match(n.created, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
     assert.equal(await noteMarkdown(n), `${frontmatter(n)}
-> Quotes are kept with [a link](${server.origin}/x) that stays a link, with *emphasis* and **strong words** intact.
+> Quotes are kept with [a link](${suite.origin}/x) that stays a link, with *emphasis* and **strong words** intact.
 `);
-    const tab = await tabOf(browser.worker, page);
+    const tab = await tabOf(suite.worker, page);
     assert.deepEqual(await badge(tab.id), { text: '1', title: 'Quotebook: saved; 1 quote from this page' });
   });
 
@@ -74,7 +66,7 @@ ${pageUrl}
     // Through a #fragment URL: still the same page, so the same note.
     await page.goto(`${pageUrl}#later`);
     await dragSelect(page, '#p2', 'A second', 'note.');
-    const result = await saveFromMenu(browser.worker, page);
+    const result = await saveFromMenu(suite.worker, page);
     assert.equal(result.ok, true, result.reason);
     assert.equal(result.key, key);
 
@@ -83,7 +75,7 @@ ${pageUrl}
     assert.ok(n.updated > first.updated, `${n.updated} > ${first.updated}`);
     assert.equal(n.quotes.length, 2);
     assert.equal(await noteMarkdown(n), `${frontmatter(n)}
-> Quotes are kept with [a link](${server.origin}/x) that stays a link, with *emphasis* and **strong words** intact.
+> Quotes are kept with [a link](${suite.origin}/x) that stays a link, with *emphasis* and **strong words** intact.
 
 > A second passage from the same page joins the first note.
 `);
@@ -91,7 +83,7 @@ ${pageUrl}
 
   test('a selection inside a pre keeps its code block', async () => {
     await dragSelect(page, '#code', 'println!', ');');
-    const result = await saveFromMenu(browser.worker, page);
+    const result = await saveFromMenu(suite.worker, page);
     assert.equal(result.ok, true, result.reason);
     const n = await note();
     assert.equal(n.quotes.at(-1).markdown, '```\nprintln!("kept verbatim");\n```');
@@ -100,12 +92,12 @@ ${pageUrl}
 
   test('a selection inside an item of <ol start=7> keeps its number', async () => {
     await dragSelect(page, '#step8', 'serve', 'warm.');
-    const result = await saveFromMenu(browser.worker, page);
+    const result = await saveFromMenu(suite.worker, page);
     assert.equal(result.ok, true, result.reason);
     const n = await note();
     assert.equal(n.quotes.length, 4);
     assert.equal(await noteMarkdown(n), `${frontmatter(n)}
-> Quotes are kept with [a link](${server.origin}/x) that stays a link, with *emphasis* and **strong words** intact.
+> Quotes are kept with [a link](${suite.origin}/x) that stays a link, with *emphasis* and **strong words** intact.
 
 > A second passage from the same page joins the first note.
 
@@ -120,28 +112,28 @@ ${pageUrl}
   test('where no script may run, the quote is saved as plain text', async () => {
     // localhost is not 127.0.0.1: the test build has no permission there, and there was no
     // gesture to grant activeTab, so the capture script cannot be injected.
-    const other = await browser.context.newPage();
-    const url = `${server.origin.replace('127.0.0.1', 'localhost')}/pages/article.html`;
+    const other = await suite.context.newPage();
+    const url = `${suite.origin.replace('127.0.0.1', 'localhost')}/pages/article.html`;
     await other.goto(url);
     await dragSelect(other, '#p1', 'Quotes are', 'intact.');
-    const result = await saveFromMenu(browser.worker, other);
+    const result = await saveFromMenu(suite.worker, other);
     assert.equal(result.ok, true, result.reason);
     assert.match(result.plainText, /Cannot access|permission/i);
-    const n = (await storage(browser.worker))[`note:${url}`];
+    const n = (await storage(suite.worker))[`note:${url}`];
     assert.equal(n.quotes.length, 1);
     assert.equal(
       n.quotes[0].markdown,
       'Quotes are kept with a link that stays a link, with emphasis and strong words intact.',
     );
-    const tab = await tabOf(browser.worker, other);
+    const tab = await tabOf(suite.worker, other);
     assert.match((await badge(tab.id)).title, /saved as plain text/);
     await other.close();
   });
 
   test('without a tab (menus outside tabs), the text of the menu event is still saved', async () => {
-    const url = `${server.origin}/pages/no-tab.html`;
+    const url = `${suite.origin}/pages/no-tab.html`;
     const info = { menuItemId: 'save-quote', frameId: 0, pageUrl: url, selectionText: 'Words # kept <b>as text</b>' };
-    const result = await browser.worker.evaluate((info) => globalThis.saveQuote(info, undefined), info);
+    const result = await suite.worker.evaluate((info) => globalThis.saveQuote(info, undefined), info);
     assert.equal(result.ok, true, result.reason);
     assert.equal(result.plainText, 'no tab to read');
     assert.equal(result.key, `note:${url}`);
@@ -150,14 +142,14 @@ ${pageUrl}
   });
 
   test("a page's canonical address (on its own site) names its note", async () => {
-    const other = await browser.context.newPage();
-    await other.goto(`${server.origin}/pages/alias.html?utm_source=feed#top`);
+    const other = await suite.context.newPage();
+    await other.goto(`${suite.origin}/pages/alias.html?utm_source=feed#top`);
     await dragSelect(other, '#p', 'Whatever', 'note.');
-    const result = await saveFromMenu(browser.worker, other);
+    const result = await saveFromMenu(suite.worker, other);
     assert.equal(result.ok, true, result.reason);
     assert.equal(result.plainText, false);
-    assert.equal(result.key, `note:${server.origin}/pages/the-article.html`);
-    const stored = (await storage(browser.worker))[result.key];
+    assert.equal(result.key, `note:${suite.origin}/pages/the-article.html`);
+    const stored = (await storage(suite.worker))[result.key];
     assert.equal(stored.quotes.at(-1).markdown, 'Whatever address brought the reader here, the quotes go to one note.');
     await other.close();
   });
@@ -165,10 +157,10 @@ ${pageUrl}
   test('an empty selection is refused with a reason on the badge', async () => {
     await page.evaluate(() => getSelection().removeAllRanges());
     const before = await note();
-    const result = await saveFromMenu(browser.worker, page);
+    const result = await saveFromMenu(suite.worker, page);
     assert.equal(result.ok, false);
     assert.match(result.reason, /select some text/);
-    const tab = await tabOf(browser.worker, page);
+    const tab = await tabOf(suite.worker, page);
     const shown = await badge(tab.id);
     assert.equal(shown.text, '!');
     assert.match(shown.title, /could not save the quote: .*select some text/);
@@ -176,13 +168,13 @@ ${pageUrl}
   });
 
   test('concurrent saves from two tabs lose nothing', async () => {
-    const second = await browser.context.newPage();
+    const second = await suite.context.newPage();
     await second.goto(`${pageUrl}#again`);
     // Passages not saved yet: the core stores a quote saved twice once.
     await dragSelect(page, '#p2', 'second', 'page');
     await dragSelect(second, '#p1', 'stays', 'intact.');
     const before = (await note()).quotes.length;
-    const results = await Promise.all([saveFromMenu(browser.worker, page), saveFromMenu(browser.worker, second)]);
+    const results = await Promise.all([saveFromMenu(suite.worker, page), saveFromMenu(suite.worker, second)]);
     assert.deepEqual(results.map((r) => r.ok), [true, true]);
     assert.equal((await note()).quotes.length, before + 2);
     await second.close();

@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -65,6 +66,24 @@ export async function listen(server) {
   return { origin, close: () => new Promise((done) => server.close(done)) };
 }
 
+/** A generated article of about `kb` KB of HTML: headings, paragraphs with links and
+ * emphasis, lists, a table now and then. */
+export function bigArticle(kb) {
+  const parts = ['<!doctype html><html lang="en"><head><title>A big article</title></head><body><article><h1>A big article</h1>'];
+  let length = parts[0].length;
+  let i = 0;
+  while (length < kb * 1024) {
+    i += 1;
+    let piece = `<p>Paragraph ${i} has <a href="/link/${i}">link number ${i}</a>, some <em>emphasis</em> and a few more words to read through.</p>`;
+    if (i % 10 === 0) piece += `<h2>Section ${i / 10}</h2><ul><li>item ${i} one</li><li>item ${i} <strong>two</strong></li></ul>`;
+    if (i % 50 === 0) piece += `<table><tr><th>row ${i}</th><td>cell ${i}</td></tr></table>`;
+    parts.push(piece);
+    length += piece.length;
+  }
+  parts.push(`<p id="last">The end of paragraph ${i}.</p></article></body></html>`);
+  return { html: parts.join(''), paragraphs: i };
+}
+
 /** The flags every test Chromium runs with: no sandbox (tests run as root in CI), no GPU,
  * and none of the browser's own network traffic. */
 export const CHROMIUM_ARGS = [
@@ -119,6 +138,33 @@ export async function launch({
     await close();
     throw error;
   }
+}
+
+/**
+ * For a `describe` of node:test: before its tests, `serve()` (the fixtures by default)
+ * starts and Chromium is launched with the extension (`launch(options)`); after them both
+ * close. Returns the suite's handle, filled in by the time the suite's own `before` hooks
+ * (registered after this call) and its tests run: `server` and `browser` (what `launch`
+ * resolves to), and as shortcuts `origin`, `context`, `worker` and `id`.
+ */
+export function extensionSuite(options = {}, { serve = serveFixtures } = {}) {
+  const suite = {
+    server: undefined,
+    browser: undefined,
+    get origin() { return suite.server.origin; },
+    get context() { return suite.browser.context; },
+    get worker() { return suite.browser.worker; },
+    get id() { return suite.browser.id; },
+  };
+  before(async () => {
+    suite.server = await serve();
+    suite.browser = await launch(options);
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  return suite;
 }
 
 /** The extension's running service worker (waiting for it to start). */

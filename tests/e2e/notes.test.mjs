@@ -8,11 +8,9 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import {
-  ROOT, dragSelect, launch, noteMarkdown, saveFromMenu, serveFixtures, storage,
-} from './lib.mjs';
+import { dragSelect, extensionSuite, noteMarkdown, ROOT, saveFromMenu, storage } from './lib.mjs';
 
 const POLYFILL = join(ROOT, 'node_modules/text-fragments-polyfill/src/text-fragment-utils.js');
 
@@ -28,34 +26,26 @@ async function judge({ source, directive }) {
 const words = (text) => text.replace(/\s+/g, ' ').trim();
 
 describe('a page note in Chromium', () => {
-  let server;
-  let browser;
+  const suite = extensionSuite({ build: 'chrome-test' });
   let page;
   let polyfill;
 
   before(async () => {
     polyfill = await readFile(POLYFILL, 'utf8');
-    server = await serveFixtures();
-    browser = await launch({ build: 'chrome-test' });
-    page = await browser.context.newPage();
+    page = await suite.context.newPage();
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  const clear = () => browser.worker.evaluate(() => chrome.storage.local.clear());
+  const clear = () => suite.worker.evaluate(() => chrome.storage.local.clear());
 
   test('two quotes, one with a comment: the stored note, its frontmatter and deep links', async () => {
     await clear();
-    const pageUrl = `${server.origin}/pages/notes.html`;
+    const pageUrl = `${suite.origin}/pages/notes.html`;
     const key = `note:${pageUrl}`;
     await page.goto(`${pageUrl}?utm_source=mail#top`);
 
     const first = await dragSelect(page, '#p1', 'notes in the margin', 'thinking happens.');
     assert.equal(words(first), 'notes in the margin, and the margin is where the thinking happens.');
-    let result = await saveFromMenu(browser.worker, page);
+    let result = await saveFromMenu(suite.worker, page);
     assert.equal(result.ok, true, result.reason);
     assert.equal(result.key, key, 'identity: the URL without tracking parameters and fragment');
 
@@ -63,23 +53,23 @@ describe('a page note in Chromium', () => {
     // the page, so the link needs context.
     const second = await dragSelect(page, '#p2', 'Every reader', 'keeps notes');
     assert.equal(second, 'Every reader keeps notes');
-    result = await saveFromMenu(browser.worker, page);
+    result = await saveFromMenu(suite.worker, page);
     assert.equal(result.ok, true, result.reason);
 
-    let note = (await storage(browser.worker))[key];
+    let note = (await storage(suite.worker))[key];
     assert.equal(note.quotes.length, 2);
     const [q1, q2] = note.quotes;
 
     // The comment, through the function the popup's "Edit comment and tags" calls.
-    const popup = await browser.context.newPage();
-    await popup.goto(`chrome-extension://${browser.id}/popup/popup.html`);
+    const popup = await suite.context.newPage();
+    await popup.goto(`chrome-extension://${suite.id}/popup/popup.html`);
     await popup.evaluate(async ([key, id]) => {
       const library = await import('/library.js');
       await library.annotate(key, id, 'Where thinking happens: #margins, "quoted".', ['reading']);
     }, [key, q1.id]);
     await popup.close();
 
-    const stored = await storage(browser.worker);
+    const stored = await storage(suite.worker);
     assert.deepEqual(Object.keys(stored).filter((k) => k.startsWith('note:')), [key]);
     note = stored[key];
     assert.deepEqual(note.quotes.map((q) => q.id), [q1.id, q2.id], 'in the order saved');
@@ -121,10 +111,10 @@ Where thinking happens: #margins, "quoted".
 
   test('a schema-1 note under its old key is folded into the page note by a save', async () => {
     await clear();
-    const legacyUrl = `${server.origin}/pages/notes.html?utm_source=mail`;
+    const legacyUrl = `${suite.origin}/pages/notes.html?utm_source=mail`;
     const legacyKey = `note:${legacyUrl}`;
-    const key = `note:${server.origin}/pages/notes.html`;
-    await browser.worker.evaluate(([legacyKey, legacyUrl]) => chrome.storage.local.set({
+    const key = `note:${suite.origin}/pages/notes.html`;
+    await suite.worker.evaluate(([legacyKey, legacyUrl]) => chrome.storage.local.set({
       schema: 1,
       [legacyKey]: {
         schema: 1, id: legacyUrl, url: legacyUrl, title: 'Margins (old)',
@@ -134,11 +124,11 @@ Where thinking happens: #margins, "quoted".
     }), [legacyKey, legacyUrl]);
     await page.goto(legacyUrl);
     await dragSelect(page, '#p3', 'The place', 'exact words.');
-    const result = await saveFromMenu(browser.worker, page);
+    const result = await saveFromMenu(suite.worker, page);
     assert.equal(result.ok, true, result.reason);
     assert.equal(result.key, key);
 
-    const stored = await storage(browser.worker);
+    const stored = await storage(suite.worker);
     assert.deepEqual(Object.keys(stored).filter((k) => k.startsWith('note:')), [key], 'no duplicate under the old key');
     const note = stored[key];
     assert.equal(note.schema, 2);
