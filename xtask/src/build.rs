@@ -116,7 +116,6 @@ pub fn build() -> Result<Built> {
             )?;
             copy(wasm, &wasm_dir.join(format!("{name}_bg.wasm")))?;
         }
-        copy_vendored(&root, &out)?;
         let rendered = manifest::render(&source, env!("CARGO_PKG_VERSION"), flavour)?;
         write(&out.join("manifest.json"), &rendered)?;
         eprintln!("xtask: built {}", out.display());
@@ -219,22 +218,6 @@ fn recreate(dir: &Path) -> Result<()> {
         fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))
-}
-
-/// The npm files the pages import, each with its licence, into `vendor/`: fflate (the
-/// options page's `.zip` export).
-const VENDORED: &[(&str, &str)] = &[
-    ("node_modules/fflate/esm/browser.js", "fflate.js"),
-    ("node_modules/fflate/LICENSE", "fflate.LICENSE"),
-];
-
-fn copy_vendored(root: &Path, out: &Path) -> Result<()> {
-    let vendor = out.join("vendor");
-    fs::create_dir_all(&vendor).map_err(|e| format!("{}: {e}", vendor.display()))?;
-    for (from, to) in VENDORED {
-        copy(&root.join(from), &vendor.join(to))?;
-    }
-    Ok(())
 }
 
 fn copy(from: &Path, to: &Path) -> Result<()> {
