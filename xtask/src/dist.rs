@@ -12,6 +12,7 @@
 //!   server and the files of `tests/e2e/firefox/` under `test/` (an extra background script
 //!   that opens `test/test.html`, the page the end-to-end tests drive). Never packaged.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -20,7 +21,7 @@ use std::process::Command;
 use serde_json::{Map, Value, json};
 
 use crate::manifest::{self, Flavour};
-use crate::{Result, Stages, build, root, run, setup};
+use crate::{Result, Stages, build, contents, root, run, setup};
 
 /// The add-on id Firefox knows Quotebook by: native messaging host manifests name it in
 /// `allowed_extensions`, and storage and permissions stay with it across updates.
@@ -214,12 +215,23 @@ pub fn package() -> Result<()> {
         eprintln!("xtask: built {}", out.display());
     }
 
+    let packing = std::time::Instant::now();
     let chromium_zip = dist.join(format!("quotebook-chrome-{version}.zip"));
     let chromium_manifest = render(&source, version, Target::Chromium)?;
-    zip_dir(&chrome, &chromium_zip, Some(&chromium_manifest))?;
+    zip_dir(&chrome, &chromium_zip, Some(&chromium_manifest), None)?;
     let firefox_zip = dist.join(format!("quotebook-firefox-{version}.zip"));
-    zip_dir(&dist.join("firefox"), &firefox_zip, None)?;
+    // Every file but the manifest is the Chrome package's: its deflated bytes are reused.
+    zip_dir(
+        &dist.join("firefox"),
+        &firefox_zip,
+        None,
+        Some(&chromium_zip),
+    )?;
 
+    eprintln!(
+        "xtask: packed both packages in {:.1} s",
+        packing.elapsed().as_secs_f64()
+    );
     let mut over = Vec::new();
     for (store, zip) in [
         ("Chrome and Edge", &chromium_zip),
@@ -293,19 +305,30 @@ fn files(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-/// Zips `dir` (deflate, best compression, fixed timestamps) into `zip`; `manifest`, when
-/// given, replaces its `manifest.json`.
-fn zip_dir(dir: &Path, zip: &Path, manifest: Option<&str>) -> Result<()> {
-    use zip::write::SimpleFileOptions;
-    use zip::{CompressionMethod, ZipWriter};
+/// How the packages' entries are deflated: zip's levels above 9 are Zopfli with `level - 9`
+/// iterations. Measured on the wasm module (BENCHMARKS.md, "Package size"): one iteration
+/// takes 3.9% off zlib's best level for about 13 s; fifteen take 0.3% more for three times
+/// as long.
+const ZIP_LEVEL: i64 = 10;
 
-    let file = fs::File::create(zip).map_err(|e| format!("{}: {e}", zip.display()))?;
-    let mut writer = ZipWriter::new(file);
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(9))
-        .unix_permissions(0o644);
+/// Zips `dir` (deflate at [`ZIP_LEVEL`], fixed timestamps, files sorted: the same bytes every
+/// time) into `zip`; `manifest`, when given, replaces its `manifest.json`. The entries of the
+/// archive `reuse` that hold the same name and bytes are copied as they are, deflated already.
+fn zip_dir(dir: &Path, zip: &Path, manifest: Option<&str>, reuse: Option<&Path>) -> Result<()> {
+    use zip::write::SimpleFileOptions;
+    use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
     let fail = |e: &dyn std::fmt::Display| format!("{}: {e}", zip.display());
+    let mut previous = match reuse {
+        Some(path) => Some(
+            fs::File::open(path)
+                .map_err(|e| e.to_string())
+                .and_then(|file| ZipArchive::new(file).map_err(|e| e.to_string()))
+                .map_err(|e| format!("{}: {e}", path.display()))?,
+        ),
+        None => None,
+    };
+    let mut entries = BTreeMap::new();
     for relative in files(dir)? {
         let name = relative
             .iter()
@@ -316,11 +339,41 @@ fn zip_dir(dir: &Path, zip: &Path, manifest: Option<&str>) -> Result<()> {
             Some(text) if name == "manifest.json" => text.as_bytes().to_vec(),
             _ => fs::read(dir.join(&relative)).map_err(|e| fail(&e))?,
         };
+        entries.insert(name, bytes);
+    }
+    contents::check(&entries).map_err(|e| fail(&e))?;
+    let file = fs::File::create(zip).map_err(|e| fail(&e))?;
+    let mut writer = ZipWriter::new(file);
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(ZIP_LEVEL))
+        .unix_permissions(0o644);
+    // Sorted by name: the same order every time.
+    for (name, bytes) in entries {
+        if let Some(archive) = previous.as_mut()
+            && holds(archive, &name, &bytes)
+        {
+            let entry = archive.by_name_raw(name.as_bytes()).map_err(|e| fail(&e))?;
+            writer.raw_copy_file(entry).map_err(|e| fail(&e))?;
+            continue;
+        }
         writer.start_file(name, options).map_err(|e| fail(&e))?;
         writer.write_all(&bytes).map_err(|e| fail(&e))?;
     }
     writer.finish().map_err(|e| fail(&e))?;
     Ok(())
+}
+
+/// Whether `archive` has an entry `name` deflated as this module deflates, holding `bytes`.
+fn holds(archive: &mut zip::ZipArchive<fs::File>, name: &str, bytes: &[u8]) -> bool {
+    let Ok(mut entry) = archive.by_name(name) else {
+        return false;
+    };
+    let mut held = Vec::with_capacity(bytes.len());
+    entry.compression() == zip::CompressionMethod::Deflated
+        && entry.size() == bytes.len() as u64
+        && std::io::Read::read_to_end(&mut entry, &mut held).is_ok()
+        && held == bytes
 }
 
 /// The Firefox stages of `cargo xtask test`: the packages and `web-ext lint` (0 errors, 0
@@ -561,7 +614,8 @@ mod tests {
         fs::write(dir.join("src/wasm/m.wasm"), vec![7u8; 10_000]).unwrap();
         fs::write(dir.join("src/.hidden"), "x").unwrap();
         let zip_path = dir.join("out.zip");
-        zip_dir(&dir.join("src"), &zip_path, Some("{}\n")).unwrap();
+        let manifest = "{\"icons\": {\"1\": \"wasm/m.wasm\"}}\n";
+        zip_dir(&dir.join("src"), &zip_path, Some(manifest), None).unwrap();
 
         let mut archive = zip::ZipArchive::new(fs::File::open(&zip_path).unwrap()).unwrap();
         let mut names: Vec<String> = archive
@@ -573,11 +627,88 @@ mod tests {
         let mut text = String::new();
         std::io::Read::read_to_string(&mut archive.by_name("manifest.json").unwrap(), &mut text)
             .unwrap();
-        assert_eq!(text, "{}\n");
+        assert_eq!(text, manifest);
         let wasm = archive.by_name("wasm/m.wasm").unwrap();
         assert_eq!(wasm.size(), 10_000);
         assert!(wasm.compressed_size() < 1_000, "deflated");
         drop(wasm);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The extension's sources, as `cargo xtask build` copies them, hold nothing that the
+    /// manifest and pages do not load (the build adds the wasm module and its glue).
+    #[test]
+    fn the_sources_ship_only_what_the_manifest_and_pages_load() {
+        let extension = root().join("extension");
+        let source = fs::read_to_string(extension.join("manifest.json")).unwrap();
+        let mut entries = BTreeMap::new();
+        for relative in files(&extension).unwrap() {
+            if relative.starts_with("dist") || relative == Path::new("manifest.json") {
+                continue;
+            }
+            let name = relative
+                .iter()
+                .map(|part| part.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            entries.insert(name, fs::read(extension.join(&relative)).unwrap());
+        }
+        for target in [Target::Chromium, Target::Firefox] {
+            let mut package = entries.clone();
+            package.insert(
+                "manifest.json".into(),
+                render(&source, "1", target).unwrap().into_bytes(),
+            );
+            for built in ["wasm/quotebook.js", "wasm/quotebook_bg.wasm"] {
+                package.insert(built.into(), Vec::new());
+            }
+            contents::check(&package).unwrap_or_else(|e| panic!("{target:?}: {e}"));
+        }
+    }
+
+    /// The same files make the same package, byte for byte; reusing another package's
+    /// entries gives the bytes deflating again would, and never a stale entry.
+    #[test]
+    fn packages_are_reproducible_and_reuse_only_identical_entries() {
+        let dir = std::env::temp_dir().join(format!("xtask-dist-same-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let src = dir.join("src");
+        fs::create_dir_all(src.join("wasm")).unwrap();
+        let manifest =
+            |name| format!("{{\"name\":\"{name}\",\"background\":{{\"scripts\":[\"a.js\"]}}}}");
+        fs::write(src.join("manifest.json"), manifest("a")).unwrap();
+        let script = |n| {
+            format!(
+                "getURL('wasm/m.wasm');\n{}",
+                format!("export const a = {n};\n").repeat(300)
+            )
+        };
+        fs::write(src.join("a.js"), script(1)).unwrap();
+        let module: Vec<u8> = (0..20_000u32).map(|i| (i * i % 251) as u8).collect();
+        fs::write(src.join("wasm/m.wasm"), &module).unwrap();
+        let build = |name: &str, manifest: Option<&str>, reuse: Option<&Path>| {
+            let path = dir.join(name);
+            zip_dir(&src, &path, manifest, reuse).unwrap();
+            fs::read(path).unwrap()
+        };
+        let first = build("1.zip", None, None);
+        assert_eq!(first, build("2.zip", None, None), "the same bytes twice");
+
+        let other = build("other.zip", Some(&manifest("b")), None);
+        assert_ne!(other, first);
+        let reused = build("reused.zip", None, Some(&dir.join("other.zip")));
+        assert_eq!(reused, first, "reuse changes nothing but the time taken");
+        // A changed file is deflated again, not copied.
+        fs::write(src.join("a.js"), script(2)).unwrap();
+        let changed = build("changed.zip", None, Some(&dir.join("1.zip")));
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(changed)).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name("a.js").unwrap(), &mut text).unwrap();
+        assert_eq!(text, script(2));
+        let mut wasm = Vec::new();
+        std::io::Read::read_to_end(&mut archive.by_name("wasm/m.wasm").unwrap(), &mut wasm)
+            .unwrap();
+        assert_eq!(wasm, module);
         fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -12,6 +12,7 @@
 
 mod bench;
 mod build;
+mod contents;
 mod dist;
 mod fuzz;
 mod manifest;
