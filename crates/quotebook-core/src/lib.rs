@@ -8,8 +8,6 @@
 #![warn(missing_debug_implementations)]
 
 pub mod clip;
-pub mod convert;
-pub mod error;
 pub mod fragment;
 pub mod library;
 pub mod metadata;
@@ -21,6 +19,11 @@ pub mod template;
 pub mod time;
 pub mod url;
 mod yaml;
+
+/// HTML → Markdown, from the `quotebook-html` crate (see its docs for why it is apart).
+pub use quotebook_html::convert;
+/// The core's errors (defined beside the converter, which returns them too).
+pub use quotebook_html::error;
 
 pub use clip::{Capture, ClipRequest, clip};
 pub use convert::html_to_markdown;

@@ -459,11 +459,8 @@ fn parse_impl(html: &str, fast: bool) -> Dom {
 /// Runs html5ever's tokenizer over `input` into `sink`. Through `&dyn`, so that the
 /// tokenizer (tens of KB of wasm) is compiled once, for this parser and for the metadata
 /// reader, rather than once per sink type.
-pub(crate) fn run_tokenizer(
-    sink: &dyn TokenSink<Handle = Id>,
-    input: StrTendril,
-    opts: TokenizerOpts,
-) {
+#[doc(hidden)]
+pub fn run_tokenizer(sink: &dyn TokenSink<Handle = Id>, input: StrTendril, opts: TokenizerOpts) {
     let tokenizer = Tokenizer::new(DynSink(sink), opts);
     let queue = BufferQueue::default();
     queue.push_back(input);
