@@ -9,7 +9,9 @@
 #![warn(missing_debug_implementations)]
 
 pub mod convert;
+pub mod entities;
 pub mod error;
+pub mod tokenizer;
 
 pub use convert::html_to_markdown;
 pub use error::Error;

@@ -1,0 +1,253 @@
+//! Differential: our tokenizer (`quotebook_html::tokenizer`) gives the tokens html5ever's
+//! tokenizer gives — text (runs merged), start tags with their attributes, end tags,
+//! comments, doctypes — when both switch to raw text by the tag's name alike; on edge
+//! cases, every golden input, and every corpus `article.html` and `source.html` (whole
+//! pages, when the corpus is there: it is found through `$QUOTEBOOK_CORPUS` or
+//! `../shared/corpus/readability`, skipped with a message when absent, a failure under
+//! `CI=true`).
+
+use std::cell::RefCell;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+use quotebook_html::tokenizer::{self as ours, TextKind};
+
+/// One token, in a form both tokenizers are written to.
+#[derive(Debug, PartialEq)]
+enum T {
+    Text(String),
+    Start(String, Vec<(String, String)>, bool),
+    End(String),
+    Comment(String),
+    Doctype,
+}
+
+fn push(out: &mut Vec<T>, t: T) {
+    if let T::Text(s) = &t {
+        if s.is_empty() {
+            return;
+        }
+        if let Some(T::Text(last)) = out.last_mut() {
+            last.push_str(s);
+            return;
+        }
+    }
+    out.push(t);
+}
+
+struct Sink(RefCell<Vec<T>>);
+
+impl TokenSink for Sink {
+    type Handle = ();
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let mut out = self.0.borrow_mut();
+        match token {
+            Token::CharacterTokens(t) => push(&mut out, T::Text(t.to_string())),
+            Token::TagToken(tag) if tag.kind == TagKind::StartTag => {
+                let name = tag.name.to_string();
+                let kind = TextKind::after(&name);
+                push(
+                    &mut out,
+                    T::Start(
+                        name,
+                        tag.attrs
+                            .iter()
+                            .map(|a| (a.name.local.to_string(), a.value.to_string()))
+                            .collect(),
+                        tag.self_closing,
+                    ),
+                );
+                return match kind {
+                    TextKind::Data => TokenSinkResult::Continue,
+                    TextKind::Rcdata => TokenSinkResult::RawData(RawKind::Rcdata),
+                    TextKind::Rawtext => TokenSinkResult::RawData(RawKind::Rawtext),
+                    TextKind::ScriptData => TokenSinkResult::RawData(RawKind::ScriptData),
+                    TextKind::Plaintext => TokenSinkResult::Plaintext,
+                };
+            }
+            Token::TagToken(tag) => push(&mut out, T::End(tag.name.to_string())),
+            Token::CommentToken(c) => push(&mut out, T::Comment(c.to_string())),
+            Token::DoctypeToken(_) => push(&mut out, T::Doctype),
+            // NUL in data: the tree builder ignores it, our tokenizer drops it.
+            Token::NullCharacterToken | Token::ParseError(_) | Token::EOFToken => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+fn theirs(html: &str) -> Vec<T> {
+    let tok = Tokenizer::new(Sink(RefCell::new(Vec::new())), TokenizerOpts::default());
+    let queue = BufferQueue::default();
+    queue.push_back(StrTendril::from_slice(html));
+    while !matches!(tok.feed(&queue), html5ever::TokenizerResult::Done) {}
+    tok.end();
+    tok.sink.0.into_inner()
+}
+
+fn mine(html: &str) -> Vec<T> {
+    let input = ours::normalize_newlines(html);
+    let mut out = Vec::new();
+    for token in ours::Tokenizer::new(&input) {
+        let t = match token {
+            ours::Token::Text(t) => T::Text(t.into_owned()),
+            ours::Token::Start(tag) => T::Start(
+                tag.name.into_owned(),
+                tag.attrs
+                    .into_iter()
+                    .map(|a| (a.name.into_owned(), a.value.into_owned()))
+                    .collect(),
+                tag.self_closing,
+            ),
+            ours::Token::End(name) => T::End(name.into_owned()),
+            ours::Token::Comment(c) => T::Comment(c.into_owned()),
+            ours::Token::Doctype => T::Doctype,
+        };
+        push(&mut out, t);
+    }
+    out
+}
+
+/// The index of the first token that differs, with both tokens, if any.
+fn first_difference(html: &str) -> Option<(usize, String, String)> {
+    let (a, b) = (mine(html), theirs(html));
+    if a == b {
+        return None;
+    }
+    let i = a
+        .iter()
+        .zip(&b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
+    Some((i, format!("{:?}", a.get(i)), format!("{:?}", b.get(i))))
+}
+
+#[test]
+fn edge_cases_give_html5evers_tokens() {
+    let cases = [
+        "<p>a &amp; b &lt; c &#38; &#x26; &#x1F600; &#0; &#x80; &#x81; &#xD800; &#1114112;</p>",
+        "<p>&notit; &amp &copy2 &unknown; & x &# &#x; &#x;; a&b &ampamp; &AMP &frac34x</p>",
+        "&#99999999999999999; &#x; &#xZ; &#12a &#x1f600",
+        "<a href=\"/x?a=1&amp;b=2&c=3&copy=4&copy;&notit\" title='q&quot;' data-x=un&amp;q>t</a>",
+        "<p class=a class=b CLASS=c>dup</p><IMG SRC=x ALT=y/><br/><hr />",
+        "<p>1 < 2 <3 <<b>x</b> </p> < end <",
+        "<!-- c --><!----><!---><!-- a --><!-- b ---><!--x--!>y--><p>z</p><!--<!-->",
+        "<!-- a -- b --><!--a--->x<!--a-b-->",
+        "<div\nid=\"a\"\tclass='b'  data-e= v >x</div  ><p =x>eq</p><p/ >slash</p>",
+        "<p a=b'c d=\"e\"f=g h='i'/>x<p a b = c d=>e",
+        "</p>stray</br></x></ x></>y</3></p class=x><//x>",
+        "<script>if (a < b) x()</script><style>p{}</style><title>&amp;</title>",
+        "<svg><![CDATA[x]]></svg>",
+        "<!DOCTYPE html><!doctype x y z><html><head></head><body>b</body></html>",
+        "<?xml x?><p>pi</p><!x><![CDATA[y]]>",
+        "<textarea>&lt;b&gt;</textarea><noscript><b>n</b></noscript>",
+        "a\r\nb\0c\rd",
+        "<p \0a=\0>\0</p><title>\0</title><style>\0</style>",
+        "<p>é — “quotes” 日本</p>",
+        "<p unterminated",
+        "<p a=\"unterminated>",
+        "x</p",
+        "<!-- unterminated",
+        "<!-- unterminated-",
+        "<!-- unterminated--",
+        "<!-- unterminated---",
+        "<!DOCTYPE",
+        "<iframe>never closed <b>x</b>",
+        "<style>x</style/><p>y</p><style>a</stylex></style >b",
+        "<script><!-- <script> x </script> --></script><p>after</p>",
+        "<script><!--<script>--></script>a",
+        "<script><!-- a --> </script>b",
+        "<script><!--></script>c",
+        "<script><!-- <script/> </SCRIPT> x --></script>d",
+        "<script><!-- <scriptx> </script>e",
+        "<script>a<!-b</script>f",
+        "<script><!-- <script> -></script> x</script>g",
+        "<plaintext><p>all text</p></plaintext>",
+        "<xmp><b>x</b></xmp><noembed><i>y</i></noembed><noframes>z</noframes>",
+        "<a href=x\"y title=\"z\">",
+        "<a b=\"\" c='' d=>",
+        "&",
+        "<",
+        "</",
+        "<!",
+        "<!-",
+        "<!--",
+        "&#",
+        "&#x",
+        "&am",
+        "&amp",
+    ];
+    let mut failures = Vec::new();
+    for html in cases {
+        if let Some((i, a, b)) = first_difference(html) {
+            failures.push(format!("{html:?}: token {i}\n ours: {a}\n html5ever: {b}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn inputs(dir: &Path, out: &mut Vec<PathBuf>, names: &[&str]) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let p = e.path();
+        if p.is_dir() {
+            inputs(&p, out, names);
+        } else if p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| names.contains(&n))
+        {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn golden_inputs_and_corpus_pages_give_html5evers_tokens() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    inputs(&root.join("tests/golden"), &mut files, &["input.html"]);
+    let golden = files.len();
+    assert!(golden >= 20, "{golden} golden inputs");
+    let corpus = std::env::var_os("QUOTEBOOK_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/corpus/readability"));
+    if corpus.is_dir() {
+        inputs(&corpus, &mut files, &["article.html", "source.html"]);
+        assert!(files.len() >= golden + 200, "{} inputs", files.len());
+    } else if std::env::var("CI").as_deref() == Ok("true") {
+        panic!(
+            "corpus not found at {} (set QUOTEBOOK_CORPUS)",
+            corpus.display()
+        );
+    } else {
+        eprintln!(
+            "SKIP: corpus not found at {} (set QUOTEBOOK_CORPUS); corpus pages skipped",
+            corpus.display()
+        );
+    }
+    let mut failures = Vec::new();
+    for f in &files {
+        let html = fs::read_to_string(f).expect("read");
+        if let Some((i, a, b)) = first_difference(&html) {
+            failures.push(format!(
+                "{}: token {i}\n ours: {a}\n html5ever: {b}",
+                f.display()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} differ:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
+    println!("{} inputs give html5ever's tokens", files.len());
+}
