@@ -8,11 +8,9 @@
 #![warn(missing_debug_implementations)]
 
 pub mod clip;
-pub mod fragment;
 pub mod library;
 pub mod metadata;
 pub mod note;
-pub mod page_text;
 pub mod preview;
 pub mod sync;
 pub mod template;
@@ -24,6 +22,10 @@ mod yaml;
 pub use quotebook_html::convert;
 /// The core's errors (defined beside the converter, which returns them too).
 pub use quotebook_html::error;
+/// Deep links (text fragments), from `quotebook-html` (kept fast there, see its docs).
+pub use quotebook_html::fragment;
+/// A page's visible text as the deep-link generator reads it, from `quotebook-html`.
+pub use quotebook_html::page_text;
 
 pub use clip::{Capture, ClipRequest, clip};
 pub use convert::html_to_markdown;

@@ -406,9 +406,7 @@ impl<'a> Tokenizer<'a> {
                 self.at = next;
                 if let Some(Token::Start(tag)) = &token {
                     self.text = TextKind::after(&tag.name);
-                    if self.text != TextKind::Data {
-                        self.text_of = tag.name.clone();
-                    }
+                    self.text_of = tag.name.clone();
                 }
                 let text = decode(&s[start..i], false, None);
                 if text.is_empty() {

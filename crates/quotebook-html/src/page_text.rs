@@ -7,54 +7,22 @@
 //! Blocks (the elements of [`BLOCK_ELEMENTS`], `<br>` among them) are separated by one
 //! `\n`; whitespace inside a block collapses to one space; an image reads as a space.
 
-use std::cell::{Cell, RefCell};
-
-use html5ever::TokenizerResult;
-use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{
-    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
+use crate::tokenizer::{TextKind, Token, Tokenizer, normalize_newlines};
 
 use crate::fragment::{BLOCK_ELEMENTS, byte_to_utf16};
 
-struct TextSink {
-    out: RefCell<String>,
-    skipping: Cell<bool>,
-}
-
-impl TokenSink for TextSink {
-    type Handle = ();
-
-    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
-        let mut out = self.out.borrow_mut();
-        match token {
-            Token::TagToken(tag) => {
-                let name: &str = &tag.name;
-                if tag.kind == TagKind::EndTag {
-                    self.skipping.set(false);
-                }
-                if BLOCK_ELEMENTS.contains(&name) {
-                    if !out.ends_with('\n') && !out.is_empty() {
-                        out.push('\n');
-                    }
-                } else if name == "img" && !out.ends_with(' ') && !out.ends_with('\n') {
-                    out.push(' ');
-                }
-                if tag.kind == TagKind::StartTag {
-                    let raw = match name {
-                        "script" | "style" | "noscript" | "template" | "iframe" | "xmp"
-                        | "noembed" | "noframes" => Some(RawKind::Rawtext),
-                        "title" | "textarea" => Some(RawKind::Rcdata),
-                        _ => None,
-                    };
-                    if let Some(kind) = raw {
-                        self.skipping.set(true);
-                        return TokenSinkResult::RawData(kind);
-                    }
-                }
-            }
-            Token::CharacterTokens(t) if !self.skipping.get() => {
+/// The visible text of an HTML page or fragment: blocks separated by `\n`, whitespace
+/// collapsed within blocks, no space at a block's edges, scripts and styles left out.
+pub fn visible_text(html: &str) -> String {
+    let input = normalize_newlines(html);
+    let mut tokens = Tokenizer::new(&input);
+    let mut out = String::new();
+    let mut skipping = false;
+    while let Some(token) = tokens.next_token() {
+        let (name, start) = match &token {
+            Token::Start(tag) => (&*tag.name, true),
+            Token::End(name) => (&**name, false),
+            Token::Text(t) if !skipping => {
                 for c in t.chars() {
                     if c.is_whitespace() {
                         if !out.ends_with(' ') && !out.ends_with('\n') && !out.is_empty() {
@@ -64,29 +32,33 @@ impl TokenSink for TextSink {
                         out.push(c);
                     }
                 }
+                continue;
             }
-            _ => {}
+            _ => continue,
+        };
+        if !start {
+            skipping = false;
         }
-        TokenSinkResult::Continue
+        if BLOCK_ELEMENTS.contains(&name) {
+            if !out.ends_with('\n') && !out.is_empty() {
+                out.push('\n');
+            }
+        } else if name == "img" && !out.ends_with(' ') && !out.ends_with('\n') {
+            out.push(' ');
+        }
+        if start {
+            // What never renders is read as raw text up to its end tag, and skipped.
+            let raw = match name {
+                "script" | "style" | "noscript" | "template" | "iframe" | "xmp" | "noembed"
+                | "noframes" => Some(TextKind::Rawtext),
+                "title" | "textarea" => Some(TextKind::Rcdata),
+                _ => None,
+            };
+            tokens.set_text_kind(raw.unwrap_or(TextKind::Data));
+            skipping = raw.is_some();
+        }
     }
-}
-
-/// The visible text of an HTML page or fragment: blocks separated by `\n`, whitespace
-/// collapsed within blocks, no space at a block's edges, scripts and styles left out.
-pub fn visible_text(html: &str) -> String {
-    let tok = Tokenizer::new(
-        TextSink {
-            out: RefCell::new(String::new()),
-            skipping: Cell::new(false),
-        },
-        TokenizerOpts::default(),
-    );
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(html));
-    while !matches!(tok.feed(&input), TokenizerResult::Done) {}
-    tok.end();
-    let text = tok.sink.out.into_inner();
-    text.lines()
+    out.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
