@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import puppeteer from 'puppeteer-core';
 import { ROOT, core, dragSelect, noteMarkdown, serveFixtures, textPoint, waitFor } from './lib.mjs';
+import { readZip, unzipTest } from './zip-read.mjs';
 
 const FIREFOX = process.env.QUOTEBOOK_FIREFOX || '/usr/bin/firefox-esr';
 const BUILD = join(ROOT, 'extension/dist/firefox-test');
@@ -243,6 +244,63 @@ ${pageUrl}
     assert.match(view.text, /kept verbatim/);
     assert.equal(view.status, '');
     await inTestPage(`browser.tabs.remove(${popup.tabId})`);
+  });
+
+  // The real button and the real page code. What is checked is the Blob the page hands to
+  // its `<a download>` link (recorded as it passes through URL.createObjectURL), not a file
+  // in a downloads folder: no download is captured from headless Firefox here.
+  test('the options page exports the notes as a .zip in Firefox', async () => {
+    const options = await firefox.openPage('options/options.html');
+    // The page fills in the templates in the same task as it adds its click listeners.
+    await waitFor(() => options.in(`document.getElementById('note-template').value !== ''`),
+      { timeout: 10_000, interval: 100, what: 'the options page to set itself up' });
+    await options.in(`(() => {
+      globalThis.exported = [];
+      const createObjectURL = URL.createObjectURL;
+      URL.createObjectURL = (blob) => {
+        globalThis.exported.push(blob);
+        return createObjectURL.call(URL, blob);
+      };
+      document.getElementById('export-zip').click();
+      return true;
+    })()`);
+    let status;
+    await waitFor(async () => {
+      status = await options.in(`document.getElementById('status').textContent`);
+      return status !== '';
+    }, { timeout: 30_000, interval: 100, what: 'the export to finish' }).catch(() => {});
+    assert.match(status ?? '', /^1 note saved as quotebook-notes-\d{4}-\d{2}-\d{2}\.zip$/);
+    const exported = await options.in(`(async () => {
+      const blob = globalThis.exported.at(-1);
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let text = '';
+      for (const byte of bytes) text += String.fromCharCode(byte);
+      return { count: globalThis.exported.length, type: blob.type, base64: btoa(text) };
+    })()`);
+    assert.equal(exported.count, 1);
+    assert.equal(exported.type, 'application/zip');
+    const bytes = Buffer.from(exported.base64, 'base64');
+    const tested = unzipTest(bytes);
+    if (tested !== null) assert.match(tested, /No errors detected/);
+    // Names and bytes: the core's, in this page, for every stored note.
+    const expected = await options.in(`(async () => {
+      const library = await import('../library.js');
+      const [notes, settings] = await Promise.all([library.loadNotes(), library.loadSettings()]);
+      const names = await library.zipNames(notes, settings.fileNamePattern);
+      const out = [];
+      for (const [i, note] of notes.entries()) {
+        out.push({ name: names[i], text: (await library.renderNote(note, settings.templates)).markdown });
+      }
+      return out;
+    })()`);
+    const files = readZip(bytes);
+    assert.deepEqual(files.map((f) => ({ name: f.name, text: f.bytes.toString('utf8') })), expected);
+    assert.deepEqual(files.map((f) => f.name), ['Field notes on keeping quotes.md']);
+    assert.equal(files[0].compressType, 8);
+    const markdown = files[0].bytes.toString('utf8');
+    assert.match(markdown, /^> Quotes are kept with \[a link\]\(http:\/\/127\.0\.0\.1:\d+\/x\) that stays a link/m);
+    assert.match(markdown, /^> println!\("kept verbatim"\);$/m);
+    await inTestPage(`browser.tabs.remove(${options.tabId})`);
   });
 });
 
