@@ -8,13 +8,8 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  bigArticle as article, extensionSuite, listen, ROOT, saveFromMenu, storage, tabOf,
+  badge, bigArticle as article, extensionSuite, listen, ROOT, saveFromMenu, storage, tabOf,
 } from './lib.mjs';
-
-const badge = (worker, tabId) => worker.evaluate(async (tabId) => ({
-  text: await chrome.action.getBadgeText({ tabId }),
-  title: await chrome.action.getTitle({ tabId }),
-}), tabId);
 
 describe('big selections', () => {
   const pages = new Map();

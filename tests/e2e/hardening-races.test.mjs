@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  dragSelect, extensionSuite, menuInfo, noteMarkdown, storage, tabOf, waitFor, workerAccess,
+  dragSelect, extensionSuite, menuInfo, noteMarkdown, storage, tabOf, workerAccess,
 } from './lib.mjs';
 
 describe('racing saves', () => {
@@ -118,12 +118,7 @@ describe('racing saves', () => {
     assert.equal(first.ok, true);
     // Playwright does not follow a restarted worker: reach it through CDP.
     const worker = await workerAccess(suite.browser);
-    await worker.stop(page);
-    const cdp = await suite.context.newCDPSession(page);
-    await cdp.send('ServiceWorker.enable');
-    await cdp.send('ServiceWorker.startWorker', { scopeURL: `chrome-extension://${suite.id}/` });
-    await cdp.detach();
-    await waitFor(() => worker.target(), { what: 'the worker to start again' });
+    await worker.restart(page);
     await dragSelect(page, '#p2', 'A second', 'note.');
     const info = await menuInfo(page);
     const second = await worker.evaluate(

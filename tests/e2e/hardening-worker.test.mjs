@@ -50,14 +50,7 @@ describe('a save interrupted, or refused by storage', () => {
 
   /** Stops the worker (CDP `ServiceWorker.stopAllWorkers`), then starts it again, as the
    * browser does for the next event. */
-  async function restart() {
-    await worker.stop(page);
-    const cdp = await suite.context.newCDPSession(page);
-    await cdp.send('ServiceWorker.enable');
-    await cdp.send('ServiceWorker.startWorker', { scopeURL: `chrome-extension://${suite.id}/` });
-    await cdp.detach();
-    await waitFor(() => worker.target(), { what: 'the worker to start again' });
-  }
+  const restart = () => worker.restart(page);
 
   /** The test's hooks, in the running worker. */
   const hook = (mode) => run((mode) => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import {
-  dragSelect, extensionId, extensionSuite, noteMarkdown, saveFromMenu, storage, tabOf,
+  badge, dragSelect, extensionId, extensionSuite, noteMarkdown, saveFromMenu, storage, tabOf,
 } from './lib.mjs';
 
 describe('the extension in headless Chromium', () => {
@@ -22,10 +22,7 @@ describe('the extension in headless Chromium', () => {
   });
 
   const note = async () => (await storage(suite.worker))[key];
-  const badge = (tabId) => suite.worker.evaluate(async (tabId) => ({
-    text: await chrome.action.getBadgeText({ tabId }),
-    title: await chrome.action.getTitle({ tabId }),
-  }), tabId);
+  const badgeOf = (tabId) => badge(suite.worker, tabId);
   const frontmatter = (n) => `---
 title: Field notes on keeping quotes
 source: ${pageUrl}
@@ -58,7 +55,7 @@ ${pageUrl}
 > Quotes are kept with [a link](${suite.origin}/x) that stays a link, with *emphasis* and **strong words** intact.
 `);
     const tab = await tabOf(suite.worker, page);
-    assert.deepEqual(await badge(tab.id), { text: '1', title: 'Quotebook: saved; 1 quote from this page' });
+    assert.deepEqual(await badgeOf(tab.id), { text: '1', title: 'Quotebook: saved; 1 quote from this page' });
   });
 
   test('a second quote from the same page lands in the same note', async () => {
@@ -126,7 +123,7 @@ ${pageUrl}
       'Quotes are kept with a link that stays a link, with emphasis and strong words intact.',
     );
     const tab = await tabOf(suite.worker, other);
-    assert.match((await badge(tab.id)).title, /saved as plain text/);
+    assert.match((await badgeOf(tab.id)).title, /saved as plain text/);
     await other.close();
   });
 
@@ -161,7 +158,7 @@ ${pageUrl}
     assert.equal(result.ok, false);
     assert.match(result.reason, /select some text/);
     const tab = await tabOf(suite.worker, page);
-    const shown = await badge(tab.id);
+    const shown = await badgeOf(tab.id);
     assert.equal(shown.text, '!');
     assert.match(shown.title, /could not save the quote: .*select some text/);
     assert.deepEqual(await note(), before);

@@ -23,7 +23,12 @@ export function extensionId(manifest) {
 }
 
 export async function builtManifest(build) {
-  const path = join(ROOT, 'extension/dist', build, 'manifest.json');
+  return readManifest(join(ROOT, 'extension/dist', build));
+}
+
+/** The manifest of the unpacked extension in `dir`. */
+export async function readManifest(dir) {
+  const path = join(dir, 'manifest.json');
   try {
     return JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
@@ -98,15 +103,19 @@ export const CHROMIUM_ARGS = [
 
 /**
  * Chromium with one build of the extension (`chrome-test` for headless tests, `chrome`, the
- * shipped one, for the tests as a user would). Resolves once its service worker runs.
+ * shipped one, for the tests as a user would), or the unpacked extension in `dir`.
+ * `prepareProfile(profile, id)` may write into the fresh profile before launch;
+ * `contextOptions` go to Playwright's `launchPersistentContext` (over the defaults).
+ * Resolves once its service worker runs.
  */
 export async function launch({
-  build = 'chrome-test', headless = true, extraArgs = [], fileAccess = true,
+  build = 'chrome-test', dir = join(ROOT, 'extension/dist', build), headless = true,
+  extraArgs = [], fileAccess = true, prepareProfile, contextOptions = {},
 } = {}) {
-  const manifest = await builtManifest(build);
-  const dir = join(ROOT, 'extension/dist', build);
+  const manifest = await readManifest(dir);
   const id = extensionId(manifest);
   const profile = await mkdtemp(join(tmpdir(), 'quotebook-profile-'));
+  await prepareProfile?.(profile, id);
   if (!fileAccess) {
     // Chromium lets unpacked extensions read file:// pages unless the reader turns "Allow
     // access to file URLs" off; this is that switch, set in the profile before launch.
@@ -126,6 +135,7 @@ export async function launch({
       ...extraArgs,
     ],
     viewport: headless ? { width: 1200, height: 800 } : null,
+    ...contextOptions,
   });
   const close = async () => {
     await context.close().catch(() => {});
@@ -142,12 +152,13 @@ export async function launch({
 
 /**
  * For a `describe` of node:test: before its tests, `serve()` (the fixtures by default)
- * starts and Chromium is launched with the extension (`launch(options)`); after them both
- * close. Returns the suite's handle, filled in by the time the suite's own `before` hooks
- * (registered after this call) and its tests run: `server` and `browser` (what `launch`
- * resolves to), and as shortcuts `origin`, `context`, `worker` and `id`.
+ * starts and Chromium is launched with the extension (`start(options)`, by default
+ * `launch(options)`); after them both close. Returns the suite's handle, filled in by the
+ * time the suite's own `before` hooks (registered after this call) and its tests run:
+ * `server` and `browser` (what `start` resolves to), and as shortcuts `origin`, `context`,
+ * `worker` and `id`.
  */
-export function extensionSuite(options = {}, { serve = serveFixtures } = {}) {
+export function extensionSuite(options = {}, { serve = serveFixtures, start = launch } = {}) {
   const suite = {
     server: undefined,
     browser: undefined,
@@ -158,7 +169,7 @@ export function extensionSuite(options = {}, { serve = serveFixtures } = {}) {
   };
   before(async () => {
     suite.server = await serve();
-    suite.browser = await launch(options);
+    suite.browser = await start(options);
   });
   after(async () => {
     await suite.browser?.close();
@@ -240,6 +251,14 @@ export async function tabOf(worker, page) {
 export async function saveFromMenu(worker, page) {
   const [info, tab] = await Promise.all([menuInfo(page), tabOf(worker, page)]);
   return worker.evaluate(([info, tab]) => globalThis.saveQuote(info, tab), [info, tab]);
+}
+
+/** The action's badge text and title on tab `tabId`. */
+export async function badge(worker, tabId) {
+  return worker.evaluate(async (tabId) => ({
+    text: await chrome.action.getBadgeText({ tabId }),
+    title: await chrome.action.getTitle({ tabId }),
+  }), tabId);
 }
 
 /** Everything in `chrome.storage.local`. */
@@ -367,7 +386,8 @@ export async function chooseSaveQuote(page, point) {
  * The extension's service worker through the browser's CDP target list, whichever
  * incarnation runs: Playwright does not attach to a worker that restarts.
  * `evaluate(expression)` awaits a promise-valued expression in it (undefined when no worker
- * runs); `stop(page)` stops it (CDP `ServiceWorker.stopAllWorkers`) and waits until it is gone.
+ * runs); `stop(page)` stops it (CDP `ServiceWorker.stopAllWorkers`) and waits until it is gone;
+ * `restart(page)` stops it and starts it again.
  */
 export async function workerAccess(browser) {
   const prefix = `chrome-extension://${browser.id}/`;
@@ -410,5 +430,15 @@ export async function workerAccess(browser) {
     await session.detach();
     await waitFor(async () => !(await target()), { what: 'the service worker to stop', interval: 5 });
   };
-  return { evaluate, stop, target };
+  /** Stops the worker, then starts it again (CDP `ServiceWorker.startWorker`), as the
+   * browser does for the next event, and waits until it runs. */
+  const restart = async (page) => {
+    await stop(page);
+    const session = await browser.context.newCDPSession(page);
+    await session.send('ServiceWorker.enable');
+    await session.send('ServiceWorker.startWorker', { scopeURL: prefix });
+    await session.detach();
+    await waitFor(() => target(), { what: 'the worker to start again' });
+  };
+  return { evaluate, stop, restart, target };
 }

@@ -11,11 +11,9 @@ import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } fro
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { before, describe, test } from 'node:test';
 import {
-  CHROMIUM, ROOT, builtManifest, dragSelect, extensionId, saveFromMenu, serveFixtures, serviceWorker,
-  waitFor,
+  ROOT, builtManifest, dragSelect, extensionId, extensionSuite, launch, saveFromMenu, waitFor,
 } from './lib.mjs';
 
 const HOST_NAME = 'quotebook_host';
@@ -51,50 +49,59 @@ async function grantedBuild(scratch) {
 }
 
 /**
- * Chromium with that build, a profile holding the host's manifest (a small launcher that
- * runs `quotebook host --folder FOLDER`) and Downloads set to `downloads`.
+ * Chromium with that build (copied into `scratch`), a profile holding the host's manifest
+ * (a small launcher in `scratch` that runs `quotebook host --folder FOLDER`) and Downloads
+ * set to `downloads`.
  */
-async function launchWithHost({ folder, downloads }) {
-  const scratch = await mkdtemp(join(tmpdir(), 'quotebook-sync-'));
+async function launchWithHost({ scratch, folder, downloads }) {
   const build = await grantedBuild(scratch);
-  const profile = join(scratch, 'profile');
-  const hosts = join(profile, 'NativeMessagingHosts');
-  await mkdir(hosts, { recursive: true });
   const launcher = join(scratch, 'quotebook-host');
   const quote = (s) => `'${s.replaceAll("'", "'\\''")}'`;
   await writeFile(launcher, `#!/bin/sh\nexec ${quote(quotebookBinary())} host --folder ${quote(folder)} "$@"\n`);
   await chmod(launcher, 0o755);
-  await writeFile(join(hosts, `${HOST_NAME}.json`), JSON.stringify({
-    name: HOST_NAME,
-    description: 'Quotebook folder sync (test)',
-    path: launcher,
-    type: 'stdio',
-    allowed_origins: [`chrome-extension://${build.id}/`],
-  }));
-  await mkdir(join(profile, 'Default'), { recursive: true });
-  await writeFile(join(profile, 'Default/Preferences'), JSON.stringify({
-    download: { default_directory: downloads, prompt_for_download: false, directory_upgrade: true },
-    savefile: { default_directory: downloads },
-  }));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    ignoreDefaultArgs: ['--disable-extensions'],
-    acceptDownloads: true,
-    args: [
-      `--disable-extensions-except=${build.dir}`,
-      `--load-extension=${build.dir}`,
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-    viewport: { width: 1200, height: 800 },
-  });
-  const worker = await serviceWorker(context, build.id);
-  const close = async () => {
-    await context.close().catch(() => {});
-    await rm(scratch, { recursive: true, force: true }).catch(() => {});
+  const prepareProfile = async (profile, id) => {
+    const hosts = join(profile, 'NativeMessagingHosts');
+    await mkdir(hosts, { recursive: true });
+    await writeFile(join(hosts, `${HOST_NAME}.json`), JSON.stringify({
+      name: HOST_NAME,
+      description: 'Quotebook folder sync (test)',
+      path: launcher,
+      type: 'stdio',
+      allowed_origins: [`chrome-extension://${id}/`],
+    }));
+    await mkdir(join(profile, 'Default'), { recursive: true });
+    await writeFile(join(profile, 'Default/Preferences'), JSON.stringify({
+      download: { default_directory: downloads, prompt_for_download: false, directory_upgrade: true },
+      savefile: { default_directory: downloads },
+    }));
   };
-  return { context, worker, id: build.id, optional: build.optional, close };
+  const browser = await launch({ dir: build.dir, prepareProfile, contextOptions: { acceptDownloads: true } });
+  return { ...browser, optional: build.optional };
+}
+
+/**
+ * Around a suite: a scratch folder (`suite.scratch`, removed after) holding the synced
+ * folder `vault/` (`suite.folder`) and Downloads (`suite.downloads`), the fixtures served,
+ * and Chromium with the host (`launchWithHost`).
+ */
+function hostSuite(prefix) {
+  const suite = extensionSuite({}, {
+    start: async () => {
+      const scratch = await mkdtemp(join(tmpdir(), prefix));
+      const removeScratch = () => rm(scratch, { recursive: true, force: true });
+      Object.assign(suite, { scratch, folder: join(scratch, 'vault'), downloads: join(scratch, 'downloads') });
+      try {
+        await mkdir(suite.folder);
+        await mkdir(suite.downloads);
+        const browser = await launchWithHost(suite);
+        return { ...browser, close: () => browser.close().then(removeScratch) };
+      } catch (error) {
+        await removeScratch();
+        throw error;
+      }
+    },
+  });
+  return suite;
 }
 
 /** The options page, once its sync section is set up. */
@@ -110,57 +117,43 @@ async function mdFiles(dir) {
 }
 
 describe('folder sync through the native host', () => {
-  let server;
-  let browser;
-  let scratch;
-  let folder;
+  const suite = hostSuite('quotebook-sync-folder-');
   let page;
 
   before(async () => {
-    server = await serveFixtures();
-    scratch = await mkdtemp(join(tmpdir(), 'quotebook-sync-folder-'));
-    folder = join(scratch, 'vault');
-    await mkdir(folder);
-    browser = await launchWithHost({ folder, downloads: join(scratch, 'downloads') });
-    page = await browser.context.newPage();
-    await page.goto(`${server.origin}/pages/article.html`);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
+    page = await suite.context.newPage();
+    await page.goto(`${suite.origin}/pages/article.html`);
   });
 
   test('the shipped manifest asks for the backends\' permissions only when chosen', () => {
-    assert.deepEqual([...browser.optional].sort(), ['downloads', 'nativeMessaging']);
+    assert.deepEqual([...suite.browser.optional].sort(), ['downloads', 'nativeMessaging']);
   });
 
   test('the options page finds the host, syncs, keeps a reader\'s edit and appends after a save', async () => {
     const first = await dragSelect(page, '#p1', 'Quotes are', 'intact.');
     assert.match(first, /^Quotes are kept/);
-    assert.equal((await saveFromMenu(browser.worker, page)).ok, true);
+    assert.equal((await saveFromMenu(suite.worker, page)).ok, true);
     // Nothing is synced while sync is off.
-    assert.deepEqual(await mdFiles(folder), []);
+    assert.deepEqual(await mdFiles(suite.folder), []);
 
-    const options = await openOptions(browser);
+    const options = await openOptions(suite);
     await options.locator('#sync-native').check();
     await waitFor(async () => (await options.locator('#sync-native-status').getAttribute('data-found')) === 'true',
       { what: 'the host to be detected' });
-    assert.match(await options.locator('#sync-native-status').textContent(), new RegExp(folder.replaceAll('/', '\\/')));
+    assert.match(await options.locator('#sync-native-status').textContent(), new RegExp(suite.folder.replaceAll('/', '\\/')));
     await options.locator('#sync-now').click();
     await waitFor(async () => (await options.locator('#sync-summary').getAttribute('data-state')) === 'done',
       { timeout: 20_000, what: 'the first sync' });
     assert.match(await options.locator('#sync-summary').textContent(), /1 created, 0 updated, 0 appended/);
-    assert.deepEqual(await mdFiles(folder), ['Field notes on keeping quotes.md']);
-    const file = join(folder, 'Field notes on keeping quotes.md');
+    assert.deepEqual(await mdFiles(suite.folder), ['Field notes on keeping quotes.md']);
+    const file = join(suite.folder, 'Field notes on keeping quotes.md');
     const written = await readFile(file, 'utf8');
     assert.match(written, /^---\ntitle: Field notes on keeping quotes\n/);
     assert.match(written, /> Quotes are kept with \[a link\]\(http:\/\/127\.0\.0\.1:\d+\/x\)/);
-    assert.ok(existsSync(join(folder, '.quotebook/state.json')));
-    const backup = JSON.parse(await readFile(join(folder, '.quotebook/library.json'), 'utf8'));
+    assert.ok(existsSync(join(suite.folder, '.quotebook/state.json')));
+    const backup = JSON.parse(await readFile(join(suite.folder, '.quotebook/library.json'), 'utf8'));
     assert.equal(backup.notes.length, 1);
-    const stored = await browser.worker.evaluate(() => chrome.storage.local.get(['sync:last', 'sync:result']));
+    const stored = await suite.worker.evaluate(() => chrome.storage.local.get(['sync:last', 'sync:result']));
     assert.ok(Date.parse(stored['sync:last']) > Date.now() - 60_000, 'sync:last is recorded');
     assert.equal(stored['sync:result'].summary.created, 1);
 
@@ -170,7 +163,7 @@ describe('folder sync through the native host', () => {
 
     // A second quote is saved: sync after save (on by default) appends it.
     await dragSelect(page, '#p2', 'A second', 'note.');
-    assert.equal((await saveFromMenu(browser.worker, page)).ok, true);
+    assert.equal((await saveFromMenu(suite.worker, page)).ok, true);
     const after = await waitFor(async () => {
       const now = await readFile(file, 'utf8');
       return now.includes('A second passage') && now;
@@ -178,15 +171,15 @@ describe('folder sync through the native host', () => {
     assert.ok(after.startsWith(edited), 'the reader\'s text is untouched');
     assert.equal(after.match(/A second passage/g).length, 1);
     assert.match(after.slice(edited.length), /^\r\n> A second passage from the same page joins the first note\.\r\n$/);
-    assert.deepEqual(await mdFiles(folder), ['Field notes on keeping quotes.md']);
+    assert.deepEqual(await mdFiles(suite.folder), ['Field notes on keeping quotes.md']);
     const result = await waitFor(async () => {
-      const r = (await browser.worker.evaluate(() => chrome.storage.local.get('sync:result')))['sync:result'];
+      const r = (await suite.worker.evaluate(() => chrome.storage.local.get('sync:result')))['sync:result'];
       return r?.summary?.appended === 1 && r;
     }, { what: 'the after-save result' });
     assert.equal(result.decisions[0].kind, 'appended');
     // Incremental: only the note that changed travelled to the host.
     assert.equal(result.sent, 1);
-    const stateFiles = [join(folder, '.quotebook/state.json'), join(folder, '.quotebook/library.json')];
+    const stateFiles = [join(suite.folder, '.quotebook/state.json'), join(suite.folder, '.quotebook/library.json')];
     const stamps = await Promise.all(stateFiles.map(async (f) => (await stat(f)).mtimeMs));
 
     // Sync now again: nothing changed, nothing written.
@@ -198,7 +191,7 @@ describe('folder sync through the native host', () => {
     assert.equal(await readFile(file, 'utf8'), after);
     // No note travelled (the folder's backup holds each as stored), and neither the state
     // nor the backup was rewritten.
-    const idle = (await browser.worker.evaluate(() => chrome.storage.local.get('sync:result')))['sync:result'];
+    const idle = (await suite.worker.evaluate(() => chrome.storage.local.get('sync:result')))['sync:result'];
     assert.equal(idle.sent, 0, 'the stored note, laid out in the core\'s key order, is the backup\'s line');
     assert.deepEqual(await Promise.all(stateFiles.map(async (f) => (await stat(f)).mtimeMs)), stamps);
     await options.close();
@@ -218,43 +211,29 @@ function seededNote(id, title, quotes) {
 }
 
 describe('conflicts settled file by file', () => {
-  let browser;
-  let scratch;
-  let folder;
-
-  before(async () => {
-    scratch = await mkdtemp(join(tmpdir(), 'quotebook-sync-conflicts-'));
-    folder = join(scratch, 'vault');
-    await mkdir(folder);
-    browser = await launchWithHost({ folder, downloads: join(scratch, 'downloads') });
-  });
-
-  after(async () => {
-    await browser?.close();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
-  });
+  const suite = hostSuite('quotebook-sync-conflicts-');
 
   test('each conflicting file has its own keep and overwrite', async () => {
     const alpha = seededNote('https://alpha.example/a', 'Alpha', [['qa', 'Alpha quote.']]);
     const beta = seededNote('https://beta.example/b', 'Beta', [['qb', 'Beta quote.']]);
-    await browser.worker.evaluate(async ([a, b]) => {
+    await suite.worker.evaluate(async ([a, b]) => {
       await chrome.storage.local.set({ [`note:${a.id}`]: a, [`note:${b.id}`]: b,
         'sync:settings': { backend: 'native', afterSave: false } });
     }, [alpha, beta]);
-    const options = await openOptions(browser);
+    const options = await openOptions(suite);
     const synced = (re, what) => waitFor(async () => (await options.locator('#sync-summary').getAttribute('data-state')) === 'done'
       && re.test(await options.locator('#sync-summary').textContent()), { timeout: 20_000, what });
     await options.locator('#sync-now').click();
     await synced(/2 created/, 'the first sync');
-    assert.deepEqual(await mdFiles(folder), ['Alpha.md', 'Beta.md']);
+    assert.deepEqual(await mdFiles(suite.folder), ['Alpha.md', 'Beta.md']);
 
     // The reader edits both files; both quotes' comments change in the library.
     const mine = {};
     for (const name of ['Alpha.md', 'Beta.md']) {
-      mine[name] = `${await readFile(join(folder, name), 'utf8')}\nMy own words in ${name}.\n`;
-      await writeFile(join(folder, name), mine[name]);
+      mine[name] = `${await readFile(join(suite.folder, name), 'utf8')}\nMy own words in ${name}.\n`;
+      await writeFile(join(suite.folder, name), mine[name]);
     }
-    await browser.worker.evaluate(async ([a, b]) => {
+    await suite.worker.evaluate(async ([a, b]) => {
       for (const note of [a, b]) {
         note.quotes[0].comment = 'Changed in the library.';
         note.updated = '2024-06-06T12:00:00.000Z';
@@ -277,8 +256,8 @@ describe('conflicts settled file by file', () => {
     assert.equal(await conflicts.count(), 1);
     assert.match(await conflicts.textContent(), /Beta\.md/);
     assert.match(await options.locator('#sync-decisions').textContent(), /Alpha\.md: kept your version/);
-    assert.equal(await readFile(join(folder, 'Alpha.md'), 'utf8'), mine['Alpha.md']);
-    assert.equal(await readFile(join(folder, 'Beta.md'), 'utf8'), mine['Beta.md']);
+    assert.equal(await readFile(join(suite.folder, 'Alpha.md'), 'utf8'), mine['Alpha.md']);
+    assert.equal(await readFile(join(suite.folder, 'Beta.md'), 'utf8'), mine['Beta.md']);
 
     // Overwrite Beta (after the confirmation): Beta is rewritten, Alpha keeps the reader's words.
     let asked = '';
@@ -287,57 +266,43 @@ describe('conflicts settled file by file', () => {
     await synced(/0 conflicts/, 'overwriting Beta');
     assert.match(asked, /Beta\.md/);
     assert.match(await options.locator('#sync-decisions').textContent(), /Beta\.md: overwrote your edits/);
-    const beta2 = await readFile(join(folder, 'Beta.md'), 'utf8');
+    const beta2 = await readFile(join(suite.folder, 'Beta.md'), 'utf8');
     assert.ok(!beta2.includes('My own words'), beta2);
     assert.match(beta2, /Changed in the library\./);
-    assert.equal(await readFile(join(folder, 'Alpha.md'), 'utf8'), mine['Alpha.md']);
+    assert.equal(await readFile(join(suite.folder, 'Alpha.md'), 'utf8'), mine['Alpha.md']);
 
     // Settled: a plain sync reports no conflict and writes nothing.
     await options.locator('#sync-now').click();
     await synced(/0 created, 0 updated, 0 appended, 2 skipped, 0 conflicts/, 'the settled sync');
-    assert.equal(await readFile(join(folder, 'Alpha.md'), 'utf8'), mine['Alpha.md']);
-    assert.equal(await readFile(join(folder, 'Beta.md'), 'utf8'), beta2);
+    assert.equal(await readFile(join(suite.folder, 'Alpha.md'), 'utf8'), mine['Alpha.md']);
+    assert.equal(await readFile(join(suite.folder, 'Beta.md'), 'utf8'), beta2);
     await options.close();
   });
 });
 
 describe('deletions travel through the folder\'s backup', () => {
-  let browser;
-  let scratch;
-  let folder;
-
-  before(async () => {
-    scratch = await mkdtemp(join(tmpdir(), 'quotebook-sync-deletions-'));
-    folder = join(scratch, 'vault');
-    await mkdir(folder);
-    browser = await launchWithHost({ folder, downloads: join(scratch, 'downloads') });
-  });
-
-  after(async () => {
-    await browser?.close();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
-  });
+  const suite = hostSuite('quotebook-sync-deletions-');
 
   test('a quote deleted past undo leaves the backup, and another machine\'s old copy does not bring it back', async () => {
     const gamma = seededNote('https://gamma.example/g', 'Gamma', [['qg1', 'Kept quote.'], ['qg2', 'Deleted quote.']]);
-    await browser.worker.evaluate(async (note) => {
+    await suite.worker.evaluate(async (note) => {
       await chrome.storage.local.set({ [`note:${note.id}`]: note, 'sync:settings': { backend: 'native', afterSave: false } });
     }, gamma);
-    const options = await openOptions(browser);
+    const options = await openOptions(suite);
     const synced = (re, what) => waitFor(async () => (await options.locator('#sync-summary').getAttribute('data-state')) === 'done'
       && re.test(await options.locator('#sync-summary').textContent()), { timeout: 20_000, what });
     await options.locator('#sync-now').click();
     await synced(/1 created/, 'the first sync');
-    const backupPath = join(folder, '.quotebook/library.json');
+    const backupPath = join(suite.folder, '.quotebook/library.json');
     const before = await readFile(backupPath, 'utf8');
     assert.match(before, /Deleted quote\./);
     // Another machine's copy of the library, from before the deletion.
-    const oldCopy = join(scratch, 'other-machine.json');
+    const oldCopy = join(suite.scratch, 'other-machine.json');
     await writeFile(oldCopy, before);
 
     // The quote is deleted, and its undo time (30 minutes) has passed.
     const deletedAt = Date.now() - 31 * 60_000;
-    await browser.worker.evaluate(async ([note, deletedAt]) => {
+    await suite.worker.evaluate(async ([note, deletedAt]) => {
       const quote = note.quotes[1];
       const kept = { ...note, quotes: [note.quotes[0]], updated: new Date(deletedAt).toISOString() };
       await chrome.storage.local.set({
@@ -350,12 +315,12 @@ describe('deletions travel through the folder\'s backup', () => {
     const after = await readFile(backupPath, 'utf8');
     assert.doesNotMatch(after, /Deleted quote\./);
     assert.match(after, /\n\],"deleted":\[\n\{"id":"qg2","note":"https:\/\/gamma\.example\/g","at":"[^"]+"\}\n\]\}\n$/);
-    assert.doesNotMatch(await readFile(join(folder, 'Gamma.md'), 'utf8'), /Deleted quote/);
+    assert.doesNotMatch(await readFile(join(suite.folder, 'Gamma.md'), 'utf8'), /Deleted quote/);
 
     // The other machine syncs its old copy into the same folder (the CLI, as its host would).
-    execFileSync(quotebookBinary(), ['sync', '--from', oldCopy, '--to', folder]);
+    execFileSync(quotebookBinary(), ['sync', '--from', oldCopy, '--to', suite.folder]);
     assert.doesNotMatch(await readFile(backupPath, 'utf8'), /Deleted quote\./);
-    assert.doesNotMatch(await readFile(join(folder, 'Gamma.md'), 'utf8'), /Deleted quote/);
+    assert.doesNotMatch(await readFile(join(suite.folder, 'Gamma.md'), 'utf8'), /Deleted quote/);
 
     // Once purged from the trash, the record is kept and still sent: the folder's backup
     // already holds it and the note as it is here, so no note travels and it is not
@@ -363,20 +328,20 @@ describe('deletions travel through the folder\'s backup', () => {
     // wrote its older `updated` time, this sync writes this one's back.)
     const purged = await options.evaluate(async () => (await import('../library.js')).purgeTrash());
     assert.equal(purged, 1);
-    const records = await browser.worker.evaluate(async () => (await chrome.storage.local.get('sync:deleted'))['sync:deleted']);
+    const records = await suite.worker.evaluate(async () => (await chrome.storage.local.get('sync:deleted'))['sync:deleted']);
     assert.deepEqual(records.map((r) => [r.id, r.note]), [['qg2', 'https://gamma.example/g']]);
     const stamp = (await stat(backupPath)).mtimeMs;
     await options.locator('#sync-now').click();
     await synced(/0 created, 1 updated, 0 appended, 0 skipped, 0 conflicts/, 'the sync after the purge');
-    const result = (await browser.worker.evaluate(() => chrome.storage.local.get('sync:result')))['sync:result'];
+    const result = (await suite.worker.evaluate(() => chrome.storage.local.get('sync:result')))['sync:result'];
     assert.equal(result.sent, 0);
     assert.equal((await stat(backupPath)).mtimeMs, stamp);
-    assert.doesNotMatch(await readFile(join(folder, 'Gamma.md'), 'utf8'), /Deleted quote/);
+    assert.doesNotMatch(await readFile(join(suite.folder, 'Gamma.md'), 'utf8'), /Deleted quote/);
 
     // Another browser imports the folder's backup (with a whole note deleted elsewhere
     // added to its record): its stale copy loses the deleted quote, the deleted note goes.
     const delta = seededNote('https://delta.example/d', 'Delta', [['qd1', 'Delta quote.']]);
-    await browser.worker.evaluate(async ([note, delta]) => {
+    await suite.worker.evaluate(async ([note, delta]) => {
       await chrome.storage.local.remove(['sync:deleted']);
       await chrome.storage.local.set({ [`note:${note.id}`]: note, [`note:${delta.id}`]: delta });
     }, [gamma, delta]);
@@ -386,7 +351,7 @@ describe('deletions travel through the folder\'s backup', () => {
       name: 'library.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(backup)),
     });
     const imported = await waitFor(async () => {
-      const all = await browser.worker.evaluate(() => chrome.storage.local.get(null));
+      const all = await suite.worker.evaluate(() => chrome.storage.local.get(null));
       return !all[`note:${delta.id}`] && all;
     }, { what: 'the import' });
     assert.deepEqual(imported[`note:${gamma.id}`].quotes.map((q) => q.id), ['qg1']);
@@ -396,41 +361,24 @@ describe('deletions travel through the folder\'s backup', () => {
 });
 
 describe('export to Downloads', () => {
-  let server;
-  let browser;
-  let scratch;
-  let downloads;
-
-  before(async () => {
-    server = await serveFixtures();
-    scratch = await mkdtemp(join(tmpdir(), 'quotebook-downloads-'));
-    downloads = join(scratch, 'downloads');
-    await mkdir(downloads);
-    browser = await launchWithHost({ folder: join(scratch, 'unused'), downloads });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
-  });
+  const suite = hostSuite('quotebook-downloads-');
 
   test('writes each note into Downloads/Quotebook and never overwrites', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.origin}/pages/article.html`);
+    const page = await suite.context.newPage();
+    await page.goto(`${suite.origin}/pages/article.html`);
     await dragSelect(page, '#p1', 'Quotes are', 'intact.');
-    assert.equal((await saveFromMenu(browser.worker, page)).ok, true);
-    await page.goto(`${server.origin}/pages/plain.html`);
+    assert.equal((await saveFromMenu(suite.worker, page)).ok, true);
+    await page.goto(`${suite.origin}/pages/plain.html`);
     await page.evaluate(() => {
       const range = document.createRange();
       range.selectNodeContents(document.body.querySelector('p') ?? document.body);
       getSelection().removeAllRanges();
       getSelection().addRange(range);
     });
-    assert.equal((await saveFromMenu(browser.worker, page)).ok, true);
+    assert.equal((await saveFromMenu(suite.worker, page)).ok, true);
 
-    const options = await openOptions(browser);
-    const cdp = await browser.context.newCDPSession(options);
+    const options = await openOptions(suite);
+    const cdp = await suite.context.newCDPSession(options);
     await cdp.send('Browser.setDownloadBehavior', { behavior: 'default' });
     await options.locator('#sync-downloads').check();
     assert.equal(await options.locator('#sync-now').textContent(), 'Export now');
@@ -445,7 +393,7 @@ describe('export to Downloads', () => {
       await options.evaluate(() => document.getElementById('sync-summary').removeAttribute('data-state'));
     };
     await exportOnce(1);
-    const folder = join(downloads, 'Quotebook');
+    const folder = join(suite.downloads, 'Quotebook');
     const firstRun = await waitFor(async () => {
       const files = existsSync(folder) ? await mdFiles(folder) : [];
       return files.length === 2 && files;
@@ -464,7 +412,7 @@ describe('export to Downloads', () => {
     assert.ok(secondRun.includes('Field notes on keeping quotes (1).md'), secondRun.join(', '));
     assert.equal(await readFile(join(folder, 'Field notes on keeping quotes.md'), 'utf8'), `${text}\nMine.\n`);
     // An export is no sync: the uninstall reminder still counts on a backup.
-    const stored = await browser.worker.evaluate(() => chrome.storage.local.get('sync:last'));
+    const stored = await suite.worker.evaluate(() => chrome.storage.local.get('sync:last'));
     assert.equal(stored['sync:last'], undefined);
     await options.close();
   });
@@ -493,31 +441,17 @@ function opfs(page, path, text) {
 }
 
 describe('folder sync through File System Access', () => {
-  let server;
-  let browser;
-  let scratch;
-
-  before(async () => {
-    server = await serveFixtures();
-    scratch = await mkdtemp(join(tmpdir(), 'quotebook-fsa-'));
-    browser = await launchWithHost({ folder: join(scratch, 'unused'), downloads: join(scratch, 'downloads') });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
-  });
+  const suite = hostSuite('quotebook-fsa-');
 
   test('a real directory handle (OPFS): sync, a reader edit, a save, sync after save keeps the edit', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.origin}/pages/article.html`);
+    const page = await suite.context.newPage();
+    await page.goto(`${suite.origin}/pages/article.html`);
     await dragSelect(page, '#p1', 'Quotes are', 'intact.');
-    assert.equal((await saveFromMenu(browser.worker, page)).ok, true);
+    assert.equal((await saveFromMenu(suite.worker, page)).ok, true);
 
     // The picker needs a click on a native dialog: the handle is the origin-private
     // folder's `vault`, kept in IndexedDB as the picker's would be.
-    let options = await openOptions(browser);
+    let options = await openOptions(suite);
     await options.evaluate(async () => {
       const { saveHandle } = await import('/sync/fsa.js');
       const root = await navigator.storage.getDirectory();
@@ -546,7 +480,7 @@ describe('folder sync through File System Access', () => {
     const edited = `${written}\nMy closing thought, no newline`;
     await opfs(options, path, edited);
     await dragSelect(page, '#p2', 'A second', 'note.');
-    assert.equal((await saveFromMenu(browser.worker, page)).ok, true);
+    assert.equal((await saveFromMenu(suite.worker, page)).ok, true);
     const after = await waitFor(async () => {
       const now = await opfs(options, path);
       return now?.includes('A second passage') && now;
@@ -554,7 +488,7 @@ describe('folder sync through File System Access', () => {
     assert.equal(after, `${edited}\n\n> A second passage from the same page joins the first note.\n`);
     // The result is stored once the state and the backup are written too.
     const stored = await waitFor(async () => {
-      const got = await browser.worker.evaluate(() => chrome.storage.local.get(['sync:last', 'sync:result']));
+      const got = await suite.worker.evaluate(() => chrome.storage.local.get(['sync:last', 'sync:result']));
       return got['sync:result']?.summary?.appended === 1 && got;
     }, { what: 'the after-save result' });
     assert.ok(stored['sync:last']);
@@ -581,18 +515,18 @@ describe('folder sync through File System Access', () => {
     // recording it as the last result. An origin-private folder never loses its
     // permission, so the pause is recorded here as the worker records it: the popup offers
     // to resume, and one click syncs.
-    const popup = await browser.context.newPage();
-    await browser.worker.evaluate(() => chrome.storage.local.set({
+    const popup = await suite.context.newPage();
+    await suite.worker.evaluate(() => chrome.storage.local.set({
       'sync:result': { at: new Date().toISOString(), backend: 'fsa', ok: false, paused: true, folder: 'vault' },
     }));
-    await popup.goto(`chrome-extension://${browser.id}/popup/popup.html`);
+    await popup.goto(`chrome-extension://${suite.id}/popup/popup.html`);
     await popup.locator('#sync-paused:not([hidden])').waitFor();
     assert.match(await popup.locator('#sync-paused-text').textContent(), /paused.*vault/);
     await popup.locator('#sync-resume').click();
     await waitFor(async () => /^Synced: 0 created/.test(await popup.locator('#sync-paused-text').textContent()),
       { timeout: 20_000, what: 'the resumed sync' });
     assert.equal(await popup.locator('#sync-resume').isHidden(), true);
-    const resumed = await browser.worker.evaluate(() => chrome.storage.local.get('sync:result'));
+    const resumed = await suite.worker.evaluate(() => chrome.storage.local.get('sync:result'));
     assert.equal(resumed['sync:result'].ok, true);
     assert.equal(resumed['sync:result'].paused, undefined);
     await popup.close();

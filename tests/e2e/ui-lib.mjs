@@ -1,11 +1,8 @@
 // Helpers for the popup and options tests, on top of lib.mjs: Chromium with the test build
 // in a chosen colour scheme, locale and viewport, notes seeded through its service worker,
 // the extension's pages opened as tabs.
-import { chromium } from 'playwright-core';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, CHROMIUM, CHROMIUM_ARGS, extensionId, serviceWorker, storage } from './lib.mjs';
+import { launch as launchExtension, ROOT, storage } from './lib.mjs';
 
 export { ROOT, storage };
 /** The unpacked test build (`cargo xtask build`), or `$QUOTEBOOK_EXTENSION`. */
@@ -16,37 +13,15 @@ export const EXTENSION = process.env.QUOTEBOOK_EXTENSION ?? path.join(ROOT, 'ext
  * url(page), close()}`; `colorScheme` and `locale` as Playwright takes them.
  */
 export async function launch({ colorScheme = 'light', locale = 'en-US', viewport } = {}) {
-  const profile = await mkdtemp(path.join(tmpdir(), 'quotebook-ui-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    colorScheme,
-    locale,
-    viewport: viewport ?? { width: 460, height: 640 },
-    acceptDownloads: true,
-    // Playwright disables extensions by default.
-    ignoreDefaultArgs: ['--disable-extensions'],
-    args: [
-      ...CHROMIUM_ARGS,
-      `--lang=${locale}`,
-      `--disable-extensions-except=${EXTENSION}`,
-      `--load-extension=${EXTENSION}`,
-    ],
-  });
-  const manifest = JSON.parse(await readFile(path.join(EXTENSION, 'manifest.json'), 'utf8'));
-  const sw = await serviceWorker(context, extensionId(manifest));
-  // Node's URL gives no origin for chrome-extension: URLs.
-  const origin = /^chrome-extension:\/\/[a-p]{32}/.exec(sw.url())[0];
-  return {
-    context,
-    sw,
-    origin,
-    url: (page) => `${origin}/${page}`,
-    async close() {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
+  const { context, worker, id, close } = await launchExtension({
+    dir: EXTENSION,
+    extraArgs: [`--lang=${locale}`],
+    contextOptions: {
+      colorScheme, locale, viewport: viewport ?? { width: 460, height: 640 }, acceptDownloads: true,
     },
-  };
+  });
+  const origin = `chrome-extension://${id}`;
+  return { context, sw: worker, origin, url: (page) => `${origin}/${page}`, close };
 }
 
 /** A note in today's schema, with `quotes` given as partial quotes. */
