@@ -62,10 +62,30 @@ pub fn html_to_markdown_with(
     base_url: &str,
     options: &Options,
 ) -> Result<String, Error> {
+    convert_with(html, base_url, options, parse::parse)
+}
+
+/// [`html_to_markdown_with`] on our own tokenizer and the lenient tree builder
+/// ([`parse::parse_lenient`]), for the tests that compare both parse paths.
+#[doc(hidden)]
+pub fn html_to_markdown_lenient(
+    html: &str,
+    base_url: &str,
+    options: &Options,
+) -> Result<String, Error> {
+    convert_with(html, base_url, options, parse::parse_lenient)
+}
+
+fn convert_with(
+    html: &str,
+    base_url: &str,
+    options: &Options,
+    parse: fn(&str) -> parse::Dom,
+) -> Result<String, Error> {
     if html.trim().is_empty() {
         return Err(Error::EmptySelection);
     }
-    let dom = parse::parse(html);
+    let dom = parse(html);
     let mut walker = walk::Walker::new(&dom, base_url.trim(), options, html.len() / 2 + 16);
     walker.node(dom.root, out::Ws::Normal);
     let markdown = walker.out.finish();

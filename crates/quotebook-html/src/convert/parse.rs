@@ -22,6 +22,9 @@ use super::tokenize::Switch;
 
 #[path = "quick.rs"]
 mod quick;
+
+#[path = "lenient.rs"]
+mod lenient;
 use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts};
 use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 
@@ -363,6 +366,18 @@ pub fn parse(html: &str) -> Dom {
 /// [`parse`] with html5ever's own tokenizer only (the reference for the fast path).
 pub fn parse_standard(html: &str) -> Dom {
     parse_impl(html, false)
+}
+
+/// [`parse`] with our own tokenizer and the lenient tree builder (`lenient.rs`), for
+/// HTML serialised by a browser; compared with [`parse`] by the tests.
+pub fn parse_lenient(html: &str) -> Dom {
+    let nodes = lenient::build(html, html.len() / 24 + 8);
+    let root = nodes
+        .first()
+        .map(|doc| doc.first_child)
+        .filter(|&c| c != NONE)
+        .unwrap_or(0);
+    Dom { nodes, root }
 }
 
 fn builder(capacity: usize) -> TreeBuilder<Id, Sink> {
