@@ -206,11 +206,35 @@ fn copy_sources(from: &Path, to: &Path) -> Result<()> {
         if path.is_dir() {
             fs::create_dir_all(to.join(&name)).map_err(|e| e.to_string())?;
             copy_sources(&path, &to.join(&name))?;
+        } else if name == "messages.json" && from.parent().is_some_and(|p| p.ends_with("_locales"))
+        {
+            let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let messages =
+                shipped_messages(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            write(&to.join(&name), &messages)?;
         } else {
             copy(&path, &to.join(&name))?;
         }
     }
     Ok(())
+}
+
+/// A language's `messages.json` as the builds ship it: without the `description` of each
+/// message (notes for translators, which browsers never show; the French file repeats the
+/// English ones) and without indentation.
+fn shipped_messages(source: &str) -> Result<String> {
+    let mut messages: serde_json::Value =
+        serde_json::from_str(source).map_err(|e| e.to_string())?;
+    let entries = messages
+        .as_object_mut()
+        .ok_or("the messages are not an object")?;
+    for (key, entry) in entries.iter_mut() {
+        entry
+            .as_object_mut()
+            .ok_or_else(|| format!("the message {key} is not an object"))?
+            .remove("description");
+    }
+    serde_json::to_string(&messages).map_err(|e| e.to_string())
 }
 
 fn recreate(dir: &Path) -> Result<()> {
@@ -228,4 +252,34 @@ fn copy(from: &Path, to: &Path) -> Result<()> {
 
 fn write(path: &Path, text: &str) -> Result<()> {
     fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_messages_keep_every_message_and_placeholder_but_no_description() {
+        for lang in ["en", "fr"] {
+            let path = root().join(format!("extension/_locales/{lang}/messages.json"));
+            let source = fs::read_to_string(&path).unwrap();
+            let shipped = shipped_messages(&source).unwrap();
+            assert!(
+                shipped.len() < source.len() * 3 / 4,
+                "{lang}: {}",
+                shipped.len()
+            );
+            let mut expected: serde_json::Value = serde_json::from_str(&source).unwrap();
+            let shipped: serde_json::Value = serde_json::from_str(&shipped).unwrap();
+            let entries = expected.as_object_mut().unwrap();
+            assert!(entries.values().any(|e| e.get("description").is_some()));
+            for entry in entries.values_mut() {
+                entry.as_object_mut().unwrap().remove("description");
+            }
+            assert_eq!(shipped, expected, "{lang}");
+            assert!(!shipped.to_string().contains("\"description\""));
+        }
+        assert!(shipped_messages("[]").is_err());
+        assert!(shipped_messages(r#"{"a": "b"}"#).is_err());
+    }
 }
