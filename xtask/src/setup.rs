@@ -78,8 +78,8 @@ fn modified(path: &Path) -> Option<std::time::SystemTime> {
     std::fs::metadata(path).ok()?.modified().ok()
 }
 
-/// Chromium (and, for the headful tests, Xvfb and xdotool): installed from Debian's
-/// packages when running as root and missing.
+/// Chromium, Python and unzip (and, for the headful tests, Xvfb and xdotool): installed
+/// from Debian's packages when running as root and missing.
 pub fn ensure_browser(headful: bool) -> Result<Browser> {
     ensure_npm_packages()?;
     let chromium = std::env::var_os("QUOTEBOOK_CHROMIUM")
@@ -88,6 +88,12 @@ pub fn ensure_browser(headful: bool) -> Result<Browser> {
     let mut missing = Vec::new();
     if !chromium.is_file() {
         missing.push("chromium");
+    }
+    // The tests read the `.zip` files the extension and dist write with real unzippers.
+    for (tool, package) in [("python3", "python3"), ("unzip", "unzip")] {
+        if which(tool).is_none() {
+            missing.push(package);
+        }
     }
     if headful {
         if which("xvfb-run").is_none() {
