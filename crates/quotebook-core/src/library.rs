@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::note::{Note, SCHEMA_VERSION};
+use crate::note::Note;
 use crate::time;
 
 /// Where the deletions start in a backup as [`Library::to_json`] writes it.
@@ -82,14 +82,9 @@ pub struct MergeReport {
     pub quotes_removed: usize,
 }
 
-#[derive(Deserialize)]
-struct Current {
-    schema: u32,
-    notes: Vec<Note>,
-    #[serde(default)]
-    deleted: Vec<Deleted>,
-}
-
+/// A backup as read: notes stay values until [`Note::from_value`] reads them, the one way a
+/// stored note is read (each typed way to read a note costs the wasm module its own copy of
+/// the note's deserialiser).
 #[derive(Deserialize)]
 struct Any {
     schema: u64,
@@ -103,36 +98,25 @@ impl Library {
     /// a backup or a note from a newer Quotebook is refused with [`Error::UnsupportedSchema`].
     pub fn from_json(json: &str) -> Result<Library, Error> {
         let invalid = |e: serde_json::Error| Error::InvalidData(format!("library backup: {e}"));
-        // The common case, every note in today's schema, in one pass.
-        let (notes, deleted) = match serde_json::from_str::<Current>(json) {
-            Ok(current)
-                if current.schema == LIBRARY_SCHEMA
-                    && current.notes.iter().all(|n| n.schema == SCHEMA_VERSION) =>
-            {
-                (current.notes, current.deleted)
+        let any: Any = serde_json::from_str(json).map_err(invalid)?;
+        match u32::try_from(any.schema) {
+            Ok(LIBRARY_SCHEMA) => {}
+            Ok(newer) if newer > LIBRARY_SCHEMA => {
+                return Err(Error::UnsupportedSchema(newer));
             }
             _ => {
-                let any: Any = serde_json::from_str(json).map_err(invalid)?;
-                match u32::try_from(any.schema) {
-                    Ok(LIBRARY_SCHEMA) => {}
-                    Ok(newer) if newer > LIBRARY_SCHEMA => {
-                        return Err(Error::UnsupportedSchema(newer));
-                    }
-                    _ => {
-                        return Err(Error::InvalidData(format!(
-                            "unknown library backup schema {}",
-                            any.schema
-                        )));
-                    }
-                }
-                let notes = any
-                    .notes
-                    .into_iter()
-                    .map(Note::from_value)
-                    .collect::<Result<Vec<_>, _>>()?;
-                (notes, any.deleted)
+                return Err(Error::InvalidData(format!(
+                    "unknown library backup schema {}",
+                    any.schema
+                )));
             }
-        };
+        }
+        let notes = any
+            .notes
+            .into_iter()
+            .map(Note::from_value)
+            .collect::<Result<Vec<_>, _>>()?;
+        let deleted = any.deleted;
         let mut library = Library::default();
         library.merge(Library {
             schema: LIBRARY_SCHEMA,
@@ -388,7 +372,7 @@ fn merge_note(ours: &mut Note, theirs: Note) -> usize {
     }
     if appended {
         // Stable: quotes saved at the same instant keep their order.
-        base.quotes.sort_by(|a, b| a.created.cmp(&b.created));
+        crate::note::sort_quotes(&mut base.quotes);
     }
     gained += base
         .quotes
@@ -405,7 +389,7 @@ fn merge_note(ours: &mut Note, theirs: Note) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::note::Quote;
+    use crate::note::{Quote, SCHEMA_VERSION};
 
     fn quote(id: &str, created: &str) -> Quote {
         Quote {

@@ -85,29 +85,23 @@ impl SyncState {
     /// from another machine, or be edited by hand) or collide with an earlier entry are
     /// dropped and named in the returned warnings; newer schemas are refused.
     pub fn from_json(json: &str) -> Result<(SyncState, Vec<String>), Error> {
-        let mut state = match serde_json::from_str::<SyncState>(json) {
-            // The common case in one pass: a state file is read on every sync.
-            Ok(state) if state.schema == STATE_SCHEMA => state,
-            Ok(state) if state.schema > STATE_SCHEMA => {
-                return Err(Error::UnsupportedSchema(state.schema));
-            }
+        // Read as a value first, then typed: one way for every file, so the wasm module
+        // holds one copy of the state's deserialiser (a typed pass straight from the text
+        // would be a second one).
+        let value: serde_json::Value = serde_json::from_str(json)
+            .map_err(|e| Error::InvalidData(format!("sync state: {e}")))?;
+        let schema = value
+            .get("schema")
+            .and_then(serde_json::Value::as_u64)
+            .ok_or_else(|| Error::InvalidData("sync state without a schema number".into()))?;
+        let mut state = match u32::try_from(schema) {
+            Ok(STATE_SCHEMA) => serde_json::from_value::<SyncState>(value)
+                .map_err(|e| Error::InvalidData(format!("sync state: {e}")))?,
+            Ok(newer) if newer > STATE_SCHEMA => return Err(Error::UnsupportedSchema(newer)),
             _ => {
-                let value: serde_json::Value = serde_json::from_str(json)
-                    .map_err(|e| Error::InvalidData(format!("sync state: {e}")))?;
-                let schema = value
-                    .get("schema")
-                    .and_then(serde_json::Value::as_u64)
-                    .ok_or_else(|| {
-                        Error::InvalidData("sync state without a schema number".into())
-                    })?;
-                return Err(match u32::try_from(schema) {
-                    Ok(STATE_SCHEMA) => match serde_json::from_value::<SyncState>(value) {
-                        Err(e) => Error::InvalidData(format!("sync state: {e}")),
-                        Ok(_) => Error::InvalidData("sync state: unreadable".into()),
-                    },
-                    Ok(newer) if newer > STATE_SCHEMA => Error::UnsupportedSchema(newer),
-                    _ => Error::InvalidData(format!("unknown sync state schema {schema}")),
-                });
+                return Err(Error::InvalidData(format!(
+                    "unknown sync state schema {schema}"
+                )));
             }
         };
         let mut warnings = Vec::new();
