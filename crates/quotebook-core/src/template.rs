@@ -319,6 +319,13 @@ fn plain_rendering(note: &Note) -> (String, Vec<RenderedQuote>) {
     (markdown, quotes)
 }
 
+/// The filters and tests of one signature share one type, a function pointer: minijinja
+/// compiles its argument conversion once per type it is given (each closure is a type of its
+/// own), and those copies cost the wasm module about 1 KB each.
+type StringFilter = fn(String) -> String;
+type ValueFilter = fn(Value) -> Result<Value, minijinja::Error>;
+type ValueTest = fn(Value) -> bool;
+
 fn environment(options: &RenderOptions) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Lenient);
@@ -328,13 +335,16 @@ fn environment(options: &RenderOptions) -> Environment<'static> {
             .build()
             .expect("the default delimiters are valid"),
     );
-    env.add_filter("yaml", yaml_filter);
-    env.add_filter("blockquote", |text: String| {
-        let mut quoted = crate::note::blockquote(&text);
-        quoted.truncate(quoted.trim_end_matches('\n').len());
-        quoted
-    });
-    env.add_filter("hashtag", |tag: String| format!("#{tag}"));
+    env.add_filter("yaml", yaml_filter as ValueFilter);
+    env.add_filter(
+        "blockquote",
+        (|text: String| {
+            let mut quoted = crate::note::blockquote(&text);
+            quoted.truncate(quoted.trim_end_matches('\n').len());
+            quoted
+        }) as StringFilter,
+    );
+    env.add_filter("hashtag", (|tag: String| format!("#{tag}")) as StringFilter);
     let options = options.clone();
     env.add_filter("date", move |value: String, format: Option<String>| {
         format_date(&value, format.as_deref().unwrap_or("%Y-%m-%d"), &options)
@@ -348,18 +358,21 @@ fn environment(options: &RenderOptions) -> Environment<'static> {
 /// Each charges fuel for the items and bytes it handles, as the engine does (one per item,
 /// one per 64 bytes), so no filter call can outgrow the template's fuel.
 fn add_jinja_basics(env: &mut Environment<'static>) {
-    env.add_filter("upper", |s: String| s.to_uppercase());
-    env.add_filter("lower", |s: String| s.to_lowercase());
-    env.add_filter("trim", |s: String| s.trim().to_owned());
-    env.add_filter("capitalize", |s: String| {
-        let mut chars = s.chars();
-        chars.next().map_or_else(String::new, |first| {
-            first
-                .to_uppercase()
-                .chain(chars.flat_map(char::to_lowercase))
-                .collect()
-        })
-    });
+    env.add_filter("upper", (|s: String| s.to_uppercase()) as StringFilter);
+    env.add_filter("lower", (|s: String| s.to_lowercase()) as StringFilter);
+    env.add_filter("trim", (|s: String| s.trim().to_owned()) as StringFilter);
+    env.add_filter(
+        "capitalize",
+        (|s: String| {
+            let mut chars = s.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first
+                    .to_uppercase()
+                    .chain(chars.flat_map(char::to_lowercase))
+                    .collect()
+            })
+        }) as StringFilter,
+    );
     env.add_filter(
         "replace",
         |state: &State, s: String, from: String, to: String| -> Result<String, minijinja::Error> {
@@ -427,16 +440,27 @@ fn add_jinja_basics(env: &mut Environment<'static>) {
             value
         }
     });
-    env.add_filter("length", |value: Value| value.len().unwrap_or(0));
-    env.add_filter("first", |value: Value| -> Result<Value, minijinja::Error> {
-        Ok(items(&value)?.next().unwrap_or_default())
-    });
-    env.add_filter("last", |value: Value| -> Result<Value, minijinja::Error> {
-        Ok(items(&value)?.last().unwrap_or_default())
-    });
-    env.add_test("defined", |value: Value| !value.is_undefined());
-    env.add_test("undefined", |value: Value| value.is_undefined());
-    env.add_test("none", |value: Value| value.is_none());
+    env.add_filter(
+        "length",
+        (|value: Value| Ok(Value::from(value.len().unwrap_or(0)))) as ValueFilter,
+    );
+    env.add_filter(
+        "first",
+        (|value: Value| Ok(items(&value)?.next().unwrap_or_default())) as ValueFilter,
+    );
+    env.add_filter(
+        "last",
+        (|value: Value| Ok(items(&value)?.last().unwrap_or_default())) as ValueFilter,
+    );
+    env.add_test(
+        "defined",
+        (|value: Value| !value.is_undefined()) as ValueTest,
+    );
+    env.add_test(
+        "undefined",
+        (|value: Value| value.is_undefined()) as ValueTest,
+    );
+    env.add_test("none", (|value: Value| value.is_none()) as ValueTest);
     env.add_function(
         "range",
         |from: i64, to: Option<i64>, step: Option<i64>| -> Result<Value, minijinja::Error> {
@@ -476,7 +500,11 @@ fn items(value: &Value) -> Result<Box<dyn Iterator<Item = Value> + '_>, minijinj
 
 /// The `yaml` filter: a value as a YAML scalar (or flow sequence, for lists) that parses
 /// back to exactly the same data, whatever it holds.
-fn yaml_filter(value: Value) -> String {
+fn yaml_filter(value: Value) -> Result<Value, minijinja::Error> {
+    Ok(Value::from(yaml_text(&value)))
+}
+
+fn yaml_text(value: &Value) -> String {
     let mut out = String::new();
     if let (Ok(items), None) = (value.try_iter(), value.as_str()) {
         out.push('[');
