@@ -275,7 +275,7 @@ fn absorb(note: &mut Note, former: Note) {
         }
         note.quotes.push(quote);
     }
-    note.quotes.sort_by(|a, b| a.created.cmp(&b.created));
+    crate::note::sort_quotes(&mut note.quotes);
     if former.created < note.created {
         note.created = former.created;
     }
