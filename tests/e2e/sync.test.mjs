@@ -7,13 +7,15 @@
 // accept): these tests load a copy of the test build that has them granted up front.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import {
-  ROOT, builtManifest, dragSelect, extensionId, extensionSuite, launch, saveFromMenu, waitFor,
+  ROOT, builtManifest, core, dragSelect, extensionId, extensionSuite, launch, saveFromMenu,
+  waitFor,
 } from './lib.mjs';
 
 const HOST_NAME = 'quotebook_host';
@@ -115,6 +117,19 @@ async function openOptions(browser) {
 async function mdFiles(dir) {
   return (await readdir(dir, { recursive: true })).filter((f) => f.endsWith('.md')).sort();
 }
+
+// The wasm build compiles SHA-256 another way than native builds (sha2's compact software
+// backend, chosen in .cargo/config.toml for size): its digests must be Node's, whatever the
+// length (block boundaries at 55, 56, 64 bytes) and the characters.
+test('the wasm core hashes notes as Node does', async () => {
+  const wasm = await core();
+  const texts = [];
+  for (const n of [0, 1, 55, 56, 63, 64, 65, 119, 120, 128, 1000, 4097]) {
+    texts.push('x'.repeat(n), 'é✓🙂'.repeat(n).slice(0, n));
+  }
+  const digests = wasm.sync_note_digests(texts.join('\n')).split('\n');
+  assert.deepEqual(digests, texts.map((t) => createHash('sha256').update(t, 'utf8').digest('hex')));
+});
 
 describe('folder sync through the native host', () => {
   const suite = hostSuite('quotebook-sync-folder-');
