@@ -1,8 +1,8 @@
 //! Page metadata: title, authors, site, published date, description, language and
 //! canonical URL, read from a whole page or from the reduced capture the extension sends.
 //!
-//! The input is tokenized with html5ever's tokenizer alone (no tree is built; the same
-//! compiled tokenizer as the converter's fallback, see [`run_tokenizer`]): the head's
+//! The input is tokenized with our own tokenizer alone (`quotebook_html::tokenizer`; no
+//! tree is built): the head's
 //! `<title>`, `<meta>` and `<link>` tags, the JSON-LD blocks, and the few body elements
 //! that carry a byline or a date are all that is read. The capture script sends exactly
 //! those elements, selected by [`metadata_capture_selectors`]; with a whole page the same
@@ -16,13 +16,7 @@ mod date;
 mod jsonld;
 mod url;
 
-use std::cell::RefCell;
-
-use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{Tag, TagKind, Token, TokenSink, TokenSinkResult, TokenizerOpts};
-
-use crate::convert::parse::{Id, run_tokenizer};
+use quotebook_html::tokenizer::{StartTag, TextKind, Token, Tokenizer, normalize_newlines};
 use serde::{Deserialize, Serialize};
 
 pub use date::{PageDate, normalize_date, parse_date};
@@ -371,18 +365,13 @@ struct ScanState {
     other_dates: Vec<String>,
 }
 
-struct Scanner(RefCell<ScanState>);
-
 const VOID: &[&str] = &[
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
     "track", "wbr", "keygen", "basefont", "bgsound", "frame",
 ];
 
-fn attr<'a>(tag: &'a Tag, name: &str) -> Option<&'a str> {
-    tag.attrs
-        .iter()
-        .find(|a| &*a.name.local == name)
-        .map(|a| &*a.value)
+fn attr<'a>(tag: &'a StartTag, name: &str) -> Option<&'a str> {
+    tag.attr(name)
 }
 
 fn has_token(value: Option<&str>, token: &str) -> bool {
@@ -392,7 +381,7 @@ fn has_token(value: Option<&str>, token: &str) -> bool {
     })
 }
 
-fn is_byline_element(tag: &Tag) -> bool {
+fn is_byline_element(tag: &StartTag) -> bool {
     if &*tag.name == "address"
         || has_token(attr(tag, "rel"), "author")
         || attr(tag, "itemprop").is_some_and(|v| v.to_ascii_lowercase().contains("author"))
@@ -425,7 +414,8 @@ fn mentions(ident: &str, word: &str) -> bool {
 }
 
 impl ScanState {
-    fn start(&mut self, tag: &Tag) -> TokenSinkResult<Id> {
+    /// Takes a start tag; returns how the text after it is to be read.
+    fn start(&mut self, tag: &StartTag) -> TextKind {
         let name: &str = &tag.name;
         match name {
             "html" if self.doc.lang.is_none() => {
@@ -494,33 +484,33 @@ impl ScanState {
         }
 
         let raw = match name {
-            "title" => Some((TextSink::Title, RawKind::Rcdata)),
-            "textarea" => Some((TextSink::Ignore, RawKind::Rcdata)),
+            "title" => Some((TextSink::Title, TextKind::Rcdata)),
+            "textarea" => Some((TextSink::Ignore, TextKind::Rcdata)),
             "script"
                 if attr(tag, "type")
                     .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
             {
-                Some((TextSink::JsonLd, RawKind::ScriptData))
+                Some((TextSink::JsonLd, TextKind::ScriptData))
             }
-            "script" => Some((TextSink::Ignore, RawKind::ScriptData)),
+            "script" => Some((TextSink::Ignore, TextKind::ScriptData)),
             "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
-                Some((TextSink::Ignore, RawKind::Rawtext))
+                Some((TextSink::Ignore, TextKind::Rawtext))
             }
             _ => None,
         };
         if let Some((sink, kind)) = raw {
             self.raw = Some(sink);
             self.buf.clear();
-            return TokenSinkResult::RawData(kind);
+            return kind;
         }
         if tag.self_closing && !VOID.contains(&name) && (name == "svg" || name == "math") {
-            return TokenSinkResult::Continue;
+            return TextKind::Data;
         }
         if VOID.contains(&name) {
             if name == "br" {
                 self.text(" ");
             }
-            return TokenSinkResult::Continue;
+            return TextKind::Data;
         }
         self.stack.push(name.to_string());
         // Separate the words of neighbouring elements.
@@ -533,11 +523,10 @@ impl ScanState {
         if (name == "h1" || name == "h2") && self.h1.is_none() {
             self.h1 = Some((self.stack.len(), String::new()));
         }
-        TokenSinkResult::Continue
+        TextKind::Data
     }
 
-    fn end(&mut self, tag: &Tag) {
-        let name: &str = &tag.name;
+    fn end(&mut self, name: &str) {
         if let Some(sink) = self.raw.take() {
             let text = std::mem::take(&mut self.buf);
             match sink {
@@ -580,32 +569,21 @@ impl ScanState {
     }
 }
 
-impl TokenSink for Scanner {
-    // The converter's handle type, so both share one compiled tokenizer.
-    type Handle = Id;
-
-    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<Id> {
-        let mut st = self.0.borrow_mut();
-        match token {
-            Token::TagToken(tag) => match tag.kind {
-                TagKind::StartTag => return st.start(&tag),
-                TagKind::EndTag => st.end(&tag),
-            },
-            Token::CharacterTokens(t) => st.text(&t),
-            _ => {}
-        }
-        TokenSinkResult::Continue
-    }
-}
-
 fn scan(html: &str) -> Doc {
-    let scanner = Scanner(RefCell::new(ScanState::default()));
-    run_tokenizer(
-        &scanner,
-        StrTendril::from_slice(html),
-        TokenizerOpts::default(),
-    );
-    let mut st = scanner.0.into_inner();
+    let input = normalize_newlines(html);
+    let mut tokens = Tokenizer::new(&input);
+    let mut st = ScanState::default();
+    while let Some(token) = tokens.next_token() {
+        match token {
+            Token::Start(tag) => {
+                let kind = st.start(&tag);
+                tokens.set_text_kind(kind);
+            }
+            Token::End(name) => st.end(&name),
+            Token::Text(t) => st.text(&t),
+            Token::Comment(_) | Token::Doctype => {}
+        }
+    }
     while let Some((_, seq, text)) = st.byline.pop() {
         st.bylines_done.push((seq, collapse_ws(&text)));
     }

@@ -471,11 +471,9 @@ fn parse_impl(html: &str, fast: bool) -> Dom {
     Dom { nodes, root }
 }
 
-/// Runs html5ever's tokenizer over `input` into `sink`. Through `&dyn`, so that the
-/// tokenizer (tens of KB of wasm) is compiled once, for this parser and for the metadata
-/// reader, rather than once per sink type.
-#[doc(hidden)]
-pub fn run_tokenizer(sink: &dyn TokenSink<Handle = Id>, input: StrTendril, opts: TokenizerOpts) {
+/// Runs html5ever's tokenizer over `input` into `sink` (through `&dyn`: the tokenizer,
+/// tens of KB of wasm, is compiled once whatever the sink).
+fn run_tokenizer(sink: &dyn TokenSink<Handle = Id>, input: StrTendril, opts: TokenizerOpts) {
     let tokenizer = Tokenizer::new(DynSink(sink), opts);
     let queue = BufferQueue::default();
     queue.push_back(input);
