@@ -359,8 +359,13 @@ impl Iterator for Children<'_> {
 
 /// Parses `html` as the content of a `<body>` (the way a browser parses a fragment
 /// pasted into a page).
+///
+/// Without the `html5ever` feature, this is [`parse_lenient`].
 pub fn parse(html: &str) -> Dom {
-    parse_impl(html, true)
+    #[cfg(feature = "html5ever")]
+    return parse_impl(html, true);
+    #[cfg(not(feature = "html5ever"))]
+    return parse_lenient(html);
 }
 
 /// [`parse`] with html5ever's own tokenizer only (the reference for the fast path).
