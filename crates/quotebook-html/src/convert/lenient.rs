@@ -218,7 +218,18 @@ pub(super) fn build(html: &str, capacity: usize) -> Vec<Node> {
                 if text.is_empty() {
                     continue;
                 }
-                let current = stack.last().map_or(root, |o| o.id);
+                // Text that is more than white space never sits in a table, a section or
+                // a row (the walker reads none there): it goes to the nearest element
+                // that can hold it (a deep-nesting cut can leave a table on top).
+                let holder = if text.bytes().all(|b| b.is_ascii_whitespace()) {
+                    stack.last()
+                } else {
+                    stack
+                        .iter()
+                        .rev()
+                        .find(|o| !matches!(o.key, Key::Table | Key::Section | Key::Tr))
+                };
+                let current = holder.map_or(root, |o| o.id);
                 let last = nodes[current as usize].last_child;
                 if last != NONE
                     && let Data::Text(existing) = &mut nodes[last as usize].data
@@ -247,6 +258,16 @@ pub(super) fn build(html: &str, capacity: usize) -> Vec<Node> {
                         (space, _) => space,
                     },
                 };
+                let void = if space == Space::Html {
+                    is_void(name)
+                } else {
+                    tag.self_closing
+                };
+                if !void && stack.len() >= MAX_PARSE_DEPTH as usize {
+                    // Too deep: the element's content goes to the deepest one.
+                    tokens.set_text_kind(TextKind::Data);
+                    continue;
+                }
                 if space == Space::Html {
                     if matches!(name, "html" | "head" | "body" | "frameset") {
                         // The fragment's context is a body: these make no element.
@@ -294,16 +315,6 @@ pub(super) fn build(html: &str, capacity: usize) -> Vec<Node> {
                         }
                         _ => {}
                     }
-                }
-                let void = if space == Space::Html {
-                    is_void(name)
-                } else {
-                    tag.self_closing
-                };
-                if !void && stack.len() >= MAX_PARSE_DEPTH as usize {
-                    // Too deep: the element's content goes to the deepest one.
-                    tokens.set_text_kind(TextKind::Data);
-                    continue;
                 }
                 let local = LocalName::from(name);
                 let qual = QualName::new(
