@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
-import { CHROMIUM, ROOT, serveFixtures } from './lib.mjs';
+import { launchPlain } from './corpus.mjs';
+import { ROOT, serveFixtures } from './lib.mjs';
 
 describe('capture.js', () => {
   let server;
@@ -17,8 +17,8 @@ describe('capture.js', () => {
   before(async () => {
     source = await readFile(join(ROOT, 'extension/capture.js'), 'utf8');
     server = await serveFixtures();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-    page = await browser.newPage();
+    browser = await launchPlain();
+    page = await browser.context.newPage();
     await page.goto(`${server.origin}/pages/context.html`);
   });
 
@@ -112,7 +112,7 @@ describe('capture.js', () => {
   // node of `page-text.mjs`' walk, the method it replaced.
   test('offsets of ranges bounded anywhere agree with intersectsNode over the page text', async () => {
     const pageTextSource = await readFile(join(ROOT, 'tests/e2e/page-text.mjs'), 'utf8');
-    const own = await browser.newPage();
+    const own = await browser.context.newPage();
     await own.goto(`${server.origin}/pages/boundaries.html`);
     const found = await own.evaluate(async ({ source, pageTextSource }) => {
       const { pageText } = await import(`data:text/javascript,${encodeURIComponent(pageTextSource)}`);
