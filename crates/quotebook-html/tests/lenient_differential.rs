@@ -194,3 +194,31 @@ fn hostile_input_neither_panics_nor_stalls() {
     }
     assert!(start.elapsed().as_secs() < 60, "{:?}", start.elapsed());
 }
+
+/// Cells written straight in a table or a section, without their row: the standard parse
+/// implies the row (and the body), and so does the lenient builder, so no cell's text is
+/// lost.
+#[test]
+fn cells_without_a_row_keep_their_text() {
+    let options = Options::default();
+    for html in [
+        "<table><td>cell</table>",
+        "<table><td>one<td>two</table>",
+        "<table><tbody><td>a<th>b</tbody></table>",
+        "<table><thead><th>h</thead><td>c</table>",
+        "<p>one<p>two</b></i><table><td>cell<div>x</table>",
+    ] {
+        let lenient = html_to_markdown_lenient(html, BASE, &options).unwrap();
+        for word in ["cell", "one", "two", "a", "b", "h", "c", "x"] {
+            if html.contains(&format!(">{word}<")) {
+                assert!(lenient.contains(word), "{word} lost from {html}: {lenient}");
+            }
+        }
+        #[cfg(feature = "html5ever")]
+        assert!(
+            !differs(html),
+            "{html}: lenient {lenient:?}, standard {:?}",
+            html_to_markdown_with(html, BASE, &options)
+        );
+    }
+}

@@ -289,6 +289,31 @@ pub(super) fn build(html: &str, capacity: usize) -> Vec<Node> {
                         {
                             stack.pop();
                         }
+                        // A cell straight in a table or a section gets the row it implies
+                        // (the walker reads cells in rows only).
+                        Key::Td | Key::Th
+                            if stack
+                                .last()
+                                .is_some_and(|o| matches!(o.key, Key::Table | Key::Section)) =>
+                        {
+                            let current = stack.last().map_or(root, |o| o.id);
+                            let tr = QualName::new(None, ns!(html), local_name!("tr"));
+                            let id = append(
+                                &mut nodes,
+                                current,
+                                Data::Element(Element {
+                                    tag: Tag::of(&tr),
+                                    name: tr,
+                                    attrs: Vec::new(),
+                                }),
+                            );
+                            stack.push(Open {
+                                id,
+                                name: local_name!("tr"),
+                                key: Key::Tr,
+                                space: Space::Html,
+                            });
+                        }
                         Key::Tr => {
                             if stack
                                 .last()
