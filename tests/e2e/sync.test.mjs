@@ -396,7 +396,8 @@ describe('export to Downloads', () => {
     const cdp = await suite.context.newCDPSession(options);
     await cdp.send('Browser.setDownloadBehavior', { behavior: 'default' });
     await options.locator('#sync-downloads').check();
-    assert.equal(await options.locator('#sync-now').textContent(), 'Export now');
+    // The page relabels the button once the choice is saved (an await or two later).
+    await options.waitForFunction(() => document.getElementById('sync-now').textContent === 'Export now');
     // No restore and no sync after save for an export.
     assert.equal(await options.locator('#sync-restore').isHidden(), true);
     assert.equal(await options.locator('#sync-after-save').isHidden(), true);
