@@ -5,6 +5,12 @@
 //! `http`, `https` and `mailto`, and images are never loaded (a placeholder with the alt
 //! text stands in, linked to the image).
 
+mod blocks;
+mod inline;
+mod render;
+
+pub use render::render as render_own;
+
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
 /// The HTML preview of `markdown`.
@@ -35,7 +41,7 @@ pub fn preview_html(markdown: &str) -> String {
             link_type,
             ..
         }) => {
-            let safe = is_safe_destination(&dest_url, link_type);
+            let safe = is_safe_link(&dest_url, link_type);
             links.push(safe);
             Some(Event::InlineHtml(if safe {
                 let mut tag = String::from("<a href=\"");
@@ -98,10 +104,12 @@ pub fn preview_html(markdown: &str) -> String {
 /// Links are followed only to the web and to mail; `javascript:`, `data:`, `vbscript:`,
 /// `file:` and everything else stay text. Relative links would resolve against the
 /// extension's own pages, so they stay text too.
-fn is_safe_destination(dest: &str, link_type: LinkType) -> bool {
-    if matches!(link_type, LinkType::Email) {
-        return true;
-    }
+fn is_safe_link(dest: &str, link_type: LinkType) -> bool {
+    matches!(link_type, LinkType::Email) || is_safe_destination(dest)
+}
+
+/// Whether `dest` is a web or mail address (see [`is_safe_link`]).
+fn is_safe_destination(dest: &str) -> bool {
     // Browsers ignore ASCII whitespace and control characters inside schemes
     // (`java\tscript:`), so compare what a browser would see.
     let scheme: String = dest
