@@ -159,7 +159,23 @@ impl Parser {
         self.nodes[last].open.then_some(last)
     }
 
-    fn add_child(&mut self, parent: usize, kind: Kind) -> usize {
+    fn add_child(&mut self, mut parent: usize, kind: Kind) -> usize {
+        // Leaves hold no blocks and lists hold only items: close them first.
+        while parent != 0 {
+            let fits = match self.nodes[parent].kind {
+                Kind::Quote | Kind::Item { .. } | Kind::Footnote(_) => {
+                    !matches!(kind, Kind::Item { .. })
+                }
+                Kind::List { .. } => matches!(kind, Kind::Item { .. }),
+                _ => false,
+            };
+            if fits {
+                break;
+            }
+            let up = self.nodes[parent].parent;
+            self.finalize_to(parent);
+            parent = up;
+        }
         // Close whatever is open below `parent`.
         while self.tip != parent && self.tip != 0 {
             self.finalize(self.tip);
@@ -402,7 +418,7 @@ impl Parser {
                 }
                 continue;
             }
-            if let Some((ordered, marker, number, width)) = list_marker(t, para_tip) {
+            if let Some((ordered, marker, number, width)) = list_marker(t, in_para) {
                 self.close_unmatched(&mut closed_unmatched, last_matched, old_tip);
                 let after = &t[width..];
                 let spaces = indent_of(after);
@@ -464,6 +480,9 @@ impl Parser {
         }
         self.close_unmatched(&mut closed_unmatched, last_matched, old_tip);
         // Blank-line bookkeeping for tight and loose lists.
+        if blank && let Some(&last) = self.nodes[container].kids.last() {
+            self.nodes[last].last_blank = true;
+        }
         let last_blank = blank
             && !(matches!(
                 self.nodes[container].kind,
@@ -862,7 +881,7 @@ fn html_start(t: &str, in_para: bool) -> Option<u8> {
         .take_while(|c| c.is_ascii_alphanumeric())
         .collect::<String>()
         .to_ascii_lowercase();
-    let after = t[name_start + name.len()..].as_bytes();
+    let after = &t.as_bytes()[name_start + name.len()..];
     if BLOCK_TAGS.contains(&name.as_str())
         && (after.is_empty() || matches!(after[0], b' ' | b'\t' | b'>') || after.starts_with(b"/>"))
     {

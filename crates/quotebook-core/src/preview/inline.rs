@@ -611,8 +611,9 @@ fn parse_inline(ctx: &mut Ctx, text: &str) -> Vec<Il> {
                 let left = !ws_after && (!p_after || ws_before || p_before);
                 let right = !ws_before && (!p_before || ws_after || p_after);
                 let (open, close) = match c {
-                    b'_' => (left && (!right || p_before), right && (!left || p_after)),
                     b'~' if n > 2 => (false, false),
+                    // Like `_`, a tilde inside a word neither opens nor closes.
+                    b'_' | b'~' => (left && (!right || p_before), right && (!left || p_after)),
                     _ => (left, right),
                 };
                 if open || close {
@@ -691,12 +692,12 @@ fn parse_inline(ctx: &mut Ctx, text: &str) -> Vec<Il> {
                 let label_text = &text[br.text_pos..i - 1];
                 let mut target: Option<(String, String, usize)> = None;
                 if b.get(i) == Some(&b'(') {
-                    target = inline_link(text, i + 1).map(|(d, t, e)| (d, t, e));
+                    target = inline_link(text, i + 1);
                 }
                 if target.is_none() {
                     let (label, end) = if b.get(i) == Some(&b'[') {
                         match text[i + 1..].find(']') {
-                            Some(e) if e == 0 => (label_text.to_string(), i + 2),
+                            Some(0) => (label_text.to_string(), i + 2),
                             Some(e) => (text[i + 1..i + 1 + e].to_string(), i + 2 + e),
                             None => (label_text.to_string(), i),
                         }

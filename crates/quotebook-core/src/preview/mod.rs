@@ -9,107 +9,15 @@ mod blocks;
 mod inline;
 mod render;
 
-pub use render::render as render_own;
-
-use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
-
 /// The HTML preview of `markdown`.
 pub fn preview_html(markdown: &str) -> String {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_MATH
-        | Options::ENABLE_GFM;
-    let mut out = String::with_capacity(markdown.len() * 3 / 2 + 64);
-    let mut links: Vec<bool> = Vec::new();
-    let mut image_depth = 0usize;
-    let mut image_alt = String::new();
-    let events = Parser::new_ext(markdown, options).filter_map(|event| match event {
-        // Raw HTML from the note is shown, never interpreted.
-        Event::Html(raw) | Event::InlineHtml(raw) => {
-            if image_depth > 0 {
-                image_alt.push_str(&raw);
-                None
-            } else {
-                Some(Event::Text(raw))
-            }
-        }
-        Event::Start(Tag::Link {
-            dest_url,
-            title,
-            link_type,
-            ..
-        }) => {
-            let safe = is_safe_link(&dest_url, link_type);
-            links.push(safe);
-            Some(Event::InlineHtml(if safe {
-                let mut tag = String::from("<a href=\"");
-                escape_attr(&mut tag, &dest_url);
-                tag.push('"');
-                if !title.is_empty() {
-                    tag.push_str(" title=\"");
-                    escape_attr(&mut tag, &title);
-                    tag.push('"');
-                }
-                tag.push_str(" target=\"_blank\" rel=\"noopener noreferrer\">");
-                CowStr::from(tag)
-            } else {
-                CowStr::from("<span class=\"unsafe-link\">")
-            }))
-        }
-        Event::End(TagEnd::Link) => Some(Event::InlineHtml(CowStr::from(
-            if links.pop().unwrap_or(false) {
-                "</a>"
-            } else {
-                "</span>"
-            },
-        ))),
-        Event::Start(Tag::Image { .. }) => {
-            image_depth += 1;
-            if image_depth == 1 {
-                image_alt.clear();
-            }
-            None
-        }
-        Event::End(TagEnd::Image) => {
-            image_depth = image_depth.saturating_sub(1);
-            if image_depth > 0 {
-                return None;
-            }
-            let mut tag =
-                String::from("<span class=\"image-placeholder\" role=\"img\" aria-label=\"");
-            let alt = if image_alt.trim().is_empty() {
-                "image"
-            } else {
-                image_alt.trim()
-            };
-            escape_attr(&mut tag, alt);
-            tag.push_str("\">[image: ");
-            escape_text(&mut tag, alt);
-            tag.push_str("]</span>");
-            Some(Event::InlineHtml(CowStr::from(tag)))
-        }
-        Event::Text(text) | Event::Code(text) if image_depth > 0 => {
-            image_alt.push_str(&text);
-            None
-        }
-        _ if image_depth > 0 => None,
-        other => Some(other),
-    });
-    html::push_html(&mut out, events);
-    out
+    render::render(markdown)
 }
 
 /// Links are followed only to the web and to mail; `javascript:`, `data:`, `vbscript:`,
 /// `file:` and everything else stay text. Relative links would resolve against the
 /// extension's own pages, so they stay text too.
-fn is_safe_link(dest: &str, link_type: LinkType) -> bool {
-    matches!(link_type, LinkType::Email) || is_safe_destination(dest)
-}
-
-/// Whether `dest` is a web or mail address (see [`is_safe_link`]).
-fn is_safe_destination(dest: &str) -> bool {
+pub fn is_safe_destination(dest: &str) -> bool {
     // Browsers ignore ASCII whitespace and control characters inside schemes
     // (`java\tscript:`), so compare what a browser would see.
     let scheme: String = dest
@@ -123,7 +31,7 @@ fn is_safe_destination(dest: &str) -> bool {
     has_scheme && matches!(scheme.as_str(), "http" | "https" | "mailto")
 }
 
-fn escape_text(out: &mut String, text: &str) {
+pub(crate) fn escape_text(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
