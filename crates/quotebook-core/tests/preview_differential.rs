@@ -289,9 +289,21 @@ fn hostile_input_is_linear_and_safe() {
         "`".repeat(10_000),
         "- ".repeat(5_000),
         "a <b> &x; ".repeat(100_000),
+        "a\n\n".repeat(200_000),
+        "- [ ] a\n".repeat(100_000),
+        "[a](b) *c* `d` ".repeat(60_000),
+        "<".repeat(100_000),
+        "<!--".repeat(50_000),
+        "<?".repeat(50_000),
+        "[^".repeat(50_000),
+        "[a](<".repeat(40_000),
+        "[a](b \"".repeat(30_000),
+        format!("{}{}", "[".repeat(20_000), "[a](b)".repeat(20_000)),
+        "&#".repeat(50_000),
     ] {
         let start = std::time::Instant::now();
         let html = render_own(&md);
+        eprintln!("{:?}…: {:?}", &md[..10], start.elapsed());
         assert!(start.elapsed().as_secs() < 5, "slow on {:?}", &md[..20]);
         assert_only_own_tags(&html);
     }

@@ -348,7 +348,11 @@ pub(super) fn html_tag_len(s: &str) -> Option<usize> {
 }
 
 fn autolink(s: &str) -> Option<(String, bool, usize)> {
-    let end = s.find('>')?;
+    // An autolink holds no space or `<`: stop there, so that runs of `<` stay linear.
+    let end = 1 + s[1..].find(|c: char| c == '>' || c == '<' || c.is_whitespace())?;
+    if !s[end..].starts_with('>') {
+        return None;
+    }
     let inner = &s[1..end];
     if inner.contains(|c: char| c.is_whitespace() || c == '<' || c.is_control()) {
         return None;
@@ -749,10 +753,16 @@ fn parse_inline(ctx: &mut Ctx, text: &str) -> Vec<Il> {
                     open_link(&mut tag, &dest, &title, false);
                     nodes[br.node] = Il::Tag(tag);
                     nodes.push(Il::Tag(close_link(&dest, false).into()));
-                    for other in brackets.iter_mut() {
-                        if !other.image {
-                            other.active = false;
+                    // Links hold no links: earlier link openers go inactive. Those before
+                    // an inactive one already are, which keeps this linear.
+                    for other in brackets.iter_mut().rev() {
+                        if other.image {
+                            continue;
                         }
+                        if !other.active {
+                            break;
+                        }
+                        other.active = false;
                     }
                 }
                 i = end;

@@ -14,12 +14,13 @@ pub fn render(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len() * 3 / 2 + 64);
     let kids = doc.nodes[0].kids.clone();
     for k in kids {
-        block(&mut ctx, &doc, k, false, &mut out);
+        block(&mut ctx, &doc, k, false, false, &mut out);
     }
     out
 }
 
-fn block(ctx: &mut Ctx, doc: &Doc, n: usize, tight: bool, out: &mut String) {
+/// Renders block `n`; `first_in_item` says it opens a list item (where a task marker may be).
+fn block(ctx: &mut Ctx, doc: &Doc, n: usize, tight: bool, first_in_item: bool, out: &mut String) {
     let node = &doc.nodes[n];
     match &node.kind {
         Kind::Document => {}
@@ -29,11 +30,7 @@ fn block(ctx: &mut Ctx, doc: &Doc, n: usize, tight: bool, out: &mut String) {
             };
             let mut text = text.as_str();
             let mut task = None;
-            let parent_is_item = doc
-                .nodes
-                .iter()
-                .any(|p| matches!(p.kind, Kind::Item { .. }) && p.kids.first() == Some(&n));
-            if parent_is_item {
+            if first_in_item {
                 for (m, checked) in [("[ ]", false), ("[x]", true), ("[X]", true)] {
                     if let Some(rest) = text.strip_prefix(m)
                         && (rest.starts_with(' ') || rest.starts_with('\t'))
@@ -102,7 +99,7 @@ fn block(ctx: &mut Ctx, doc: &Doc, n: usize, tight: bool, out: &mut String) {
         Kind::Quote => {
             out.push_str("<blockquote>\n");
             for &k in &node.kids {
-                block(ctx, doc, k, false, out);
+                block(ctx, doc, k, false, false, out);
             }
             out.push_str("</blockquote>\n");
         }
@@ -122,14 +119,14 @@ fn block(ctx: &mut Ctx, doc: &Doc, n: usize, tight: bool, out: &mut String) {
                 out.push_str("<ul>\n");
             }
             for &k in &node.kids {
-                block(ctx, doc, k, *tight, out);
+                block(ctx, doc, k, *tight, false, out);
             }
             out.push_str(if *ordered { "</ol>\n" } else { "</ul>\n" });
         }
         Kind::Item { .. } => {
             out.push_str("<li>");
-            for &k in &node.kids {
-                block(ctx, doc, k, tight, out);
+            for (i, &k) in node.kids.iter().enumerate() {
+                block(ctx, doc, k, tight, i == 0, out);
             }
             out.push_str("</li>\n");
         }
@@ -141,7 +138,7 @@ fn block(ctx: &mut Ctx, doc: &Doc, n: usize, tight: bool, out: &mut String) {
                 "\"><sup class=\"footnote-definition-label\">{num}</sup>\n"
             ));
             for &k in &node.kids {
-                block(ctx, doc, k, false, out);
+                block(ctx, doc, k, false, false, out);
             }
             out.push_str("</div>\n");
         }
