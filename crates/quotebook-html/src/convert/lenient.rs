@@ -11,9 +11,7 @@
 //! Nesting deeper than [`MAX_PARSE_DEPTH`] flattens into the deepest element, as in
 //! [`super::parse`].
 
-use html5ever::{Attribute, LocalName, QualName, local_name, ns};
-
-use super::{Data, Element, Id, MAX_PARSE_DEPTH, NONE, Node, Tag};
+use super::{Attr, Data, Element, Id, MAX_PARSE_DEPTH, NONE, Node, Ns, Tag};
 use crate::tokenizer::{TextKind, Token, Tokenizer, normalize_newlines};
 
 /// Elements that have no content and no end tag.
@@ -140,7 +138,7 @@ enum Space {
 
 struct Open {
     id: Id,
-    name: LocalName,
+    name: Box<str>,
     key: Key,
     space: Space,
 }
@@ -184,24 +182,20 @@ pub(super) fn build(html: &str, capacity: usize) -> Vec<Node> {
     let input = normalize_newlines(html);
     let mut tokens = Tokenizer::new(&input);
     let mut nodes = Vec::with_capacity(capacity);
-    nodes.push(Node::new(Data::Document(QualName::new(
-        None,
-        ns!(),
-        local_name!(""),
-    ))));
-    let html_name = QualName::new(None, ns!(html), local_name!("html"));
+    nodes.push(Node::new(Data::Document));
     let root = append(
         &mut nodes,
         0,
         Data::Element(Element {
-            tag: Tag::of(&html_name),
-            name: html_name,
+            tag: Tag::of(Ns::Html, "html"),
+            ns: Ns::Html,
+            name: "html".into(),
             attrs: Vec::new(),
         }),
     );
     let mut stack = vec![Open {
         id: root,
-        name: local_name!("html"),
+        name: "html".into(),
         key: Key::Boundary,
         space: Space::Html,
     }];
@@ -234,9 +228,9 @@ pub(super) fn build(html: &str, capacity: usize) -> Vec<Node> {
                 if last != NONE
                     && let Data::Text(existing) = &mut nodes[last as usize].data
                 {
-                    existing.push_slice(&text);
+                    existing.push_str(&text);
                 } else {
-                    append(&mut nodes, current, Data::Text(text.into()));
+                    append(&mut nodes, current, Data::Text(text));
                 }
             }
             Token::Comment(_) => {
@@ -247,11 +241,11 @@ pub(super) fn build(html: &str, capacity: usize) -> Vec<Node> {
             Token::Start(tag) => {
                 let name: &str = &tag.name;
                 let parent_space = stack.last().map_or(Space::Html, |o| o.space);
-                let parent_name = stack.last().map(|o| o.name.clone());
+                let parent_name = stack.last().map(|o| &*o.name);
                 let space = match name {
                     "svg" => Space::Svg,
                     "math" => Space::MathMl,
-                    _ => match (parent_space, parent_name.as_deref()) {
+                    _ => match (parent_space, parent_name) {
                         (Space::Svg, Some("foreignobject" | "desc" | "title")) => Space::Html,
                         (Space::MathMl, Some("annotation-xml" | "mi" | "mo" | "mn" | "ms"))
                         | (Space::MathMl, Some("mtext")) => Space::Html,
@@ -341,22 +335,18 @@ pub(super) fn build(html: &str, capacity: usize) -> Vec<Node> {
                         _ => {}
                     }
                 }
-                let local = LocalName::from(name);
-                let qual = QualName::new(
-                    None,
-                    match space {
-                        Space::Html => ns!(html),
-                        Space::Svg => ns!(svg),
-                        Space::MathMl => ns!(mathml),
-                    },
-                    local.clone(),
-                );
+                let ns = match space {
+                    Space::Html => Ns::Html,
+                    Space::Svg => Ns::Svg,
+                    Space::MathMl => Ns::MathMl,
+                };
                 let attrs = tag
                     .attrs
                     .iter()
-                    .map(|a| Attribute {
-                        name: QualName::new(None, ns!(), LocalName::from(&*a.name)),
-                        value: (&*a.value).into(),
+                    .map(|a| Attr {
+                        name: (*a.name).into(),
+                        foreign: false,
+                        value: (*a.value).into(),
                     })
                     .collect();
                 let current = stack.last().map_or(root, |o| o.id);
@@ -364,8 +354,9 @@ pub(super) fn build(html: &str, capacity: usize) -> Vec<Node> {
                     &mut nodes,
                     current,
                     Data::Element(Element {
-                        tag: Tag::of(&qual),
-                        name: qual,
+                        tag: Tag::of(ns, name),
+                        ns,
+                        name: name.into(),
                         attrs,
                     }),
                 );
@@ -376,8 +367,8 @@ pub(super) fn build(html: &str, capacity: usize) -> Vec<Node> {
                 if !void {
                     stack.push(Open {
                         id,
-                        key: Key::of(&local),
-                        name: local,
+                        key: Key::of(name),
+                        name: name.into(),
                         space,
                     });
                     drop_lf =

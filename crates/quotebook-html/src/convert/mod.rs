@@ -1,9 +1,10 @@
 //! HTML → Markdown: what the reader selected, as Markdown that renders like the page.
 //!
-//! The pipeline, one module per stage: [`parse`] (an arena tree built from the tokens of
-//! `tokenize`, a fast tokenizer for common HTML that hands anything unusual to
-//! html5ever's own; well-formed input is built by `quick`, the rest by html5ever's tree
-//! builder) →
+//! The pipeline, one module per stage: [`parse`] (an arena tree of our own types; with the
+//! `html5ever` feature built from the tokens of `tokenize`, a fast tokenizer for common
+//! HTML that hands anything unusual to html5ever's own, well-formed input built by `quick`
+//! and the rest by html5ever's tree builder; without it, by the lenient tree builder on
+//! our own tokenizer, and html5ever is not compiled) →
 //! `walk` (one pass, dispatching to the `block`, `inline`, `list` and `table` handlers) →
 //! `out` (the one output buffer, with `escape` deciding which characters need a
 //! backslash) and `url` (references resolved against the capture's base URL).
@@ -27,9 +28,6 @@
 //! - Ordered lists that count down (`reversed`) or jump (`value`) are split into lists
 //!   that each count up, alternating `.` and `)` so they stay apart.
 
-// Without the `html5ever` feature, the standard's parse path is compiled but unused.
-#![cfg_attr(not(feature = "html5ever"), allow(dead_code))]
-
 mod block;
 mod escape;
 mod inline;
@@ -37,6 +35,7 @@ mod list;
 mod out;
 pub mod parse;
 mod table;
+#[cfg(feature = "html5ever")]
 mod tokenize;
 mod url;
 mod walk;

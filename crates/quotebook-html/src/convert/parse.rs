@@ -1,5 +1,9 @@
-//! Parse stage: html5ever feeds an arena tree sink (one `Vec` of nodes linked by index,
-//! no reference counting per node).
+//! Parse stage: an arena tree (one `Vec` of nodes linked by index, no reference counting
+//! per node) of our own types: the element's [`Tag`] decided once, its name and attributes
+//! as plain strings, text as `String`. Without the `html5ever` feature the lenient tree
+//! builder (`lenient.rs`, on our own tokenizer) fills it and html5ever is not compiled at
+//! all; with it, the fast path (`tokenize.rs`, `quick.rs`) and html5ever's tree builder
+//! (`standard.rs`) fill the same arena.
 //!
 //! Depth: Blink stops nesting elements at 512 levels and appends deeper ones to the
 //! 512th ancestor. We do the same, one step earlier: a token filter between the tokenizer
@@ -8,25 +12,18 @@
 //! Without the filter, html5ever's scope checks scan the whole stack of open elements for
 //! every tag, which makes 100,000 nested `<div>`s take minutes.
 
-use std::borrow::Cow;
-use std::cell::{Cell, Ref, RefCell};
-
-use html5ever::interface::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
-use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{
-    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
-
-use super::tokenize::Switch;
-
+#[cfg(feature = "html5ever")]
 #[path = "quick.rs"]
 mod quick;
 
+#[cfg(feature = "html5ever")]
+#[path = "standard.rs"]
+mod standard;
+#[cfg(feature = "html5ever")]
+pub use standard::parse_standard;
+
 #[path = "lenient.rs"]
 mod lenient;
-use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts};
-use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 
 /// Deepest element nesting the parser builds; deeper start tags are dropped (their
 /// content is kept, in the deepest ancestor).
@@ -92,117 +89,73 @@ pub enum Tag {
 }
 
 impl Tag {
-    fn of(name: &QualName) -> Tag {
-        if name.ns == ns!(svg) {
-            return Tag::Svg;
+    /// The tag of an element in namespace `ns` named `local` (lower-case).
+    pub(super) fn of(ns: Ns, local: &str) -> Tag {
+        match ns {
+            Ns::Svg => return Tag::Svg,
+            Ns::MathMl => {
+                return match local {
+                    "math" => Tag::Math,
+                    "annotation" => Tag::Annotation,
+                    _ => Tag::Other,
+                };
+            }
+            Ns::Html => {}
         }
-        if name.ns == ns!(mathml) {
-            return match name.local {
-                local_name!("math") => Tag::Math,
-                local_name!("annotation") => Tag::Annotation,
-                _ => Tag::Other,
-            };
-        }
-        match name.local {
-            local_name!("p") => Tag::P,
-            local_name!("div")
-            | local_name!("section")
-            | local_name!("article")
-            | local_name!("main")
-            | local_name!("header")
-            | local_name!("footer")
-            | local_name!("nav")
-            | local_name!("aside")
-            | local_name!("address")
-            | local_name!("hgroup")
-            | local_name!("center")
-            | local_name!("form")
-            | local_name!("fieldset")
-            | local_name!("legend")
-            | local_name!("dialog")
-            | local_name!("search")
-            | local_name!("body")
-            | local_name!("html") => Tag::Div,
-            local_name!("h1") => Tag::H(1),
-            local_name!("h2") => Tag::H(2),
-            local_name!("h3") => Tag::H(3),
-            local_name!("h4") => Tag::H(4),
-            local_name!("h5") => Tag::H(5),
-            local_name!("h6") => Tag::H(6),
-            local_name!("blockquote") => Tag::Blockquote,
-            local_name!("pre")
-            | local_name!("listing")
-            | local_name!("xmp")
-            | local_name!("plaintext") => Tag::Pre,
-            local_name!("ul") | local_name!("dir") | local_name!("menu") => Tag::Ul,
-            local_name!("ol") => Tag::Ol,
-            local_name!("li") => Tag::Li,
-            local_name!("dl") => Tag::Dl,
-            local_name!("dt") => Tag::Dt,
-            local_name!("dd") => Tag::Dd,
-            local_name!("hr") => Tag::Hr,
-            local_name!("table") => Tag::Table,
-            local_name!("caption") => Tag::Caption,
-            local_name!("thead") => Tag::Thead,
-            local_name!("tbody") => Tag::Tbody,
-            local_name!("tfoot") => Tag::Tfoot,
-            local_name!("tr") => Tag::Tr,
-            local_name!("td") => Tag::Td,
-            local_name!("th") => Tag::Th,
-            local_name!("figure") => Tag::Figure,
-            local_name!("figcaption") => Tag::Figcaption,
-            local_name!("details") => Tag::Details,
-            local_name!("summary") => Tag::Summary,
-            local_name!("br") => Tag::Br,
-            local_name!("wbr") => Tag::Wbr,
-            local_name!("a") => Tag::A,
-            local_name!("img") => Tag::Img,
-            local_name!("strong") | local_name!("b") => Tag::Strong,
-            local_name!("em")
-            | local_name!("i")
-            | local_name!("cite")
-            | local_name!("dfn")
-            | local_name!("var") => Tag::Em,
-            local_name!("code") | local_name!("samp") | local_name!("tt") => Tag::Code,
-            local_name!("kbd") => Tag::Kbd,
-            local_name!("del") | local_name!("s") | local_name!("strike") => Tag::Del,
-            local_name!("sup") => Tag::Sup,
-            local_name!("sub") => Tag::Sub,
-            local_name!("mark") => Tag::Mark,
-            local_name!("u") | local_name!("ins") => Tag::U,
-            local_name!("script") => Tag::Script,
-            local_name!("picture") => Tag::Picture,
-            local_name!("source") => Tag::Source,
-            local_name!("input") => Tag::Input,
-            local_name!("span") => Tag::Span,
-            local_name!("style")
-            | local_name!("noscript")
-            | local_name!("template")
-            | local_name!("iframe")
-            | local_name!("head")
-            | local_name!("title")
-            | local_name!("meta")
-            | local_name!("link")
-            | local_name!("object")
-            | local_name!("embed")
-            | local_name!("video")
-            | local_name!("audio")
-            | local_name!("canvas")
-            | local_name!("select")
-            | local_name!("textarea")
-            | local_name!("button")
-            | local_name!("map")
-            | local_name!("noembed")
-            | local_name!("noframes")
-            | local_name!("frameset")
-            | local_name!("frame")
-            | local_name!("base")
-            | local_name!("param")
-            | local_name!("track")
-            | local_name!("datalist")
-            | local_name!("option")
-            | local_name!("optgroup")
-            | local_name!("slot") => Tag::Skip,
+        match local {
+            "p" => Tag::P,
+            "div" | "section" | "article" | "main" | "header" | "footer" | "nav" | "aside"
+            | "address" | "hgroup" | "center" | "form" | "fieldset" | "legend" | "dialog"
+            | "search" | "body" | "html" => Tag::Div,
+            "h1" => Tag::H(1),
+            "h2" => Tag::H(2),
+            "h3" => Tag::H(3),
+            "h4" => Tag::H(4),
+            "h5" => Tag::H(5),
+            "h6" => Tag::H(6),
+            "blockquote" => Tag::Blockquote,
+            "pre" | "listing" | "xmp" | "plaintext" => Tag::Pre,
+            "ul" | "dir" | "menu" => Tag::Ul,
+            "ol" => Tag::Ol,
+            "li" => Tag::Li,
+            "dl" => Tag::Dl,
+            "dt" => Tag::Dt,
+            "dd" => Tag::Dd,
+            "hr" => Tag::Hr,
+            "table" => Tag::Table,
+            "caption" => Tag::Caption,
+            "thead" => Tag::Thead,
+            "tbody" => Tag::Tbody,
+            "tfoot" => Tag::Tfoot,
+            "tr" => Tag::Tr,
+            "td" => Tag::Td,
+            "th" => Tag::Th,
+            "figure" => Tag::Figure,
+            "figcaption" => Tag::Figcaption,
+            "details" => Tag::Details,
+            "summary" => Tag::Summary,
+            "br" => Tag::Br,
+            "wbr" => Tag::Wbr,
+            "a" => Tag::A,
+            "img" => Tag::Img,
+            "strong" | "b" => Tag::Strong,
+            "em" | "i" | "cite" | "dfn" | "var" => Tag::Em,
+            "code" | "samp" | "tt" => Tag::Code,
+            "kbd" => Tag::Kbd,
+            "del" | "s" | "strike" => Tag::Del,
+            "sup" => Tag::Sup,
+            "sub" => Tag::Sub,
+            "mark" => Tag::Mark,
+            "u" | "ins" => Tag::U,
+            "script" => Tag::Script,
+            "picture" => Tag::Picture,
+            "source" => Tag::Source,
+            "input" => Tag::Input,
+            "span" => Tag::Span,
+            "style" | "noscript" | "template" | "iframe" | "head" | "title" | "meta" | "link"
+            | "object" | "embed" | "video" | "audio" | "canvas" | "select" | "textarea"
+            | "button" | "map" | "noembed" | "noframes" | "frameset" | "frame" | "base"
+            | "param" | "track" | "datalist" | "option" | "optgroup" | "slot" => Tag::Skip,
             _ => Tag::Other,
         }
     }
@@ -238,11 +191,32 @@ impl Tag {
     }
 }
 
+/// An element's namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ns {
+    Html,
+    Svg,
+    MathMl,
+}
+
 #[derive(Debug)]
 pub struct Element {
     pub tag: Tag,
-    pub name: QualName,
-    pub attrs: Vec<Attribute>,
+    pub ns: Ns,
+    /// The local name, lower-case in HTML (SVG's and MathML's keep their case).
+    pub name: Box<str>,
+    pub attrs: Vec<Attr>,
+}
+
+/// An attribute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attr {
+    /// The local name (lower-case in HTML).
+    pub name: Box<str>,
+    /// In a namespace (`xlink:href` on SVG's elements, say): never read as an HTML
+    /// attribute.
+    pub foreign: bool,
+    pub value: String,
 }
 
 impl Element {
@@ -250,7 +224,7 @@ impl Element {
     pub fn attr(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
-            .find(|a| a.name.ns == ns!() && &*a.name.local == name)
+            .find(|a| !a.foreign && &*a.name == name)
             .map(|a| &*a.value)
     }
 
@@ -262,10 +236,10 @@ impl Element {
 
 #[derive(Debug)]
 pub enum Data {
-    /// The document node; its name answers the tree builder for nodes that have none.
-    Document(QualName),
+    /// The document node.
+    Document,
     Element(Element),
-    Text(StrTendril),
+    Text(String),
     /// Comments, doctypes, processing instructions: never rendered.
     Other,
 }
@@ -299,13 +273,13 @@ impl Dom {
             }
             match &self.node(id).data {
                 Data::Element(e) => {
-                    out.push_str(&e.name.local);
+                    out.push_str(&e.name);
                     for a in &e.attrs {
-                        out.push_str(&format!(" {}={:?}", a.name.local, &*a.value));
+                        out.push_str(&format!(" {}={:?}", a.name, a.value));
                     }
                 }
-                Data::Text(t) => out.push_str(&format!("{:?}", &**t)),
-                Data::Document(_) => out.push_str("#document"),
+                Data::Text(t) => out.push_str(&format!("{t:?}")),
+                Data::Document => out.push_str("#document"),
                 Data::Other => out.push_str("#other"),
             }
             out.push('\n');
@@ -357,242 +331,6 @@ impl Iterator for Children<'_> {
     }
 }
 
-/// Parses `html` as the content of a `<body>` (the way a browser parses a fragment
-/// pasted into a page).
-///
-/// Without the `html5ever` feature, this is [`parse_lenient`].
-pub fn parse(html: &str) -> Dom {
-    #[cfg(feature = "html5ever")]
-    return parse_impl(html, true);
-    #[cfg(not(feature = "html5ever"))]
-    return parse_lenient(html);
-}
-
-/// [`parse`] with html5ever's own tokenizer only (the reference for the fast path).
-pub fn parse_standard(html: &str) -> Dom {
-    parse_impl(html, false)
-}
-
-/// [`parse`] with our own tokenizer and the lenient tree builder (`lenient.rs`), for
-/// HTML serialised by a browser; compared with [`parse`] by the tests.
-pub fn parse_lenient(html: &str) -> Dom {
-    let nodes = lenient::build(html, html.len() / 24 + 8);
-    let root = nodes
-        .first()
-        .map(|doc| doc.first_child)
-        .filter(|&c| c != NONE)
-        .unwrap_or(0);
-    Dom { nodes, root }
-}
-
-fn builder(capacity: usize) -> TreeBuilder<Id, Sink> {
-    let sink = Sink::with_capacity(capacity);
-    let context = sink.create_element(
-        QualName::new(None, ns!(html), local_name!("body")),
-        Vec::new(),
-        ElementFlags::default(),
-    );
-    let opts = TreeBuilderOpts {
-        scripting_enabled: false,
-        ..TreeBuilderOpts::default()
-    };
-    TreeBuilder::new_for_fragment(sink, context, None, opts)
-}
-
-/// Builds the tree from the fast tokenizer's tokens; `None` when the tree builder asks
-/// for a tokenizer state the tokens were not cut for (then the caller starts over).
-fn build_fast(input: &StrTendril, capacity: usize) -> Option<Vec<Node>> {
-    let (tokens, switches) = super::tokenize::tokenize(input)?;
-    if let Some(nodes) = quick::build(&tokens, capacity) {
-        return Some(nodes);
-    }
-    let filter = DepthFilter {
-        inner: builder(capacity),
-    };
-    let mut switches = switches.into_iter().peekable();
-    for (i, token) in tokens.into_iter().enumerate() {
-        let start_tag = matches!(&token, Token::TagToken(t) if t.kind == TagKind::StartTag);
-        let expected = match switches.peek() {
-            Some(&(at, kind)) if at == i => {
-                switches.next();
-                Some(kind)
-            }
-            _ => None,
-        };
-        let result = filter.process_token(token, 1);
-        if !start_tag {
-            continue;
-        }
-        // The text after a raw-text start tag was cut as raw text: the tree builder
-        // must agree (it does not for `<style>` inside `<svg>`, say).
-        let agrees = match (result, expected) {
-            (TokenSinkResult::RawData(RawKind::Rawtext), Some(Switch::Rawtext))
-            | (TokenSinkResult::RawData(RawKind::Rcdata), Some(Switch::Rcdata))
-            | (TokenSinkResult::RawData(RawKind::ScriptData), Some(Switch::ScriptData)) => true,
-            (TokenSinkResult::RawData(_) | TokenSinkResult::Plaintext, _) => false,
-            (_, expected) => expected.is_none(),
-        };
-        if !agrees {
-            return None;
-        }
-    }
-    filter.end();
-    Some(filter.inner.sink.nodes.into_inner())
-}
-
-fn parse_impl(html: &str, fast: bool) -> Dom {
-    let input = StrTendril::from_slice(html);
-    // About one node per 24 bytes of HTML in the corpus.
-    let capacity = html.len() / 24 + 8;
-    let fast_sink = if fast {
-        build_fast(&input, capacity)
-    } else {
-        None
-    };
-    let nodes = match fast_sink {
-        Some(nodes) => nodes,
-        None => {
-            let builder = builder(capacity);
-            let state = builder.tokenizer_state_for_context_elem(false);
-            let filter = DepthFilter { inner: builder };
-            run_tokenizer(
-                &filter,
-                input,
-                TokenizerOpts {
-                    initial_state: Some(state),
-                    ..TokenizerOpts::default()
-                },
-            );
-            filter.inner.sink.nodes.into_inner()
-        }
-    };
-    // The fragment's content is the children of the `html` element the builder created
-    // under the document node.
-    let root = nodes
-        .first()
-        .map(|doc| doc.first_child)
-        .filter(|&c| c != NONE)
-        .unwrap_or(0);
-    Dom { nodes, root }
-}
-
-/// Runs html5ever's tokenizer over `input` into `sink` (through `&dyn`: the tokenizer,
-/// tens of KB of wasm, is compiled once whatever the sink).
-fn run_tokenizer(sink: &dyn TokenSink<Handle = Id>, input: StrTendril, opts: TokenizerOpts) {
-    let tokenizer = Tokenizer::new(DynSink(sink), opts);
-    let queue = BufferQueue::default();
-    queue.push_back(input);
-    while !matches!(tokenizer.feed(&queue), html5ever::TokenizerResult::Done) {}
-    tokenizer.end();
-}
-
-struct DynSink<'a>(&'a dyn TokenSink<Handle = Id>);
-
-impl TokenSink for DynSink<'_> {
-    type Handle = Id;
-
-    fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<Id> {
-        self.0.process_token(token, line_number)
-    }
-
-    fn end(&self) {
-        self.0.end()
-    }
-
-    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
-        self.0
-            .adjusted_current_node_present_but_not_in_html_namespace()
-    }
-}
-
-/// Drops start tags once the tree is [`MAX_PARSE_DEPTH`] deep (see the module docs).
-struct DepthFilter {
-    inner: TreeBuilder<Id, Sink>,
-}
-
-fn is_void_or_raw(name: &LocalName) -> bool {
-    matches!(
-        &**name,
-        "area"
-            | "base"
-            | "br"
-            | "col"
-            | "embed"
-            | "hr"
-            | "img"
-            | "input"
-            | "link"
-            | "meta"
-            | "param"
-            | "source"
-            | "track"
-            | "wbr"
-            | "script"
-            | "style"
-            | "textarea"
-            | "title"
-            | "xmp"
-            | "iframe"
-            | "noembed"
-            | "noframes"
-            | "noscript"
-            | "plaintext"
-    )
-}
-
-impl TokenSink for DepthFilter {
-    type Handle = Id;
-
-    fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<Id> {
-        if let Token::TagToken(tag) = &token {
-            let depth = &self.inner.sink.depth;
-            match tag.kind {
-                TagKind::StartTag => {
-                    if depth.get() >= MAX_PARSE_DEPTH && !is_void_or_raw(&tag.name) {
-                        return TokenSinkResult::Continue;
-                    }
-                }
-                TagKind::EndTag => {
-                    let result = self.inner.process_token(token, line_number);
-                    depth.set(depth.get().saturating_sub(1));
-                    return result;
-                }
-            }
-        }
-        self.inner.process_token(token, line_number)
-    }
-
-    fn end(&self) {
-        self.inner.end()
-    }
-
-    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
-        self.inner
-            .adjusted_current_node_present_but_not_in_html_namespace()
-    }
-}
-
-struct Sink {
-    nodes: RefCell<Vec<Node>>,
-    /// Estimated depth of the tree builder's insertion point (see [`DepthFilter`]).
-    depth: Cell<u32>,
-}
-
-impl Sink {
-    fn with_capacity(capacity: usize) -> Sink {
-        let mut nodes = Vec::with_capacity(capacity);
-        nodes.push(Node::new(Data::Document(QualName::new(
-            None,
-            ns!(),
-            local_name!(""),
-        ))));
-        Sink {
-            nodes: RefCell::new(nodes),
-            depth: Cell::new(0),
-        }
-    }
-}
-
 impl Node {
     fn new(data: Data) -> Node {
         Node {
@@ -607,208 +345,27 @@ impl Node {
     }
 }
 
-impl Sink {
-    fn new_node(&self, data: Data) -> Id {
-        let mut nodes = self.nodes.borrow_mut();
-        nodes.push(Node::new(data));
-        (nodes.len() - 1) as Id
-    }
-
-    fn detach(nodes: &mut [Node], id: Id) {
-        let (parent, prev, next) = {
-            let n = &nodes[id as usize];
-            (n.parent, n.prev, n.next)
-        };
-        if parent == NONE {
-            return;
-        }
-        if prev != NONE {
-            nodes[prev as usize].next = next;
-        } else {
-            nodes[parent as usize].first_child = next;
-        }
-        if next != NONE {
-            nodes[next as usize].prev = prev;
-        } else {
-            nodes[parent as usize].last_child = prev;
-        }
-        let n = &mut nodes[id as usize];
-        n.parent = NONE;
-        n.prev = NONE;
-        n.next = NONE;
-    }
-
-    fn append_node(&self, nodes: &mut [Node], parent: Id, child: Id) {
-        Self::detach(nodes, child);
-        let last = nodes[parent as usize].last_child;
-        let depth = nodes[parent as usize].depth + 1;
-        {
-            let c = &mut nodes[child as usize];
-            c.parent = parent;
-            c.prev = last;
-            c.depth = depth;
-        }
-        if last != NONE {
-            nodes[last as usize].next = child;
-        } else {
-            nodes[parent as usize].first_child = child;
-        }
-        nodes[parent as usize].last_child = child;
-        let is_element = matches!(nodes[child as usize].data, Data::Element(_));
-        self.depth.set(if is_element { depth } else { depth - 1 });
-    }
-
-    fn insert_before_node(&self, nodes: &mut [Node], sibling: Id, child: Id) {
-        Self::detach(nodes, child);
-        let parent = nodes[sibling as usize].parent;
-        if parent == NONE {
-            return;
-        }
-        let prev = nodes[sibling as usize].prev;
-        {
-            let depth = nodes[parent as usize].depth + 1;
-            let c = &mut nodes[child as usize];
-            c.parent = parent;
-            c.prev = prev;
-            c.next = sibling;
-            c.depth = depth;
-        }
-        nodes[sibling as usize].prev = child;
-        if prev != NONE {
-            nodes[prev as usize].next = child;
-        } else {
-            nodes[parent as usize].first_child = child;
-        }
-    }
-
-    /// Appends text to `parent`'s last child when that is text, else makes a text node.
-    fn text_or_node(
-        &self,
-        nodes: &mut Vec<Node>,
-        previous: Id,
-        child: NodeOrText<Id>,
-    ) -> Option<Id> {
-        match child {
-            NodeOrText::AppendNode(id) => Some(id),
-            NodeOrText::AppendText(text) => {
-                if previous != NONE
-                    && let Data::Text(existing) = &mut nodes[previous as usize].data
-                {
-                    existing.push_tendril(&text);
-                    return None;
-                }
-                nodes.push(Node::new(Data::Text(text)));
-                Some((nodes.len() - 1) as Id)
-            }
-        }
-    }
+/// Parses `html` as the content of a `<body>` (the way a browser parses a fragment
+/// pasted into a page).
+///
+/// Without the `html5ever` feature, this is [`parse_lenient`].
+pub fn parse(html: &str) -> Dom {
+    #[cfg(feature = "html5ever")]
+    return standard::parse_impl(html, true);
+    #[cfg(not(feature = "html5ever"))]
+    return parse_lenient(html);
 }
 
-impl TreeSink for Sink {
-    type Handle = Id;
-    type Output = Self;
-    type ElemName<'a> = Ref<'a, QualName>;
-
-    fn finish(self) -> Self {
-        self
-    }
-
-    fn parse_error(&self, _msg: Cow<'static, str>) {}
-
-    fn get_document(&self) -> Id {
-        0
-    }
-
-    fn elem_name<'a>(&'a self, target: &'a Id) -> Ref<'a, QualName> {
-        Ref::map(self.nodes.borrow(), |nodes| {
-            match &nodes[*target as usize].data {
-                Data::Element(e) => &e.name,
-                _ => match &nodes[0].data {
-                    Data::Document(name) => name,
-                    _ => unreachable!("node 0 is the document"),
-                },
-            }
-        })
-    }
-
-    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, _flags: ElementFlags) -> Id {
-        let tag = Tag::of(&name);
-        self.new_node(Data::Element(Element { tag, name, attrs }))
-    }
-
-    fn create_comment(&self, _text: StrTendril) -> Id {
-        self.new_node(Data::Other)
-    }
-
-    fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> Id {
-        self.new_node(Data::Other)
-    }
-
-    fn append(&self, parent: &Id, child: NodeOrText<Id>) {
-        let mut nodes = self.nodes.borrow_mut();
-        let last = nodes[*parent as usize].last_child;
-        if let Some(id) = self.text_or_node(&mut nodes, last, child) {
-            self.append_node(&mut nodes, *parent, id);
-        } else {
-            let depth = nodes[*parent as usize].depth;
-            self.depth.set(depth);
-        }
-    }
-
-    fn append_based_on_parent_node(&self, element: &Id, prev_element: &Id, child: NodeOrText<Id>) {
-        let has_parent = self.nodes.borrow()[*element as usize].parent != NONE;
-        if has_parent {
-            self.append_before_sibling(element, child);
-        } else {
-            self.append(prev_element, child);
-        }
-    }
-
-    fn append_doctype_to_document(&self, _: StrTendril, _: StrTendril, _: StrTendril) {}
-
-    fn get_template_contents(&self, target: &Id) -> Id {
-        // Template contents are never rendered: the template element itself holds them.
-        *target
-    }
-
-    fn same_node(&self, x: &Id, y: &Id) -> bool {
-        x == y
-    }
-
-    fn set_quirks_mode(&self, _mode: QuirksMode) {}
-
-    fn append_before_sibling(&self, sibling: &Id, child: NodeOrText<Id>) {
-        let mut nodes = self.nodes.borrow_mut();
-        let prev = nodes[*sibling as usize].prev;
-        if let Some(id) = self.text_or_node(&mut nodes, prev, child) {
-            self.insert_before_node(&mut nodes, *sibling, id);
-        }
-    }
-
-    fn add_attrs_if_missing(&self, target: &Id, attrs: Vec<Attribute>) {
-        let mut nodes = self.nodes.borrow_mut();
-        if let Data::Element(e) = &mut nodes[*target as usize].data {
-            for attr in attrs {
-                if !e.attrs.iter().any(|a| a.name == attr.name) {
-                    e.attrs.push(attr);
-                }
-            }
-        }
-    }
-
-    fn remove_from_parent(&self, target: &Id) {
-        Self::detach(&mut self.nodes.borrow_mut(), *target);
-    }
-
-    fn reparent_children(&self, node: &Id, new_parent: &Id) {
-        let mut nodes = self.nodes.borrow_mut();
-        let mut child = nodes[*node as usize].first_child;
-        while child != NONE {
-            let next = nodes[child as usize].next;
-            self.append_node(&mut nodes, *new_parent, child);
-            child = next;
-        }
-    }
+/// [`parse`] with our own tokenizer and the lenient tree builder (`lenient.rs`), for
+/// HTML serialised by a browser; compared with [`parse`] by the tests.
+pub fn parse_lenient(html: &str) -> Dom {
+    let nodes = lenient::build(html, html.len() / 24 + 8);
+    let root = nodes
+        .first()
+        .map(|doc| doc.first_child)
+        .filter(|&c| c != NONE)
+        .unwrap_or(0);
+    Dom { nodes, root }
 }
 
 #[cfg(test)]
@@ -836,9 +393,11 @@ mod tests {
         assert!(matches!(&dom.node(kids[1]).data, Data::Text(t) if &**t == "text"));
     }
 
+    #[cfg(feature = "html5ever")]
     #[test]
     fn the_fast_tokenizer_takes_raw_text_and_foreign_content() {
-        let fast = |html: &str| build_fast(&StrTendril::from_slice(html), 8).is_some();
+        use html5ever::tendril::StrTendril;
+        let fast = |html: &str| standard::build_fast(&StrTendril::from_slice(html), 8).is_some();
         assert!(fast(
             "<p>a<iframe src=x>b</iframe><style>p{}</style><script>1</script>"
         ));
@@ -855,9 +414,11 @@ mod tests {
         assert!(!fast("<plaintext>x"));
     }
 
+    #[cfg(feature = "html5ever")]
     #[test]
     fn the_quick_tree_builder_takes_well_formed_html() {
         let quick = |html: &str| {
+            use html5ever::tendril::StrTendril;
             let (tokens, _) = super::super::tokenize::tokenize(&StrTendril::from_slice(html))
                 .expect("fast tokens");
             quick::build(&tokens, 8).is_some()

@@ -15,7 +15,8 @@
 use html5ever::tokenizer::{TagKind, Token};
 use html5ever::{LocalName, QualName, local_name, ns};
 
-use super::{Data, Element, Id, MAX_PARSE_DEPTH, NONE, Node, Tag};
+use super::standard::element;
+use super::{Data, Element, Id, MAX_PARSE_DEPTH, NONE, Node, Ns, Tag};
 
 /// How the standard's "in body" rules treat a start tag.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -271,18 +272,14 @@ fn append(nodes: &mut Vec<Node>, parent: Id, data: Data) -> Id {
 /// tree builder.
 pub(super) fn build(tokens: &[Token], capacity: usize) -> Option<Vec<Node>> {
     let mut nodes = Vec::with_capacity(capacity);
-    nodes.push(Node::new(Data::Document(QualName::new(
-        None,
-        ns!(),
-        local_name!(""),
-    ))));
-    let html_name = QualName::new(None, ns!(html), local_name!("html"));
+    nodes.push(Node::new(Data::Document));
     let html = append(
         &mut nodes,
         0,
         Data::Element(Element {
-            tag: Tag::of(&html_name),
-            name: html_name,
+            tag: Tag::of(Ns::Html, "html"),
+            ns: Ns::Html,
+            name: "html".into(),
             attrs: Vec::new(),
         }),
     );
@@ -312,9 +309,9 @@ pub(super) fn build(tokens: &[Token], capacity: usize) -> Option<Vec<Node>> {
                 if last != NONE
                     && let Data::Text(existing) = &mut nodes[last as usize].data
                 {
-                    existing.push_tendril(&text);
+                    existing.push_str(&text);
                 } else {
-                    append(&mut nodes, current, Data::Text(text));
+                    append(&mut nodes, current, Data::Text(String::from(&*text)));
                 }
             }
             Token::CommentToken(_) => {
@@ -409,11 +406,7 @@ pub(super) fn build(tokens: &[Token], capacity: usize) -> Option<Vec<Node>> {
                 let id = append(
                     &mut nodes,
                     current,
-                    Data::Element(Element {
-                        tag: Tag::of(&name),
-                        name,
-                        attrs: tag.attrs.clone(),
-                    }),
+                    Data::Element(element(&name, &tag.attrs)),
                 );
                 if !matches!(k, Kind::Void | Kind::Rule | Kind::Column) {
                     stack.push((id, tag.name.clone()));

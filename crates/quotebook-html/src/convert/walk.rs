@@ -52,7 +52,7 @@ impl<'a> Walker<'a> {
                 self.element(id, el, ws);
                 self.depth -= 1;
             }
-            Data::Document(_) => self.children(id, ws),
+            Data::Document => self.children(id, ws),
             Data::Other => {}
         }
     }
