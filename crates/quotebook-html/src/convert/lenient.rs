@@ -291,19 +291,19 @@ pub(super) fn build(html: &str, capacity: usize) -> Vec<Node> {
                                 .is_some_and(|o| matches!(o.key, Key::Table | Key::Section)) =>
                         {
                             let current = stack.last().map_or(root, |o| o.id);
-                            let tr = QualName::new(None, ns!(html), local_name!("tr"));
                             let id = append(
                                 &mut nodes,
                                 current,
                                 Data::Element(Element {
-                                    tag: Tag::of(&tr),
-                                    name: tr,
+                                    tag: Tag::Tr,
+                                    ns: Ns::Html,
+                                    name: "tr".into(),
                                     attrs: Vec::new(),
                                 }),
                             );
                             stack.push(Open {
                                 id,
-                                name: local_name!("tr"),
+                                name: "tr".into(),
                                 key: Key::Tr,
                                 space: Space::Html,
                             });
