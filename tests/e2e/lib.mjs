@@ -403,17 +403,11 @@ export async function workerAccess(browser) {
     const { targetInfos } = await cdp.send('Target.getTargets');
     return targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(prefix));
   };
-  const evaluate = async (expression) => {
-    const worker = await target();
-    if (!worker) return undefined;
-    if (!sessions.has(worker.targetId)) {
-      const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: worker.targetId, flatten: false });
-      sessions.set(worker.targetId, sessionId);
-    }
+  const send = async (sessionId, expression) => {
     const id = ++lastId;
     const reply = new Promise((resolve) => replies.set(id, resolve));
     await cdp.send('Target.sendMessageToTarget', {
-      sessionId: sessions.get(worker.targetId),
+      sessionId,
       message: JSON.stringify({
         id, method: 'Runtime.evaluate', params: { expression, awaitPromise: true, returnByValue: true },
       }),
@@ -422,6 +416,23 @@ export async function workerAccess(browser) {
     replies.delete(id);
     if (error || result.exceptionDetails) throw new Error(JSON.stringify(error ?? result.exceptionDetails));
     return result.result.value;
+  };
+  // A worker's target is listed, and takes evaluations, before the extension's bindings are
+  // in its global scope (a starting worker, seen under load: `chrome` undefined). So each new
+  // incarnation is first polled until `chrome.runtime.id` is there.
+  const ready = (sessionId) => waitFor(
+    () => send(sessionId, 'typeof chrome === "object" && !!chrome.runtime?.id').catch(() => false),
+    { what: 'the extension API in the service worker' },
+  );
+  const evaluate = async (expression) => {
+    const worker = await target();
+    if (!worker) return undefined;
+    if (!sessions.has(worker.targetId)) {
+      const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: worker.targetId, flatten: false });
+      await ready(sessionId);
+      sessions.set(worker.targetId, sessionId);
+    }
+    return send(sessions.get(worker.targetId), expression);
   };
   const stop = async (page) => {
     const session = await browser.context.newCDPSession(page);
