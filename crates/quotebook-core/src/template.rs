@@ -231,8 +231,10 @@ impl Compiled {
         let mut env = environment(options);
         env.add_template_owned("quote", quote_source.clone())
             .map_err(|e| locate("quote", &quote_source, e))?;
+        reject_empty_cycle("quote", &quote_source)?;
         env.add_template_owned("note", note_source.clone())
             .map_err(|e| locate("note", &note_source, e))?;
+        reject_empty_cycle("note", &note_source)?;
         Ok(Compiled {
             env,
             note_source,
@@ -543,6 +545,111 @@ fn locate(template: &'static str, source: &str, error: minijinja::Error) -> Temp
         line,
         column,
     }
+}
+
+/// minijinja 3.1 panics on `loop.cycle()` without arguments (a remainder by zero), and a
+/// panic would abort the wasm module, losing the quote being saved. A call of a method named
+/// `cycle` with nothing between its parentheses is refused when the template is compiled:
+/// with any other receiver than a loop it would fail anyway (no such method).
+fn reject_empty_cycle(template: &'static str, source: &str) -> Result<(), TemplateError> {
+    match find_empty_cycle(source) {
+        Some(at) => {
+            let (line, column) = line_column(source, at);
+            Err(TemplateError {
+                template,
+                message: "cycle() needs at least one value to cycle through".to_owned(),
+                line,
+                column,
+            })
+        }
+        None => Ok(()),
+    }
+}
+
+/// The byte offset of `cycle` in the first `.cycle()` (blanks allowed between the tokens)
+/// inside a `{{ }}` or `{% %}` tag, outside string literals; text, comments and raw blocks
+/// are skipped as minijinja's lexer skips them (default delimiters).
+fn find_empty_cycle(source: &str) -> Option<usize> {
+    let b = source.as_bytes();
+    let blanks = |mut i: usize| {
+        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        i
+    };
+    // `{%` at `at` opens a tag `name` alone (with optional `-`/`+` markers): its end.
+    let basic_tag = |at: usize, name: &str| {
+        let mut i = at + 2;
+        if matches!(b.get(i), Some(b'-' | b'+')) {
+            i += 1;
+        }
+        i = blanks(i);
+        if !b[i..].starts_with(name.as_bytes()) {
+            return None;
+        }
+        i = blanks(i + name.len());
+        if matches!(b.get(i), Some(b'-' | b'+')) {
+            i += 1;
+        }
+        b[i..].starts_with(b"%}").then_some(i + 2)
+    };
+    let mut i = 0;
+    while let Some(open) = source[i..].find('{').map(|o| o + i) {
+        let kind = b.get(open + 1).copied();
+        i = open + 1;
+        match kind {
+            Some(b'#') => match source[open + 2..].find("#}") {
+                Some(end) => i = open + 2 + end + 2,
+                None => return None,
+            },
+            Some(b'%') if basic_tag(open, "raw").is_some() => {
+                let mut from = basic_tag(open, "raw")?;
+                loop {
+                    let next = source[from..].find("{%")? + from;
+                    if let Some(end) = basic_tag(next, "endraw") {
+                        i = end;
+                        break;
+                    }
+                    from = next + 2;
+                }
+            }
+            Some(close @ (b'{' | b'%')) => {
+                let close = if close == b'{' { b'}' } else { b'%' };
+                let mut j = open + 2;
+                let mut depth = 0usize;
+                loop {
+                    match *b.get(j)? {
+                        quote @ (b'\'' | b'"') => {
+                            j += 1;
+                            while *b.get(j)? != quote {
+                                j += if b[j] == b'\\' { 2 } else { 1 };
+                            }
+                        }
+                        b'(' | b'[' | b'{' => depth += 1,
+                        b')' | b']' => depth = depth.saturating_sub(1),
+                        b'}' if depth > 0 => depth -= 1,
+                        c if c == close && depth == 0 && b.get(j + 1) == Some(&b'}') => break,
+                        b'.' => {
+                            let name = blanks(j + 1);
+                            if b[name..].starts_with(b"cycle") {
+                                let paren = blanks(name + 5);
+                                if b.get(paren) == Some(&b'(')
+                                    && b.get(blanks(paren + 1)) == Some(&b')')
+                                {
+                                    return Some(name);
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                i = j + 2;
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The 1-based line and column (in characters) of byte offset `at`.
@@ -1038,6 +1145,67 @@ My comment on it.
             .error
             .expect("out of fuel");
         assert!(error.message.contains("too long"), "{error:?}");
+    }
+
+    #[test]
+    fn an_empty_cycle_is_refused_before_it_can_panic() {
+        for (source, line, column) in [
+            ("{% for q in quotes %}{{ loop.cycle() }}{% endfor %}", 1, 30),
+            (
+                "{% for q in quotes %}\n{{ loop . cycle ( ) }}{% endfor %}",
+                2,
+                11,
+            ),
+            (
+                "{% for q in quotes %}{% set l = loop %}{{ l.cycle(\n) }}{% endfor %}",
+                1,
+                45,
+            ),
+            ("{{ {'a': '}}'}['a'] ~ x.cycle() }}", 1, 25),
+        ] {
+            let error = render_with(source).error.expect(source);
+            assert_eq!((error.line, error.column), (line, column), "{source}");
+            assert!(error.message.contains("cycle()"), "{error:?}");
+        }
+        for (source, expected) in [
+            (
+                "{% for q in quotes %}{{ loop.cycle('a', 'b') }}{% endfor %}",
+                "aba",
+            ),
+            (
+                "x.cycle() {# .cycle() #}{{ '.cycle()' }}",
+                "x.cycle() .cycle()",
+            ),
+            (
+                "{% raw %}{{ loop.cycle() }}{% endraw %}",
+                "{{ loop.cycle() }}",
+            ),
+        ] {
+            let rendered = render_with(source);
+            assert_eq!(rendered.error, None, "{source}");
+            assert_eq!(rendered.markdown, format!("{expected}\n"), "{source}");
+        }
+        // In the quote template too, and a syntax error is still reported first.
+        let templates = Templates {
+            note: String::new(),
+            quote: "{% for t in tags %}{{ loop.cycle() }}{% endfor %}".into(),
+        };
+        let error = render_note(&note(), &templates, &RenderOptions::default())
+            .error
+            .expect("refused");
+        assert_eq!((error.template, error.line, error.column), ("quote", 1, 28));
+        let error = render_with("{{ loop.cycle() }}{{ x | }}")
+            .error
+            .expect("refused");
+        assert!(error.message.contains("expected identifier"), "{error:?}");
+        // The scan is total: every prefix of tricky input, cut anywhere.
+        let tricky =
+            "é{{ 'a\\'.cycle()' ~ [{'}}': 1}] }}{# é #}{%- raw -%}{% endraw %}{% x.cycle ( ) %}";
+        for (cut, _) in tricky.char_indices() {
+            let found = find_empty_cycle(&tricky[..cut]);
+            assert!(found.is_none() || cut > tricky.len() - 6, "{cut}");
+        }
+        assert_eq!(find_empty_cycle(tricky), Some(tricky.len() - 12));
     }
 
     #[test]
