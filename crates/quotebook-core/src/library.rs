@@ -187,11 +187,12 @@ impl Library {
         if deleted.is_empty() {
             return;
         }
-        let mut all: std::collections::BTreeMap<(bool, String), Deleted> =
-            std::mem::take(&mut self.deleted)
-                .into_iter()
-                .map(|d| ((d.key().0, d.id.clone()), d))
-                .collect();
+        // Inserted one by one: `collect` into a map sorts its input first, another copy
+        // of the stable sort in the wasm module.
+        let mut all: std::collections::BTreeMap<(bool, String), Deleted> = Default::default();
+        for d in std::mem::take(&mut self.deleted) {
+            all.insert((d.key().0, d.id.clone()), d);
+        }
         for d in deleted {
             match all.get_mut(&(d.key().0, d.id.clone())) {
                 Some(known) if at_or_before(&d.at, &known.at) => {}
@@ -202,7 +203,7 @@ impl Library {
             }
         }
         self.deleted = all.into_values().collect();
-        self.deleted.sort();
+        quotebook_html::order::sort(&mut self.deleted);
     }
 
     /// Removes what the record says was deleted; returns how many quotes went (a note

@@ -198,10 +198,10 @@ fn migrate_from_1(mut note: Note) -> Note {
 }
 
 /// Orders quotes by the time they were saved; stable, so quotes saved at the same instant
-/// keep their order. Every place that orders quotes calls this one function: each sort
-/// with a closure of its own is a copy of the sort in the wasm module (6-9 KB each).
+/// keep their order. Every place that orders quotes calls this one function, on the
+/// module's one sort ([`crate::order`]).
 pub(crate) fn sort_quotes(quotes: &mut [Quote]) {
-    quotes.sort_by(|a, b| a.created.cmp(&b.created));
+    quotebook_html::order::sort_by(quotes, |a, b| a.created.cmp(&b.created));
 }
 
 /// Merges notes that share an identity (as migrations may produce): quotes are kept in

@@ -155,7 +155,7 @@ pub fn plan_json(
     let planned = plan(&notes, &state, &folder, &plan_options);
     let mut need = folder.need.into_inner();
     if !need.is_empty() {
-        need.sort();
+        quotebook_core::order::sort(&mut need);
         need.dedup();
         return Ok(json!({ "need": need }).to_string());
     }

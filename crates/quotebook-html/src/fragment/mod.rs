@@ -508,7 +508,7 @@ impl Generator<'_, '_> {
         if forms.is_empty() {
             return None;
         }
-        forms.sort_by_key(Candidate::len);
+        crate::order::sort_by_key(&mut forms, Candidate::len);
         if let Some(d) = forms.iter().find_map(|c| self.accept(c, mode)) {
             return Some(d);
         }
@@ -534,7 +534,7 @@ impl Generator<'_, '_> {
                     });
                 }
             }
-            level.sort_by_key(Candidate::len);
+            crate::order::sort_by_key(&mut level, Candidate::len);
             if let Some(d) = level.iter().find_map(|c| self.accept(c, mode)) {
                 return Some(d);
             }
@@ -554,7 +554,7 @@ impl Generator<'_, '_> {
     /// with the same words (when none can reach the target: the context repeats too).
     fn first_match_only(&self, mode: Mode, copy: bool) -> Option<TextDirective> {
         let mut forms = self.forms(mode);
-        forms.sort_by_key(Candidate::len);
+        crate::order::sort_by_key(&mut forms, Candidate::len);
         let mut all = forms.clone();
         let exact = forms.iter().skip(3).find(|c| c.end.is_none());
         let (prefixes, suffixes) = (self.prefixes(mode), self.suffixes(mode));
