@@ -56,7 +56,7 @@ pub struct RenderOptions {
     pub quote_order: QuoteOrder,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum QuoteOrder {
     #[default]
@@ -64,6 +64,18 @@ pub enum QuoteOrder {
     /// By position in the page; quotes without a known position keep their saved order,
     /// after the others.
     Page,
+}
+
+/// Read by hand from its name: the derive's enum machinery cost the wasm module about 1 KB.
+impl<'de> Deserialize<'de> for QuoteOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        match name.as_str() {
+            "saved" => Ok(QuoteOrder::Saved),
+            "page" => Ok(QuoteOrder::Page),
+            other => Err(serde::de::Error::unknown_variant(other, &["saved", "page"])),
+        }
+    }
 }
 
 /// A rendered note.
@@ -167,12 +179,14 @@ struct Compiled {
 
 impl Renderer {
     pub fn new(templates: &Templates, options: &RenderOptions) -> Renderer {
-        let defaults = Compiled::new(
+        // Not `expect`: it would keep `TemplateError`'s `Debug` in the wasm module.
+        let Ok(defaults) = Compiled::new(
             DEFAULT_NOTE_TEMPLATE.into(),
             DEFAULT_QUOTE_TEMPLATE.into(),
             options,
-        )
-        .expect("the default templates compile");
+        ) else {
+            panic!("the default templates compile")
+        };
         let is_custom = !templates.note.trim().is_empty() || !templates.quote.trim().is_empty();
         let (custom, compile_error) = if is_custom {
             match Compiled::new(
@@ -1056,6 +1070,32 @@ My comment on it.
         let rendered = render_note(&n, &templates, &RenderOptions::default());
         assert_eq!(rendered.error, None);
         assert!(rendered.markdown.len() > 10_000_000);
+    }
+
+    #[test]
+    fn the_quote_order_reads_from_json() {
+        let read = |json: &str| serde_json::from_str::<RenderOptions>(json);
+        assert_eq!(read("{}").unwrap().quote_order, QuoteOrder::Saved);
+        assert_eq!(
+            read(r#"{"quoteOrder":"saved"}"#).unwrap().quote_order,
+            QuoteOrder::Saved
+        );
+        assert_eq!(
+            read(r#"{"quoteOrder":"page","locale":"fr"}"#)
+                .unwrap()
+                .quote_order,
+            QuoteOrder::Page
+        );
+        let error = read(r#"{"quoteOrder":"Page"}"#).unwrap_err().to_string();
+        assert!(
+            error.contains("unknown variant `Page`, expected `saved` or `page`"),
+            "{error}"
+        );
+        assert!(read(r#"{"quoteOrder":1}"#).is_err());
+        assert_eq!(
+            serde_json::to_string(&QuoteOrder::Page).unwrap(),
+            r#""page""#
+        );
     }
 
     #[test]
