@@ -563,7 +563,8 @@ fn locate(template: &'static str, source: &str, error: minijinja::Error) -> Temp
 
 /// minijinja 3.1 panics on `loop.cycle()` without arguments (a remainder by zero), and a
 /// panic would abort the wasm module, losing the quote being saved. A call of a method named
-/// `cycle` with nothing between its parentheses is refused when the template is compiled:
+/// `cycle` with nothing between its parentheses, or whose arguments start with a spread
+/// (`*items` or `**map`, which may be empty), is refused when the template is compiled:
 /// with any other receiver than a loop it would fail anyway (no such method).
 fn reject_empty_cycle(template: &'static str, source: &str) -> Result<(), TemplateError> {
     match find_empty_cycle(source) {
@@ -571,7 +572,9 @@ fn reject_empty_cycle(template: &'static str, source: &str) -> Result<(), Templa
             let (line, column) = line_column(source, at);
             Err(TemplateError {
                 template,
-                message: "cycle() needs at least one value to cycle through".to_owned(),
+                message:
+                    "cycle() needs at least one value to cycle through, written out (not a spread)"
+                        .to_owned(),
                 line,
                 column,
             })
@@ -580,9 +583,9 @@ fn reject_empty_cycle(template: &'static str, source: &str) -> Result<(), Templa
     }
 }
 
-/// The byte offset of `cycle` in the first `.cycle()` (blanks allowed between the tokens)
-/// inside a `{{ }}` or `{% %}` tag, outside string literals; text, comments and raw blocks
-/// are skipped as minijinja's lexer skips them (default delimiters).
+/// The byte offset of `cycle` in the first `.cycle()` or `.cycle(*` (blanks allowed between
+/// the tokens) inside a `{{ }}` or `{% %}` tag, outside string literals; text, comments and
+/// raw blocks are skipped as minijinja's lexer skips them (default delimiters).
 fn find_empty_cycle(source: &str) -> Option<usize> {
     let b = source.as_bytes();
     let blanks = |mut i: usize| {
@@ -648,7 +651,7 @@ fn find_empty_cycle(source: &str) -> Option<usize> {
                             if b[name..].starts_with(b"cycle") {
                                 let paren = blanks(name + 5);
                                 if b.get(paren) == Some(&b'(')
-                                    && b.get(blanks(paren + 1)) == Some(&b')')
+                                    && matches!(b.get(blanks(paren + 1)), Some(b')' | b'*'))
                                 {
                                     return Some(name);
                                 }
@@ -1202,6 +1205,21 @@ My comment on it.
                 45,
             ),
             ("{{ {'a': '}}'}['a'] ~ x.cycle() }}", 1, 25),
+            (
+                "{% for q in quotes %}{{ loop.cycle(*[]) }}{% endfor %}",
+                1,
+                30,
+            ),
+            (
+                "{% for q in quotes %}{{ loop.cycle( **{}) }}{% endfor %}",
+                1,
+                30,
+            ),
+            (
+                "{% for q in quotes %}{{ loop.cycle(*q.tags, 'a') }}{% endfor %}",
+                1,
+                30,
+            ),
         ] {
             let error = render_with(source).error.expect(source);
             assert_eq!((error.line, error.column), (line, column), "{source}");
@@ -1211,6 +1229,10 @@ My comment on it.
             (
                 "{% for q in quotes %}{{ loop.cycle('a', 'b') }}{% endfor %}",
                 "aba",
+            ),
+            (
+                "{% for q in quotes %}{{ loop.cycle('a', *q.tags) }}{% endfor %}",
+                "aaa",
             ),
             (
                 "x.cycle() {# .cycle() #}{{ '.cycle()' }}",
