@@ -118,8 +118,27 @@ fn target_dir() -> PathBuf {
     }
 }
 
+/// The nightly-only parts of the wasm build (the toolchain: [`setup::ensure_nightly`]).
+/// `-Z build-std` compiles std, core and alloc with the `wasm` profile, from source, instead
+/// of linking rustup's prebuilt ones; with `-Cpanic=immediate-abort` a panic is a bare
+/// `unreachable` trap: no panic machinery, no locations or messages, and most of
+/// `core::fmt` leave the module (BENCHMARKS.md, "WASM size"). A panic was already a trap
+/// in the browser (`panic = "abort"`, no hook prints on wasm32-unknown-unknown); the
+/// extension re-instantiates the module after one (`extension/core.js`).
+const BUILD_STD: [&str; 2] = ["-Z", "build-std=std,panic_abort"];
+/// Given with `--config`, which *adds* these to `.cargo/config.toml`'s
+/// `[target.wasm32-unknown-unknown] rustflags` (arrays from several sources are joined):
+/// the config stays the one place of the flags every wasm build takes (sha2's compact
+/// backend), and stable's wasm builds (`xtask/bench-htmd`) never see these nightly-only
+/// ones. A `RUSTFLAGS` variable would replace both, so the build runs without it.
+const NIGHTLY_RUSTFLAGS: &str =
+    r#"target.wasm32-unknown-unknown.rustflags=["-Zunstable-options", "-Cpanic=immediate-abort"]"#;
+
 pub fn build() -> Result<Built> {
     setup::ensure_wasm_target()?;
+    let nightly = setup::ensure_nightly()?;
+    // Printed on stdout with the sizes: what built the module.
+    println!("wasm toolchain: {} ({})", nightly.version, nightly.name);
     setup::ensure_npm_packages()?;
     let root = root();
     let bindgen_dir = target_dir().join("xtask/bindgen");
@@ -127,7 +146,8 @@ pub fn build() -> Result<Built> {
     let mut optimised = Vec::new();
     for (name, features) in MODULES {
         check_no_standard_parse(features)?;
-        run(cargo()
+        let mut command = setup::rustup(&["run", &nightly.name, "cargo"]);
+        command
             .args([
                 "build",
                 "-p",
@@ -137,7 +157,29 @@ pub fn build() -> Result<Built> {
                 "--profile",
                 "wasm",
             ])
-            .args(features))?;
+            .args(BUILD_STD)
+            .args(["--config", NIGHTLY_RUSTFLAGS])
+            .args(features);
+        for var in ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS"] {
+            if std::env::var_os(var).is_some() {
+                eprintln!(
+                    "xtask: note: {var} is set; the wasm build runs without it (it would \
+                     replace the flags of .cargo/config.toml and xtask)"
+                );
+                command.env_remove(var);
+            }
+        }
+        run(&mut command).map_err(|e| {
+            format!(
+                "{e}\nThe wasm build needs a nightly with build-std and -Cpanic=immediate-abort; \
+                 the one measured is {} (rustup toolchain install {} --profile minimal \
+                 --component rust-src --target wasm32-unknown-unknown; then {}={})",
+                setup::NIGHTLY_EXPECTED,
+                setup::NIGHTLY_DATED,
+                setup::NIGHTLY_VAR,
+                setup::NIGHTLY_DATED
+            )
+        })?;
         // Both builds write the same artefact: take a copy before the next one.
         let input = target_dir().join(format!("xtask/{name}_input.wasm"));
         copy(
