@@ -52,7 +52,7 @@ export async function saveQuote(info, tab) {
     syncAfterSave(); // when folder sync is on; not awaited: it reports in the options page
     return { ok: true, key, note, plainText };
   } catch (error) {
-    const kept = isStorageFailure(error);
+    const kept = isKept(error);
     // Kept: the next save retries it. Otherwise nothing a retry could change.
     if (kept) await api.storage.session.set({ [RETRY_KEY]: true }).catch(() => {});
     else await forgetPending(pendingKey);
@@ -146,14 +146,25 @@ async function storeQuote(capture, quoteId, pendingKey, tabId) {
   if (!capture.url) throw new Error('invalid_url: the page has no URL');
   const request = { capture: wellFormed(capture), now: new Date().toISOString(), quoteId };
   // The note's identity reads the canonical URL from the page's metadata too (og:url).
-  const key = NOTE_PREFIX + wasm.request_note_id(JSON.stringify({ capture: request.capture }));
+  let key;
+  try {
+    key = NOTE_PREFIX + wasm.request_note_id(JSON.stringify({ capture: request.capture }));
+  } catch (error) {
+    // The core stopped before naming the note: the whole request is kept for the retry,
+    // which asks for the key again (`resumeLocked`).
+    if (isKept(error)) await keepPending(pendingKey, { at: request.now, tabId, request }, Boolean(capture.incognito));
+    throw error;
+  }
   await keepPending(pendingKey, { at: request.now, tabId, key, request }, Boolean(capture.incognito));
   return navigator.locks.request(NOTES_LOCK, async () => {
     const retry = await retryWanted();
-    const note = await addToNote(wasm, key, request);
+    let note = await addToNote(wasm, key, request);
     await forgetPending(pendingKey);
-    // A save kept for retry earlier goes in now that storage takes writes again.
-    if (retry) await resumeLocked(wasm);
+    // A save kept for retry earlier goes in now that storage takes writes again. It may
+    // join this very note: the badge counts the quotes stored, so the note is read again.
+    if (retry && (await resumeLocked(wasm)).saved > 0) {
+      note = (await api.storage.local.get(key))[key] ?? note;
+    }
     return { key, note };
   });
 }
@@ -197,8 +208,12 @@ async function addToNote(wasm, key, request) {
 // restarts: a record *not* in here was left by a stopped worker or a refused write.
 const underWay = new Set();
 
-function isStorageFailure(error) {
-  return /^storage_failed: /.test(String(error?.message ?? ''));
+/**
+ * A save that failed for a reason a retry may not meet again, kept for one: storage refused
+ * the note, or the core stopped on a trap and was restarted (core.js).
+ */
+function isKept(error) {
+  return /^(storage_failed|core_failed): /.test(String(error?.message ?? ''));
 }
 
 /**
@@ -296,19 +311,21 @@ async function resumeLocked(wasm) {
       }
     }
     const tab = await liveTab(record?.tabId);
-    if (!request || !key) {
+    // A request kept without its key: the core stopped before naming the note.
+    if (!request || (!key && !record?.request)) {
       outcome.lost += 1;
       await forgetPending(pendingKey);
       await report(tab, false, api.i18n.getMessage('saveLost'), '!');
       continue;
     }
     try {
+      key ??= NOTE_PREFIX + wasm.request_note_id(JSON.stringify({ capture: request.capture }));
       const note = await addToNote(wasm, key, request);
       await forgetPending(pendingKey);
       outcome.saved += 1;
       if (tab) await report(tab, true, api.i18n.getMessage('saveResumed', [count(note)]), String(note.quotes.length));
     } catch (error) {
-      const kept = isStorageFailure(error);
+      const kept = isKept(error);
       if (kept) outcome.kept += 1;
       else {
         outcome.lost += 1;

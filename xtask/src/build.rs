@@ -194,6 +194,9 @@ pub fn build() -> Result<Built> {
             .input_path(&input)
             .out_name(name)
             .typescript(false)
+            // `__wbg_reset_state()`: a fresh instance of the module, which `extension/core.js`
+            // takes after a trap (a panic, memory exhausted) left the old one mid-call.
+            .reset_state_function(true)
             .web(true)
             .and_then(|b| b.generate(&bindgen_dir))
             .map_err(|e| format!("wasm-bindgen: {e:#}"))?;
