@@ -187,22 +187,28 @@ impl Library {
         if deleted.is_empty() {
             return;
         }
-        // Inserted one by one: `collect` into a map sorts its input first, another copy
-        // of the stable sort in the wasm module.
-        let mut all: std::collections::BTreeMap<(bool, String), Deleted> = Default::default();
-        for d in std::mem::take(&mut self.deleted) {
-            all.insert((d.key().0, d.id.clone()), d);
-        }
-        for d in deleted {
-            match all.get_mut(&(d.key().0, d.id.clone())) {
-                Some(known) if at_or_before(&d.at, &known.at) => {}
-                Some(known) => *known = d,
-                None => {
-                    all.insert((d.key().0, d.id.clone()), d);
+        // Grouped by what they delete with the module's one sort (a map here was another
+        // copy of the map's code): each group holds the record's entries, then the new
+        // ones, in order. Of the record's entries the last counts; a new one replaces
+        // what is known unless it is not later.
+        let mut all = std::mem::take(&mut self.deleted);
+        let recorded = all.len();
+        all.extend(deleted);
+        let order =
+            quotebook_html::order::indices(all.len(), &mut |a, b| all[a].key().cmp(&all[b].key()));
+        let mut kept: Vec<Deleted> = Vec::with_capacity(all.len());
+        for i in order {
+            let d = &all[i];
+            match kept.last_mut() {
+                Some(known) if known.key() == d.key() => {
+                    if i < recorded || !at_or_before(&d.at, &known.at) {
+                        *known = d.clone();
+                    }
                 }
+                _ => kept.push(d.clone()),
             }
         }
-        self.deleted = all.into_values().collect();
+        self.deleted = kept;
         quotebook_html::order::sort(&mut self.deleted);
     }
 
@@ -623,5 +629,48 @@ mod tests {
             Library::from_json(r#"{"schema":1}"#),
             Err(Error::InvalidData(_))
         ));
+    }
+
+    #[test]
+    fn the_record_keeps_one_deletion_per_item_the_latest_sorted() {
+        let d = |id: &str, note: Option<&str>, at: &str| Deleted {
+            id: id.into(),
+            note: note.map(Into::into),
+            at: at.into(),
+        };
+        let mut library = Library {
+            // Read from a backup as written: the record's own duplicate (q1) keeps its last.
+            deleted: vec![
+                d("q1", Some("n"), "2024-05-01T00:00:00Z"),
+                d("q2", Some("n"), "2024-05-01T00:00:00Z"),
+                d("q1", Some("n"), "2024-01-01T00:00:00Z"),
+                d("n", None, "2024-03-01T00:00:00Z"),
+            ],
+            ..Library::default()
+        };
+        library.record(vec![
+            // Later than the record's: replaces it.
+            d("q1", Some("n"), "2024-02-01T00:00:00Z"),
+            // Earlier or the same: the record's stays.
+            d("q2", Some("n"), "2024-04-01T00:00:00Z"),
+            d("n", None, "2024-03-01T00:00:00Z"),
+            // The same id as a note and as a quote: two items.
+            d("q3", None, "2024-06-01T00:00:00Z"),
+            d("q3", Some("n"), "2024-06-02T00:00:00Z"),
+            // Two new ones for one item: the later counts, whatever their order.
+            d("q4", Some("n"), "2024-07-02T00:00:00Z"),
+            d("q4", Some("n"), "2024-07-01T00:00:00Z"),
+        ]);
+        assert_eq!(
+            library.deleted,
+            [
+                d("n", None, "2024-03-01T00:00:00Z"),
+                d("q1", Some("n"), "2024-02-01T00:00:00Z"),
+                d("q2", Some("n"), "2024-05-01T00:00:00Z"),
+                d("q3", None, "2024-06-01T00:00:00Z"),
+                d("q3", Some("n"), "2024-06-02T00:00:00Z"),
+                d("q4", Some("n"), "2024-07-02T00:00:00Z"),
+            ]
+        );
     }
 }

@@ -17,7 +17,7 @@ pub fn sort_by<T>(items: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
     }
     let order = {
         let items = &*items;
-        stable_order(items.len(), &mut |a, b| cmp(&items[a], &items[b]))
+        indices(items.len(), &mut |a, b| cmp(&items[a], &items[b]))
     };
     permute(order, &mut |a, b| items.swap(a, b));
 }
@@ -32,9 +32,10 @@ pub fn sort<T: Ord>(items: &mut [T]) {
     sort_by(items, T::cmp);
 }
 
-/// The indices `0..n` in the stable order `cmp` (which compares items by index) gives:
-/// a bottom-up merge sort, runs of 1, 2, 4… merged from `from` into `to` and swapped.
-fn stable_order(n: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
+/// The indices `0..n` in the stable order `cmp` (which compares items by index) gives,
+/// for callers that need to know where each item was: a bottom-up merge sort, runs of 1,
+/// 2, 4… merged from `from` into `to` and swapped.
+pub fn indices(n: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
     let mut from: Vec<usize> = (0..n).collect();
     let mut to: Vec<usize> = vec![0; n];
     let mut width = 1;
