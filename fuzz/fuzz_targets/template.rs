@@ -68,6 +68,22 @@ enum Expr {
     Range(Box<Expr>),
     List(Vec<Expr>),
     Test(Box<Expr>, Test),
+    /// A method call: the loop's `cycle` and `changed`, with spread arguments too (an empty
+    /// `cycle()` once panicked inside minijinja).
+    Method(Box<Expr>, Method, Vec<Arg>),
+}
+
+#[derive(Debug, Arbitrary)]
+enum Method {
+    Cycle,
+    Changed,
+}
+
+#[derive(Debug, Arbitrary)]
+enum Arg {
+    Pos(Expr),
+    Splat(Expr),
+    KwargsSplat(Expr),
 }
 
 #[derive(Debug, Arbitrary)]
@@ -401,6 +417,31 @@ fn push_expr(out: &mut String, e: &Expr) {
                 push_expr(out, a);
             }
             out.push(']');
+        }
+        Expr::Method(e, m, args) => {
+            out.push('(');
+            push_expr(out, e);
+            out.push_str(match m {
+                Method::Cycle => ").cycle(",
+                Method::Changed => ").changed(",
+            });
+            for (i, a) in args.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                match a {
+                    Arg::Pos(e) => push_expr(out, e),
+                    Arg::Splat(e) => {
+                        out.push('*');
+                        push_expr(out, e);
+                    }
+                    Arg::KwargsSplat(e) => {
+                        out.push_str("**");
+                        push_expr(out, e);
+                    }
+                }
+            }
+            out.push(')');
         }
         Expr::Test(e, t) => {
             out.push('(');
