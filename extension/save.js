@@ -311,7 +311,8 @@ async function resumeLocked(wasm) {
       }
     }
     const tab = await liveTab(record?.tabId);
-    // A request kept without its key: the core stopped before naming the note.
+    // Nothing to save, or the menu's text whose note could not be named. (A request kept
+    // without its key, the core having stopped before naming the note, is named below.)
     if (!request || (!key && !record?.request)) {
       outcome.lost += 1;
       await forgetPending(pendingKey);

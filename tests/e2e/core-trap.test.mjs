@@ -9,7 +9,7 @@
 // core works again at once (extension/core.js replaces the trapped instance).
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { dragSelect, extensionSuite, menuInfo, noteMarkdown, waitFor, workerAccess } from './lib.mjs';
+import { dragSelect, extensionSuite, menuInfo, noteMarkdown, pendingKeys, waitFor, workerAccess } from './lib.mjs';
 
 describe('the core traps in the middle of a save', () => {
   const suite = extensionSuite({ build: 'chrome-test' });
@@ -25,15 +25,10 @@ describe('the core traps in the middle of a save', () => {
     await page.goto(pageUrl);
   });
 
-  /** Runs `fn(...args)` in whichever worker runs now (serialised as source). */
-  const run = (fn, ...args) => worker.evaluate(`(${fn})(...${JSON.stringify(args)})`);
-  const local = () => run(() => chrome.storage.local.get(null));
-  const pending = (all) => Object.keys(all).filter((k) => k.startsWith('pending:'));
-  const tab = () => run(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url), page.url());
-  const badge = (tabId) => run(async (tabId) => ({
-    text: await chrome.action.getBadgeText({ tabId }),
-    title: await chrome.action.getTitle({ tabId }),
-  }), tabId);
+  const run = (fn, ...args) => worker.run(fn, ...args);
+  const local = () => worker.local();
+  const tab = () => worker.tabFor(page.url());
+  const badge = (tabId) => worker.badge(tabId);
   const save = async () => run((info, t) => globalThis.saveQuote(info, t), await menuInfo(page), await tab());
 
   /** The hook: the next instance of a wasm module gets no memory beyond what it starts with. */
@@ -77,8 +72,8 @@ describe('the core traps in the middle of a save', () => {
     // Nothing stored but the record of the kept save, which holds the whole request.
     let all = await local();
     assert.equal(all[key], undefined);
-    assert.equal(pending(all).length, 1);
-    assert.equal(all[pending(all)[0]].request.capture.text, 'A second passage from the same page joins the first note.');
+    assert.equal(pendingKeys(all).length, 1);
+    assert.equal(all[pendingKeys(all)[0]].request.capture.text, 'A second passage from the same page joins the first note.');
 
     // The same worker, the core's fresh instance: the next save, then the kept one.
     await dragSelect(page, '#step8', 'Eighth', 'warm.');
@@ -86,7 +81,7 @@ describe('the core traps in the middle of a save', () => {
     assert.equal(second.ok, true, JSON.stringify(second));
     all = await waitFor(async () => {
       const all = await local();
-      return all[key]?.quotes.length === 2 && pending(all).length === 0 ? all : null;
+      return all[key]?.quotes.length === 2 && pendingKeys(all).length === 0 ? all : null;
     }, { what: 'the kept quote to be saved with the next one' });
     assert.deepEqual(all[key].quotes.map((q) => q.text).sort(), [
       'A second passage from the same page joins the first note.',

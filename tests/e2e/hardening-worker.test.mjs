@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import {
-  dragSelect, extensionSuite, menuInfo, noteMarkdown, waitFor, workerAccess,
+  dragSelect, extensionSuite, menuInfo, noteMarkdown, pendingKeys, waitFor, workerAccess,
 } from './lib.mjs';
 
 describe('a save interrupted, or refused by storage', () => {
@@ -28,16 +28,11 @@ describe('a save interrupted, or refused by storage', () => {
     await page.goto(pageUrl);
   });
 
-  /** Runs `fn(...args)` in whichever worker runs now (serialised as source). */
-  const run = (fn, ...args) => worker.evaluate(`(${fn})(...${JSON.stringify(args)})`);
-  const local = () => run(() => chrome.storage.local.get(null));
+  const run = (fn, ...args) => worker.run(fn, ...args);
+  const local = () => worker.local();
   const session = () => run(() => chrome.storage.session.get(null));
-  const pending = (all) => Object.keys(all).filter((k) => k.startsWith('pending:'));
-  const tab = () => run(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url), page.url());
-  const badge = (tabId) => run(async (tabId) => ({
-    text: await chrome.action.getBadgeText({ tabId }),
-    title: await chrome.action.getTitle({ tabId }),
-  }), tabId);
+  const tab = () => worker.tabFor(page.url());
+  const badge = (tabId) => worker.badge(tabId);
 
   /** Starts a save from the menu without waiting for it (the worker may die meanwhile). */
   async function startSave(info) {
@@ -101,12 +96,12 @@ describe('a save interrupted, or refused by storage', () => {
     await hook('slow');
     const t = await startSave(info);
     // The save recorded its whole request before waiting for the write.
-    await waitFor(async () => pending(await local()).length === 1 && Object.values(await local()).some((v) => v?.request),
+    await waitFor(async () => pendingKeys(await local()).length === 1 && Object.values(await local()).some((v) => v?.request),
       { what: 'the pending record' });
     await restart();
     const all = await waitFor(async () => {
       const all = await local();
-      return all[key] && pending(all).length === 0 ? all : null;
+      return all[key] && pendingKeys(all).length === 0 ? all : null;
     }, { what: 'the save to be completed after the restart' });
     assert.deepEqual(all[key].quotes.map((q) => q.markdown), ['A second passage from the same page joins the first note.']);
     await assertWhole(all);
@@ -120,11 +115,11 @@ describe('a save interrupted, or refused by storage', () => {
     const info = await menuInfo(page);
     await hook('no-capture');
     await startSave(info);
-    await waitFor(async () => pending(await local()).length === 1, { what: 'the pending record' });
+    await waitFor(async () => pendingKeys(await local()).length === 1, { what: 'the pending record' });
     await restart();
     const all = await waitFor(async () => {
       const all = await local();
-      return all[key]?.quotes.length === 2 && pending(all).length === 0 ? all : null;
+      return all[key]?.quotes.length === 2 && pendingKeys(all).length === 0 ? all : null;
     }, { what: 'the plain-text save after the restart' });
     assert.equal(all[key].quotes[1].text, 'Eighth step: serve it warm.');
     await assertWhole(all);
@@ -135,9 +130,9 @@ describe('a save interrupted, or refused by storage', () => {
     await hook('no-capture');
     // The keyboard shortcut's event carries no selection text.
     const t = await startSave({ menuItemId: 'save-quote' });
-    await waitFor(async () => pending(await local()).length === 1, { what: 'the pending record' });
+    await waitFor(async () => pendingKeys(await local()).length === 1, { what: 'the pending record' });
     await restart();
-    await waitFor(async () => pending(await local()).length === 0, { what: 'the record to be dealt with' });
+    await waitFor(async () => pendingKeys(await local()).length === 0, { what: 'the record to be dealt with' });
     const shown = await waitFor(async () => {
       const b = await badge(t.id);
       return b.text === '!' ? b : null;
@@ -158,7 +153,7 @@ describe('a save interrupted, or refused by storage', () => {
     const writes = await run(() => globalThis.localWrites);
     assert.ok(!writes.some((w) => w.includes(secret) || w.includes('pending:')), writes.join('\n'));
     assert.deepEqual(await local(), before);
-    assert.deepEqual(pending(await session()), []);
+    assert.deepEqual(pendingKeys(await session()), []);
     await hook('off');
     // The same save from a normal window does record itself in storage.local first.
     await hook('record');
@@ -186,7 +181,7 @@ describe('a save interrupted, or refused by storage', () => {
       await restart();
       const outcome = await waitFor(async () => {
         const all = await local();
-        if (pending(all).length || pending(await session()).length) return null;
+        if (pendingKeys(all).length || pendingKeys(await session()).length) return null;
         const note = all[`note:${url}`];
         if (note) {
           const b = await badge(t.id);
@@ -225,7 +220,7 @@ describe('a save interrupted, or refused by storage', () => {
     // Not a byte of storage.local changed; the quote waits in the session area.
     assert.deepEqual(await local(), before);
     const kept = await session();
-    assert.equal(pending(kept).filter((k) => k !== 'pending:retry').length, 1);
+    assert.equal(pendingKeys(kept).filter((k) => k !== 'pending:retry').length, 1);
     // The popup says so too, for as long as it is true.
     const keptLine = async () => {
       const popup = await suite.context.newPage();
@@ -249,8 +244,8 @@ describe('a save interrupted, or refused by storage', () => {
     assert.ok(texts.includes('Quotes are kept with [a link](' + `${suite.origin}/x) that stays a link, with *emphasis* and **strong words** intact.`), texts.join('\n'));
     assert.ok(texts.some((m) => m.startsWith('```')), texts.join('\n'));
     assert.equal(all[key].quotes.length, before[key].quotes.length + 2);
-    assert.deepEqual(pending(all), []);
-    assert.deepEqual(pending(await session()), []);
+    assert.deepEqual(pendingKeys(all), []);
+    assert.deepEqual(pendingKeys(await session()), []);
     assert.equal(await keptLine(), null);
     await assertWhole(all);
   });
@@ -267,7 +262,7 @@ describe('a save interrupted, or refused by storage', () => {
     const url = `${suite.origin}/pages/article.html?kept`;
     const all = await waitFor(async () => {
       const all = await local();
-      return all[`note:${url}`] && pending(await session()).length === 0 ? all : null;
+      return all[`note:${url}`] && pendingKeys(await session()).length === 0 ? all : null;
     }, { what: 'the kept quote to be saved' });
     assert.equal(all[`note:${url}`].quotes.length, 1);
     const shown = await badge(t.id);

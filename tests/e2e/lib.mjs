@@ -387,7 +387,8 @@ export async function chooseSaveQuote(page, point) {
  * incarnation runs: Playwright does not attach to a worker that restarts.
  * `evaluate(expression)` awaits a promise-valued expression in it (undefined when no worker
  * runs); `stop(page)` stops it (CDP `ServiceWorker.stopAllWorkers`) and waits until it is gone;
- * `restart(page)` stops it and starts it again.
+ * `restart(page)` stops it and starts it again; `run(fn, ...args)`, `local()`, `tabFor(url)` and
+ * `badge(tabId)` are the calls the worker tests share.
  */
 export async function workerAccess(browser) {
   const prefix = `chrome-extension://${browser.id}/`;
@@ -451,5 +452,27 @@ export async function workerAccess(browser) {
     await session.detach();
     await waitFor(() => target(), { what: 'the worker to start again' });
   };
-  return { evaluate, stop, restart, target };
+  /** Runs `fn(...args)` in whichever worker runs now (`fn` serialised as source). */
+  const run = (fn, ...args) => evaluate(`(${fn})(...${JSON.stringify(args)})`);
+  return {
+    evaluate,
+    run,
+    stop,
+    restart,
+    target,
+    /** Everything in `storage.local`. */
+    local: () => run(() => chrome.storage.local.get(null)),
+    /** The tab showing `url`. */
+    tabFor: (url) => run(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url), url),
+    /** The action's badge text and title on `tabId`. */
+    badge: (tabId) => run(async (tabId) => ({
+      text: await chrome.action.getBadgeText({ tabId }),
+      title: await chrome.action.getTitle({ tabId }),
+    }), tabId),
+  };
+}
+
+/** The keys of the records of saves under way (or left behind) in `storage.local`'s `all`. */
+export function pendingKeys(all) {
+  return Object.keys(all).filter((k) => k.startsWith('pending:'));
 }
