@@ -263,6 +263,17 @@ pub struct Dom {
 }
 
 impl Dom {
+    /// The tree a builder made: the fragment's content is the children of the `html`
+    /// element the builder created under the document node (node 0).
+    pub(super) fn from_nodes(nodes: Vec<Node>) -> Dom {
+        let root = nodes
+            .first()
+            .map(|doc| doc.first_child)
+            .filter(|&c| c != NONE)
+            .unwrap_or(0);
+        Dom { nodes, root }
+    }
+
     /// The tree as indented text (elements with attributes, text), for comparisons.
     pub fn dump(&self) -> String {
         let mut out = String::new();
@@ -359,13 +370,7 @@ pub fn parse(html: &str) -> Dom {
 /// [`parse`] with our own tokenizer and the lenient tree builder (`lenient.rs`), for
 /// HTML serialised by a browser; compared with [`parse`] by the tests.
 pub fn parse_lenient(html: &str) -> Dom {
-    let nodes = lenient::build(html, html.len() / 24 + 8);
-    let root = nodes
-        .first()
-        .map(|doc| doc.first_child)
-        .filter(|&c| c != NONE)
-        .unwrap_or(0);
-    Dom { nodes, root }
+    Dom::from_nodes(lenient::build(html, html.len() / 24 + 8))
 }
 
 #[cfg(test)]

@@ -129,14 +129,7 @@ pub(super) fn parse_impl(html: &str, fast: bool) -> Dom {
             filter.inner.sink.nodes.into_inner()
         }
     };
-    // The fragment's content is the children of the `html` element the builder created
-    // under the document node.
-    let root = nodes
-        .first()
-        .map(|doc| doc.first_child)
-        .filter(|&c| c != NONE)
-        .unwrap_or(0);
-    Dom { nodes, root }
+    Dom::from_nodes(nodes)
 }
 
 /// Runs html5ever's tokenizer over `input` into `sink` (through `&dyn`: the tokenizer,
