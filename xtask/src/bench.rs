@@ -48,6 +48,7 @@ fn target_dir() -> PathBuf {
 /// Builds `xtask/bench-htmd` for wasm (release, opt-level 3) and its bindings (`--target
 /// web`, `htmd.js` and `htmd_bg.wasm`); returns their directory.
 fn build_htmd() -> Result<PathBuf> {
+    crate::setup::ensure_wasm_target()?;
     let target = target_dir().join("bench-htmd");
     run(cargo()
         .args(["build", "--release", "--target", "wasm32-unknown-unknown"])

@@ -144,7 +144,6 @@ const BUILD_STD: [&str; 4] = [
 const NIGHTLY_RUSTFLAGS: &str = r#"target.wasm32-unknown-unknown.rustflags=["-Zunstable-options", "-Cpanic=immediate-abort", "-Zlocation-detail=none"]"#;
 
 pub fn build() -> Result<Built> {
-    setup::ensure_wasm_target()?;
     let nightly = setup::ensure_nightly()?;
     // Printed on stdout with the sizes: what built the module.
     println!("wasm toolchain: {} ({})", nightly.version, nightly.name);

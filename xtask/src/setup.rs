@@ -31,18 +31,62 @@ fn which(program: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// `rustup target add wasm32-unknown-unknown` unless it is there.
+/// `rustup target add wasm32-unknown-unknown` for the toolchain running xtask (stable's
+/// wasm build: `xtask/bench-htmd`) unless it is there.
 pub fn ensure_wasm_target() -> Result<()> {
-    const TARGET: &str = "wasm32-unknown-unknown";
-    match output("rustup", &["target", "list", "--installed"]) {
-        Some(list) if list.lines().any(|l| l.trim() == TARGET) => Ok(()),
-        Some(_) => run(Command::new("rustup").args(["target", "add", TARGET]))
-            .map_err(|e| format!("{e}\nInstall the target by hand: rustup target add {TARGET}")),
-        None => Err(format!(
-            "rustup not found: cannot check for the {TARGET} target. Install Rust with \
-             rustup, then run: rustup target add {TARGET}"
-        )),
+    ensure_installed(None, "target", WASM_TARGET)
+}
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// `rustup {what} add {name}` (`what`: `component` or `target`) for `toolchain` (`None`:
+/// the one running xtask), unless `rustup {what} list --installed` lists it.
+fn ensure_installed(toolchain: Option<&str>, what: &str, name: &str) -> Result<()> {
+    let rustup_for = |args: &[&str]| match toolchain {
+        Some(toolchain) => {
+            let mut command = rustup(args);
+            command.args(["--toolchain", toolchain]);
+            command
+        }
+        None => {
+            let mut command = Command::new("rustup");
+            command.args(args);
+            command
+        }
+    };
+    let by_hand = format!(
+        "rustup {what} add {name}{}",
+        toolchain.map_or(String::new(), |t| format!(" --toolchain {t}"))
+    );
+    let out = rustup_for(&[what, "list", "--installed"])
+        .output()
+        .map_err(|e| {
+            format!("cannot run rustup ({e}): install Rust with rustup, then run: {by_hand}")
+        })?;
+    if !out.status.success() {
+        return Err(format!(
+            "rustup {what} list failed: {}
+Run by hand: {by_hand}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
     }
+    // A component's line (`rust-src`) has no target triple; a target's line is the triple.
+    if String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l.trim() == name)
+    {
+        return Ok(());
+    }
+    eprintln!(
+        "xtask: adding {name} to {}",
+        toolchain.unwrap_or("the toolchain")
+    );
+    run(&mut rustup_for(&[what, "add", name])).map_err(|e| {
+        format!(
+            "{e}
+Run by hand: {by_hand}"
+        )
+    })
 }
 
 /// The nightly toolchain the browser's module is built with (`cargo xtask build`: build-std
@@ -157,48 +201,8 @@ pub fn ensure_nightly() -> Result<Nightly> {
 /// `rust-src` (build-std compiles the standard library from it) and the wasm32 target's
 /// prebuilt parts for `toolchain`, each added when missing.
 fn ensure_nightly_parts(toolchain: &str) -> Result<()> {
-    const TARGET: &str = "wasm32-unknown-unknown";
-    let listed = |what: &str| -> Result<String> {
-        let out = rustup(&[what, "list", "--installed", "--toolchain", toolchain])
-            .output()
-            .map_err(|e| format!("cannot run rustup: {e}"))?;
-        if out.status.success() {
-            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-        } else {
-            Err(format!(
-                "rustup {what} list --toolchain {toolchain} failed: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ))
-        }
-    };
-    // `rust-src`'s line has no target triple; the target's own line is the triple.
-    if !listed("component")?.lines().any(|l| l.trim() == "rust-src") {
-        eprintln!("xtask: adding rust-src to {toolchain} (build-std compiles std from it)");
-        run(&mut rustup(&[
-            "component",
-            "add",
-            "rust-src",
-            "--toolchain",
-            toolchain,
-        ]))
-        .map_err(|e| {
-            format!("{e}\nAdd it by hand: rustup component add rust-src --toolchain {toolchain}")
-        })?;
-    }
-    if !listed("target")?.lines().any(|l| l.trim() == TARGET) {
-        eprintln!("xtask: adding the {TARGET} target to {toolchain}");
-        run(&mut rustup(&[
-            "target",
-            "add",
-            TARGET,
-            "--toolchain",
-            toolchain,
-        ]))
-        .map_err(|e| {
-            format!("{e}\nAdd it by hand: rustup target add {TARGET} --toolchain {toolchain}")
-        })?;
-    }
-    Ok(())
+    ensure_installed(Some(toolchain), "component", "rust-src")?;
+    ensure_installed(Some(toolchain), "target", WASM_TARGET)
 }
 
 /// `npm ci` when `node_modules/` is missing or older than `package-lock.json`.
