@@ -435,12 +435,31 @@ export async function workerAccess(browser) {
     }
     return send(sessions.get(worker.targetId), expression);
   };
+  // Just after launch the worker may still be installing or activating, and the browser
+  // starts a stopped worker again for the events it has yet to deliver (seen in CI under load:
+  // the worker never went away). So `stop` waits until the worker is activated, then asks
+  // again every few seconds until no worker runs.
   const stop = async (page) => {
-    const session = await browser.context.newCDPSession(page);
-    await session.send('ServiceWorker.enable');
-    await session.send('ServiceWorker.stopAllWorkers');
-    await session.detach();
-    await waitFor(async () => !(await target()), { what: 'the service worker to stop', interval: 5 });
+    if (await target()) {
+      await waitFor(
+        async () => !(await target())
+          || evaluate('self.serviceWorker?.state === "activated"').catch(() => false),
+        { what: 'the service worker to be activated', timeout: 30_000 },
+      );
+    }
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const session = await browser.context.newCDPSession(page);
+      await session.send('ServiceWorker.enable');
+      await session.send('ServiceWorker.stopAllWorkers');
+      await session.detach();
+      try {
+        await waitFor(async () => !(await target()), { what: 'the service worker to stop', interval: 5, timeout: 3_000 });
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+    }
   };
   /** Stops the worker, then starts it again (CDP `ServiceWorker.startWorker`), as the
    * browser does for the next event, and waits until it runs. */
