@@ -103,15 +103,27 @@ pub fn library_import(notes_json: &str, backup_json: &str) -> Result<String, JsE
     ))
     .map_err(js_error)?;
     let report = library.merge(Library::from_json(backup_json).map_err(js_error)?);
-    Ok(serde_json::json!({
-        "notes": library.notes,
-        "deleted": library.deleted,
-        "notesAdded": report.notes_added,
-        "notesUpdated": report.notes_updated,
-        "quotesAdded": report.quotes_added,
-        "quotesRemoved": report.quotes_removed,
+    /// The answer, typed: a `serde_json::Value` would bring its float formatting into the
+    /// module (BENCHMARKS.md, "WASM size").
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Imported<'a> {
+        deleted: &'a [quotebook_core::library::Deleted],
+        notes: &'a [Note],
+        notes_added: usize,
+        notes_updated: usize,
+        quotes_added: usize,
+        quotes_removed: usize,
+    }
+    Ok(serde_json::to_string(&Imported {
+        deleted: &library.deleted,
+        notes: &library.notes,
+        notes_added: report.notes_added,
+        notes_updated: report.notes_updated,
+        quotes_added: report.quotes_added,
+        quotes_removed: report.quotes_removed,
     })
-    .to_string())
+    .expect("an import's answer serialises"))
 }
 
 /// The file name (`stem.md`, no folders) a note gets from the reader's file name pattern
@@ -139,8 +151,11 @@ pub fn file_name(
 #[wasm_bindgen]
 pub fn default_templates() -> String {
     use quotebook_core::template::{DEFAULT_NOTE_TEMPLATE, DEFAULT_QUOTE_TEMPLATE};
-    serde_json::json!({ "note": DEFAULT_NOTE_TEMPLATE, "quote": DEFAULT_QUOTE_TEMPLATE })
-        .to_string()
+    serde_json::to_string(&Templates {
+        note: DEFAULT_NOTE_TEMPLATE.to_owned(),
+        quote: DEFAULT_QUOTE_TEMPLATE.to_owned(),
+    })
+    .expect("strings serialise")
 }
 
 /// The paths the notes (a JSON array) get in a `.zip` export, in order, as `quotebook

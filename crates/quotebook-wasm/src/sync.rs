@@ -15,8 +15,7 @@ use quotebook_core::sync::{
     Entry, Expect, Folder, LIBRARY_PATH, Options, Pattern, Resolution, STATE_PATH, SyncState, plan,
 };
 use quotebook_core::template::{RenderOptions, Templates};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 /// The folder as the JS read it.
@@ -157,26 +156,32 @@ pub fn plan_json(
     if !need.is_empty() {
         quotebook_core::order::sort(&mut need);
         need.dedup();
-        return Ok(json!({ "need": need }).to_string());
+        #[derive(Serialize)]
+        struct Need {
+            need: Vec<String>,
+        }
+        return Ok(serde_json::to_string(&Need { need }).expect("paths serialise"));
     }
-    let writes: Vec<Value> = planned
+    let writes: Vec<Write> = planned
         .writes
         .iter()
-        .map(|w| {
-            json!({
-                "path": w.path,
-                "text": String::from_utf8_lossy(&w.bytes),
-                "expect": match &w.expect {
-                    Expect::Absent => Value::Null,
-                    Expect::Hash(hash) => json!(hash),
-                },
-            })
+        .map(|w| Write {
+            expect: match &w.expect {
+                Expect::Absent => None,
+                Expect::Hash(hash) => Some(hash),
+            },
+            path: &w.path,
+            text: String::from_utf8_lossy(&w.bytes),
         })
         .collect();
-    let decisions: Vec<Value> = planned
+    let decisions: Vec<Decision> = planned
         .decisions
         .iter()
-        .map(|d| json!({"kind": d.outcome.kind(), "path": d.path, "line": d.to_string()}))
+        .map(|d| Decision {
+            kind: d.outcome.kind(),
+            line: d.to_string(),
+            path: d.path.as_deref(),
+        })
         .collect();
     let summary = planned.summary();
     let new_state = planned.state.to_json();
@@ -184,20 +189,60 @@ pub fn plan_json(
         .then_some(new_state);
     let backup = library.to_json();
     let backup_out = (kept_text.as_deref() != Some(backup.as_str())).then_some(backup);
-    Ok(json!({
-        "writes": writes,
-        "state": state_out,
-        "backup": backup_out,
-        "decisions": decisions,
-        "summary": {
-            "created": summary.created,
-            "updated": summary.updated,
-            "appended": summary.appended,
-            "skipped": summary.skipped,
-            "conflict": summary.conflicts,
+    Ok(serde_json::to_string(&Plan {
+        backup: backup_out,
+        decisions,
+        state: state_out,
+        summary: PlanSummary {
+            appended: summary.appended,
+            conflict: summary.conflicts,
+            created: summary.created,
+            skipped: summary.skipped,
+            updated: summary.updated,
         },
+        writes,
     })
-    .to_string())
+    .expect("a plan serialises"))
+}
+
+// The answer's parts, typed: a `serde_json::Value` would bring its float formatting into
+// the module (BENCHMARKS.md, "WASM size"). Fields in alphabetical order, as a `Value`'s
+// object had them.
+
+/// `{backup, decisions, state, summary, writes}`: what [`plan_json`] answers.
+#[derive(Serialize)]
+struct Plan<'a> {
+    backup: Option<String>,
+    decisions: Vec<Decision<'a>>,
+    state: Option<String>,
+    summary: PlanSummary,
+    writes: Vec<Write<'a>>,
+}
+
+/// A file to write: `expect` is the hash of the file it replaces, `null` for a new file.
+#[derive(Serialize)]
+struct Write<'a> {
+    expect: Option<&'a String>,
+    path: &'a str,
+    text: std::borrow::Cow<'a, str>,
+}
+
+/// What the planner decided for a file, and the line telling the reader.
+#[derive(Serialize)]
+struct Decision<'a> {
+    kind: &'static str,
+    line: String,
+    path: Option<&'a str>,
+}
+
+/// How many files each kind of decision counted.
+#[derive(Serialize)]
+struct PlanSummary {
+    appended: usize,
+    conflict: usize,
+    created: usize,
+    skipped: usize,
+    updated: usize,
 }
 
 /// [`plan_json`] for JavaScript (the File System Access backend).
@@ -289,6 +334,7 @@ fn note_digests(texts: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Value, json};
 
     fn library(quotes: &[(&str, &str)]) -> String {
         let quotes: Vec<Value> = quotes
