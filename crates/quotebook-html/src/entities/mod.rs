@@ -69,17 +69,18 @@ fn block(name: &[u8]) -> usize {
 }
 
 /// Reads the entries from `at` (an entry's start) on, in order, up to the last that sorts
-/// at most `name`, and calls `prefix` with the length, the kind byte and the characters'
-/// offset of every entry whose name is a prefix of `name` (`name` itself included).
+/// at most `name`, and returns the longest of those whose name is a prefix of `name`
+/// (`name` itself included; only the legacy ones if `legacy`): its length, its kind byte
+/// and where its characters start.
 ///
 /// With `m` the length `name` shares with the previous entry (which sorts before `name`),
 /// an entry sharing more than `m` bytes with that one sorts before `name` too, and one
 /// sharing fewer sorts after it; only an entry sharing exactly `m` needs its bytes
 /// compared. A block's first entry shares nothing (it is spelled out), so it is compared
 /// in full.
-fn scan(mut at: usize, name: &[u8], mut prefix: impl FnMut(usize, u8, usize)) {
+fn scan(mut at: usize, name: &[u8], legacy: bool) -> Option<(usize, u8, usize)> {
     let data = DATA.as_bytes();
-    let mut m = 0;
+    let (mut m, mut found) = (0, None);
     while at < data.len() {
         let shared = data[at] as usize;
         let start = at + 1;
@@ -99,7 +100,7 @@ fn scan(mut at: usize, name: &[u8], mut prefix: impl FnMut(usize, u8, usize)) {
         }
         if shared < m {
             if shared > 0 {
-                return;
+                break;
             }
             m = 0;
         }
@@ -107,12 +108,19 @@ fn scan(mut at: usize, name: &[u8], mut prefix: impl FnMut(usize, u8, usize)) {
         let k = suffix.iter().zip(rest).take_while(|(a, b)| a == b).count();
         m += k;
         match (suffix.get(k), rest.get(k)) {
-            (None, None) => return prefix(m, kind, chars),
-            (None, Some(_)) => prefix(m, kind, chars),
+            (None, next) => {
+                if !legacy || kind == LEGACY {
+                    found = Some((m, kind, chars));
+                }
+                if next.is_none() {
+                    break;
+                }
+            }
             (Some(a), Some(b)) if a < b => {}
-            _ => return,
+            _ => break,
         }
     }
+    found
 }
 
 /// The characters of the entry whose characters start at `at`, with kind byte `kind`.
@@ -125,14 +133,10 @@ fn chars(kind: u8, at: usize) -> Option<(char, Option<char>)> {
 /// The entry named `name` (without its `;`): its characters and whether it may go without
 /// `;`.
 fn find(name: &[u8]) -> Option<((char, Option<char>), bool)> {
-    let mut found = None;
-    scan(block(name), name, |len, kind, at| {
-        if len == name.len() {
-            found = Some((kind, at));
-        }
-    });
-    let (kind, at) = found?;
-    Some((chars(kind, at)?, kind == LEGACY))
+    match scan(block(name), name, false)? {
+        (len, kind, at) if len == name.len() => Some((chars(kind, at)?, kind == LEGACY)),
+        _ => None,
+    }
 }
 
 /// The longest legacy name `text` starts with (`text` holds letters and digits).
@@ -140,13 +144,7 @@ fn longest_legacy(text: &[u8]) -> Option<(usize, (char, Option<char>))> {
     let text = &text[..text.len().min(LONGEST_LEGACY)];
     // Every name has two characters at least, so the candidates all sort after the first
     // two characters of `text`, and up to `text`.
-    let mut found = None;
-    scan(block(text.get(..2)?), text, |len, kind, at| {
-        if kind == LEGACY {
-            found = Some((len, at));
-        }
-    });
-    let (len, at) = found?;
+    let (len, _, at) = scan(block(text.get(..2)?), text, true)?;
     Some((len, chars(LEGACY, at)?))
 }
 
