@@ -98,7 +98,7 @@ impl Library {
     /// a backup or a note from a newer Quotebook is refused with [`Error::UnsupportedSchema`].
     pub fn from_json(json: &str) -> Result<Library, Error> {
         let invalid = |e: serde_json::Error| Error::InvalidData(format!("library backup: {e}"));
-        let any: Any = serde_json::from_str(json).map_err(invalid)?;
+        let any: Any = crate::json::from_json(json).map_err(invalid)?;
         match u32::try_from(any.schema) {
             Ok(LIBRARY_SCHEMA) => {}
             Ok(newer) if newer > LIBRARY_SCHEMA => {

@@ -84,10 +84,10 @@ pub fn plan_json(
     snapshot_json: &str,
     options_json: &str,
 ) -> Result<String, String> {
-    let snapshot: Snapshot =
-        serde_json::from_str(snapshot_json).map_err(|e| format!("invalid_data: snapshot: {e}"))?;
-    let options: SyncOptions =
-        serde_json::from_str(options_json).map_err(|e| format!("invalid_data: options: {e}"))?;
+    let snapshot: Snapshot = quotebook_core::json::from_json(snapshot_json)
+        .map_err(|e| format!("invalid_data: snapshot: {e}"))?;
+    let options: SyncOptions = quotebook_core::json::from_json(options_json)
+        .map_err(|e| format!("invalid_data: options: {e}"))?;
     let state_text = snapshot.files.get(STATE_PATH).cloned().flatten();
     let (state, warnings) = match &state_text {
         Some(text) => {
@@ -262,7 +262,7 @@ pub fn state_after_json(
     new_state: &str,
     failed_json: &str,
 ) -> Result<String, String> {
-    let failed: Vec<String> = serde_json::from_str(failed_json)
+    let failed: Vec<String> = quotebook_core::json::from_json(failed_json)
         .map_err(|e| format!("invalid_data: failed paths: {e}"))?;
     let old = if old_state.trim().is_empty() {
         SyncState::default()
