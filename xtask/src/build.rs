@@ -141,7 +141,11 @@ const BUILD_STD: [&str; 4] = [
 /// ones. A `RUSTFLAGS` variable would replace both, so the build runs without it.
 /// `-Zlocation-detail=none` drops the file names, lines and columns still kept for
 /// `#[track_caller]` code (−475 bytes gzipped; nothing reads them: a panic is a bare trap).
-const NIGHTLY_RUSTFLAGS: &str = r#"target.wasm32-unknown-unknown.rustflags=["-Zunstable-options", "-Cpanic=immediate-abort", "-Zlocation-detail=none"]"#;
+/// `--cfg=quotebook_size` turns on `#[optimize(size)]` (nightly's `optimize_attribute`) on
+/// the converter's cold functions in quotebook-html, a crate otherwise at opt-level 3: URL
+/// resolution, tables, math, code blocks, image sources (−2,944 bytes gzipped, the
+/// converter's speed unchanged; BENCHMARKS.md, "The last kilobytes").
+const NIGHTLY_RUSTFLAGS: &str = r#"target.wasm32-unknown-unknown.rustflags=["-Zunstable-options", "-Cpanic=immediate-abort", "-Zlocation-detail=none", "--cfg=quotebook_size"]"#;
 
 pub fn build() -> Result<Built> {
     let nightly = setup::ensure_nightly()?;

@@ -8,6 +8,12 @@
 //! crate and the parser code it instantiates at opt-level 3 for speed, and everything else
 //! in the core at "z" for size. Deep links are here because "z" doubled their time in
 //! Chromium (p95 3.3–4.8 ms → 8.3–12.5 ms, BENCHMARKS.md "WASM size"; the goal is 5 ms).
+//!
+//! Within it, the wasm build (nightly, `--cfg=quotebook_size`) optimises the converter's
+//! cold functions for size, `#[cfg_attr(quotebook_size, optimize(size))]`: URL resolution
+//! (once per link), tables, math, code blocks, image sources. The per-node walk, the output
+//! buffer, the tokenizer and deep links stay at 3.
+#![cfg_attr(quotebook_size, feature(optimize_attribute))]
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
