@@ -95,7 +95,7 @@ impl SyncState {
             .and_then(serde_json::Value::as_u64)
             .ok_or_else(|| Error::InvalidData("sync state without a schema number".into()))?;
         let mut state = match u32::try_from(schema) {
-            Ok(STATE_SCHEMA) => serde_json::from_value::<SyncState>(value)
+            Ok(STATE_SCHEMA) => crate::json::from_value::<SyncState>(value)
                 .map_err(|e| Error::InvalidData(format!("sync state: {e}")))?,
             Ok(newer) if newer > STATE_SCHEMA => return Err(Error::UnsupportedSchema(newer)),
             _ => {
