@@ -14,10 +14,10 @@
 
 use serde::de::value::StringDeserializer;
 use serde::de::{
-    DeserializeOwned, DeserializeSeed, Deserializer, Error as _, IntoDeserializer, MapAccess,
-    SeqAccess, Unexpected, Visitor,
+    DeserializeOwned, DeserializeSeed, Deserializer, Error as _, Expected, IntoDeserializer,
+    MapAccess, SeqAccess, Unexpected, Visitor,
 };
-use serde_json::{Error, Map, Value};
+use serde_json::{Error, Map, Number, Value};
 
 /// Reads `T` from JSON text through a [`serde_json::Value`]. Syntax errors carry their line
 /// and column; the typed pass's errors (a missing field, a wrong type) do not, and a key
@@ -57,23 +57,59 @@ impl<'de> Deserializer<'de> for De {
         match self.0 {
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(b),
-            Value::Number(n) => match (n.as_u64(), n.as_i64()) {
-                (Some(u), _) => visitor.visit_u64(u),
-                (None, Some(i)) => visitor.visit_i64(i),
-                _ => visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN)),
-            },
+            Value::Number(n) => visit_number(&n, visitor),
             Value::String(s) => visitor.visit_string(s),
-            Value::Array(items) => {
-                let len = items.len();
-                let mut seq = Seq(items.into_iter());
-                let value = visitor.visit_seq(&mut seq)?;
-                match seq.0.len() {
-                    0 => Ok(value),
-                    _ => Err(Error::invalid_length(len, &"fewer elements in array")),
-                }
-            }
+            Value::Array(items) => visit_array(items, visitor),
             Value::Object(map) => visit_object(map, visitor),
         }
+    }
+
+    // A type that takes one kind of value gets only that arm, and the shared error for the
+    // others (the error a visitor's default method gives): each primitive, string and
+    // sequence type was otherwise a copy of every arm above.
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::Bool(b) => visitor.visit_bool(b),
+            other => Err(invalid_type(&other, &visitor)),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::String(s) => visitor.visit_string(s),
+            other => Err(invalid_type(&other, &visitor)),
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::Array(items) => visit_array(items, visitor),
+            other => Err(invalid_type(&other, &visitor)),
+        }
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::Object(map) => visit_object(map, visitor),
+            other => Err(invalid_type(&other, &visitor)),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf
+        unit unit_struct newtype_struct tuple_struct enum identifier
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -91,7 +127,7 @@ impl<'de> Deserializer<'de> for De {
     ) -> Result<V::Value, Error> {
         match self.0 {
             Value::Object(map) => visit_object(map, visitor),
-            other => Err(Error::invalid_type(unexpected(&other), &visitor)),
+            other => Err(invalid_type(&other, &visitor)),
         }
     }
 
@@ -99,10 +135,28 @@ impl<'de> Deserializer<'de> for De {
         drop(self);
         visitor.visit_unit()
     }
+}
 
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+/// The error for a value of the wrong kind (non-generic: one copy for every type).
+fn invalid_type(value: &Value, expected: &dyn Expected) -> Error {
+    Error::invalid_type(unexpected(value), expected)
+}
+
+fn visit_number<'de, V: Visitor<'de>>(n: &Number, visitor: V) -> Result<V::Value, Error> {
+    match (n.as_u64(), n.as_i64()) {
+        (Some(u), _) => visitor.visit_u64(u),
+        (None, Some(i)) => visitor.visit_i64(i),
+        _ => visitor.visit_f64(n.as_f64().unwrap_or(f64::NAN)),
+    }
+}
+
+fn visit_array<'de, V: Visitor<'de>>(items: Vec<Value>, visitor: V) -> Result<V::Value, Error> {
+    let len = items.len();
+    let mut seq = Seq(items.into_iter());
+    let value = visitor.visit_seq(&mut seq)?;
+    match seq.0.len() {
+        0 => Ok(value),
+        _ => Err(Error::invalid_length(len, &"fewer elements in array")),
     }
 }
 
