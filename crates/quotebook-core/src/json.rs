@@ -48,6 +48,20 @@ fn unexpected(value: &Value) -> Unexpected<'_> {
     }
 }
 
+/// Numbers: only the number arm, as for the other single-kind types.
+macro_rules! numbers {
+    ($($method:ident)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+                match self.0 {
+                    Value::Number(n) => visit_number(&n, visitor),
+                    other => Err(invalid_type(&other, &visitor)),
+                }
+            }
+        )*
+    };
+}
+
 struct De(Value);
 
 impl<'de> Deserializer<'de> for De {
@@ -107,9 +121,14 @@ impl<'de> Deserializer<'de> for De {
         }
     }
 
+    numbers! {
+        deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64 deserialize_i128
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_u128
+        deserialize_f32 deserialize_f64
+    }
+
     serde::forward_to_deserialize_any! {
-        i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf
-        unit unit_struct newtype_struct tuple_struct enum identifier
+        char bytes byte_buf unit unit_struct newtype_struct tuple_struct enum identifier
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -335,6 +354,11 @@ mod tests {
         same::<RenderOptions>(r#"{"tzOffsetMinutes":-60,"locale":"fr","quoteOrder":"page"}"#);
         same::<RenderOptions>(r#"{"quoteOrder":"random"}"#);
         same::<RenderOptions>(r#"{"tzOffsetMinutes":99999999999}"#);
+        same::<RenderOptions>(r#"{"tzOffsetMinutes":null}"#);
+        same::<RenderOptions>(r#"{"tzOffsetMinutes":-1.5}"#);
+        same::<Note>(r#"{"schema":2,"quotes":[{"position":true}]}"#);
+        same::<Note>(r#"{"schema":2,"quotes":[{"position":1.5}]}"#);
+        same::<Note>(r#"{"schema":2,"quotes":[{"position":[1]}]}"#);
         same::<Vec<String>>(r#"["a","b"]"#);
         same::<Vec<String>>(r#"{"a":"b"}"#);
         same::<Vec<Value>>(r#"[{"a":[1,{"b":null}]},"x",2.5,-1,true]"#);
