@@ -54,6 +54,18 @@ fn fuzz_lt_at_the_end_of_a_text_node_before_letters() {
     assert_eq!(out, "a\\&amp; b");
 }
 
+/// Fuzzing (crash-81342952, 2026-11-28): the escapes looked past a hidden control that
+/// the converter then dropped, so `<` BEL NUL `!AA` came out as `<!AA`, a declaration
+/// (raw HTML) to a Markdown reader. The same for `&` before a reference, `#` runs and `*`.
+#[test]
+fn fuzz_hidden_controls_do_not_hide_what_follows_from_the_escapes() {
+    assert_eq!(md("<\u{7}\0!AA"), "&lt;!AA");
+    assert_eq!(md("<p>x <\u{1}b>bold?</p>"), "x &lt;b>bold?");
+    assert_eq!(md("<p>a &\u{7f}amp; b</p>"), "a \\&amp; b");
+    assert_eq!(md("<p>#\u{2}# heading?</p>"), "\\## heading?");
+    assert_eq!(md("<p>\u{3}* item?</p>"), "\\* item?");
+}
+
 /// Fuzzing (crash-ea27caaf): a `srcset` descriptor ending in a multi-byte character
 /// was split one byte before its end.
 #[test]
