@@ -33,6 +33,7 @@
 
 pub mod matcher;
 pub mod text;
+mod words;
 
 use serde::{Deserialize, Serialize};
 

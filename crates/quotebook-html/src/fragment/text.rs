@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use unicode_segmentation::UnicodeSegmentation;
+use super::words::word_bounds;
 
 /// How word boundaries are decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -292,11 +292,9 @@ impl<'a> Prepared<'a> {
         }
         let mut cache = self.bounds.borrow_mut();
         let bounds = cache.entry(start).or_insert_with(|| {
-            self.norm[start..end]
-                .split_word_bound_indices()
-                .map(|(o, _)| start + o)
-                .chain([end])
-                .collect()
+            let mut bounds = word_bounds(&self.norm[start..end]);
+            bounds.iter_mut().for_each(|b| *b += start);
+            bounds
         });
         bounds.binary_search(&i).is_ok()
     }
@@ -349,9 +347,12 @@ impl<'a> Prepared<'a> {
         while pos < to {
             let (bs, be) = self.block_of(pos);
             let seg_end = be.min(to);
-            for (o, w) in self.norm[bs..be].split_word_bound_indices() {
-                let (ws, we) = (bs + o, bs + o + w.len());
-                if ws >= pos && we <= seg_end && w.chars().any(char::is_alphanumeric) {
+            for w in word_bounds(&self.norm[bs..be]).windows(2) {
+                let (ws, we) = (bs + w[0], bs + w[1]);
+                if ws >= pos
+                    && we <= seg_end
+                    && self.norm[ws..we].chars().any(char::is_alphanumeric)
+                {
                     out.push((ws, we));
                 }
             }
