@@ -3,9 +3,11 @@
 //! by this module's test from the classification of the word segmenter the tests compare
 //! with, `QUOTEBOOK_REGENERATE=1`), and the rules WB1–WB999 over it.
 //!
-//! The table is one `u32` per run of code points of one class: the run's first code point
-//! in the low 21 bits, its class above (gaps are runs of class `ANY`). `Extend` and
-//! `Format` are one class here: no rule tells them apart.
+//! The table lists the runs of code points of one class, gaps included (as runs of class
+//! `ANY`): `CLASSES`, a byte per run, and `DELTAS`, how far each run starts after the one
+//! before, as LEB128 numbers (2.3 KB; 1 to 3 bytes each). [`INDEX`], computed at compile
+//! time, has where every 32nd run starts, so a lookup reads at most 31 deltas. `Extend`
+//! and `Format` are one class here: no rule tells them apart.
 
 #[rustfmt::skip]
 mod table;
@@ -13,7 +15,7 @@ mod table;
 #[cfg(test)]
 mod tests;
 
-use table::RUNS;
+use table::{CLASSES, DELTAS};
 
 // Word-break classes. The low five bits are the `Word_Break` value, [`PICT`] marks
 // `Extended_Pictographic` (which only WB3c reads).
@@ -42,37 +44,114 @@ const KINDS: u8 = 18;
 const PICT: u8 = 0x20;
 const KIND: u8 = 0x1f;
 
-/// The class of every ASCII character, read from the table at compile time.
-const ASCII: [u8; 128] = {
-    let mut out = [0u8; 128];
-    let mut c = 0;
-    while c < 128 {
-        out[c] = lookup(c as u32);
-        c += 1;
+/// Runs per entry of [`INDEX`].
+const BLOCK: usize = 32;
+const BLOCKS: usize = CLASSES.len().div_ceil(BLOCK);
+
+/// A LEB128 number of `DELTAS` at `at`, and where the next one starts.
+const fn read_delta(mut at: usize) -> (u32, usize) {
+    let (mut value, mut shift) = (0u32, 0);
+    loop {
+        let byte = DELTAS[at];
+        at += 1;
+        value |= ((byte & 0x7f) as u32) << shift;
+        if byte < 0x80 {
+            return (value, at);
+        }
+        shift += 7;
     }
-    out
+}
+
+/// For every [`BLOCK`]th run: where it starts, and where the delta to the run after it
+/// is in `DELTAS`.
+const INDEX: ([u32; BLOCKS], [u16; BLOCKS]) = {
+    let (mut starts, mut ats) = ([0u32; BLOCKS], [0u16; BLOCKS]);
+    let (mut run, mut start, mut at) = (0, 0, 0);
+    while run < CLASSES.len() {
+        if run % BLOCK == 0 {
+            starts[run / BLOCK] = start;
+            ats[run / BLOCK] = at as u16;
+        }
+        if run + 1 < CLASSES.len() {
+            let (delta, next) = read_delta(at);
+            start += delta;
+            at = next;
+        }
+        run += 1;
+    }
+    assert!(at == DELTAS.len() && start < 0x11_0000);
+    (starts, ats)
 };
 
-/// The class of code point `c` from the table (a binary search for the last run starting
-/// at or before it).
-const fn lookup(c: u32) -> u8 {
-    let (mut lo, mut hi) = (0, RUNS.len());
+/// The class of code point `c`, and the code points `[lo, hi)` of its run.
+const fn lookup(c: u32) -> (u8, u32, u32) {
+    let (mut lo, mut hi) = (0, BLOCKS);
     while hi - lo > 1 {
         let mid = (lo + hi) / 2;
-        if RUNS[mid] & 0x1f_ffff <= c {
+        if INDEX.0[mid] <= c {
             lo = mid;
         } else {
             hi = mid;
         }
     }
-    (RUNS[lo] >> 21) as u8
+    let (mut run, mut start, mut at) = (lo * BLOCK, INDEX.0[lo], INDEX.1[lo] as usize);
+    loop {
+        if run + 1 == CLASSES.len() {
+            return (CLASSES[run], start, 0x11_0000);
+        }
+        let (delta, next_at) = read_delta(at);
+        if start + delta > c {
+            return (CLASSES[run], start, start + delta);
+        }
+        run += 1;
+        start += delta;
+        at = next_at;
+    }
 }
 
-fn class(c: char) -> u8 {
-    match ASCII.get(c as usize) {
-        Some(&k) => k,
-        None => lookup(c as u32),
+/// The class of every ASCII character, read from the table at compile time.
+const ASCII: [u8; 128] = {
+    let mut out = [0u8; 128];
+    let mut c = 0;
+    while c < 128 {
+        out[c] = lookup(c as u32).0;
+        c += 1;
     }
+    out
+};
+
+/// Classes of the characters of one text: the last run looked up is kept, since
+/// neighbouring characters are mostly of one script and often of one run.
+struct Classes {
+    lo: u32,
+    hi: u32,
+    class: u8,
+}
+
+impl Classes {
+    fn new() -> Classes {
+        Classes {
+            lo: 0,
+            hi: 0,
+            class: ANY,
+        }
+    }
+
+    fn of(&mut self, c: char) -> u8 {
+        let u = c as u32;
+        if let Some(&k) = ASCII.get(u as usize) {
+            return k;
+        }
+        if !(self.lo..self.hi).contains(&u) {
+            (self.class, self.lo, self.hi) = lookup(u);
+        }
+        self.class
+    }
+}
+
+#[cfg(test)]
+fn class(c: char) -> u8 {
+    lookup(c as u32).0
 }
 
 fn is_ignored(kind: u8) -> bool {
@@ -111,12 +190,13 @@ struct Unit {
 /// The word boundaries of `s` as byte offsets, ascending: 0, every boundary inside, and
 /// `s.len()` (just `[0]` for an empty `s`).
 pub fn word_bounds(s: &str) -> Vec<usize> {
-    bounds_with(s, class)
+    let mut classes = Classes::new();
+    bounds_with(s, |c| classes.of(c))
 }
 
 /// [`word_bounds`] with the classes from `class_of` (the table's generator tries other
 /// classes for one character with it).
-fn bounds_with(s: &str, class_of: impl Fn(char) -> u8) -> Vec<usize> {
+fn bounds_with(s: &str, mut class_of: impl FnMut(char) -> u8) -> Vec<usize> {
     let mut units: Vec<Unit> = Vec::with_capacity(s.len());
     for (i, c) in s.char_indices() {
         let k = class_of(c);

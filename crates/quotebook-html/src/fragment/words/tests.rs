@@ -141,35 +141,50 @@ fn classify_all() -> Vec<u8> {
     out
 }
 
-/// The generated table, as it should read.
-fn generate() -> String {
-    let classes = classify_all();
-    let mut runs: Vec<u32> = Vec::new();
+/// The generated table, as it should read, from every code point's class.
+fn generate(classes: &[u8]) -> String {
+    let mut runs: Vec<(u32, u8)> = Vec::new();
     for (u, &k) in classes.iter().enumerate() {
         if u == 0 || classes[u - 1] != k {
-            runs.push(u as u32 | u32::from(k) << 21);
+            runs.push((u as u32, k));
         }
+    }
+    let mut deltas = Vec::new();
+    for w in runs.windows(2) {
+        let mut d = w[1].0 - w[0].0;
+        while d >= 0x80 {
+            deltas.push(format!("{:#x}", d & 0x7f | 0x80));
+            d >>= 7;
+        }
+        deltas.push(d.to_string());
     }
     let mut out = String::from(
         "// Generated from the word segmenter's classification (a dev-dependency) by\n\
          // `QUOTEBOOK_REGENERATE=1 cargo test -p quotebook-html words`: do not edit.\n\
-         // One entry per run of code points of one word-break class: the run's first code\n\
-         // point in the low 21 bits, the class (see `words/mod.rs`) above.\n\n",
+         // The runs of code points of one word-break class (see `words/mod.rs`) from U+0000:\n\
+         // each run's class, and how far each run starts after the one before (LEB128).\n\n",
     );
-    writeln!(out, "pub(super) const RUNS: [u32; {}] = [", runs.len()).unwrap();
+    let classes: Vec<String> = runs.iter().map(|r| r.1.to_string()).collect();
+    push_items(&mut out, "CLASSES", &classes);
+    push_items(&mut out, "DELTAS", &deltas);
+    out
+}
+
+fn push_items(out: &mut String, name: &str, items: &[String]) {
+    writeln!(out, "pub(super) const {name}: [u8; {}] = [", items.len()).unwrap();
     let mut line = String::from("   ");
-    for r in &runs {
-        let item = format!(" {r:#x},");
-        if line.len() + item.len() > 96 {
+    for item in items {
+        if line.len() + item.len() + 2 > 96 {
             out.push_str(&line);
             out.push('\n');
             line = String::from("   ");
         }
-        line.push_str(&item);
+        line.push(' ');
+        line.push_str(item);
+        line.push(',');
     }
     out.push_str(&line);
     out.push_str("\n];\n");
-    out
 }
 
 #[test]
@@ -192,7 +207,8 @@ fn the_probe_tells_every_class_apart() {
 
 #[test]
 fn the_word_table_is_the_segmenters_classification() {
-    let expected = generate();
+    let classes = classify_all();
+    let expected = generate(&classes);
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/fragment/words/table.rs");
     if std::env::var_os("QUOTEBOOK_REGENERATE").is_some() {
         std::fs::write(path, &expected).unwrap();
@@ -202,12 +218,30 @@ fn the_word_table_is_the_segmenters_classification() {
         committed == expected,
         "src/fragment/words/table.rs is out of date: QUOTEBOOK_REGENERATE=1 regenerates it"
     );
+    // Every code point reads back, with its run, through the index and the cache.
+    let mut cached = Classes::new();
+    for (u, &k) in classes.iter().enumerate() {
+        let u = u as u32;
+        let (got, lo, hi) = lookup(u);
+        assert_eq!(got, k, "U+{u:04X}");
+        let (lo, hi) = (lo as usize, hi as usize);
+        assert!(lo <= u as usize && (u as usize) < hi && classes[lo] == k && classes[hi - 1] == k);
+        assert!(
+            lo == 0 || classes[lo - 1] != k,
+            "U+{u:04X}: the run starts earlier"
+        );
+        assert!(
+            hi == classes.len() || classes[hi] != k,
+            "U+{u:04X}: the run ends later"
+        );
+        if let Some(c) = char::from_u32(u) {
+            assert_eq!(cached.of(c), k, "U+{u:04X} through the cache");
+        }
+    }
     for (c, k) in PROBE_CHARS {
         assert_eq!(class(c), k, "{c:?}");
     }
     assert_eq!(class('\n'), LF);
-    assert!(RUNS.windows(2).all(|w| w[0] & 0x1f_ffff < w[1] & 0x1f_ffff));
-    assert_eq!(RUNS[0] & 0x1f_ffff, 0);
 }
 
 fn assert_alike(s: &str) {
