@@ -66,6 +66,17 @@ fn fuzz_hidden_controls_do_not_hide_what_follows_from_the_escapes() {
     assert_eq!(md("<p>\u{3}* item?</p>"), "\\* item?");
 }
 
+/// Fuzzing (crash-bfa63f71, 2026-11-28): `</s>` inside `s > s > i > tt` makes the parser
+/// clone `i` and `tt` after it, two code spans with only an emphasis between them; the
+/// emphasis reopened, its delimiters went, and the spans touched: "`X``` `<e> ``", where
+/// the fences glue and `<e>` is raw HTML. Touching spans merge, judged after the delimiters.
+#[test]
+fn fuzz_code_spans_left_touching_by_a_reopened_emphasis_merge() {
+    assert_eq!(md("<s><s><I><tt>X</s>`<\u{1}e>"), "~~*``X`<e>``*~~");
+    assert_eq!(md("<s><s><I><tt>X</s>Y"), "~~*`XY`*~~");
+    assert_eq!(md("<i><tt>a</tt></i><i><tt>b</tt></i>"), "*`ab`*");
+}
+
 /// Fuzzing (crash-ea27caaf): a `srcset` descriptor ending in a multi-byte character
 /// was split one byte before its end.
 #[test]
