@@ -72,8 +72,17 @@ fn fuzz_hidden_controls_do_not_hide_what_follows_from_the_escapes() {
 /// the fences glue and `<e>` is raw HTML. Touching spans merge, judged after the delimiters.
 #[test]
 fn fuzz_code_spans_left_touching_by_a_reopened_emphasis_merge() {
-    assert_eq!(md("<s><s><I><tt>X</s>`<\u{1}e>"), "~~*``X`<e>``*~~");
-    assert_eq!(md("<s><s><I><tt>X</s>Y"), "~~*`XY`*~~");
+    // The standard's parse clones the elements; the lenient one (the browser's build, for
+    // serialised DOMs where misnesting cannot occur) closes `s` and keeps `tt`'s text
+    // inside `i` as it is; there `*` after the code span and before `Y` could not close
+    // (not right-flanking), so `Y` is written as a character reference.
+    let (glued, text) = if cfg!(feature = "html5ever") {
+        ("~~*``X`<e>``*~~", "~~*`XY`*~~")
+    } else {
+        ("~~*`X`*\\`&lt;e>~~", "~~*`X`*&#89;~~")
+    };
+    assert_eq!(md("<s><s><I><tt>X</s>`<\u{1}e>"), glued);
+    assert_eq!(md("<s><s><I><tt>X</s>Y"), text);
     assert_eq!(md("<i><tt>a</tt></i><i><tt>b</tt></i>"), "*`ab`*");
 }
 

@@ -107,6 +107,9 @@ pub struct Out {
     marks: Vec<Mark>,
     last_close: Option<(MarkKind, usize, usize)>,
     fragile: Option<(usize, usize, usize)>,
+    /// The next visible character must be written as a numeric character reference: a
+    /// closing delimiter right after a link or an image, then a letter (below).
+    reference_next: bool,
     /// Output before this offset is syntax (delimiters, atoms), not text to move.
     frozen: usize,
     /// The last code span: where it starts and ends, and its content.
@@ -137,6 +140,7 @@ impl Out {
             marks: Vec::new(),
             last_close: None,
             fragile: None,
+            reference_next: false,
             frozen: 0,
             last_code: None,
             single_line: false,
@@ -411,7 +415,11 @@ impl Out {
             && !is_ws(first)
             && !is_punct(first)
         {
-            self.unglue_closer(start, end, guard);
+            // `**see [it](u)**word` closes nothing: `)` before the delimiter and a letter
+            // after it make it left-flanking only. Where no page text can move after it,
+            // the letter is written as a character reference, `**…(u)**&#119;ord`: the
+            // same text, and the delimiter closes.
+            self.reference_next = !self.unglue_closer(start, end, guard);
         }
         let pending_flank = self.marks.iter().any(|m| !m.emitted && m.kind.flanks());
         if pending_flank
@@ -426,10 +434,11 @@ impl Out {
     }
 
     /// `*a.*b` cannot close: the punctuation before the closer moves after it (`*a*.b`).
-    fn unglue_closer(&mut self, start: usize, end: usize, guard: usize) {
+    /// False when nothing could move.
+    fn unglue_closer(&mut self, start: usize, end: usize, guard: usize) -> bool {
         let before = &self.buf[..start];
         let Some(p) = before.chars().next_back() else {
-            return;
+            return false;
         };
         let mut p_start = start - p.len_utf8();
         if p.is_ascii_punctuation()
@@ -440,13 +449,25 @@ impl Out {
         }
         // Only page text moves: never a piece of an image, a link or a delimiter.
         if p_start <= self.line_start || p_start < guard {
-            return;
+            return false;
         }
         let moved = self.buf[p_start..start].to_owned();
         let delim = self.buf[start..end].to_owned();
         self.buf.truncate(p_start);
         self.buf.push_str(&delim);
         self.buf.push_str(&moved);
+        true
+    }
+
+    /// Writes `c`, as a character reference when [`Out::reference_next`] asks for one.
+    fn push_first(&mut self, c: char) -> bool {
+        if !std::mem::take(&mut self.reference_next) {
+            return false;
+        }
+        self.buf.push_str("&#");
+        self.buf.push_str(&u32::from(c).to_string());
+        self.buf.push(';');
+        true
     }
 
     pub fn flush_marks(&mut self) {
@@ -541,6 +562,8 @@ impl Out {
         let _ = first;
         // Atoms start with syntax, never with text to move before a delimiter.
         self.before_visible('a');
+        // Atoms start with syntax (`` ` ``, `!`, `[`, `$`): the delimiter before closes.
+        self.reference_next = false;
         self.buf.push_str(markdown);
         self.frozen = self.buf.len();
     }
@@ -552,6 +575,8 @@ impl Out {
     /// away, and leaves the two spans touching (found by fuzzing: `<s><s><i><tt>X</s>…`).
     pub fn code_atom(&mut self, content: &str) {
         self.before_visible('a');
+        // Atoms start with syntax (`` ` ``, `!`, `[`, `$`): the delimiter before closes.
+        self.reference_next = false;
         let merged;
         let content = match self.last_code.take() {
             Some((start, end, previous)) if end == self.buf.len() => {
@@ -681,7 +706,13 @@ impl Out {
         let Some(first) = run.chars().next() else {
             return;
         };
-        if self.before_visible(first) {
+        let first_before_marks = self.before_visible(first);
+        if self.push_first(first) {
+            let rest = &run[first.len_utf8()..];
+            if !rest.is_empty() {
+                self.plain_run(rest);
+            }
+        } else if first_before_marks {
             // The delimiters open before the next visible character instead.
             self.buf.push(first);
             let rest = &run[first.len_utf8()..];
@@ -695,6 +726,9 @@ impl Out {
 
     fn visible_char(&mut self, c: char, rest: &str) {
         let first_before_marks = self.before_visible(c);
+        if self.push_first(c) {
+            return;
+        }
         let line_start = self.syntax_line && self.buf.len() == self.line_start;
         let ctx = Ctx {
             prev: self.prev_char(),
