@@ -86,6 +86,16 @@ fn fuzz_code_spans_left_touching_by_a_reopened_emphasis_merge() {
     assert_eq!(md("<i><tt>a</tt></i><i><tt>b</tt></i>"), "*`ab`*");
 }
 
+/// Fuzzing (crash-481b9a89, 2026-11-28): `<` before a space that ended its text run was
+/// left as is, the space was dropped where the run met the next one, and `<I>` came out
+/// as a tag. Such a `<` is escaped like one at a run's end.
+#[test]
+fn fuzz_lt_before_whitespace_that_ends_its_run_is_escaped() {
+    assert_eq!(md("<ol><li></li>< </\u{fffd}>\u{10}<j>I>"), "1.\n   &lt;I>");
+    assert_eq!(md("<p>1 < <b>2</b></p>"), "1 &lt; **2**");
+    assert_eq!(md("<p>1 < 2</p>"), "1 < 2");
+}
+
 /// Fuzzing (crash-ea27caaf): a `srcset` descriptor ending in a multi-byte character
 /// was split one byte before its end.
 #[test]

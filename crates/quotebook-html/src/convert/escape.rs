@@ -100,8 +100,13 @@ pub fn needs_escape(c: char, ctx: Ctx<'_>) -> bool {
             !((alnum(ctx.prev) && alnum(next)) || (prev_ws && next_ws))
         }
         // At the end of a text run the next character is unknown (the next text node may
-        // start with a letter): escape.
-        '<' => next.is_none_or(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
+        // start with a letter): escape. So too before whitespace that ends the run: it may
+        // be dropped (at a line's end, or collapsed with what follows; found by fuzzing).
+        '<' => next.is_none_or(|n| {
+            n.is_ascii_alphabetic()
+                || matches!(n, '/' | '!' | '?')
+                || is_ws(n) && ctx.rest.trim_start().is_empty()
+        }),
         '&' => ctx.rest.is_empty() || is_entity_like(ctx.rest),
         '>' => ctx.line_start,
         '#' => {
