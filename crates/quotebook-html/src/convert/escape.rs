@@ -105,7 +105,11 @@ pub fn needs_escape(c: char, ctx: Ctx<'_>) -> bool {
         '<' => next.is_none_or(|n| {
             n.is_ascii_alphabetic()
                 || matches!(n, '/' | '!' | '?')
-                || is_ws(n) && ctx.rest.trim_start().is_empty()
+                || is_ws(n)
+                    && ctx
+                        .rest
+                        .trim_start_matches(|c| is_ws(c) || is_hidden_control(c))
+                        .is_empty()
         }),
         '&' => ctx.rest.is_empty() || is_entity_like(ctx.rest),
         '>' => ctx.line_start,

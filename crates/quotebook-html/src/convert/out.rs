@@ -615,21 +615,6 @@ impl Out {
 
     /// Page text, with whitespace handled as `ws` says and Markdown syntax escaped.
     pub fn text(&mut self, s: &str, ws: Ws) {
-        // Hidden controls are dropped, so they go first: the escapes look at the characters
-        // that follow, and those must be the ones written (`<`, BEL, `!A` would otherwise
-        // come out as `<!A`, a declaration to a Markdown reader; found by fuzzing).
-        if s.bytes().any(|b| escape::is_hidden_control(char::from(b))) {
-            let shown: String = s
-                .chars()
-                .filter(|&c| !escape::is_hidden_control(c))
-                .collect();
-            return self.shown_text(&shown, ws);
-        }
-        self.shown_text(s, ws)
-    }
-
-    /// [`Out::text`] without hidden controls.
-    fn shown_text(&mut self, s: &str, ws: Ws) {
         let bytes = s.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
@@ -695,6 +680,8 @@ impl Out {
                         self.hard_break()
                     }
                 }
+                // Dropped: a page shows none of them.
+                c if escape::is_hidden_control(c) => {}
                 c if is_ws(c) => self.pending_ws.push(c),
                 c => self.visible_char(c, &s[i + w..]),
             }
@@ -725,6 +712,10 @@ impl Out {
     }
 
     fn visible_char(&mut self, c: char, rest: &str) {
+        // The escapes look at what follows as it will be written: without the hidden
+        // controls dropped right after `c` (`<`, BEL, `!A` must not come out as `<!A`;
+        // found by fuzzing).
+        let rest = rest.trim_start_matches(escape::is_hidden_control);
         let first_before_marks = self.before_visible(c);
         if self.push_first(c) {
             return;
