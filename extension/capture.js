@@ -150,7 +150,8 @@
   // text-fragments polyfill counts it) separated by `\n`, line breaks inside a text node
   // read as spaces so offsets map one to one to the DOM. Returns the text and each copied
   // text node with where it starts. `tests/e2e/page-text.mjs` is the same walk (the
-  // fragments test checks they agree on every corpus page).
+  // fragments test checks they agree on every corpus page). The lists below are copies of
+  // the core's; crates/quotebook-html/tests/block_elements.rs fails when they drift.
   const BLOCKS = new Set([
     'address', 'article', 'aside', 'blockquote', 'body', 'br', 'caption', 'col', 'colgroup', 'dd',
     'details', 'dialog', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure', 'footer',

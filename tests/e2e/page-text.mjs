@@ -10,7 +10,7 @@
 // script (`extension/capture.js`) sends the same text (offsets in UTF-16 units, which
 // JavaScript strings count in); `fragments.test.mjs` checks that they agree.
 
-/** The core's `BLOCK_ELEMENTS`. */
+/** The core's `BLOCK_ELEMENTS` (crates/quotebook-html/tests/block_elements.rs checks the copy). */
 export const BLOCK_ELEMENTS = new Set([
   'address', 'article', 'aside', 'blockquote', 'body', 'br', 'caption', 'col', 'colgroup', 'dd',
   'details', 'dialog', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure', 'footer',
