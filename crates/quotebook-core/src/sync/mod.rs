@@ -24,6 +24,7 @@ pub mod hash;
 pub mod memory;
 pub mod name;
 pub mod render;
+pub mod session;
 pub mod state;
 
 pub use append::{append_blocks, contains_block};
