@@ -1,4 +1,5 @@
-//! `quotebook sync`: the core's sync planner carried out on a real folder.
+//! `quotebook sync`: the core's sync session (`quotebook_core::sync::session`, which the
+//! native host and the extension run too) carried out on a real folder.
 //!
 //! Every path is checked component by component (no symbolic link is ever followed inside
 //! the synced folder), every file is written atomically (a temporary file beside it, then
