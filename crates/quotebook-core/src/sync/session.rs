@@ -560,3 +560,209 @@ pub fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) 
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::note::Quote;
+    use crate::sync::memory::MemoryFolder;
+
+    fn note(quotes: &[&str]) -> Note {
+        Note {
+            schema: crate::SCHEMA_VERSION,
+            id: "https://a.example/".into(),
+            url: "https://a.example/".into(),
+            title: "Aye".into(),
+            created: "2024-06-05T12:00:00.000Z".into(),
+            updated: "2024-06-05T12:00:00.000Z".into(),
+            quotes: quotes
+                .iter()
+                .map(|id| Quote {
+                    id: (*id).into(),
+                    markdown: format!("Quote {id}."),
+                    text: format!("Quote {id}."),
+                    created: "2024-06-05T12:00:00.000Z".into(),
+                    ..Quote::default()
+                })
+                .collect(),
+            ..Note::default()
+        }
+    }
+
+    fn library(quotes: &[&str]) -> Library {
+        Library {
+            notes: vec![note(quotes)],
+            ..Library::default()
+        }
+    }
+
+    /// One session, written into `folder` as a careful backend does.
+    fn sync(folder: &mut MemoryFolder, library: &str, settings: &Settings) -> Report {
+        let mut session = start(folder, Some(("given", library)), settings).unwrap();
+        let left = folder.apply(&session.take_writes()).unwrap();
+        let failed = left.into_iter().map(|p| (p, "changed".into())).collect();
+        let report = session.finish(&failed);
+        for (path, text) in [(STATE_PATH, &report.state), (LIBRARY_PATH, &report.backup)] {
+            if let Some(text) = text {
+                folder.files.insert(path.into(), text.clone().into_bytes());
+            }
+        }
+        report
+    }
+
+    #[test]
+    fn a_new_folder_gets_its_files_state_and_backup_then_nothing_is_written() {
+        let mut folder = MemoryFolder::default();
+        let text = library(&["q1"]).to_json();
+        let report = sync(&mut folder, &text, &Settings::default());
+        assert_eq!(
+            report.text(),
+            "created   Aye.md\n1 created, 0 updated, 0 appended, 0 skipped, 0 conflicts\n"
+        );
+        assert_eq!(report.backup.as_deref(), Some(text.as_str()));
+        assert!(report.state.is_some() && folder.files.contains_key("Aye.md"));
+
+        let again = sync(&mut folder, &text, &Settings::default());
+        assert_eq!(
+            again.summary_line(),
+            "0 created, 0 updated, 0 appended, 1 skipped, 0 conflicts"
+        );
+        assert_eq!((again.state, again.backup), (None, None));
+        // Without a library, the folder's own backup is synced.
+        let own = start(&folder, None, &Settings::default()).unwrap();
+        assert!(own.writes().is_empty());
+        assert_eq!(
+            own.decisions()[0].outcome,
+            Outcome::Skipped(Skip::Unchanged)
+        );
+    }
+
+    #[test]
+    fn the_folders_deletions_apply_to_the_library_given_and_the_backup_merges() {
+        let mut folder = MemoryFolder::default();
+        sync(
+            &mut folder,
+            &library(&["q1", "q2"]).to_json(),
+            &Settings::default(),
+        );
+        // Another machine deleted q2, and the folder's backup says so.
+        let mut other = library(&["q1", "q2"]);
+        other
+            .delete_quote("q2", "2024-07-01T00:00:00.000Z")
+            .unwrap();
+        folder
+            .files
+            .insert(LIBRARY_PATH.into(), other.to_json().into_bytes());
+        // This machine, which still has q2, saves q3.
+        let mut mine = library(&["q1", "q2", "q3"]);
+        mine.notes[0].updated = "2024-08-01T00:00:00.000Z".into();
+        let report = sync(&mut folder, &mine.to_json(), &Settings::default());
+        assert_eq!(report.counts().updated, 1, "{}", report.text());
+        let file = String::from_utf8(folder.files["Aye.md"].clone()).unwrap();
+        assert!(
+            file.contains("Quote q3.") && !file.contains("Quote q2."),
+            "{file}"
+        );
+        let backup = Library::from_json(&report.backup.unwrap()).unwrap();
+        let ids: Vec<&str> = backup.notes[0]
+            .quotes
+            .iter()
+            .map(|q| q.id.as_str())
+            .collect();
+        assert_eq!(ids, ["q1", "q3"]);
+        assert_eq!(backup.deleted.len(), 1);
+    }
+
+    #[test]
+    fn a_failed_write_is_reported_and_keeps_the_old_state_entry() {
+        let mut folder = MemoryFolder::default();
+        sync(
+            &mut folder,
+            &library(&["q1"]).to_json(),
+            &Settings::default(),
+        );
+        let state_before = folder.files[STATE_PATH].clone();
+        let mut session = start(
+            &folder,
+            Some(("given", &library(&["q1", "q2"]).to_json())),
+            &Settings::default(),
+        )
+        .unwrap();
+        assert_eq!(session.take_writes().len(), 1);
+        let failed = BTreeMap::from([("Aye.md".to_owned(), "it changed meanwhile".to_owned())]);
+        let report = session.finish(&failed);
+        assert_eq!(
+            report.text().lines().next(),
+            Some("skipped   Aye.md: not written: it changed meanwhile")
+        );
+        assert_eq!(
+            report.entries()[0],
+            ReportEntry::not_written("Aye.md", "it changed meanwhile")
+        );
+        assert_eq!(
+            report.counts(),
+            Counts {
+                skipped: 1,
+                ..Counts::default()
+            }
+        );
+        assert_eq!(report.counts(), Counts::of(&report.entries()));
+        assert_eq!(report.state, None, "the state as it was: {state_before:?}");
+    }
+
+    #[test]
+    fn errors_say_what_and_carry_the_extensions_codes() {
+        let text = library(&["q1"]).to_json();
+        let folder = MemoryFolder::default();
+        let err = |library: Option<(&str, &str)>, settings: &Settings, folder: &MemoryFolder| {
+            start(folder, library, settings).unwrap_err()
+        };
+        let e = err(
+            Some(("the library sent", "{")),
+            &Settings::default(),
+            &folder,
+        );
+        assert_eq!(e.code(), "invalid_data");
+        assert!(e.to_string().starts_with("the library sent: "), "{e}");
+        let bad = Settings {
+            pattern: Some(" {nope} ".into()),
+            ..Settings::default()
+        };
+        assert_eq!(
+            err(Some(("x", &text)), &bad, &folder).code(),
+            "invalid_pattern"
+        );
+        let keep = Settings {
+            keep: Some("nope.md".into()),
+            ..Settings::default()
+        };
+        assert_eq!(
+            err(Some(("x", &text)), &keep, &folder).to_string(),
+            "no synced file at \"nope.md\" to keep"
+        );
+        assert_eq!(
+            err(None, &Settings::default(), &folder),
+            SessionError::NoLibrary
+        );
+        let mut linked = MemoryFolder::default();
+        linked.links.insert(".quotebook".into());
+        let e = err(Some(("x", &text)), &Settings::default(), &linked);
+        assert_eq!(e.code(), "sync_state");
+        assert!(e.to_string().contains("symbolic link"), "{e}");
+    }
+
+    #[test]
+    fn settings_read_the_hosts_message_and_the_extensions_options() {
+        let settings: Settings = serde_json::from_str(
+            r#"{"type":"sync","library":"…","templates":{"note":"N"},"pattern":null,
+                "tzOffsetMinutes":-330,"restore":true,"overwrite":"all"}"#,
+        )
+        .unwrap();
+        assert_eq!(settings.templates.unwrap().note, "N");
+        assert_eq!(settings.pattern, None);
+        assert_eq!(settings.tz_offset_minutes, -330);
+        assert!(settings.restore);
+        assert_eq!(settings.overwrite.as_deref(), Some("all"));
+        assert_eq!(settings.keep, None);
+    }
+}
