@@ -98,7 +98,9 @@ pub fn sync_folder(
             "{} has no {LIBRARY_PATH} yet: give the library with --from BACKUP.json",
             root.display()
         ),
-        SessionError::NoSyncedFile { choice, .. } => format!("--{choice}: {e}"),
+        SessionError::NoSyncedFile { choice, path } => {
+            format!("--{choice}: no synced file at {path:?}")
+        }
         e => e.to_string(),
     })?;
     timer.lap("plan");
