@@ -1,6 +1,7 @@
 // The File System Access backend (Chromium): a folder the reader picked in the options page,
-// its handle kept in IndexedDB. The core plans (`sync_plan`, over a snapshot this module
-// reads); this module only reads and writes files. Writes go through `createWritable()`,
+// its handle kept in IndexedDB. The core's sync session plans and reports (`sync_plan`,
+// over a snapshot this module reads, then `sync_finish` when a write failed); this module
+// only reads and writes files. Writes go through `createWritable()`,
 // which writes a swap file and replaces the file on `close()`: atomic, as the spec says.
 //
 // After a browser restart the permission to write must be granted again, and only a click
@@ -171,44 +172,30 @@ export async function syncInto(root, libraryJson, options = {}, onProgress) {
   const stateText = snapshot.files[STATE_PATH];
   if (snapshot.unreadable[STATE_PATH]) throw new Error(`sync_state: ${STATE_PATH}: ${snapshot.unreadable[STATE_PATH]}`);
   if (stateText) {
-    const state = JSON.parse(stateText);
-    for (const entry of Object.values(state.files ?? {})) {
-      if (typeof entry?.path === 'string') await read(entry.path);
-    }
+    for (const path of wasm.sync_state_paths(stateText)) await read(path);
   }
   onProgress?.({ stage: 'planning' });
   let plan;
   for (let round = 0; ; round++) {
-    plan = JSON.parse(wasm.sync_plan(libraryJson, JSON.stringify(snapshot), JSON.stringify(options)));
+    plan = wasm.sync_plan(libraryJson, snapshot, options);
     if (!plan.need) break;
     if (round >= MAX_ROUNDS) throw new Error('sync_plan: the planner keeps asking for files');
     for (const path of plan.need) await read(path);
   }
-  const failed = new Map();
+  const failed = {};
   let done = 0;
   for (const write of plan.writes) {
     onProgress?.({ stage: 'writing', done, total: plan.writes.length });
     try {
       await writePath(root, write.path, write.text, write.expect);
     } catch (error) {
-      failed.set(write.path, String(error?.message ?? error));
+      failed[write.path] = String(error?.message ?? error);
     }
     done++;
   }
-  const decisions = plan.decisions.map((d) => (failed.has(d.path)
-    ? { kind: 'skipped', path: d.path, line: `skipped   ${d.path}: not written: ${failed.get(d.path)}` }
-    : d));
-  const summary = { ...plan.summary };
-  for (const d of plan.decisions) {
-    if (failed.has(d.path)) {
-      summary[d.kind] -= 1;
-      summary.skipped += 1;
-    }
-  }
-  let state = plan.state;
-  if (failed.size) {
-    state = wasm.sync_state_after(stateText ?? '', plan.state ?? stateText ?? '', JSON.stringify([...failed.keys()]));
-  }
+  // The core words the decisions of the files not written and keeps their notes' old state.
+  const report = Object.keys(failed).length ? wasm.sync_finish(stateText ?? undefined, plan, failed) : plan;
+  const { decisions, summary, state } = report;
   // The state's file and the backup are replaced whole: a swap file, then a rename.
   const current = async (path) => {
     const got = await readPath(root, path);

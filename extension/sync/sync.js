@@ -86,9 +86,9 @@ async function nativeSync(options, onProgress) {
   // The storage may give a note's keys back in another order than the core wrote them:
   // laid out in the core's order, a note in today's schema is byte for byte the line the
   // folder's backup holds. (Older notes go as stored; the host migrates them.)
-  const keys = JSON.parse(wasm.sync_note_keys());
+  const keys = wasm.sync_note_keys();
   const texts = notes.map((note) => JSON.stringify(note, note?.schema === STORAGE_SCHEMA_NOTE ? keys : undefined));
-  const digests = texts.length ? wasm.sync_note_digests(texts.join('\n')).split('\n') : [];
+  const digests = wasm.sync_note_digests(texts);
   const backupOf = (ids) => {
     if (ids === null) return backupText(texts, deleted);
     const wanted = new Set(ids);

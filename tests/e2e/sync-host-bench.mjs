@@ -50,7 +50,7 @@ try {
 } catch {
   console.log('(no built extension: digests with Node\'s SHA-256 instead of the core\'s)');
 }
-const KEYS = wasm ? JSON.parse(wasm.sync_note_keys()) : undefined;
+const KEYS = wasm ? wasm.sync_note_keys() : undefined;
 
 /** What the extension computes before it talks to the host: each stored note's JSON in the
  * core's key order (storage hands keys back sorted; here they are already in order), and
@@ -59,7 +59,7 @@ function digests() {
   const started = performance.now();
   const texts = notes.map((note) => JSON.stringify(note, KEYS));
   const hashes = wasm
-    ? wasm.sync_note_digests(texts.join('\n')).split('\n')
+    ? wasm.sync_note_digests(texts)
     : texts.map((text) => createHash('sha256').update(text).digest('hex'));
   const pairs = texts.map((_, i) => [notes[i].id, hashes[i]]);
   return { texts, pairs, ms: performance.now() - started };

@@ -2,8 +2,8 @@
 //! manifest `quotebook install-host` writes) and talks to it on standard input and output:
 //! each message is a 4-byte length in the machine's byte order, then that many bytes of
 //! UTF-8 JSON. It syncs the library the extension sends into its configured folder with
-//! the very planner and folder writer of `quotebook sync` (atomic writes, no symbolic link
-//! followed, the same `.quotebook/` state).
+//! the very session and folder writer of `quotebook sync` (atomic writes, no symbolic link
+//! followed, the same `.quotebook/` state), called directly.
 //!
 //! Messages from the extension:
 //!
@@ -24,15 +24,13 @@ use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
 
 use quotebook_core::library::Library;
 use quotebook_core::note::Note;
+use quotebook_core::sync::session::{Report, Settings};
 use quotebook_core::sync::{Entry, Folder, LIBRARY_PATH, hash};
-
-use crate::args::Args;
 
 /// The host's name, as the browser knows it (the manifest's file name and `name`).
 pub const HOST_NAME: &str = "quotebook_host";
@@ -358,130 +356,40 @@ fn split(text: &str, max: usize) -> Vec<&str> {
     pieces
 }
 
-static TEMP: AtomicUsize = AtomicUsize::new(0);
-
-/// A private temporary file, removed when dropped.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(what: &str, bytes: &[u8]) -> Result<TempFile, String> {
-        let n = TEMP.fetch_add(1, Ordering::SeqCst);
-        let path =
-            std::env::temp_dir().join(format!("quotebook-host-{}-{n}-{what}", std::process::id()));
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut handle = options
-            .open(&path)
-            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-        let file = TempFile(path);
-        handle
-            .write_all(bytes)
-            .map_err(|e| format!("cannot write {}: {e}", file.0.display()))?;
-        Ok(file)
-    }
-
-    fn path(&self) -> String {
-        self.0.to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.0);
-    }
-}
-
-/// Runs `quotebook sync --from LIBRARY --to FOLDER …` on what the extension sent, and
-/// turns its report into `{decisions: [{kind, path, line}], summary: {…}, folder}`.
+/// Syncs what the extension sent into `folder` with the session `quotebook sync` runs,
+/// and answers with its report: `{decisions: [{kind, path, line}], summary: {…}, folder}`.
 /// `library`: `None` to sync the folder's own backup (the extension's library is exactly
 /// that).
 fn sync(folder: &str, library: Option<&str>, message: &Value) -> Result<Value, String> {
+    if library.is_some_and(|library| library.trim().is_empty()) {
+        return Err("no library was sent".into());
+    }
+    // Another layout than Quotebook's own (one note per line) is rewritten in it, so that
+    // the session can key its notes without parsing them.
     let library = match library {
-        Some(library) if library.trim().is_empty() => return Err("no library was sent".into()),
-        Some(library) => Some(library),
-        None => None,
-    };
-    // In the layout Quotebook writes backups in: when its notes are all in the folder's own
-    // backup (nothing new since the last sync), `quotebook sync` keys them without parsing.
-    let library = match library {
-        Some(library) if Library::note_lines(library).is_some() => Some(library.to_owned()),
-        Some(library) => Some(
+        Some(library) if Library::note_lines(library).is_none() => Some(
             Library::from_json(library)
                 .map_err(|e| format!("the library sent: {e}"))?
                 .to_json(),
         ),
-        None => None,
+        other => other.map(str::to_owned),
     };
-    let mut argv = vec!["--to".to_owned(), folder.to_owned()];
-    let mut temps = Vec::new();
-    for (key, flag) in [("note", "--template"), ("quote", "--quote-template")] {
-        if let Some(source) = message["templates"][key].as_str().filter(|s| !s.is_empty()) {
-            let file = TempFile::new(key, source.as_bytes())?;
-            argv.extend([flag.to_owned(), file.path()]);
-            temps.push(file);
-        }
-    }
-    if let Some(pattern) = message["pattern"].as_str().filter(|p| !p.trim().is_empty()) {
-        argv.extend(["--pattern".to_owned(), pattern.trim().to_owned()]);
-    }
-    if let Some(minutes) = message["tzOffsetMinutes"].as_i64() {
-        argv.extend(["--tz-offset".to_owned(), minutes.to_string()]);
-    }
-    for (key, flag) in [("overwrite", "--overwrite"), ("keep", "--keep")] {
-        if let Some(path) = message[key].as_str() {
-            argv.extend([flag.to_owned(), path.to_owned()]);
-        }
-    }
-    if message["restore"].as_bool() == Some(true) {
-        argv.push("--restore".to_owned());
-    }
-    let args = Args::parse(argv.into_iter(), crate::sync::OPTIONS, crate::sync::FLAGS)?;
-    let report = crate::sync::run_with(
-        args,
-        library.map(|library| ("the library sent", library.into_bytes())),
+    let settings: Settings =
+        serde_json::from_value(message.clone()).map_err(|e| format!("the sync message: {e}"))?;
+    let report = crate::sync::sync_folder(
+        folder,
+        library
+            .as_deref()
+            .map(|library| ("the library sent", library)),
+        &settings,
+        false,
     )?;
-    drop(temps);
-    Ok(parse_report(&report, folder))
+    Ok(answer(&report, folder))
 }
 
-/// `quotebook sync`'s report: one line per decision (`kind path: detail`), then the counts.
-pub fn parse_report(report: &str, folder: &str) -> Value {
-    let lines: Vec<&str> = report.lines().filter(|l| !l.trim().is_empty()).collect();
-    let (summary_line, decision_lines) = match lines.split_last() {
-        Some((last, rest)) => (*last, rest),
-        None => ("", &[][..]),
-    };
-    let decisions: Vec<Value> = decision_lines
-        .iter()
-        .map(|line| {
-            let (kind, rest) = line.split_once(' ').unwrap_or((line, ""));
-            let rest = rest.trim_start();
-            let path = match rest.split_once(": ") {
-                Some((path, _)) => path,
-                None => rest,
-            };
-            json!({"kind": kind, "path": path, "line": line})
-        })
-        .collect();
-    let mut summary = serde_json::Map::new();
-    for part in summary_line.split(", ") {
-        if let Some((n, word)) = part.split_once(' ')
-            && let Ok(n) = n.parse::<u64>()
-        {
-            let key = if word == "conflicts" {
-                "conflict"
-            } else {
-                word
-            };
-            summary.insert(key.to_owned(), json!(n));
-        }
-    }
-    json!({"decisions": decisions, "summary": summary, "folder": folder})
+/// The host's answer for a session's report.
+fn answer(report: &Report, folder: &str) -> Value {
+    json!({"decisions": report.entries(), "summary": report.counts(), "folder": folder})
 }
 
 #[cfg(test)]
@@ -567,14 +475,41 @@ mod tests {
     }
 
     #[test]
-    fn reports_are_parsed() {
-        let report = "created   a/b.md\nappended  c.md: 2 quotes\nconflict  d: x.md: you edited it\n\
-                      1 created, 0 updated, 1 appended, 0 skipped, 1 conflicts\n";
-        let v = parse_report(report, "/f");
+    fn answers_carry_the_reports_decisions_and_counts() {
+        use quotebook_core::sync::{Decision, Outcome, Skip};
+        let decision = |path: Option<&str>, outcome| Decision {
+            note_id: "n".into(),
+            path: path.map(str::to_owned),
+            outcome,
+        };
+        let report = Report {
+            decisions: vec![
+                decision(Some("a/b.md"), Outcome::Created { restored: false }),
+                decision(
+                    Some("c: d.md"),
+                    Outcome::Appended {
+                        quotes: vec!["q1".into(), "q2".into()],
+                    },
+                ),
+                decision(None, Outcome::Skipped(Skip::DuplicateNote)),
+            ],
+            state: None,
+            backup: None,
+            warnings: Vec::new(),
+            template_error: None,
+            dry_run: false,
+        };
+        let v = answer(&report, "/f");
         assert_eq!(v["decisions"][1]["kind"], "appended");
-        assert_eq!(v["decisions"][1]["path"], "c.md");
+        // A path with ": " in it stays whole: nothing is parsed back from text.
+        assert_eq!(v["decisions"][1]["path"], "c: d.md");
+        assert_eq!(v["decisions"][1]["line"], "appended  c: d.md: 2 quotes");
         assert_eq!(v["decisions"][0]["path"], "a/b.md");
-        assert_eq!(v["summary"]["conflict"], 1);
-        assert_eq!(v["summary"]["created"], 1);
+        assert!(v["decisions"][2]["path"].is_null());
+        assert_eq!(
+            v["summary"],
+            json!({"appended": 1, "conflict": 0, "created": 1, "skipped": 1, "updated": 0})
+        );
+        assert_eq!(v["folder"], "/f");
     }
 }

@@ -1,4 +1,5 @@
-//! `quotebook sync`: the core's sync planner carried out on a real folder.
+//! `quotebook sync`: the core's sync session (`quotebook_core::sync::session`, which the
+//! native host and the extension run too) carried out on a real folder.
 //!
 //! Every path is checked component by component (no symbolic link is ever followed inside
 //! the synced folder), every file is written atomically (a temporary file beside it, then
@@ -6,7 +7,7 @@
 //! meantime), and a file that changed between planning and writing is left alone.
 //! The state and the library backup live in `.quotebook/` inside the folder.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
@@ -15,10 +16,10 @@ use quotebook_core::clip::ClipRequest;
 use quotebook_core::library::Library;
 use quotebook_core::note::Note;
 use quotebook_core::sync::name::is_safe_relative;
-use quotebook_core::sync::render::{LazyNote, StoredNote, sync_note_with_error};
+use quotebook_core::sync::render::sync_note_with_error;
+use quotebook_core::sync::session::{self, Report, SessionError, Settings};
 use quotebook_core::sync::{
-    Entry, Expect, Folder, LIBRARY_PATH, Options, Outcome, Pattern, Plan, Resolution, STATE_PATH,
-    Skip, SyncNote, SyncState, Write, hash, plan,
+    Entry, Expect, Folder, LIBRARY_PATH, STATE_PATH, SyncNote, Write, hash,
 };
 use quotebook_core::template::{RenderOptions, Templates};
 
@@ -40,235 +41,101 @@ pub const FLAGS: &[&str] = &["--restore", "--dry-run"];
 /// [--keep PATH|all] [--pattern P] [--dry-run]`: prints one line per decision, then a
 /// summary.
 pub fn run(args: Args) -> Result<String, String> {
-    run_with(args, None)
+    let from = match args.value("--from") {
+        Some(path) => Some((
+            path,
+            utf8(
+                path,
+                fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?,
+            )?,
+        )),
+        None => None,
+    };
+    let settings = settings(&args)?;
+    let report = sync_folder(
+        args.required("--to")?,
+        from.as_ref().map(|(name, text)| (*name, text.as_str())),
+        &settings,
+        args.flag("--dry-run"),
+    )?;
+    Ok(report.text())
 }
 
-/// [`run`], with the library given in memory (`(name, bytes)`, as the native host has it)
-/// instead of read from `--from`.
-pub fn run_with(args: Args, library: Option<(&str, Vec<u8>)>) -> Result<String, String> {
+/// The session's settings from `--template`, `--quote-template`, `--tz-offset`,
+/// `--pattern`, `--restore`, `--overwrite` and `--keep`.
+pub fn settings(args: &Args) -> Result<Settings, String> {
+    let (templates, render_options) = render_settings(args)?;
+    Ok(Settings {
+        templates: Some(templates),
+        pattern: args.value("--pattern").map(str::to_owned),
+        tz_offset_minutes: render_options.tz_offset_minutes,
+        restore: args.flag("--restore"),
+        overwrite: args.value("--overwrite").map(str::to_owned),
+        keep: args.value("--keep").map(str::to_owned),
+    })
+}
+
+/// One sync session (the core's, as every front end runs it) carried out on the real
+/// folder `dir`: `library` is `(name, text)` of the library given (`None`: the folder's
+/// own backup). The CLI prints the report; the native host answers with it.
+pub fn sync_folder(
+    dir: &str,
+    library: Option<(&str, &str)>,
+    settings: &Settings,
+    dry_run: bool,
+) -> Result<Report, String> {
     let timer = Timer::new();
-    let root = open_root(args.required("--to")?, false)?;
+    let root = open_root(dir, false)?;
     let folder = FsFolder::new(root.clone());
     let state_dir = folder.state_dir()?;
-    let _lock = if args.flag("--dry-run") {
+    let _lock = if dry_run {
         None
     } else {
         Some(SyncLock::take(&state_dir)?)
     };
-
-    let mut state_missing = false;
-    let (state, warnings) = match folder.read(STATE_PATH) {
-        Entry::Missing => {
-            state_missing = true;
-            (SyncState::default(), Vec::new())
+    let mut session = session::start(&folder, library, settings).map_err(|e| match e {
+        SessionError::NoLibrary => format!(
+            "{} has no {LIBRARY_PATH} yet: give the library with --from BACKUP.json",
+            root.display()
+        ),
+        SessionError::NoSyncedFile { choice, path } => {
+            format!("--{choice}: no synced file at {path:?}")
         }
-        Entry::File(bytes) => {
-            let text = String::from_utf8(bytes)
-                .map_err(|_| format!("{STATE_PATH} in {} is not UTF-8", root.display()))?;
-            SyncState::from_json(&text).map_err(|e| format!("{STATE_PATH}: {e}"))?
-        }
-        other => return Err(format!("cannot read {STATE_PATH}: {}", describe(&other))),
-    };
-    let state_had_warnings = !warnings.is_empty();
-    for warning in warnings {
-        eprintln!("quotebook: {STATE_PATH}: {warning}");
-    }
-    timer.lap("read the state");
-    // The folder's backup and the library given, merged: nothing lost. When the folder
-    // already holds exactly the given backup, it is read once and not written again.
-    let kept = match folder.read(LIBRARY_PATH) {
-        Entry::Missing => None,
-        Entry::File(bytes) => Some(bytes),
-        other => return Err(format!("cannot read {LIBRARY_PATH}: {}", describe(&other))),
-    };
-    let from = match (library, args.value("--from")) {
-        (Some(given), _) => Some(given),
-        (None, Some(path)) => Some((
-            path,
-            fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?,
-        )),
-        (None, None) => None,
-    };
-    timer.lap("read the files");
-    // `text`: a backup that need not be merged, read lazily below; `given`: parsed.
-    let (text, given, backup) = match (kept, from) {
-        // Every note given is already in the folder's backup, as it is there (nothing new
-        // since the last sync, or this machine lacks some notes of another): merging
-        // would change nothing, so neither is parsed and the backup is not written.
-        (Some(kept), Some((path, bytes))) if kept == bytes || lines_within(&bytes, &kept) => {
-            (Some((path, utf8(path, bytes)?)), None, None)
-        }
-        (None, Some((path, bytes))) => {
-            let given = parse_library(path, bytes)?;
-            let json = given.to_json();
-            (None, Some(given), Some(json))
-        }
-        (Some(kept), Some((path, bytes))) => {
-            let mut library = parse_library(LIBRARY_PATH, kept)?;
-            let mut given = parse_library(path, bytes)?;
-            library.merge(given.clone());
-            // What another copy deleted (recorded in the folder's backup) is not written
-            // back into the files either.
-            given.forget_deleted(&library);
-            (None, Some(given), Some(library.to_json()))
-        }
-        (Some(kept), None) => (Some((LIBRARY_PATH, utf8(LIBRARY_PATH, kept)?)), None, None),
-        (None, None) => {
-            return Err(format!(
-                "{} has no {LIBRARY_PATH} yet: give the library with --from BACKUP.json",
-                root.display()
-            ));
-        }
-    };
-    let (templates, render_options) = render_settings(&args)?;
-    // A backup as Quotebook writes it is keyed note by note without being parsed: notes
-    // whose key the state knows are neither parsed nor rendered.
-    let stored = text.as_ref().and_then(|(_, text)| {
-        let lines = Library::note_lines(text)?;
-        let known: HashMap<&str, &str> = state
-            .files
-            .iter()
-            .filter(|(_, f)| !f.source.is_empty())
-            .map(|(id, f)| (f.source.as_str(), id.as_str()))
-            .collect();
-        stored_notes(&lines, &templates, &render_options, &known)
-    });
-    let given = match (given, &stored, &text) {
-        (Some(given), _, _) => given,
-        (None, Some(_), _) => Library::default(),
-        (None, None, Some((path, text))) => {
-            Library::from_json(text).map_err(|e| format!("{path}: {e}"))?
-        }
-        (None, None, None) => unreachable!("a library was read"),
-    };
-    let lazy = match stored {
-        Some(_) => Vec::new(),
-        None => lazy_notes(&given, &templates, &render_options),
-    };
-    timer.lap("read the library");
-    let mut options = Options {
-        pattern: pattern(&args, &state)?,
-        restore: args.flag("--restore"),
-        ..Options::default()
-    };
-    for (flag, resolution) in [
-        ("--overwrite", Resolution::Overwrite),
-        ("--keep", Resolution::Keep),
-    ] {
-        match args.value(flag) {
-            None => {}
-            Some("all") => options.resolve_all = Some(resolution),
-            Some(path) => {
-                let id = state
-                    .note_at(path.trim_start_matches("./"))
-                    .ok_or_else(|| format!("{flag}: no synced file at {path:?}"))?;
-                options.resolutions.insert(id.to_owned(), resolution);
+        e => e.to_string(),
+    })?;
+    timer.lap("plan");
+    let report = if dry_run {
+        session.dry_run()
+    } else {
+        // Carry out the writes; a file that changed meanwhile keeps its old state entry.
+        let mut failed = BTreeMap::new();
+        for write in session.take_writes() {
+            if let Err(why) = folder.write(&write) {
+                failed.insert(write.path, why);
             }
         }
-    }
-
-    let (planned, template_error) = match &stored {
-        Some(notes) => (
-            plan(notes, &state, &folder, &options),
-            notes.iter().find_map(StoredNote::template_error),
-        ),
-        None => (
-            plan(&lazy, &state, &folder, &options),
-            lazy.iter().find_map(LazyNote::template_error),
-        ),
+        let report = session.finish(&failed);
+        fs::create_dir_all(&state_dir)
+            .map_err(|e| format!("cannot create {}: {e}", state_dir.display()))?;
+        if let Some(state) = &report.state {
+            folder.replace_if_changed(STATE_PATH, state.as_bytes())?;
+        }
+        if let Some(backup) = &report.backup {
+            folder.replace_if_changed(LIBRARY_PATH, backup.as_bytes())?;
+        }
+        timer.lap("write");
+        report
     };
-    timer.lap("plan");
-    if let Some(error) = template_error {
+    for warning in &report.warnings {
+        eprintln!("quotebook: {STATE_PATH}: {warning}");
+    }
+    if let Some(error) = &report.template_error {
         eprintln!(
             "quotebook: {} template, line {}, column {}: {} (the default template is used)",
             error.template, error.line, error.column, error.message
         );
     }
-    let mut out = String::new();
-    if args.flag("--dry-run") {
-        for decision in &planned.decisions {
-            out.push_str(&format!("{decision}\n"));
-        }
-        out.push_str(&format!(
-            "dry run: {}; nothing written\n",
-            planned.summary()
-        ));
-        return Ok(out);
-    }
-
-    // Carry out the writes; a file that changed meanwhile keeps its old state entry.
-    let mut new_state = planned.state.clone();
-    let by_path: HashMap<&str, &str> = planned
-        .state
-        .files
-        .iter()
-        .map(|(id, f)| (f.path.as_str(), id.as_str()))
-        .collect();
-    let mut failed: HashMap<String, String> = HashMap::new();
-    for write in &planned.writes {
-        if let Err(why) = folder.write(write) {
-            let id = by_path
-                .get(write.path.as_str())
-                .copied()
-                .unwrap_or_default();
-            match state.files.get(id) {
-                Some(old) => {
-                    new_state.files.insert(id.to_owned(), old.clone());
-                }
-                None => {
-                    new_state.files.remove(id);
-                }
-            }
-            failed.insert(write.path.clone(), why);
-        }
-    }
-    let mut done = Plan {
-        writes: Vec::new(),
-        state: SyncState::default(),
-        ..planned
-    };
-    for decision in &mut done.decisions {
-        if let Some(why) = decision.path.as_deref().and_then(|p| failed.get(p)) {
-            decision.outcome = Outcome::Skipped(Skip::NotWritten(why.clone()));
-        }
-        out.push_str(&format!("{decision}\n"));
-    }
-    fs::create_dir_all(&state_dir)
-        .map_err(|e| format!("cannot create {}: {e}", state_dir.display()))?;
-    if new_state != state || state_had_warnings || state_missing {
-        folder.replace_if_changed(STATE_PATH, new_state.to_json().as_bytes())?;
-    }
-    if let Some(json) = backup {
-        folder.replace_if_changed(LIBRARY_PATH, json.as_bytes())?;
-    }
-    timer.lap("write");
-    let summary = done.summary();
-    out.push_str(&format!("{summary}\n"));
-    Ok(out)
-}
-
-/// Whether `given` and `kept` are both backups in Quotebook's layout (one note per line)
-/// and every note line and every deletion of `given` is also in `kept`.
-fn lines_within(given: &[u8], kept: &[u8]) -> bool {
-    let (Ok(given), Ok(kept)) = (std::str::from_utf8(given), std::str::from_utf8(kept)) else {
-        return false;
-    };
-    let (given_text, kept_text) = (given, kept);
-    let (Some(given), Some(kept)) = (Library::note_lines(given), Library::note_lines(kept)) else {
-        return false;
-    };
-    let kept_lines: std::collections::HashSet<&str> = kept.into_iter().collect();
-    if !given.iter().all(|line| kept_lines.contains(line)) {
-        return false;
-    }
-    // And every deletion it records is recorded there too.
-    match (
-        Library::deleted_lines(given_text),
-        Library::deleted_lines(kept_text),
-    ) {
-        (Some(given), Some(kept)) => given.iter().all(|line| kept.contains(line)),
-        _ => false,
-    }
+    Ok(report)
 }
 
 pub fn read_library(path: &str) -> Result<Library, String> {
@@ -283,58 +150,6 @@ fn parse_library(path: &str, bytes: Vec<u8>) -> Result<Library, String> {
 
 fn utf8(path: &str, bytes: Vec<u8>) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| format!("{path} is not UTF-8"))
-}
-
-/// Each note of a backup as Quotebook writes it, keyed on every core; `None` when one of
-/// them does not parse (the caller then reads the backup as a whole, for a clear error).
-fn stored_notes<'a>(
-    lines: &[&'a str],
-    templates: &'a Templates,
-    options: &'a RenderOptions,
-    known: &HashMap<&str, &str>,
-) -> Option<Vec<StoredNote<'a>>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    let chunk = lines.len().div_ceil(threads).max(1);
-    let lookup = |key: &str| known.get(key).map(|id| (*id).to_owned());
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = lines
-            .chunks(chunk)
-            .map(|lines| {
-                scope.spawn(move || {
-                    lines
-                        .iter()
-                        .map(|line| StoredNote::new(line, templates, options, lookup).ok())
-                        .collect::<Option<Vec<_>>>()
-                })
-            })
-            .collect();
-        let mut notes = Vec::with_capacity(lines.len());
-        for worker in workers {
-            notes.extend(worker.join().expect("keying never panics")?);
-        }
-        Some(notes)
-    })
-}
-
-/// `f` over `items` on every core (at most 8 threads), the results in order.
-pub fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    let chunk = items.len().div_ceil(threads).max(1);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = items
-            .chunks(chunk)
-            .map(|items| scope.spawn(move || items.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().expect("a worker never panics"))
-            .collect()
-    })
 }
 
 /// `quotebook clip … --library BACKUP.json`: the clipped quote joins its page's note in
@@ -357,35 +172,7 @@ pub fn clip_into_library(path: &str, request: &ClipRequest) -> Result<Note, Stri
     Ok(note)
 }
 
-/// The notes, each with its source key, computed on every core.
-pub fn lazy_notes<'a>(
-    library: &'a Library,
-    templates: &'a Templates,
-    options: &'a RenderOptions,
-) -> Vec<LazyNote<'a>> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    let chunk = library.notes.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = library
-            .notes
-            .chunks(chunk)
-            .map(|notes| {
-                scope.spawn(move || {
-                    notes
-                        .iter()
-                        .map(|n| LazyNote::new(n, templates, options))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().expect("hashing never panics"))
-            .collect()
-    })
-}
+pub use quotebook_core::sync::session::on_every_core;
 
 /// The templates and render options from `--template`, `--quote-template`, `--tz-offset`.
 pub fn render_settings(args: &Args) -> Result<(Templates, RenderOptions), String> {
@@ -412,17 +199,6 @@ pub fn render_settings(args: &Args) -> Result<(Templates, RenderOptions), String
             ..RenderOptions::default()
         },
     ))
-}
-
-fn pattern(args: &Args, state: &SyncState) -> Result<Pattern, String> {
-    match args.value("--pattern") {
-        Some(p) => Pattern::parse(p).map_err(|e| e.to_string()),
-        // Keep naming new files as the folder was named before.
-        None if !state.pattern.is_empty() => {
-            Pattern::parse(&state.pattern).map_err(|e| e.to_string())
-        }
-        None => Ok(Pattern::default()),
-    }
 }
 
 /// Every note rendered for the planner, telling once if a template failed.

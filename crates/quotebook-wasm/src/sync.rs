@@ -1,20 +1,19 @@
-//! The sync planner for backends that do their I/O in JavaScript (File System Access): the
-//! JS reads a snapshot of the folder, the core decides, the JS writes what it is told.
+//! The sync session for backends that do their I/O in JavaScript (File System Access): the
+//! JS reads a snapshot of the folder, the core's session decides (the very session the CLI
+//! and the native host run), the JS writes what it is told. Values cross as JS values
+//! (serde-wasm-bindgen), not JSON text.
 //!
 //! The planner reads files lazily; a snapshot cannot. So [`sync_plan`] answers
-//! `{"need": [paths]}` when the planner asked about a file the snapshot lists but did not
-//! read; the JS reads those and calls again (the state's files are read up front, so this
-//! only happens for a new note whose name is taken by a file sync did not make).
+//! `{need: [paths]}` when the planner asked about a file the snapshot lists but did not
+//! read; the JS reads those and calls again (the state's files are read up front, from
+//! [`sync_state_paths`], so this only happens for a new note whose name is taken by a file
+//! sync did not make).
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use quotebook_core::library::Library;
-use quotebook_core::sync::render::LazyNote;
-use quotebook_core::sync::{
-    Entry, Expect, Folder, LIBRARY_PATH, Options, Pattern, Resolution, STATE_PATH, SyncState, plan,
-};
-use quotebook_core::template::{RenderOptions, Templates};
+use quotebook_core::sync::session::{self, Counts, ReportEntry, Settings};
+use quotebook_core::sync::{Entry, Expect, Folder, LIBRARY_PATH, STATE_PATH, SyncState};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -30,19 +29,6 @@ pub struct Snapshot {
     pub names: HashMap<String, Vec<String>>,
 }
 
-/// What to sync with.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct SyncOptions {
-    pub templates: Templates,
-    pub pattern: String,
-    pub tz_offset_minutes: i32,
-    pub restore: bool,
-    /// A path, or `"all"`.
-    pub overwrite: Option<String>,
-    pub keep: Option<String>,
-}
-
 struct SnapshotFolder<'a> {
     snapshot: &'a Snapshot,
     need: RefCell<Vec<String>>,
@@ -56,6 +42,8 @@ impl Folder for SnapshotFolder<'_> {
         match self.snapshot.files.get(path) {
             Some(Some(text)) => return Entry::File(text.as_bytes().to_vec()),
             Some(None) => return Entry::Missing,
+            // The JS reads the files of `.quotebook/` first: not given, not there.
+            None if path == STATE_PATH || path == LIBRARY_PATH => return Entry::Missing,
             None => {}
         }
         let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
@@ -74,261 +62,221 @@ impl Folder for SnapshotFolder<'_> {
     }
 }
 
-/// The plan for `library_json` (a backup's text) into the folder `snapshot`:
-/// `{"need": [paths]}`, or `{"writes": [{path, text, expect}], "state": TEXT|null,
-/// "backup": TEXT|null, "decisions": [{kind, path, line}], "summary": {…}}` where `expect`
-/// is `null` (the file must not exist) or the SHA-256 the file must still have, and
-/// `state`/`backup` are `null` when unchanged.
-pub fn plan_json(
+/// What [`sync_plan`] answers: the files it must read first, or the plan.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Answer {
+    Need { need: Vec<String> },
+    Plan(Box<Plan>),
+}
+
+/// The session planned: the files to write, then (when every write succeeded) the report.
+#[derive(Debug, Serialize)]
+pub struct Plan {
+    pub writes: Vec<PlanWrite>,
+    /// The text to save in `.quotebook/state.json`; `null`: leave it.
+    pub state: Option<String>,
+    /// The text to save in `.quotebook/library.json`; `null`: leave it.
+    pub backup: Option<String>,
+    pub decisions: Vec<ReportEntry>,
+    pub summary: Counts,
+}
+
+/// A file to write: `expect` is the SHA-256 of the file it replaces, `null` for a new file
+/// (which must not exist).
+#[derive(Debug, Serialize)]
+pub struct PlanWrite {
+    pub path: String,
+    pub text: String,
+    pub expect: Option<String>,
+}
+
+fn code(e: session::SessionError) -> String {
+    format!("{}: {e}", e.code())
+}
+
+/// The session for `library_json` (a backup's text) into the folder `snapshot`.
+pub fn plan(
     library_json: &str,
-    snapshot_json: &str,
-    options_json: &str,
-) -> Result<String, String> {
-    let snapshot: Snapshot = quotebook_core::json::from_json(snapshot_json)
-        .map_err(|e| format!("invalid_data: snapshot: {e}"))?;
-    let options: SyncOptions = quotebook_core::json::from_json(options_json)
-        .map_err(|e| format!("invalid_data: options: {e}"))?;
-    let state_text = snapshot.files.get(STATE_PATH).cloned().flatten();
-    let (state, warnings) = match &state_text {
-        Some(text) => {
-            SyncState::from_json(text).map_err(|e| format!("invalid_data: {STATE_PATH}: {e}"))?
-        }
-        None => (SyncState::default(), Vec::new()),
-    };
-    // The folder's backup and the library, merged: nothing lost.
-    let given =
-        Library::from_json(library_json).map_err(|e| format!("invalid_data: library: {e}"))?;
-    let kept_text = snapshot.files.get(LIBRARY_PATH).cloned().flatten();
-    let library = match &kept_text {
-        Some(text) => {
-            let mut kept = Library::from_json(text)
-                .map_err(|e| format!("invalid_data: {LIBRARY_PATH}: {e}"))?;
-            kept.merge(given);
-            kept
-        }
-        None => given,
-    };
-    let pattern_source = if !options.pattern.trim().is_empty() {
-        options.pattern.trim()
-    } else {
-        state.pattern.as_str()
-    };
-    let pattern = if pattern_source.is_empty() {
-        Pattern::default()
-    } else {
-        Pattern::parse(pattern_source).map_err(|e| format!("invalid_pattern: {e}"))?
-    };
-    let mut plan_options = Options {
-        pattern,
-        restore: options.restore,
-        ..Options::default()
-    };
-    for (choice, resolution) in [
-        (&options.overwrite, Resolution::Overwrite),
-        (&options.keep, Resolution::Keep),
-    ] {
-        match choice.as_deref() {
-            None => {}
-            Some("all") => plan_options.resolve_all = Some(resolution),
-            Some(path) => {
-                let id = state
-                    .note_at(path)
-                    .ok_or_else(|| format!("invalid_data: no synced file at {path:?}"))?;
-                plan_options.resolutions.insert(id.to_owned(), resolution);
-            }
-        }
-    }
-    let render_options = RenderOptions {
-        tz_offset_minutes: options.tz_offset_minutes,
-        ..RenderOptions::default()
-    };
-    let notes: Vec<LazyNote> = library
-        .notes
-        .iter()
-        .map(|n| LazyNote::new(n, &options.templates, &render_options))
-        .collect();
+    snapshot: &Snapshot,
+    settings: &Settings,
+) -> Result<Answer, String> {
     let folder = SnapshotFolder {
-        snapshot: &snapshot,
+        snapshot,
         need: RefCell::new(Vec::new()),
     };
-    let planned = plan(&notes, &state, &folder, &plan_options);
+    let started = session::start(&folder, Some(("library", library_json)), settings);
     let mut need = folder.need.into_inner();
     if !need.is_empty() {
-        quotebook_core::order::sort(&mut need);
+        need.sort_unstable();
         need.dedup();
-        #[derive(Serialize)]
-        struct Need {
-            need: Vec<String>,
-        }
-        return Ok(serde_json::to_string(&Need { need }).expect("paths serialise"));
+        return Ok(Answer::Need { need });
     }
-    let writes: Vec<Write> = planned
-        .writes
-        .iter()
-        .map(|w| Write {
-            expect: match &w.expect {
+    let mut session = started.map_err(code)?;
+    let writes = session
+        .take_writes()
+        .into_iter()
+        .map(|w| PlanWrite {
+            text: String::from_utf8(w.bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            expect: match w.expect {
                 Expect::Absent => None,
                 Expect::Hash(hash) => Some(hash),
             },
-            path: &w.path,
-            text: String::from_utf8_lossy(&w.bytes),
+            path: w.path,
         })
         .collect();
-    let decisions: Vec<Decision> = planned
-        .decisions
-        .iter()
-        .map(|d| Decision {
-            kind: d.outcome.kind(),
-            line: d.to_string(),
-            path: d.path.as_deref(),
-        })
-        .collect();
-    let summary = planned.summary();
-    let new_state = planned.state.to_json();
-    let state_out = (state_text.as_deref() != Some(new_state.as_str()) || !warnings.is_empty())
-        .then_some(new_state);
-    let backup = library.to_json();
-    let backup_out = (kept_text.as_deref() != Some(backup.as_str())).then_some(backup);
-    Ok(serde_json::to_string(&Plan {
-        backup: backup_out,
-        decisions,
-        state: state_out,
-        summary: PlanSummary {
-            appended: summary.appended,
-            conflict: summary.conflicts,
-            created: summary.created,
-            skipped: summary.skipped,
-            updated: summary.updated,
-        },
+    let report = session.finish(&BTreeMap::new());
+    Ok(Answer::Plan(Box::new(Plan {
         writes,
+        decisions: report.entries(),
+        summary: report.counts(),
+        state: report.state,
+        backup: report.backup,
+    })))
+}
+
+/// What the JS hands back to [`sync_finish`]: the plan's report.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Planned {
+    pub state: Option<String>,
+    pub decisions: Vec<ReportEntry>,
+}
+
+/// The report once written, when some writes failed.
+#[derive(Debug, Serialize)]
+pub struct Finished {
+    pub state: Option<String>,
+    pub decisions: Vec<ReportEntry>,
+    pub summary: Counts,
+}
+
+/// The report when the writes to `failed` (path: why) did not happen: their decisions say
+/// so, and each such file's note keeps its entry of the state as it was (`old_state`, the
+/// text read before planning; `None` when there was none).
+pub fn finish(
+    old_state: Option<&str>,
+    planned: Planned,
+    failed: &BTreeMap<String, String>,
+) -> Result<Finished, String> {
+    let read = |text: &str, what: &str| {
+        SyncState::from_json(text)
+            .map(|(state, _)| state)
+            .map_err(|e| format!("invalid_data: {what}: {e}"))
+    };
+    let previous = match old_state {
+        Some(text) if !text.trim().is_empty() => read(text, STATE_PATH)?,
+        _ => SyncState::default(),
+    };
+    let state = match (&planned.state, failed.is_empty()) {
+        (state, true) => state.clone(),
+        (Some(text), false) => {
+            let state = session::state_after(&previous, read(text, "new state")?, failed.keys());
+            let text = state.to_json();
+            (old_state != Some(text.as_str())).then_some(text)
+        }
+        (None, false) => None,
+    };
+    let decisions: Vec<ReportEntry> = planned
+        .decisions
+        .into_iter()
+        .map(|d| {
+            match d
+                .path
+                .as_deref()
+                .and_then(|p| failed.get(p).map(|why| (p, why)))
+            {
+                Some((path, why)) => ReportEntry::not_written(path, why),
+                None => d,
+            }
+        })
+        .collect();
+    Ok(Finished {
+        summary: Counts::of(&decisions),
+        state,
+        decisions,
     })
-    .expect("a plan serialises"))
 }
 
-// The answer's parts, typed: a `serde_json::Value` would bring its float formatting into
-// the module (BENCHMARKS.md, "WASM size"). Fields in alphabetical order, as a `Value`'s
-// object had them.
-
-/// `{backup, decisions, state, summary, writes}`: what [`plan_json`] answers.
-#[derive(Serialize)]
-struct Plan<'a> {
-    backup: Option<String>,
-    decisions: Vec<Decision<'a>>,
-    state: Option<String>,
-    summary: PlanSummary,
-    writes: Vec<Write<'a>>,
+/// The paths of the files a state's text names (the JS reads them before planning).
+pub fn state_paths(state_text: &str) -> Result<Vec<String>, String> {
+    let (state, _) =
+        SyncState::from_json(state_text).map_err(|e| format!("invalid_data: {STATE_PATH}: {e}"))?;
+    Ok(state.files.into_values().map(|f| f.path).collect())
 }
 
-/// A file to write: `expect` is the hash of the file it replaces, `null` for a new file.
-#[derive(Serialize)]
-struct Write<'a> {
-    expect: Option<&'a String>,
-    path: &'a str,
-    text: std::borrow::Cow<'a, str>,
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&format!("invalid_data: {e}")))
 }
 
-/// What the planner decided for a file, and the line telling the reader.
-#[derive(Serialize)]
-struct Decision<'a> {
-    kind: &'static str,
-    line: String,
-    path: Option<&'a str>,
+fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return serde_json::from_str("{}")
+            .map_err(|e| JsError::new(&format!("invalid_data: {what}: {e}")));
+    }
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| JsError::new(&format!("invalid_data: {what}: {e}")))
 }
 
-/// How many files each kind of decision counted.
-#[derive(Serialize)]
-struct PlanSummary {
-    appended: usize,
-    conflict: usize,
-    created: usize,
-    skipped: usize,
-    updated: usize,
-}
-
-/// [`plan_json`] for JavaScript (the File System Access backend).
+/// [`plan`] for JavaScript: `snapshot` is `{files, unreadable, names}`, `options` the
+/// session's settings (`templates`, `pattern`, `tzOffsetMinutes`, `restore`,
+/// `overwrite`/`keep`). Answers `{need}` or `{writes, state, backup, decisions, summary}`.
 #[wasm_bindgen]
 pub fn sync_plan(
     library_json: &str,
-    snapshot_json: &str,
-    options_json: &str,
-) -> Result<String, JsError> {
-    plan_json(library_json, snapshot_json, options_json).map_err(|e| JsError::new(&e))
+    snapshot: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsError> {
+    let snapshot: Snapshot = from_js(snapshot, "snapshot")?;
+    let settings: Settings = from_js(options, "options")?;
+    to_js(&plan(library_json, &snapshot, &settings).map_err(|e| JsError::new(&e))?)
 }
 
-/// The state to save when some planned writes failed (`failed_json`: their paths): each
-/// failed file's note keeps its entry of the old state (or none), as the CLI does.
-pub fn state_after_json(
-    old_state: &str,
-    new_state: &str,
-    failed_json: &str,
-) -> Result<String, String> {
-    let failed: Vec<String> = quotebook_core::json::from_json(failed_json)
-        .map_err(|e| format!("invalid_data: failed paths: {e}"))?;
-    let old = if old_state.trim().is_empty() {
-        SyncState::default()
-    } else {
-        SyncState::from_json(old_state)
-            .map_err(|e| format!("invalid_data: {STATE_PATH}: {e}"))?
-            .0
-    };
-    let (mut state, _) =
-        SyncState::from_json(new_state).map_err(|e| format!("invalid_data: new state: {e}"))?;
-    for path in failed {
-        let ids: Vec<String> = state
-            .files
-            .iter()
-            .filter(|(_, f)| f.path == path)
-            .map(|(id, _)| id.clone())
-            .collect();
-        for id in ids {
-            match old.files.get(&id) {
-                Some(entry) => {
-                    state.files.insert(id, entry.clone());
-                }
-                None => {
-                    state.files.remove(&id);
-                }
-            }
-        }
-    }
-    Ok(state.to_json())
-}
-
-/// [`state_after_json`] for JavaScript.
+/// [`finish`] for JavaScript: `plan` is [`sync_plan`]'s answer, `failed` an object of the
+/// paths not written and why. Answers `{state, decisions, summary}`.
 #[wasm_bindgen]
-pub fn sync_state_after(
-    old_state: &str,
-    new_state: &str,
-    failed_json: &str,
-) -> Result<String, JsError> {
-    state_after_json(old_state, new_state, failed_json).map_err(|e| JsError::new(&e))
+pub fn sync_finish(
+    old_state: Option<String>,
+    plan: JsValue,
+    failed: JsValue,
+) -> Result<JsValue, JsError> {
+    let planned: Planned = from_js(plan, "plan")?;
+    let failed: BTreeMap<String, String> = from_js(failed, "failed writes")?;
+    to_js(&finish(old_state.as_deref(), planned, &failed).map_err(|e| JsError::new(&e))?)
 }
 
-/// The digests of notes for an incremental sync through the native host: `texts` holds
-/// each note's JSON as stored, one per line (JSON text has no raw line break); the answer,
-/// each note's [`quotebook_core::sync::hash::note_digest`], one per line.
+/// [`state_paths`] for JavaScript.
 #[wasm_bindgen]
-pub fn sync_note_digests(texts: &str) -> String {
-    note_digests(texts)
+pub fn sync_state_paths(state_text: &str) -> Result<Vec<String>, JsError> {
+    state_paths(state_text).map_err(|e| JsError::new(&e))
 }
 
-/// The keys of a stored note in the order its backup line has them, as a JSON array: the
-/// extension writes a note's JSON with `JSON.stringify(note, keys)` before digesting it
-/// (a browser's storage may hand the keys back in another order).
+/// The digests of notes for an incremental sync through the native host: each note's JSON
+/// as stored in, each note's [`quotebook_core::sync::hash::note_digest`] out.
 #[wasm_bindgen]
-pub fn sync_note_keys() -> String {
-    serde_json::to_string(quotebook_core::sync::hash::NOTE_KEYS).expect("strings serialise")
+pub fn sync_note_digests(texts: Vec<String>) -> Vec<String> {
+    note_digests(&texts)
 }
 
-fn note_digests(texts: &str) -> String {
-    if texts.is_empty() {
-        return String::new();
-    }
-    let digests: Vec<String> = texts
-        .split('\n')
-        .map(quotebook_core::sync::hash::note_digest)
-        .collect();
-    digests.join("\n")
+/// The keys of a stored note in the order its backup line has them: the extension writes
+/// a note's JSON with `JSON.stringify(note, keys)` before digesting it (a browser's
+/// storage may hand the keys back in another order).
+#[wasm_bindgen]
+pub fn sync_note_keys() -> Vec<String> {
+    quotebook_core::sync::hash::NOTE_KEYS
+        .iter()
+        .map(|k| (*k).to_owned())
+        .collect()
+}
+
+fn note_digests(texts: &[String]) -> Vec<String> {
+    texts
+        .iter()
+        .map(|t| quotebook_core::sync::hash::note_digest(t))
+        .collect()
 }
 
 #[cfg(test)]
@@ -349,8 +297,33 @@ mod tests {
         .to_string()
     }
 
+    fn plan_json(library: &str, snapshot: &str, options: &str) -> Result<Value, String> {
+        let snapshot: Snapshot =
+            serde_json::from_str(snapshot).map_err(|e| format!("invalid_data: snapshot: {e}"))?;
+        let settings: Settings =
+            serde_json::from_str(options).map_err(|e| format!("invalid_data: options: {e}"))?;
+        Ok(serde_json::to_value(plan(library, &snapshot, &settings)?).unwrap())
+    }
+
     fn run(library: &str, snapshot: &Value) -> Value {
-        serde_json::from_str(&plan_json(library, &snapshot.to_string(), "{}").unwrap()).unwrap()
+        plan_json(library, &snapshot.to_string(), "{}").unwrap()
+    }
+
+    /// [`finish`] as the JS calls it, on the state's texts.
+    fn state_after_json(old: &str, new: &str, failed: &[&str]) -> String {
+        let failed: BTreeMap<String, String> = failed
+            .iter()
+            .map(|p| ((*p).to_owned(), "it changed meanwhile".to_owned()))
+            .collect();
+        let planned = Planned {
+            state: Some(new.to_owned()),
+            decisions: Vec::new(),
+        };
+        let old = (!old.is_empty()).then_some(old);
+        finish(old, planned, &failed)
+            .unwrap()
+            .state
+            .unwrap_or_else(|| old.unwrap().to_owned())
     }
 
     /// Applies a plan to an in-memory folder the way the JS does.
@@ -443,21 +416,32 @@ mod tests {
         );
         let new = second["state"].as_str().unwrap();
         assert_ne!(new, old);
-        assert_eq!(state_after_json(&old, new, r#"["Aye.md"]"#).unwrap(), old);
-        assert_eq!(state_after_json(&old, new, "[]").unwrap(), new);
+        assert_eq!(state_after_json(&old, new, &["Aye.md"]), old);
+        assert_eq!(state_after_json(&old, new, &[]), new);
         // A file that was never made: its note has no entry.
         let created = first["state"].as_str().unwrap();
-        let none = state_after_json("", created, r#"["Aye.md"]"#).unwrap();
+        let none = state_after_json("", created, &["Aye.md"]);
         assert!(SyncState::from_json(&none).unwrap().0.files.is_empty());
+        // The failed write's decision says so, and the counts follow.
+        let failed = BTreeMap::from([("Aye.md".to_owned(), "it changed meanwhile".to_owned())]);
+        let planned: Planned = serde_json::from_value(second.clone()).unwrap();
+        let done = finish(Some(&old), planned, &failed).unwrap();
+        assert_eq!(done.state, None, "the old state stands");
+        assert_eq!(done.decisions[0].kind, "skipped");
+        assert_eq!(
+            done.decisions[0].line,
+            "skipped   Aye.md: not written: it changed meanwhile"
+        );
+        assert_eq!(done.summary.skipped, 1);
+        assert_eq!(done.summary.updated + done.summary.appended, 0);
     }
 
     #[test]
-    fn note_digests_one_per_line() {
-        assert_eq!(note_digests(""), "");
-        let two = note_digests("{\"id\":\"a\"}\n{\"id\":\"b\"}");
-        let lines: Vec<&str> = two.lines().collect();
+    fn note_digests_one_per_note() {
+        assert!(note_digests(&[]).is_empty());
+        let two = note_digests(&["{\"id\":\"a\"}".to_owned(), "{\"id\":\"b\"}".to_owned()]);
         assert_eq!(
-            lines,
+            two,
             [
                 quotebook_core::sync::hash::note_digest("{\"id\":\"a\"}"),
                 quotebook_core::sync::hash::note_digest("{\"id\":\"b\"}")
@@ -475,6 +459,11 @@ mod tests {
         let lib = library(&[]);
         assert!(plan_json(&lib, "[", "{}").unwrap_err().contains("snapshot"));
         let bad = json!({"pattern": "{nope}"}).to_string();
+        assert!(
+            state_paths("{")
+                .unwrap_err()
+                .starts_with("invalid_data: .quotebook/state.json")
+        );
         assert!(
             plan_json(&lib, "{}", &bad)
                 .unwrap_err()

@@ -3,7 +3,8 @@
 //!
 //! The planner does no I/O: it reads the folder through the [`Folder`] trait and returns
 //! a [`Plan`] (the writes, the new state, one [`Decision`] per note) for the backend to
-//! carry out. Its rules:
+//! carry out. Every front end runs it through one [`session`], which also reads the state
+//! and the folder's backup, merges the library into it and reports. Its rules:
 //!
 //! - a new note gets a file at a fresh path from the reader's [`Pattern`]; a path, once
 //!   given, is never changed: sync never renames or deletes a file;
@@ -24,6 +25,7 @@ pub mod hash;
 pub mod memory;
 pub mod name;
 pub mod render;
+pub mod session;
 pub mod state;
 
 pub use append::{append_blocks, contains_block};
