@@ -63,7 +63,7 @@ pub struct ClipRequest {
 
 impl ClipRequest {
     pub fn from_json(json: &str) -> Result<ClipRequest, Error> {
-        crate::json::from_json(json).map_err(|e| Error::InvalidData(e.to_string()))
+        serde_json::from_str(json).map_err(|e| Error::InvalidData(e.to_string()))
     }
 
     /// The page's metadata, from the metadata HTML the capture sent (empty without it).

@@ -8,7 +8,6 @@
 #![warn(missing_debug_implementations)]
 
 pub mod clip;
-pub mod json;
 pub mod library;
 pub mod metadata;
 pub mod note;

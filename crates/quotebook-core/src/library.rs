@@ -82,9 +82,8 @@ pub struct MergeReport {
     pub quotes_removed: usize,
 }
 
-/// A backup as read: notes stay values until [`Note::from_value`] reads them, the one way a
-/// stored note is read (each typed way to read a note costs the wasm module its own copy of
-/// the note's deserialiser).
+/// A backup as read: notes stay values until [`Note::from_value`] reads them, because only
+/// a note's own `schema` says which shape the rest of it has (older ones are migrated).
 #[derive(Deserialize)]
 struct Any {
     schema: u64,
@@ -98,7 +97,7 @@ impl Library {
     /// a backup or a note from a newer Quotebook is refused with [`Error::UnsupportedSchema`].
     pub fn from_json(json: &str) -> Result<Library, Error> {
         let invalid = |e: serde_json::Error| Error::InvalidData(format!("library backup: {e}"));
-        let any: Any = crate::json::from_json(json).map_err(invalid)?;
+        let any: Any = serde_json::from_str(json).map_err(invalid)?;
         match u32::try_from(any.schema) {
             Ok(LIBRARY_SCHEMA) => {}
             Ok(newer) if newer > LIBRARY_SCHEMA => {
@@ -629,6 +628,59 @@ mod tests {
             Library::from_json(r#"{"schema":1}"#),
             Err(Error::InvalidData(_))
         ));
+    }
+
+    /// Unreadable data is refused with serde_json's own wording, after the name of what
+    /// was being read: syntax errors and typed errors alike say where in the text.
+    #[test]
+    fn unreadable_data_says_what_and_where() {
+        let message = |json: &str| Library::from_json(json).unwrap_err().to_string();
+        assert_eq!(
+            message("{"),
+            "unreadable data: library backup: EOF while parsing an object at line 1 column 1"
+        );
+        assert_eq!(
+            message(r#"{"schema":"1","notes":[]}"#),
+            "unreadable data: library backup: invalid type: string \"1\", expected u64 \
+             at line 1 column 13"
+        );
+        assert_eq!(
+            message(r#"{"schema":1}"#),
+            "unreadable data: library backup: missing field `notes` at line 1 column 12"
+        );
+        // A note is read from its value once its schema is known: no position there.
+        assert_eq!(
+            message(r#"{"schema":1,"notes":[{"schema":2,"quotes":{}}]}"#),
+            "unreadable data: invalid type: map, expected a sequence"
+        );
+        assert_eq!(
+            Note::from_json("7").unwrap_err().to_string(),
+            "unreadable data: a note without a schema number"
+        );
+        assert_eq!(
+            crate::ClipRequest::from_json(r#"{"capture":"x"}"#)
+                .unwrap_err()
+                .to_string(),
+            "unreadable data: invalid type: string \"x\", expected struct Capture \
+             at line 1 column 14"
+        );
+        assert_eq!(Library::from_json("{}").unwrap_err().code(), "invalid_data");
+    }
+
+    /// serde_json's way to read a struct: from an object, and also from an array of its
+    /// fields in order. Nothing of ours writes that form; reading it does no harm.
+    #[test]
+    fn a_struct_may_be_written_as_an_array_of_its_fields() {
+        let library =
+            Library::from_json(r#"{"schema":1,"notes":[],"deleted":[["a",null,"t"]]}"#).unwrap();
+        assert_eq!(
+            library.deleted,
+            [Deleted {
+                id: "a".into(),
+                note: None,
+                at: "t".into(),
+            }]
+        );
     }
 
     #[test]

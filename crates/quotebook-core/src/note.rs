@@ -88,7 +88,7 @@ impl Note {
             .and_then(serde_json::Value::as_u64)
             .ok_or_else(|| Error::InvalidData("a note without a schema number".into()))?;
         let parse = |value| {
-            crate::json::from_value::<Note>(value).map_err(|e| Error::InvalidData(e.to_string()))
+            serde_json::from_value::<Note>(value).map_err(|e| Error::InvalidData(e.to_string()))
         };
         match u32::try_from(schema) {
             Ok(1) => Ok(migrate_from_1(parse(value)?)),

@@ -9,15 +9,16 @@ use crate::js_error;
 fn parse<T: serde::de::DeserializeOwned + Default>(json: Option<String>) -> Result<T, JsError> {
     match json.as_deref().map(str::trim) {
         None | Some("") => Ok(T::default()),
-        Some(json) => quotebook_core::json::from_json(json)
-            .map_err(|e| js_error(Error::InvalidData(e.to_string()))),
+        Some(json) => {
+            serde_json::from_str(json).map_err(|e| js_error(Error::InvalidData(e.to_string())))
+        }
     }
 }
 
 /// Merges notes (a JSON array, any schema) that share an identity; returns a JSON array.
 #[wasm_bindgen]
 pub fn merge_notes(notes_json: &str) -> Result<String, JsError> {
-    let values: Vec<serde_json::Value> = quotebook_core::json::from_json(notes_json)
+    let values: Vec<serde_json::Value> = serde_json::from_str(notes_json)
         .map_err(|e| js_error(Error::InvalidData(e.to_string())))?;
     let notes = values
         .into_iter()
@@ -168,7 +169,7 @@ pub fn zip_names(
 ) -> Result<String, JsError> {
     use quotebook_core::sync::name::{candidate, collision_key};
     use quotebook_core::sync::{DEFAULT_PATTERN, Pattern, render::name_fields};
-    let values: Vec<serde_json::Value> = quotebook_core::json::from_json(notes_json)
+    let values: Vec<serde_json::Value> = serde_json::from_str(notes_json)
         .map_err(|e| js_error(Error::InvalidData(e.to_string())))?;
     let options: RenderOptions = parse(options_json)?;
     let pattern = if pattern.trim().is_empty() {

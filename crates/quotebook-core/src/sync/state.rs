@@ -85,9 +85,8 @@ impl SyncState {
     /// from another machine, or be edited by hand) or collide with an earlier entry are
     /// dropped and named in the returned warnings; newer schemas are refused.
     pub fn from_json(json: &str) -> Result<(SyncState, Vec<String>), Error> {
-        // Read as a value first, then typed: one way for every file, so the wasm module
-        // holds one copy of the state's deserialiser (a typed pass straight from the text
-        // would be a second one).
+        // Read as a value first, then typed: the schema number decides whether the rest
+        // can be read at all (a newer state is refused, not misread).
         let value: serde_json::Value = serde_json::from_str(json)
             .map_err(|e| Error::InvalidData(format!("sync state: {e}")))?;
         let schema = value
@@ -95,7 +94,7 @@ impl SyncState {
             .and_then(serde_json::Value::as_u64)
             .ok_or_else(|| Error::InvalidData("sync state without a schema number".into()))?;
         let mut state = match u32::try_from(schema) {
-            Ok(STATE_SCHEMA) => crate::json::from_value::<SyncState>(value)
+            Ok(STATE_SCHEMA) => serde_json::from_value::<SyncState>(value)
                 .map_err(|e| Error::InvalidData(format!("sync state: {e}")))?,
             Ok(newer) if newer > STATE_SCHEMA => return Err(Error::UnsupportedSchema(newer)),
             _ => {
