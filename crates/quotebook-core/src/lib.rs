@@ -24,8 +24,6 @@ pub use quotebook_html::convert;
 pub use quotebook_html::error;
 /// Deep links (text fragments), from `quotebook-html` (kept fast there, see its docs).
 pub use quotebook_html::fragment;
-/// One stable sort for the whole wasm module (one copy instead of one per type).
-pub use quotebook_html::order;
 /// A page's visible text as the deep-link generator reads it, from `quotebook-html`.
 pub use quotebook_html::page_text;
 

@@ -186,15 +186,14 @@ impl Library {
         if deleted.is_empty() {
             return;
         }
-        // Grouped by what they delete with the module's one sort (a map here was another
-        // copy of the map's code): each group holds the record's entries, then the new
-        // ones, in order. Of the record's entries the last counts; a new one replaces
-        // what is known unless it is not later.
+        // Grouped by what they delete with a stable sort of their indices: each group
+        // holds the record's entries, then the new ones, in order. Of the record's
+        // entries the last counts; a new one replaces what is known unless it is not later.
         let mut all = std::mem::take(&mut self.deleted);
         let recorded = all.len();
         all.extend(deleted);
-        let order =
-            quotebook_html::order::indices(all.len(), &mut |a, b| all[a].key().cmp(&all[b].key()));
+        let mut order: Vec<usize> = (0..all.len()).collect();
+        order.sort_by(|&a, &b| all[a].key().cmp(&all[b].key()));
         let mut kept: Vec<Deleted> = Vec::with_capacity(all.len());
         for i in order {
             let d = &all[i];
@@ -208,7 +207,7 @@ impl Library {
             }
         }
         self.deleted = kept;
-        quotebook_html::order::sort(&mut self.deleted);
+        self.deleted.sort();
     }
 
     /// Removes what the record says was deleted; returns how many quotes went (a note

@@ -198,10 +198,9 @@ fn migrate_from_1(mut note: Note) -> Note {
 }
 
 /// Orders quotes by the time they were saved; stable, so quotes saved at the same instant
-/// keep their order. Every place that orders quotes calls this one function, on the
-/// module's one sort ([`crate::order`]).
+/// keep their order. Every place that orders quotes calls this one function.
 pub(crate) fn sort_quotes(quotes: &mut [Quote]) {
-    quotebook_html::order::sort_by(quotes, |a, b| a.created.cmp(&b.created));
+    quotes.sort_by(|a, b| a.created.cmp(&b.created));
 }
 
 /// Merges notes that share an identity (as migrations may produce): quotes are kept in

@@ -266,7 +266,7 @@ impl Compiled {
         let base = NoteContext::new(note);
         let mut ordered: Vec<&Quote> = note.quotes.iter().collect();
         if order == QuoteOrder::Page {
-            crate::order::sort_by_key(&mut ordered, |q| q.position.unwrap_or(usize::MAX));
+            ordered.sort_by_key(|q| q.position.unwrap_or(usize::MAX));
         }
         let mut rendered = Vec::with_capacity(note.quotes.len());
         let mut quote_values = Vec::with_capacity(note.quotes.len());

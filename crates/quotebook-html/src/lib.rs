@@ -21,7 +21,6 @@ pub mod convert;
 pub mod entities;
 pub mod error;
 pub mod fragment;
-pub mod order;
 pub mod page_text;
 pub mod tokenizer;
 

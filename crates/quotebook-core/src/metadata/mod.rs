@@ -587,7 +587,7 @@ fn scan(html: &str) -> Doc {
     while let Some((_, seq, text)) = st.byline.pop() {
         st.bylines_done.push((seq, collapse_ws(&text)));
     }
-    quotebook_html::order::sort_by_key(&mut st.bylines_done, |(seq, _)| *seq);
+    st.bylines_done.sort_by_key(|(seq, _)| *seq);
     st.doc.bylines = st.bylines_done.drain(..).map(|(_, t)| t).collect();
     if let Some(TextSink::Title) = st.raw
         && st.doc.title.is_none()

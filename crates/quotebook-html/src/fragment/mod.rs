@@ -509,7 +509,7 @@ impl Generator<'_, '_> {
         if forms.is_empty() {
             return None;
         }
-        crate::order::sort_by_key(&mut forms, Candidate::len);
+        forms.sort_by_key(Candidate::len);
         if let Some(d) = forms.iter().find_map(|c| self.accept(c, mode)) {
             return Some(d);
         }
@@ -535,7 +535,7 @@ impl Generator<'_, '_> {
                     });
                 }
             }
-            crate::order::sort_by_key(&mut level, Candidate::len);
+            level.sort_by_key(Candidate::len);
             if let Some(d) = level.iter().find_map(|c| self.accept(c, mode)) {
                 return Some(d);
             }
@@ -555,7 +555,7 @@ impl Generator<'_, '_> {
     /// with the same words (when none can reach the target: the context repeats too).
     fn first_match_only(&self, mode: Mode, copy: bool) -> Option<TextDirective> {
         let mut forms = self.forms(mode);
-        crate::order::sort_by_key(&mut forms, Candidate::len);
+        forms.sort_by_key(Candidate::len);
         let mut all = forms.clone();
         let exact = forms.iter().skip(3).find(|c| c.end.is_none());
         let (prefixes, suffixes) = (self.prefixes(mode), self.suffixes(mode));
