@@ -15,30 +15,19 @@ use quotebook_core::time;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use crate::args::Args;
+use crate::args::ExportArgs;
 use crate::sync::{
     FsFolder, Timer, atomic_write, open_root, read_library, render_all, render_settings,
 };
 
-pub const OPTIONS: &[&str] = &[
-    "--from",
-    "--to",
-    "--note",
-    "--pattern",
-    "--template",
-    "--quote-template",
-    "--tz-offset",
-];
-pub const FLAGS: &[&str] = &["--force", "--progress"];
-
 /// Progress is shown past this many notes.
 const PROGRESS_FROM: usize = 1000;
 
-pub fn run(args: Args) -> Result<String, String> {
+pub fn run(args: ExportArgs) -> Result<String, String> {
     let timer = Timer::new();
-    let mut library = read_library(args.required("--from")?)?;
+    let mut library = read_library(&args.from)?;
     timer.lap("read the library");
-    if let Some(id) = args.value("--note") {
+    if let Some(id) = &args.note {
         let note = library
             .get(id)
             .cloned()
@@ -48,13 +37,13 @@ pub fn run(args: Args) -> Result<String, String> {
             ..Library::default()
         };
     }
-    let to = args.required("--to")?;
-    let (templates, options) = render_settings(&args)?;
-    let pattern = match args.value("--pattern") {
+    let to = args.to.as_str();
+    let (templates, options) = render_settings(&args.templates)?;
+    let pattern = match args.pattern.as_deref() {
         Some(p) => Pattern::parse(p).map_err(|e| e.to_string())?,
         None => Pattern::default(),
     };
-    let progress = Progress::new(library.notes.len(), args.flag("--progress"));
+    let progress = Progress::new(library.notes.len(), args.progress);
     let lower = to.to_lowercase();
     if lower.ends_with(".md") {
         let notes = render_all(&library, &templates, &options);
@@ -64,7 +53,7 @@ pub fn run(args: Args) -> Result<String, String> {
                 notes.len()
             ));
         };
-        write_output(to, note.file.as_bytes(), args.flag("--force"))?;
+        write_output(to, note.file.as_bytes(), args.force)?;
         return Ok(format!("exported 1 note to {to}\n"));
     }
     if lower.ends_with(".zip") {
@@ -72,7 +61,7 @@ pub fn run(args: Args) -> Result<String, String> {
         timer.lap("render");
         let bytes = zip_notes(&library, &files, &pattern, &progress)?;
         timer.lap("zip");
-        write_output(to, &bytes, args.flag("--force"))?;
+        write_output(to, &bytes, args.force)?;
         timer.lap("write");
         progress.done();
         return Ok(format!("exported {} notes to {to}\n", files.len()));

@@ -32,6 +32,8 @@ use quotebook_core::note::Note;
 use quotebook_core::sync::session::{Report, Settings};
 use quotebook_core::sync::{Entry, Folder, LIBRARY_PATH, hash};
 
+use crate::args::HostArgs;
+
 /// The host's name, as the browser knows it (the manifest's file name and `name`).
 pub const HOST_NAME: &str = "quotebook_host";
 /// The largest message a browser accepts from a host.
@@ -58,17 +60,8 @@ pub fn default_config_path() -> Option<PathBuf> {
 /// `quotebook host [--folder DIR] [--config FILE]`; the arguments a browser adds (the
 /// extension's origin, Firefox's manifest path and id, `--parent-window=…` on Windows) are
 /// ignored. Without `--folder`, the folder comes from the configuration file.
-pub fn run(argv: impl Iterator<Item = String>) -> Result<String, String> {
-    let mut folder = None;
-    let mut config = None;
-    let mut argv = argv;
-    while let Some(arg) = argv.next() {
-        match arg.as_str() {
-            "--folder" => folder = Some(argv.next().ok_or("--folder needs a value")?),
-            "--config" => config = Some(argv.next().ok_or("--config needs a value")?),
-            _ => {} // given by the browser
-        }
-    }
+pub fn run(args: HostArgs) -> Result<String, String> {
+    let HostArgs { folder, config, .. } = args;
     let folder = match folder {
         Some(folder) => folder,
         None => {

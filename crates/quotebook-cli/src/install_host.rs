@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
+use crate::args::InstallHostArgs;
 use crate::host::{HOST_NAME, default_config_path};
 
 /// The unpacked build's id (fixed by the manifest's `key`).
@@ -18,7 +19,7 @@ pub const UNPACKED_ID: &str = "dcpofdeomimecllgicmlhifcdaagmphh";
 /// The Firefox package's add-on id (`browser_specific_settings.gecko.id`, see xtask).
 pub const FIREFOX_ID: &str = "quotebook@quotebook";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Browser {
     Chrome,
     Chromium,
@@ -27,20 +28,6 @@ pub enum Browser {
 }
 
 impl Browser {
-    fn parse(name: &str) -> Result<Browser, String> {
-        Ok(match name {
-            "chrome" => Browser::Chrome,
-            "chromium" => Browser::Chromium,
-            "edge" => Browser::Edge,
-            "firefox" => Browser::Firefox,
-            other => {
-                return Err(format!(
-                    "--browser takes chrome, chromium, edge or firefox, not {other:?}"
-                ));
-            }
-        })
-    }
-
     /// Where the browser reads host manifests for the current user, under `home`.
     pub fn manifest_dir(self, home: &Path, macos: bool) -> PathBuf {
         let relative = match (self, macos) {
@@ -85,37 +72,15 @@ pub fn manifest(browser: Browser, launcher: &Path, ids: &[String]) -> serde_json
 
 /// `quotebook install-host --browser B --folder DIR [--extension-id ID]...
 /// [--manifest-dir DIR] [--config FILE]`.
-pub fn run(argv: impl Iterator<Item = String>) -> Result<String, String> {
-    let mut browser = None;
-    let mut folder = None;
-    let mut ids: Vec<String> = Vec::new();
-    let mut manifest_dir = None;
-    let mut config = None;
-    let mut argv = argv;
-    while let Some(arg) = argv.next() {
-        let (name, inline) = match arg.split_once('=') {
-            Some((name, value)) if name.starts_with("--") => {
-                (name.to_owned(), Some(value.to_owned()))
-            }
-            _ => (arg.clone(), None),
-        };
-        let mut value = || -> Result<String, String> {
-            match inline.clone() {
-                Some(v) => Ok(v),
-                None => argv.next().ok_or_else(|| format!("{name} needs a value")),
-            }
-        };
-        match name.as_str() {
-            "--browser" => browser = Some(Browser::parse(&value()?)?),
-            "--folder" => folder = Some(value()?),
-            "--extension-id" => ids.push(value()?),
-            "--manifest-dir" => manifest_dir = Some(PathBuf::from(value()?)),
-            "--config" => config = Some(PathBuf::from(value()?)),
-            _ => return Err(format!("unexpected argument {arg:?}")),
-        }
-    }
-    let browser = browser.ok_or("--browser is required (chrome, chromium, edge or firefox)")?;
-    let folder = folder.ok_or("--folder is required")?;
+pub fn run(args: InstallHostArgs) -> Result<String, String> {
+    let InstallHostArgs {
+        browser,
+        folder,
+        extension_ids: mut ids,
+        manifest_dir,
+        config,
+    } = args;
+    let (manifest_dir, config) = (manifest_dir.map(PathBuf::from), config.map(PathBuf::from));
     for id in &ids {
         let valid = match browser {
             // Chromium ids: 32 letters a–p.

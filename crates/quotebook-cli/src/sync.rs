@@ -23,25 +23,13 @@ use quotebook_core::sync::{
 };
 use quotebook_core::template::{RenderOptions, Templates};
 
-use crate::args::Args;
-
-pub const OPTIONS: &[&str] = &[
-    "--from",
-    "--to",
-    "--pattern",
-    "--overwrite",
-    "--keep",
-    "--template",
-    "--quote-template",
-    "--tz-offset",
-];
-pub const FLAGS: &[&str] = &["--restore", "--dry-run"];
+use crate::args::{SyncArgs, TemplateArgs};
 
 /// `quotebook sync [--from BACKUP.json] --to DIR [--restore] [--overwrite PATH|all]
 /// [--keep PATH|all] [--pattern P] [--dry-run]`: prints one line per decision, then a
 /// summary.
-pub fn run(args: Args) -> Result<String, String> {
-    let from = match args.value("--from") {
+pub fn run(args: SyncArgs) -> Result<String, String> {
+    let from = match args.from.as_deref() {
         Some(path) => Some((
             path,
             utf8(
@@ -53,25 +41,25 @@ pub fn run(args: Args) -> Result<String, String> {
     };
     let settings = settings(&args)?;
     let report = sync_folder(
-        args.required("--to")?,
+        &args.to,
         from.as_ref().map(|(name, text)| (*name, text.as_str())),
         &settings,
-        args.flag("--dry-run"),
+        args.dry_run,
     )?;
     Ok(report.text())
 }
 
 /// The session's settings from `--template`, `--quote-template`, `--tz-offset`,
 /// `--pattern`, `--restore`, `--overwrite` and `--keep`.
-pub fn settings(args: &Args) -> Result<Settings, String> {
-    let (templates, render_options) = render_settings(args)?;
+pub fn settings(args: &SyncArgs) -> Result<Settings, String> {
+    let (templates, render_options) = render_settings(&args.templates)?;
     Ok(Settings {
         templates: Some(templates),
-        pattern: args.value("--pattern").map(str::to_owned),
+        pattern: args.pattern.clone(),
         tz_offset_minutes: render_options.tz_offset_minutes,
-        restore: args.flag("--restore"),
-        overwrite: args.value("--overwrite").map(str::to_owned),
-        keep: args.value("--keep").map(str::to_owned),
+        restore: args.restore,
+        overwrite: args.overwrite.clone(),
+        keep: args.keep.clone(),
     })
 }
 
@@ -175,27 +163,21 @@ pub fn clip_into_library(path: &str, request: &ClipRequest) -> Result<Note, Stri
 pub use quotebook_core::sync::session::on_every_core;
 
 /// The templates and render options from `--template`, `--quote-template`, `--tz-offset`.
-pub fn render_settings(args: &Args) -> Result<(Templates, RenderOptions), String> {
-    let read = |flag: &str| -> Result<String, String> {
-        match args.value(flag) {
+pub fn render_settings(args: &TemplateArgs) -> Result<(Templates, RenderOptions), String> {
+    let read = |path: &Option<String>| -> Result<String, String> {
+        match path {
             Some(path) => fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}")),
             None => Ok(String::new()),
         }
     };
     let templates = Templates {
-        note: read("--template")?,
-        quote: read("--quote-template")?,
-    };
-    let tz_offset_minutes = match args.value("--tz-offset") {
-        Some(minutes) => minutes
-            .parse()
-            .map_err(|_| format!("--tz-offset takes minutes east of UTC, not {minutes:?}"))?,
-        None => 0,
+        note: read(&args.template)?,
+        quote: read(&args.quote_template)?,
     };
     Ok((
         templates,
         RenderOptions {
-            tz_offset_minutes,
+            tz_offset_minutes: args.tz_offset.unwrap_or(0),
             ..RenderOptions::default()
         },
     ))

@@ -142,7 +142,7 @@ fn mistakes_get_a_message_and_exit_2_never_a_panic() {
     for (args, needle) in [
         (
             &["clip", "--url", "https://a.example/"][..],
-            "--html-file is required",
+            "--html-file <SELECTION.html>",
         ),
         (
             &[
@@ -154,12 +154,16 @@ fn mistakes_get_a_message_and_exit_2_never_a_panic() {
             ],
             "cannot read /nonexistent/x.html",
         ),
-        (&["frobnicate"], "unknown command"),
-        (&[], "no command given"),
-        (&["convert", "--bogus"], "unexpected argument"),
+        (&["frobnicate"], "unrecognized subcommand 'frobnicate'"),
+        (&[], "Usage: quotebook <COMMAND>"),
+        (&["convert", "--bogus"], "unexpected argument '--bogus'"),
         (
             &["render", "--tz-offset", "east"],
-            "--tz-offset takes minutes",
+            "'--tz-offset <MINUTES>': takes minutes east of UTC",
+        ),
+        (
+            &["clip", "--url", "a", "--url", "b", "--html-file", "f"],
+            "cannot be used multiple times",
         ),
     ] {
         let out = quotebook(args, b"<p>x</p>");
@@ -223,4 +227,90 @@ fn render_through_a_custom_template() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "# T\n- Hi (01 Juli 2024)\n");
+}
+
+#[test]
+fn help_and_version_print_to_standard_output_and_succeed() {
+    let out = quotebook(&["--help"], b"");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let help = text(&out.stdout);
+    for command in [
+        "convert",
+        "clip",
+        "render",
+        "export",
+        "sync",
+        "install-host",
+        "host",
+    ] {
+        assert!(help.contains(&format!("  {command} ")), "{command}: {help}");
+    }
+    let out = quotebook(&["--version"], b"");
+    assert!(out.status.success());
+    assert_eq!(
+        text(&out.stdout),
+        format!("quotebook {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    // Every command has its own help, naming its arguments.
+    for (command, argument) in [
+        ("convert", "--base-url <URL>"),
+        ("clip", "--html-file <SELECTION.html>"),
+        ("render", "--tz-offset <MINUTES>"),
+        ("export", "--to <OUT.zip|OUT.md|DIR>"),
+        ("sync", "--dry-run"),
+        ("install-host", "--browser <BROWSER>"),
+        ("host", "--folder <DIR>"),
+    ] {
+        let out = quotebook(&[command, "--help"], b"");
+        assert!(out.status.success(), "{command}: {}", text(&out.stderr));
+        let help = text(&out.stdout);
+        assert!(
+            help.contains(&format!("Usage: quotebook {command}")),
+            "{help}"
+        );
+        assert!(help.contains(argument), "{command}: {help}");
+    }
+    let out = quotebook(&["help", "sync"], b"");
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("Usage: quotebook sync"));
+}
+
+#[test]
+fn a_mistyped_name_gets_a_suggestion_and_exit_2() {
+    for (args, suggestion) in [
+        (&["conver"][..], "a similar subcommand exists: 'convert'"),
+        (
+            &["sync", "--dryrun", "--to", "x"],
+            "a similar argument exists: '--dry-run'",
+        ),
+        (
+            &["install-host", "--browser", "firefx", "--folder", "x"],
+            "[possible values: chrome, chromium, edge, firefox]",
+        ),
+    ] {
+        let out = quotebook(args, b"");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty());
+        let err = text(&out.stderr);
+        assert!(err.contains(suggestion), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn convert_reads_a_file_or_standard_input() {
+    let file = temp_file("page.html", b"<p>From the <b>file</b>.</p>");
+    let out = quotebook(&["convert", file.to_str().unwrap()], b"<p>stdin</p>");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "From the **file**.\n");
+    let out = quotebook(&["convert", "-"], b"<p>stdin</p>");
+    assert_eq!(text(&out.stdout), "stdin\n");
+    let out = quotebook(&["convert", "--quote", "--", file.to_str().unwrap()], b"");
+    assert_eq!(text(&out.stdout), "> From the **file**.\n");
+    let out = quotebook(&["convert", "/nonexistent/page.html"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot read /nonexistent/page.html"));
+    // One file only.
+    let out = quotebook(&["convert", "a.html", "b.html"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unexpected argument 'b.html'"));
 }
