@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::time::days_from_civil;
+
 /// A date, optionally with a time of day and a UTC offset, as read from a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageDate {
@@ -20,7 +22,11 @@ impl PageDate {
     /// offset as UTC (pages that omit it usually mean their server's time: the best a
     /// reader without a clock can do).
     pub fn unix_millis(&self) -> i64 {
-        let days = days_from_civil(self.year, self.month, self.day);
+        let days = days_from_civil(
+            i64::from(self.year),
+            u32::from(self.month),
+            u32::from(self.day),
+        );
         let (h, m, s, ms) = self.time.unwrap_or((0, 0, 0, 0));
         let secs = days * 86_400 + i64::from(h) * 3_600 + i64::from(m) * 60 + i64::from(s)
             - i64::from(self.offset_minutes.unwrap_or(0)) * 60;
@@ -50,17 +56,6 @@ impl fmt::Display for PageDate {
         }
         Ok(())
     }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
-    let y = i64::from(y) - i64::from(m <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 fn days_in_month(y: i32, m: u8) -> u8 {
