@@ -1,5 +1,7 @@
 //! Just enough YAML to write frontmatter values that always parse back as the same string.
 
+use quotebook_html::chars::is_bidi_control;
+
 /// Appends `value` as a plain scalar when that is unambiguous, otherwise double-quoted.
 pub(crate) fn push_scalar(out: &mut String, value: &str) {
     if is_plain_safe(value) {
@@ -37,10 +39,6 @@ pub(crate) fn push_quoted(out: &mut String, value: &str) {
 /// allows only at the start of a stream: strict readers refuse the whole document.
 fn is_not_printable(c: char) -> bool {
     matches!(c, '\u{feff}' | '\u{fffe}' | '\u{ffff}')
-}
-
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A conservative test: plain scalars are only used for text made of characters that can
@@ -119,5 +117,8 @@ mod tests {
         assert_eq!(scalar(""), "\"\"");
         assert_eq!(scalar("line\nbreak \"q\""), "\"line\\nbreak \\\"q\\\"\"");
         assert_eq!(scalar("bidi\u{202e}"), "\"bidi\\u202e\"");
+        // The Arabic letter mark is a bidirectional control too (the policy in
+        // quotebook_html::chars).
+        assert_eq!(scalar("a\u{61c}b"), "\"a\\u061cb\"");
     }
 }

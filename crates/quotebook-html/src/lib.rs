@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+pub mod chars;
 pub mod convert;
 pub mod entities;
 pub mod error;

@@ -186,7 +186,8 @@ pub fn sanitize(text: &str, fallback: &str) -> String {
             '/' | '\\' | '|' | ':' => '-',
             '"' | '<' | '>' | '?' | '*' => continue,
             c if c.is_whitespace() => ' ',
-            c if c.is_control() || is_invisible(c) => continue,
+            // Invisible characters make a name look like another one.
+            c if c.is_control() || quotebook_html::chars::is_invisible(c) => continue,
             c => c,
         };
         if c == ' ' {
@@ -227,20 +228,6 @@ fn cut_to_bytes(text: &str, max: usize, fallback: &str) -> String {
     } else {
         cut.to_owned()
     }
-}
-
-/// Bidirectional controls and other invisible format characters: they make a name look
-/// like another one.
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200b}'..='\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2060}'..='\u{2069}'
-            | '\u{feff}'
-            | '\u{061c}'
-            | '\u{00ad}'
-    )
 }
 
 /// Windows' device names, with any extension: `CON`, `nul.txt`, `COM1.md`, `LPT¹`…

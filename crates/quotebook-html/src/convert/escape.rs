@@ -5,12 +5,8 @@
 //! `file.txt`, `a * b` and `C++` stay as written; `*emphasis*`, `# heading` at a line
 //! start, `1.` at a line start, `<b>` and `` ` `` get a backslash.
 
-/// C0 controls but tab, line feed, vertical tab, form feed and carriage return, and DEL: a
-/// page shows none of them, and in a Markdown file an escape sequence would reach the
-/// reader's terminal. The converter drops them from text, code spans and code blocks.
-pub fn is_hidden_control(c: char) -> bool {
-    matches!(c, '\0'..='\x08' | '\x0e'..='\x1f' | '\x7f')
-}
+/// The converter drops these from text, code spans and code blocks.
+pub use crate::chars::is_hidden_control;
 
 /// CommonMark's "Unicode whitespace" (approximately: Rust's notion plus nothing else).
 pub fn is_ws(c: char) -> bool {
