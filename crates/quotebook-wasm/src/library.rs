@@ -73,13 +73,6 @@ pub fn remove_quote(note_json: &str, quote_id: &str, now: &str) -> Result<String
     Ok(note.to_json())
 }
 
-/// Safe HTML for a preview of `markdown`: raw HTML escaped, links only to the web (new tab,
-/// no opener), images as placeholders that load nothing.
-#[wasm_bindgen]
-pub fn preview_html(markdown: &str) -> String {
-    quotebook_core::preview::preview_html(markdown)
-}
-
 /// The JSON backup of a library (`{schema, notes}`, one note per line) from the stored notes
 /// (a JSON array, any schema; notes sharing an id are merged).
 #[wasm_bindgen]
