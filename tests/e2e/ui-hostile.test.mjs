@@ -22,6 +22,7 @@ const PAYLOADS = [
   '<link rel="stylesheet" href="https://evil.example/s.css">',
   '[data](data:text/html,<script>alert(6)</script>)',
   '<div onmouseover="alert(7)">**hover** me</div>',
+  'A footnote named like the popup\'s search field[^search].\n\n[^search]: Its id is the preview\'s own.',
 ];
 
 function hostileNotes() {
@@ -115,6 +116,13 @@ test('the popup, every note opened and previewed, runs nothing and loads nothing
   assert.match(await preview.textContent(), /<script>globalThis\.pwned = "script"/);
   assert.match(await preview.textContent(), /<img src=x onerror="globalThis\.pwned = 'img'; alert\(2\)">/);
   assert.match(await preview.textContent(), /\[image: remote image\]/);
+  // Footnote ids are the preview's own: the page's ids stay unique.
+  const ids = await page.evaluate(() => [...document.querySelectorAll('[id]')].map((e) => e.id));
+  assert.equal(new Set(ids).size, ids.length, `duplicate ids: ${ids}`);
+  const footnote = preview.locator('.footnote-reference a');
+  const target = (await footnote.getAttribute('href')).slice(1);
+  assert.match(target, /^quotebook-preview-\d+-fn-1$/);
+  assert.equal(await page.locator(`[id="${target}"]`).textContent(), "1Its id is the preview's own.");
   // A javascript: link is text in a span, with no href anywhere on the page.
   const unsafe = preview.locator('.unsafe-link', { hasText: 'click me' });
   assert.equal(await unsafe.evaluate((e) => `${e.localName} ${e.getAttribute('href')}`), 'span null');
