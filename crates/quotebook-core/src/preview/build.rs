@@ -89,11 +89,19 @@ pub(super) fn build(markdown: &str, id_prefix: &str) -> Preview {
 }
 
 /// `markdown` split into its YAML frontmatter (`---` lines around it, at the very start)
-/// and the rest.
+/// and the rest. As in pulldown-cmark's metadata blocks, its first line is neither blank
+/// nor the closing `---`: a note that starts with thematic breaks is all Markdown.
 fn split_frontmatter(markdown: &str) -> (Option<&str>, &str) {
     let Some(rest) = markdown.strip_prefix("---\n") else {
         return (None, markdown);
     };
+    if rest
+        .lines()
+        .next()
+        .is_none_or(|first| first.trim().is_empty() || first == "---")
+    {
+        return (None, markdown);
+    }
     let mut at = 0;
     for line in rest.split_inclusive('\n') {
         at += line.len();

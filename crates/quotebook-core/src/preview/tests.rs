@@ -320,6 +320,9 @@ fn frontmatter_is_shown_as_written() {
     // Not at the start, or never closed: Markdown.
     assert_eq!(render("a\n---\n"), "<h2>a</h2>");
     assert_eq!(render("---\nb\n"), "<hr><p>b</p>");
+    // A thematic break, a blank line: Markdown, whatever follows.
+    assert_eq!(render("---\n\na\n\n---\n"), "<hr><p>a</p><hr>");
+    assert_eq!(render("---\n---\n"), "<hr><hr>");
 }
 
 #[test]
