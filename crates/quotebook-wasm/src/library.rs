@@ -1,4 +1,4 @@
-//! The library module's operations: templates, previews, edits, backups and file names.
+//! The library module's operations: templates, edits, backups and file names.
 
 use quotebook_core::template::{RenderOptions, Templates, render_note};
 use quotebook_core::{Error, Note, note};
