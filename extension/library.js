@@ -420,11 +420,6 @@ export async function renderNote(note, templates) {
   );
 }
 
-/** Safe HTML for the preview of `markdown` (see `preview_html` in the core). */
-export async function previewHtml(markdown) {
-  return (await core()).preview_html(markdown);
-}
-
 /** The `.md` file name of a note from the reader's pattern. */
 export async function fileName(note, pattern) {
   const wasm = await core();

@@ -3,8 +3,9 @@
 // shortcut. Small settings live in `storage.sync`, one item each, written after the reader
 // pauses typing (its quota allows few writes a minute and 8 KB an item).
 //
-// Nothing from notes or templates is inserted as HTML: the preview is a Markdown file,
-// shown as text.
+// Nothing from notes or templates is inserted as HTML: the preview is built as DOM nodes
+// by the core (elements and attributes from its allowlists), the Markdown file beside it
+// is text.
 import { api } from '../browser.js';
 import { core } from '../core.js';
 import * as library from '../library.js';
@@ -138,12 +139,14 @@ async function updatePreview() {
       message,
     );
     error.hidden = false;
-    $('template-preview').classList.add('stale');
+    for (const id of ['template-rendered', 'template-preview']) $(id).classList.add('stale');
   } else {
     error.hidden = true;
     error.textContent = '';
-    $('template-preview').classList.remove('stale');
-    // The file as it will be written, as text (never as HTML).
+    for (const id of ['template-rendered', 'template-preview']) $(id).classList.remove('stale');
+    // The file rendered (DOM nodes the core builds from its allowlists, no HTML string)
+    // and as it will be written, as text.
+    $('template-rendered').replaceChildren((await core()).markdown_preview(rendered.markdown));
     $('template-preview').textContent = rendered.markdown;
   }
   return rendered.error;

@@ -3,9 +3,10 @@
 // comment and tags; deletions that can be undone, also after the popup was closed.
 //
 // Page content (titles, quotes, comments, URLs) only ever reaches the DOM as text
-// (textContent, attributes): the one exception is the preview, whose HTML comes from the
-// core's `preview_html`, safe by construction (see `showPreview`).
+// (textContent, attributes), the preview included: the core builds its DOM nodes from a
+// sanitized tree, with no HTML string in between (see `togglePreview`).
 import { api } from '../browser.js';
+import { core } from '../core.js';
 import * as library from '../library.js';
 import { t, plural, localize, errorText, formatDate, h, announce } from '../ui/i18n.js';
 
@@ -382,17 +383,10 @@ async function togglePreview(note, preview, button) {
   }
   try {
     const markdown = await markdownOf(note);
-    // YAML frontmatter is no Markdown: it is shown as it is written, as text.
-    const front = /^---\n[\s\S]*?\n---\n/.exec(markdown)?.[0] ?? '';
-    const html = await library.previewHtml(markdown.slice(front.length));
-    const body = document.createElement('div');
-    // The only HTML this page inserts: `preview_html` escapes raw HTML, keeps only
-    // http(s)/mailto links (new tab, no opener) and turns images into text placeholders.
-    // It is parsed into an inert document (no script runs there, nothing loads) and its
-    // nodes are moved in, rather than assigned through innerHTML.
-    const parsed = new DOMParser().parseFromString(html, 'text/html');
-    body.append(...parsed.body.childNodes);
-    preview.replaceChildren(...(front ? [h('pre', { class: 'frontmatter', text: front.trimEnd() })] : []), body);
+    // Elements and attributes from the core's allowlists, everything else text: raw HTML
+    // shows as written, links go only to the web and mail (new tab, no opener), remote
+    // images are placeholders that load nothing (`markdown_preview`).
+    preview.replaceChildren((await core()).markdown_preview(markdown));
     preview.hidden = false;
     button.setAttribute('aria-pressed', 'true');
     preview.focus();

@@ -22,6 +22,7 @@ const PAYLOADS = [
   '<link rel="stylesheet" href="https://evil.example/s.css">',
   '[data](data:text/html,<script>alert(6)</script>)',
   '<div onmouseover="alert(7)">**hover** me</div>',
+  'A footnote named like the popup\'s search field[^search].\n\n[^search]: Its id is the preview\'s own.',
 ];
 
 function hostileNotes() {
@@ -106,10 +107,31 @@ test('the popup, every note opened and previewed, runs nothing and loads nothing
     assert.ok(!found.elements.includes(forbidden), `no <${forbidden}> in the preview: ${found.elements}`);
   }
   assert.deepEqual(found.handlers, []);
-  for (const href of found.hrefs) assert.match(href, /^(https?:|mailto:)/);
+  for (const href of found.hrefs) assert.match(href, /^(https?:|mailto:|#quotebook-preview-)/);
+  // Only the elements the core's preview may build (its `Name`), whatever the note holds.
+  const allowed = new Set(['a', 'blockquote', 'br', 'code', 'del', 'div', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+    'hr', 'img', 'input', 'li', 'ol', 'p', 'pre', 'span', 'strong', 'sup', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul']);
+  for (const name of found.elements) assert.ok(allowed.has(name), `<${name}> is not the preview's`);
   // Raw HTML is visible as text; images are placeholders with their alt text.
   assert.match(await preview.textContent(), /<script>globalThis\.pwned = "script"/);
+  assert.match(await preview.textContent(), /<img src=x onerror="globalThis\.pwned = 'img'; alert\(2\)">/);
   assert.match(await preview.textContent(), /\[image: remote image\]/);
+  // Footnote ids are the preview's own: the page's ids stay unique.
+  const ids = await page.evaluate(() => [...document.querySelectorAll('[id]')].map((e) => e.id));
+  assert.equal(new Set(ids).size, ids.length, `duplicate ids: ${ids}`);
+  const footnote = preview.locator('.footnote-reference a');
+  const target = (await footnote.getAttribute('href')).slice(1);
+  assert.match(target, /^quotebook-preview-\d+-fn-1$/);
+  assert.equal(await page.locator(`[id="${target}"]`).textContent(), "1Its id is the preview's own.");
+  // A javascript: link is text in a span, with no href anywhere on the page.
+  const unsafe = preview.locator('.unsafe-link', { hasText: 'click me' });
+  assert.equal(await unsafe.evaluate((e) => `${e.localName} ${e.getAttribute('href')}`), 'span null');
+  assert.equal(await page.locator('[href^="javascript" i], [src^="javascript" i]').count(), 0);
+  // A remote image is a placeholder linked to it in a new tab, without opener; nothing loads.
+  const remote = preview.locator('a', { hasText: '[image: remote image]' });
+  assert.equal(await remote.getAttribute('href'), 'https://evil.example/pixel.png');
+  assert.equal(await remote.getAttribute('target'), '_blank');
+  assert.equal(await remote.getAttribute('rel'), 'noopener noreferrer');
   // The neutralised link is no link: clicking it goes nowhere.
   await preview.locator('.unsafe-link').first().click();
   // A note whose URL is a script cannot be opened.
@@ -131,6 +153,12 @@ test('the options page with hostile templates runs nothing and loads nothing', a
   await page.getByLabel('Quote template').fill('<img src=x onerror="globalThis.pwned=1">{{ quote }}![x](https://evil.example/q.png)');
   await until(async () => (await page.locator('#template-preview').textContent()).includes('<img src=x onerror='));
   assert.equal(await page.locator('#template-preview *').count(), 0);
+  // The rendered preview beside it shows the same payloads inert.
+  const rendered = page.locator('#template-rendered');
+  await until(async () => (await rendered.textContent()).includes('<img src=x onerror='));
+  assert.match(await rendered.textContent(), /<script>globalThis\.pwned="template"<\/script>/);
+  assert.equal(await rendered.locator('script, img, iframe, style, svg, object, embed, form, meta, link').count(), 0);
+  assert.match(await rendered.textContent(), /\[image: x\]/);
   await new Promise((r) => setTimeout(r, 300));
   await assertNothingRan(page);
   await page.close();

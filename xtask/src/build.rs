@@ -14,8 +14,9 @@ use crate::{Result, cargo, root, run, setup};
 /// service worker, but it repeats the converter and grows the package by as much, against
 /// a budget counted in total (see BENCHMARKS.md).
 const MODULES: [(&str, &[&str]); 1] = [("quotebook", &[])];
-/// Size budget of the optimised module, gzipped.
-const GZIP_BUDGET: u64 = 350 * 1024;
+/// Size budget of the optimised module, gzipped. Issue 13 withdrew the 350 KiB budget in
+/// favour of latency limits; this guard stays until that lands, above today's module.
+const GZIP_BUDGET: u64 = 512 * 1024;
 /// wasm-opt's level. `-O` and `-Oz` are measured side by side by `cargo xtask measure`; on
 /// 2026-11-27 `-Oz` gave 1.1% fewer raw bytes (what the engine compiles at each cold start)
 /// and `-O` 0.04% fewer gzipped bytes, so `-Oz` it is. `--converge` saves 0.3% more for half

@@ -7,7 +7,6 @@ use crate::error::Error;
 use crate::fragment::{quote_selector, text_fragment};
 use crate::metadata::{Metadata, extract_metadata};
 use crate::note::{Note, Quote, SCHEMA_VERSION, TextSelector, normalize_tags};
-use crate::preview::escape_attr;
 use crate::url;
 
 /// What the capture script (or the context menu event, where no script may run) sends.
@@ -346,6 +345,20 @@ fn plain_text_to_html(text: &str) -> String {
         html.push_str("</p>");
     }
     html
+}
+
+/// Appends `text` escaped for HTML text and attribute values alike.
+fn escape_attr(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -80,6 +80,10 @@ mod library;
 #[cfg(feature = "library")]
 pub use library::*;
 #[cfg(feature = "library")]
+mod preview;
+#[cfg(feature = "library")]
+pub use preview::*;
+#[cfg(feature = "library")]
 mod sync;
 #[cfg(feature = "library")]
 pub use sync::*;

@@ -1,4 +1,4 @@
-//! The library module's operations: templates, previews, edits, backups and file names.
+//! The library module's operations: templates, edits, backups and file names.
 
 use quotebook_core::template::{RenderOptions, Templates, render_note};
 use quotebook_core::{Error, Note, note};
@@ -72,13 +72,6 @@ pub fn remove_quote(note_json: &str, quote_id: &str, now: &str) -> Result<String
     let mut note = Note::from_json(note_json).map_err(js_error)?;
     note.remove_quote(quote_id, now).map_err(js_error)?;
     Ok(note.to_json())
-}
-
-/// Safe HTML for a preview of `markdown`: raw HTML escaped, links only to the web (new tab,
-/// no opener), images as placeholders that load nothing.
-#[wasm_bindgen]
-pub fn preview_html(markdown: &str) -> String {
-    quotebook_core::preview::preview_html(markdown)
 }
 
 /// The JSON backup of a library (`{schema, notes}`, one note per line) from the stored notes

@@ -1,121 +1,210 @@
-//! Markdown → HTML for the extension's previews, safe to insert into our own pages.
+//! The extension's previews of Markdown: pulldown-cmark's events mapped to a small tree of
+//! sanitized nodes, which the wasm binding turns into DOM nodes one by one.
 //!
-//! Notes hold text from arbitrary pages, so the preview treats every byte as hostile:
-//! raw HTML is shown as text, links open in a new tab without an opener and only for
-//! `http`, `https` and `mailto`, and images are never loaded (a placeholder with the alt
-//! text stands in, linked to the image).
+//! Notes hold text from arbitrary pages, so the preview treats every byte as hostile, and
+//! no HTML string exists at any point: the tree names its elements from [`Name`] and their
+//! attributes from [`Attr`], and everything else is text. Raw HTML is shown as text; links
+//! are followed only to `http`, `https` and `mailto`, in a new tab without an opener;
+//! remote images are never loaded (a placeholder with the alt text stands in, linked to
+//! the image), while `blob:` images, which only the extension itself can create, are shown;
+//! footnote ids carry the caller's prefix, so they cannot collide with the page's own ids.
+//!
+//! The tree is flat: nodes in document order, each naming its parent by index, so neither
+//! building it nor materialising it recurses. Nesting deeper than [`MAX_DEPTH`] elements is
+//! flattened into the deepest allowed element: its text stays, its elements do not.
 
-mod blocks;
-mod inline;
-mod render;
-
-/// The HTML preview of `markdown`.
-pub fn preview_html(markdown: &str) -> String {
-    render::render(markdown)
-}
-
-/// Links are followed only to the web and to mail; `javascript:`, `data:`, `vbscript:`,
-/// `file:` and everything else stay text. Relative links would resolve against the
-/// extension's own pages, so they stay text too.
-pub fn is_safe_destination(dest: &str) -> bool {
-    // Browsers ignore ASCII whitespace and control characters inside schemes
-    // (`java\tscript:`), so compare what a browser would see.
-    let scheme: String = dest
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
-        .take_while(|&c| c != ':')
-        .take(16)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let has_scheme = dest.contains(':');
-    has_scheme && matches!(scheme.as_str(), "http" | "https" | "mailto")
-}
-
-pub(crate) fn escape_text(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-}
-
-/// Appends `text` escaped for HTML text and attribute values alike.
-pub(crate) fn escape_attr(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-}
-
+mod build;
 #[cfg(test)]
-mod tests {
-    use super::*;
+mod tests;
 
-    #[test]
-    fn raw_html_is_text() {
-        let html = preview_html("a <script>alert(1)</script> b\n\n<img src=x onerror=alert(1)>");
-        assert!(!html.contains("<script"), "{html}");
-        assert!(!html.contains("<img"), "{html}");
-        assert!(
-            html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
-            "{html}"
-        );
-        assert!(
-            html.contains("&lt;img src=x onerror=alert(1)&gt;"),
-            "{html}"
-        );
-    }
+/// The deepest element nesting the preview builds; deeper elements' text joins the
+/// element at this depth (notes need a few levels, a hostile note could ask for millions).
+pub const MAX_DEPTH: usize = 64;
 
-    #[test]
-    fn links_open_safely_and_scripts_are_not_links() {
-        let html = preview_html(
-            "[ok](https://a.example/?q=\"x\") [bad](javascript:alert(1)) [tab](java%09script:x) \
-             [data](data:text/html,<b>) [rel](/local) <mailto:me@a.example>",
-        );
-        assert!(
-            html.contains(
-                "<a href=\"https://a.example/?q=&quot;x&quot;\" target=\"_blank\" rel=\"noopener noreferrer\">ok</a>"
-            ),
-            "{html}"
-        );
-        assert_eq!(html.matches("<a ").count(), 2, "{html}");
-        assert!(
-            html.contains("<span class=\"unsafe-link\">bad</span>"),
-            "{html}"
-        );
-        assert!(!html.contains("javascript:"), "{html}");
-        assert!(!html.contains("data:text"), "{html}");
-    }
+/// The preview of `markdown` (a note's Markdown file, YAML frontmatter and all).
+/// `id_prefix` starts every id the preview gives an element (footnotes): the caller makes
+/// it unique in the page the preview goes into.
+pub fn preview(markdown: &str, id_prefix: &str) -> Preview {
+    build::build(markdown, id_prefix)
+}
 
-    #[test]
-    fn images_are_placeholders_never_loaded() {
-        let html = preview_html(
-            "![a \"cat\" <b>](https://tracker.example/p.gif) [![x](https://i.example/y.png)](https://a.example/)",
-        );
-        assert!(!html.contains("<img"), "{html}");
-        assert!(!html.contains("tracker.example"), "{html}");
-        assert!(
-            html.contains("[image: a &quot;cat&quot; &lt;b&gt;]")
-                || html.contains("[image: a \"cat\" &lt;b&gt;]"),
-            "{html}"
-        );
-        assert!(html.contains("<a href=\"https://a.example/\""), "{html}");
-    }
+/// A rendered preview: its nodes in document order, each after its parent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Preview {
+    nodes: Vec<Node>,
+}
 
-    #[test]
-    fn ordinary_markdown_renders() {
-        assert_eq!(
-            preview_html("> *hi* **there**\n"),
-            "<blockquote>\n<p><em>hi</em> <strong>there</strong></p>\n</blockquote>\n"
-        );
+impl Preview {
+    /// Every node, parents before their children, siblings in order.
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
     }
+}
+
+/// One node of a [`Preview`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    /// The index of the parent element in [`Preview::nodes`]; `None` at the top level.
+    pub parent: Option<usize>,
+    pub kind: NodeKind,
+}
+
+/// An element or a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeKind {
+    Element {
+        name: Name,
+        attrs: Vec<(Attr, String)>,
+    },
+    Text(String),
+}
+
+/// The elements a preview may contain, and no other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Name {
+    A,
+    Blockquote,
+    Br,
+    Code,
+    Del,
+    Div,
+    Em,
+    H1,
+    H2,
+    H3,
+    H4,
+    H5,
+    H6,
+    Hr,
+    Img,
+    Input,
+    Li,
+    Ol,
+    P,
+    Pre,
+    Span,
+    Strong,
+    Sup,
+    Table,
+    Tbody,
+    Td,
+    Th,
+    Thead,
+    Tr,
+    Ul,
+}
+
+impl Name {
+    /// The element's local name, as `createElement` takes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Name::A => "a",
+            Name::Blockquote => "blockquote",
+            Name::Br => "br",
+            Name::Code => "code",
+            Name::Del => "del",
+            Name::Div => "div",
+            Name::Em => "em",
+            Name::H1 => "h1",
+            Name::H2 => "h2",
+            Name::H3 => "h3",
+            Name::H4 => "h4",
+            Name::H5 => "h5",
+            Name::H6 => "h6",
+            Name::Hr => "hr",
+            Name::Img => "img",
+            Name::Input => "input",
+            Name::Li => "li",
+            Name::Ol => "ol",
+            Name::P => "p",
+            Name::Pre => "pre",
+            Name::Span => "span",
+            Name::Strong => "strong",
+            Name::Sup => "sup",
+            Name::Table => "table",
+            Name::Tbody => "tbody",
+            Name::Td => "td",
+            Name::Th => "th",
+            Name::Thead => "thead",
+            Name::Tr => "tr",
+            Name::Ul => "ul",
+        }
+    }
+}
+
+/// The attributes a preview may set, and no other. Values of [`Attr::Href`] and
+/// [`Attr::Src`] have passed the link and image policy; the others are inert text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Attr {
+    Alt,
+    AriaLabel,
+    Checked,
+    Class,
+    Disabled,
+    Href,
+    Id,
+    Rel,
+    Role,
+    Src,
+    Start,
+    Target,
+    Title,
+    Type,
+}
+
+impl Attr {
+    /// The attribute's name, as `setAttribute` takes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Attr::Alt => "alt",
+            Attr::AriaLabel => "aria-label",
+            Attr::Checked => "checked",
+            Attr::Class => "class",
+            Attr::Disabled => "disabled",
+            Attr::Href => "href",
+            Attr::Id => "id",
+            Attr::Rel => "rel",
+            Attr::Role => "role",
+            Attr::Src => "src",
+            Attr::Start => "start",
+            Attr::Target => "target",
+            Attr::Title => "title",
+            Attr::Type => "type",
+        }
+    }
+}
+
+/// The scheme of `url` as a browser reads it, lowercased: leading and trailing C0 controls
+/// and spaces are stripped and tabs and newlines inside are ignored (`java\tscript:` is
+/// `javascript:`). `None` when the URL has no valid scheme (a browser would resolve it
+/// against the page, here the extension's own).
+fn scheme(url: &str) -> Option<String> {
+    let url = url.trim_matches(|c: char| c <= ' ');
+    let mut scheme = String::new();
+    for c in url.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')) {
+        match c {
+            ':' if !scheme.is_empty() => return Some(scheme),
+            'a'..='z' | 'A'..='Z' => scheme.push(c.to_ascii_lowercase()),
+            '0'..='9' | '+' | '-' | '.' if !scheme.is_empty() => scheme.push(c),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Links are followed only to the web and to mail; `javascript:`, `data:`, `file:`,
+/// relative references and everything else stay text.
+fn is_link_allowed(url: &str) -> bool {
+    matches!(scheme(url).as_deref(), Some("http" | "https" | "mailto"))
+}
+
+/// Whether a link to `url` may wrap an image's placeholder: the web only.
+fn is_web(url: &str) -> bool {
+    matches!(scheme(url).as_deref(), Some("http" | "https"))
+}
+
+/// Images the extension stored itself are shown through `blob:` URLs of its own origin;
+/// nothing else is ever loaded.
+fn is_stored_image(url: &str) -> bool {
+    scheme(url).as_deref() == Some("blob")
 }
