@@ -2,7 +2,11 @@
 //! it converts arguments, calls the core, and maps the core's error to a `JsError` whose
 //! message starts with the error's stable code (`empty_selection: …`) for the UI to word.
 //!
-//! Structured values cross as JSON strings: one `JSON.parse` on the JS side, no glue code.
+//! Structured values cross as JS values, not JSON text: notes, requests and answers are
+//! plain objects and arrays, read and written by serde-wasm-bindgen ([`from_js`], [`to_js`])
+//! in the shapes the extension stores (the storage layout is the JSON of the core's types,
+//! so an object from storage goes in as it is and an answer goes back into storage as it
+//! is). Strings stay strings.
 //!
 //! Two modules are built from this crate (`cargo xtask build`): the *save* module, with the
 //! default features off, holds only what saving a quote needs (conversion, clipping, page
@@ -11,10 +15,49 @@
 //! and sync for the popup, the options page and folder sync.
 
 use quotebook_core::{ClipRequest, Error, Note};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
 pub(crate) fn js_error(error: Error) -> JsError {
     JsError::new(&format!("{}: {error}", error.code()))
+}
+
+/// Reads a `T` from a JS value; a value of the wrong shape is `invalid_data`, as a stored
+/// note of the wrong shape always was.
+pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsError> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| js_error(Error::InvalidData(e.to_string())))
+}
+
+/// Like [`from_js`], with `undefined` and `null` read as `T`'s default (optional arguments).
+#[cfg(feature = "library")]
+pub(crate) fn from_js_or_default<T: DeserializeOwned + Default>(
+    value: JsValue,
+) -> Result<T, JsError> {
+    if value.is_undefined() || value.is_null() {
+        Ok(T::default())
+    } else {
+        from_js(value)
+    }
+}
+
+/// Writes `value` as the JS value its JSON would parse to: structs and maps as plain
+/// objects, `None` as `null` (stored notes keep their `null` fields), integers as numbers.
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| js_error(Error::InvalidData(e.to_string())))
+}
+
+/// Reads a stored note of any schema (an object as storage holds it) as the current one.
+pub(crate) fn note_from_js(value: JsValue) -> Result<Note, JsError> {
+    Note::from_value(from_js(value)?).map_err(js_error)
+}
+
+/// Reads an array of stored notes (any schema), each as the current one.
+#[cfg(feature = "library")]
+pub(crate) fn notes_from_js(notes: &js_sys::Array) -> Result<Vec<Note>, JsError> {
+    notes.iter().map(note_from_js).collect()
 }
 
 /// Converts an HTML fragment to Markdown, resolving links against `base_url`.
@@ -23,18 +66,19 @@ pub fn html_to_markdown(html: &str, base_url: &str) -> Result<String, JsError> {
     quotebook_core::html_to_markdown(html, base_url).map_err(js_error)
 }
 
-/// Saves a capture: takes the request (JSON of a `ClipRequest`) and the page's stored note
-/// (JSON, or `undefined` when the page has none yet) and returns the updated note's JSON.
+/// Saves a capture: takes the request (a `ClipRequest` object) and the page's stored note
+/// (as stored, any schema; `undefined` when the page has none yet) and returns the updated
+/// note, ready to store.
 #[wasm_bindgen]
-pub fn clip(request_json: &str, existing_note_json: Option<String>) -> Result<String, JsError> {
-    let request = ClipRequest::from_json(request_json).map_err(js_error)?;
-    let existing = existing_note_json
-        .as_deref()
-        .map(Note::from_json)
-        .transpose()
-        .map_err(js_error)?;
+pub fn clip(request: JsValue, existing_note: JsValue) -> Result<JsValue, JsError> {
+    let request: ClipRequest = from_js(request)?;
+    let existing = if existing_note.is_undefined() || existing_note.is_null() {
+        None
+    } else {
+        Some(note_from_js(existing_note)?)
+    };
     let note = quotebook_core::clip(&request, existing).map_err(js_error)?;
-    Ok(note.to_json())
+    to_js(&note)
 }
 
 /// The id (storage key) of the note that quotes from `url` go to, given the page's
@@ -44,13 +88,12 @@ pub fn note_id(url: &str, canonical: Option<String>) -> String {
     quotebook_core::url::note_identity(url, canonical.as_deref())
 }
 
-/// The id (storage key) of the note a save request (JSON of a `ClipRequest`) goes to: like
-/// [`note_id`], also reading the canonical URL from the metadata HTML the capture sent.
+/// The id (storage key) of the note a save request (a `ClipRequest` object; its capture is
+/// enough) goes to: like [`note_id`], also reading the canonical URL from the metadata HTML
+/// the capture sent.
 #[wasm_bindgen]
-pub fn request_note_id(request_json: &str) -> Result<String, JsError> {
-    Ok(ClipRequest::from_json(request_json)
-        .map_err(js_error)?
-        .note_id())
+pub fn request_note_id(request: JsValue) -> Result<String, JsError> {
+    Ok(from_js::<ClipRequest>(request)?.note_id())
 }
 
 /// `url` as notes remember it: without fragment and tracking parameters (to find the
@@ -60,19 +103,18 @@ pub fn clean_url(url: &str) -> String {
     quotebook_core::url::clean(url)
 }
 
-/// Reads a stored note of any schema and returns it as the current schema (JSON).
+/// Reads a stored note of any schema and returns it as the current schema.
 #[wasm_bindgen]
-pub fn migrate_note(note_json: &str) -> Result<String, JsError> {
-    Ok(Note::from_json(note_json).map_err(js_error)?.to_json())
+pub fn migrate_note(note: JsValue) -> Result<JsValue, JsError> {
+    to_js(&note_from_js(note)?)
 }
 
 /// The text fragment for the selection `[start, end)` (UTF-16 offsets) of the page's
-/// visible text (blocks separated by `\n`): the JSON of a `TextFragment`, or `null` when
-/// the offsets are invalid or no directive can select the range.
+/// visible text (blocks separated by `\n`): a `TextFragment` object, or `null` when the
+/// offsets are invalid or no directive can select the range.
 #[wasm_bindgen]
-pub fn text_fragment(page_text: &str, start: usize, end: usize) -> String {
-    serde_json::to_string(&quotebook_core::text_fragment(page_text, start, end))
-        .expect("a text fragment serialises")
+pub fn text_fragment(page_text: &str, start: usize, end: usize) -> Result<JsValue, JsError> {
+    to_js(&quotebook_core::text_fragment(page_text, start, end))
 }
 
 #[cfg(feature = "library")]

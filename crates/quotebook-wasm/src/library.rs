@@ -1,212 +1,208 @@
 //! The library module's operations: templates, edits, backups and file names.
+//!
+//! Each binding reads its JS arguments, calls a plain function on core types (tested
+//! natively below), and writes the answer back as a JS value.
 
+use js_sys::Array;
+use quotebook_core::library::{Deleted, LIBRARY_SCHEMA, Library};
 use quotebook_core::template::{RenderOptions, Templates, render_note};
 use quotebook_core::{Error, Note, note};
 use wasm_bindgen::prelude::*;
 
-use crate::js_error;
+use crate::{from_js_or_default, js_error, note_from_js, notes_from_js, to_js};
 
-fn parse<T: serde::de::DeserializeOwned + Default>(json: Option<String>) -> Result<T, JsError> {
-    match json.as_deref().map(str::trim) {
-        None | Some("") => Ok(T::default()),
-        Some(json) => {
-            serde_json::from_str(json).map_err(|e| js_error(Error::InvalidData(e.to_string())))
-        }
-    }
-}
-
-/// Merges notes (a JSON array, any schema) that share an identity; returns a JSON array.
+/// Merges notes (an array of stored notes, any schema) that share an identity; returns the
+/// array of merged notes.
 #[wasm_bindgen]
-pub fn merge_notes(notes_json: &str) -> Result<String, JsError> {
-    let values: Vec<serde_json::Value> = serde_json::from_str(notes_json)
-        .map_err(|e| js_error(Error::InvalidData(e.to_string())))?;
-    let notes = values
-        .into_iter()
-        .map(Note::from_value)
-        .collect::<Result<Vec<_>, _>>();
-    let merged = note::merge_notes(notes.map_err(js_error)?);
-    Ok(serde_json::to_string(&merged).expect("notes serialise"))
+pub fn merge_notes(notes: &Array) -> Result<JsValue, JsError> {
+    to_js(&note::merge_notes(notes_from_js(notes)?))
 }
 
-/// Renders a stored note (JSON) as its Markdown file with the default templates, in UTC.
+/// Renders a stored note as its Markdown file with the default templates, in UTC.
 #[wasm_bindgen]
-pub fn note_to_markdown(note_json: &str) -> Result<String, JsError> {
-    Ok(Note::from_json(note_json).map_err(js_error)?.to_markdown())
+pub fn note_to_markdown(note: JsValue) -> Result<String, JsError> {
+    Ok(note_from_js(note)?.to_markdown())
 }
 
-/// Renders a note through the reader's templates (`{note, quote}` JSON, empty for the
-/// defaults) in the reader's zone and locale (`{tzOffsetMinutes, locale}` JSON). Returns
-/// `{markdown, quotes: [{id, block}], error: null | {template, message, line, column}}`.
+/// Renders a note through the reader's templates (`{note, quote}`, `undefined` or empty for
+/// the defaults) in the reader's zone and locale (`{tzOffsetMinutes, locale, quoteOrder}`).
+/// Returns `{markdown, quotes: [{id, block}], error: null | {template, message, line,
+/// column}}`.
 #[wasm_bindgen]
-pub fn render(
-    note_json: &str,
-    templates_json: Option<String>,
-    options_json: Option<String>,
-) -> Result<String, JsError> {
-    let note = Note::from_json(note_json).map_err(js_error)?;
-    let templates: Templates = parse(templates_json)?;
-    let options: RenderOptions = parse(options_json)?;
-    let rendered = render_note(&note, &templates, &options);
-    Ok(serde_json::to_string(&rendered).expect("a rendering serialises"))
+pub fn render(note: JsValue, templates: JsValue, options: JsValue) -> Result<JsValue, JsError> {
+    let note = note_from_js(note)?;
+    let templates: Templates = from_js_or_default(templates)?;
+    let options: RenderOptions = from_js_or_default(options)?;
+    to_js(&render_note(&note, &templates, &options))
 }
 
-/// Sets a quote's comment and tags (a JSON array of strings); returns the note's JSON.
+/// Sets a quote's comment and tags; returns the note.
 #[wasm_bindgen]
 pub fn annotate_quote(
-    note_json: &str,
+    note: JsValue,
     quote_id: &str,
     comment: &str,
-    tags_json: &str,
+    tags: Vec<String>,
     now: &str,
-) -> Result<String, JsError> {
-    let mut note = Note::from_json(note_json).map_err(js_error)?;
-    let tags: Vec<String> = parse(Some(tags_json.to_owned()))?;
+) -> Result<JsValue, JsError> {
+    let mut note = note_from_js(note)?;
     note.annotate(quote_id, comment, &tags, now)
         .map_err(js_error)?;
-    Ok(note.to_json())
+    to_js(&note)
 }
 
-/// Removes a quote; returns the note's JSON.
+/// Removes a quote; returns the note.
 #[wasm_bindgen]
-pub fn remove_quote(note_json: &str, quote_id: &str, now: &str) -> Result<String, JsError> {
-    let mut note = Note::from_json(note_json).map_err(js_error)?;
+pub fn remove_quote(note: JsValue, quote_id: &str, now: &str) -> Result<JsValue, JsError> {
+    let mut note = note_from_js(note)?;
     note.remove_quote(quote_id, now).map_err(js_error)?;
-    Ok(note.to_json())
+    to_js(&note)
 }
 
-/// The JSON backup of a library (`{schema, notes}`, one note per line) from the stored notes
-/// (a JSON array, any schema; notes sharing an id are merged).
-#[wasm_bindgen]
-pub fn library_backup(notes_json: &str) -> Result<String, JsError> {
-    let library = quotebook_core::library::Library::from_json(&format!(
-        "{{\"schema\":{},\"notes\":{notes_json}}}",
-        quotebook_core::library::LIBRARY_SCHEMA
-    ))
-    .map_err(js_error)?;
-    Ok(library.to_json())
+/// The library of the stored notes (any schema): migrated, notes sharing an id merged.
+fn library_of(notes: Vec<Note>) -> Library {
+    let mut library = Library::default();
+    library.merge(Library {
+        schema: LIBRARY_SCHEMA,
+        notes,
+        deleted: Vec::new(),
+    });
+    library
 }
 
-/// Imports a backup (its JSON text) into the stored notes (a JSON array). Returns
-/// `{notes: [every note, merged], notesAdded, notesUpdated, quotesAdded}`.
+/// The backup file's text (`{schema, notes}`, one note per line: JSON is the file's
+/// format) of the stored notes (an array, any schema; notes sharing an id are merged).
 #[wasm_bindgen]
-pub fn library_import(notes_json: &str, backup_json: &str) -> Result<String, JsError> {
-    use quotebook_core::library::{LIBRARY_SCHEMA, Library};
-    let mut library = Library::from_json(&format!(
-        "{{\"schema\":{LIBRARY_SCHEMA},\"notes\":{notes_json}}}"
-    ))
-    .map_err(js_error)?;
-    let report = library.merge(Library::from_json(backup_json).map_err(js_error)?);
-    /// The answer, typed: a `serde_json::Value` would bring its float formatting into the
-    /// module (BENCHMARKS.md, "WASM size").
-    #[derive(serde::Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Imported<'a> {
-        deleted: &'a [quotebook_core::library::Deleted],
-        notes: &'a [Note],
-        notes_added: usize,
-        notes_updated: usize,
-        quotes_added: usize,
-        quotes_removed: usize,
-    }
-    Ok(serde_json::to_string(&Imported {
-        deleted: &library.deleted,
-        notes: &library.notes,
+pub fn library_backup(notes: &Array) -> Result<String, JsError> {
+    Ok(library_of(notes_from_js(notes)?).to_json())
+}
+
+/// What importing a backup gives the extension to store.
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Imported {
+    deleted: Vec<Deleted>,
+    notes: Vec<Note>,
+    notes_added: usize,
+    notes_updated: usize,
+    quotes_added: usize,
+    quotes_removed: usize,
+}
+
+fn import(notes: Vec<Note>, backup: &str) -> Result<Imported, Error> {
+    let mut library = library_of(notes);
+    let report = library.merge(Library::from_json(backup)?);
+    Ok(Imported {
+        deleted: library.deleted,
+        notes: library.notes,
         notes_added: report.notes_added,
         notes_updated: report.notes_updated,
         quotes_added: report.quotes_added,
         quotes_removed: report.quotes_removed,
     })
-    .expect("an import's answer serialises"))
 }
 
-/// The file name (`stem.md`, no folders) a note gets from the reader's file name pattern
-/// (empty for the default) in the reader's zone (`{tzOffsetMinutes, locale}` JSON).
+/// Imports a backup (the file's text) into the stored notes (an array). Returns
+/// `{deleted, notes: [every note, merged], notesAdded, notesUpdated, quotesAdded,
+/// quotesRemoved}`.
 #[wasm_bindgen]
-pub fn file_name(
-    note_json: &str,
-    pattern: &str,
-    options_json: Option<String>,
-) -> Result<String, JsError> {
-    use quotebook_core::sync::{DEFAULT_PATTERN, Pattern, name::candidate, render::name_fields};
-    let note = Note::from_json(note_json).map_err(js_error)?;
-    let options: RenderOptions = parse(options_json)?;
-    let pattern = if pattern.trim().is_empty() {
+pub fn library_import(notes: &Array, backup: &str) -> Result<JsValue, JsError> {
+    to_js(&import(notes_from_js(notes)?, backup).map_err(js_error)?)
+}
+
+/// The reader's file name pattern, empty for the default.
+fn pattern(pattern: &str) -> Result<quotebook_core::sync::Pattern, Error> {
+    use quotebook_core::sync::{DEFAULT_PATTERN, Pattern};
+    Pattern::parse(if pattern.trim().is_empty() {
         DEFAULT_PATTERN
     } else {
         pattern
-    };
-    let pattern = Pattern::parse(pattern).map_err(js_error)?;
-    let (_folders, stem) = pattern.apply(&name_fields(&note, &options));
+    })
+}
+
+fn note_file_name(
+    note: &Note,
+    pattern_source: &str,
+    options: &RenderOptions,
+) -> Result<String, Error> {
+    use quotebook_core::sync::{name::candidate, render::name_fields};
+    let (_folders, stem) = pattern(pattern_source)?.apply(&name_fields(note, options));
     Ok(candidate(&[], &stem, 1))
 }
 
-/// The default templates' sources, `{note, quote}` JSON, for the template editor.
+/// The file name (`stem.md`, no folders) a note gets from the reader's file name pattern
+/// (empty for the default) in the reader's zone (`{tzOffsetMinutes, locale}`).
 #[wasm_bindgen]
-pub fn default_templates() -> String {
+pub fn file_name(note: JsValue, pattern: &str, options: JsValue) -> Result<String, JsError> {
+    let note = note_from_js(note)?;
+    let options: RenderOptions = from_js_or_default(options)?;
+    note_file_name(&note, pattern, &options).map_err(js_error)
+}
+
+/// The default templates' sources, `{note, quote}`, for the template editor.
+#[wasm_bindgen]
+pub fn default_templates() -> Result<JsValue, JsError> {
     use quotebook_core::template::{DEFAULT_NOTE_TEMPLATE, DEFAULT_QUOTE_TEMPLATE};
-    serde_json::to_string(&Templates {
+    to_js(&Templates {
         note: DEFAULT_NOTE_TEMPLATE.to_owned(),
         quote: DEFAULT_QUOTE_TEMPLATE.to_owned(),
     })
-    .expect("strings serialise")
 }
 
-/// The paths the notes (a JSON array) get in a `.zip` export, in order, as `quotebook
-/// export --to OUT.zip` names them: the reader's pattern (empty for the default) with its
-/// folders, and `stem (n).md` for the n-th note whose path is taken (case-insensitively).
-#[wasm_bindgen]
-pub fn zip_names(
-    notes_json: &str,
-    pattern: &str,
-    options_json: Option<String>,
-) -> Result<String, JsError> {
+fn zip_paths(
+    notes: &[Note],
+    pattern_source: &str,
+    options: &RenderOptions,
+) -> Result<Vec<String>, Error> {
     use quotebook_core::sync::name::{candidate, collision_key};
-    use quotebook_core::sync::{DEFAULT_PATTERN, Pattern, render::name_fields};
-    let values: Vec<serde_json::Value> = serde_json::from_str(notes_json)
-        .map_err(|e| js_error(Error::InvalidData(e.to_string())))?;
-    let options: RenderOptions = parse(options_json)?;
-    let pattern = if pattern.trim().is_empty() {
-        DEFAULT_PATTERN
-    } else {
-        pattern
-    };
-    let pattern = Pattern::parse(pattern).map_err(js_error)?;
+    use quotebook_core::sync::render::name_fields;
+    let pattern = pattern(pattern_source)?;
     let mut taken = std::collections::HashSet::new();
-    let mut names = Vec::with_capacity(values.len());
-    for value in values {
-        let note = Note::from_value(value).map_err(js_error)?;
-        let (folders, stem) = pattern.apply(&name_fields(&note, &options));
-        let name = (1..)
-            .map(|n| candidate(&folders, &stem, n))
-            .find(|name| taken.insert(collision_key(name)))
-            .expect("some number is free");
-        names.push(name);
-    }
-    Ok(serde_json::to_string(&names).expect("strings serialise"))
+    Ok(notes
+        .iter()
+        .map(|note| {
+            let (folders, stem) = pattern.apply(&name_fields(note, options));
+            (1..)
+                .map(|n| candidate(&folders, &stem, n))
+                .find(|name| taken.insert(collision_key(name)))
+                .expect("some number is free")
+        })
+        .collect())
+}
+
+/// The paths the notes (an array) get in a `.zip` export, in order, as `quotebook export
+/// --to OUT.zip` names them: the reader's pattern (empty for the default) with its folders,
+/// and `stem (n).md` for the n-th note whose path is taken (case-insensitively).
+#[wasm_bindgen]
+pub fn zip_names(notes: &Array, pattern: &str, options: JsValue) -> Result<Vec<String>, JsError> {
+    let notes = notes_from_js(notes)?;
+    let options: RenderOptions = from_js_or_default(options)?;
+    zip_paths(&notes, pattern, &options).map_err(js_error)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn note(url: &str, title: &str) -> serde_json::Value {
-        serde_json::json!({
+    fn note(url: &str, title: &str) -> Note {
+        Note::from_value(serde_json::json!({
             "schema": 2, "id": url, "url": url, "title": title,
             "created": "2024-01-01T10:00:00.000Z", "updated": "2024-01-01T10:00:00.000Z",
             "quotes": [],
-        })
+        }))
+        .unwrap()
     }
 
     #[test]
     fn zip_names_resolve_collisions_in_order_and_keep_hostile_titles_inside() {
-        let notes = serde_json::json!([
+        let notes = [
             note("https://a.example/", "Same title"),
             note("https://b.example/", "Same title"),
             note("https://c.example/", "SAME TITLE"),
             note("https://d.example/", "../../x"),
-        ]);
-        let names: Vec<String> =
-            serde_json::from_str(&zip_names(&notes.to_string(), "", None).unwrap()).unwrap();
+        ];
+        let options = RenderOptions::default();
+        let names = zip_paths(&notes, "", &options).unwrap();
         assert_eq!(
             names[..3],
             ["Same title.md", "Same title (2).md", "SAME TITLE (3).md"]
@@ -218,7 +214,21 @@ mod tests {
         );
         assert_eq!(
             names[3],
-            file_name(&note("https://d.example/", "../../x").to_string(), "", None).unwrap()
+            note_file_name(&note("https://d.example/", "../../x"), "", &options).unwrap()
         );
+    }
+
+    #[test]
+    fn an_import_merges_the_backup_into_the_stored_notes() {
+        let stored = vec![note("https://a.example/", "A")];
+        let backup = library_of(vec![
+            note("https://a.example/", "A"),
+            note("https://b.example/", "B"),
+        ])
+        .to_json();
+        let imported = import(stored, &backup).unwrap();
+        assert_eq!(imported.notes.len(), 2);
+        assert_eq!(imported.notes_added, 1);
+        assert!(import(Vec::new(), "{\"schema\":99,\"notes\":[]}").is_err());
     }
 }
