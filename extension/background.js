@@ -1,7 +1,12 @@
 // The service worker: registers its listeners synchronously at start (MV3 workers are
 // stopped when idle and restarted by the next event) and keeps no state of its own.
 import { api } from './browser.js';
-import { MENU_ID, COMMAND, resumePendingSaves, saveQuote, saveQuoteFromShortcut } from './save.js';
+import { MENU_ID, COMMAND, onQuoteSaved, resumePendingSaves, saveQuote, saveQuoteFromShortcut } from './save.js';
+import { syncAfterSave } from './sync/sync.js';
+
+// After each save, the folder sync when the reader turned it on. Wired here, so that
+// saving does not import the sync, which reads notes through the library.
+onQuoteSaved(syncAfterSave);
 
 api.runtime.onInstalled.addListener(async () => {
   await api.contextMenus.removeAll();

@@ -2,39 +2,25 @@
 // tags, deletion with undo, Markdown export of a note, backup and import. Notes are read
 // and changed through the wasm core; this module only moves them in and out of storage.
 //
-// Every read-modify-write of `storage.local` runs under the Web Lock that save.js takes,
-// so an edit here and a quote saved at the same moment never lose one another.
+// Every read-modify-write of `storage.local` runs under the notes' Web Lock (store.js),
+// which saves take too, so an edit here and a quote saved at the same moment never lose
+// one another.
 import { api } from './browser.js';
 import { core } from './core.js';
-import { NOTE_PREFIX, SCHEMA_KEY, STORAGE_SCHEMA } from './save.js';
+import {
+  DELETED_KEY, LAST_BACKUP_KEY, LAST_SYNC_KEY, NOTE_PREFIX, SCHEMA_KEY, SETTINGS, STORAGE_SCHEMA,
+  TRASH_PREFIX, newerSchema, noteKey, withNotesLock as locked,
+} from './store.js';
 
-/** The lock save.js takes around its read-modify-write of a note. */
-export const LOCK = 'quotebook-notes';
-/** Deleted quotes and notes wait here (`trash:<deleted at, ms>:<random>`) for an undo. */
-export const TRASH_PREFIX = 'trash:';
+// The pages and the folder sync read these names from here; they live in store.js.
+export {
+  DELETED_KEY, LAST_BACKUP_KEY, LAST_SYNC_KEY, NOTES_LOCK as LOCK, SETTINGS, TRASH_PREFIX, noteKey,
+} from './store.js';
+
 /** How long a deletion can be undone. */
 export const TRASH_MINUTES = 30;
-/** When the last backup was exported (ISO instant), in `storage.local`. */
-export const LAST_BACKUP_KEY = 'backup:last';
-/**
- * When the folder sync last ran (ISO instant), in `storage.local`. Written by the folder
- * sync (its own issue); read here only to decide whether to remind about uninstalling.
- */
-export const LAST_SYNC_KEY = 'sync:last';
 /** A backup older than this no longer counts as recent. */
 export const BACKUP_FRESH_DAYS = 30;
-
-/** Small settings, in `storage.sync` (8 KB per item): one item each. */
-export const SETTINGS = {
-  noteTemplate: 'template:note',
-  quoteTemplate: 'template:quote',
-  fileNamePattern: 'fileNamePattern',
-};
-
-/** Runs `fn` under the notes' lock. */
-function locked(fn) {
-  return navigator.locks.request(LOCK, fn);
-}
 
 function now() {
   return new Date().toISOString();
@@ -51,8 +37,7 @@ export function renderOptions() {
 /** Reads a stored note in today's schema (older ones are migrated by the core). */
 async function current(note) {
   if (note?.schema === 2) return note;
-  const wasm = await core();
-  return JSON.parse(wasm.migrate_note(JSON.stringify(note)));
+  return (await core()).migrate_note(note);
 }
 
 // The storage key each note was read from: a note saved by an older schema may have been
@@ -103,11 +88,6 @@ export async function loadNotes(onChunk) {
 
 export function sortNewestFirst(notes) {
   return notes.sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : 0));
-}
-
-/** The storage key of a note. */
-export function noteKey(noteId) {
-  return NOTE_PREFIX + noteId;
 }
 
 /**
@@ -240,7 +220,7 @@ async function readNote(key) {
 
 function checkSchema(stored) {
   const schema = stored[SCHEMA_KEY];
-  if (schema !== undefined && schema > STORAGE_SCHEMA) {
+  if (newerSchema(schema)) {
     throw new Error(`unsupported_schema: ${schema}`);
   }
 }
@@ -253,9 +233,7 @@ export async function annotate(key, quoteId, comment, tags) {
   const wasm = await core();
   return locked(async () => {
     const note = await readNote(key);
-    const updated = JSON.parse(
-      wasm.annotate_quote(JSON.stringify(note), quoteId, comment, JSON.stringify(tags), now()),
-    );
+    const updated = wasm.annotate_quote(note, quoteId, comment, tags, now());
     await api.storage.local.set({ [key]: updated });
     return remember(key, updated);
   });
@@ -275,7 +253,7 @@ export async function deleteQuote(key, quoteId) {
     const note = await readNote(key);
     const quote = note.quotes.find((q) => q.id === quoteId);
     if (!quote) throw new Error(`not_found: ${quoteId}`);
-    const updated = JSON.parse(wasm.remove_quote(JSON.stringify(note), quoteId, now()));
+    const updated = wasm.remove_quote(note, quoteId, now());
     const deletedAt = Date.now();
     await api.storage.local.set({
       [key]: updated,
@@ -322,9 +300,6 @@ export async function listTrash() {
     .map(([key, entry]) => ({ ...entry, trashKey: key }))
     .sort((a, b) => b.deletedAt - a.deletedAt);
 }
-
-/** Deletions that can no longer be undone, remembered for folder sync (`sync/sync.js`). */
-export const DELETED_KEY = 'sync:deleted';
 
 /**
  * A trash entry as a deletion record of the backup format (`docs/formats.md`): a quote's
@@ -377,11 +352,11 @@ export async function undo(trashKey) {
     let restored;
     if (entry.kind === 'note') {
       const parts = existing === undefined ? [entry.note] : [await current(existing), entry.note];
-      restored = JSON.parse(wasm.merge_notes(JSON.stringify(parts)))[0];
+      restored = wasm.merge_notes(parts)[0];
     } else {
       const base = existing === undefined ? { ...entry.note, quotes: [] } : await current(existing);
       const back = { ...base, quotes: [entry.quote] };
-      restored = JSON.parse(wasm.merge_notes(JSON.stringify([base, back])))[0];
+      restored = wasm.merge_notes([base, back])[0];
       restored.updated = now();
     }
     await api.storage.local.set({ [nk]: restored, [SCHEMA_KEY]: stored[SCHEMA_KEY] ?? STORAGE_SCHEMA });
@@ -415,15 +390,13 @@ export function syncItemQuota() {
 /** A note's Markdown file through the reader's templates: `{markdown, quotes, error}`. */
 export async function renderNote(note, templates) {
   const wasm = await core();
-  return JSON.parse(
-    wasm.render(JSON.stringify(note), JSON.stringify(templates ?? {}), JSON.stringify(renderOptions())),
-  );
+  return wasm.render(note, templates, renderOptions());
 }
 
 /** The `.md` file name of a note from the reader's pattern. */
 export async function fileName(note, pattern) {
   const wasm = await core();
-  return wasm.file_name(JSON.stringify(note), pattern ?? '', JSON.stringify(renderOptions()));
+  return wasm.file_name(note, pattern ?? '', renderOptions());
 }
 
 /**
@@ -433,8 +406,8 @@ export async function fileName(note, pattern) {
 export async function zipNames(notes, pattern) {
   const wasm = await core();
   // Quotes name no file: leaving them out makes the call a fraction of the work.
-  const named = JSON.stringify(notes.map((note) => ({ ...note, quotes: [] })));
-  return JSON.parse(wasm.zip_names(named, pattern ?? '', JSON.stringify(renderOptions())));
+  const named = notes.map((note) => ({ ...note, quotes: [] }));
+  return wasm.zip_names(named, pattern ?? '', renderOptions());
 }
 
 /** The deep link of a quote (the page scrolled to it), or the note's URL. */
@@ -450,7 +423,7 @@ export async function exportBackup() {
   const wasm = await core();
   const notes = await loadNotes();
   notes.reverse(); // oldest first, as the library keeps them
-  const json = wasm.library_backup(JSON.stringify(notes));
+  const json = wasm.library_backup(notes);
   await api.storage.local.set({ [LAST_BACKUP_KEY]: now() });
   return json;
 }
@@ -471,16 +444,16 @@ export async function importBackup(text) {
       if (!key.startsWith(NOTE_PREFIX)) continue;
       notes.push(value);
       try {
-        stored.set((await current(value)).id, { key, json: JSON.stringify(value) });
+        stored.set((await current(value)).id, { key, value });
       } catch {
         // library_import below refuses the same note with a worded error.
       }
     }
-    const result = JSON.parse(wasm.library_import(JSON.stringify(notes), text));
+    const result = wasm.library_import(notes, text);
     const changed = {};
     for (const note of result.notes) {
       const before = stored.get(note.id);
-      if (before?.json !== JSON.stringify(note)) changed[before?.key ?? noteKey(note.id)] = note;
+      if (!sameValue(before?.value, note)) changed[before?.key ?? noteKey(note.id)] = note;
     }
     changed[SCHEMA_KEY] = all[SCHEMA_KEY] ?? STORAGE_SCHEMA;
     // The backup's deletions (another machine's, through a synced folder) apply here too,
@@ -493,6 +466,14 @@ export async function importBackup(text) {
     const { notesAdded, notesUpdated, quotesAdded } = result;
     return { notesAdded, notesUpdated, quotesAdded };
   });
+}
+
+/** Whether two values as storage holds them (plain objects, arrays, scalars) are equal. */
+function sameValue(a, b) {
+  if (a === b) return true;
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && sameValue(a[k], b[k]));
 }
 
 /**

@@ -3,26 +3,26 @@
 // glue.
 import { api } from './browser.js';
 import { core } from './core.js';
-import { syncAfterSave } from './sync/sync.js';
+import { NOTE_PREFIX, PENDING_PREFIX, RETRY_KEY, SCHEMA_KEY, STORAGE_SCHEMA, newerSchema, withNotesLock } from './store.js';
+
+// Modules that imported the storage names from here (the folder sync) keep working; new
+// code imports them from store.js.
+export { NOTE_PREFIX, NOTES_LOCK, PENDING_PREFIX, SCHEMA_KEY, STORAGE_SCHEMA } from './store.js';
 
 export const MENU_ID = 'save-quote';
 export const COMMAND = 'save-quote';
-/** Notes are stored under `note:<note_id(url)>`; `schema` says how they are laid out. */
-export const NOTE_PREFIX = 'note:';
-export const SCHEMA_KEY = 'schema';
-export const STORAGE_SCHEMA = 1;
-/** The Web Lock around every read-modify-write of the notes (library.js takes it too). */
-export const NOTES_LOCK = 'quotebook-notes';
+
 /**
- * A save under way is recorded under `pending:<quote id>` before anything else (in
- * `storage.local`, else `storage.session` when the local area refuses writes), and the
- * record is removed once the note holds the quote. A record left behind — the worker was
- * stopped mid-save, or storage refused the note — is completed (or, when that cannot be,
- * reported on the badge) the next time the worker starts, and at the next save.
+ * What runs after each quote stored, not awaited (background.js passes the folder sync's
+ * `syncAfterSave`). Saving knows nothing of syncing, so the sync's modules, which read
+ * notes through library.js, may import from here without a cycle.
  */
-export const PENDING_PREFIX = 'pending:';
-/** Set in `storage.session` while a save is kept for retry, so saves look for records. */
-const RETRY_KEY = 'pending:retry';
+let afterSave = () => {};
+
+/** Sets what runs after each quote stored (see `afterSave`). */
+export function onQuoteSaved(fn) {
+  afterSave = fn;
+}
 
 const OK_COLOR = '#1a7f37';
 const ERROR_COLOR = '#cf222e';
@@ -49,7 +49,7 @@ export async function saveQuote(info, tab) {
     const { key, note } = await storeQuote(capture, quoteId, pendingKey, tabId);
     await report(tab, true, api.i18n.getMessage(plainText ? 'saveDonePlainText' : 'saveDone', [count(note)]),
       String(note.quotes.length));
-    syncAfterSave(); // when folder sync is on; not awaited: it reports in the options page
+    afterSave(); // the folder sync, when on; not awaited: it reports in the options page
     return { ok: true, key, note, plainText };
   } catch (error) {
     const kept = isKept(error);
@@ -148,7 +148,7 @@ async function storeQuote(capture, quoteId, pendingKey, tabId) {
   // The note's identity reads the canonical URL from the page's metadata too (og:url).
   let key;
   try {
-    key = NOTE_PREFIX + wasm.request_note_id(JSON.stringify({ capture: request.capture }));
+    key = NOTE_PREFIX + wasm.request_note_id({ capture: request.capture });
   } catch (error) {
     // The core stopped before naming the note: the whole request is kept for the retry,
     // which asks for the key again (`resumeLocked`).
@@ -156,7 +156,7 @@ async function storeQuote(capture, quoteId, pendingKey, tabId) {
     throw error;
   }
   await keepPending(pendingKey, { at: request.now, tabId, key, request }, Boolean(capture.incognito));
-  return navigator.locks.request(NOTES_LOCK, async () => {
+  return withNotesLock(async () => {
     const retry = await retryWanted();
     let note = await addToNote(wasm, key, request);
     await forgetPending(pendingKey);
@@ -183,13 +183,12 @@ async function addToNote(wasm, key, request) {
     .filter((k) => k !== key);
   const stored = await api.storage.local.get([key, SCHEMA_KEY, ...formerKeys]);
   const schema = stored[SCHEMA_KEY];
-  if (schema !== undefined && schema > STORAGE_SCHEMA) {
+  if (newerSchema(schema)) {
     throw new Error(`unsupported_schema: your notes were saved by a newer Quotebook; update the extension`);
   }
   const folded = formerKeys.filter((k) => stored[k] !== undefined);
   const former = folded.map((k) => stored[k]);
-  const existing = stored[key] === undefined ? undefined : JSON.stringify(stored[key]);
-  const note = JSON.parse(wasm.clip(JSON.stringify({ ...request, former }), existing));
+  const note = wasm.clip({ ...request, former }, stored[key]);
   // One `set`: the note is replaced whole or not at all.
   try {
     await api.storage.local.set({ [key]: note, [SCHEMA_KEY]: STORAGE_SCHEMA });
@@ -287,7 +286,7 @@ export async function resumePendingSaves() {
     // Most starts find nothing: the core is not even loaded then.
     if ((await leftBehind()).length === 0) return { saved: 0, kept: 0, lost: 0 };
     const wasm = await core();
-    return await navigator.locks.request(NOTES_LOCK, () => resumeLocked(wasm));
+    return await withNotesLock(() => resumeLocked(wasm));
   } catch (error) {
     console.error('Quotebook: cannot resume the saves left behind:', error);
     return { saved: 0, kept: 0, lost: 0 };
@@ -305,7 +304,7 @@ async function resumeLocked(wasm) {
       const capture = wellFormed({ url: pageUrl, baseUrl: null, title, canonical: null, ranges: [], text: selectionText, incognito: false });
       request = { capture, now: record.at ?? new Date().toISOString(), quoteId: pendingKey.slice(PENDING_PREFIX.length) };
       try {
-        key = NOTE_PREFIX + wasm.request_note_id(JSON.stringify({ capture }));
+        key = NOTE_PREFIX + wasm.request_note_id({ capture });
       } catch {
         key = undefined;
       }
@@ -320,7 +319,7 @@ async function resumeLocked(wasm) {
       continue;
     }
     try {
-      key ??= NOTE_PREFIX + wasm.request_note_id(JSON.stringify({ capture: request.capture }));
+      key ??= NOTE_PREFIX + wasm.request_note_id({ capture: request.capture });
       const note = await addToNote(wasm, key, request);
       await forgetPending(pendingKey);
       outcome.saved += 1;
@@ -357,9 +356,9 @@ const CONTROLS = /[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u009f]/g;
 
 /**
  * The capture with every string made well-formed UTF-16 and without control characters: a
- * page's script can put lone surrogates in its title or text, which JSON carries as
- * `\ud800` escapes that the core's JSON reader rightly refuses (each lone surrogate becomes
- * U+FFFD), and NUL, escape or bell characters, which no reader wants in a note.
+ * page's script can put lone surrogates in its title or text, which a Rust string cannot
+ * hold (each lone surrogate becomes U+FFFD here, where the offsets are still ours to
+ * keep), and NUL, escape or bell characters, which no reader wants in a note.
  */
 function wellFormed(value, keepLength = false) {
   if (typeof value === 'string') {
@@ -369,7 +368,10 @@ function wellFormed(value, keepLength = false) {
   if (Array.isArray(value)) return value.map((v) => wellFormed(v, keepLength));
   if (value && typeof value === 'object') {
     // The page text keeps its length: the ranges' offsets point into it.
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wellFormed(v, keepLength || k === 'pageText')]));
+    // Fields left `undefined` are left out, as the core reads a missing field (its default).
+    return Object.fromEntries(Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, wellFormed(v, keepLength || k === 'pageText')]));
   }
   return value;
 }

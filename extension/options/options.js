@@ -32,7 +32,7 @@ main().catch((error) => {
 
 async function main() {
   const wasm = await core();
-  defaults = JSON.parse(wasm.default_templates());
+  defaults = wasm.default_templates();
   const settings = await library.loadSettings();
   saved[library.SETTINGS.noteTemplate] = settings.templates.note;
   saved[library.SETTINGS.quoteTemplate] = settings.templates.quote;

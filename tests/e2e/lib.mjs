@@ -280,7 +280,7 @@ export async function core(build = 'chrome-test') {
 
 /** A stored note as its Markdown file, rendered by the core. */
 export async function noteMarkdown(note) {
-  return (await core()).note_to_markdown(JSON.stringify(note));
+  return (await core()).note_to_markdown(note);
 }
 
 /** Polls `probe` until it returns a truthy value (or throws after `timeout` ms). */

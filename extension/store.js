@@ -1,0 +1,62 @@
+// The extension's storage: every key and prefix, the layout's schema number, and the one
+// lock around read-modify-writes of the notes. Other modules name storage only through
+// these; this module imports nothing of ours, so anything may import it without a cycle.
+//
+// The layout is a contract (readers' data lives in it): change it only with a migration.
+
+/** Notes are stored in `storage.local` under `note:<note id>` (the core's `note_id`). */
+export const NOTE_PREFIX = 'note:';
+/** The layout's schema number, in `storage.local`; a newer one is refused, not misread. */
+export const SCHEMA_KEY = 'schema';
+export const STORAGE_SCHEMA = 1;
+
+/**
+ * A save under way is recorded under `pending:<quote id>` before anything else (in
+ * `storage.local`, else `storage.session` when the local area refuses writes), and the
+ * record is removed once the note holds the quote (save.js).
+ */
+export const PENDING_PREFIX = 'pending:';
+/** Set in `storage.session` while a save is kept for retry, so saves look for records. */
+export const RETRY_KEY = 'pending:retry';
+
+/** Deleted quotes and notes wait here (`trash:<deleted at, ms>:<random>`) for an undo. */
+export const TRASH_PREFIX = 'trash:';
+/** Deletions the folder sync has yet to apply to the folder's copy (tombstones). */
+export const DELETED_KEY = 'sync:deleted';
+/** When the last backup was exported (ISO instant). */
+export const LAST_BACKUP_KEY = 'backup:last';
+/** When the folder sync last ran (ISO instant). */
+export const LAST_SYNC_KEY = 'sync:last';
+/** The folder sync's settings, and the result of its last run, in `storage.local`. */
+export const SYNC_SETTINGS_KEY = 'sync:settings';
+export const SYNC_RESULT_KEY = 'sync:result';
+
+/** Small settings, in `storage.sync` (8 KB per item): one item each. */
+export const SETTINGS = Object.freeze({
+  noteTemplate: 'template:note',
+  quoteTemplate: 'template:quote',
+  fileNamePattern: 'fileNamePattern',
+});
+
+/**
+ * The Web Lock around every read-modify-write of the notes: a save, an edit in the popup,
+ * an import and a sync never lose one another's changes.
+ */
+export const NOTES_LOCK = 'quotebook-notes';
+/** The Web Lock that keeps folder syncs from overlapping. */
+export const SYNC_LOCK = 'quotebook-sync';
+
+/** Runs `fn` under [`NOTES_LOCK`]; resolves to what `fn` resolves to. */
+export function withNotesLock(fn) {
+  return navigator.locks.request(NOTES_LOCK, fn);
+}
+
+/** The storage key of the note with id `noteId`. */
+export function noteKey(noteId) {
+  return NOTE_PREFIX + noteId;
+}
+
+/** Whether `schema` (as stored under [`SCHEMA_KEY`]) is from a newer Quotebook. */
+export function newerSchema(schema) {
+  return schema !== undefined && schema > STORAGE_SCHEMA;
+}
