@@ -74,9 +74,9 @@ describe('hostile pages', () => {
     assert.match(frontmatter, /\\u202E/i);
     // File names, from the sync planner's patterns: no bidi control, no control character.
     const wasm = await core();
-    const options = JSON.stringify({ tzOffsetMinutes: 0, locale: 'en' });
+    const options = { tzOffsetMinutes: 0, locale: 'en' };
     for (const pattern of ['', '{title}.md', '{site}/{title} {date}.md']) {
-      const name = wasm.file_name(JSON.stringify(note), pattern, options);
+      const name = wasm.file_name(note, pattern, options);
       assert.ok(!BIDI.test(name), `${pattern}: ${JSON.stringify(name)}`);
       // eslint-disable-next-line no-control-regex
       assert.ok(!/[\u0000-\u001f\u007f]/u.test(name), `${pattern}: ${JSON.stringify(name)}`);
