@@ -12,10 +12,8 @@ import {
   TRASH_PREFIX, newerSchema, noteKey, withNotesLock as locked,
 } from './store.js';
 
-// The pages and the folder sync read these names from here; they live in store.js.
-export {
-  DELETED_KEY, LAST_BACKUP_KEY, LAST_SYNC_KEY, NOTES_LOCK as LOCK, SETTINGS, TRASH_PREFIX, noteKey,
-} from './store.js';
+// The options page reads these through the library; they live in store.js.
+export { LAST_BACKUP_KEY, SETTINGS } from './store.js';
 
 /** How long a deletion can be undone. */
 export const TRASH_MINUTES = 30;

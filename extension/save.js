@@ -5,10 +5,6 @@ import { api } from './browser.js';
 import { core } from './core.js';
 import { NOTE_PREFIX, PENDING_PREFIX, RETRY_KEY, SCHEMA_KEY, STORAGE_SCHEMA, newerSchema, withNotesLock } from './store.js';
 
-// Modules that imported the storage names from here (the folder sync) keep working; new
-// code imports them from store.js.
-export { NOTE_PREFIX, NOTES_LOCK, PENDING_PREFIX, SCHEMA_KEY, STORAGE_SCHEMA } from './store.js';
-
 export const MENU_ID = 'save-quote';
 export const COMMAND = 'save-quote';
 
@@ -170,7 +166,7 @@ async function storeQuote(capture, quoteId, pendingKey, tabId) {
 }
 
 /**
- * The read-modify-write of one note (call it under [`NOTES_LOCK`]). Resolves to the
+ * The read-modify-write of one note (call it under the notes' lock, `withNotesLock`). Resolves to the
  * note stored; a write that storage refuses throws `storage_failed`.
  */
 async function addToNote(wasm, key, request) {

@@ -3,20 +3,20 @@
 // move bytes. Settings and the last result live in `storage.local`; `sync:last` (the time
 // of the last successful sync) lets the options page drop its uninstall reminder.
 import { api } from '../browser.js';
-import { NOTE_PREFIX } from '../save.js';
+import {
+  DELETED_KEY, LAST_SYNC_KEY, NOTE_PREFIX, SYNC_LOCK as LOCK, SYNC_RESULT_KEY, SYNC_SETTINGS_KEY,
+} from '../store.js';
 import * as library from '../library.js';
 import { core } from '../core.js';
 import * as native from './native.js';
 import * as downloads from './downloads.js';
 import * as fsa from './fsa.js';
 
-/** `{backend: '' | 'native' | 'fsa' | 'downloads', afterSave: boolean}`. */
-export const SETTINGS_KEY = 'sync:settings';
+/** `{backend: '' | 'native' | 'fsa' | 'downloads', afterSave: boolean}` (store.js). */
+export const SETTINGS_KEY = SYNC_SETTINGS_KEY;
 /** The last run: `{at, backend, ok, summary, decisions, error, paused}` (`paused`: the
  * picked folder needs its permission granted again by a click). */
-export const RESULT_KEY = 'sync:result';
-/** One sync at a time across the worker and the pages. */
-const LOCK = 'quotebook-sync';
+export const RESULT_KEY = SYNC_RESULT_KEY;
 /** Decisions kept with the last result (the summary counts them all). */
 const KEEP_DECISIONS = 500;
 
@@ -55,7 +55,7 @@ async function storedNotes() {
  * are not sent: an undo must not be undone by the folder.
  */
 async function deletions() {
-  const kept = (await api.storage.local.get(library.DELETED_KEY))[library.DELETED_KEY] ?? [];
+  const kept = (await api.storage.local.get(DELETED_KEY))[DELETED_KEY] ?? [];
   const pending = (await library.finalDeletions())
     .filter(([, entry]) => entry?.note?.id)
     .map(([, entry]) => library.deletionRecord(entry));
@@ -150,7 +150,7 @@ export async function syncNow(options = {}, onProgress) {
     }
     const items = { [RESULT_KEY]: result };
     // Only a real sync keeps the library safe in a folder (the export holds no backup).
-    if (result.ok && SYNCING.has(backend)) items[library.LAST_SYNC_KEY] = result.at;
+    if (result.ok && SYNCING.has(backend)) items[LAST_SYNC_KEY] = result.at;
     await api.storage.local.set(items);
     return result;
   });

@@ -17,6 +17,8 @@ use quotebook_core::sync::{Entry, Expect, Folder, LIBRARY_PATH, STATE_PATH, Sync
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
+use crate::to_js;
+
 /// The folder as the JS read it.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
@@ -204,12 +206,6 @@ pub fn state_paths(state_text: &str) -> Result<Vec<String>, String> {
     let (state, _) =
         SyncState::from_json(state_text).map_err(|e| format!("invalid_data: {STATE_PATH}: {e}"))?;
     Ok(state.files.into_values().map(|f| f.path).collect())
-}
-
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&format!("invalid_data: {e}")))
 }
 
 fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsError> {
