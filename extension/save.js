@@ -166,8 +166,8 @@ async function storeQuote(capture, quoteId, pendingKey, tabId) {
 }
 
 /**
- * The read-modify-write of one note (call it under the notes' lock, `withNotesLock`). Resolves to the
- * note stored; a write that storage refuses throws `storage_failed`.
+ * The read-modify-write of one note (call it under the notes' lock, `withNotesLock`).
+ * Resolves to the note stored; a write that storage refuses throws `storage_failed`.
  */
 async function addToNote(wasm, key, request) {
   // Keys this page's note may have been stored under before (schema 1: the URL without its

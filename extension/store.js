@@ -13,7 +13,9 @@ export const STORAGE_SCHEMA = 1;
 /**
  * A save under way is recorded under `pending:<quote id>` before anything else (in
  * `storage.local`, else `storage.session` when the local area refuses writes), and the
- * record is removed once the note holds the quote (save.js).
+ * record is removed once the note holds the quote. A record left behind (the worker was
+ * stopped mid-save, or storage refused the note) is completed, or when that cannot be
+ * reported on the badge, the next time the worker starts and at the next save (save.js).
  */
 export const PENDING_PREFIX = 'pending:';
 /** Set in `storage.session` while a save is kept for retry, so saves look for records. */
