@@ -1,3 +1,4 @@
+// @ts-check
 // The extension's storage: every key and prefix, the layout's schema number, and the one
 // lock around read-modify-writes of the notes. Other modules name storage only through
 // these; this module imports nothing of ours, so anything may import it without a cycle.
@@ -48,17 +49,31 @@ export const NOTES_LOCK = 'quotebook-notes';
 /** The Web Lock that keeps folder syncs from overlapping. */
 export const SYNC_LOCK = 'quotebook-sync';
 
-/** Runs `fn` under [`NOTES_LOCK`]; resolves to what `fn` resolves to. */
+/**
+ * Runs `fn` under [`NOTES_LOCK`]; resolves to what `fn` resolves to.
+ * @template T
+ * @param {() => Promise<T>} fn
+ * @returns {Promise<T>}
+ */
 export function withNotesLock(fn) {
-  return navigator.locks.request(NOTES_LOCK, fn);
+  // The lock's promise settles as `fn`'s does (the DOM typings nest the promise).
+  return /** @type {Promise<T>} */ (navigator.locks.request(NOTES_LOCK, fn));
 }
 
-/** The storage key of the note with id `noteId`. */
+/**
+ * The storage key of the note with id `noteId`.
+ * @param {string} noteId
+ * @returns {string}
+ */
 export function noteKey(noteId) {
   return NOTE_PREFIX + noteId;
 }
 
-/** Whether `schema` (as stored under [`SCHEMA_KEY`]) is from a newer Quotebook. */
+/**
+ * Whether `schema` (as stored under [`SCHEMA_KEY`]) is from a newer Quotebook.
+ * @param {number | undefined} schema
+ * @returns {boolean}
+ */
 export function newerSchema(schema) {
   return schema !== undefined && schema > STORAGE_SCHEMA;
 }
