@@ -146,49 +146,6 @@ fn test() -> Result<()> {
     report.stage("cargo test", || {
         run(cargo().args(["test", "--workspace", "--no-fail-fast"]))
     });
-    // The browser's build parses without html5ever (our own tokenizer, the lenient tree
-    // builder): the converter's tests run that way too.
-    report.stage(
-        "cargo clippy and test without html5ever (the wasm build's parse)",
-        || {
-            run(cargo().args([
-                "clippy",
-                "-p",
-                "quotebook-html",
-                "-p",
-                "quotebook-core",
-                "--no-default-features",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ]))?;
-            run(cargo().args([
-                "test",
-                "-p",
-                "quotebook-html",
-                "--no-default-features",
-                "--no-fail-fast",
-            ]))?;
-            run(cargo().args([
-                "test",
-                "-p",
-                "quotebook-core",
-                "--no-default-features",
-                "--no-fail-fast",
-                "--test",
-                "golden",
-                "--test",
-                "convert_regressions",
-                "--test",
-                "hostile",
-                "--test",
-                "fuzz_regressions",
-                "--test",
-                "capture_contract",
-            ]))
-        },
-    );
     report.stage("fuzz targets compile (stable cargo check)", fuzz::check);
     let built = report.stage("wasm build and extension", || build::build().map(|_| ()));
     let browser = report.stage("Chromium, Xvfb, xdotool", || setup::ensure_browser(true));
