@@ -132,6 +132,22 @@ mod tests {
     }
 
     #[test]
+    fn without_a_usable_base_links_keep_what_was_written() {
+        for base in ["about:blank", ""] {
+            let md = |html| html_to_markdown(html, base).unwrap();
+            assert_eq!(md("<a href=\"/bar\">x</a>"), "[x](/bar)");
+            assert_eq!(md("<a href=\"#note-1\">1</a>"), "[1](#note-1)");
+            assert_eq!(md("<a href=\"?page=2\">next</a>"), "[next](?page=2)");
+            assert_eq!(md("<a href=\"../up.html\">up</a>"), "[up](../up.html)");
+            assert_eq!(md("<img src=\"img/a.png\" alt=a>"), "![a](img/a.png)");
+            assert_eq!(
+                md("<a href=\"HTTPS://Example.com/a\">x</a>"),
+                "[x](https://Example.com/a)"
+            );
+        }
+    }
+
+    #[test]
     fn deep_nesting_neither_crashes_nor_stalls() {
         let n = 100_000;
         let html = "<div>".repeat(n) + "deep" + &"</div>".repeat(n);
