@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::manifest::{self, Flavour};
-use crate::{Result, cargo, root, run, setup};
+use crate::{Result, root, run, setup};
 
 /// The modules built from `quotebook-wasm`, each emitted as `wasm/<name>.js` and
 /// `wasm/<name>_bg.wasm`, with the crate features each needs. One module today: a second,
@@ -35,77 +35,13 @@ const WASM_FEATURES: [&str; 6] = [
     "--enable-multivalue",
 ];
 
-/// The standard's parse (html5ever and the crates only it brings: atoms, tendrils), which
-/// the browser's build leaves out: its converter reads HTML with our own tokenizer and the
-/// lenient tree builder (quotebook-html without its `html5ever` feature).
-const STANDARD_PARSE_CRATES: [&str; 6] = [
-    "html5ever",
-    "markup5ever",
-    "web_atoms",
-    "string_cache",
-    "tendril",
-    "phf",
-];
-
-/// Fails when the wasm build with `features` would link a crate of the standard's parse
-/// (`cargo tree` of its normal dependencies).
-fn check_no_standard_parse(features: &[&str]) -> Result<()> {
-    let mut command = cargo();
-    command
-        .args([
-            "tree",
-            "-p",
-            "quotebook-wasm",
-            "--target",
-            "wasm32-unknown-unknown",
-            "-e",
-            "normal",
-            "--prefix",
-            "none",
-        ])
-        .args(features)
-        .current_dir(root());
-    let output = command
-        .output()
-        .map_err(|e| format!("cannot run cargo tree: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "cargo tree failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
-    }
-    let found = standard_parse_crates(&String::from_utf8_lossy(&output.stdout));
-    if found.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "the wasm build links the standard's parse ({}): quotebook-wasm must take \
-             quotebook-html without its html5ever feature",
-            found.join(", ")
-        ))
-    }
-}
-
-/// The crates of [`STANDARD_PARSE_CRATES`] in `cargo tree --prefix none` output.
-fn standard_parse_crates(tree: &str) -> Vec<String> {
-    let mut found: Vec<String> = tree
-        .lines()
-        .filter_map(|line| line.split_whitespace().next())
-        .filter(|name| STANDARD_PARSE_CRATES.contains(name))
-        .map(str::to_owned)
-        .collect();
-    found.sort();
-    found.dedup();
-    found
-}
-
 #[derive(Debug)]
 pub struct Built {
     /// wasm-bindgen's output, before wasm-opt.
     pub bindgen_wasm: PathBuf,
 }
 
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(dir) => {
             let dir = PathBuf::from(dir);
@@ -158,7 +94,6 @@ pub fn build() -> Result<Built> {
     recreate(&bindgen_dir)?;
     let mut optimised = Vec::new();
     for (name, features) in MODULES {
-        check_no_standard_parse(features)?;
         let mut command = setup::rustup(&["run", &nightly.name, "cargo"]);
         command
             .args([
@@ -377,20 +312,6 @@ fn write(path: &Path, text: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_standard_parse_is_found_in_a_dependency_tree() {
-        let with = "quotebook-wasm v0.1.0 (/w)\nquotebook-html v0.1.0 (/w)\n\
-                    html5ever v0.40.1\nmarkup5ever v0.40.1\nweb_atoms v0.2.4\n\
-                    html5ever v0.40.1 (*)\nserde v1.0.229\n";
-        assert_eq!(
-            standard_parse_crates(with),
-            ["html5ever", "markup5ever", "web_atoms"]
-        );
-        let without = "quotebook-wasm v0.1.0 (/w)\nquotebook-html v0.1.0 (/w)\n\
-                       serde v1.0.229\nphf_shared v0.13.1\n";
-        assert!(standard_parse_crates(without).is_empty());
-    }
 
     #[test]
     fn shipped_messages_keep_every_message_and_placeholder_but_no_description() {

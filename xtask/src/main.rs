@@ -6,6 +6,7 @@
 //! - `measure` wasm sizes and click-to-saved latency (warm and cold service worker)
 //! - `bench`   HTML → Markdown speed in Chromium: ours against Turndown and htmd
 //! - `fuzz`    one cargo-fuzz target for a number of seconds (nightly)
+//! - `parity`  the wasm module under Node against the native converter (after `build`)
 //!
 //! Each command installs what it needs and is missing (the wasm target, the npm packages,
 //! Chromium, Xvfb and xdotool when running as root), or says what to do.
@@ -16,6 +17,7 @@ mod contents;
 mod dist;
 mod fuzz;
 mod manifest;
+mod parity;
 mod setup;
 
 use std::path::{Path, PathBuf};
@@ -43,6 +45,9 @@ commands:
             run one cargo-fuzz target (convert, tokenizer, template, metadata,
             planner, note) for SECONDS with the nightly toolchain; `test` checks
             that every target still compiles on stable
+  parity    the built wasm module (under Node) and the native converter give the
+            same Markdown for every golden case, corpus article and html5lib-tests
+            tree-construction input (fetched once into the target folder)
 
 environment:
   QUOTEBOOK_CHROMIUM   the Chromium binary (default /usr/bin/chromium)
@@ -59,6 +64,7 @@ fn main() -> ExitCode {
         Some("dist") => dist::dist(),
         Some("bench") => bench::bench(),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
+        Some("parity") => parity::parity(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -146,51 +152,14 @@ fn test() -> Result<()> {
     report.stage("cargo test", || {
         run(cargo().args(["test", "--workspace", "--no-fail-fast"]))
     });
-    // The browser's build parses without html5ever (our own tokenizer, the lenient tree
-    // builder): the converter's tests run that way too.
-    report.stage(
-        "cargo clippy and test without html5ever (the wasm build's parse)",
-        || {
-            run(cargo().args([
-                "clippy",
-                "-p",
-                "quotebook-html",
-                "-p",
-                "quotebook-core",
-                "--no-default-features",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ]))?;
-            run(cargo().args([
-                "test",
-                "-p",
-                "quotebook-html",
-                "--no-default-features",
-                "--no-fail-fast",
-            ]))?;
-            run(cargo().args([
-                "test",
-                "-p",
-                "quotebook-core",
-                "--no-default-features",
-                "--no-fail-fast",
-                "--test",
-                "golden",
-                "--test",
-                "convert_regressions",
-                "--test",
-                "hostile",
-                "--test",
-                "fuzz_regressions",
-                "--test",
-                "capture_contract",
-            ]))
-        },
-    );
     report.stage("fuzz targets compile (stable cargo check)", fuzz::check);
     let built = report.stage("wasm build and extension", || build::build().map(|_| ()));
+    if built.is_some() {
+        report.stage(
+            "parity: the wasm module under Node and the native converter",
+            parity::parity,
+        );
+    }
     let browser = report.stage("Chromium, Xvfb, xdotool", || setup::ensure_browser(true));
     if let (Some(()), Some(browser)) = (built, browser) {
         report.stage("end-to-end, headless Chromium", || {

@@ -1,4 +1,3 @@
-#![cfg(feature = "html5ever")]
 //! The fast tokenizer builds exactly the tree html5ever's own tokenizer builds: on every
 //! golden input, every corpus article (when the corpus is there) and a set of edge cases.
 

@@ -7,11 +7,7 @@
 //! conversion, which must hold no HTML). A case with `limitation.txt` documents a known
 //! limitation (FIXME): its properties are asserted to fail today, so fixing it shows up.
 //! `UPDATE_GOLDEN=1` rewrites the expectations;
-//! a missing `expected.md` is a failure otherwise. Without the `html5ever` feature (the
-//! browser's build: our own tokenizer and the lenient tree builder), a case whose
-//! malformed input the standard's parser rearranges holds `expected-lenient.md`, what the
-//! lenient parse gives instead (`quotebook-html/tests/lenient_differential.rs` lists them);
-//! its properties, judged on the standard's tree, are then asserted to fail.
+//! a missing `expected.md` is a failure otherwise.
 
 #[path = "convert_props/mod.rs"]
 mod convert_props;
@@ -67,13 +63,7 @@ fn golden_cases() {
             Ok(md) => md,
             Err(e) => format!("ERROR: {}", e.code()),
         };
-        let lenient = dir.join("expected-lenient.md");
-        let lenient = !cfg!(feature = "html5ever") && lenient.is_file();
-        let expected_path = dir.join(if lenient {
-            "expected-lenient.md"
-        } else {
-            "expected.md"
-        });
+        let expected_path = dir.join("expected.md");
         if update {
             fs::write(&expected_path, format!("{actual}\n")).expect("write expected.md");
         } else {
@@ -89,11 +79,7 @@ fn golden_cases() {
                 }
             }
         }
-        // The lenient parse keeps malformed input as written, where the properties (judged
-        // on the standard's parse) expect the rearranged tree: they fail, as documented.
-        let limitation = fs::read_to_string(dir.join("limitation.txt"))
-            .ok()
-            .or_else(|| lenient.then(|| "the lenient parse".to_owned()));
+        let limitation = fs::read_to_string(dir.join("limitation.txt")).ok();
         if let Ok(default) = html_to_markdown(&input, &base) {
             match (convert_props::check(&input, &base, &default), &limitation) {
                 (Err(why), None) => failures.push(format!(

@@ -64,92 +64,21 @@ pub fn same_site(a: &str, b: &str) -> bool {
     }
 }
 
-/// Removes `.` and `..` segments from an absolute path.
-fn remove_dot_segments(path: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    let segs: Vec<&str> = path.split('/').skip(1).collect();
-    for (i, seg) in segs.iter().enumerate() {
-        let last = i + 1 == segs.len();
-        match *seg {
-            "." => {
-                if last {
-                    out.push("");
-                }
-            }
-            ".." => {
-                out.pop();
-                if last {
-                    out.push("");
-                }
-            }
-            s => out.push(s),
-        }
-    }
-    format!("/{}", out.join("/"))
-}
-
 /// Resolves `reference` against the absolute http(s) URL `base`, the way a browser
-/// resolves a link. Returns `None` when the result would not be an absolute http(s) URL
+/// resolves a link (with the converter's resolver: one resolver for links and canonical
+/// URLs). Returns `None` when the result would not be an absolute http(s) URL
 /// (`javascript:`, `mailto:`, a broken base).
 pub fn resolve_url(base: &str, reference: &str) -> Option<String> {
-    let r: String = reference
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    if let Some(colon) = r.find(':') {
-        let scheme = &r[..colon];
-        if !scheme.is_empty()
-            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        {
-            let (s, authority, tail) = split(&r)?;
-            let path_end = tail.find(['?', '#']).unwrap_or(tail.len());
-            let path = if tail[..path_end].is_empty() {
-                "/".to_string()
-            } else {
-                remove_dot_segments(&tail[..path_end])
-            };
-            return Some(format!(
-                "{}://{}{}{}",
-                s.to_ascii_lowercase(),
-                authority,
-                path,
-                &tail[path_end..]
-            ));
-        }
-    }
-    let (scheme, authority, tail) = split(base.trim())?;
-    let scheme = scheme.to_ascii_lowercase();
-    if let Some(rest) = r.strip_prefix("//") {
-        return resolve_url(base, &format!("{scheme}://{rest}"));
-    }
-    let tail_no_frag = tail.split('#').next().unwrap_or("");
-    let base_path = tail_no_frag.split('?').next().unwrap_or("");
-    let base_path = if base_path.is_empty() { "/" } else { base_path };
-    let (path, suffix): (String, &str) = if r.is_empty() {
-        return Some(format!("{scheme}://{authority}{tail_no_frag}"));
-    } else if r.starts_with('#') {
-        return Some(format!("{scheme}://{authority}{tail_no_frag}{r}"));
-    } else if r.starts_with('?') {
-        (base_path.to_string(), r.as_str())
+    let base = base.trim();
+    split(base)?;
+    let resolved = quotebook_html::convert::resolve_url(base, reference)?;
+    let (scheme, authority, tail) = split(&resolved)?;
+    // A special URL's path is never empty: `https://a.example` is `https://a.example/`.
+    Some(if tail.starts_with('/') {
+        resolved
     } else {
-        let end = r.find(['?', '#']).unwrap_or(r.len());
-        let (p, s) = r.split_at(end);
-        let joined = if p.starts_with('/') {
-            p.to_string()
-        } else {
-            let dir = &base_path[..base_path.rfind('/').map_or(0, |i| i + 1)];
-            format!("{dir}{p}")
-        };
-        (joined, s)
-    };
-    Some(format!(
-        "{scheme}://{authority}{}{suffix}",
-        remove_dot_segments(&path)
-    ))
+        format!("{scheme}://{authority}/{tail}")
+    })
 }
 
 #[cfg(test)]

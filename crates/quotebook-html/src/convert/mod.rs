@@ -1,10 +1,9 @@
 //! HTML → Markdown: what the reader selected, as Markdown that renders like the page.
 //!
-//! The pipeline, one module per stage: [`parse`] (an arena tree of our own types; with the
-//! `html5ever` feature built from the tokens of `tokenize`, a fast tokenizer for common
-//! HTML that hands anything unusual to html5ever's own, well-formed input built by `quick`
-//! and the rest by html5ever's tree builder; without it, by the lenient tree builder on
-//! our own tokenizer, and html5ever is not compiled) →
+//! The pipeline, one module per stage: [`parse`] (an arena tree of our own types, built
+//! from the tokens of `tokenize`, a fast tokenizer for common HTML that hands anything
+//! unusual to html5ever's own; well-formed input is built by `quick` and the rest by
+//! html5ever's tree builder, in every build, so the CLI and the browser agree) →
 //! `walk` (one pass, dispatching to the `block`, `inline`, `list` and `table` handlers) →
 //! `out` (the one output buffer, with `escape` deciding which characters need a
 //! backslash) and `url` (references resolved against the capture's base URL).
@@ -35,7 +34,6 @@ mod list;
 mod out;
 pub mod parse;
 mod table;
-#[cfg(feature = "html5ever")]
 mod tokenize;
 mod url;
 mod walk;
@@ -64,30 +62,10 @@ pub fn html_to_markdown_with(
     base_url: &str,
     options: &Options,
 ) -> Result<String, Error> {
-    convert_with(html, base_url, options, parse::parse)
-}
-
-/// [`html_to_markdown_with`] on our own tokenizer and the lenient tree builder
-/// ([`parse::parse_lenient`]), for the tests that compare both parse paths.
-#[doc(hidden)]
-pub fn html_to_markdown_lenient(
-    html: &str,
-    base_url: &str,
-    options: &Options,
-) -> Result<String, Error> {
-    convert_with(html, base_url, options, parse::parse_lenient)
-}
-
-fn convert_with(
-    html: &str,
-    base_url: &str,
-    options: &Options,
-    parse: fn(&str) -> parse::Dom,
-) -> Result<String, Error> {
     if html.trim().is_empty() {
         return Err(Error::EmptySelection);
     }
-    let dom = parse(html);
+    let dom = parse::parse(html);
     let mut walker = walk::Walker::new(&dom, base_url.trim(), options, html.len() / 2 + 16);
     walker.node(dom.root, out::Ws::Normal);
     let markdown = walker.out.finish();
@@ -151,6 +129,22 @@ mod tests {
         );
         assert_eq!(md("<p>a\u{a0}b “q” — é</p>"), "a\u{a0}b “q” — é");
         assert_eq!(md("<p>x <b>y</b>. 3 * 4</p>"), "x **y**. 3 * 4");
+    }
+
+    #[test]
+    fn without_a_usable_base_links_keep_what_was_written() {
+        for base in ["about:blank", ""] {
+            let md = |html| html_to_markdown(html, base).unwrap();
+            assert_eq!(md("<a href=\"/bar\">x</a>"), "[x](/bar)");
+            assert_eq!(md("<a href=\"#note-1\">1</a>"), "[1](#note-1)");
+            assert_eq!(md("<a href=\"?page=2\">next</a>"), "[next](?page=2)");
+            assert_eq!(md("<a href=\"../up.html\">up</a>"), "[up](../up.html)");
+            assert_eq!(md("<img src=\"img/a.png\" alt=a>"), "![a](img/a.png)");
+            assert_eq!(
+                md("<a href=\"HTTPS://Example.com/a\">x</a>"),
+                "[x](https://Example.com/a)"
+            );
+        }
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Parse stage: an arena tree (one `Vec` of nodes linked by index, no reference counting
 //! per node) of our own types: the element's [`Tag`] decided once, its name and attributes
-//! as plain strings, text as `String`. Without the `html5ever` feature the lenient tree
-//! builder (`lenient.rs`, on our own tokenizer) fills it and html5ever is not compiled at
-//! all; with it, the fast path (`tokenize.rs`, `quick.rs`) and html5ever's tree builder
-//! (`standard.rs`) fill the same arena.
+//! as plain strings, text as `String`. One parse in every build, the CLI's and the
+//! browser's alike: the fast path (`tokenize.rs`, `quick.rs`) for well-formed input and
+//! html5ever's tree builder (`standard.rs`) for the rest fill the same arena, so malformed
+//! input gives the tree a browser builds.
 //!
 //! Depth: Blink stops nesting elements at 512 levels and appends deeper ones to the
 //! 512th ancestor. We do the same, one step earlier: a token filter between the tokenizer
@@ -12,18 +12,12 @@
 //! Without the filter, html5ever's scope checks scan the whole stack of open elements for
 //! every tag, which makes 100,000 nested `<div>`s take minutes.
 
-#[cfg(feature = "html5ever")]
 #[path = "quick.rs"]
 mod quick;
 
-#[cfg(feature = "html5ever")]
 #[path = "standard.rs"]
 mod standard;
-#[cfg(feature = "html5ever")]
 pub use standard::parse_standard;
-
-#[path = "lenient.rs"]
-mod lenient;
 
 /// Deepest element nesting the parser builds; deeper start tags are dropped (their
 /// content is kept, in the deepest ancestor).
@@ -358,19 +352,8 @@ impl Node {
 
 /// Parses `html` as the content of a `<body>` (the way a browser parses a fragment
 /// pasted into a page).
-///
-/// Without the `html5ever` feature, this is [`parse_lenient`].
 pub fn parse(html: &str) -> Dom {
-    #[cfg(feature = "html5ever")]
-    return standard::parse_impl(html, true);
-    #[cfg(not(feature = "html5ever"))]
-    return parse_lenient(html);
-}
-
-/// [`parse`] with our own tokenizer and the lenient tree builder (`lenient.rs`), for
-/// HTML serialised by a browser; compared with [`parse`] by the tests.
-pub fn parse_lenient(html: &str) -> Dom {
-    Dom::from_nodes(lenient::build(html, html.len() / 24 + 8))
+    standard::parse_impl(html, true)
 }
 
 #[cfg(test)]
@@ -398,7 +381,6 @@ mod tests {
         assert!(matches!(&dom.node(kids[1]).data, Data::Text(t) if &**t == "text"));
     }
 
-    #[cfg(feature = "html5ever")]
     #[test]
     fn the_fast_tokenizer_takes_raw_text_and_foreign_content() {
         use html5ever::tendril::StrTendril;
@@ -419,7 +401,6 @@ mod tests {
         assert!(!fast("<plaintext>x"));
     }
 
-    #[cfg(feature = "html5ever")]
     #[test]
     fn the_quick_tree_builder_takes_well_formed_html() {
         let quick = |html: &str| {

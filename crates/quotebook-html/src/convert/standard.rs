@@ -1,4 +1,4 @@
-//! The standard's parse (the `html5ever` feature): html5ever's tokenizer and tree builder
+//! The standard's parse, in every build: html5ever's tokenizer and tree builder
 //! (and the fast tokenizer of `tokenize.rs` with the quick builder of `quick.rs` in front)
 //! fill the arena of [`super`], its names and text converted to our own types.
 

@@ -4,7 +4,9 @@
 //! `http(s)` URLs (tabs and newlines removed, backslashes read as slashes). It deliberately
 //! does no IDNA and no full normalisation: that would pull the `url` crate and its Unicode
 //! tables into the WASM module, and the reference as written is what a reader expects.
-//! Tests compare it with the `url` crate.
+//! Tests compare it with the `url` crate (the WHATWG URL standard): what it writes is
+//! the URL a browser resolves. With no usable base (none, or one like `about:blank` that
+//! nothing resolves against), a reference without a scheme stays as written.
 
 use std::borrow::Cow;
 
@@ -187,7 +189,11 @@ pub fn resolve(base: &str, reference: &str, for_image: bool) -> Option<String> {
             _ => reference,
         }
     } else {
-        let Some(b) = parts(base) else {
+        // No usable base (none given, `about:blank`, any URL with an opaque path): a
+        // browser cannot resolve the reference, and what was written is all there is to
+        // keep. Fragment-only references too: `about:blank#x` would point nowhere.
+        let Some(b) = parts(base).filter(|b| b.authority.is_some() || b.path.starts_with('/'))
+        else {
             return if reference.is_empty() {
                 None
             } else {
@@ -201,11 +207,15 @@ pub fn resolve(base: &str, reference: &str, for_image: bool) -> Option<String> {
         let fragment = fragment_start.map(|i| &reference[i..]).unwrap_or("");
         let mut s = String::with_capacity(base.len() + reference.len());
         s.push_str(b.scheme);
+        s.make_ascii_lowercase();
         s.push(':');
+        // Where the authority ends: a special URL with an empty path gets `/` there.
+        let authority_end;
         if let Some(rest) = before_fragment.strip_prefix("//") {
             s.push_str("//");
             let end = rest.find(['/', '?']).unwrap_or(rest.len());
             s.push_str(&rest[..end]);
+            authority_end = Some(s.len());
             let (path, query) = split_query(&rest[end..]);
             s.push_str(&remove_dot_segments(path));
             if let Some(q) = query {
@@ -213,10 +223,11 @@ pub fn resolve(base: &str, reference: &str, for_image: bool) -> Option<String> {
                 s.push_str(q);
             }
         } else {
-            if let Some(a) = b.authority {
+            authority_end = b.authority.map(|a| {
                 s.push_str("//");
                 s.push_str(a);
-            }
+                s.len()
+            });
             let (ref_path, ref_query) = split_query(before_fragment);
             if ref_path.is_empty() {
                 s.push_str(b.path);
@@ -248,10 +259,7 @@ pub fn resolve(base: &str, reference: &str, for_image: bool) -> Option<String> {
                 }
             }
         }
-        if special
-            && b.authority.is_some()
-            && s.len() == b.scheme.len() + 3 + b.authority.map_or(0, str::len)
-        {
+        if special && authority_end.is_some_and(|end| end == s.len()) {
             s.push('/');
         }
         s.push_str(fragment);
@@ -362,5 +370,120 @@ mod tests {
         assert_eq!(resolve(BASE, "data:text/html,<b>", false), None);
         assert_eq!(resolve(BASE, "data:image/png;base64,AA", false), None);
         assert!(resolve(BASE, "data:image/png;base64,AA", true).is_some());
+    }
+
+    /// Bases nothing resolves against: a reference without a scheme is kept as written,
+    /// fragment-only, query-only, rooted and scheme-relative ones included.
+    #[test]
+    fn without_a_usable_base_references_stay_as_written() {
+        for base in [
+            "",
+            "about:blank",
+            "  ",
+            "data:text/html,x",
+            "mailto:a@b.example",
+        ] {
+            for reference in [
+                "/bar",
+                "bar/baz.html",
+                "../up",
+                "./here",
+                "#fragment",
+                "?query=1",
+                "//host.example/p",
+                "..\\back",
+                "a b",
+            ] {
+                assert_eq!(
+                    resolve(base, reference, false).as_deref(),
+                    Some(reference),
+                    "{base:?} + {reference:?}"
+                );
+            }
+            assert_eq!(resolve(base, "", false), None);
+            assert_eq!(resolve(base, "javascript:x", false), None);
+            assert_eq!(
+                resolve(base, "HTTPS://X.example/a/../b", false).as_deref(),
+                Some("https://X.example/b")
+            );
+            assert_eq!(
+                resolve(base, "mailto:a@b.example", false).as_deref(),
+                Some("mailto:a@b.example")
+            );
+        }
+    }
+
+    /// Against the `url` crate (the WHATWG URL standard, as browsers implement it): our
+    /// result, read by a URL parser, is the URL a browser resolves; where the browser cannot
+    /// resolve, the reference is kept as written.
+    #[test]
+    fn resolves_as_the_url_standard_does() {
+        let bases = [
+            "http://a/b/c/d;p?q",
+            "https://example.com/articles/page.html",
+            "https://example.com",
+            "https://Example.COM/x/y/?q#f",
+            "HTTP://example.com/a/",
+            "foo://host/a/b",
+            "file:///home/a/b.html",
+            "about:blank",
+            "mailto:a@b.example",
+            "",
+        ];
+        let references = [
+            "g",
+            "/g",
+            "//g.example/x",
+            "?y",
+            "#s",
+            "",
+            "../../../g",
+            "./g/.",
+            "g;x=1/../y",
+            "  g\n/h\t ",
+            "..\\g",
+            "HTTPS://x.example/a/../b",
+            "HTTP://X.example",
+            "https://x.example",
+            "Foo://h/a/./b/../c?q#f",
+            "MailTo:a@b.example?subject=x",
+            "urn:isbn:0-486",
+            "tel:+1-555",
+            "g?y/./x",
+            "g#s/../x",
+        ];
+        let mut failures = Vec::new();
+        for base in bases {
+            let parsed = ::url::Url::parse(base).ok();
+            for reference in references {
+                let ours = resolve(base, reference, false);
+                let theirs = match &parsed {
+                    Some(b) => b.join(reference).ok(),
+                    None => ::url::Url::parse(reference).ok(),
+                };
+                let ok = match (&ours, theirs) {
+                    (Some(o), Some(t)) => ::url::Url::parse(o).ok().as_ref() == Some(&t),
+                    // Not resolvable: kept as written (but for the surrounding whitespace,
+                    // tabs and newlines every URL parser strips), or no link at all when
+                    // nothing was written.
+                    (Some(o), None) => {
+                        let cleaned: String = reference
+                            .trim()
+                            .chars()
+                            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+                            .collect();
+                        *o == cleaned
+                    }
+                    (None, _) => reference.trim().is_empty(),
+                };
+                // A fragment-only reference against an opaque base: the standard gives
+                // `about:blank#s`, which points nowhere; we keep `#s` (checked above).
+                let opaque = parsed.as_ref().is_some_and(|b| b.cannot_be_a_base());
+                if !(ok || opaque && reference.starts_with('#')) {
+                    failures.push(format!("{base:?} + {reference:?}: ours {ours:?}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{failures:#?}");
     }
 }
