@@ -1,3 +1,4 @@
+// @ts-check
 // Injected on demand (scripting.executeScript) into the frame that holds the selection; its
 // value is the capture the service worker hands to the core. It only reads the page.
 //
@@ -301,7 +302,7 @@
   const page = selection?.rangeCount ? pageText(watched) : { text: '', nodes: [] };
   // The core pairs offsets with ranges by position: an unplaceable range gets [0, 0].
   const offsets = bounds.map((bound) => offsetsOf(bound, page) ?? [0, 0]);
-  const canonical = document.querySelector('link[rel~="canonical" i][href]');
+  const canonical = /** @type {HTMLLinkElement | null} */ (document.querySelector('link[rel~="canonical" i][href]'));
   return {
     url: location.href,
     baseUrl: document.baseURI,

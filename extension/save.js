@@ -1,3 +1,4 @@
+// @ts-check
 // Saving a quote: capture the selection, let the core add it to the page's note, store the
 // note, and tell the reader how it went. Logic about notes lives in the core (Rust); this is
 // glue.
@@ -178,7 +179,7 @@ async function addToNote(wasm, key, request) {
     .map((id) => NOTE_PREFIX + id)
     .filter((k) => k !== key);
   const stored = await api.storage.local.get([key, SCHEMA_KEY, ...formerKeys]);
-  const schema = stored[SCHEMA_KEY];
+  const schema = /** @type {number | undefined} */ (stored[SCHEMA_KEY]);
   if (newerSchema(schema)) {
     throw new Error(`unsupported_schema: your notes were saved by a newer Quotebook; update the extension`);
   }

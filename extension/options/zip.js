@@ -1,3 +1,4 @@
+// @ts-check
 // Every note as a Markdown file in a `.zip`, built in the page: the core names and renders
 // each file exactly as for the CLI's export and the folder sync; `zipfile.js` deflates them
 // with the browser's own `CompressionStream`. Notes are rendered a slice at a time (100

@@ -1,3 +1,4 @@
+// @ts-check
 // The popup's line about quotes that storage refused: they are kept, and saved with the
 // next quote (see `PENDING_PREFIX` in store.js). The badge said so at the time; this says
 // it for as long as it is true.
