@@ -191,6 +191,9 @@ fn test() -> Result<()> {
     );
     report.stage("fuzz targets compile (stable cargo check)", fuzz::check);
     let built = report.stage("wasm build and extension", || build::build().map(|_| ()));
+    if built.is_some() {
+        report.stage("type-check the extension (tsc --noEmit)", typecheck);
+    }
     let browser = report.stage("Chromium, Xvfb, xdotool", || setup::ensure_browser(true));
     if let (Some(()), Some(browser)) = (built, browser) {
         report.stage("end-to-end, headless Chromium", || {
@@ -209,6 +212,15 @@ fn test() -> Result<()> {
     }
     dist::test_stages(&mut report, built.is_some());
     report.finish()
+}
+
+/// `tsc` over the extension's JavaScript (tsconfig.json), against the bindings' types the
+/// wasm build writes: a renamed field or binding fails here, not in a reader's save.
+fn typecheck() -> Result<()> {
+    setup::ensure_npm_packages()?;
+    run(Command::new(root().join("node_modules/.bin/tsc"))
+        .args(["-p", ".", "--noEmit"])
+        .current_dir(root()))
 }
 
 /// Stage results of `cargo xtask test`.
