@@ -382,7 +382,15 @@ export async function undo(trashKey) {
 // ---------------------------------------------------------------------------------------
 // Settings, Markdown and files
 
-/** The reader's settings from `storage.sync`: `{templates: {note, quote}, fileNamePattern}`. */
+/**
+ * The reader's small settings; an empty string for each left at its default.
+ * @typedef {{templates: {note: string, quote: string}, fileNamePattern: string}} Settings
+ */
+
+/**
+ * The reader's settings from `storage.sync`.
+ * @returns {Promise<Settings>}
+ */
 export async function loadSettings() {
   /** @type {{[key: string]: string | undefined}} */
   const s = await api.storage.sync.get(Object.values(SETTINGS));

@@ -169,6 +169,9 @@ async function storeQuote(capture, quoteId, pendingKey, tabId) {
 /**
  * The read-modify-write of one note (call it under the notes' lock, `withNotesLock`).
  * Resolves to the note stored; a write that storage refuses throws `storage_failed`.
+ * @param {import('./core.js').Core} wasm
+ * @param {string} key
+ * @param {any} request
  */
 async function addToNote(wasm, key, request) {
   // Keys this page's note may have been stored under before (schema 1: the URL without its
@@ -290,6 +293,7 @@ export async function resumePendingSaves() {
   }
 }
 
+/** @param {import('./core.js').Core} wasm */
 async function resumeLocked(wasm) {
   const outcome = { saved: 0, kept: 0, lost: 0 };
   for (const [pendingKey, record] of await leftBehind()) {
