@@ -96,6 +96,7 @@
 
     // Shallow copies of the formatting ancestors, innermost first.
     let content = fragment;
+    /** @type {Element | null} */
     let cameFrom = null; // the ancestor just below `element`, the selection sits in it
     let element = common.nodeType === Node.ELEMENT_NODE ? common : common.parentElement;
     for (; element && element !== document.body && element !== document.documentElement;
@@ -289,7 +290,7 @@
   const bounds = [];
   const watched = new Map();
   for (let i = 0; i < (selection?.rangeCount ?? 0); i++) {
-    const range = selection.getRangeAt(i);
+    const range = /** @type {Selection} */ (selection).getRangeAt(i);
     if (range.collapsed) continue;
     ranges.push(rangeHtml(range));
     rangeTexts.push(range.toString());

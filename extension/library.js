@@ -41,9 +41,13 @@ async function current(note) {
 
 // The storage key each note was read from: a note saved by an older schema may have been
 // given a new id by its migration, and must be written back where it was.
+/** @type {WeakMap<object, string>} */
 const keys = new WeakMap();
 
-/** Where `note` is stored. */
+/**
+ * Where `note` is stored.
+ * @returns {string}
+ */
 export function storageKey(note) {
   return keys.get(note) ?? noteKey(note.id);
 }

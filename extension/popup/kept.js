@@ -5,7 +5,7 @@
 import { plural } from '../ui/i18n.js';
 import { keptSaveCount } from '../save.js';
 
-const line = document.getElementById('save-kept');
+const line = /** @type {HTMLElement} */ (document.getElementById('save-kept'));
 
 keptSaveCount()
   .then((n) => {

@@ -15,6 +15,12 @@ const PAGE_SIZE = 30;
 /** Quote snippets a search result shows under its note's title. */
 const SNIPPETS = 3;
 
+/**
+ * The popup's state. Notes are the core's values (`any` in its bindings).
+ * @type {{notes: any[], index: any, pageNote: any, pageKey: string | null,
+ *   results: {note: any, query: any}[] | null, shown: number, loading: boolean,
+ *   expanded: Set<string>, settings: import('../library.js').Settings}}
+ */
 const state = {
   notes: [],
   index: null,
@@ -165,9 +171,8 @@ function render() {
 
 function renderList(pageKey = state.pageKey) {
   const searching = state.results !== null;
-  const items = searching
-    ? state.results
-    : state.notes.filter((n) => library.storageKey(n) !== pageKey).map((note) => ({ note, query: null }));
+  const items = state.results
+    ?? state.notes.filter((n) => library.storageKey(n) !== pageKey).map((note) => ({ note, query: null }));
   const visible = items.slice(0, state.shown);
   $('notes').replaceChildren(
     ...visible.map(({ note, query }) =>

@@ -128,6 +128,7 @@ async function sha256(bytes) {
  */
 async function writePath(root, path, text, expect) {
   const { dir, name } = await parentOf(root, path, true);
+  /** @type {FileSystemFileHandle | null} */
   let existing = null;
   try {
     existing = await dir.getFileHandle(name);

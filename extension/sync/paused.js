@@ -16,8 +16,8 @@ const $ = (id) => /** @type {any} */ (document.getElementById(id));
 
 async function show() {
   const { backend } = await loadSettings();
-  /** @type {{backend?: string, paused?: boolean, folder?: string} | undefined} */
-  const result = (await api.storage.local.get(RESULT_KEY))[RESULT_KEY];
+  const result = /** @type {{backend?: string, paused?: boolean, folder?: string} | undefined} */ (
+    (await api.storage.local.get(RESULT_KEY))[RESULT_KEY]);
   const paused = backend === 'fsa' && result?.backend === 'fsa' && result.paused;
   $('sync-paused').hidden = !paused;
   if (paused) $('sync-paused-text').textContent = t('syncPausedText', result.folder ?? '');
