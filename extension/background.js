@@ -1,3 +1,4 @@
+// @ts-check
 // The service worker: registers its listeners synchronously at start (MV3 workers are
 // stopped when idle and restarted by the next event) and keeps no state of its own.
 import { api } from './browser.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // Injected on demand (scripting.executeScript) into the frame that holds the selection; its
 // value is the capture the service worker hands to the core. It only reads the page.
 //
@@ -95,6 +96,7 @@
 
     // Shallow copies of the formatting ancestors, innermost first.
     let content = fragment;
+    /** @type {Element | null} */
     let cameFrom = null; // the ancestor just below `element`, the selection sits in it
     let element = common.nodeType === Node.ELEMENT_NODE ? common : common.parentElement;
     for (; element && element !== document.body && element !== document.documentElement;
@@ -288,7 +290,7 @@
   const bounds = [];
   const watched = new Map();
   for (let i = 0; i < (selection?.rangeCount ?? 0); i++) {
-    const range = selection.getRangeAt(i);
+    const range = /** @type {Selection} */ (selection).getRangeAt(i);
     if (range.collapsed) continue;
     ranges.push(rangeHtml(range));
     rangeTexts.push(range.toString());
@@ -301,7 +303,7 @@
   const page = selection?.rangeCount ? pageText(watched) : { text: '', nodes: [] };
   // The core pairs offsets with ranges by position: an unplaceable range gets [0, 0].
   const offsets = bounds.map((bound) => offsetsOf(bound, page) ?? [0, 0]);
-  const canonical = document.querySelector('link[rel~="canonical" i][href]');
+  const canonical = /** @type {HTMLLinkElement | null} */ (document.querySelector('link[rel~="canonical" i][href]'));
   return {
     url: location.href,
     baseUrl: document.baseURI,

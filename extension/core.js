@@ -1,3 +1,4 @@
+// @ts-check
 // The Rust core, compiled to WebAssembly (`cargo xtask build` puts it in wasm/). One module
 // serves the worker and the pages: a save-only build repeats the converter and grows the
 // package (see BENCHMARKS.md).
@@ -8,9 +9,19 @@
 import init, * as bindings from './wasm/quotebook.js';
 import { api } from './browser.js';
 
+/**
+ * The bindings as the extension calls them: typed by the `.d.ts` wasm-bindgen writes beside
+ * the module, so that a renamed binding or a changed argument list fails `tsc`.
+ * @typedef {Omit<typeof bindings, 'default' | 'initSync' | '__wbg_reset_state'>} Core
+ */
+
+/** @type {Promise<Core> | undefined} */
 let ready;
 
-/** The initialised bindings of `crates/quotebook-wasm`, each call guarded (below). */
+/**
+ * The initialised bindings of `crates/quotebook-wasm`, each call guarded (below).
+ * @returns {Promise<Core>}
+ */
 export function core() {
   ready ??= init({ module_or_path: api.runtime.getURL('wasm/quotebook_bg.wasm') })
     .then(() => guarded)
@@ -29,18 +40,19 @@ export function core() {
  * borrowed), so it is replaced by a fresh one from the same module before the error goes
  * on, worded for the reader as `core_failed: …` (save.js keeps such a save for a retry).
  * Errors the core returns (`JsError`) pass unchanged.
+ * @type {Core}
  */
-const guarded = Object.freeze(Object.fromEntries(
+const guarded = Object.freeze(/** @type {any} */ (Object.fromEntries(
   Object.entries(bindings)
     .filter(([name, value]) => typeof value === 'function' && !['default', 'initSync'].includes(name) && !name.startsWith('__'))
     .map(([name, call]) => [name, (...args) => {
       try {
-        return call(...args);
+        return /** @type {(...args: unknown[]) => unknown} */ (call)(...args);
       } catch (error) {
         throw trapped(error) ? restarted(name, error) : error;
       }
     }]),
-));
+)));
 
 function trapped(error) {
   return error instanceof WebAssembly.RuntimeError

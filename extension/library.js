@@ -1,3 +1,4 @@
+// @ts-check
 // The library as the popup and the options page see it: listing, search, comments and
 // tags, deletion with undo, Markdown export of a note, backup and import. Notes are read
 // and changed through the wasm core; this module only moves them in and out of storage.
@@ -40,9 +41,13 @@ async function current(note) {
 
 // The storage key each note was read from: a note saved by an older schema may have been
 // given a new id by its migration, and must be written back where it was.
+/** @type {WeakMap<object, string>} */
 const keys = new WeakMap();
 
-/** Where `note` is stored. */
+/**
+ * Where `note` is stored.
+ * @returns {string}
+ */
 export function storageKey(note) {
   return keys.get(note) ?? noteKey(note.id);
 }
@@ -284,10 +289,22 @@ async function keysStartingWith(prefix) {
   return keys.filter((key) => key.startsWith(prefix));
 }
 
-/** The trash entries, `[key, entry]`. */
+/**
+ * A deleted quote or note, kept under a `trash:` key for an undo. Notes and quotes are
+ * the core's values (`any` in its bindings).
+ * @typedef {{kind: 'quote' | 'note', deletedAt: number, key: string, title: string,
+ *   note: any, quote?: any}} TrashEntry
+ */
+
+/**
+ * The trash entries, `[key, entry]`.
+ * @returns {Promise<[string, TrashEntry][]>}
+ */
 async function trashEntries() {
   const keys = await keysStartingWith(TRASH_PREFIX);
-  return keys.length ? Object.entries(await api.storage.local.get(keys)) : [];
+  return keys.length
+    ? /** @type {[string, TrashEntry][]} */ (Object.entries(await api.storage.local.get(keys)))
+    : [];
 }
 
 /** What can still be undone, newest first: `[{trashKey, kind, deletedAt, key, title, …}]`. */
@@ -302,6 +319,9 @@ export async function listTrash() {
 /**
  * A trash entry as a deletion record of the backup format (`docs/formats.md`): a quote's
  * id and its note's, or a note's id, and when.
+ */
+/**
+ * @param {TrashEntry} entry
  */
 export function deletionRecord(entry) {
   const at = new Date(entry.deletedAt).toISOString();
@@ -324,7 +344,7 @@ export async function purgeTrash() {
   return locked(async () => {
     const old = await finalDeletions();
     if (old.length) {
-      const kept = (await api.storage.local.get(DELETED_KEY))[DELETED_KEY] ?? [];
+      const kept = /** @type {unknown[] | undefined} */ ((await api.storage.local.get(DELETED_KEY))[DELETED_KEY]) ?? [];
       const records = old.filter(([, entry]) => entry?.note?.id).map(([, entry]) => deletionRecord(entry));
       await api.storage.local.set({ [DELETED_KEY]: [...kept, ...records] });
       await api.storage.local.remove(old.map(([key]) => key));
@@ -343,7 +363,7 @@ export async function undo(trashKey) {
   return locked(async () => {
     const stored = await api.storage.local.get([trashKey, SCHEMA_KEY]);
     checkSchema(stored);
-    const entry = stored[trashKey];
+    const entry = /** @type {TrashEntry | undefined} */ (stored[trashKey]);
     if (!entry) throw new Error(`not_found: ${trashKey}`);
     const nk = entry.key;
     const existing = (await api.storage.local.get(nk))[nk];
@@ -366,8 +386,17 @@ export async function undo(trashKey) {
 // ---------------------------------------------------------------------------------------
 // Settings, Markdown and files
 
-/** The reader's settings from `storage.sync`: `{templates: {note, quote}, fileNamePattern}`. */
+/**
+ * The reader's small settings; an empty string for each left at its default.
+ * @typedef {{templates: {note: string, quote: string}, fileNamePattern: string}} Settings
+ */
+
+/**
+ * The reader's settings from `storage.sync`.
+ * @returns {Promise<Settings>}
+ */
 export async function loadSettings() {
+  /** @type {{[key: string]: string | undefined}} */
   const s = await api.storage.sync.get(Object.values(SETTINGS));
   return {
     templates: { note: s[SETTINGS.noteTemplate] ?? '', quote: s[SETTINGS.quoteTemplate] ?? '' },
@@ -456,7 +485,7 @@ export async function importBackup(text) {
     changed[SCHEMA_KEY] = all[SCHEMA_KEY] ?? STORAGE_SCHEMA;
     // The backup's deletions (another machine's, through a synced folder) apply here too,
     // and are kept for folder sync.
-    if (result.deleted?.length) changed[DELETED_KEY] = [...(all[DELETED_KEY] ?? []), ...result.deleted];
+    if (result.deleted?.length) changed[DELETED_KEY] = [...(/** @type {unknown[]} */ (all[DELETED_KEY]) ?? []), ...result.deleted];
     await api.storage.local.set(changed);
     const kept = new Set(result.notes.map((note) => note.id));
     const gone = [...stored].filter(([id]) => !kept.has(id)).map(([, { key }]) => key);

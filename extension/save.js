@@ -1,3 +1,4 @@
+// @ts-check
 // Saving a quote: capture the selection, let the core add it to the page's note, store the
 // note, and tell the reader how it went. Logic about notes lives in the core (Rust); this is
 // glue.
@@ -168,6 +169,9 @@ async function storeQuote(capture, quoteId, pendingKey, tabId) {
 /**
  * The read-modify-write of one note (call it under the notes' lock, `withNotesLock`).
  * Resolves to the note stored; a write that storage refuses throws `storage_failed`.
+ * @param {import('./core.js').Core} wasm
+ * @param {string} key
+ * @param {any} request
  */
 async function addToNote(wasm, key, request) {
   // Keys this page's note may have been stored under before (schema 1: the URL without its
@@ -178,7 +182,7 @@ async function addToNote(wasm, key, request) {
     .map((id) => NOTE_PREFIX + id)
     .filter((k) => k !== key);
   const stored = await api.storage.local.get([key, SCHEMA_KEY, ...formerKeys]);
-  const schema = stored[SCHEMA_KEY];
+  const schema = /** @type {number | undefined} */ (stored[SCHEMA_KEY]);
   if (newerSchema(schema)) {
     throw new Error(`unsupported_schema: your notes were saved by a newer Quotebook; update the extension`);
   }
@@ -289,6 +293,7 @@ export async function resumePendingSaves() {
   }
 }
 
+/** @param {import('./core.js').Core} wasm */
 async function resumeLocked(wasm) {
   const outcome = { saved: 0, kept: 0, lost: 0 };
   for (const [pendingKey, record] of await leftBehind()) {

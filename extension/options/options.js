@@ -1,3 +1,4 @@
+// @ts-check
 // The options page: the template editor with a live preview, the file name pattern, the
 // (future) folder sync, backup export and import, the uninstall reminder and the keyboard
 // shortcut. Small settings live in `storage.sync`, one item each, written after the reader
@@ -17,7 +18,30 @@ import { buildZip } from './zip.js';
 const SAVE_DELAY_MS = 800;
 const COMMAND = 'save-quote';
 
-const $ = (id) => document.getElementById(id);
+/**
+ * The page's controls whose type matters, by id (options.html); any other id is an
+ * HTMLElement.
+ * @typedef {{
+ *   'note-template': HTMLTextAreaElement,
+ *   'quote-template': HTMLTextAreaElement,
+ *   'file-name-pattern': HTMLInputElement,
+ *   'import': HTMLInputElement,
+ *   'sync-fsa': HTMLInputElement,
+ *   'sync-after-save': HTMLInputElement,
+ *   'export-zip': HTMLButtonElement,
+ *   'sync-now': HTMLButtonElement,
+ *   'zip-progress': HTMLProgressElement,
+ *   'sync-progress': HTMLProgressElement,
+ * }} Controls
+ */
+
+/**
+ * The element with id `id`.
+ * @template {string} K
+ * @param {K} id
+ * @returns {K extends keyof Controls ? Controls[K] : HTMLElement}
+ */
+const $ = (id) => /** @type {any} */ (document.getElementById(id));
 
 /** The defaults (`{note, quote}` sources), from the core. */
 let defaults = { note: '', quote: '' };
@@ -317,7 +341,7 @@ const fsa = folderSync.BACKENDS.fsa;
 
 async function setUpSync() {
   const settings = await folderSync.loadSettings();
-  for (const radio of document.querySelectorAll('input[name="sync-backend"]')) {
+  for (const radio of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('input[name="sync-backend"]'))) {
     radio.checked = radio.value === settings.backend;
     radio.addEventListener('change', () => chooseBackend(radio));
   }
@@ -354,7 +378,7 @@ async function chooseBackend(radio) {
     if (!granted) {
       announce(t('syncPermissionDenied'), 'error');
       const current = (await folderSync.loadSettings()).backend;
-      for (const r of document.querySelectorAll('input[name="sync-backend"]')) r.checked = r.value === current;
+      for (const r of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('input[name="sync-backend"]'))) r.checked = r.value === current;
       return;
     }
   }
@@ -450,7 +474,7 @@ function showSyncResult(result) {
   );
   const decisions = [...(result.decisions ?? [])]
     .filter((d) => d.kind !== 'skipped' || !/: unchanged$/.test(d.line ?? ''))
-    .sort((a, b) => (b.kind === 'conflict') - (a.kind === 'conflict'));
+    .sort((a, b) => Number(b.kind === 'conflict') - Number(a.kind === 'conflict'));
   for (const decision of decisions) {
     const item = document.createElement('li');
     item.className = decision.kind;

@@ -1,3 +1,4 @@
+// @ts-check
 // Every note as a Markdown file in a `.zip`, built in the page: the core names and renders
 // each file exactly as for the CLI's export and the folder sync; `zipfile.js` deflates them
 // with the browser's own `CompressionStream`. Notes are rendered a slice at a time (100
@@ -21,6 +22,7 @@ export async function buildZip(onProgress) {
   zip.expect(notes.length);
   const names = await library.zipNames(notes, settings.fileNamePattern);
   const encoder = new TextEncoder();
+  /** @type {Error | null} */
   let templateError = null;
   onProgress?.(0, notes.length);
   let sliceStart = performance.now();

@@ -1,3 +1,4 @@
+// @ts-check
 // A `.zip` writer on the platform's own deflate (`CompressionStream('deflate-raw')`, Chrome
 // 103+, Firefox 113+), written for Quotebook from the format's specification (PKWARE's
 // APPNOTE): each entry is deflated whole, so its sizes and CRC-32 are known before its

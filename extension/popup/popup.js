@@ -1,3 +1,4 @@
+// @ts-check
 // The toolbar popup: this page's note first, then every note, newest first; instant
 // search; for a note a preview, Markdown copy and download; for a quote its deep link,
 // comment and tags; deletions that can be undone, also after the popup was closed.
@@ -14,6 +15,12 @@ const PAGE_SIZE = 30;
 /** Quote snippets a search result shows under its note's title. */
 const SNIPPETS = 3;
 
+/**
+ * The popup's state. Notes are the core's values (`any` in its bindings).
+ * @type {{notes: any[], index: any, pageNote: any, pageKey: string | null,
+ *   results: {note: any, query: any}[] | null, shown: number, loading: boolean,
+ *   expanded: Set<string>, settings: import('../library.js').Settings}}
+ */
 const state = {
   notes: [],
   index: null,
@@ -30,7 +37,13 @@ const state = {
   settings: { templates: { note: '', quote: '' }, fileNamePattern: '' },
 };
 
-const $ = (id) => document.getElementById(id);
+/**
+ * The element with id `id` (popup.html); the search field is an input.
+ * @template {string} K
+ * @param {K} id
+ * @returns {K extends 'search' ? HTMLInputElement : HTMLElement}
+ */
+const $ = (id) => /** @type {any} */ (document.getElementById(id));
 
 localize();
 main().catch((error) => {
@@ -51,7 +64,7 @@ async function main() {
     state.shown += PAGE_SIZE;
     renderList();
     // Keep the keyboard where the new cards begin.
-    $('notes').children[state.shown - PAGE_SIZE]?.querySelector('.note-toggle')?.focus();
+    /** @type {HTMLElement | null | undefined} */ ($('notes').children[state.shown - PAGE_SIZE]?.querySelector('.note-toggle'))?.focus();
   });
   $('open-options').addEventListener('click', () => api.runtime.openOptionsPage());
   $('search').focus();
@@ -158,9 +171,8 @@ function render() {
 
 function renderList(pageKey = state.pageKey) {
   const searching = state.results !== null;
-  const items = searching
-    ? state.results
-    : state.notes.filter((n) => library.storageKey(n) !== pageKey).map((note) => ({ note, query: null }));
+  const items = state.results
+    ?? state.notes.filter((n) => library.storageKey(n) !== pageKey).map((note) => ({ note, query: null }));
   const visible = items.slice(0, state.shown);
   $('notes').replaceChildren(
     ...visible.map(({ note, query }) =>
@@ -348,8 +360,8 @@ function editQuote(note, quote, box) {
 }
 
 function focusQuote(key, quoteId, selector) {
-  const card = [...document.querySelectorAll('article.note')].find((c) => c.dataset.key === key);
-  const quote = card && [...card.querySelectorAll('.quote')].find((q) => q.dataset.quoteId === quoteId);
+  const card = [.../** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('article.note'))].find((c) => c.dataset.key === key);
+  const quote = card && [.../** @type {NodeListOf<HTMLElement>} */ (card.querySelectorAll('.quote'))].find((q) => q.dataset.quoteId === quoteId);
   (quote?.querySelector(selector) ?? card?.querySelector('.note-toggle'))?.focus();
 }
 

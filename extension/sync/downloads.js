@@ -1,3 +1,4 @@
+// @ts-check
 // Export to Downloads, for browsers with neither a native host nor File System Access: the
 // browser can write files but never read them back, so this is an export, not a sync. Each
 // note becomes a Markdown file in `Quotebook/` under the Downloads folder; an existing file

@@ -1,3 +1,4 @@
+// @ts-check
 // The File System Access backend (Chromium): a folder the reader picked in the options page,
 // its handle kept in IndexedDB. The core's sync session plans and reports (`sync_plan`,
 // over a snapshot this module reads, then `sync_finish` when a write failed); this module
@@ -127,6 +128,7 @@ async function sha256(bytes) {
  */
 async function writePath(root, path, text, expect) {
   const { dir, name } = await parentOf(root, path, true);
+  /** @type {FileSystemFileHandle | null} */
   let existing = null;
   try {
     existing = await dir.getFileHandle(name);

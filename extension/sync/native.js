@@ -1,3 +1,4 @@
+// @ts-check
 // The native messaging backend: `quotebook host` (registered by `quotebook install-host`)
 // syncs into its configured folder with the core's planner and an atomic, link-refusing
 // folder writer. This module only moves messages: the library goes out (in pieces when

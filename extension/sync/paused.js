@@ -1,3 +1,4 @@
+// @ts-check
 // The popup's "sync paused" line: after a browser restart a picked folder (File System
 // Access) needs its permission granted again, which only a click can do. Sync after save
 // then pauses (the last result says `paused`) and this offers the one-click resume.
@@ -5,11 +6,18 @@ import { api } from '../browser.js';
 import { t } from '../ui/i18n.js';
 import { RESULT_KEY, loadSettings, syncNow } from './sync.js';
 
-const $ = (id) => document.getElementById(id);
+/**
+ * The element with id `id` (popup.html); the resume button is a button.
+ * @template {string} K
+ * @param {K} id
+ * @returns {K extends 'sync-resume' ? HTMLButtonElement : HTMLElement}
+ */
+const $ = (id) => /** @type {any} */ (document.getElementById(id));
 
 async function show() {
   const { backend } = await loadSettings();
-  const result = (await api.storage.local.get(RESULT_KEY))[RESULT_KEY];
+  const result = /** @type {{backend?: string, paused?: boolean, folder?: string} | undefined} */ (
+    (await api.storage.local.get(RESULT_KEY))[RESULT_KEY]);
   const paused = backend === 'fsa' && result?.backend === 'fsa' && result.paused;
   $('sync-paused').hidden = !paused;
   if (paused) $('sync-paused-text').textContent = t('syncPausedText', result.folder ?? '');

@@ -1,3 +1,4 @@
+// @ts-check
 // Folder sync: which backend, when, and what it did. The planning runs in the core (for
 // the native host, in the `quotebook` binary built on the same core); the backends only
 // move bytes. Settings and the last result live in `storage.local`; `sync:last` (the time
@@ -24,11 +25,19 @@ export const BACKENDS = { native, fsa, downloads };
 /** The backends that sync (read the folder back), as opposed to exporting. */
 const SYNCING = new Set(['native', 'fsa']);
 
+/**
+ * The folder sync's settings: the backend (`''` for none) and whether to sync after saves.
+ * @typedef {{backend: string, afterSave: boolean}} SyncSettings
+ */
+
+/** @returns {Promise<SyncSettings>} */
 export async function loadSettings() {
+  /** @type {Partial<SyncSettings>} */
   const stored = (await api.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY] ?? {};
   return { backend: stored.backend ?? '', afterSave: stored.afterSave ?? true };
 }
 
+/** @param {Partial<SyncSettings>} settings */
 export async function saveSettings(settings) {
   const current = await loadSettings();
   await api.storage.local.set({ [SETTINGS_KEY]: { ...current, ...settings } });
@@ -39,12 +48,15 @@ const LIBRARY_SCHEMA = 1;
 /** The note schema whose every key the core's `sync_note_keys` lists. */
 const STORAGE_SCHEMA_NOTE = 2;
 
-/** Every stored note, oldest first, as stored. */
+/**
+ * Every stored note, oldest first, as stored (the core's notes: `any` in its bindings).
+ * @returns {Promise<any[]>}
+ */
 async function storedNotes() {
   const all = await api.storage.local.get(null);
   return Object.entries(all)
     .filter(([key]) => key.startsWith(NOTE_PREFIX))
-    .map(([, note]) => note)
+    .map(([, note]) => /** @type {any} */ (note))
     .sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0));
 }
 
@@ -55,7 +67,7 @@ async function storedNotes() {
  * are not sent: an undo must not be undone by the folder.
  */
 async function deletions() {
-  const kept = (await api.storage.local.get(DELETED_KEY))[DELETED_KEY] ?? [];
+  const kept = /** @type {unknown[] | undefined} */ ((await api.storage.local.get(DELETED_KEY))[DELETED_KEY]) ?? [];
   const pending = (await library.finalDeletions())
     .filter(([, entry]) => entry?.note?.id)
     .map(([, entry]) => library.deletionRecord(entry));

@@ -1,3 +1,4 @@
+// @ts-check
 // UI strings come from `_locales/<lang>/messages.json` through `i18n.getMessage`; pages
 // mark their static text with `data-i18n*` attributes and `localize` fills it in.
 import { api } from '../browser.js';
@@ -31,7 +32,7 @@ export function localize(root = document) {
     document.documentElement.lang = api.i18n.getUILanguage();
     document.documentElement.dir = api.i18n.getMessage('@@bidi_dir') || 'ltr';
   }
-  for (const element of root.querySelectorAll('[data-i18n]')) {
+  for (const element of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll('[data-i18n]'))) {
     element.textContent = t(element.dataset.i18n);
   }
   for (const [data, attribute] of Object.entries(ATTRIBUTES)) {

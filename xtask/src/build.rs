@@ -141,7 +141,8 @@ pub fn build() -> Result<Built> {
         wasm_bindgen_cli_support::Bindgen::new()
             .input_path(&input)
             .out_name(name)
-            .typescript(false)
+            // The `.d.ts` is what `tsc` checks the extension's calls against (below).
+            .typescript(true)
             // `__wbg_reset_state()`: a fresh instance of the module, which `extension/core.js`
             // takes after a trap (a panic, memory exhausted) left the old one mid-call.
             .reset_state_function(true)
@@ -157,6 +158,16 @@ pub fn build() -> Result<Built> {
         optimised.push((name, out));
     }
     let bindgen_wasm = bindgen_dir.join(format!("{}_bg.wasm", MODULES[0].0));
+    // The bindings' types, for `tsc` only (tsconfig.json's `rootDirs` lays them over
+    // `extension/`): a renamed binding or argument fails the type check. Not shipped.
+    let types = root.join("extension/dist/types/wasm");
+    fs::create_dir_all(&types).map_err(|e| format!("{}: {e}", types.display()))?;
+    for (name, _) in MODULES {
+        copy(
+            &bindgen_dir.join(format!("{name}.d.ts")),
+            &types.join(format!("{name}.d.ts")),
+        )?;
+    }
 
     let dist = root.join("extension/dist");
     let source = fs::read_to_string(root.join("extension/manifest.json"))

@@ -159,6 +159,7 @@ fn test() -> Result<()> {
             "parity: the wasm module under Node and the native converter",
             parity::parity,
         );
+        report.stage("type-check the extension (tsc --noEmit)", typecheck);
     }
     let browser = report.stage("Chromium, Xvfb, xdotool", || setup::ensure_browser(true));
     if let (Some(()), Some(browser)) = (built, browser) {
@@ -178,6 +179,15 @@ fn test() -> Result<()> {
     }
     dist::test_stages(&mut report, built.is_some());
     report.finish()
+}
+
+/// `tsc` over the extension's JavaScript (tsconfig.json), against the bindings' types the
+/// wasm build writes: a renamed field or binding fails here, not in a reader's save.
+fn typecheck() -> Result<()> {
+    setup::ensure_npm_packages()?;
+    run(Command::new(root().join("node_modules/.bin/tsc"))
+        .args(["-p", ".", "--noEmit"])
+        .current_dir(root()))
 }
 
 /// Stage results of `cargo xtask test`.
