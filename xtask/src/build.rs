@@ -11,9 +11,8 @@ use crate::{Result, cargo, root, run, setup};
 /// The modules built from `quotebook-wasm`, each emitted as `wasm/<name>.js` and
 /// `wasm/<name>_bg.wasm`, with the crate features each needs.
 const MODULES: [(&str, &[&str]); 1] = [("quotebook", &[])];
-/// wasm-opt's level: its speed passes (`-O3`), since the module is judged by latency; the
-/// size levels would undo inlining the converter depends on. `cargo xtask measure` prints
-/// the sizes `-O` and `-Oz` would give, for comparison.
+/// wasm-opt's level: its speed passes (`-O3`), since the module is judged by latency, not
+/// by its bytes. `cargo xtask measure` prints the sizes `-O` and `-Oz` would give.
 const OPT_LEVEL: &str = "-O3";
 /// Debug names and tool versions are of no use in the shipped module.
 const STRIP: [&str; 2] = ["--strip-debug", "--strip-producers"];
