@@ -34,8 +34,8 @@ export function core() {
 
 /**
  * The core's operations as the rest of the extension calls them. A trap stops a call in the
- * middle: a panic (the module is built with `-Cpanic=immediate-abort`, so a panic is a bare
- * `unreachable`, without a message), memory the browser will not grow, or the stack. The
+ * middle: a panic (the module is built with `panic = "abort"`, so a panic ends in an
+ * `unreachable` trap), memory the browser will not grow, or the stack. The
  * instance is then left as the call left it (its stack pointer, its allocator, anything
  * borrowed), so it is replaced by a fresh one from the same module before the error goes
  * on, worded for the reader as `core_failed: …` (save.js keeps such a save for a retry).

@@ -1,5 +1,5 @@
 // The core stopping in the middle of a call (headless Chromium, test build). The browser's
-// module is built with `-Cpanic=immediate-abort`: a panic is a bare `unreachable` trap, as
+// module is built with `panic = "abort"`: a panic ends in an `unreachable` trap, as
 // is an allocation the browser cannot grant (memory exhausted). No input is known to make
 // the core panic (it returns errors; the fuzz targets look for panics), so the test makes
 // the other trap: its hook, in the running worker (nothing of it ships), grows the first

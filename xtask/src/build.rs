@@ -6,22 +6,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::manifest::{self, Flavour};
-use crate::{Result, root, run, setup};
+use crate::{Result, cargo, root, run, setup};
 
 /// The modules built from `quotebook-wasm`, each emitted as `wasm/<name>.js` and
-/// `wasm/<name>_bg.wasm`, with the crate features each needs. One module today: a second,
-/// save-only module (`--no-default-features`) would load faster in the
-/// service worker, but it repeats the converter and grows the package by as much, against
-/// a budget counted in total (see BENCHMARKS.md).
+/// `wasm/<name>_bg.wasm`, with the crate features each needs.
 const MODULES: [(&str, &[&str]); 1] = [("quotebook", &[])];
-/// Size budget of the optimised module, gzipped. Issue 13 withdrew the 350 KiB budget in
-/// favour of latency limits; this guard stays until that lands, above today's module.
-const GZIP_BUDGET: u64 = 512 * 1024;
-/// wasm-opt's level. `-O` and `-Oz` are measured side by side by `cargo xtask measure`; on
-/// 2026-11-27 `-Oz` gave 1.1% fewer raw bytes (what the engine compiles at each cold start)
-/// and `-O` 0.04% fewer gzipped bytes, so `-Oz` it is. `--converge` saves 0.3% more for half
-/// as much time again, `--gufa` 0.2%: not worth the slower build.
-const OPT_LEVEL: &str = "-Oz";
+/// wasm-opt's level: its speed passes (`-O3`), since the module is judged by latency, not
+/// by its bytes. `cargo xtask measure` prints the sizes `-O` and `-Oz` would give.
+const OPT_LEVEL: &str = "-O3";
 /// Debug names and tool versions are of no use in the shipped module.
 const STRIP: [&str; 2] = ["--strip-debug", "--strip-producers"];
 /// The WebAssembly features rustc enables by default for wasm32-unknown-unknown; wasm-opt
@@ -55,47 +47,15 @@ pub(crate) fn target_dir() -> PathBuf {
     }
 }
 
-/// The nightly-only parts of the wasm build (the toolchain: [`setup::ensure_nightly`]).
-/// `-Z build-std` compiles std, core and alloc with the `wasm` profile, from source, instead
-/// of linking rustup's prebuilt ones; with `-Cpanic=immediate-abort` a panic is a bare
-/// `unreachable` trap: no panic machinery, no locations or messages, and most of
-/// `core::fmt` leave the module (BENCHMARKS.md, "WASM size"). A panic was already a trap
-/// in the browser (`panic = "abort"`, no hook prints on wasm32-unknown-unknown); the
-/// extension re-instantiates the module after one (`extension/core.js`).
-/// `optimize_for_size` picks std's smaller variants (its sorts, integer formatting and more):
-/// −5,912 bytes raw and −2,650 gzipped, the converter's speed goals and deep links' p95
-/// still met (BENCHMARKS.md, "WASM size", "The wasm build's flags").
-const BUILD_STD: [&str; 4] = [
-    "-Z",
-    "build-std=std,panic_abort",
-    "-Z",
-    "build-std-features=optimize_for_size",
-];
-/// Given with `--config`, which *adds* these to `.cargo/config.toml`'s
-/// `[target.wasm32-unknown-unknown] rustflags` (arrays from several sources are joined):
-/// the config stays the one place of the flags every wasm build takes (sha2's compact
-/// backend), and stable's wasm builds (`xtask/bench-htmd`) never see these nightly-only
-/// ones. A `RUSTFLAGS` variable would replace both, so the build runs without it.
-/// `-Zlocation-detail=none` drops the file names, lines and columns still kept for
-/// `#[track_caller]` code (−475 bytes gzipped; nothing reads them: a panic is a bare trap).
-/// `--cfg=quotebook_size` turns on `#[optimize(size)]` (nightly's `optimize_attribute`) on
-/// the converter's cold functions in quotebook-html, a crate otherwise at opt-level 3: URL
-/// resolution, tables, math, code blocks, image sources (−2,944 bytes gzipped, the
-/// converter's speed unchanged; BENCHMARKS.md, "The last kilobytes").
-const NIGHTLY_RUSTFLAGS: &str = r#"target.wasm32-unknown-unknown.rustflags=["-Zunstable-options", "-Cpanic=immediate-abort", "-Zlocation-detail=none", "--cfg=quotebook_size"]"#;
-
 pub fn build() -> Result<Built> {
-    let nightly = setup::ensure_nightly()?;
-    // Printed on stdout with the sizes: what built the module.
-    println!("wasm toolchain: {} ({})", nightly.version, nightly.name);
+    setup::ensure_wasm_target()?;
     setup::ensure_npm_packages()?;
     let root = root();
     let bindgen_dir = target_dir().join("xtask/bindgen");
     recreate(&bindgen_dir)?;
     let mut optimised = Vec::new();
     for (name, features) in MODULES {
-        let mut command = setup::rustup(&["run", &nightly.name, "cargo"]);
-        command
+        run(cargo()
             .args([
                 "build",
                 "-p",
@@ -105,30 +65,8 @@ pub fn build() -> Result<Built> {
                 "--profile",
                 "wasm",
             ])
-            .args(BUILD_STD)
-            .args(["--config", NIGHTLY_RUSTFLAGS])
-            .args(features);
-        for var in ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS"] {
-            if std::env::var_os(var).is_some() {
-                eprintln!(
-                    "xtask: note: {var} is set; the wasm build runs without it (it would \
-                     replace the flags of .cargo/config.toml and xtask)"
-                );
-                command.env_remove(var);
-            }
-        }
-        run(&mut command).map_err(|e| {
-            format!(
-                "{e}\nThe wasm build needs a nightly with build-std and -Cpanic=immediate-abort; \
-                 the one measured is {} (rustup toolchain install {} --profile minimal \
-                 --component rust-src --target wasm32-unknown-unknown; then {}={})",
-                setup::NIGHTLY_EXPECTED,
-                setup::NIGHTLY_DATED,
-                setup::NIGHTLY_VAR,
-                setup::NIGHTLY_DATED
-            )
-        })?;
-        // Both builds write the same artefact: take a copy before the next one.
+            .args(features))?;
+        // Every module is built to the same artefact: take a copy before the next one.
         let input = target_dir().join(format!("xtask/{name}_input.wasm"));
         copy(
             &target_dir().join("wasm32-unknown-unknown/wasm/quotebook_wasm.wasm"),
@@ -189,27 +127,11 @@ pub fn build() -> Result<Built> {
         write(&out.join("manifest.json"), &rendered)?;
         eprintln!("xtask: built {}", out.display());
     }
-    let mut total = 0;
     for (name, wasm) in &optimised {
         let (raw, gzipped) = sizes(wasm)?;
-        total += gzipped;
         println!(
             "wasm {name}: {raw} bytes raw, {gzipped} bytes gzipped after wasm-opt {OPT_LEVEL}"
         );
-    }
-    println!(
-        "wasm in total: {total} bytes gzipped ({:.1} KiB of the {} KiB budget)",
-        total as f64 / 1024.0,
-        GZIP_BUDGET / 1024
-    );
-    if total > GZIP_BUDGET {
-        // The budget is issue 3's: a module over it fails the build, and with it every test
-        // run. BENCHMARKS.md, "WASM size", says where the bytes go and what each lever saved.
-        let over = total - GZIP_BUDGET;
-        return Err(format!(
-            "the wasm modules are over their budget by {over} bytes gzipped ({total} > \
-             {GZIP_BUDGET}): BENCHMARKS.md, \"WASM size\", says where the bytes go"
-        ));
     }
     Ok(Built { bindgen_wasm })
 }

@@ -29,8 +29,9 @@ pub const FIREFOX_ID: &str = "quotebook@quotebook";
 /// The first Firefox that takes `data_collection_permissions`; older versions refuse to
 /// install the package rather than ignore the key.
 pub const FIREFOX_MIN_VERSION: &str = "142.0";
-/// Each package should stay under this many bytes.
-pub const PACKAGE_GOAL: u64 = 500 * 1000;
+/// The most bytes a store package may take (issue 13's limit, per browser): `dist`, and so
+/// the package stage of `cargo xtask test`, fails above it.
+pub const PACKAGE_LIMIT: u64 = 1000 * 1000;
 /// Where the Firefox test build's extra files live in the repository, and in the build.
 const FIREFOX_TEST_FILES: &str = "tests/e2e/firefox";
 const FIREFOX_TEST_DIR: &str = "test";
@@ -240,27 +241,28 @@ pub fn package() -> Result<()> {
         let size = fs::metadata(zip)
             .map_err(|e| format!("{}: {e}", zip.display()))?
             .len();
-        let verdict = if size <= PACKAGE_GOAL {
+        let verdict = if size <= PACKAGE_LIMIT {
             "within"
         } else {
             over.push(store);
             "OVER"
         };
         println!(
-            "package: {} {size} bytes ({:.1} KB, {verdict} the {} KB goal), for {store}",
+            "package: {} {size} bytes ({:.1} KB, {verdict} the {} KB limit), for {store}",
             zip.strip_prefix(&root).unwrap_or(zip).display(),
             size as f64 / 1000.0,
-            PACKAGE_GOAL / 1000,
+            PACKAGE_LIMIT / 1000,
         );
     }
-    if !over.is_empty() {
-        // Loud but not fatal, like the wasm budget: the size is the core's to bring down.
-        eprintln!(
-            "xtask: WARNING: over the package goal: {} (the wasm module is most of it)",
+    if over.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "over the {} KB package limit: {} (the wasm module is most of a package)",
+            PACKAGE_LIMIT / 1000,
             over.join(", ")
-        );
+        ))
     }
-    Ok(())
 }
 
 /// Copies `from` into `to` (created), keeping the files whose path relative to `from`

@@ -6,14 +6,8 @@
 //! opt-levels. Under fat LTO a function keeps the opt-level of the crate that instantiates
 //! it, so the wasm build (`[profile.wasm]` in the workspace's `Cargo.toml`) compiles this
 //! crate and the parser code it instantiates at opt-level 3 for speed, and everything else
-//! in the core at "z" for size. Deep links are here because "z" doubled their time in
-//! Chromium (p95 3.3–4.8 ms → 8.3–12.5 ms, BENCHMARKS.md "WASM size"; the goal is 5 ms).
-//!
-//! Within it, the wasm build (nightly, `--cfg=quotebook_size`) optimises the converter's
-//! cold functions for size, `#[cfg_attr(quotebook_size, optimize(size))]`: URL resolution
-//! (once per link), tables, math, code blocks, image sources. The per-node walk, the output
-//! buffer, the tokenizer and deep links stay at 3.
-#![cfg_attr(quotebook_size, feature(optimize_attribute))]
+//! in the core at "s". Deep links are here because they are on the hot path too.
+
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 

@@ -57,7 +57,6 @@ impl Walker<'_> {
         self.code_block(&code, &lang);
     }
 
-    #[cfg_attr(quotebook_size, optimize(size))]
     pub(super) fn code_block(&mut self, code: &str, lang: &str) {
         let code: String = code
             .replace("\r\n", "\n")
@@ -206,7 +205,6 @@ impl Walker<'_> {
     }
 }
 
-#[cfg_attr(quotebook_size, optimize(size))]
 fn clean_language(s: &str) -> String {
     s.trim_end_matches(';')
         .chars()

@@ -238,7 +238,6 @@ impl Walker<'_> {
         self.math(&tex, ty.contains("mode=display"));
     }
 
-    #[cfg_attr(quotebook_size, optimize(size))]
     pub(super) fn math(&mut self, tex: &str, display: bool) {
         // `<` is `\lt` in TeX: written that way, TeX a renderer does not take as math
         // can never read as an HTML tag. `$` would end the math early.
@@ -276,7 +275,6 @@ impl Walker<'_> {
     }
 
     /// MathML: its TeX annotation when it has one, else its text.
-    #[cfg_attr(quotebook_size, optimize(size))]
     pub(super) fn mathml(&mut self, id: Id, el: &Element, ws: Ws) {
         if let Some(tex) = self.tex_annotation(id) {
             self.math(&tex, el.attr("display") == Some("block"));
@@ -285,7 +283,6 @@ impl Walker<'_> {
         }
     }
 
-    #[cfg_attr(quotebook_size, optimize(size))]
     fn tex_annotation(&self, id: Id) -> Option<String> {
         let dom = self.dom;
         let mut stack: Vec<Id> = dom.children(id).collect();
@@ -402,7 +399,6 @@ pub fn push_destination(out: &mut String, dest: &str) {
     }
 }
 
-#[cfg_attr(quotebook_size, optimize(size))]
 fn push_title(out: &mut String, title: Option<&str>) {
     let Some(title) = title.map(str::trim).filter(|t| !t.is_empty()) else {
         return;
@@ -437,7 +433,6 @@ fn is_placeholder(src: &str) -> bool {
 
 /// The image to show: the largest `srcset` candidate, else a lazy loader's `data-src`
 /// (when `src` is missing or a placeholder), else `src`.
-#[cfg_attr(quotebook_size, optimize(size))]
 pub fn best_image_source(el: &Element) -> Option<&str> {
     for attr in ["srcset", "data-srcset"] {
         if let Some(src) = el.attr(attr).and_then(pick_srcset) {
@@ -461,7 +456,6 @@ pub fn best_image_source(el: &Element) -> Option<&str> {
 }
 
 /// The candidate of a `srcset` with the largest width (`w`) or density (`x`).
-#[cfg_attr(quotebook_size, optimize(size))]
 fn pick_srcset<'a>(srcset: &'a str) -> Option<&'a str> {
     let mut best: Option<(&'a str, f64)> = None;
     let mut consider = |url: &'a str, descriptor: Option<&str>| {

@@ -19,7 +19,6 @@ struct Row {
 }
 
 impl Walker<'_> {
-    #[cfg_attr(quotebook_size, optimize(size))]
     pub(super) fn table(&mut self, id: Id, ws: Ws) {
         let dom = self.dom;
         let mut rows: Vec<Row> = Vec::new();
@@ -124,7 +123,6 @@ impl Walker<'_> {
         self.out.block_boundary();
     }
 
-    #[cfg_attr(quotebook_size, optimize(size))]
     fn row(&self, tr: Id, head: bool) -> Row {
         let dom = self.dom;
         let cells = dom
@@ -138,7 +136,6 @@ impl Walker<'_> {
     }
 
     /// Lays the cells out on a grid, spans filled with empty positions.
-    #[cfg_attr(quotebook_size, optimize(size))]
     fn grid(&self, rows: &[Row]) -> Option<Vec<Vec<Option<Id>>>> {
         let dom = self.dom;
         let span = |c: Id, name: &str| -> usize {
@@ -194,7 +191,6 @@ impl Walker<'_> {
 
     /// Whether a cell holds content a GFM cell cannot (lists, code blocks, quotes,
     /// headings, rules, tables).
-    #[cfg_attr(quotebook_size, optimize(size))]
     fn has_block_content(&self, cell: Id) -> bool {
         let dom = self.dom;
         let mut stack: Vec<Id> = dom.children(cell).collect();
@@ -222,7 +218,6 @@ impl Walker<'_> {
     }
 
     /// A cell's content on one line, pipes escaped.
-    #[cfg_attr(quotebook_size, optimize(size))]
     fn cell_markdown(&mut self, cell: Id, ws: Ws) -> String {
         let outer = std::mem::replace(&mut self.out, Out::cell());
         let outer_list = self.last_list.take();
@@ -233,7 +228,6 @@ impl Walker<'_> {
     }
 }
 
-#[cfg_attr(quotebook_size, optimize(size))]
 fn alignment(el: &Element) -> Option<&'static str> {
     let from_style = el.attr("style").and_then(|s| {
         s.split(';').find_map(|decl| {

@@ -13,7 +13,6 @@ use std::borrow::Cow;
 use super::escape::any_byte;
 
 /// Schemes whose links are dropped (their text is kept).
-#[cfg_attr(quotebook_size, optimize(size))]
 fn is_dangerous(url: &str, for_image: bool) -> bool {
     let Some((scheme, rest)) = split_scheme(url) else {
         return false;
@@ -28,7 +27,6 @@ fn is_dangerous(url: &str, for_image: bool) -> bool {
     false
 }
 
-#[cfg_attr(quotebook_size, optimize(size))]
 fn split_scheme(url: &str) -> Option<(&str, &str)> {
     let colon = url.find(':')?;
     let scheme = &url[..colon];
@@ -42,7 +40,6 @@ fn split_scheme(url: &str) -> Option<(&str, &str)> {
     Some((scheme, &url[colon + 1..]))
 }
 
-#[cfg_attr(quotebook_size, optimize(size))]
 fn is_special(scheme: &str) -> bool {
     ["http", "https", "ws", "wss", "ftp", "file"]
         .iter()
@@ -57,7 +54,6 @@ struct Parts<'a> {
     query: Option<&'a str>,
 }
 
-#[cfg_attr(quotebook_size, optimize(size))]
 fn parts(url: &str) -> Option<Parts<'_>> {
     let (scheme, rest) = split_scheme(url)?;
     let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
@@ -81,7 +77,6 @@ fn parts(url: &str) -> Option<Parts<'_>> {
 }
 
 /// RFC 3986 5.2.4.
-#[cfg_attr(quotebook_size, optimize(size))]
 fn remove_dot_segments(path: &str) -> String {
     if !path.split('/').any(|s| s == "." || s == "..") {
         return path.to_owned();
@@ -119,7 +114,6 @@ fn remove_dot_segments(path: &str) -> String {
 
 /// Resolves `reference` against `base`. Returns `None` for references that must not
 /// become links (`javascript:` and the like) or that are empty.
-#[cfg_attr(quotebook_size, optimize(size))]
 pub fn resolve(base: &str, reference: &str, for_image: bool) -> Option<String> {
     // Fast path: an absolute http(s) URL with nothing to clean or resolve.
     let r = reference.as_bytes();
@@ -272,7 +266,6 @@ pub fn resolve(base: &str, reference: &str, for_image: bool) -> Option<String> {
     }
 }
 
-#[cfg_attr(quotebook_size, optimize(size))]
 fn split_query(s: &str) -> (&str, Option<&str>) {
     match s.split_once('?') {
         Some((p, q)) => (p, Some(q)),
