@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-#[path = "common/mod.rs"]
+#[path = "../../quotebook-html/tests/common/mod.rs"]
 mod corpus_dir;
 
 /// The shared corpus, or `None` (with a message) when absent outside CI.

@@ -7,6 +7,7 @@
 //! `a` here), an image is a placeholder (an `img` here, its alt text left out, and the
 //! link around it left out on both sides), raw HTML is text on both sides.
 
+#[path = "../../quotebook-html/tests/common/mod.rs"]
 mod common;
 
 use std::path::{Path, PathBuf};

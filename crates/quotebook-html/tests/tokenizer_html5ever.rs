@@ -2,13 +2,12 @@
 //! tokenizer gives — text (runs merged), start tags with their attributes, end tags,
 //! comments, doctypes — when both switch to raw text by the tag's name alike; on edge
 //! cases, every golden input, and every corpus `article.html` and `source.html` (whole
-//! pages, when the corpus is there: it is found through `$QUOTEBOOK_CORPUS` or
-//! `../shared/corpus/readability`, skipped with a message when absent, a failure under
-//! `CI=true`).
+//! pages, when the corpus is there: see `common::corpus`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
+mod common;
 mod tokens;
 use tokens::{mine, theirs};
 
@@ -115,22 +114,9 @@ fn golden_inputs_and_corpus_pages_give_html5evers_tokens() {
     inputs(&root.join("tests/golden"), &mut files, &["input.html"]);
     let golden = files.len();
     assert!(golden >= 20, "{golden} golden inputs");
-    let corpus = std::env::var_os("QUOTEBOOK_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("../shared/corpus/readability"));
-    if corpus.is_dir() {
+    if let Some(corpus) = common::corpus("corpus pages") {
         inputs(&corpus, &mut files, &["article.html", "source.html"]);
         assert!(files.len() >= golden + 200, "{} inputs", files.len());
-    } else if std::env::var("CI").as_deref() == Ok("true") {
-        panic!(
-            "corpus not found at {} (set QUOTEBOOK_CORPUS)",
-            corpus.display()
-        );
-    } else {
-        eprintln!(
-            "SKIP: corpus not found at {} (set QUOTEBOOK_CORPUS); corpus pages skipped",
-            corpus.display()
-        );
     }
     let mut failures = Vec::new();
     for f in &files {

@@ -11,7 +11,7 @@ use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 
-use quotebook_core::fragment::BLOCK_ELEMENTS;
+use quotebook_html::fragment::BLOCK_ELEMENTS;
 
 struct TextSink {
     out: RefCell<String>,
@@ -88,13 +88,12 @@ fn reference(html: &str) -> String {
         .join("\n")
 }
 
-#[path = "common/mod.rs"]
 mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use quotebook_core::page_text::visible_text;
+use quotebook_html::page_text::visible_text;
 
 fn inputs(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = fs::read_dir(dir) else {

@@ -10,8 +10,9 @@
 //! - `QUOTEBOOK_WASM_DIR`: the built module's folder (`extension/dist/chrome/wasm`);
 //! - `QUOTEBOOK_HTML5LIB_TESTS`: html5lib-tests' `tree-construction` folder, from a
 //!   registry package (never copied into this repository);
-//! - `QUOTEBOOK_CORPUS`: the corpus; skipped with a message when absent, a failure when
-//!   `CI=true`.
+//! - `QUOTEBOOK_CORPUS`: the corpus (see `common::corpus`).
+
+mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -95,18 +96,9 @@ fn golden_cases(cases: &mut Vec<Case>) -> usize {
 }
 
 fn corpus_cases(cases: &mut Vec<Case>) -> usize {
-    let corpus = std::env::var_os("QUOTEBOOK_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/corpus/readability"));
-    if !corpus.is_dir() {
-        let why = format!(
-            "corpus not found at {} (set QUOTEBOOK_CORPUS)",
-            corpus.display()
-        );
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{why}");
-        eprintln!("SKIP corpus articles: {why}");
+    let Some(corpus) = common::corpus("corpus articles") else {
         return 0;
-    }
+    };
     let mut files = Vec::new();
     files_named(&corpus, "article.html", &mut files);
     for file in &files {
@@ -170,7 +162,7 @@ fn html5lib_cases(cases: &mut Vec<Case>) -> usize {
 }
 
 fn native(case: &Case) -> Value {
-    match quotebook_core::html_to_markdown(&case.html, &case.base) {
+    match quotebook_html::html_to_markdown(&case.html, &case.base) {
         Ok(markdown) => json!({ "ok": markdown }),
         Err(error) => json!({ "err": error.code() }),
     }

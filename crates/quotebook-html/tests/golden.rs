@@ -15,7 +15,7 @@ mod convert_props;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use quotebook_core::convert::{Options, html_to_markdown, html_to_markdown_with};
+use quotebook_html::convert::{Options, html_to_markdown, html_to_markdown_with};
 
 const DEFAULT_BASE: &str = "https://example.com/articles/page.html";
 
