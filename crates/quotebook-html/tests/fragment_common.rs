@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use unicode_segmentation::UnicodeSegmentation;
 
-#[path = "../../quotebook-html/tests/common/mod.rs"]
+#[path = "common/mod.rs"]
 mod corpus_dir;
 
 /// The shared corpus, or `None` (with a message) when absent outside CI.
@@ -16,7 +16,7 @@ pub fn corpus() -> Option<PathBuf> {
 }
 
 /// The core's visible-text extraction: the same as the CLI's `--page-file` reads.
-pub use quotebook_core::page_text::visible_text;
+pub use quotebook_html::page_text::visible_text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Script {
