@@ -65,7 +65,7 @@ pub fn clean(url: &str) -> String {
 }
 
 /// Whether `url` is absolute (has a scheme).
-pub fn is_absolute(url: &str) -> bool {
+pub(crate) fn is_absolute(url: &str) -> bool {
     let Some((scheme, rest)) = url.split_once(':') else {
         return false;
     };
@@ -94,7 +94,7 @@ fn host_without_www(url: &str) -> Option<String> {
 /// Stricter than the metadata's [`crate::metadata::same_registrable_domain`] on purpose:
 /// a page's canonical URL decides which note its quotes join, and on shared hosts
 /// (`alice.github.io`, `bob.github.io`) a page must not adopt another host's note.
-pub fn same_host(a: &str, b: &str) -> bool {
+pub(crate) fn same_host(a: &str, b: &str) -> bool {
     match (host_without_www(a), host_without_www(b)) {
         (Some(ha), Some(hb)) => ha == hb,
         _ => false,

@@ -18,7 +18,7 @@ fn split(url: &str) -> Option<(&str, &str, &str)> {
 }
 
 /// The host of an absolute http(s) URL, lowercased, without user info or port.
-pub fn host(url: &str) -> Option<String> {
+pub(crate) fn host(url: &str) -> Option<String> {
     let (_, authority, _) = split(url.trim())?;
     let hostport = authority.rsplit('@').next()?;
     let host = if hostport.starts_with('[') {
