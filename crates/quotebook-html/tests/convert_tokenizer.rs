@@ -4,7 +4,7 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use quotebook_html::convert::parse::{parse, parse_standard};
 
@@ -91,29 +91,14 @@ fn edge_cases_build_the_standard_tree() {
     }
 }
 
-fn inputs(dir: &Path, out: &mut Vec<PathBuf>, file: &str) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.filter_map(Result::ok) {
-        let p = e.path();
-        if p.is_dir() {
-            inputs(&p, out, file);
-        } else if p.file_name().is_some_and(|n| n == file) {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn golden_inputs_and_corpus_articles_build_the_standard_tree() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut files = Vec::new();
-    inputs(&root.join("tests/golden"), &mut files, "input.html");
+    let mut files = common::files_named(&root.join("tests/golden"), &["input.html"]);
     let golden = files.len();
     assert!(golden >= 20, "{golden} golden inputs");
     if let Some(corpus) = common::corpus("corpus articles") {
-        inputs(&corpus, &mut files, "article.html");
+        files.extend(common::files_named(&corpus, &["article.html"]));
         assert!(files.len() >= golden + 100, "{} inputs", files.len());
     }
     for f in &files {

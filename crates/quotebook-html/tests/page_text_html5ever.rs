@@ -91,23 +91,9 @@ fn reference(html: &str) -> String {
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use quotebook_html::page_text::visible_text;
-
-fn inputs(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.filter_map(Result::ok) {
-        let p = e.path();
-        if p.is_dir() {
-            inputs(&p, out);
-        } else if p.extension().is_some_and(|x| x == "html") {
-            out.push(p);
-        }
-    }
-}
 
 #[test]
 fn visible_text_is_what_html5evers_tokenizer_gave() {
@@ -121,10 +107,10 @@ fn visible_text_is_what_html5evers_tokenizer_gave() {
         assert_eq!(visible_text(html), reference(html), "{html:?}");
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden");
-    let mut files = Vec::new();
-    inputs(&root, &mut files);
+    let html = |p: &Path| p.extension().is_some_and(|x| x == "html");
+    let mut files = common::files_where(&root, &html);
     if let Some(corpus) = common::corpus("page text on the corpus") {
-        inputs(&corpus, &mut files);
+        files.extend(common::files_where(&corpus, &html));
     }
     assert!(files.len() >= 20, "{}", files.len());
     let differ: Vec<_> = files

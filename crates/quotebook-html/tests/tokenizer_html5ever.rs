@@ -5,7 +5,7 @@
 //! pages, when the corpus is there: see `common::corpus`).
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 mod common;
 mod tokens;
@@ -89,33 +89,17 @@ fn edge_cases_give_html5evers_tokens() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-fn inputs(dir: &Path, out: &mut Vec<PathBuf>, names: &[&str]) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.filter_map(Result::ok) {
-        let p = e.path();
-        if p.is_dir() {
-            inputs(&p, out, names);
-        } else if p
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| names.contains(&n))
-        {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn golden_inputs_and_corpus_pages_give_html5evers_tokens() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut files = Vec::new();
-    inputs(&root.join("tests/golden"), &mut files, &["input.html"]);
+    let mut files = common::files_named(&root.join("tests/golden"), &["input.html"]);
     let golden = files.len();
     assert!(golden >= 20, "{golden} golden inputs");
     if let Some(corpus) = common::corpus("corpus pages") {
-        inputs(&corpus, &mut files, &["article.html", "source.html"]);
+        files.extend(common::files_named(
+            &corpus,
+            &["article.html", "source.html"],
+        ));
         assert!(files.len() >= golden + 200, "{} inputs", files.len());
     }
     let mut failures = Vec::new();

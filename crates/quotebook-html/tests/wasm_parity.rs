@@ -26,22 +26,6 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Files named `name` under `dir`, sorted, at any depth.
-fn files_named(dir: &Path, name: &str, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            files_named(&path, name, out);
-        } else if path.file_name().is_some_and(|n| n == name) {
-            out.push(path);
-        }
-    }
-}
-
 /// The `#data` sections of an html5lib tree-construction file: the lines after `#data`
 /// up to the next section header (`#errors`), without the newline that ends the last.
 fn dat_inputs(text: &str) -> Vec<String> {
@@ -79,8 +63,7 @@ struct Case {
 
 fn golden_cases(cases: &mut Vec<Case>) -> usize {
     let golden = root().join("tests/golden");
-    let mut files = Vec::new();
-    files_named(&golden, "input.html", &mut files);
+    let files = common::files_named(&golden, &["input.html"]);
     for file in &files {
         let dir = file.parent().unwrap();
         let base = fs::read_to_string(dir.join("base.txt"))
@@ -99,8 +82,7 @@ fn corpus_cases(cases: &mut Vec<Case>) -> usize {
     let Some(corpus) = common::corpus("corpus articles") else {
         return 0;
     };
-    let mut files = Vec::new();
-    files_named(&corpus, "article.html", &mut files);
+    let files = common::files_named(&corpus, &["article.html"]);
     for file in &files {
         cases.push(Case {
             name: format!("corpus {}", file.display()),

@@ -1,6 +1,38 @@
-//! Shared by the integration tests that read the shared corpus.
+//! Shared by the integration tests (and benches) that read the shared corpus or walk the
+//! golden cases; each includes what it needs.
+#![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// The files under `dir`, at any depth, for which `keep` holds, sorted by path. A missing
+/// `dir` has none.
+pub fn files_where(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
+    fn walk(dir: &Path, keep: &dyn Fn(&Path) -> bool, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for path in entries.filter_map(Result::ok).map(|e| e.path()) {
+            if path.is_dir() {
+                walk(&path, keep, out);
+            } else if keep(&path) {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, keep, &mut out);
+    out.sort();
+    out
+}
+
+/// The files under `dir`, at any depth, named one of `names`, sorted by path.
+pub fn files_named(dir: &Path, names: &[&str]) -> Vec<PathBuf> {
+    files_where(dir, &|p| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| names.contains(&n))
+    })
+}
 
 /// The shared corpus (`$QUOTEBOOK_CORPUS`, else `../shared/corpus/readability` beside the
 /// workspace), or `None` with a message saying what is skipped. Under `CI=true` a missing
