@@ -1,4 +1,4 @@
-// The WASM half of the parity test (crates/quotebook-core/tests/wasm_parity.rs): converts
+// The WASM half of the parity test (crates/quotebook-html/tests/wasm_parity.rs): converts
 // every case with the built module's `html_to_markdown`, as the extension does.
 //
 //   node tests/parity/wasm-convert.mjs WASM_DIR CASES.json OUT.json

@@ -11,8 +11,8 @@ use crate::{Result, build, cargo, root, run, setup};
 
 /// The native benches (criterion), run by `cargo xtask bench --native`.
 const NATIVE: [&[&str]; 2] = [
-    &["bench", "-p", "quotebook-core", "--bench", "convert"],
-    &["bench", "-p", "quotebook-core", "--bench", "fragment"],
+    &["bench", "-p", "quotebook-html", "--bench", "convert"],
+    &["bench", "-p", "quotebook-html", "--bench", "fragment"],
 ];
 
 pub fn bench() -> Result<()> {

@@ -1,5 +1,5 @@
 //! `cargo xtask parity`: the wasm module under Node against the native converter
-//! (`crates/quotebook-core/tests/wasm_parity.rs`), on the built module in
+//! (`crates/quotebook-html/tests/wasm_parity.rs`), on the built module in
 //! `extension/dist/chrome/wasm` (`cargo xtask build` first; `cargo xtask test` runs it
 //! right after its build).
 //!
@@ -29,7 +29,7 @@ pub fn parity() -> Result<()> {
         .args([
             "test",
             "-p",
-            "quotebook-core",
+            "quotebook-html",
             "--test",
             "wasm_parity",
             "--",

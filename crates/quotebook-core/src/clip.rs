@@ -66,7 +66,7 @@ impl ClipRequest {
     }
 
     /// The page's metadata, from the metadata HTML the capture sent (empty without it).
-    pub fn metadata(&self) -> Metadata {
+    pub(crate) fn metadata(&self) -> Metadata {
         match &self.capture.meta_html {
             Some(html) => extract_metadata(html, &self.capture.url),
             None => Metadata::default(),

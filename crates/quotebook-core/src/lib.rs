@@ -18,11 +18,11 @@ pub mod time;
 pub mod url;
 mod yaml;
 
-/// HTML → Markdown, from the `quotebook-html` crate (see its docs for why it is apart).
+/// HTML → Markdown, from the HTML stage (`quotebook-html`).
 pub use quotebook_html::convert;
 /// The core's errors (defined beside the converter, which returns them too).
 pub use quotebook_html::error;
-/// Deep links (text fragments), from `quotebook-html` (kept fast there, see its docs).
+/// Deep links (text fragments), from `quotebook-html` (beside the page text they read).
 pub use quotebook_html::fragment;
 /// A page's visible text as the deep-link generator reads it, from `quotebook-html`.
 pub use quotebook_html::page_text;

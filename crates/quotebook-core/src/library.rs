@@ -288,7 +288,7 @@ impl Library {
 
     /// Applies the deletions `other` records to this library (and records them): what
     /// another copy deleted goes here too.
-    pub fn forget_deleted(&mut self, other: &Library) -> usize {
+    pub(crate) fn forget_deleted(&mut self, other: &Library) -> usize {
         self.record(other.deleted.clone());
         self.apply_deletions()
     }

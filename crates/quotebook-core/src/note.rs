@@ -103,7 +103,7 @@ impl Note {
     }
 
     /// Finds a quote by id.
-    pub fn quote_mut(&mut self, quote_id: &str) -> Result<&mut Quote, Error> {
+    pub(crate) fn quote_mut(&mut self, quote_id: &str) -> Result<&mut Quote, Error> {
         self.quotes
             .iter_mut()
             .find(|q| q.id == quote_id)
@@ -145,7 +145,7 @@ impl Note {
     }
 
     /// Records `url` as a way this note was reached, unless it is already known.
-    pub fn add_alias(&mut self, url: &str) {
+    pub(crate) fn add_alias(&mut self, url: &str) {
         if !url.is_empty() && !self.urls().any(|known| known == url) {
             self.aliases.push(url.to_owned());
         }
@@ -153,7 +153,7 @@ impl Note {
 }
 
 /// Appends `markdown` as one blockquote: every line, blank ones too, starts with `>`.
-pub fn push_blockquote(out: &mut String, markdown: &str) {
+pub(crate) fn push_blockquote(out: &mut String, markdown: &str) {
     for line in markdown.trim_end_matches('\n').split('\n') {
         if line.is_empty() {
             out.push_str(">\n");
@@ -173,7 +173,7 @@ pub fn blockquote(markdown: &str) -> String {
 }
 
 /// Tags as stored: trimmed, without a leading `#`, no empty ones, no duplicates, in order.
-pub fn normalize_tags<'a>(tags: impl Iterator<Item = &'a str>) -> Vec<String> {
+pub(crate) fn normalize_tags<'a>(tags: impl Iterator<Item = &'a str>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for tag in tags {
         let tag = tag.trim().trim_start_matches('#').trim();

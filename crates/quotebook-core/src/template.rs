@@ -145,19 +145,6 @@ pub fn render_note(note: &Note, templates: &Templates, options: &RenderOptions) 
     Renderer::new(templates, options).render(note)
 }
 
-/// Parses and renders `templates` over a sample note, for the editor's live check.
-pub fn check_templates(
-    templates: &Templates,
-    sample: &Note,
-    options: &RenderOptions,
-) -> Result<String, Error> {
-    let rendered = render_note(sample, templates, options);
-    match rendered.error {
-        Some(error) => Err(error.into()),
-        None => Ok(rendered.markdown),
-    }
-}
-
 /// Templates compiled once, to render any number of notes.
 #[derive(Debug)]
 pub struct Renderer {

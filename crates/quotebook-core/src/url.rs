@@ -1,4 +1,4 @@
-//! The few URL operations notes need: identity, tracking-parameter removal, same-site tests.
+//! The few URL operations notes need: identity, tracking-parameter removal, same-host tests.
 //!
 //! Browsers hand us URLs already parsed and serialised (lower-case scheme and host,
 //! percent-encoded), so these work on the serialised form without a full URL parser.
@@ -65,7 +65,7 @@ pub fn clean(url: &str) -> String {
 }
 
 /// Whether `url` is absolute (has a scheme).
-pub fn is_absolute(url: &str) -> bool {
+pub(crate) fn is_absolute(url: &str) -> bool {
     let Some((scheme, rest)) = url.split_once(':') else {
         return false;
     };
@@ -76,32 +76,36 @@ pub fn is_absolute(url: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
 }
 
-/// The scheme and host (with port) of an absolute URL, lower-cased, `www.` dropped.
-fn site(url: &str) -> Option<(String, String)> {
-    let (scheme, rest) = url.split_once("://")?;
+/// The host (with port) of an absolute URL, lower-cased, `www.` dropped.
+fn host_without_www(url: &str) -> Option<String> {
+    let (_, rest) = url.split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next()?;
     let host = authority
         .rsplit_once('@')
         .map_or(authority, |(_, host)| host)
         .to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host).to_owned();
-    (!host.is_empty()).then(|| (scheme.to_ascii_lowercase(), host))
+    (!host.is_empty()).then_some(host)
 }
 
-/// Whether two absolute URLs are on the same site (host, ignoring `www.`; `http` and
-/// `https` count as the same site, since pages often declare the other one).
-pub fn same_site(a: &str, b: &str) -> bool {
-    match (site(a), site(b)) {
-        (Some((_, ha)), Some((_, hb))) => ha == hb,
+/// Whether two absolute URLs have the same host and port, ignoring a leading `www.`;
+/// `http` and `https` count as the same, since pages often declare the other one.
+///
+/// Stricter than the metadata's [`crate::metadata::same_registrable_domain`] on purpose:
+/// a page's canonical URL decides which note its quotes join, and on shared hosts
+/// (`alice.github.io`, `bob.github.io`) a page must not adopt another host's note.
+pub(crate) fn same_host(a: &str, b: &str) -> bool {
+    match (host_without_www(a), host_without_www(b)) {
+        (Some(ha), Some(hb)) => ha == hb,
         _ => false,
     }
 }
 
 /// The identity of the note a page's quotes go to: its declared canonical URL when that is
-/// absolute and on the page's own site, else the page URL cleaned.
+/// absolute and on the page's own host ([`same_host`]), else the page URL cleaned.
 pub fn note_identity(page_url: &str, canonical: Option<&str>) -> String {
     match canonical.map(str::trim) {
-        Some(canonical) if is_absolute(canonical) && same_site(canonical, page_url) => {
+        Some(canonical) if is_absolute(canonical) && same_host(canonical, page_url) => {
             clean(canonical)
         }
         _ => clean(page_url),
@@ -127,7 +131,7 @@ mod tests {
     }
 
     #[test]
-    fn canonical_only_on_the_same_site() {
+    fn canonical_only_on_the_same_host() {
         let page = "https://www.a.example/p?utm_source=x";
         assert_eq!(
             note_identity(page, Some("https://a.example/canon")),

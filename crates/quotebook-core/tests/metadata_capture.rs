@@ -13,6 +13,7 @@ use html5ever_ref::{ParseOpts, parse_document};
 use markup5ever_rcdom::{Handle, NodeData, RcDom, SerializableHandle};
 use quotebook_core::metadata::{Metadata, extract_metadata, metadata_capture_selectors};
 
+#[path = "../../quotebook-html/tests/common/mod.rs"]
 mod common;
 
 const PAGE_URL: &str = "http://fakehost/test/page.html";

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 
 use quotebook_core::metadata::{extract_metadata, parse_date};
 
+#[path = "../../quotebook-html/tests/common/mod.rs"]
 mod common;
 
 const PAGE_URL: &str = "http://fakehost/test/page.html";

@@ -7,9 +7,10 @@
 //! `a` here), an image is a placeholder (an `img` here, its alt text left out, and the
 //! link around it left out on both sides), raw HTML is text on both sides.
 
+#[path = "../../quotebook-html/tests/common/mod.rs"]
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use pulldown_cmark::{Event, Options, Parser, html};
 use quotebook_core::preview::{Attr, Name, NodeKind, Preview, preview};
@@ -203,28 +204,17 @@ fn agrees_with_pulldown_on_hand_written_markdown() {
     assert!(differ.is_empty(), "{}", differ.join("\n"));
 }
 
-fn golden_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            golden_files(&p, out);
-        } else if p.file_name().is_some_and(|n| n == "expected.md") {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn agrees_with_pulldown_on_golden_markdown() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut files = Vec::new();
     for c in std::fs::read_dir(root.join("crates")).unwrap().flatten() {
-        golden_files(&c.path().join("tests"), &mut files);
+        files.extend(common::files_named(
+            &c.path().join("tests"),
+            &["expected.md"],
+        ));
     }
-    golden_files(&root.join("tests"), &mut files);
+    files.extend(common::files_named(&root.join("tests"), &["expected.md"]));
     assert!(files.len() > 100, "golden files not found");
     let texts: Vec<(String, String)> = files
         .iter()

@@ -9,7 +9,7 @@
 /// C0 controls but tab, line feed, vertical tab, form feed and carriage return, and DEL: a
 /// page shows none of them, and in a Markdown file an escape sequence would reach the
 /// reader's terminal.
-pub fn is_hidden_control(c: char) -> bool {
+pub(crate) fn is_hidden_control(c: char) -> bool {
     matches!(c, '\0'..='\x08' | '\x0e'..='\x1f' | '\x7f')
 }
 

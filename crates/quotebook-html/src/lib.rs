@@ -1,13 +1,29 @@
-//! Quotebook's hot paths in a crate of their own: the converter (HTML → Markdown), the
-//! HTML tokenizer, and deep-link generation (text fragments) with the page text it reads.
+//! Quotebook's HTML stage: everything that reads HTML, and the Markdown and deep links made
+//! from it. It depends on no other Quotebook crate; `quotebook-core` (notes, clips,
+//! templates, metadata, library, sync) builds on it and re-exports its modules, so callers
+//! may write `quotebook_core::convert::…`.
 //!
-//! It is a crate apart from `quotebook-core` (which re-exports it, so callers write
-//! `quotebook_core::convert::…`, `quotebook_core::fragment::…`) for one reason:
-//! opt-levels. Under fat LTO a function keeps the opt-level of the crate that instantiates
-//! it, so the wasm build (`[profile.wasm]` in the workspace's `Cargo.toml`) compiles this
-//! crate and the parser code it instantiates at opt-level 3 for speed, and everything else
-//! in the core at "s". Deep links are here because they are on the hot path too.
-
+//! By stage, in the order a save runs them:
+//! - [`tokenizer`]: HTML's tokens as the standard defines them, with [`entities`]
+//!   (character references); differential-tested against html5ever and fuzzed.
+//! - the tree: [`convert::parse`], an arena of our own types filled by a fast path for
+//!   well-formed input and html5ever's tree builder for the rest, in every build, so the
+//!   CLI and the browser read malformed HTML alike.
+//! - [`convert`]: the tree → Markdown ([`html_to_markdown`]).
+//! - [`page_text`]: a page's visible text, blocks separated by `\n`, as the capture sends
+//!   it; and [`fragment`]: the deep link (text fragment) and selector of a quote in it.
+//! - [`chars`]: the one control-character policy every stage applies; [`error`]: the
+//!   errors with the stable codes the interfaces translate.
+//!
+//! Deep links are part of the clip stage, but they stay here beside the page text they
+//! read: they share its block list ([`fragment::BLOCK_ELEMENTS`], checked against the
+//! capture script's copy) and its UTF-16 offsets, and they run on every save over a whole
+//! page, so they are hot code like the converter and get its per-package build settings.
+//!
+//! Tests: unit tests in each module; the crate's behaviour in `tests/` (golden cases over
+//! the workspace's `tests/golden/`, the corpus, property tests against pulldown-cmark, the
+//! parity of the wasm module with the native converter, the tokenizer against html5ever);
+//! the corpus is located by `tests/common`.
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 

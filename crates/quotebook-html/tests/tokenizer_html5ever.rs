@@ -2,13 +2,12 @@
 //! tokenizer gives — text (runs merged), start tags with their attributes, end tags,
 //! comments, doctypes — when both switch to raw text by the tag's name alike; on edge
 //! cases, every golden input, and every corpus `article.html` and `source.html` (whole
-//! pages, when the corpus is there: it is found through `$QUOTEBOOK_CORPUS` or
-//! `../shared/corpus/readability`, skipped with a message when absent, a failure under
-//! `CI=true`).
+//! pages, when the corpus is there: see `common::corpus`).
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+mod common;
 mod tokens;
 use tokens::{mine, theirs};
 
@@ -90,47 +89,18 @@ fn edge_cases_give_html5evers_tokens() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-fn inputs(dir: &Path, out: &mut Vec<PathBuf>, names: &[&str]) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.filter_map(Result::ok) {
-        let p = e.path();
-        if p.is_dir() {
-            inputs(&p, out, names);
-        } else if p
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| names.contains(&n))
-        {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn golden_inputs_and_corpus_pages_give_html5evers_tokens() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut files = Vec::new();
-    inputs(&root.join("tests/golden"), &mut files, &["input.html"]);
+    let mut files = common::files_named(&root.join("tests/golden"), &["input.html"]);
     let golden = files.len();
     assert!(golden >= 20, "{golden} golden inputs");
-    let corpus = std::env::var_os("QUOTEBOOK_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("../shared/corpus/readability"));
-    if corpus.is_dir() {
-        inputs(&corpus, &mut files, &["article.html", "source.html"]);
+    if let Some(corpus) = common::corpus("corpus pages") {
+        files.extend(common::files_named(
+            &corpus,
+            &["article.html", "source.html"],
+        ));
         assert!(files.len() >= golden + 200, "{} inputs", files.len());
-    } else if std::env::var("CI").as_deref() == Ok("true") {
-        panic!(
-            "corpus not found at {} (set QUOTEBOOK_CORPUS)",
-            corpus.display()
-        );
-    } else {
-        eprintln!(
-            "SKIP: corpus not found at {} (set QUOTEBOOK_CORPUS); corpus pages skipped",
-            corpus.display()
-        );
     }
     let mut failures = Vec::new();
     for f in &files {

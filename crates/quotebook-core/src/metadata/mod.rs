@@ -20,7 +20,7 @@ use quotebook_html::tokenizer::{StartTag, TextKind, Token, Tokenizer, normalize_
 use serde::{Deserialize, Serialize};
 
 pub use date::{PageDate, normalize_date, parse_date};
-pub use url::{resolve_url, same_site};
+pub use url::{resolve_url, same_registrable_domain};
 
 /// What the core knows about a page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -219,7 +219,7 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
         .cloned()
         .chain(meta(&["og:url"]))
         .filter_map(|c| resolve_url(&base, &c))
-        .find(|c| same_site(c, page_url));
+        .find(|c| same_registrable_domain(c, page_url));
 
     Metadata {
         title: title.filter(|t| !t.is_empty()),
@@ -734,7 +734,7 @@ mod tests {
             let html: String = (0..next(60)).map(|_| PIECES[next(PIECES.len())]).collect();
             let m = extract_metadata(&html, PAGE);
             if let Some(c) = &m.canonical_url {
-                assert!(same_site(c, PAGE), "{c}");
+                assert!(same_registrable_domain(c, PAGE), "{c}");
             }
             if let Some(d) = &m.published {
                 assert!(parse_date(d).is_some(), "{d}");

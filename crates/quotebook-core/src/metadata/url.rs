@@ -1,6 +1,6 @@
 //! Just enough URL handling for canonical links: resolving a reference against a base,
-//! and deciding whether two URLs are on the same site. No URL crate: the core must stay
-//! small in WebAssembly.
+//! and deciding whether two URLs share a registrable domain. The resolver is the
+//! converter's: one resolver for links and canonical URLs.
 
 /// Splits `scheme://authority` from the rest; `None` unless `url` is an absolute
 /// `http(s)` URL with a host.
@@ -18,7 +18,7 @@ fn split(url: &str) -> Option<(&str, &str, &str)> {
 }
 
 /// The host of an absolute http(s) URL, lowercased, without user info or port.
-pub fn host(url: &str) -> Option<String> {
+pub(crate) fn host(url: &str) -> Option<String> {
     let (_, authority, _) = split(url.trim())?;
     let hostport = authority.rsplit('@').next()?;
     let host = if hostport.starts_with('[') {
@@ -37,7 +37,7 @@ const SECOND_LEVEL: &[&str] = &[
 
 /// The registrable part of a host: `news.bbc.co.uk` → `bbc.co.uk`, `www.example.com` →
 /// `example.com`. IP addresses are kept whole.
-fn site_of(host: &str) -> &str {
+fn registrable_domain(host: &str) -> &str {
     if host.starts_with('[') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return host;
     }
@@ -55,11 +55,13 @@ fn site_of(host: &str) -> &str {
     &host[skip..]
 }
 
-/// Whether two absolute http(s) URLs are on the same site (same registrable domain;
-/// the scheme may differ, as canonical links often upgrade to https).
-pub fn same_site(a: &str, b: &str) -> bool {
+/// Whether two absolute http(s) URLs share a registrable domain (approximated); the
+/// scheme may differ, as canonical links often upgrade to https. Looser than the note
+/// identity's [`crate::url::same_host`]: a mobile page (`m.`) may name its desktop page
+/// as canonical, and the note still shows it.
+pub fn same_registrable_domain(a: &str, b: &str) -> bool {
     match (host(a), host(b)) {
-        (Some(x), Some(y)) => site_of(&x) == site_of(&y),
+        (Some(x), Some(y)) => registrable_domain(&x) == registrable_domain(&y),
         _ => false,
     }
 }
@@ -111,25 +113,34 @@ mod tests {
     }
 
     #[test]
-    fn same_site_uses_registrable_domains() {
-        assert!(same_site(
+    fn same_registrable_domain_approximates_the_public_suffix_list() {
+        assert!(same_registrable_domain(
             "https://www.example.com/a",
             "http://example.com/b"
         ));
-        assert!(same_site(
+        assert!(same_registrable_domain(
             "https://m.bbc.co.uk/a",
             "https://www.bbc.co.uk/b"
         ));
-        assert!(!same_site("https://bbc.co.uk/a", "https://itv.co.uk/b"));
-        assert!(!same_site(
+        assert!(!same_registrable_domain(
+            "https://bbc.co.uk/a",
+            "https://itv.co.uk/b"
+        ));
+        assert!(!same_registrable_domain(
             "https://example.com.evil.org/",
             "https://example.com/"
         ));
-        assert!(same_site(
+        assert!(same_registrable_domain(
             "http://user@host.example:8080/x",
             "http://host.example/"
         ));
-        assert!(!same_site("http://10.0.0.1/", "http://10.0.0.2/"));
-        assert!(!same_site("ftp://example.com/", "http://example.com/"));
+        assert!(!same_registrable_domain(
+            "http://10.0.0.1/",
+            "http://10.0.0.2/"
+        ));
+        assert!(!same_registrable_domain(
+            "ftp://example.com/",
+            "http://example.com/"
+        ));
     }
 }

@@ -19,7 +19,7 @@ mod tests;
 
 /// The deepest element nesting the preview builds; deeper elements' text joins the
 /// element at this depth (notes need a few levels, a hostile note could ask for millions).
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 
 /// The preview of `markdown` (a note's Markdown file, YAML frontmatter and all).
 /// `id_prefix` starts every id the preview gives an element (footnotes): the caller makes

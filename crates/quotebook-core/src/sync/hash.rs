@@ -9,7 +9,7 @@ pub fn hash(bytes: &[u8]) -> String {
 
 /// A hash of several parts that cannot be confused with another split of the same bytes
 /// (each part is prefixed with its length).
-pub fn hash_parts<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
+pub(crate) fn hash_parts<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
     let mut hasher = Sha256::new();
     for part in parts {
         hasher.update((part.len() as u64).to_le_bytes());
@@ -19,7 +19,7 @@ pub fn hash_parts<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
 }
 
 /// A short hash (64 bits) for a quote's rendered block: enough to notice that it changed.
-pub fn short_hash(bytes: &[u8]) -> String {
+pub(crate) fn short_hash(bytes: &[u8]) -> String {
     let mut full = hash(bytes);
     full.truncate(16);
     full
@@ -68,16 +68,16 @@ pub const NOTE_KEYS: &[&str] = &[
 
 /// A SHA-256 fed piece by piece (and by `serde_json::to_writer`).
 #[derive(Debug, Clone, Default)]
-pub struct Hasher(Sha256);
+pub(crate) struct Hasher(Sha256);
 
 impl Hasher {
     /// Adds one part, length-prefixed as in [`hash_parts`].
-    pub fn part(&mut self, bytes: &[u8]) {
+    pub(crate) fn part(&mut self, bytes: &[u8]) {
         self.0.update((bytes.len() as u64).to_le_bytes());
         self.0.update(bytes);
     }
 
-    pub fn finish(self) -> String {
+    pub(crate) fn finish(self) -> String {
         hex(&self.0.finalize())
     }
 }

@@ -239,7 +239,7 @@ pub enum ConflictReason {
 
 impl Outcome {
     /// The one-word kind: `created`, `updated`, `appended`, `skipped` or `conflict`.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Outcome::Created { .. } => "created",
             Outcome::Updated { .. } => "updated",
@@ -306,7 +306,7 @@ impl fmt::Display for Decision {
 
 /// Counts of each kind of decision.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub created: usize,
     pub updated: usize,
     pub appended: usize,
@@ -325,7 +325,7 @@ impl fmt::Display for Summary {
 }
 
 impl Plan {
-    pub fn summary(&self) -> Summary {
+    pub(crate) fn summary(&self) -> Summary {
         let mut s = Summary::default();
         for d in &self.decisions {
             match d.outcome {

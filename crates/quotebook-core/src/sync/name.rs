@@ -12,11 +12,7 @@ use crate::error::Error;
 pub const DEFAULT_PATTERN: &str = "{title}.md";
 
 /// The most bytes of UTF-8 a file or folder name may take on common file systems.
-pub const MAX_NAME_BYTES: usize = 255;
-
-/// The name of the folder, inside the synced folder, that holds the sync state. No file
-/// name can ever take it: sanitised components never start with a dot.
-pub const STATE_DIR: &str = ".quotebook";
+pub(crate) const MAX_NAME_BYTES: usize = 255;
 
 const EXTENSION: &str = ".md";
 
@@ -114,7 +110,7 @@ impl Pattern {
         })
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.source
     }
 
@@ -178,7 +174,7 @@ pub fn collision_key(path: &str) -> String {
 /// One name made safe on every common file system: no forbidden or invisible characters,
 /// no leading dots or spaces, no trailing dots or spaces, not a reserved device name.
 /// Returns `fallback` when nothing is left.
-pub fn sanitize(text: &str, fallback: &str) -> String {
+pub(crate) fn sanitize(text: &str, fallback: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.chars() {

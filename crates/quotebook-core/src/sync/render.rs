@@ -69,7 +69,7 @@ impl<'a> LazyNote<'a> {
     }
 
     /// The error of a user template, if the note was rendered and its template failed.
-    pub fn template_error(&self) -> Option<&TemplateError> {
+    pub(crate) fn template_error(&self) -> Option<&TemplateError> {
         self.rendered.get().and_then(|(_, error)| error.as_ref())
     }
 }
@@ -93,7 +93,7 @@ impl NoteInput for LazyNote<'_> {
 
 /// A hash of everything a note's rendering depends on: this version of the core, the
 /// templates, the render options and the note itself (as [`Note::to_json`] writes it).
-pub fn source_key(note: &Note, templates: &Templates, options: &RenderOptions) -> String {
+pub(crate) fn source_key(note: &Note, templates: &Templates, options: &RenderOptions) -> String {
     let mut hasher = key_prefix(templates, options);
     serde_json::to_writer(&mut hasher, note).expect("a note serialises");
     hasher.finish()
@@ -101,7 +101,11 @@ pub fn source_key(note: &Note, templates: &Templates, options: &RenderOptions) -
 
 /// [`source_key`] of the note stored as `json`: the same key when `json` is exactly what
 /// [`Note::to_json`] writes (as in a backup written by [`crate::library::Library::to_json`]).
-pub fn source_key_of_json(json: &str, templates: &Templates, options: &RenderOptions) -> String {
+pub(crate) fn source_key_of_json(
+    json: &str,
+    templates: &Templates,
+    options: &RenderOptions,
+) -> String {
     let mut hasher = key_prefix(templates, options);
     std::io::Write::write_all(&mut hasher, json.as_bytes()).expect("hashing never fails");
     hasher.finish()
@@ -121,7 +125,7 @@ fn key_prefix(templates: &Templates, options: &RenderOptions) -> Hasher {
 /// state by its key, and rendered only when the planner needs it. A re-sync of a large
 /// backup where nothing changed then neither parses nor renders any note.
 #[derive(Debug)]
-pub struct StoredNote<'a> {
+pub(crate) struct StoredNote<'a> {
     json: &'a str,
     templates: &'a Templates,
     options: &'a RenderOptions,
@@ -133,7 +137,7 @@ pub struct StoredNote<'a> {
 
 impl<'a> StoredNote<'a> {
     /// `known` gives the note id recorded in the state for a source key, if any.
-    pub fn new(
+    pub(crate) fn new(
         json: &'a str,
         templates: &'a Templates,
         options: &'a RenderOptions,
@@ -162,7 +166,7 @@ impl<'a> StoredNote<'a> {
     }
 
     /// The error of a user template, if the note was rendered and its template failed.
-    pub fn template_error(&self) -> Option<&TemplateError> {
+    pub(crate) fn template_error(&self) -> Option<&TemplateError> {
         self.rendered.get().and_then(|(_, error)| error.as_ref())
     }
 }

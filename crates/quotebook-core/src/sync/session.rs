@@ -197,12 +197,12 @@ impl Counts {
 }
 
 impl Report {
-    pub fn summary(&self) -> Summary {
+    pub(crate) fn summary(&self) -> Summary {
         summarise(&self.decisions)
     }
 
     /// The last line `quotebook sync` prints.
-    pub fn summary_line(&self) -> String {
+    pub(crate) fn summary_line(&self) -> String {
         if self.dry_run {
             format!("dry run: {}; nothing written", self.summary())
         } else {
@@ -404,7 +404,8 @@ pub fn start(
 impl Session {
     /// The files to write (each atomically, and only if what is there is still what
     /// [`super::Write::expect`] says).
-    pub fn writes(&self) -> &[Write] {
+    #[cfg(test)]
+    fn writes(&self) -> &[Write] {
         &self.plan.writes
     }
 
@@ -413,7 +414,8 @@ impl Session {
         std::mem::take(&mut self.plan.writes)
     }
 
-    pub fn decisions(&self) -> &[Decision] {
+    #[cfg(test)]
+    fn decisions(&self) -> &[Decision] {
         &self.plan.decisions
     }
 

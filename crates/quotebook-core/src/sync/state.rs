@@ -10,7 +10,7 @@ use super::name::{collision_key, is_safe_relative};
 use crate::error::Error;
 
 /// The schema of `state.json` this version writes.
-pub const STATE_SCHEMA: u32 = 1;
+pub(crate) const STATE_SCHEMA: u32 = 1;
 
 /// Where the state lives, relative to the synced folder.
 pub const STATE_PATH: &str = ".quotebook/state.json";
@@ -143,7 +143,7 @@ impl SyncState {
     }
 
     /// The note whose file is at `path` (compared case-insensitively).
-    pub fn note_at(&self, path: &str) -> Option<&str> {
+    pub(crate) fn note_at(&self, path: &str) -> Option<&str> {
         let key = collision_key(path);
         self.files
             .iter()

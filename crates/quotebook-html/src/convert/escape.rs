@@ -6,17 +6,17 @@
 //! start, `1.` at a line start, `<b>` and `` ` `` get a backslash.
 
 /// The converter drops these from text, code spans and code blocks.
-pub use crate::chars::is_hidden_control;
+pub(crate) use crate::chars::is_hidden_control;
 
 /// CommonMark's "Unicode whitespace" (approximately: Rust's notion plus nothing else).
-pub fn is_ws(c: char) -> bool {
+pub(crate) fn is_ws(c: char) -> bool {
     c.is_whitespace()
 }
 
 /// CommonMark's "punctuation character": ASCII punctuation and the Unicode P and S
 /// categories. Outside ASCII this uses the blocks where punctuation and symbols live;
 /// letters and digits of every script count as not punctuation.
-pub fn is_punct(c: char) -> bool {
+pub(crate) fn is_punct(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_punctuation();
     }
@@ -32,7 +32,7 @@ pub fn is_punct(c: char) -> bool {
 /// Whether any byte of `bytes` satisfies `f`: whole blocks at a time, without an exit
 /// inside a block, which the compiler can vectorise (long `data:` URLs are scanned so).
 #[inline]
-pub fn any_byte(bytes: &[u8], f: impl Fn(u8) -> bool) -> bool {
+pub(crate) fn any_byte(bytes: &[u8], f: impl Fn(u8) -> bool) -> bool {
     let mut blocks = bytes.chunks_exact(32);
     for block in &mut blocks {
         if block.iter().fold(false, |found, &b| found | f(b)) {
@@ -45,7 +45,7 @@ pub fn any_byte(bytes: &[u8], f: impl Fn(u8) -> bool) -> bool {
 /// ASCII bytes that never need a look: letters, digits and punctuation that means
 /// nothing anywhere in a line. Bytes ≥ 0x80 are handled per character.
 #[inline]
-pub fn is_plain_byte(b: u8) -> bool {
+pub(crate) fn is_plain_byte(b: u8) -> bool {
     PLAIN[b as usize]
 }
 
@@ -67,7 +67,7 @@ const fn plain(b: u8) -> bool {
 
 /// Where a character is being written.
 #[derive(Debug, Clone, Copy)]
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     /// The previous character in the output, `None` at the start of a line's content.
     pub prev: Option<char>,
     /// The rest of the current text run after the character.
@@ -81,7 +81,7 @@ pub struct Ctx<'a> {
 }
 
 /// Whether `c` must be written as `\c`.
-pub fn needs_escape(c: char, ctx: Ctx<'_>) -> bool {
+pub(crate) fn needs_escape(c: char, ctx: Ctx<'_>) -> bool {
     let next = ctx.rest.chars().next();
     let prev_ws = ctx.prev.is_none_or(is_ws);
     let next_ws = next.is_some_and(is_ws);
@@ -160,7 +160,7 @@ fn is_entity_like(rest: &str) -> bool {
 }
 
 /// Escapes text for a link's or image's bracketed text when it is written in one go.
-pub fn push_bracketed(out: &mut String, text: &str) {
+pub(crate) fn push_bracketed(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '\\' | '[' | ']' | '`' | '*' | '_' | '<' | '$' | '~' | '&' => {

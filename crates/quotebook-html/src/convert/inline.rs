@@ -349,7 +349,7 @@ impl Walker<'_> {
 
 /// A link destination: spaces and angle brackets percent-encoded, unbalanced
 /// parentheses escaped.
-pub fn push_destination(out: &mut String, dest: &str) {
+pub(crate) fn push_destination(out: &mut String, dest: &str) {
     let special = |b: u8| {
         (b <= b' ')
             | (b == b'<')
@@ -424,7 +424,7 @@ fn push_title(out: &mut String, title: Option<&str>) {
 
 /// Inline (`data:`) images longer than this many bytes are left out of quotes: a quote is
 /// text, and one pasted screenshot would make its note megabytes long.
-pub const MAX_INLINE_IMAGE: usize = 64 * 1024;
+pub(crate) const MAX_INLINE_IMAGE: usize = 64 * 1024;
 
 fn is_placeholder(src: &str) -> bool {
     let s = src.trim();
@@ -433,7 +433,7 @@ fn is_placeholder(src: &str) -> bool {
 
 /// The image to show: the largest `srcset` candidate, else a lazy loader's `data-src`
 /// (when `src` is missing or a placeholder), else `src`.
-pub fn best_image_source(el: &Element) -> Option<&str> {
+pub(crate) fn best_image_source(el: &Element) -> Option<&str> {
     for attr in ["srcset", "data-srcset"] {
         if let Some(src) = el.attr(attr).and_then(pick_srcset) {
             return Some(src);

@@ -12,7 +12,7 @@ use super::escape::{self, Ctx, is_punct, is_ws};
 
 /// What starts a line, for the rules of what may follow a paragraph without a blank line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Block {
+pub(crate) enum Block {
     Para,
     Heading,
     /// A list whose first marker may interrupt a paragraph (bullets, or numbered from 1).
@@ -35,7 +35,7 @@ impl Block {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MarkKind {
+pub(crate) enum MarkKind {
     Strong,
     Em,
     Del,
@@ -61,7 +61,7 @@ struct Mark {
 }
 
 #[derive(Debug)]
-pub enum Container {
+pub(crate) enum Container {
     Quote,
     Item {
         marker: String,
@@ -76,14 +76,14 @@ pub enum Container {
 
 /// How the page lays out whitespace in the current element (CSS `white-space`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ws {
+pub(crate) enum Ws {
     Normal,
     PreLine,
     Pre,
 }
 
 #[derive(Debug)]
-pub struct Out {
+pub(crate) struct Out {
     pub buf: String,
     containers: Vec<Container>,
     started: bool,
@@ -121,7 +121,7 @@ pub struct Out {
 }
 
 impl Out {
-    pub fn new(capacity: usize) -> Out {
+    pub(crate) fn new(capacity: usize) -> Out {
         Out {
             buf: String::with_capacity(capacity),
             containers: Vec::new(),
@@ -150,7 +150,7 @@ impl Out {
     }
 
     /// A writer for one table cell's content.
-    pub fn cell() -> Out {
+    pub(crate) fn cell() -> Out {
         let mut out = Out::new(32);
         out.single_line = true;
         out.in_table = true;
@@ -158,7 +158,7 @@ impl Out {
         out
     }
 
-    pub fn finish(mut self) -> String {
+    pub(crate) fn finish(mut self) -> String {
         self.end_inline();
         self.buf
     }
@@ -166,14 +166,14 @@ impl Out {
     // ---- blocks ----------------------------------------------------------------------
 
     /// Owes `n` line breaks before whatever comes next (ignored in a fresh container).
-    pub fn request(&mut self, n: u8) {
+    pub(crate) fn request(&mut self, n: u8) {
         if !self.fresh {
             self.pending = self.pending.max(n);
         }
     }
 
     /// Ends the current paragraph: what follows starts after a blank line.
-    pub fn block_boundary(&mut self) {
+    pub(crate) fn block_boundary(&mut self) {
         self.end_inline();
         self.request(2);
     }
@@ -214,7 +214,7 @@ impl Out {
     }
 
     /// A new line inside the current block (hard breaks, code lines).
-    pub fn newline(&mut self, blank: bool) {
+    pub(crate) fn newline(&mut self, blank: bool) {
         self.buf.push('\n');
         self.write_prefixes(blank);
     }
@@ -227,13 +227,13 @@ impl Out {
     }
 
     /// The next line starts a block of this kind (when it is not plain text).
-    pub fn set_next_kind(&mut self, kind: Block) {
+    pub(crate) fn set_next_kind(&mut self, kind: Block) {
         self.next_kind = Some(kind);
     }
 
     /// Makes sure the line for content of kind `kind` is open: owed breaks and the
     /// container prefixes are written.
-    pub fn materialize(&mut self, kind: Block) {
+    pub(crate) fn materialize(&mut self, kind: Block) {
         let depth = self.containers.len();
         let outer = depth - self.fresh_count.min(depth);
         // `kind` is what the content is; `next_kind`, when set, what starts the line.
@@ -285,24 +285,24 @@ impl Out {
     }
 
     /// Content that starts its own line (a fence, a table row, a rule).
-    pub fn block_line(&mut self, kind: Block, line: &str) {
+    pub(crate) fn block_line(&mut self, kind: Block, line: &str) {
         self.end_inline();
         self.materialize(kind);
         self.buf.push_str(line);
     }
 
     /// How many containers (quotes, list items) enclose the current line.
-    pub fn depth(&self) -> usize {
+    pub(crate) fn depth(&self) -> usize {
         self.containers.len()
     }
 
-    pub fn push_container(&mut self, c: Container) {
+    pub(crate) fn push_container(&mut self, c: Container) {
         self.containers.push(c);
         self.fresh = true;
         self.fresh_count += 1;
     }
 
-    pub fn pop_container(&mut self) {
+    pub(crate) fn pop_container(&mut self) {
         self.end_inline();
         if let Some(Container::Item { written: false, .. }) = self.containers.last() {
             // An empty item still takes its number.
@@ -320,7 +320,7 @@ impl Out {
 
     /// The next paragraph-level content starts with `prefix` (a heading's `## `),
     /// written only if content comes.
-    pub fn set_block_prefix(&mut self, prefix: String, kind: Block) {
+    pub(crate) fn set_block_prefix(&mut self, prefix: String, kind: Block) {
         if self.in_table {
             return;
         }
@@ -329,7 +329,7 @@ impl Out {
     }
 
     /// Ends a heading: a trailing `#` run would be read as a closing sequence.
-    pub fn end_heading(&mut self) {
+    pub(crate) fn end_heading(&mut self) {
         if let Some(start) = self.heading_start.take()
             && self.buf.len() > start
             && self.buf.ends_with('#')
@@ -362,7 +362,7 @@ impl Out {
     }
 
     /// A collapsible space.
-    pub fn space(&mut self) {
+    pub(crate) fn space(&mut self) {
         if self.pending_brs > 0 || self.pending_ws.ends_with(' ') {
             return;
         }
@@ -374,7 +374,7 @@ impl Out {
 
     /// A space in pre-formatted text: kept, as a no-break space where a plain one would
     /// collapse.
-    pub fn pre_space(&mut self) {
+    pub(crate) fn pre_space(&mut self) {
         let collapses = match self.pending_ws.chars().next_back() {
             Some(c) => c == ' ' || c == '\u{a0}',
             None => self.pending_brs > 0 || self.at_line_start() || self.buf.ends_with(' '),
@@ -383,7 +383,7 @@ impl Out {
     }
 
     /// A `<br>` (or a newline in pre-formatted text).
-    pub fn hard_break(&mut self) {
+    pub(crate) fn hard_break(&mut self) {
         if self.single_line {
             self.space();
             return;
@@ -470,7 +470,7 @@ impl Out {
         true
     }
 
-    pub fn flush_marks(&mut self) {
+    pub(crate) fn flush_marks(&mut self) {
         for i in 0..self.marks.len() {
             if self.marks[i].emitted {
                 continue;
@@ -500,7 +500,12 @@ impl Out {
         self.last_close = None;
     }
 
-    pub fn open_mark(&mut self, kind: MarkKind, open: &'static str, close: Cow<'static, str>) {
+    pub(crate) fn open_mark(
+        &mut self,
+        kind: MarkKind,
+        open: &'static str,
+        close: Cow<'static, str>,
+    ) {
         let duplicate = kind.flanks() && self.marks.iter().any(|m| m.kind == kind);
         let kind = if duplicate { MarkKind::Null } else { kind };
         if kind == MarkKind::Link {
@@ -519,7 +524,7 @@ impl Out {
         });
     }
 
-    pub fn close_mark(&mut self) {
+    pub(crate) fn close_mark(&mut self) {
         let Some(m) = self.marks.pop() else { return };
         if m.kind == MarkKind::Link {
             self.link_depth -= 1;
@@ -537,7 +542,7 @@ impl Out {
 
     /// Closes the delimiters written so far (they reopen before the next visible
     /// content) and forgets owed spaces and breaks: the end of a paragraph.
-    pub fn end_inline(&mut self) {
+    pub(crate) fn end_inline(&mut self) {
         for i in (0..self.marks.len()).rev() {
             if self.marks[i].emitted {
                 self.marks[i].emitted = false;
@@ -555,7 +560,7 @@ impl Out {
     }
 
     /// Markdown written as is, as one visible unit (a code span, an image, math).
-    pub fn atom(&mut self, markdown: &str) {
+    pub(crate) fn atom(&mut self, markdown: &str) {
         let Some(first) = markdown.chars().next() else {
             return;
         };
@@ -573,7 +578,7 @@ impl Out {
     /// after" is judged once the delimiters before this span are written: reopening an
     /// emphasis that closed just after the previous span takes its closing delimiter
     /// away, and leaves the two spans touching (found by fuzzing: `<s><s><i><tt>X</s>…`).
-    pub fn code_atom(&mut self, content: &str) {
+    pub(crate) fn code_atom(&mut self, content: &str) {
         self.before_visible('a');
         // Atoms start with syntax (`` ` ``, `!`, `[`, `$`): the delimiter before closes.
         self.reference_next = false;
@@ -614,7 +619,7 @@ impl Out {
     }
 
     /// Page text, with whitespace handled as `ws` says and Markdown syntax escaped.
-    pub fn text(&mut self, s: &str, ws: Ws) {
+    pub(crate) fn text(&mut self, s: &str, ws: Ws) {
         let bytes = s.as_bytes();
         let mut i = 0;
         while i < bytes.len() {

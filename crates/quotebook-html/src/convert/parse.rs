@@ -23,12 +23,12 @@ pub use standard::parse_standard;
 /// content is kept, in the deepest ancestor).
 pub const MAX_PARSE_DEPTH: u32 = 512;
 
-pub type Id = u32;
-pub const NONE: Id = u32::MAX;
+pub(crate) type Id = u32;
+pub(crate) const NONE: Id = u32::MAX;
 
 /// What kind of element a node is, decided once when it is created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tag {
+pub(crate) enum Tag {
     // Never in the output, contents included.
     Skip,
     // Blocks.
@@ -155,7 +155,7 @@ impl Tag {
     }
 
     /// Whether the element starts a new block (ends the paragraph around it).
-    pub fn is_block(self) -> bool {
+    pub(crate) fn is_block(self) -> bool {
         !matches!(
             self,
             Tag::Br
@@ -187,16 +187,15 @@ impl Tag {
 
 /// An element's namespace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ns {
+pub(crate) enum Ns {
     Html,
     Svg,
     MathMl,
 }
 
 #[derive(Debug)]
-pub struct Element {
+pub(crate) struct Element {
     pub tag: Tag,
-    pub ns: Ns,
     /// The local name, lower-case in HTML (SVG's and MathML's keep their case).
     pub name: Box<str>,
     pub attrs: Vec<Attr>,
@@ -204,7 +203,7 @@ pub struct Element {
 
 /// An attribute.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attr {
+pub(crate) struct Attr {
     /// The local name (lower-case in HTML).
     pub name: Box<str>,
     /// In a namespace (`xlink:href` on SVG's elements, say): never read as an HTML
@@ -215,21 +214,21 @@ pub struct Attr {
 
 impl Element {
     /// The value of an attribute in no namespace, by its (lower-case) name.
-    pub fn attr(&self, name: &str) -> Option<&str> {
+    pub(crate) fn attr(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
             .find(|a| !a.foreign && &*a.name == name)
             .map(|a| &*a.value)
     }
 
-    pub fn has_class(&self, class: &str) -> bool {
+    pub(crate) fn has_class(&self, class: &str) -> bool {
         self.attr("class")
             .is_some_and(|c| c.split_ascii_whitespace().any(|c| c == class))
     }
 }
 
 #[derive(Debug)]
-pub enum Data {
+pub(crate) enum Data {
     /// The document node.
     Document,
     Element(Element),
@@ -239,7 +238,7 @@ pub enum Data {
 }
 
 #[derive(Debug)]
-pub struct Node {
+pub(crate) struct Node {
     pub parent: Id,
     pub first_child: Id,
     pub last_child: Id,
@@ -252,8 +251,8 @@ pub struct Node {
 /// The parsed fragment.
 #[derive(Debug)]
 pub struct Dom {
-    pub nodes: Vec<Node>,
-    pub root: Id,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) root: Id,
 }
 
 impl Dom {
@@ -295,22 +294,22 @@ impl Dom {
         out
     }
 
-    pub fn node(&self, id: Id) -> &Node {
+    pub(crate) fn node(&self, id: Id) -> &Node {
         &self.nodes[id as usize]
     }
 
-    pub fn element(&self, id: Id) -> Option<&Element> {
+    pub(crate) fn element(&self, id: Id) -> Option<&Element> {
         match &self.nodes[id as usize].data {
             Data::Element(e) => Some(e),
             _ => None,
         }
     }
 
-    pub fn tag(&self, id: Id) -> Option<Tag> {
+    pub(crate) fn tag(&self, id: Id) -> Option<Tag> {
         self.element(id).map(|e| e.tag)
     }
 
-    pub fn children(&self, id: Id) -> Children<'_> {
+    pub(crate) fn children(&self, id: Id) -> Children<'_> {
         Children {
             dom: self,
             next: self.node(id).first_child,
@@ -319,7 +318,7 @@ impl Dom {
 }
 
 #[derive(Debug)]
-pub struct Children<'a> {
+pub(crate) struct Children<'a> {
     dom: &'a Dom,
     next: Id,
 }

@@ -278,7 +278,6 @@ pub(super) fn build(tokens: &[Token], capacity: usize) -> Option<Vec<Node>> {
         0,
         Data::Element(Element {
             tag: Tag::of(Ns::Html, "html"),
-            ns: Ns::Html,
             name: "html".into(),
             attrs: Vec::new(),
         }),

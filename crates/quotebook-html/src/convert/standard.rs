@@ -34,7 +34,6 @@ pub(super) fn element(name: &QualName, attrs: &[Attribute]) -> Element {
     };
     Element {
         tag: Tag::of(ns, &name.local),
-        ns,
         name: (*name.local).into(),
         attrs: attrs.iter().map(attr).collect(),
     }

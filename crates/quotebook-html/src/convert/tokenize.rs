@@ -21,7 +21,7 @@ use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 /// The tokenizer state a start tag is expected to switch to (the tree builder decides;
 /// `parse` checks that it agrees and otherwise starts over with the standard tokenizer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Switch {
+pub(crate) enum Switch {
     Rawtext,
     Rcdata,
     ScriptData,
@@ -103,10 +103,10 @@ fn is_ws(b: u8) -> bool {
 
 /// The tokens of an input, and the start tags (by token index) expected to switch the
 /// tokenizer's state.
-pub type Tokens = (Vec<Token>, Vec<(usize, Switch)>);
+pub(crate) type Tokens = (Vec<Token>, Vec<(usize, Switch)>);
 
 /// The tokens of `input`; `None` when the input needs the standard tokenizer.
-pub fn tokenize(input: &StrTendril) -> Option<Tokens> {
+pub(crate) fn tokenize(input: &StrTendril) -> Option<Tokens> {
     let s: &str = input;
     let b = s.as_bytes();
     if s.contains('\0') || s.contains('\r') {

@@ -114,7 +114,7 @@ fn remove_dot_segments(path: &str) -> String {
 
 /// Resolves `reference` against `base`. Returns `None` for references that must not
 /// become links (`javascript:` and the like) or that are empty.
-pub fn resolve(base: &str, reference: &str, for_image: bool) -> Option<String> {
+pub(crate) fn resolve(base: &str, reference: &str, for_image: bool) -> Option<String> {
     // Fast path: an absolute http(s) URL with nothing to clean or resolve.
     let r = reference.as_bytes();
     let plain = |rest: &[u8]| {

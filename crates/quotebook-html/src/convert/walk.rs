@@ -8,9 +8,9 @@ use super::parse::{Data, Dom, Element, Id, Tag};
 /// Recursion stops here; deeper content is written as flat text. The parser already caps
 /// nesting at [`super::parse::MAX_PARSE_DEPTH`]; this is the backstop that keeps the walk's
 /// stack bounded whatever the tree.
-pub const MAX_WALK_DEPTH: usize = 600;
+pub(crate) const MAX_WALK_DEPTH: usize = 600;
 
-pub struct Walker<'a> {
+pub(crate) struct Walker<'a> {
     pub dom: &'a Dom,
     pub out: Out,
     pub base: &'a str,
@@ -21,7 +21,12 @@ pub struct Walker<'a> {
 }
 
 impl<'a> Walker<'a> {
-    pub fn new(dom: &'a Dom, base: &'a str, opts: &'a Options, capacity: usize) -> Walker<'a> {
+    pub(crate) fn new(
+        dom: &'a Dom,
+        base: &'a str,
+        opts: &'a Options,
+        capacity: usize,
+    ) -> Walker<'a> {
         Walker {
             dom,
             out: Out::new(capacity),
@@ -32,14 +37,14 @@ impl<'a> Walker<'a> {
         }
     }
 
-    pub fn children(&mut self, id: Id, ws: Ws) {
+    pub(crate) fn children(&mut self, id: Id, ws: Ws) {
         let dom = self.dom;
         for child in dom.children(id) {
             self.node(child, ws);
         }
     }
 
-    pub fn node(&mut self, id: Id, ws: Ws) {
+    pub(crate) fn node(&mut self, id: Id, ws: Ws) {
         let dom = self.dom;
         match &dom.node(id).data {
             Data::Text(text) => self.out.text(text, ws),
@@ -127,7 +132,7 @@ impl<'a> Walker<'a> {
 }
 
 /// Elements the page does not show: `hidden`, or an inline `display: none`.
-pub fn is_hidden(el: &Element) -> bool {
+pub(crate) fn is_hidden(el: &Element) -> bool {
     if el.attr("hidden").is_some() {
         return true;
     }

@@ -150,7 +150,8 @@ fn longest_legacy(text: &[u8]) -> Option<(usize, (char, Option<char>))> {
 
 /// The characters of the named reference `name` (without the `&`, with its `;` when it
 /// has one), or `None` when the standard has no such name.
-pub fn lookup(name: &str) -> Option<(char, Option<char>)> {
+#[cfg(test)]
+fn lookup(name: &str) -> Option<(char, Option<char>)> {
     let (base, semicolon) = match name.strip_suffix(';') {
         Some(base) => (base, true),
         None => (name, false),
@@ -165,7 +166,7 @@ pub fn lookup(name: &str) -> Option<(char, Option<char>)> {
 /// A named reference at the start of `rest` (the text after `&`, which starts with an
 /// ASCII letter or digit), by the standard's longest-match rule: its length (after the
 /// `&`), its characters, and whether it ended with `;`. `None` when no name matches.
-pub fn match_named(rest: &str) -> Option<(usize, (char, Option<char>), bool)> {
+pub(crate) fn match_named(rest: &str) -> Option<(usize, (char, Option<char>), bool)> {
     let b = rest.as_bytes();
     let common = match b {
         [b'a', b'm', b'p', b';', ..] => Some((4, '&')),
@@ -192,7 +193,7 @@ pub fn match_named(rest: &str) -> Option<(usize, (char, Option<char>), bool)> {
 /// The character a numeric reference stands for, with the standard's replacements (NUL,
 /// surrogates and values past U+10FFFF read as U+FFFD, the C1 controls as the Windows-1252
 /// characters they were meant as); `value` saturates rather than overflows.
-pub fn numeric(value: u32) -> char {
+pub(crate) fn numeric(value: u32) -> char {
     const C1: [u16; 32] = [
         0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039,
         0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC,

@@ -61,7 +61,7 @@ pub fn decode_term(s: &str) -> Option<String> {
 
 impl TextDirective {
     /// The directive's value as it goes after `text=`, percent-encoded.
-    pub fn encode(&self) -> String {
+    pub(crate) fn encode(&self) -> String {
         let mut out = String::new();
         if let Some(p) = &self.prefix {
             out.push_str(&encode_term(p));

@@ -31,8 +31,8 @@
 //! (the strictest segmenter: [`TextFragment::polyfill_compatible`]), then directives
 //! with only such safe cuts, then any cut UAX #29 allows (which ICU may reject in CJK).
 
-pub mod matcher;
-pub mod text;
+pub(crate) mod matcher;
+pub(crate) mod text;
 mod words;
 
 use serde::{Deserialize, Serialize};
@@ -126,7 +126,7 @@ pub const BLOCK_ELEMENTS: &[&str] = &[
 ];
 
 /// Context kept around `exact` for re-anchoring, in characters.
-pub const SELECTOR_CONTEXT_CHARS: usize = 32;
+pub(crate) const SELECTOR_CONTEXT_CHARS: usize = 32;
 /// A quote up to this many characters may be its own start term.
 const MAX_EXACT_CHARS: usize = 300;
 /// Words tried for a start/end term, and for context terms.
@@ -151,7 +151,7 @@ pub fn utf16_to_byte(text: &str, offset: usize) -> Option<usize> {
 }
 
 /// Converts a byte offset (on a character boundary) into a UTF-16 offset.
-pub fn byte_to_utf16(text: &str, offset: usize) -> usize {
+pub(crate) fn byte_to_utf16(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())]
         .chars()
         .map(char::len_utf16)
@@ -171,7 +171,11 @@ pub fn text_fragment(page_text: &str, start: usize, end: usize) -> Option<TextFr
 }
 
 /// [`text_fragment`] with UTF-8 byte offsets.
-pub fn text_fragment_bytes(page_text: &str, start: usize, end: usize) -> Option<TextFragment> {
+pub(crate) fn text_fragment_bytes(
+    page_text: &str,
+    start: usize,
+    end: usize,
+) -> Option<TextFragment> {
     if start >= end
         || end > page_text.len()
         || !page_text.is_char_boundary(start)

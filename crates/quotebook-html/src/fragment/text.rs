@@ -21,7 +21,7 @@ pub enum WordBounds {
 /// Whitespace and punctuation: a word boundary for every segmenter. An
 /// approximation of Unicode's `White_Space` plus general category `P*`, covering ASCII,
 /// Latin-1, general punctuation, CJK and full-width punctuation.
-pub fn is_boundary_char(c: char) -> bool {
+pub(crate) fn is_boundary_char(c: char) -> bool {
     if c.is_whitespace() {
         return true;
     }
@@ -68,7 +68,7 @@ pub fn is_boundary_char(c: char) -> bool {
 /// splits them with dictionaries, UAX #29 at every ideograph or not at all): Han with
 /// kana (one class: ICU's dictionary spans them, as in 食べる), Hangul, Thai, Lao,
 /// Khmer, Myanmar. `None` for every other character.
-pub fn nospace_script(c: char) -> Option<u8> {
+pub(crate) fn nospace_script(c: char) -> Option<u8> {
     match c as u32 {
         0x2E80..=0x2FDF
         | 0x3005..=0x3007
@@ -118,7 +118,7 @@ fn latin_base(c: char) -> char {
 /// Folds one character for comparison: compatibility forms of full-width ASCII and the
 /// ellipsis, diacritics of Latin letters dropped, lowercased (an approximation of the
 /// NFKD + lowercase + strip-combining-marks comparison browsers use).
-pub fn fold_char(c: char, out: &mut String) {
+pub(crate) fn fold_char(c: char, out: &mut String) {
     let u = c as u32;
     if (0xFF01..=0xFF5E).contains(&u) {
         if let Some(a) = char::from_u32(u - 0xFEE0) {
@@ -141,7 +141,7 @@ pub fn fold_char(c: char, out: &mut String) {
 }
 
 /// A search term folded like the page: whitespace runs become one space (not trimmed).
-pub fn fold_term(term: &str) -> String {
+pub(crate) fn fold_term(term: &str) -> String {
     let mut out = String::with_capacity(term.len());
     let mut in_space = false;
     for c in term.chars() {
@@ -160,7 +160,7 @@ pub fn fold_term(term: &str) -> String {
 
 /// The folded page text and its map to the original.
 #[derive(Debug)]
-pub struct Prepared<'a> {
+pub(crate) struct Prepared<'a> {
     pub original: &'a str,
     /// Folded text: blocks separated by exactly one `\n`, spaces collapsed, no space at a
     /// block's edges.
@@ -174,7 +174,7 @@ pub struct Prepared<'a> {
 }
 
 impl<'a> Prepared<'a> {
-    pub fn new(original: &'a str) -> Prepared<'a> {
+    pub(crate) fn new(original: &'a str) -> Prepared<'a> {
         let mut norm = String::with_capacity(original.len());
         let mut orig_start: Vec<u32> = Vec::with_capacity(original.len());
         let mut pending_space: Option<u32> = None;
@@ -235,16 +235,12 @@ impl<'a> Prepared<'a> {
         }
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.norm.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.norm.is_empty()
-    }
-
     /// The original byte range of the folded range `[a, b)` (`a < b`).
-    pub fn to_original(&self, a: usize, b: usize) -> (usize, usize) {
+    pub(crate) fn to_original(&self, a: usize, b: usize) -> (usize, usize) {
         let last = self.orig_start[b - 1] as usize;
         let last_len = self.original[last..]
             .chars()
@@ -255,20 +251,20 @@ impl<'a> Prepared<'a> {
 
     /// The folded byte offset of an original byte offset: the first folded byte whose
     /// character starts at or after it.
-    pub fn to_norm(&self, orig: usize) -> usize {
+    pub(crate) fn to_norm(&self, orig: usize) -> usize {
         self.orig_start.partition_point(|&s| (s as usize) < orig)
     }
 
-    pub fn char_at(&self, i: usize) -> Option<char> {
+    pub(crate) fn char_at(&self, i: usize) -> Option<char> {
         self.norm.get(i..)?.chars().next()
     }
 
-    pub fn char_before(&self, i: usize) -> Option<char> {
+    pub(crate) fn char_before(&self, i: usize) -> Option<char> {
         self.norm.get(..i)?.chars().next_back()
     }
 
     /// The block containing byte `i`: `[start, end)` without its `\n`.
-    pub fn block_of(&self, i: usize) -> (usize, usize) {
+    pub(crate) fn block_of(&self, i: usize) -> (usize, usize) {
         let k = self
             .block_starts
             .partition_point(|&s| s <= i)
@@ -282,7 +278,7 @@ impl<'a> Prepared<'a> {
     }
 
     /// Whether `i` is a Unicode word boundary (block edges are).
-    pub fn is_word_boundary(&self, i: usize) -> bool {
+    pub(crate) fn is_word_boundary(&self, i: usize) -> bool {
         if i == 0 || i >= self.norm.len() || !self.norm.is_char_boundary(i) {
             return self.norm.is_char_boundary(i.min(self.norm.len()));
         }
@@ -304,7 +300,7 @@ impl<'a> Prepared<'a> {
     /// text edge, whitespace, punctuation or a change of script is). Elsewhere it is
     /// true: callers combine it with Unicode word boundaries, on which segmenters
     /// agree outside those scripts.
-    pub fn safe_cut(&self, i: usize) -> bool {
+    pub(crate) fn safe_cut(&self, i: usize) -> bool {
         let (Some(x), Some(y)) = (self.char_before(i), self.char_at(i)) else {
             return true;
         };
@@ -319,7 +315,7 @@ impl<'a> Prepared<'a> {
 
     /// The polyfill's test: is `[a, b)` bounded by boundary characters (or text edges)?
     /// A boundary character at either end of the match itself counts as the boundary.
-    pub fn punct_bounded(&self, mut a: usize, mut b: usize) -> bool {
+    pub(crate) fn punct_bounded(&self, mut a: usize, mut b: usize) -> bool {
         if a >= b {
             return false;
         }
@@ -341,7 +337,7 @@ impl<'a> Prepared<'a> {
 
     /// The Unicode word segments of the folded text that hold a letter or digit, as
     /// `[start, end)` pairs, within `[from, to)`.
-    pub fn words_in(&self, from: usize, to: usize) -> Vec<(usize, usize)> {
+    pub(crate) fn words_in(&self, from: usize, to: usize) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         let mut pos = from;
         while pos < to {

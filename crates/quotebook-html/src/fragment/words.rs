@@ -5,7 +5,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 /// The word boundaries of `s` as byte offsets, ascending: 0, every boundary inside, and
 /// `s.len()` (just `[0]` for an empty `s`).
-pub fn word_bounds(s: &str) -> Vec<usize> {
+pub(crate) fn word_bounds(s: &str) -> Vec<usize> {
     let mut out: Vec<usize> = s.split_word_bound_indices().map(|(i, _)| i).collect();
     if out.is_empty() {
         out.push(0);

@@ -16,7 +16,7 @@ pub fn corpus() -> Option<PathBuf> {
 }
 
 /// The core's visible-text extraction: the same as the CLI's `--page-file` reads.
-pub use quotebook_core::page_text::visible_text;
+pub use quotebook_html::page_text::visible_text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Script {

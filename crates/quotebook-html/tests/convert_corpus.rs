@@ -1,35 +1,23 @@
 //! Every `article.html` of the shared corpus converts, and the output passes both
 //! properties (see `convert_props`). Prints how many pass.
 //!
-//! The corpus is found through `$QUOTEBOOK_CORPUS` or `../shared/corpus/readability`
-//! from the workspace root; without it the test says so and passes, except under
-//! `CI=true`, where it fails.
+//! The corpus is found by `common::corpus`: without it the test says so and passes,
+//! except under `CI=true`, where it fails.
 
+mod common;
 #[path = "convert_props/mod.rs"]
 mod convert_props;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use quotebook_core::html_to_markdown;
+use quotebook_html::html_to_markdown;
 
 const BASE: &str = "http://fakehost/test/page.html";
 
-fn corpus_dir() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("QUOTEBOOK_CORPUS").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/readability")),
-    ];
-    candidates.into_iter().flatten().find(|p| p.is_dir())
-}
-
 #[test]
 fn every_corpus_article_keeps_text_and_structure() {
-    let Some(dir) = corpus_dir() else {
-        let msg =
-            "corpus not found: set QUOTEBOOK_CORPUS or put it at ../shared/corpus/readability";
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
-        println!("SKIPPED: {msg}");
+    let Some(dir) = common::corpus("corpus conversion") else {
         return;
     };
     let mut pages: Vec<PathBuf> = fs::read_dir(&dir)

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use common::{PER_SCRIPT, SEED, Script, corpus, draw_selections, load_pages};
-use quotebook_core::fragment::{
+use quotebook_html::fragment::{
     TextDirective, WordBounds, find_matches, text_fragment, utf16_to_byte,
 };
 

@@ -1,7 +1,7 @@
 //! Text-fragment generation time per quote, over the same 260 selections the corpus test
 //! draws (fixed seed): each selection is generated 7 times and its median kept; prints
 //! the median, p95, p99 and the slowest, overall and per script. Run with
-//! `cargo bench -p quotebook-core --bench fragment` (needs the corpus, see the tests).
+//! `cargo bench -p quotebook-html --bench fragment` (needs the corpus, see the tests).
 
 #[path = "../tests/fragment_common.rs"]
 mod common;
@@ -11,7 +11,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use common::{PER_SCRIPT, SEED, Script, corpus, draw_selections, load_pages};
-use quotebook_core::fragment::text_fragment;
+use quotebook_html::fragment::text_fragment;
 
 const RUNS: usize = 7;
 

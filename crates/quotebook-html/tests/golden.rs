@@ -9,38 +9,24 @@
 //! `UPDATE_GOLDEN=1` rewrites the expectations;
 //! a missing `expected.md` is a failure otherwise.
 
+mod common;
 #[path = "convert_props/mod.rs"]
 mod convert_props;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use quotebook_core::convert::{Options, html_to_markdown, html_to_markdown_with};
+use quotebook_html::convert::{Options, html_to_markdown, html_to_markdown_with};
 
 const DEFAULT_BASE: &str = "https://example.com/articles/page.html";
-
-fn cases(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            if path.join("input.html").is_file() {
-                out.push(path);
-            } else {
-                cases(&path, out);
-            }
-        }
-    }
-}
 
 #[test]
 fn golden_cases() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden");
-    let mut dirs = Vec::new();
-    cases(&root, &mut dirs);
+    let dirs: Vec<PathBuf> = common::files_named(&root, &["input.html"])
+        .iter()
+        .filter_map(|input| input.parent().map(Path::to_path_buf))
+        .collect();
     assert!(
         dirs.len() >= 150,
         "only {} golden cases under {}",

@@ -2,34 +2,26 @@
 //! every corpus `article.html`, side by side in one run, and a linearity check
 //! (1 MB vs 10 MB of bounded-depth input).
 //!
-//! `cargo bench -p quotebook-core --bench convert` runs criterion's groups, then prints
+//! `cargo bench -p quotebook-html --bench convert` runs criterion's groups, then prints
 //! an interleaved head-to-head summary: aggregate MB/s of both, their ratio, and the
 //! median of the per-page ratios, and the pages where the ratio is lowest. With
 //! `QUOTEBOOK_BENCH_ONCE=quotebook` (or `htmd`) it converts every article once and stops:
-//! run that under `valgrind --tool=callgrind` to count instructions. The corpus is found like the tests find it
-//! (`$QUOTEBOOK_CORPUS` or `../shared/corpus/readability`).
+//! run that under `valgrind --tool=callgrind` to count instructions. The corpus is found as
+//! the tests find it (`tests/common`).
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
-use quotebook_core::html_to_markdown;
+use quotebook_html::html_to_markdown;
 
 const BASE: &str = "http://fakehost/test/page.html";
 
 fn corpus() -> Vec<(String, String)> {
-    let dir = [
-        std::env::var_os("QUOTEBOOK_CORPUS").map(PathBuf::from),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/readability")),
-    ]
-    .into_iter()
-    .flatten()
-    .find(|p| p.is_dir());
-    let Some(dir) = dir else {
-        eprintln!(
-            "corpus not found (QUOTEBOOK_CORPUS or ../shared/corpus/readability): no corpus benchmark"
-        );
+    let Some(dir) = common::corpus("the corpus benchmark") else {
         return Vec::new();
     };
     let mut pages: Vec<(String, String)> = std::fs::read_dir(dir)

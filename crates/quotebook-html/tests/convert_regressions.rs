@@ -2,8 +2,8 @@
 //! while writing it), each a named test that runs on stable, plus a small
 //! deterministic tag-soup sweep so CI exercises odd shapes without nightly.
 
-use quotebook_core::convert::{Options, html_to_markdown, html_to_markdown_with};
-use quotebook_core::error::Error;
+use quotebook_html::convert::{Options, html_to_markdown, html_to_markdown_with};
+use quotebook_html::error::Error;
 
 const BASE: &str = "https://example.com/a/b.html";
 

@@ -11,7 +11,7 @@ use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 
-use quotebook_core::fragment::BLOCK_ELEMENTS;
+use quotebook_html::fragment::BLOCK_ELEMENTS;
 
 struct TextSink {
     out: RefCell<String>,
@@ -88,27 +88,12 @@ fn reference(html: &str) -> String {
         .join("\n")
 }
 
-#[path = "common/mod.rs"]
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use quotebook_core::page_text::visible_text;
-
-fn inputs(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.filter_map(Result::ok) {
-        let p = e.path();
-        if p.is_dir() {
-            inputs(&p, out);
-        } else if p.extension().is_some_and(|x| x == "html") {
-            out.push(p);
-        }
-    }
-}
+use quotebook_html::page_text::visible_text;
 
 #[test]
 fn visible_text_is_what_html5evers_tokenizer_gave() {
@@ -122,10 +107,10 @@ fn visible_text_is_what_html5evers_tokenizer_gave() {
         assert_eq!(visible_text(html), reference(html), "{html:?}");
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden");
-    let mut files = Vec::new();
-    inputs(&root, &mut files);
+    let html = |p: &Path| p.extension().is_some_and(|x| x == "html");
+    let mut files = common::files_where(&root, &html);
     if let Some(corpus) = common::corpus("page text on the corpus") {
-        inputs(&corpus, &mut files);
+        files.extend(common::files_where(&corpus, &html));
     }
     assert!(files.len() >= 20, "{}", files.len());
     let differ: Vec<_> = files

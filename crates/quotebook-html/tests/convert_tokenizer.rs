@@ -1,10 +1,12 @@
 //! The fast tokenizer builds exactly the tree html5ever's own tokenizer builds: on every
 //! golden input, every corpus article (when the corpus is there) and a set of edge cases.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+mod common;
 
-use quotebook_core::convert::parse::{parse, parse_standard};
+use std::fs;
+use std::path::Path;
+
+use quotebook_html::convert::parse::{parse, parse_standard};
 
 #[track_caller]
 fn same_tree(html: &str, what: &str) {
@@ -89,30 +91,16 @@ fn edge_cases_build_the_standard_tree() {
     }
 }
 
-fn inputs(dir: &Path, out: &mut Vec<PathBuf>, file: &str) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.filter_map(Result::ok) {
-        let p = e.path();
-        if p.is_dir() {
-            inputs(&p, out, file);
-        } else if p.file_name().is_some_and(|n| n == file) {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn golden_inputs_and_corpus_articles_build_the_standard_tree() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut files = Vec::new();
-    inputs(&root.join("tests/golden"), &mut files, "input.html");
-    let corpus = std::env::var_os("QUOTEBOOK_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("../shared/corpus/readability"));
-    inputs(&corpus, &mut files, "article.html");
-    assert!(files.len() >= 150, "{} inputs", files.len());
+    let mut files = common::files_named(&root.join("tests/golden"), &["input.html"]);
+    let golden = files.len();
+    assert!(golden >= 20, "{golden} golden inputs");
+    if let Some(corpus) = common::corpus("corpus articles") {
+        files.extend(common::files_named(&corpus, &["article.html"]));
+        assert!(files.len() >= golden + 100, "{} inputs", files.len());
+    }
     for f in &files {
         let html = fs::read_to_string(f).expect("read");
         same_tree(&html, &f.display().to_string());

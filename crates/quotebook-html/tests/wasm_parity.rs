@@ -10,8 +10,9 @@
 //! - `QUOTEBOOK_WASM_DIR`: the built module's folder (`extension/dist/chrome/wasm`);
 //! - `QUOTEBOOK_HTML5LIB_TESTS`: html5lib-tests' `tree-construction` folder, from a
 //!   registry package (never copied into this repository);
-//! - `QUOTEBOOK_CORPUS`: the corpus; skipped with a message when absent, a failure when
-//!   `CI=true`.
+//! - `QUOTEBOOK_CORPUS`: the corpus (see `common::corpus`).
+
+mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -23,22 +24,6 @@ const DEFAULT_BASE: &str = "https://example.com/articles/page.html";
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Files named `name` under `dir`, sorted, at any depth.
-fn files_named(dir: &Path, name: &str, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            files_named(&path, name, out);
-        } else if path.file_name().is_some_and(|n| n == name) {
-            out.push(path);
-        }
-    }
 }
 
 /// The `#data` sections of an html5lib tree-construction file: the lines after `#data`
@@ -78,8 +63,7 @@ struct Case {
 
 fn golden_cases(cases: &mut Vec<Case>) -> usize {
     let golden = root().join("tests/golden");
-    let mut files = Vec::new();
-    files_named(&golden, "input.html", &mut files);
+    let files = common::files_named(&golden, &["input.html"]);
     for file in &files {
         let dir = file.parent().unwrap();
         let base = fs::read_to_string(dir.join("base.txt"))
@@ -95,20 +79,10 @@ fn golden_cases(cases: &mut Vec<Case>) -> usize {
 }
 
 fn corpus_cases(cases: &mut Vec<Case>) -> usize {
-    let corpus = std::env::var_os("QUOTEBOOK_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/corpus/readability"));
-    if !corpus.is_dir() {
-        let why = format!(
-            "corpus not found at {} (set QUOTEBOOK_CORPUS)",
-            corpus.display()
-        );
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{why}");
-        eprintln!("SKIP corpus articles: {why}");
+    let Some(corpus) = common::corpus("corpus articles") else {
         return 0;
-    }
-    let mut files = Vec::new();
-    files_named(&corpus, "article.html", &mut files);
+    };
+    let files = common::files_named(&corpus, &["article.html"]);
     for file in &files {
         cases.push(Case {
             name: format!("corpus {}", file.display()),
@@ -170,7 +144,7 @@ fn html5lib_cases(cases: &mut Vec<Case>) -> usize {
 }
 
 fn native(case: &Case) -> Value {
-    match quotebook_core::html_to_markdown(&case.html, &case.base) {
+    match quotebook_html::html_to_markdown(&case.html, &case.base) {
         Ok(markdown) => json!({ "ok": markdown }),
         Err(error) => json!({ "err": error.code() }),
     }
