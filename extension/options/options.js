@@ -365,7 +365,8 @@ async function setUpSync() {
     if (confirm(t('syncOverwriteConfirm'))) runSync({ overwrite: 'all', ask: true });
   });
   // The last result first: finding the native host can take a while.
-  const last = (await api.storage.local.get(folderSync.RESULT_KEY))[folderSync.RESULT_KEY];
+  const last = /** @type {import('../sync/sync.js').SyncResult | undefined} */ (
+    (await api.storage.local.get(folderSync.RESULT_KEY))[folderSync.RESULT_KEY]);
   if (last) showSyncResult(last);
   await showSyncState(settings.backend);
 }
@@ -463,7 +464,10 @@ async function runSync(options) {
   }
 }
 
-/** The summary, then one line per decision (conflicts first). */
+/**
+ * The summary, then one line per decision (conflicts first).
+ * @param {import('../sync/sync.js').SyncResult} result
+ */
 function showSyncResult(result) {
   const summary = $('sync-summary');
   const list = $('sync-decisions');
