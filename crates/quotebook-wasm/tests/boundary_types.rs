@@ -5,6 +5,9 @@
 //! field renamed, added or removed on one side only fails here, before `tsc` would trust
 //! the stale interface.
 
+// The library module's types (templates, imports, sync) are only in the default build.
+#![cfg(feature = "library")]
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use quotebook_core::library::Deleted;
@@ -516,23 +519,29 @@ fn the_bindings_name_declared_types() {
     assert!(named >= 20, "the bindings name their types ({named} found)");
 }
 
-/// The checker itself: a renamed field is caught, either way round.
+/// The checker itself: a renamed field is caught, either way round, and so is a field of
+/// another type.
 #[test]
 fn a_renamed_field_is_caught() {
     let decls = decls();
+    let field = decls.interfaces["Quote"].keys().next().unwrap().clone();
+    let renamed = format!("{field}Renamed");
     let mut json = serde_json::to_value(quote()).unwrap();
     let object = json.as_object_mut().unwrap();
-    let comment = object.remove("comment").unwrap();
-    object.insert("remark".into(), comment);
+    let value = object.remove(&field).unwrap();
+    object.insert(renamed.clone(), value);
     let error = check_object(&decls, &json, "Quote", Full::Yes, "Quote").unwrap_err();
     assert!(
-        error.contains("remark") && error.contains("comment"),
+        error.contains(&renamed) && error.contains(&field),
         "{error}"
     );
-    let renamed = parse(&TYPESCRIPT.replace("  comment: string;", "  remark: string;"));
+
+    let ts = TYPESCRIPT.replacen(&format!("  {field}: "), &format!("  {renamed}: "), 1);
+    assert_ne!(ts, TYPESCRIPT);
     let json = serde_json::to_value(quote()).unwrap();
-    assert!(check_object(&renamed, &json, "Quote", Full::Yes, "Quote").is_err());
+    assert!(check_object(&parse(&ts), &json, "Quote", Full::Yes, "Quote").is_err());
+
     let mut json = serde_json::to_value(quote()).unwrap();
-    json["position"] = json!("3");
+    json[&field] = json!({"unexpected": true});
     assert!(check_object(&decls, &json, "Quote", Full::Yes, "Quote").is_err());
 }
