@@ -6,7 +6,10 @@
 //! plain objects and arrays, read and written by serde-wasm-bindgen ([`from_js`], [`to_js`])
 //! in the shapes the extension stores (the storage layout is the JSON of the core's types,
 //! so an object from storage goes in as it is and an answer goes back into storage as it
-//! is). Strings stay strings.
+//! is). Strings stay strings. Their shapes are declared for TypeScript in
+//! `src/boundary.d.ts` (see `types.rs`), which the functions name: a field added, renamed
+//! or removed in a type that crosses must be changed there too, or
+//! `tests/boundary_types.rs` fails.
 //!
 //! Two modules are built from this crate (`cargo xtask build`): the *save* module, with the
 //! default features off, holds only what saving a quote needs (conversion, clipping, page
