@@ -8,6 +8,12 @@
 // one another.
 import { api } from './browser.js';
 import { core } from './core.js';
+/** @typedef {import('./store.js').Note} Note */
+/** @typedef {import('./store.js').Quote} Quote */
+/** @typedef {import('./store.js').Templates} Templates */
+/** @typedef {import('./store.js').RenderOptions} RenderOptions */
+/** @typedef {import('./store.js').Rendered} Rendered */
+/** @typedef {import('./store.js').Deleted} Deleted */
 import {
   DELETED_KEY, LAST_BACKUP_KEY, LAST_SYNC_KEY, NOTE_PREFIX, SCHEMA_KEY, SETTINGS, STORAGE_SCHEMA,
   TRASH_PREFIX, newerSchema, noteKey, withNotesLock as locked,
@@ -25,7 +31,10 @@ function now() {
   return new Date().toISOString();
 }
 
-/** The reader's zone and language, as `render` and `file_name` take them. */
+/**
+ * The reader's zone and language, as `render` and `file_name` take them.
+ * @returns {RenderOptions}
+ */
 export function renderOptions() {
   return {
     tzOffsetMinutes: -new Date().getTimezoneOffset(),
@@ -33,7 +42,11 @@ export function renderOptions() {
   };
 }
 
-/** Reads a stored note in today's schema (older ones are migrated by the core). */
+/**
+ * Reads a stored note in today's schema (older ones are migrated by the core).
+ * @param {any} note as stored, any schema
+ * @returns {Promise<Note>}
+ */
 async function current(note) {
   if (note?.schema === 2) return note;
   return (await core()).migrate_note(note);
@@ -46,12 +59,18 @@ const keys = new WeakMap();
 
 /**
  * Where `note` is stored.
+ * @param {Note} note
  * @returns {string}
  */
 export function storageKey(note) {
   return keys.get(note) ?? noteKey(note.id);
 }
 
+/**
+ * @param {string} key
+ * @param {Note} note
+ * @returns {Note}
+ */
 function remember(key, note) {
   keys.set(note, key);
   return note;
@@ -64,7 +83,12 @@ const READ_CHUNK = 1000;
  * Every note, newest (last updated) first. `onChunk(notes, added)`, if given, is called
  * after each chunk with the notes read so far (unsorted) and those the chunk added.
  */
+/**
+ * @param {(notes: Note[], added: Note[]) => void} [onChunk]
+ * @returns {Promise<Note[]>}
+ */
 export async function loadNotes(onChunk) {
+  /** @type {Note[]} */
   const notes = [];
   const add = async (key, value) => {
     try {
@@ -89,6 +113,10 @@ export async function loadNotes(onChunk) {
   return sortNewestFirst(notes);
 }
 
+/**
+ * @param {Note[]} notes
+ * @returns {Note[]}
+ */
 export function sortNewestFirst(notes) {
   return notes.sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : 0));
 }
@@ -96,6 +124,11 @@ export function sortNewestFirst(notes) {
 /**
  * The note of the page at `url`, if any: the page's cleaned URL and identity are looked up
  * among each note's id, URL, canonical URL and aliases.
+ */
+/**
+ * @param {Note[]} notes
+ * @param {string | undefined} url
+ * @returns {Promise<Note | null>}
  */
 export async function findPageNote(notes, url) {
   if (!url) return null;
@@ -111,7 +144,11 @@ export async function findPageNote(notes, url) {
   ) ?? null;
 }
 
-/** The note stored under the identity of the page at `url`, if any (one storage read). */
+/**
+ * The note stored under the identity of the page at `url`, if any (one storage read).
+ * @param {string | undefined} url
+ * @returns {Promise<Note | null>}
+ */
 export async function loadPageNote(url) {
   if (!url) return null;
   const wasm = await core();
@@ -145,6 +182,7 @@ function words(texts) {
  * of its title, site, quotes, comments and tags, each once. A query's words are matched
  * anywhere inside them (`ing` finds "reading").
  */
+/** @param {Note[]} notes */
 export function buildIndex(notes) {
   return { entries: notes.map(indexEntry), last: null };
 }
@@ -153,6 +191,7 @@ export function buildIndex(notes) {
 // while the next ones are still on their way from storage.
 const entries = new WeakMap();
 
+/** @param {Note} note */
 function indexEntry(note) {
   let entry = entries.get(note);
   if (!entry) {
@@ -169,6 +208,7 @@ function indexEntry(note) {
 }
 
 /** Indexes `notes` ahead of `buildIndex`, which then only gathers the entries. */
+/** @param {Note[]} notes */
 export function indexNotes(notes) {
   for (const note of notes) indexEntry(note);
 }
@@ -200,6 +240,11 @@ export function search(index, query) {
  * The ids of the quotes of `note` that match `query` on their own (with the note's title
  * and site): computed only for the results shown.
  */
+/**
+ * @param {Note} note
+ * @param {string} query
+ * @returns {Set<string>}
+ */
 export function matchingQuoteIds(note, query) {
   const terms = queryTerms(query);
   const head = fold(`${note.title}\n${note.site ?? ''}\n${note.url}`);
@@ -214,7 +259,11 @@ export function matchingQuoteIds(note, query) {
 // ---------------------------------------------------------------------------------------
 // Changes
 
-/** Reads the note stored at `key` (under the lock); throws `not_found` when it is gone. */
+/**
+ * Reads the note stored at `key` (under the lock); throws `not_found` when it is gone.
+ * @param {string} key
+ * @returns {Promise<Note>}
+ */
 async function readNote(key) {
   const stored = (await api.storage.local.get(key))[key];
   if (stored === undefined) throw new Error(`not_found: ${key.slice(NOTE_PREFIX.length)}`);
@@ -231,6 +280,11 @@ function checkSchema(stored) {
 /**
  * Sets a quote's comment and tags (an array of strings) in the note stored at `key`;
  * resolves to the updated note.
+ * @param {string} key
+ * @param {string} quoteId
+ * @param {string} comment
+ * @param {string[]} tags
+ * @returns {Promise<Note>}
  */
 export async function annotate(key, quoteId, comment, tags) {
   const wasm = await core();
@@ -249,6 +303,9 @@ function newTrashKey(deletedAt) {
 /**
  * Deletes a quote; the quote (and a copy of its note, to restore it from if the whole note
  * goes too) waits in the trash. Resolves to the updated note.
+ * @param {string} key
+ * @param {string} quoteId
+ * @returns {Promise<Note>}
  */
 export async function deleteQuote(key, quoteId) {
   const wasm = await core();
@@ -290,10 +347,10 @@ async function keysStartingWith(prefix) {
 }
 
 /**
- * A deleted quote or note, kept under a `trash:` key for an undo. Notes and quotes are
- * the core's values (`any` in its bindings).
- * @typedef {{kind: 'quote' | 'note', deletedAt: number, key: string, title: string,
- *   note: any, quote?: any}} TrashEntry
+ * A deleted quote or note, kept under a `trash:` key for an undo: the note as it was
+ * (a quote's note, to recreate it from), and the quote.
+ * @typedef {{deletedAt: number, key: string, title: string, note: Note}
+ *   & ({kind: 'quote', quote: Quote} | {kind: 'note'})} TrashEntry
  */
 
 /**
@@ -322,6 +379,7 @@ export async function listTrash() {
  */
 /**
  * @param {TrashEntry} entry
+ * @returns {Deleted}
  */
 export function deletionRecord(entry) {
   const at = new Date(entry.deletedAt).toISOString();
@@ -357,6 +415,8 @@ export async function purgeTrash() {
  * Undoes a deletion. A deleted note comes back merged with whatever was saved to its page
  * since; a deleted quote goes back into its note (recreated if the note is gone too), in
  * the order the quotes were saved. Resolves to the restored note.
+ * @param {string} trashKey
+ * @returns {Promise<Note>}
  */
 export async function undo(trashKey) {
   const wasm = await core();
@@ -388,7 +448,7 @@ export async function undo(trashKey) {
 
 /**
  * The reader's small settings; an empty string for each left at its default.
- * @typedef {{templates: {note: string, quote: string}, fileNamePattern: string}} Settings
+ * @typedef {{templates: Templates, fileNamePattern: string}} Settings
  */
 
 /**
@@ -414,13 +474,23 @@ export function syncItemQuota() {
   return api.storage.sync.QUOTA_BYTES_PER_ITEM ?? 8192;
 }
 
-/** A note's Markdown file through the reader's templates: `{markdown, quotes, error}`. */
+/**
+ * A note's Markdown file through the reader's templates: `{markdown, quotes, error}`.
+ * @param {Note} note
+ * @param {Templates} [templates]
+ * @returns {Promise<Rendered>}
+ */
 export async function renderNote(note, templates) {
   const wasm = await core();
   return wasm.render(note, templates, renderOptions());
 }
 
-/** The `.md` file name of a note from the reader's pattern. */
+/**
+ * The `.md` file name of a note from the reader's pattern.
+ * @param {Note} note
+ * @param {string} [pattern]
+ * @returns {Promise<string>}
+ */
 export async function fileName(note, pattern) {
   const wasm = await core();
   return wasm.file_name(note, pattern ?? '', renderOptions());
@@ -429,6 +499,9 @@ export async function fileName(note, pattern) {
 /**
  * The paths of `notes` in a `.zip` export, in order, named by the core as the CLI's
  * `export --to OUT.zip` names them (the reader's pattern, `name (2).md` on a collision).
+ * @param {Note[]} notes
+ * @param {string} [pattern]
+ * @returns {Promise<string[]>}
  */
 export async function zipNames(notes, pattern) {
   const wasm = await core();
@@ -437,7 +510,12 @@ export async function zipNames(notes, pattern) {
   return wasm.zip_names(named, pattern ?? '', renderOptions());
 }
 
-/** The deep link of a quote (the page scrolled to it), or the note's URL. */
+/**
+ * The deep link of a quote (the page scrolled to it), or the note's URL.
+ * @param {Note} note
+ * @param {Quote} [quote]
+ * @returns {string}
+ */
 export function quoteLink(note, quote) {
   return quote?.fragment ? `${note.url}#:~:${quote.fragment}` : note.url;
 }
@@ -445,7 +523,10 @@ export function quoteLink(note, quote) {
 // ---------------------------------------------------------------------------------------
 // Backup
 
-/** The JSON backup of every note (`{schema, notes}`), and records that one was made. */
+/**
+ * The JSON backup of every note (`{schema, notes}`), and records that one was made.
+ * @returns {Promise<string>}
+ */
 export async function exportBackup() {
   const wasm = await core();
   const notes = await loadNotes();
@@ -458,6 +539,8 @@ export async function exportBackup() {
 /**
  * Imports a backup (its text) into the library, merging notes both have (no quote twice,
  * none lost). Resolves to `{notesAdded, notesUpdated, quotesAdded}`.
+ * @param {string} text
+ * @returns {Promise<{notesAdded: number, notesUpdated: number, quotesAdded: number}>}
  */
 export async function importBackup(text) {
   const wasm = await core();

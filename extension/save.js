@@ -6,6 +6,15 @@ import { api } from './browser.js';
 import { core } from './core.js';
 import { NOTE_PREFIX, PENDING_PREFIX, RETRY_KEY, SCHEMA_KEY, STORAGE_SCHEMA, newerSchema, withNotesLock } from './store.js';
 
+/** @typedef {import('./store.js').Note} Note */
+/** @typedef {import('./store.js').Capture} Capture */
+/**
+ * A save as recorded under its pending key and handed to the core's `clip` (with the
+ * notes it folds in, `former`): the capture, the instant and the quote's id.
+ * @typedef {Required<Pick<import('./store.js').ClipRequest, 'capture' | 'now' | 'quoteId'>>
+ *   & {capture: {url: string}}} SaveRequest
+ */
+
 export const MENU_ID = 'save-quote';
 export const COMMAND = 'save-quote';
 
@@ -69,6 +78,7 @@ export async function saveQuoteFromShortcut(tab) {
   return saveQuote({ menuItemId: MENU_ID }, tab);
 }
 
+/** @param {Note} note */
 function count(note) {
   const n = note.quotes.length;
   return api.i18n.getMessage(n === 1 ? 'quotesFromPage_one' : 'quotesFromPage_other', [String(n)]);
@@ -137,10 +147,16 @@ function tooLargeError(length) {
  * Adds the capture to its page's note in `storage.local`. The whole request is recorded
  * first (see [`PENDING_PREFIX`]); the read-modify-write runs under a Web Lock, so saves
  * from several tabs, the extension's pages and worker restarts never lose one another.
+ * @param {Capture} capture
+ * @param {string} quoteId
+ * @param {string} pendingKey
+ * @param {number | null} tabId
+ * @returns {Promise<{key: string, note: Note}>}
  */
 async function storeQuote(capture, quoteId, pendingKey, tabId) {
   const wasm = await core();
   if (!capture.url) throw new Error('invalid_url: the page has no URL');
+  /** @type {SaveRequest} */
   const request = { capture: wellFormed(capture), now: new Date().toISOString(), quoteId };
   // The note's identity reads the canonical URL from the page's metadata too (og:url).
   let key;
@@ -160,7 +176,7 @@ async function storeQuote(capture, quoteId, pendingKey, tabId) {
     // A save kept for retry earlier goes in now that storage takes writes again. It may
     // join this very note: the badge counts the quotes stored, so the note is read again.
     if (retry && (await resumeLocked(wasm)).saved > 0) {
-      note = (await api.storage.local.get(key))[key] ?? note;
+      note = /** @type {Note | undefined} */ ((await api.storage.local.get(key))[key]) ?? note;
     }
     return { key, note };
   });
@@ -171,7 +187,8 @@ async function storeQuote(capture, quoteId, pendingKey, tabId) {
  * Resolves to the note stored; a write that storage refuses throws `storage_failed`.
  * @param {import('./core.js').Core} wasm
  * @param {string} key
- * @param {any} request
+ * @param {SaveRequest} request
+ * @returns {Promise<Note>}
  */
 async function addToNote(wasm, key, request) {
   // Keys this page's note may have been stored under before (schema 1: the URL without its
@@ -187,8 +204,9 @@ async function addToNote(wasm, key, request) {
     throw new Error(`unsupported_schema: your notes were saved by a newer Quotebook; update the extension`);
   }
   const folded = formerKeys.filter((k) => stored[k] !== undefined);
-  const former = folded.map((k) => stored[k]);
-  const note = wasm.clip({ ...request, former }, stored[key]);
+  // As stored: the core reads every schema.
+  const former = folded.map((k) => /** @type {Note} */ (stored[k]));
+  const note = wasm.clip({ ...request, former }, /** @type {Note | undefined} */ (stored[key]));
   // One `set`: the note is replaced whole or not at all.
   try {
     await api.storage.local.set({ [key]: note, [SCHEMA_KEY]: STORAGE_SCHEMA });

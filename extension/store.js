@@ -77,3 +77,21 @@ export function noteKey(noteId) {
 export function newerSchema(schema) {
   return schema !== undefined && schema > STORAGE_SCHEMA;
 }
+
+// The values stored and handed to the core, typed by the interfaces the wasm crate declares
+// (crates/quotebook-wasm/src/boundary.d.ts, copied into the bindings' `.d.ts` by the build):
+// a field renamed in Rust and there fails `tsc` wherever the extension reads it.
+/** @typedef {import('./wasm/quotebook.js').Note} Note */
+/** @typedef {import('./wasm/quotebook.js').Quote} Quote */
+/** @typedef {import('./wasm/quotebook.js').Capture} Capture */
+/** @typedef {import('./wasm/quotebook.js').ClipRequest} ClipRequest */
+/** @typedef {import('./wasm/quotebook.js').Templates} Templates */
+/** @typedef {import('./wasm/quotebook.js').RenderOptions} RenderOptions */
+/** @typedef {import('./wasm/quotebook.js').Rendered} Rendered */
+/** @typedef {import('./wasm/quotebook.js').TemplateError} TemplateError */
+/** @typedef {import('./wasm/quotebook.js').Deleted} Deleted */
+/** @typedef {import('./wasm/quotebook.js').SyncOptions} SyncOptions */
+/** @typedef {import('./wasm/quotebook.js').SyncSnapshot} SyncSnapshot */
+/** @typedef {import('./wasm/quotebook.js').SyncPlan} SyncPlan */
+/** @typedef {import('./wasm/quotebook.js').ReportEntry} ReportEntry */
+/** @typedef {import('./wasm/quotebook.js').Counts} Counts */

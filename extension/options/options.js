@@ -87,6 +87,10 @@ async function main() {
 // Templates
 
 /** A sample note in the reader's language, to render the templates on. */
+/**
+ * The note the template and file name previews show.
+ * @returns {import('../store.js').Note}
+ */
 function sampleNote() {
   const at = (minutes) => new Date(Date.UTC(2024, 5, 5, 12, minutes)).toISOString();
   return {
@@ -99,6 +103,8 @@ function sampleNote() {
     authors: [t('sampleAuthor')],
     site: 'Example',
     published: '2024-06-01',
+    description: null,
+    lang: null,
     created: at(0),
     updated: at(5),
     quotes: [
@@ -112,6 +118,7 @@ function sampleNote() {
         fragment: null,
         selector: null,
         private: false,
+        position: null,
       },
       {
         id: 'sample-2',
@@ -123,6 +130,7 @@ function sampleNote() {
         fragment: null,
         selector: null,
         private: false,
+        position: null,
       },
     ],
   };
@@ -357,7 +365,8 @@ async function setUpSync() {
     if (confirm(t('syncOverwriteConfirm'))) runSync({ overwrite: 'all', ask: true });
   });
   // The last result first: finding the native host can take a while.
-  const last = (await api.storage.local.get(folderSync.RESULT_KEY))[folderSync.RESULT_KEY];
+  const last = /** @type {import('../sync/sync.js').SyncResult | undefined} */ (
+    (await api.storage.local.get(folderSync.RESULT_KEY))[folderSync.RESULT_KEY]);
   if (last) showSyncResult(last);
   await showSyncState(settings.backend);
 }
@@ -455,7 +464,10 @@ async function runSync(options) {
   }
 }
 
-/** The summary, then one line per decision (conflicts first). */
+/**
+ * The summary, then one line per decision (conflicts first).
+ * @param {import('../sync/sync.js').SyncResult} result
+ */
 function showSyncResult(result) {
   const summary = $('sync-summary');
   const list = $('sync-decisions');

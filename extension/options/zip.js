@@ -22,7 +22,7 @@ export async function buildZip(onProgress) {
   zip.expect(notes.length);
   const names = await library.zipNames(notes, settings.fileNamePattern);
   const encoder = new TextEncoder();
-  /** @type {Error | null} */
+  /** @type {import('../store.js').TemplateError | null} */
   let templateError = null;
   onProgress?.(0, notes.length);
   let sliceStart = performance.now();

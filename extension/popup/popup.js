@@ -15,10 +15,13 @@ const PAGE_SIZE = 30;
 /** Quote snippets a search result shows under its note's title. */
 const SNIPPETS = 3;
 
+/** @typedef {import('../store.js').Note} Note */
+/** @typedef {import('../store.js').Quote} Quote */
+
 /**
- * The popup's state. Notes are the core's values (`any` in its bindings).
- * @type {{notes: any[], index: any, pageNote: any, pageKey: string | null,
- *   results: {note: any, query: any}[] | null, shown: number, loading: boolean,
+ * The popup's state.
+ * @type {{notes: Note[], index: any, pageNote: Note | null, pageKey: string | null,
+ *   results: {note: Note, query: string}[] | null, shown: number, loading: boolean,
  *   expanded: Set<string>, settings: import('../library.js').Settings}}
  */
 const state = {
@@ -131,6 +134,7 @@ async function pageTab() {
     .sort((a, b) => (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0))[0];
 }
 
+/** @param {Note[]} notes */
 function setNotes(notes) {
   state.notes = notes;
   state.index = null;
@@ -184,6 +188,7 @@ function renderList(pageKey = state.pageKey) {
   else $('result-count').textContent = plural('noteCount', state.notes.length);
 }
 
+/** @param {Note} note */
 function site(note) {
   if (note.site) return note.site;
   try {
@@ -193,7 +198,12 @@ function site(note) {
   }
 }
 
-/** A note's card: its title and facts; open, its actions and quotes. */
+/**
+ * A note's card: its title and facts; open, its actions and quotes.
+ * @param {Note} note
+ * @param {Set<string> | null} quoteIds the quotes to show (a search's), or all
+ * @param {string} place
+ */
 function noteCard(note, quoteIds, place) {
   const key = library.storageKey(note);
   const open = state.expanded.has(key);
@@ -265,6 +275,7 @@ function noteCard(note, quoteIds, place) {
   return card;
 }
 
+/** @param {Pick<Quote, 'text'>} quote */
 function snippet(quote) {
   const text = quote.text.replace(/\s+/g, ' ').trim();
   return text.length > 160 ? `${text.slice(0, 157)}…` : text;
@@ -280,7 +291,11 @@ function isWebUrl(url) {
   return /^https?:\/\//i.test(url ?? '');
 }
 
-/** One quote: its text, tags, comment and actions. */
+/**
+ * One quote: its text, tags, comment and actions.
+ * @param {Note} note
+ * @param {Quote} quote
+ */
 function quoteView(note, quote) {
   const box = h('div', { class: 'quote', 'data-quote-id': quote.id });
   const link = library.quoteLink(note, quote);
@@ -307,7 +322,12 @@ function quoteView(note, quote) {
   return box;
 }
 
-/** The comment and tags editor, in place of the quote's actions. */
+/**
+ * The comment and tags editor, in place of the quote's actions.
+ * @param {Note} note
+ * @param {Quote} quote
+ * @param {HTMLElement} box
+ */
 function editQuote(note, quote, box) {
   const id = `edit-${cssId(quote.id)}`;
   const comment = h('textarea', { id: `${id}-comment`, rows: '3' });
@@ -316,9 +336,10 @@ function editQuote(note, quote, box) {
   tags.value = (quote.tags ?? []).join(', ');
   const cancel = () => {
     form.replaceWith(actions);
-    actions.querySelector('button:nth-child(2)')?.focus();
+    /** @type {HTMLElement | null} */ (actions.querySelector('button:nth-child(2)'))?.focus();
   };
-  const actions = box.querySelector('.actions');
+  // The quote's actions, which quoteView always draws.
+  const actions = /** @type {HTMLElement} */ (box.querySelector('.actions'));
   const form = h(
     'form',
     {
@@ -365,7 +386,11 @@ function focusQuote(key, quoteId, selector) {
   (quote?.querySelector(selector) ?? card?.querySelector('.note-toggle'))?.focus();
 }
 
-/** Puts a changed note in place of the old one everywhere (list, index, cards). */
+/**
+ * Puts a changed note in place of the old one everywhere (list, index, cards).
+ * @param {string} key
+ * @param {Note | null} updated null: the note is gone
+ */
 function replaceNote(key, updated) {
   const notes = state.notes.filter((n) => library.storageKey(n) !== key);
   if (updated) notes.push(updated);
@@ -379,6 +404,10 @@ function replaceNote(key, updated) {
 // ---------------------------------------------------------------------------------------
 // A note's Markdown
 
+/**
+ * @param {Note} note
+ * @returns {Promise<string>}
+ */
 async function markdownOf(note) {
   const rendered = await library.renderNote(note, state.settings.templates);
   if (rendered.error) {
@@ -387,6 +416,11 @@ async function markdownOf(note) {
   return rendered.markdown;
 }
 
+/**
+ * @param {Note} note
+ * @param {HTMLElement} preview
+ * @param {HTMLElement} button
+ */
 async function togglePreview(note, preview, button) {
   if (!preview.hidden) {
     preview.hidden = true;
@@ -407,6 +441,7 @@ async function togglePreview(note, preview, button) {
   }
 }
 
+/** @param {Note} note */
 async function copyMarkdown(note) {
   try {
     await navigator.clipboard.writeText(await markdownOf(note));
@@ -417,6 +452,7 @@ async function copyMarkdown(note) {
   }
 }
 
+/** @param {Note} note */
 async function downloadMarkdown(note) {
   try {
     const [markdown, name] = await Promise.all([
@@ -447,6 +483,10 @@ async function openUrl(url) {
 // ---------------------------------------------------------------------------------------
 // Deletion and undo
 
+/**
+ * @param {Note} note
+ * @param {Quote} quote
+ */
 async function removeQuote(note, quote) {
   const key = library.storageKey(note);
   try {
@@ -459,6 +499,7 @@ async function removeQuote(note, quote) {
   }
 }
 
+/** @param {Note} note */
 async function removeNote(note) {
   const key = library.storageKey(note);
   try {

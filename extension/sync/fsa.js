@@ -9,6 +9,9 @@
 // can do that: until then sync after save pauses and the popup offers "resume".
 import { core } from '../core.js';
 
+/** @typedef {import('../store.js').SyncOptions} SyncOptions */
+/** @typedef {import('../store.js').SyncPlan} SyncPlan */
+
 const DB_NAME = 'quotebook-sync';
 const STORE = 'handles';
 const KEY = 'folder';
@@ -156,6 +159,11 @@ async function writePath(root, path, text, expect) {
  * Syncs `libraryJson` (a backup's text) into the folder `root` (a directory handle with
  * write permission). `options`: `templates`, `pattern`, `tzOffsetMinutes`, `restore`,
  * `overwrite`/`keep`. Resolves to `{decisions, summary}` like the native host.
+ * @param {FileSystemDirectoryHandle} root
+ * @param {string} libraryJson
+ * @param {SyncOptions} [options]
+ * @param {(progress: {stage: string, done?: number, total?: number}) => void} [onProgress]
+ * @returns {Promise<Pick<SyncPlan, 'decisions' | 'summary'>>}
  */
 export async function syncInto(root, libraryJson, options = {}, onProgress) {
   const wasm = await core();
@@ -163,11 +171,12 @@ export async function syncInto(root, libraryJson, options = {}, onProgress) {
     throw new Error('sync_unavailable: this wasm module has no sync planner (the library module is needed)');
   }
   onProgress?.({ stage: 'reading' });
+  /** @type {Required<import('../store.js').SyncSnapshot>} */
   const snapshot = { files: {}, unreadable: {}, names: await listNames(root) };
   const read = async (path) => {
     const got = await readPath(root, path);
     if (got.unreadable) snapshot.unreadable[path] = got.unreadable;
-    else snapshot.files[path] = got.missing ? null : got.text;
+    else snapshot.files[path] = got.missing ? null : /** @type {string} */ (got.text);
   };
   await read(STATE_PATH);
   await read(LIBRARY_PATH);
@@ -177,13 +186,18 @@ export async function syncInto(root, libraryJson, options = {}, onProgress) {
     for (const path of wasm.sync_state_paths(stateText)) await read(path);
   }
   onProgress?.({ stage: 'planning' });
+  /** @type {SyncPlan} */
   let plan;
   for (let round = 0; ; round++) {
-    plan = wasm.sync_plan(libraryJson, snapshot, options);
-    if (!plan.need) break;
+    const answer = wasm.sync_plan(libraryJson, snapshot, options);
+    if (!('need' in answer)) {
+      plan = answer;
+      break;
+    }
     if (round >= MAX_ROUNDS) throw new Error('sync_plan: the planner keeps asking for files');
-    for (const path of plan.need) await read(path);
+    for (const path of answer.need) await read(path);
   }
+  /** @type {Record<string, string>} */
   const failed = {};
   let done = 0;
   for (const write of plan.writes) {

@@ -13,6 +13,24 @@ import * as native from './native.js';
 import * as downloads from './downloads.js';
 import * as fsa from './fsa.js';
 
+/** @typedef {import('../store.js').Note} Note */
+/** @typedef {import('../store.js').Deleted} Deleted */
+/** @typedef {import('../store.js').SyncOptions} SyncOptions */
+
+/**
+ * A sync's answer as the options page shows it: the core's counts and decisions (from the
+ * host, the core's session under File System Access, or the export's files).
+ * @typedef {{summary: import('../store.js').Counts,
+ *   decisions: (Pick<import('../store.js').ReportEntry, 'kind' | 'path'> & {line?: string})[]}} SyncReport
+ */
+
+/**
+ * The last run, stored under [`RESULT_KEY`]: a report when it went through.
+ * @typedef {{at: string, backend: string, folder?: string, sent?: number | null,
+ *   error?: string, paused?: boolean}
+ *   & ({ok: true} & SyncReport | {ok: false} & Partial<SyncReport>)} SyncResult
+ */
+
 /** `{backend: '' | 'native' | 'fsa' | 'downloads', afterSave: boolean}` (store.js). */
 export const SETTINGS_KEY = SYNC_SETTINGS_KEY;
 /** The last run: `{at, backend, ok, summary, decisions, error, paused}` (`paused`: the
@@ -49,14 +67,14 @@ const LIBRARY_SCHEMA = 1;
 const STORAGE_SCHEMA_NOTE = 2;
 
 /**
- * Every stored note, oldest first, as stored (the core's notes: `any` in its bindings).
- * @returns {Promise<any[]>}
+ * Every stored note, oldest first, as stored (an older schema is read by the core).
+ * @returns {Promise<Note[]>}
  */
 async function storedNotes() {
   const all = await api.storage.local.get(null);
   return Object.entries(all)
     .filter(([key]) => key.startsWith(NOTE_PREFIX))
-    .map(([, note]) => /** @type {any} */ (note))
+    .map(([, note]) => /** @type {Note} */ (note))
     .sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0));
 }
 
@@ -65,16 +83,21 @@ async function storedNotes() {
  * the backup format records them: they travel to the folder's backup, so that another
  * machine's copy does not bring the quote back. Deletions still in the trash's undo time
  * are not sent: an undo must not be undone by the folder.
+ * @returns {Promise<Deleted[]>}
  */
 async function deletions() {
-  const kept = /** @type {unknown[] | undefined} */ ((await api.storage.local.get(DELETED_KEY))[DELETED_KEY]) ?? [];
+  const kept = /** @type {Deleted[] | undefined} */ ((await api.storage.local.get(DELETED_KEY))[DELETED_KEY]) ?? [];
   const pending = (await library.finalDeletions())
     .filter(([, entry]) => entry?.note?.id)
     .map(([, entry]) => library.deletionRecord(entry));
   return [...kept, ...pending];
 }
 
-/** A backup's text of notes given as their JSON texts, with the deletions. */
+/**
+ * A backup's text of notes given as their JSON texts, with the deletions.
+ * @param {string[]} texts
+ * @param {Deleted[]} [deleted]
+ */
 function backupText(texts, deleted = []) {
   const tail = deleted.length ? `,"deleted":${JSON.stringify(deleted)}` : '';
   return `{"schema":${LIBRARY_SCHEMA},"notes":[${texts.join(',')}]${tail}}`;
@@ -92,6 +115,9 @@ async function libraryJson() {
 /**
  * Syncs through the native host, sending each note's digest first and then only the notes
  * the folder's backup does not hold as they are (see `native.syncIncremental`).
+ * @param {SyncOptions} options
+ * @param {(progress: {stage: string}) => void} [onProgress]
+ * @returns {Promise<SyncReport & {folder: string, sent: number | null}>}
  */
 async function nativeSync(options, onProgress) {
   const [notes, wasm, deleted] = await Promise.all([storedNotes(), core(), deletions()]);
@@ -115,11 +141,13 @@ async function nativeSync(options, onProgress) {
  * Runs the chosen backend now. `options`: `restore`, `overwrite`/`keep` (a path or 'all');
  * `onProgress({stage, done, total})`. Resolves to the result it stores under
  * [`RESULT_KEY`]; never rejects (`ok: false, error` says why).
+ * @returns {Promise<SyncResult>}
  */
 export async function syncNow(options = {}, onProgress) {
   const { backend } = await loadSettings();
   return navigator.locks.request(LOCK, async () => {
-    const result = { at: new Date().toISOString(), backend, ok: false };
+    // Cast, not declared: a declared type would narrow to the failed run until the end.
+    const result = /** @type {SyncResult} */ ({ at: new Date().toISOString(), backend, ok: false });
     try {
       if (backend === 'native') {
         onProgress?.({ stage: 'reading' });

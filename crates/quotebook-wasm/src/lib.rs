@@ -6,7 +6,10 @@
 //! plain objects and arrays, read and written by serde-wasm-bindgen ([`from_js`], [`to_js`])
 //! in the shapes the extension stores (the storage layout is the JSON of the core's types,
 //! so an object from storage goes in as it is and an answer goes back into storage as it
-//! is). Strings stay strings.
+//! is). Strings stay strings. Their shapes are declared for TypeScript in
+//! `src/boundary.d.ts` (see `types.rs`), which the functions name: a field added, renamed
+//! or removed in a type that crosses must be changed there too, or
+//! `tests/boundary_types.rs` fails.
 //!
 //! Two modules are built from this crate (`cargo xtask build`): the *save* module, with the
 //! default features off, holds only what saving a quote needs (conversion, clipping, page
@@ -69,8 +72,11 @@ pub fn html_to_markdown(html: &str, base_url: &str) -> Result<String, JsError> {
 /// Saves a capture: takes the request (a `ClipRequest` object) and the page's stored note
 /// (as stored, any schema; `undefined` when the page has none yet) and returns the updated
 /// note, ready to store.
-#[wasm_bindgen]
-pub fn clip(request: JsValue, existing_note: JsValue) -> Result<JsValue, JsError> {
+#[wasm_bindgen(unchecked_return_type = "Note")]
+pub fn clip(
+    #[wasm_bindgen(unchecked_param_type = "ClipRequest")] request: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Note | null")] existing_note: JsValue,
+) -> Result<JsValue, JsError> {
     let request: ClipRequest = from_js(request)?;
     let existing = if existing_note.is_undefined() || existing_note.is_null() {
         None
@@ -92,7 +98,9 @@ pub fn note_id(url: &str, canonical: Option<String>) -> String {
 /// enough) goes to: like [`note_id`], also reading the canonical URL from the metadata HTML
 /// the capture sent.
 #[wasm_bindgen]
-pub fn request_note_id(request: JsValue) -> Result<String, JsError> {
+pub fn request_note_id(
+    #[wasm_bindgen(unchecked_param_type = "ClipRequest")] request: JsValue,
+) -> Result<String, JsError> {
     Ok(from_js::<ClipRequest>(request)?.note_id())
 }
 
@@ -104,18 +112,23 @@ pub fn clean_url(url: &str) -> String {
 }
 
 /// Reads a stored note of any schema and returns it as the current schema.
-#[wasm_bindgen]
-pub fn migrate_note(note: JsValue) -> Result<JsValue, JsError> {
+#[wasm_bindgen(unchecked_return_type = "Note")]
+pub fn migrate_note(
+    #[wasm_bindgen(unchecked_param_type = "Note")] note: JsValue,
+) -> Result<JsValue, JsError> {
     to_js(&note_from_js(note)?)
 }
 
 /// The text fragment for the selection `[start, end)` (UTF-16 offsets) of the page's
 /// visible text (blocks separated by `\n`): a `TextFragment` object, or `null` when the
 /// offsets are invalid or no directive can select the range.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "TextFragment | null")]
 pub fn text_fragment(page_text: &str, start: usize, end: usize) -> Result<JsValue, JsError> {
     to_js(&quotebook_core::text_fragment(page_text, start, end))
 }
+
+mod types;
+pub use types::TYPESCRIPT;
 
 #[cfg(feature = "library")]
 mod library;

@@ -13,14 +13,18 @@ use crate::{from_js_or_default, js_error, note_from_js, notes_from_js, to_js};
 
 /// Merges notes (an array of stored notes, any schema) that share an identity; returns the
 /// array of merged notes.
-#[wasm_bindgen]
-pub fn merge_notes(notes: &Array) -> Result<JsValue, JsError> {
+#[wasm_bindgen(unchecked_return_type = "Note[]")]
+pub fn merge_notes(
+    #[wasm_bindgen(unchecked_param_type = "Note[]")] notes: &Array,
+) -> Result<JsValue, JsError> {
     to_js(&note::merge_notes(notes_from_js(notes)?))
 }
 
 /// Renders a stored note as its Markdown file with the default templates, in UTC.
 #[wasm_bindgen]
-pub fn note_to_markdown(note: JsValue) -> Result<String, JsError> {
+pub fn note_to_markdown(
+    #[wasm_bindgen(unchecked_param_type = "Note")] note: JsValue,
+) -> Result<String, JsError> {
     Ok(note_from_js(note)?.to_markdown())
 }
 
@@ -28,8 +32,12 @@ pub fn note_to_markdown(note: JsValue) -> Result<String, JsError> {
 /// the defaults) in the reader's zone and locale (`{tzOffsetMinutes, locale, quoteOrder}`).
 /// Returns `{markdown, quotes: [{id, block}], error: null | {template, message, line,
 /// column}}`.
-#[wasm_bindgen]
-pub fn render(note: JsValue, templates: JsValue, options: JsValue) -> Result<JsValue, JsError> {
+#[wasm_bindgen(unchecked_return_type = "Rendered")]
+pub fn render(
+    #[wasm_bindgen(unchecked_param_type = "Note")] note: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Templates | null")] templates: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RenderOptions | null")] options: JsValue,
+) -> Result<JsValue, JsError> {
     let note = note_from_js(note)?;
     let templates: Templates = from_js_or_default(templates)?;
     let options: RenderOptions = from_js_or_default(options)?;
@@ -37,9 +45,9 @@ pub fn render(note: JsValue, templates: JsValue, options: JsValue) -> Result<JsV
 }
 
 /// Sets a quote's comment and tags; returns the note.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Note")]
 pub fn annotate_quote(
-    note: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Note")] note: JsValue,
     quote_id: &str,
     comment: &str,
     tags: Vec<String>,
@@ -52,8 +60,12 @@ pub fn annotate_quote(
 }
 
 /// Removes a quote; returns the note.
-#[wasm_bindgen]
-pub fn remove_quote(note: JsValue, quote_id: &str, now: &str) -> Result<JsValue, JsError> {
+#[wasm_bindgen(unchecked_return_type = "Note")]
+pub fn remove_quote(
+    #[wasm_bindgen(unchecked_param_type = "Note")] note: JsValue,
+    quote_id: &str,
+    now: &str,
+) -> Result<JsValue, JsError> {
     let mut note = note_from_js(note)?;
     note.remove_quote(quote_id, now).map_err(js_error)?;
     to_js(&note)
@@ -73,20 +85,22 @@ fn library_of(notes: Vec<Note>) -> Library {
 /// The backup file's text (`{schema, notes}`, one note per line: JSON is the file's
 /// format) of the stored notes (an array, any schema; notes sharing an id are merged).
 #[wasm_bindgen]
-pub fn library_backup(notes: &Array) -> Result<String, JsError> {
+pub fn library_backup(
+    #[wasm_bindgen(unchecked_param_type = "Note[]")] notes: &Array,
+) -> Result<String, JsError> {
     Ok(library_of(notes_from_js(notes)?).to_json())
 }
 
 /// What importing a backup gives the extension to store.
 #[derive(Debug, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Imported {
-    deleted: Vec<Deleted>,
-    notes: Vec<Note>,
-    notes_added: usize,
-    notes_updated: usize,
-    quotes_added: usize,
-    quotes_removed: usize,
+pub struct Imported {
+    pub deleted: Vec<Deleted>,
+    pub notes: Vec<Note>,
+    pub notes_added: usize,
+    pub notes_updated: usize,
+    pub quotes_added: usize,
+    pub quotes_removed: usize,
 }
 
 fn import(notes: Vec<Note>, backup: &str) -> Result<Imported, Error> {
@@ -105,8 +119,11 @@ fn import(notes: Vec<Note>, backup: &str) -> Result<Imported, Error> {
 /// Imports a backup (the file's text) into the stored notes (an array). Returns
 /// `{deleted, notes: [every note, merged], notesAdded, notesUpdated, quotesAdded,
 /// quotesRemoved}`.
-#[wasm_bindgen]
-pub fn library_import(notes: &Array, backup: &str) -> Result<JsValue, JsError> {
+#[wasm_bindgen(unchecked_return_type = "Imported")]
+pub fn library_import(
+    #[wasm_bindgen(unchecked_param_type = "Note[]")] notes: &Array,
+    backup: &str,
+) -> Result<JsValue, JsError> {
     to_js(&import(notes_from_js(notes)?, backup).map_err(js_error)?)
 }
 
@@ -133,14 +150,18 @@ fn note_file_name(
 /// The file name (`stem.md`, no folders) a note gets from the reader's file name pattern
 /// (empty for the default) in the reader's zone (`{tzOffsetMinutes, locale}`).
 #[wasm_bindgen]
-pub fn file_name(note: JsValue, pattern: &str, options: JsValue) -> Result<String, JsError> {
+pub fn file_name(
+    #[wasm_bindgen(unchecked_param_type = "Note")] note: JsValue,
+    pattern: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "RenderOptions | null")] options: JsValue,
+) -> Result<String, JsError> {
     let note = note_from_js(note)?;
     let options: RenderOptions = from_js_or_default(options)?;
     note_file_name(&note, pattern, &options).map_err(js_error)
 }
 
 /// The default templates' sources, `{note, quote}`, for the template editor.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "Templates")]
 pub fn default_templates() -> Result<JsValue, JsError> {
     use quotebook_core::template::{DEFAULT_NOTE_TEMPLATE, DEFAULT_QUOTE_TEMPLATE};
     to_js(&Templates {
@@ -174,7 +195,11 @@ fn zip_paths(
 /// --to OUT.zip` names them: the reader's pattern (empty for the default) with its folders,
 /// and `stem (n).md` for the n-th note whose path is taken (case-insensitively).
 #[wasm_bindgen]
-pub fn zip_names(notes: &Array, pattern: &str, options: JsValue) -> Result<Vec<String>, JsError> {
+pub fn zip_names(
+    #[wasm_bindgen(unchecked_param_type = "Note[]")] notes: &Array,
+    pattern: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "RenderOptions | null")] options: JsValue,
+) -> Result<Vec<String>, JsError> {
     let notes = notes_from_js(notes)?;
     let options: RenderOptions = from_js_or_default(options)?;
     zip_paths(&notes, pattern, &options).map_err(js_error)

@@ -220,11 +220,11 @@ fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T
 /// [`plan`] for JavaScript: `snapshot` is `{files, unreadable, names}`, `options` the
 /// session's settings (`templates`, `pattern`, `tzOffsetMinutes`, `restore`,
 /// `overwrite`/`keep`). Answers `{need}` or `{writes, state, backup, decisions, summary}`.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "SyncAnswer")]
 pub fn sync_plan(
     library_json: &str,
-    snapshot: JsValue,
-    options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SyncSnapshot")] snapshot: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "SyncOptions | null")] options: JsValue,
 ) -> Result<JsValue, JsError> {
     let snapshot: Snapshot = from_js(snapshot, "snapshot")?;
     let settings: Settings = from_js(options, "options")?;
@@ -233,11 +233,11 @@ pub fn sync_plan(
 
 /// [`finish`] for JavaScript: `plan` is [`sync_plan`]'s answer, `failed` an object of the
 /// paths not written and why. Answers `{state, decisions, summary}`.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "SyncFinished")]
 pub fn sync_finish(
     old_state: Option<String>,
-    plan: JsValue,
-    failed: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SyncPlanned")] plan: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] failed: JsValue,
 ) -> Result<JsValue, JsError> {
     let planned: Planned = from_js(plan, "plan")?;
     let failed: BTreeMap<String, String> = from_js(failed, "failed writes")?;

@@ -1,0 +1,205 @@
+// The shapes of the values that cross the boundary, as serde-wasm-bindgen reads and writes
+// them: wasm-bindgen copies this text into the bindings' `.d.ts` (src/types.rs), and the
+// exported functions name these types, so `tsc` checks the extension's JavaScript against
+// them. tests/boundary_types.rs fails when a Rust type and its interface here disagree.
+//
+// Outputs have every field (an absent `Option` is `null`); inputs read with serde's
+// `default` may leave fields out (`?`).
+
+/** A page's note, as stored under `note:<id>` and as the core returns it. */
+export interface Note {
+  schema: number;
+  id: string;
+  url: string;
+  canonical: string | null;
+  aliases: string[];
+  title: string;
+  authors: string[];
+  site: string | null;
+  published: string | null;
+  description: string | null;
+  lang: string | null;
+  created: string;
+  updated: string;
+  quotes: Quote[];
+}
+
+/** One saved passage of a note. */
+export interface Quote {
+  id: string;
+  markdown: string;
+  text: string;
+  created: string;
+  comment: string;
+  tags: string[];
+  fragment: string | null;
+  selector: TextSelector | null;
+  private: boolean;
+  position: number | null;
+}
+
+export interface TextSelector {
+  exact: string;
+  prefix: string;
+  suffix: string;
+}
+
+/** What the capture script sends for a save. */
+export interface Capture {
+  url?: string;
+  baseUrl?: string | null;
+  title?: string;
+  canonical?: string | null;
+  ranges?: string[];
+  text?: string;
+  rangeTexts?: string[];
+  incognito?: boolean;
+  metaHtml?: string | null;
+  pageText?: string | null;
+  offsets?: [number, number][];
+}
+
+/** One save: the capture and what the core cannot know by itself. */
+export interface ClipRequest {
+  capture?: Capture;
+  now?: string;
+  quoteId?: string;
+  comment?: string;
+  tags?: string[];
+  allowPrivate?: boolean;
+  /** Notes of the page under former identities, as stored (any schema). */
+  former?: Note[];
+}
+
+/** A deep link to a quote (`text_fragment`). */
+export interface TextFragment {
+  directive: string;
+  hash: string;
+  exact: string;
+  prefix: string;
+  suffix: string;
+  start: number;
+  end: number;
+  unique: boolean;
+  polyfillCompatible: boolean;
+  selectsCopy: boolean;
+}
+
+/** Template sources; an empty string means the default. */
+export interface Templates {
+  note: string;
+  quote: string;
+}
+
+export type QuoteOrder = 'saved' | 'page';
+
+/** The reader's zone, locale and quote order. */
+export interface RenderOptions {
+  tzOffsetMinutes?: number;
+  locale?: string;
+  quoteOrder?: QuoteOrder;
+}
+
+/** A note rendered through the templates (`render`). */
+export interface Rendered {
+  markdown: string;
+  quotes: RenderedQuote[];
+  error: TemplateError | null;
+}
+
+export interface RenderedQuote {
+  id: string;
+  block: string;
+}
+
+export interface TemplateError {
+  template: 'note' | 'quote';
+  message: string;
+  line: number;
+  column: number;
+}
+
+/** A deletion (tombstone): a quote's (with its `note`) or a note's. */
+export interface Deleted {
+  id: string;
+  note?: string;
+  at: string;
+}
+
+/** What importing a backup gives the extension to store (`library_import`). */
+export interface Imported {
+  deleted: Deleted[];
+  notes: Note[];
+  notesAdded: number;
+  notesUpdated: number;
+  quotesAdded: number;
+  quotesRemoved: number;
+}
+
+/** The folder as the JavaScript read it, for `sync_plan`. */
+export interface SyncSnapshot {
+  files?: Record<string, string | null>;
+  unreadable?: Record<string, string>;
+  names?: Record<string, string[]>;
+}
+
+/** How to sync (`sync_plan`'s options; the native host's `sync` message). */
+export interface SyncOptions {
+  templates?: Templates | null;
+  pattern?: string | null;
+  tzOffsetMinutes?: number;
+  restore?: boolean;
+  overwrite?: string | null;
+  keep?: string | null;
+}
+
+/** `sync_plan` asks for these files to be read first. */
+export interface SyncNeed {
+  need: string[];
+}
+
+/** The session planned: the files to write, then the report. */
+export interface SyncPlan {
+  writes: SyncWrite[];
+  state: string | null;
+  backup: string | null;
+  decisions: ReportEntry[];
+  summary: Counts;
+}
+
+export type SyncAnswer = SyncNeed | SyncPlan;
+
+/** A file to write; `expect` is the SHA-256 of the file it replaces, `null` for a new one. */
+export interface SyncWrite {
+  path: string;
+  text: string;
+  expect: string | null;
+}
+
+/** A decision as the extension shows it. */
+export interface ReportEntry {
+  kind: string;
+  path: string | null;
+  line: string;
+}
+
+export interface Counts {
+  appended: number;
+  conflict: number;
+  created: number;
+  skipped: number;
+  updated: number;
+}
+
+/** What `sync_finish` reads of the plan. */
+export interface SyncPlanned {
+  state?: string | null;
+  decisions?: ReportEntry[];
+}
+
+/** The report once written, when some writes failed (`sync_finish`). */
+export interface SyncFinished {
+  state: string | null;
+  decisions: ReportEntry[];
+  summary: Counts;
+}
