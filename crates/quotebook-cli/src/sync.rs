@@ -81,7 +81,9 @@ pub fn sync_folder(
     } else {
         Some(SyncLock::take(&state_dir)?)
     };
-    let mut session = session::start(&folder, library, settings).map_err(|e| match e {
+    // The library given and the folder's backup are checked against this machine's clock.
+    let now = crate::clock::now_rfc3339();
+    let mut session = session::start(&folder, library, settings, &now).map_err(|e| match e {
         SessionError::NoLibrary => format!(
             "{} has no {LIBRARY_PATH} yet: give the library with --from BACKUP.json",
             root.display()

@@ -68,8 +68,13 @@ impl Twins {
         let cli = String::from_utf8(out.stdout).unwrap();
 
         let dry_run = flags.contains(&"--dry-run");
-        let mut session =
-            session::start(&self.memory, Some(("backup.json", &text)), settings).unwrap();
+        let mut session = session::start(
+            &self.memory,
+            Some(("backup.json", &text)),
+            settings,
+            "2030-01-01T00:00:00.000Z",
+        )
+        .unwrap();
         let report = if dry_run {
             session.dry_run()
         } else {

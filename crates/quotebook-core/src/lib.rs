@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+pub mod backup;
 pub mod clip;
 pub mod library;
 pub mod metadata;

@@ -80,6 +80,8 @@ pub struct MergeReport {
     pub quotes_added: usize,
     /// Quotes removed because one side deleted them (or their note).
     pub quotes_removed: usize,
+    /// Quotes of the other side not taken: another note here holds their id.
+    pub quotes_skipped: usize,
 }
 
 /// A backup as read: notes stay values until [`Note::from_value`] reads them, because only
@@ -308,8 +310,14 @@ impl Library {
     /// Imports `other` into this library. A note this library lacks is added at the end; a
     /// note both have keeps every quote of both, once each (by quote id), in the order
     /// saved; where both have the same quote, or different titles, the note updated last
-    /// wins. Deletions recorded on either side are applied: a quote (or a note) deleted in
-    /// one copy does not come back from another; nothing else is ever removed.
+    /// wins, except that a note keeps this library's id, URL and canonical URL, and a quote
+    /// this library holds keeps its text (only its comment and tags follow the newer copy).
+    /// A quote of `other` whose id another note here holds is not taken. Deletions recorded
+    /// on either side are applied: a quote (or a note) deleted in one copy does not come
+    /// back from another; nothing else is ever removed.
+    ///
+    /// `other` is taken as it is: a backup from elsewhere is read by
+    /// [`crate::backup::read_backup`], which refuses deletions and times it must not trust.
     pub fn merge(&mut self, other: Library) -> MergeReport {
         let mut report = MergeReport::default();
         // What either side deleted goes from both, before the notes meet.
@@ -317,6 +325,25 @@ impl Library {
         report.quotes_removed = self.apply_deletions();
         let mut other_notes = other.notes;
         Library::apply_to(&self.deleted, &mut other_notes);
+        if !self.notes.is_empty() {
+            // One id, one quote: a quote id another note holds here is not taken, so that
+            // a deletion of it, or an edit, can never reach a quote it was not meant for.
+            let holders: HashMap<&str, &str> = self
+                .notes
+                .iter()
+                .flat_map(|n| n.quotes.iter().map(|q| (q.id.as_str(), n.id.as_str())))
+                .collect();
+            for note in &mut other_notes {
+                let before = note.quotes.len();
+                let id = note.id.as_str();
+                note.quotes.retain(|q| {
+                    holders
+                        .get(q.id.as_str())
+                        .is_none_or(|&holder| holder == id)
+                });
+                report.quotes_skipped += before - note.quotes.len();
+            }
+        }
         let mut index: HashMap<String, usize> = self
             .notes
             .iter()
@@ -349,12 +376,42 @@ impl Library {
 
 /// Merges `theirs` into `ours` (same id); returns how many quotes `ours` gained.
 fn merge_note(ours: &mut Note, theirs: Note) -> usize {
-    let theirs_newer = theirs.updated > ours.updated;
+    let theirs_newer = !at_or_before(&theirs.updated, &ours.updated);
     let (mut base, other) = if theirs_newer {
         (theirs, std::mem::take(ours))
     } else {
         (std::mem::take(ours), theirs)
     };
+    if theirs_newer {
+        // Where the note's page is ("Open page", the file's source) is ours to say: the
+        // newer copy's URLs are only other ways the page was reached.
+        let their_url = std::mem::replace(&mut base.url, other.url.clone());
+        let their_canonical = std::mem::replace(&mut base.canonical, other.canonical.clone());
+        base.id.clone_from(&other.id);
+        let (id, url, canonical) = (&base.id, &base.url, &base.canonical);
+        base.aliases
+            .retain(|a| a != id && a != url && Some(a) != canonical.as_ref());
+        for url in std::iter::once(their_url).chain(their_canonical) {
+            base.add_alias(&url);
+        }
+        // A quote we hold keeps what was quoted; the reader's comment and tags follow
+        // the copy edited last.
+        let mine: HashMap<&str, &crate::note::Quote> =
+            other.quotes.iter().map(|q| (q.id.as_str(), q)).collect();
+        for quote in &mut base.quotes {
+            if let Some(&held) = mine.get(quote.id.as_str()) {
+                let (comment, tags) = (
+                    std::mem::take(&mut quote.comment),
+                    std::mem::take(&mut quote.tags),
+                );
+                *quote = crate::note::Quote {
+                    comment,
+                    tags,
+                    ..held.clone()
+                };
+            }
+        }
+    }
     let mut gained = 0;
     let mut known: std::collections::HashSet<String> =
         base.quotes.iter().map(|q| q.id.clone()).collect();
@@ -495,6 +552,7 @@ mod tests {
                 notes_updated: 1,
                 quotes_added: 2,
                 quotes_removed: 0,
+                quotes_skipped: 0,
             }
         );
         let ids: Vec<&str> = mine.notes[0].quotes.iter().map(|q| q.id.as_str()).collect();

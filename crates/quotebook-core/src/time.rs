@@ -66,6 +66,70 @@ pub fn parse_instant(text: &str) -> Option<i64> {
     Some(millis - offset_minutes * 60_000)
 }
 
+/// Milliseconds since the Unix epoch for a full RFC 3339 date-time and nothing looser:
+/// `YYYY-MM-DDTHH:MM:SS`, an optional fraction, then `Z` or `±HH:MM`, on a real calendar
+/// day. What a backup from elsewhere must hold where [`parse_instant`] (which also reads
+/// bare dates and missing zones, as pages write them) would guess.
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        b.get(range)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    };
+    let shape = b.len() >= 20
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && matches!(b[10], b'T' | b't')
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19);
+    if !shape {
+        return None;
+    }
+    let mut i = 19;
+    if b[i] == b'.' {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+    }
+    let zone = &b[i..];
+    let zone_ok = matches!(zone, b"Z" | b"z")
+        || (zone.len() == 6
+            && matches!(zone[0], b'+' | b'-')
+            && zone[1..3].iter().all(u8::is_ascii_digit)
+            && zone[3] == b':'
+            && zone[4..6].iter().all(u8::is_ascii_digit)
+            && text[i + 1..i + 3] < *"24"
+            && text[i + 4..i + 6] < *"60");
+    let (year, month, day): (i64, u32, u32) = (
+        text[0..4].parse().ok()?,
+        text[5..7].parse().ok()?,
+        text[8..10].parse().ok()?,
+    );
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => 0,
+    };
+    if !zone_ok || day == 0 || day > days_in_month {
+        return None;
+    }
+    parse_instant(text)
+}
+
 /// The calendar fields of an instant seen at `offset_minutes` east of UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Civil {
@@ -158,6 +222,34 @@ mod tests {
             "é024-06-05",
         ] {
             assert_eq!(parse_instant(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn rfc3339_is_read_strictly() {
+        let ms = parse_instant("2024-06-05T12:57:03.217Z");
+        assert_eq!(parse_rfc3339("2024-06-05T12:57:03.217Z"), ms);
+        assert_eq!(parse_rfc3339("2024-06-05T14:57:03.217+02:00"), ms);
+        assert_eq!(
+            parse_rfc3339("2024-02-29T00:00:00Z"),
+            parse_instant("2024-02-29")
+        );
+        for loose in [
+            "~",
+            "",
+            "2024-06-05",
+            "2024-06-05T12:57",
+            "2024-06-05T12:57:03",
+            "2024-06-05 12:57:03Z",
+            "2024-06-05T12:57:03.Z",
+            "2024-06-05T12:57:03+0200",
+            "2024-06-05T12:57:03+24:00",
+            "2023-02-29T00:00:00Z",
+            "2024-04-31T00:00:00Z",
+            "2024-06-05T12:57:03Z~",
+            "9999-99-99T00:00:00Z",
+        ] {
+            assert_eq!(parse_rfc3339(loose), None, "{loose}");
         }
     }
 

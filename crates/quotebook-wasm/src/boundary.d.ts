@@ -126,14 +126,34 @@ export interface Deleted {
   at: string;
 }
 
-/** What importing a backup gives the extension to store (`library_import`). */
-export interface Imported {
-  deleted: Deleted[];
+/** The dry run of an import (`import_plan`): what it adds, changes and removes. */
+export interface ImportPlan {
+  added: NoteChange[];
+  changed: NoteChange[];
+  removed: Removal[];
+  quotesSkipped: number;
+  ignored: string[];
   notes: Note[];
-  notesAdded: number;
-  notesUpdated: number;
+  deleted: Deleted[];
+}
+
+/** A note an import adds or changes. */
+export interface NoteChange {
+  id: string;
+  title: string;
+  url: string;
   quotesAdded: number;
   quotesRemoved: number;
+  fields: string[];
+}
+
+/** A note (`quote: null`) or a quote an import removes, through the trash. */
+export interface Removal {
+  note: string;
+  title: string;
+  quote: string | null;
+  text: string | null;
+  at: string;
 }
 
 /** The folder as the JavaScript read it, for `sync_plan`. */

@@ -4,7 +4,8 @@
 //! natively below), and writes the answer back as a JS value.
 
 use js_sys::Array;
-use quotebook_core::library::{Deleted, LIBRARY_SCHEMA, Library};
+use quotebook_core::backup;
+use quotebook_core::library::{LIBRARY_SCHEMA, Library};
 use quotebook_core::template::{RenderOptions, Templates, render_note};
 use quotebook_core::{Error, Note, note};
 use wasm_bindgen::prelude::*;
@@ -91,40 +92,19 @@ pub fn library_backup(
     Ok(library_of(notes_from_js(notes)?).to_json())
 }
 
-/// What importing a backup gives the extension to store.
-#[derive(Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Imported {
-    pub deleted: Vec<Deleted>,
-    pub notes: Vec<Note>,
-    pub notes_added: usize,
-    pub notes_updated: usize,
-    pub quotes_added: usize,
-    pub quotes_removed: usize,
-}
-
-fn import(notes: Vec<Note>, backup: &str) -> Result<Imported, Error> {
-    let mut library = library_of(notes);
-    let report = library.merge(Library::from_json(backup)?);
-    Ok(Imported {
-        deleted: library.deleted,
-        notes: library.notes,
-        notes_added: report.notes_added,
-        notes_updated: report.notes_updated,
-        quotes_added: report.quotes_added,
-        quotes_removed: report.quotes_removed,
-    })
-}
-
-/// Imports a backup (the file's text) into the stored notes (an array). Returns
-/// `{deleted, notes: [every note, merged], notesAdded, notesUpdated, quotesAdded,
-/// quotesRemoved}`.
-#[wasm_bindgen(unchecked_return_type = "Imported")]
-pub fn library_import(
+/// The dry run of importing a backup (the file's text) into the stored notes (an array),
+/// at `now` (an RFC 3339 instant): a backup holding a time that is not RFC 3339 or lies in
+/// the future is refused, naming the line. Returns `{added, changed, removed,
+/// quotesSkipped, ignored, notes: [every note after the import], deleted}`; the options
+/// page shows it, and the same plan, made again under the notes' lock, is what an import
+/// stores.
+#[wasm_bindgen(unchecked_return_type = "ImportPlan")]
+pub fn import_plan(
     #[wasm_bindgen(unchecked_param_type = "Note[]")] notes: &Array,
     backup: &str,
+    now: &str,
 ) -> Result<JsValue, JsError> {
-    to_js(&import(notes_from_js(notes)?, backup).map_err(js_error)?)
+    to_js(&backup::plan_import(notes_from_js(notes)?, backup, now).map_err(js_error)?)
 }
 
 /// The reader's file name pattern, empty for the default.
@@ -244,16 +224,20 @@ mod tests {
     }
 
     #[test]
-    fn an_import_merges_the_backup_into_the_stored_notes() {
+    fn an_import_plan_lists_what_it_adds_and_refuses_bad_times() {
         let stored = vec![note("https://a.example/", "A")];
         let backup = library_of(vec![
             note("https://a.example/", "A"),
             note("https://b.example/", "B"),
         ])
         .to_json();
-        let imported = import(stored, &backup).unwrap();
-        assert_eq!(imported.notes.len(), 2);
-        assert_eq!(imported.notes_added, 1);
-        assert!(import(Vec::new(), "{\"schema\":99,\"notes\":[]}").is_err());
+        let now = "2024-06-01T00:00:00.000Z";
+        let plan = backup::plan_import(stored.clone(), &backup, now).unwrap();
+        assert_eq!(plan.notes.len(), 2);
+        assert_eq!(plan.added.len(), 1);
+        assert!(plan.changed.is_empty() && plan.removed.is_empty());
+        assert!(backup::plan_import(Vec::new(), "{\"schema\":99,\"notes\":[]}", now).is_err());
+        let future = backup.replace("2024-01-01T10:00:00.000Z", "2030-01-01T10:00:00.000Z");
+        assert!(backup::plan_import(stored, &future, now).is_err());
     }
 }

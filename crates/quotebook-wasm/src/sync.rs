@@ -97,17 +97,19 @@ fn code(e: session::SessionError) -> String {
     format!("{}: {e}", e.code())
 }
 
-/// The session for `library_json` (a backup's text) into the folder `snapshot`.
+/// The session for `library_json` (a backup's text) into the folder `snapshot`, at `now`
+/// (the times of a backup merged are checked against it).
 pub fn plan(
     library_json: &str,
     snapshot: &Snapshot,
     settings: &Settings,
+    now: &str,
 ) -> Result<Answer, String> {
     let folder = SnapshotFolder {
         snapshot,
         need: RefCell::new(Vec::new()),
     };
-    let started = session::start(&folder, Some(("library", library_json)), settings);
+    let started = session::start(&folder, Some(("library", library_json)), settings, now);
     let mut need = folder.need.into_inner();
     if !need.is_empty() {
         need.sort_unstable();
@@ -217,18 +219,20 @@ fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T
         .map_err(|e| JsError::new(&format!("invalid_data: {what}: {e}")))
 }
 
-/// [`plan`] for JavaScript: `snapshot` is `{files, unreadable, names}`, `options` the
-/// session's settings (`templates`, `pattern`, `tzOffsetMinutes`, `restore`,
-/// `overwrite`/`keep`). Answers `{need}` or `{writes, state, backup, decisions, summary}`.
+/// [`plan`] for JavaScript: `snapshot` is `{files, unreadable, names}`, `now` an RFC 3339
+/// instant, `options` the session's settings (`templates`, `pattern`, `tzOffsetMinutes`,
+/// `restore`, `overwrite`/`keep`). Answers `{need}` or `{writes, state,
+/// backup, decisions, summary}`.
 #[wasm_bindgen(unchecked_return_type = "SyncAnswer")]
 pub fn sync_plan(
     library_json: &str,
     #[wasm_bindgen(unchecked_param_type = "SyncSnapshot")] snapshot: JsValue,
+    now: &str,
     #[wasm_bindgen(unchecked_optional_param_type = "SyncOptions | null")] options: JsValue,
 ) -> Result<JsValue, JsError> {
     let snapshot: Snapshot = from_js(snapshot, "snapshot")?;
     let settings: Settings = from_js(options, "options")?;
-    to_js(&plan(library_json, &snapshot, &settings).map_err(|e| JsError::new(&e))?)
+    to_js(&plan(library_json, &snapshot, &settings, now).map_err(|e| JsError::new(&e))?)
 }
 
 /// [`finish`] for JavaScript: `plan` is [`sync_plan`]'s answer, `failed` an object of the
@@ -298,7 +302,13 @@ mod tests {
             serde_json::from_str(snapshot).map_err(|e| format!("invalid_data: snapshot: {e}"))?;
         let settings: Settings =
             serde_json::from_str(options).map_err(|e| format!("invalid_data: options: {e}"))?;
-        Ok(serde_json::to_value(plan(library, &snapshot, &settings)?).unwrap())
+        Ok(serde_json::to_value(plan(
+            library,
+            &snapshot,
+            &settings,
+            "2025-01-01T00:00:00.000Z",
+        )?)
+        .unwrap())
     }
 
     fn run(library: &str, snapshot: &Value) -> Value {

@@ -10,12 +10,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use quotebook_core::backup::{ImportPlan, NoteChange, Removal};
 use quotebook_core::library::Deleted;
 use quotebook_core::note::TextSelector;
 use quotebook_core::sync::session::{Counts, ReportEntry, Settings};
 use quotebook_core::template::{QuoteOrder, RenderOptions, Templates, render_note};
 use quotebook_core::{Capture, ClipRequest, Note, Quote};
-use quotebook_wasm::{Answer, Finished, Imported, Plan, PlanWrite, Planned, Snapshot, TYPESCRIPT};
+use quotebook_wasm::{Answer, Finished, Plan, PlanWrite, Planned, Snapshot, TYPESCRIPT};
 use serde::Serialize;
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde_json::{Value, json};
@@ -441,19 +442,43 @@ fn templates_and_rendering() {
 
 #[test]
 fn library_imports() {
-    let imported = Imported {
+    let change = NoteChange {
+        id: "https://a.example/".into(),
+        title: "A".into(),
+        url: "https://a.example/".into(),
+        quotes_added: 1,
+        quotes_removed: 2,
+        fields: vec!["title".into()],
+    };
+    let plan = ImportPlan {
+        added: vec![change.clone()],
+        changed: vec![change],
+        removed: vec![
+            Removal {
+                note: "https://a.example/".into(),
+                title: "A".into(),
+                quote: Some("q1".into()),
+                text: Some("One.".into()),
+                at: "2024-06-05T12:00:00.000Z".into(),
+            },
+            Removal {
+                note: "https://b.example/".into(),
+                title: "B".into(),
+                quote: None,
+                text: None,
+                at: "2024-06-05T12:00:00.000Z".into(),
+            },
+        ],
+        quotes_skipped: 3,
+        ignored: vec!["templates".into()],
+        notes: vec![note()],
         deleted: vec![Deleted {
             id: "q0".into(),
             note: Some("https://a.example/".into()),
             at: "2024-06-05T12:00:00.000Z".into(),
         }],
-        notes: vec![note()],
-        notes_added: 1,
-        notes_updated: 2,
-        quotes_added: 3,
-        quotes_removed: 4,
     };
-    assert_shape(&imported, "Imported", Full::Yes);
+    assert_shape(&plan, "ImportPlan", Full::Yes);
 }
 
 #[test]

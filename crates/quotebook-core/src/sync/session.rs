@@ -18,6 +18,7 @@ use super::{
     Decision, Entry, Folder, LIBRARY_PATH, Options, Outcome, Pattern, Plan, Resolution, STATE_PATH,
     Skip, Summary, SyncState, Write, plan,
 };
+use crate::backup::read_backup;
 use crate::library::Library;
 use crate::note::Note;
 use crate::template::{RenderOptions, TemplateError, Templates};
@@ -248,11 +249,15 @@ enum Notes<'a> {
 }
 
 /// Plans a sync of `library` (`(name, text)`: the name is used in errors) into `folder`.
-/// Without a library, the folder's own backup is synced.
+/// Without a library, the folder's own backup is synced. Where the library given and the
+/// folder's backup are merged, both are read as backups from elsewhere
+/// ([`crate::backup::read_backup`] at `now`, an RFC 3339 instant): a time not RFC 3339 or
+/// in the future refuses the sync, naming the file and the line.
 pub fn start(
     folder: &dyn Folder,
     library: Option<(&str, &str)>,
     settings: &Settings,
+    now: &str,
 ) -> Result<Session, SessionError> {
     let (previous, warnings, state_missing) = match folder.read(STATE_PATH) {
         Entry::Missing => (SyncState::default(), Vec::new(), true),
@@ -313,13 +318,13 @@ pub fn start(
             (Some(kept), None) => (Some((LIBRARY_PATH, kept)), None, None),
             // A folder without a backup gets one.
             (None, Some((name, given))) => {
-                let library = Library::from_json(given).map_err(invalid(name))?;
+                let library = read_backup(given, now).map_err(invalid(name))?;
                 let json = library.to_json();
                 (None, Some(library), Some(json))
             }
             (Some(kept), Some((name, given))) => {
-                let mut library = Library::from_json(kept).map_err(invalid(LIBRARY_PATH))?;
-                let mut given = Library::from_json(given).map_err(invalid(name))?;
+                let mut library = read_backup(kept, now).map_err(invalid(LIBRARY_PATH))?;
+                let mut given = read_backup(given, now).map_err(invalid(name))?;
                 library.merge(given.clone());
                 // What another copy deleted (recorded in the folder's backup) is not
                 // written back into the files either.
@@ -569,6 +574,9 @@ mod tests {
     use crate::note::Quote;
     use crate::sync::memory::MemoryFolder;
 
+    /// The time the tests' sessions run at.
+    const NOW: &str = "2025-01-01T00:00:00.000Z";
+
     fn note(quotes: &[&str]) -> Note {
         Note {
             schema: crate::SCHEMA_VERSION,
@@ -600,7 +608,7 @@ mod tests {
 
     /// One session, written into `folder` as a careful backend does.
     fn sync(folder: &mut MemoryFolder, library: &str, settings: &Settings) -> Report {
-        let mut session = start(folder, Some(("given", library)), settings).unwrap();
+        let mut session = start(folder, Some(("given", library)), settings, NOW).unwrap();
         let left = folder.apply(&session.take_writes()).unwrap();
         let failed = left.into_iter().map(|p| (p, "changed".into())).collect();
         let report = session.finish(&failed);
@@ -631,7 +639,7 @@ mod tests {
         );
         assert_eq!((again.state, again.backup), (None, None));
         // Without a library, the folder's own backup is synced.
-        let own = start(&folder, None, &Settings::default()).unwrap();
+        let own = start(&folder, None, &Settings::default(), NOW).unwrap();
         assert!(own.writes().is_empty());
         assert_eq!(
             own.decisions()[0].outcome,
@@ -688,6 +696,7 @@ mod tests {
             &folder,
             Some(("given", &library(&["q1", "q2"]).to_json())),
             &Settings::default(),
+            NOW,
         )
         .unwrap();
         assert_eq!(session.take_writes().len(), 1);
@@ -717,7 +726,7 @@ mod tests {
         let text = library(&["q1"]).to_json();
         let folder = MemoryFolder::default();
         let err = |library: Option<(&str, &str)>, settings: &Settings, folder: &MemoryFolder| {
-            start(folder, library, settings).unwrap_err()
+            start(folder, library, settings, NOW).unwrap_err()
         };
         let e = err(
             Some(("the library sent", "{")),
