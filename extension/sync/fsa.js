@@ -189,7 +189,7 @@ export async function syncInto(root, libraryJson, options = {}, onProgress) {
   /** @type {SyncPlan} */
   let plan;
   for (let round = 0; ; round++) {
-    const answer = wasm.sync_plan(libraryJson, snapshot, options);
+    const answer = wasm.sync_plan(libraryJson, snapshot, new Date().toISOString(), options);
     if (!('need' in answer)) {
       plan = answer;
       break;
