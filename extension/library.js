@@ -349,7 +349,9 @@ async function keysStartingWith(prefix) {
 /**
  * A deleted quote or note, kept under a `trash:` key for an undo: the note as it was
  * (a quote's note, to recreate it from), and the quote.
- * @typedef {{deletedAt: number, key: string, title: string, note: Note}
+ * An import's removal also keeps `at`, the time of the backup's deletion that removed it,
+ * which it travels with to a synced folder once past undo.
+ * @typedef {{deletedAt: number, key: string, title: string, note: Note, at?: string}
  *   & ({kind: 'quote', quote: Quote} | {kind: 'note'})} TrashEntry
  */
 
@@ -382,7 +384,7 @@ export async function listTrash() {
  * @returns {Deleted}
  */
 export function deletionRecord(entry) {
-  const at = new Date(entry.deletedAt).toISOString();
+  const at = entry.at ?? new Date(entry.deletedAt).toISOString();
   return entry.kind === 'quote'
     ? { id: entry.quote.id, note: entry.note.id, at }
     : { id: entry.note.id, at };
@@ -536,45 +538,90 @@ export async function exportBackup() {
   return json;
 }
 
+/** @typedef {import('./store.js').ImportPlan} ImportPlan */
+
 /**
- * Imports a backup (its text) into the library, merging notes both have (no quote twice,
- * none lost). Resolves to `{notesAdded, notesUpdated, quotesAdded}`.
- * @param {string} text
- * @returns {Promise<{notesAdded: number, notesUpdated: number, quotesAdded: number}>}
+ * The stored notes as the core's import takes them, with where each is stored and as
+ * what, by its (migrated) id.
+ * @param {{[key: string]: any}} all everything `storage.local` holds
  */
-export async function importBackup(text) {
+async function storedForImport(all) {
+  const notes = [];
+  /** @type {Map<string, {key: string, value: any, note: Note}>} */
+  const stored = new Map();
+  for (const [key, value] of Object.entries(all)) {
+    if (!key.startsWith(NOTE_PREFIX)) continue;
+    notes.push(value);
+    try {
+      const note = await current(value);
+      stored.set(note.id, { key, value, note });
+    } catch {
+      // import_plan refuses the same note with a worded error.
+    }
+  }
+  return { notes, stored };
+}
+
+/**
+ * The dry run of importing a backup (its text): what it would add, change and remove,
+ * from the core. Changes nothing. Rejects, worded by the core, a backup that does not
+ * read or holds a time that is not RFC 3339 or lies in the future (with its line).
+ * @param {string} text
+ * @returns {Promise<ImportPlan>}
+ */
+export async function planImport(text) {
+  const wasm = await core();
+  const all = await api.storage.local.get(null);
+  checkSchema(all);
+  const { notes } = await storedForImport(all);
+  return wasm.import_plan(notes, text, now());
+}
+
+/**
+ * Imports a backup (its text): the core's plan, made again under the notes' lock (so a
+ * quote saved since the dry run is not lost), is stored. Notes and quotes it removes (the
+ * backup's deletions) go to the trash, to be undone like any deletion; its deletions that
+ * removed nothing here are kept for folder sync. Resolves to the plan applied.
+ * @param {string} text
+ * @returns {Promise<ImportPlan>}
+ */
+export async function applyImport(text) {
   const wasm = await core();
   return locked(async () => {
     const all = await api.storage.local.get(null);
     checkSchema(all);
-    const notes = [];
-    // Where each note is stored, and as what, by its (migrated) id.
-    const stored = new Map();
-    for (const [key, value] of Object.entries(all)) {
-      if (!key.startsWith(NOTE_PREFIX)) continue;
-      notes.push(value);
-      try {
-        stored.set((await current(value)).id, { key, value });
-      } catch {
-        // library_import below refuses the same note with a worded error.
-      }
-    }
-    const result = wasm.library_import(notes, text);
+    const { notes, stored } = await storedForImport(all);
+    const plan = wasm.import_plan(notes, text, now());
+    /** @type {{[key: string]: unknown}} */
     const changed = {};
-    for (const note of result.notes) {
+    for (const note of plan.notes) {
       const before = stored.get(note.id);
       if (!sameValue(before?.value, note)) changed[before?.key ?? noteKey(note.id)] = note;
     }
     changed[SCHEMA_KEY] = all[SCHEMA_KEY] ?? STORAGE_SCHEMA;
-    // The backup's deletions (another machine's, through a synced folder) apply here too,
-    // and are kept for folder sync.
-    if (result.deleted?.length) changed[DELETED_KEY] = [...(/** @type {unknown[]} */ (all[DELETED_KEY]) ?? []), ...result.deleted];
+    const deletedAt = Date.now();
+    for (const removal of plan.removed) {
+      const before = stored.get(removal.note);
+      if (!before) continue;
+      const { key, note } = before;
+      const quote = removal.quote === null ? undefined : note.quotes.find((q) => q.id === removal.quote);
+      /** @type {TrashEntry} */
+      const entry = quote
+        ? { kind: 'quote', deletedAt, key, title: note.title, quote, note, at: removal.at }
+        : { kind: 'note', deletedAt, key, title: note.title, note, at: removal.at };
+      changed[newTrashKey(deletedAt)] = entry;
+    }
+    if (plan.deleted.length) {
+      const kept = /** @type {Deleted[]} */ (all[DELETED_KEY] ?? []);
+      const known = new Set(kept.map((d) => JSON.stringify([d.id, d.note ?? null, d.at])));
+      const fresh = plan.deleted.filter((d) => !known.has(JSON.stringify([d.id, d.note ?? null, d.at])));
+      if (fresh.length) changed[DELETED_KEY] = [...kept, ...fresh];
+    }
     await api.storage.local.set(changed);
-    const kept = new Set(result.notes.map((note) => note.id));
+    const kept = new Set(plan.notes.map((note) => note.id));
     const gone = [...stored].filter(([id]) => !kept.has(id)).map(([, { key }]) => key);
     if (gone.length) await api.storage.local.remove(gone);
-    const { notesAdded, notesUpdated, quotesAdded } = result;
-    return { notesAdded, notesUpdated, quotesAdded };
+    return plan;
   });
 }
 

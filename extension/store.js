@@ -90,6 +90,9 @@ export function newerSchema(schema) {
 /** @typedef {import('./wasm/quotebook.js').Rendered} Rendered */
 /** @typedef {import('./wasm/quotebook.js').TemplateError} TemplateError */
 /** @typedef {import('./wasm/quotebook.js').Deleted} Deleted */
+/** @typedef {import('./wasm/quotebook.js').ImportPlan} ImportPlan */
+/** @typedef {import('./wasm/quotebook.js').Removal} Removal */
+/** @typedef {import('./wasm/quotebook.js').NoteChange} NoteChange */
 /** @typedef {import('./wasm/quotebook.js').SyncOptions} SyncOptions */
 /** @typedef {import('./wasm/quotebook.js').SyncSnapshot} SyncSnapshot */
 /** @typedef {import('./wasm/quotebook.js').SyncPlan} SyncPlan */

@@ -11,7 +11,7 @@ import { api } from '../browser.js';
 import { core } from '../core.js';
 import * as library from '../library.js';
 import * as folderSync from '../sync/sync.js';
-import { t, plural, localize, errorText, formatDate, announce } from '../ui/i18n.js';
+import { t, plural, localize, errorText, formatDate, announce, h } from '../ui/i18n.js';
 import { buildZip } from './zip.js';
 
 /** Wait this long after the last keystroke before writing to `storage.sync`. */
@@ -76,7 +76,9 @@ async function main() {
   $('export-zip').addEventListener('click', exportZip);
   $('reminder-export').addEventListener('click', exportBackup);
   $('import-button').addEventListener('click', () => $('import').click());
-  $('import').addEventListener('change', importBackup);
+  $('import').addEventListener('change', showImportPlan);
+  $('import-apply').addEventListener('click', applyImport);
+  $('import-cancel').addEventListener('click', closeImportPlan);
   $('shortcut-settings').addEventListener('click', () =>
     api.tabs.create({ url: 'chrome://extensions/shortcuts' }));
 
@@ -316,18 +318,105 @@ async function exportZip() {
   }
 }
 
-async function importBackup() {
+/** The text of the backup whose dry run is shown, until it is applied or cancelled. */
+let pendingImport = '';
+
+/** At most this many lines per list of the dry run; the rest are counted. */
+const PLAN_LINES = 200;
+
+/**
+ * One list of the dry run: a heading with its count and a line per item (text only).
+ * @param {string} title
+ * @param {string[]} lines
+ * @param {string} [kind]
+ */
+function planList(title, lines, kind) {
+  const shown = lines.slice(0, PLAN_LINES).map((line) => h('li', { text: line }));
+  if (lines.length > PLAN_LINES) shown.push(h('li', { text: t('importPlanMore', lines.length - PLAN_LINES) }));
+  return [h('h4', { class: kind, text: `${title} (${lines.length})` }), h('ul', { class: kind }, ...shown)];
+}
+
+/** A quote's text shortened for a list line. */
+function short(text) {
+  const line = String(text ?? '').replace(/\s+/g, ' ').trim();
+  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+}
+
+/**
+ * The dry run of an import, from the core: what it adds, changes and removes, and the
+ * settings it changes (none: a backup holds notes only). Nothing is stored until the
+ * reader applies it. Built with DOM text nodes: nothing of the backup is parsed as HTML.
+ * @param {import('../store.js').ImportPlan} plan
+ */
+function renderImportPlan(plan) {
+  const quotesAdded = [...plan.added, ...plan.changed].reduce((n, c) => n + c.quotesAdded, 0);
+  $('import-plan-summary').textContent = t('importPlanSummary', plan.added.length, plan.changed.length,
+    quotesAdded, plan.removed.length);
+  const lists = [];
+  if (plan.added.length) {
+    lists.push(...planList(t('importPlanAdded'), plan.added.map((c) =>
+      t('importPlanNoteLine', c.title || c.url, c.quotesAdded))));
+  }
+  if (plan.changed.length) {
+    lists.push(...planList(t('importPlanChanged'), plan.changed.map((c) =>
+      t('importPlanChangedLine', c.title || c.url, c.quotesAdded, c.quotesRemoved,
+        c.fields.length ? c.fields.join(', ') : '—'))));
+  }
+  if (plan.removed.length) {
+    lists.push(...planList(t('importPlanRemoved'), plan.removed.map((r) => (r.quote === null
+      ? t('importPlanRemovedNote', r.title || r.note)
+      : t('importPlanRemovedQuote', short(r.text), r.title || r.note))), 'removed'));
+  }
+  if (plan.quotesSkipped) lists.push(h('p', { class: 'small', text: t('importPlanSkipped', plan.quotesSkipped) }));
+  if (!lists.length) lists.push(h('p', { text: t('importPlanNothing') }));
+  $('import-plan-lists').replaceChildren(...lists);
+  $('import-plan-settings').textContent = plan.ignored.length
+    ? t('importPlanSettingsIgnored', plan.ignored.join(', '))
+    : t('importPlanSettingsNone');
+  $('import-plan').hidden = false;
+}
+
+async function showImportPlan() {
   const file = $('import').files?.[0];
   if (!file) return;
   try {
-    const report = await library.importBackup(await file.text());
-    announce(t('backupImported', report.notesAdded, report.notesUpdated, report.quotesAdded));
+    const text = await file.text();
+    const plan = await library.planImport(text);
+    pendingImport = text;
+    renderImportPlan(plan);
+    announce(t('importPlanReady'));
+    $('import-apply').focus();
+  } catch (error) {
+    closeImportPlan();
+    // A refused backup says where: the line and what is wrong with it (as text).
+    const detail = /^invalid_data: (?:unreadable data: )?(line \d+: .*)$/s.exec(String(error?.message ?? ''))?.[1];
+    announce(detail ? `${errorText(error)} ${detail}` : errorText(error), 'error');
+  } finally {
+    $('import').value = '';
+  }
+}
+
+function closeImportPlan() {
+  pendingImport = '';
+  $('import-plan').hidden = true;
+  $('import-plan-lists').replaceChildren();
+  $('import-button').focus();
+}
+
+async function applyImport() {
+  if (!pendingImport) return;
+  const button = $('import-apply');
+  button.setAttribute('disabled', '');
+  try {
+    const plan = await library.applyImport(pendingImport);
+    const quotesAdded = [...plan.added, ...plan.changed].reduce((n, c) => n + c.quotesAdded, 0);
+    closeImportPlan();
+    announce(t('backupImported', plan.added.length, plan.changed.length, quotesAdded, plan.removed.length));
     await showBackupState();
   } catch (error) {
     announce(errorText(error), 'error');
   } finally {
-    $('import').value = '';
-    $('import-button').focus();
+    button.removeAttribute('disabled');
   }
 }
 

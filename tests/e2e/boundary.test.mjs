@@ -121,17 +121,19 @@ test('templates, rendering, names, edits and deep links answer objects, arrays a
   assert.match(fragment.hash, /^#:~:text=/);
 });
 
-test('a backup is the file text; importing it answers the merged notes', async () => {
+test('a backup is the file text; its import plan answers the merged notes', async () => {
   const wasm = await core();
   const a = wasm.clip({ capture: capture(), now: NOW, quoteId: 'q1' }, undefined);
   const b = wasm.clip({ capture: capture({ url: 'https://example.org/b' }), now: NOW, quoteId: 'q2' }, undefined);
   const text = wasm.library_backup([a, b]);
   assert.equal(typeof text, 'string');
   assert.equal(JSON.parse(text).notes.length, 2);
-  const imported = wasm.library_import([a], text);
-  assertStorable(imported);
-  assert.equal(imported.notes.length, 2);
-  assert.equal(imported.notesAdded, 1);
-  assert.deepEqual(imported.deleted, []);
-  assert.equal(codeOf(() => wasm.library_import([a], '{"schema":99,"notes":[]}')), 'unsupported_schema');
+  const plan = wasm.import_plan([a], text, NOW);
+  assertStorable(plan);
+  assert.equal(plan.notes.length, 2);
+  assert.equal(plan.added.length, 1);
+  assert.deepEqual([plan.changed, plan.removed, plan.deleted], [[], [], []]);
+  assert.equal(codeOf(() => wasm.import_plan([a], '{"schema":99,"notes":[]}', NOW)), 'unsupported_schema');
+  const tilde = '{"schema":1,"notes":[],"deleted":[{"id":"x","at":"~"}]}';
+  assert.equal(codeOf(() => wasm.import_plan([a], tilde, NOW)), 'invalid_data');
 });

@@ -354,7 +354,8 @@ describe('deletions travel through the folder\'s backup', () => {
     assert.doesNotMatch(await readFile(join(suite.folder, 'Gamma.md'), 'utf8'), /Deleted quote/);
 
     // Another browser imports the folder's backup (with a whole note deleted elsewhere
-    // added to its record): its stale copy loses the deleted quote, the deleted note goes.
+    // added to its record): its stale copy loses the deleted quote, the deleted note goes,
+    // both through the trash (undoable), with the record's times for when they travel on.
     const delta = seededNote('https://delta.example/d', 'Delta', [['qd1', 'Delta quote.']]);
     await suite.worker.evaluate(async ([note, delta]) => {
       await chrome.storage.local.remove(['sync:deleted']);
@@ -365,12 +366,16 @@ describe('deletions travel through the folder\'s backup', () => {
     await options.locator('#import').setInputFiles({
       name: 'library.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(backup)),
     });
+    await options.locator('#import-apply').click();
     const imported = await waitFor(async () => {
       const all = await suite.worker.evaluate(() => chrome.storage.local.get(null));
       return !all[`note:${delta.id}`] && all;
     }, { what: 'the import' });
     assert.deepEqual(imported[`note:${gamma.id}`].quotes.map((q) => q.id), ['qg1']);
-    assert.deepEqual(imported['sync:deleted'].map((r) => r.id).sort(), [delta.id, 'qg2'].sort());
+    const trash = Object.entries(imported).filter(([key]) => key.startsWith('trash:')).map(([, e]) => e);
+    assert.deepEqual(trash.map((e) => [e.kind, e.kind === 'quote' ? e.quote.id : e.note.id, e.at]).sort(),
+      [['note', delta.id, '2025-01-01T00:00:00.000Z'], ['quote', 'qg2', backup.deleted[0].at]]);
+    assert.equal(imported['sync:deleted'], undefined);
     await options.close();
   });
 });

@@ -375,8 +375,10 @@ test('backup: the reminder, export, and import that merges', async () => {
   })]);
   page = await openPage(ext, 'options/options.html', '#shortcut-text:not(:empty)');
   await page.locator('#import').setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: Buffer.from(backup) });
+  await page.locator('#import-apply').click();
   await until(async () => /^Imported:/.test(await page.locator('#status').textContent()));
-  assert.equal(await page.locator('#status').textContent(), 'Imported: 2 new notes, 1 updated notes, 4 new quotes.');
+  assert.equal(await page.locator('#status').textContent(),
+    'Imported: 2 new notes, 1 updated notes, 4 new quotes, 0 removed (undo under Recently deleted in the popup).');
   const stored = await storage(ext.sw);
   assert.deepEqual(stored[`note:${PAGE_URL}`].quotes.map((q) => q.id), ['z-1', 'z-2', 'z-3']);
   assert.equal(Object.keys(stored).filter((k) => k.startsWith('note:')).length, 3);
@@ -497,6 +499,7 @@ test('importing into a note stored by an older schema updates it where it is sto
   });
   const page = await openPage(ext, 'options/options.html', '#shortcut-text:not(:empty)');
   await page.locator('#import').setInputFiles({ name: 'b.json', mimeType: 'application/json', buffer: Buffer.from(backup) });
+  await page.locator('#import-apply').click();
   await until(async () => /^Imported:/.test(await page.locator('#status').textContent()));
   const stored = await storage(ext.sw);
   assert.deepEqual(Object.keys(stored).filter((k) => k.startsWith('note:')), [legacyKey]);
