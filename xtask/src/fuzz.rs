@@ -23,6 +23,7 @@ pub const TARGETS: &[&str] = &[
     "metadata",
     "planner",
     "note",
+    "backup",
 ];
 
 /// Runs `target` for `seconds` with the nightly toolchain, its corpus in
