@@ -375,75 +375,63 @@ impl Library {
 }
 
 /// Merges `theirs` into `ours` (same id); returns how many quotes `ours` gained.
-fn merge_note(ours: &mut Note, theirs: Note) -> usize {
+///
+/// Every quote `ours` holds stays, as it is (a newer copy brings only its comment and
+/// tags); `theirs` adds the quotes whose ids `ours` lacks. The note's other fields come
+/// from the copy updated last, but never its id, URL or canonical URL.
+fn merge_note(ours: &mut Note, mut theirs: Note) -> usize {
     let theirs_newer = !at_or_before(&theirs.updated, &ours.updated);
-    let (mut base, other) = if theirs_newer {
-        (theirs, std::mem::take(ours))
-    } else {
-        (std::mem::take(ours), theirs)
-    };
+    let mut quotes = std::mem::take(&mut ours.quotes);
+    let their_quotes = std::mem::take(&mut theirs.quotes);
     if theirs_newer {
-        // Where the note's page is ("Open page", the file's source) is ours to say: the
-        // newer copy's URLs are only other ways the page was reached.
-        let their_url = std::mem::replace(&mut base.url, other.url.clone());
-        let their_canonical = std::mem::replace(&mut base.canonical, other.canonical.clone());
-        base.id.clone_from(&other.id);
-        let (id, url, canonical) = (&base.id, &base.url, &base.canonical);
-        base.aliases
-            .retain(|a| a != id && a != url && Some(a) != canonical.as_ref());
-        for url in std::iter::once(their_url).chain(their_canonical) {
-            base.add_alias(&url);
-        }
-        // A quote we hold keeps what was quoted; the reader's comment and tags follow
-        // the copy edited last.
-        let mine: HashMap<&str, &crate::note::Quote> =
-            other.quotes.iter().map(|q| (q.id.as_str(), q)).collect();
-        for quote in &mut base.quotes {
-            if let Some(&held) = mine.get(quote.id.as_str()) {
-                let (comment, tags) = (
-                    std::mem::take(&mut quote.comment),
-                    std::mem::take(&mut quote.tags),
-                );
-                *quote = crate::note::Quote {
-                    comment,
-                    tags,
-                    ..held.clone()
-                };
+        let by_id: HashMap<&str, &crate::note::Quote> =
+            their_quotes.iter().map(|q| (q.id.as_str(), q)).collect();
+        for quote in &mut quotes {
+            if let Some(newer) = by_id.get(quote.id.as_str()) {
+                quote.comment.clone_from(&newer.comment);
+                quote.tags.clone_from(&newer.tags);
             }
         }
     }
-    let mut gained = 0;
     let mut known: std::collections::HashSet<String> =
-        base.quotes.iter().map(|q| q.id.clone()).collect();
-    let ours_ids: std::collections::HashSet<String> = if theirs_newer {
-        other.quotes.iter().map(|q| q.id.clone()).collect()
+        quotes.iter().map(|q| q.id.clone()).collect();
+    let mut gained = 0;
+    for quote in their_quotes {
+        if known.insert(quote.id.clone()) {
+            quotes.push(quote);
+            gained += 1;
+        }
+    }
+    if gained > 0 {
+        // Stable: quotes saved at the same instant keep their order.
+        crate::note::sort_quotes(&mut quotes);
+    }
+    let (mut base, other) = if theirs_newer {
+        // Where the note's page is ("Open page", the file's source) is ours to say: the
+        // newer copy's URLs are only other ways the page was reached.
+        let their_url = std::mem::replace(&mut theirs.url, ours.url.clone());
+        let their_canonical = std::mem::replace(&mut theirs.canonical, ours.canonical.clone());
+        theirs.id.clone_from(&ours.id);
+        let (id, url, canonical) = (&theirs.id, &theirs.url, &theirs.canonical);
+        theirs
+            .aliases
+            .retain(|a| a != id && a != url && Some(a) != canonical.as_ref());
+        for url in std::iter::once(their_url).chain(their_canonical) {
+            theirs.add_alias(&url);
+        }
+        (theirs, std::mem::take(ours))
     } else {
-        known.clone()
+        (std::mem::take(ours), theirs)
     };
     for url in other.urls().map(str::to_owned).collect::<Vec<_>>() {
         if url != base.id {
             base.add_alias(&url);
         }
     }
-    let mut appended = false;
-    for quote in other.quotes {
-        if known.insert(quote.id.clone()) {
-            base.quotes.push(quote);
-            appended = true;
-        }
-    }
-    if appended {
-        // Stable: quotes saved at the same instant keep their order.
-        crate::note::sort_quotes(&mut base.quotes);
-    }
-    gained += base
-        .quotes
-        .iter()
-        .filter(|q| !ours_ids.contains(&q.id))
-        .count();
     if other.created < base.created && !other.created.is_empty() {
         base.created = other.created;
     }
+    base.quotes = quotes;
     *ours = base;
     gained
 }

@@ -195,3 +195,32 @@ fn an_import_plan_lists_removals_and_takes_no_time_it_cannot_trust() {
     let crafted = "{\"schema\":1,\"notes\":[\n],\"deleted\":[\n{\"id\":\"https://a.example/1\",\"at\":\"~\"}\n]}\n";
     assert!(plan_import(stored, crafted, NOW).is_err());
 }
+
+/// Found by the `backup` fuzz target: a note of ours holding one quote id twice lost the
+/// second quote when a newer copy of the note (without quotes) was merged into it.
+#[test]
+fn fuzz_a_quote_id_held_twice_in_our_note_loses_neither_quote() {
+    let mut library = Library::default();
+    library.add(note(
+        "https://a.example/1",
+        "2024-01-01T00:00:00.000Z",
+        vec![
+            quote("q0", "", "2024-01-01T00:00:00.000Z"),
+            quote("q0", "Second.", "2024-01-01T00:00:00.000Z"),
+        ],
+    ));
+    library.merge(Library {
+        notes: vec![note(
+            "https://a.example/1",
+            "2024-05-01T00:00:00.000Z",
+            vec![],
+        )],
+        ..Library::default()
+    });
+    let texts: Vec<&str> = library.notes[0]
+        .quotes
+        .iter()
+        .map(|q| q.text.as_str())
+        .collect();
+    assert_eq!(texts, ["", "Second."]);
+}
