@@ -249,8 +249,18 @@ pub fn plan_import(stored: Vec<Note>, backup: &str, now: &str) -> Result<ImportP
             Some(now) if *now != note => {
                 let kept: BTreeSet<&str> = now.quotes.iter().map(|q| q.id.as_str()).collect();
                 let had: BTreeSet<&str> = note.quotes.iter().map(|q| q.id.as_str()).collect();
+                // By id and text: a note may hold one id twice, and lose one of the two.
+                let kept_quotes: BTreeSet<(&str, &str)> = now
+                    .quotes
+                    .iter()
+                    .map(|q| (q.id.as_str(), q.text.as_str()))
+                    .collect();
                 let mut quotes_removed = 0;
-                for quote in note.quotes.iter().filter(|q| !kept.contains(q.id.as_str())) {
+                for quote in note
+                    .quotes
+                    .iter()
+                    .filter(|q| !kept_quotes.contains(&(q.id.as_str(), q.text.as_str())))
+                {
                     let d = deletion_of(&note.id, Some(&quote.id));
                     used.extend(d);
                     quotes_removed += 1;

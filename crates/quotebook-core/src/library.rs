@@ -320,6 +320,16 @@ impl Library {
     /// [`crate::backup::read_backup`], which refuses deletions and times it must not trust.
     pub fn merge(&mut self, other: Library) -> MergeReport {
         let mut report = MergeReport::default();
+        // Where each note we hold points, kept even if a deletion removes the note now:
+        // a note of the same id from `other` does not move it elsewhere.
+        let places: HashMap<String, (String, Option<String>)> = if other.deleted.is_empty() {
+            HashMap::new()
+        } else {
+            self.notes
+                .iter()
+                .map(|n| (n.id.clone(), (n.url.clone(), n.canonical.clone())))
+                .collect()
+        };
         // What either side deleted goes from both, before the notes meet.
         self.record(other.deleted);
         report.quotes_removed = self.apply_deletions();
@@ -351,9 +361,20 @@ impl Library {
             .map(|(i, n)| (n.id.clone(), i))
             .collect();
         let mut updated = vec![false; self.notes.len()];
-        for note in other_notes {
+        for mut note in other_notes {
             match index.get(&note.id) {
                 None => {
+                    if let Some((url, canonical)) = places.get(&note.id) {
+                        let their_url = std::mem::replace(&mut note.url, url.clone());
+                        let their_canonical =
+                            std::mem::replace(&mut note.canonical, canonical.clone());
+                        let (id, url, canonical) = (&note.id, &note.url, &note.canonical);
+                        note.aliases
+                            .retain(|a| a != id && a != url && Some(a) != canonical.as_ref());
+                        for alias in std::iter::once(their_url).chain(their_canonical) {
+                            note.add_alias(&alias);
+                        }
+                    }
                     report.notes_added += 1;
                     report.quotes_added += note.quotes.len();
                     index.insert(note.id.clone(), self.notes.len());

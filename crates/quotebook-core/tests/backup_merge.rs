@@ -224,3 +224,26 @@ fn fuzz_a_quote_id_held_twice_in_our_note_loses_neither_quote() {
         .collect();
     assert_eq!(texts, ["", "Second."]);
 }
+
+/// Found by the `backup` fuzz target: a valid deletion of our note, with a note of the same
+/// id in the backup (quoted after the deletion), gave the note the backup's URL.
+#[test]
+fn fuzz_a_note_deleted_and_quoted_again_in_a_backup_keeps_our_url() {
+    let mut library = ours();
+    let mut theirs = Library::default();
+    let mut again = note(
+        "https://a.example/1",
+        "2024-05-02T00:00:00.000Z",
+        vec![quote("q8", "Quoted again.", "2024-05-02T00:00:00.000Z")],
+    );
+    again.url = "https://evil.example/".into();
+    theirs.add(again);
+    theirs
+        .delete_note("https://a.example/1", "2024-05-01T00:00:00.000Z")
+        .unwrap();
+    library.merge(theirs);
+    let merged = library.get("https://a.example/1").unwrap();
+    let ids: Vec<&str> = merged.quotes.iter().map(|q| q.id.as_str()).collect();
+    assert_eq!(ids, ["q8"]);
+    assert_eq!(merged.url, "https://a.example/1");
+}
