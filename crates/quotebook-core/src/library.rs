@@ -330,29 +330,37 @@ impl Library {
                 .map(|n| (n.id.clone(), (n.url.clone(), n.canonical.clone())))
                 .collect()
         };
+        // One id, one quote: which note holds each quote id here, before the deletions.
+        let holders: HashMap<String, String> = self
+            .notes
+            .iter()
+            .flat_map(|n| n.quotes.iter().map(|q| (q.id.clone(), n.id.clone())))
+            .collect();
         // What either side deleted goes from both, before the notes meet.
         self.record(other.deleted);
         report.quotes_removed = self.apply_deletions();
         let mut other_notes = other.notes;
         Library::apply_to(&self.deleted, &mut other_notes);
-        if !self.notes.is_empty() {
-            // One id, one quote: a quote id another note holds here is not taken, so that
-            // a deletion of it, or an edit, can never reach a quote it was not meant for.
-            let holders: HashMap<&str, &str> = self
+        if !holders.is_empty() {
+            // A quote id another note holds here is not taken, so that a deletion of it, or
+            // an edit, can never reach a quote it was not meant for; nor is one that a
+            // deletion just removed here (the same id does not come back with other text).
+            let held: std::collections::HashSet<&str> = self
                 .notes
                 .iter()
-                .flat_map(|n| n.quotes.iter().map(|q| (q.id.as_str(), n.id.as_str())))
+                .flat_map(|n| n.quotes.iter().map(|q| q.id.as_str()))
                 .collect();
-            for note in &mut other_notes {
+            other_notes.retain_mut(|note| {
                 let before = note.quotes.len();
                 let id = note.id.as_str();
-                note.quotes.retain(|q| {
-                    holders
-                        .get(q.id.as_str())
-                        .is_none_or(|&holder| holder == id)
+                note.quotes.retain(|q| match holders.get(&q.id) {
+                    None => true,
+                    Some(holder) => holder == id && held.contains(q.id.as_str()),
                 });
                 report.quotes_skipped += before - note.quotes.len();
-            }
+                // A note that came only with such quotes brings nothing.
+                before == 0 || !note.quotes.is_empty()
+            });
         }
         let mut index: HashMap<String, usize> = self
             .notes

@@ -247,3 +247,22 @@ fn fuzz_a_note_deleted_and_quoted_again_in_a_backup_keeps_our_url() {
     assert_eq!(ids, ["q8"]);
     assert_eq!(merged.url, "https://a.example/1");
 }
+
+/// Found by the `backup` fuzz target: a backup deleting our note and bringing a quote of
+/// the same id as one it removed (saved after the deletion) put other text under our id.
+#[test]
+fn fuzz_a_quote_id_removed_by_a_deletion_does_not_come_back_with_other_text() {
+    let mut library = ours();
+    let mut theirs = Library::default();
+    theirs.add(note(
+        "https://a.example/1",
+        "2024-05-02T00:00:00.000Z",
+        vec![quote("q1", "Other words.", "2024-05-02T00:00:00.000Z")],
+    ));
+    theirs
+        .delete_note("https://a.example/1", "2024-05-01T00:00:00.000Z")
+        .unwrap();
+    let report = library.merge(theirs);
+    assert_eq!((report.quotes_removed, report.quotes_skipped), (1, 1));
+    assert!(library.get("https://a.example/1").is_none());
+}
