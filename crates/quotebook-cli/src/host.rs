@@ -127,7 +127,7 @@ impl Incremental {
             .collect::<Result<_, _>>()?;
         timer.lap("host: digests");
         let root = crate::sync::open_root(folder, false)?;
-        let kept = match crate::sync::FsFolder::new(root).read(LIBRARY_PATH) {
+        let kept = match crate::sync::FsFolder::open(root)?.read(LIBRARY_PATH) {
             Entry::File(bytes) => String::from_utf8(bytes).unwrap_or_default(),
             _ => String::new(),
         };
