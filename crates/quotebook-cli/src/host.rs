@@ -80,7 +80,8 @@ pub fn run(args: HostArgs) -> Result<String, String> {
     Ok(String::new())
 }
 
-/// The folder named in a configuration file.
+/// The folder named in a configuration file, which no other user may be able to change
+/// (it says where the host writes).
 pub fn read_config(path: &Path) -> Result<String, String> {
     let text = fs::read_to_string(path).map_err(|e| {
         format!(
@@ -88,6 +89,16 @@ pub fn read_config(path: &Path) -> Result<String, String> {
             path.display()
         )
     })?;
+    #[cfg(unix)]
+    if let Some(why) = fs::metadata(path)
+        .ok()
+        .and_then(|meta| crate::install_host::others_can_write(&meta))
+    {
+        return Err(format!(
+            "{} {why}: refusing it (run `quotebook install-host` again)",
+            path.display()
+        ));
+    }
     let value: Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     value["folder"]

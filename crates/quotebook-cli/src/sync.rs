@@ -254,8 +254,12 @@ pub struct FsFolder {
     /// rename: where an edit saved by the reader, or a folder swapped for a link, would race
     /// with the write.
     #[cfg(test)]
-    before_replace: Option<Box<dyn Fn(&str) + Send + Sync>>,
+    before_replace: Option<Hook>,
 }
+
+/// What a test runs where a write races with the reader.
+#[cfg(test)]
+type Hook = Box<dyn Fn(&str) + Send + Sync>;
 
 impl std::fmt::Debug for FsFolder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
