@@ -69,7 +69,7 @@ pub fn run(args: ExportArgs) -> Result<String, String> {
     // A folder: the planner names the files, avoiding every existing name; files already
     // holding a note as exported are left as they are.
     let notes = render_all(&library, &templates, &options);
-    let folder = FsFolder::new(open_root(to, true)?);
+    let folder = FsFolder::open(open_root(to, true)?)?;
     let options = quotebook_core::sync::Options {
         pattern,
         ..Default::default()
