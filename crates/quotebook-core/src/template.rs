@@ -196,7 +196,19 @@ impl Renderer {
     }
 
     /// Renders one note; a failing user template falls back to the defaults and is reported.
+    /// The text is the file's: without control characters
+    /// ([`quotebook_html::chars::strip_controls`]), whichever field or template they came
+    /// from (a comment, a backup's Markdown, the template itself).
     pub fn render(&mut self, note: &Note) -> Rendered {
+        let mut rendered = self.render_raw(note);
+        strip_in_place(&mut rendered.markdown);
+        for quote in &mut rendered.quotes {
+            strip_in_place(&mut quote.block);
+        }
+        rendered
+    }
+
+    fn render_raw(&mut self, note: &Note) -> Rendered {
         let mut error = self.compile_error.clone();
         if let Some(custom) = &mut self.custom {
             custom.env.set_fuel(Some(fuel_for(note)));
@@ -292,6 +304,12 @@ impl Note {
     /// The note as a Markdown file, through the default templates in UTC.
     pub fn to_markdown(&self) -> String {
         render_note(self, &Templates::default(), &RenderOptions::default()).markdown
+    }
+}
+
+fn strip_in_place(text: &mut String) {
+    if let std::borrow::Cow::Owned(clean) = quotebook_html::chars::strip_controls(text) {
+        *text = clean;
     }
 }
 
