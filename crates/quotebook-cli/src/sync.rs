@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use quotebook_core::clip::ClipRequest;
 use quotebook_core::library::Library;
 use quotebook_core::note::Note;
-use quotebook_core::sync::name::is_safe_relative;
+use quotebook_core::sync::name::{is_safe_relative, temp_name};
 use quotebook_core::sync::render::sync_note_with_error;
 use quotebook_core::sync::session::{self, Report, SessionError, Settings};
 use quotebook_core::sync::{
@@ -24,11 +24,12 @@ use quotebook_core::sync::{
 use quotebook_core::template::{RenderOptions, Templates};
 
 use crate::args::{SyncArgs, TemplateArgs};
+use crate::{Failure, unless_unwritten};
 
 /// `quotebook sync [--from BACKUP.json] --to DIR [--restore] [--overwrite PATH|all]
 /// [--keep PATH|all] [--pattern P] [--dry-run]`: prints one line per decision, then a
 /// summary.
-pub fn run(args: SyncArgs) -> Result<String, String> {
+pub fn run(args: SyncArgs) -> Result<String, Failure> {
     let from = match args.from.as_deref() {
         Some(path) => Some((
             path,
@@ -46,7 +47,21 @@ pub fn run(args: SyncArgs) -> Result<String, String> {
         &settings,
         args.dry_run,
     )?;
-    Ok(report.text())
+    let unwritten: Vec<String> = report
+        .decisions
+        .iter()
+        .filter(|d| d.not_written())
+        .map(|d| name_of(d))
+        .collect();
+    unless_unwritten(report.text(), &unwritten)
+}
+
+/// How a decision's note is named to the reader: its file, or its id.
+pub fn name_of(decision: &quotebook_core::sync::Decision) -> String {
+    match &decision.path {
+        Some(path) => format!("{path:?}"),
+        None => format!("note {:?}", decision.note_id),
+    }
 }
 
 /// The session's settings from `--template`, `--quote-template`, `--tz-offset`,
@@ -407,10 +422,10 @@ pub fn atomic_write(
     durable: bool,
 ) -> Result<(), String> {
     let dir = target.parent().ok_or("no parent folder")?;
-    let name = target.file_name().ok_or("no file name")?.to_string_lossy();
+    target.file_name().ok_or("no file name")?;
     let mut n = 0u32;
     let (tmp, mut file) = loop {
-        let tmp = dir.join(format!(".{name}.{}.{n}.quotebook-tmp", std::process::id()));
+        let tmp = dir.join(temp_name(std::process::id(), n));
         match fs::OpenOptions::new()
             .write(true)
             .create_new(true)
