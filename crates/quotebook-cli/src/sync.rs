@@ -51,7 +51,7 @@ pub fn run(args: SyncArgs) -> Result<String, Failure> {
         .decisions
         .iter()
         .filter(|d| d.not_written())
-        .map(|d| name_of(d))
+        .map(name_of)
         .collect();
     unless_unwritten(report.text(), &unwritten)
 }
