@@ -20,7 +20,7 @@ use cap_std::fs::{Dir, OpenOptions};
 use quotebook_core::clip::ClipRequest;
 use quotebook_core::library::Library;
 use quotebook_core::note::Note;
-use quotebook_core::sync::name::is_safe_relative;
+use quotebook_core::sync::name::{is_safe_relative, temp_name};
 use quotebook_core::sync::render::sync_note_with_error;
 use quotebook_core::sync::session::{self, Report, SessionError, Settings};
 use quotebook_core::sync::{
@@ -29,11 +29,12 @@ use quotebook_core::sync::{
 use quotebook_core::template::{RenderOptions, Templates};
 
 use crate::args::{SyncArgs, TemplateArgs};
+use crate::{Failure, unless_unwritten};
 
 /// `quotebook sync [--from BACKUP.json] --to DIR [--restore] [--overwrite PATH|all]
 /// [--keep PATH|all] [--pattern P] [--dry-run]`: prints one line per decision, then a
 /// summary.
-pub fn run(args: SyncArgs) -> Result<String, String> {
+pub fn run(args: SyncArgs) -> Result<String, Failure> {
     let from = match args.from.as_deref() {
         Some(path) => Some((
             path,
@@ -51,7 +52,21 @@ pub fn run(args: SyncArgs) -> Result<String, String> {
         &settings,
         args.dry_run,
     )?;
-    Ok(report.text())
+    let unwritten: Vec<String> = report
+        .decisions
+        .iter()
+        .filter(|d| d.not_written())
+        .map(name_of)
+        .collect();
+    unless_unwritten(report.text(), &unwritten)
+}
+
+/// How a decision's note is named to the reader: its file, or its id.
+pub fn name_of(decision: &quotebook_core::sync::Decision) -> String {
+    match &decision.path {
+        Some(path) => format!("{path:?}"),
+        None => format!("note {:?}", decision.note_id),
+    }
 }
 
 /// The session's settings from `--template`, `--quote-template`, `--tz-offset`,
@@ -322,16 +337,11 @@ fn read_all(mut file: cap_std::fs::File) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-/// The temporary name a file's new text is written under, beside it.
-fn temp_name(name: &str, n: u32) -> String {
-    format!(".{name}.{}.{n}.quotebook-tmp", std::process::id())
-}
-
 /// Writes `bytes` to a new temporary file beside `name` in `dir`; returns its name.
 fn write_temp(dir: &Dir, name: &str, bytes: &[u8], durable: bool) -> Result<String, String> {
     let mut n = 0u32;
     let (tmp, mut file) = loop {
-        let tmp = temp_name(name, n);
+        let tmp = temp_name(std::process::id(), n);
         match dir.open_with(&tmp, OpenOptions::new().write(true).create_new(true)) {
             Ok(file) => break (tmp, file),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 100 => n += 1,
@@ -598,10 +608,10 @@ pub fn atomic_write(
     durable: bool,
 ) -> Result<(), String> {
     let dir = target.parent().ok_or("no parent folder")?;
-    let name = target.file_name().ok_or("no file name")?.to_string_lossy();
+    target.file_name().ok_or("no file name")?;
     let mut n = 0u32;
     let (tmp, mut file) = loop {
-        let tmp = dir.join(temp_name(&name, n));
+        let tmp = dir.join(temp_name(std::process::id(), n));
         match fs::OpenOptions::new()
             .write(true)
             .create_new(true)

@@ -8,6 +8,7 @@ use crate::fragment::{quote_selector, text_fragment};
 use crate::metadata::{Metadata, extract_metadata};
 use crate::note::{Note, Quote, SCHEMA_VERSION, TextSelector, normalize_tags};
 use crate::url;
+use quotebook_html::chars::strip_controls;
 
 /// What the capture script (or the context menu event, where no script may run) sends.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -191,7 +192,7 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
             markdown,
             text,
             created: request.now.clone(),
-            comment: request.comment.trim().to_owned(),
+            comment: strip_controls(request.comment.trim()).into_owned(),
             tags: tags.clone(),
             private: capture.incognito,
             fragment: link.fragment,
@@ -311,6 +312,7 @@ fn dedup_key(text: &str) -> String {
 }
 
 fn join_comment(existing: &mut String, added: &str) {
+    let added = strip_controls(added);
     let added = added.trim();
     if added.is_empty() || existing.contains(added) {
         return;

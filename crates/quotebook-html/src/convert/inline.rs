@@ -162,10 +162,12 @@ impl Walker<'_> {
         let Some(src) = best_image_source(el) else {
             return;
         };
+        let alt = el.attr("alt").unwrap_or("").trim();
         let Some(dest) = resolve(self.base, src, true) else {
+            // A refused scheme: the description stays, as text.
+            self.out.text(alt, Ws::Normal);
             return;
         };
-        let alt = el.attr("alt").unwrap_or("").trim();
         let mut md = String::with_capacity(dest.len().min(MAX_INLINE_IMAGE) + 16);
         if dest.len() > MAX_INLINE_IMAGE
             && dest

@@ -75,6 +75,14 @@ pub fn html_to_markdown_with(
     Ok(markdown)
 }
 
+/// Whether a link (`for_image` false) or an image may point to the resolved URL `url`:
+/// the one scheme policy of the converter, the previews and the CLI. Links: `http`,
+/// `https`, `mailto`; images: `http`, `https` and raster `data:image/…`; references with
+/// no scheme pass.
+pub fn is_allowed_url(url: &str, for_image: bool) -> bool {
+    url::is_allowed(url, for_image)
+}
+
 /// Resolves a link reference against a base URL the way the converter does (for callers
 /// that need the same resolution, and for tests).
 pub fn resolve_url(base_url: &str, reference: &str) -> Option<String> {

@@ -642,7 +642,7 @@ impl Out {
                         let ok = if i == start {
                             c.is_alphanumeric()
                         } else {
-                            !is_ws(c)
+                            !is_ws(c) && !escape::is_hidden_control(c)
                         };
                         if !ok {
                             break;
