@@ -10,6 +10,12 @@ use std::borrow::Cow;
 
 use super::escape::{self, Ctx, is_punct, is_ws};
 
+/// A character that glues to a delimiter like a letter does (neither space nor
+/// punctuation).
+fn is_word(c: char) -> bool {
+    !is_ws(c) && !is_punct(c)
+}
+
 /// What starts a line, for the rules of what may follow a paragraph without a blank line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Block {
@@ -58,6 +64,8 @@ struct Mark {
     open: &'static str,
     close: Cow<'static, str>,
     emitted: bool,
+    /// Where the opening delimiter was last written.
+    open_at: usize,
 }
 
 #[derive(Debug)]
@@ -106,6 +114,8 @@ pub(crate) struct Out {
     heading_start: Option<usize>,
     marks: Vec<Mark>,
     last_close: Option<(MarkKind, usize, usize)>,
+    /// The last `_`/`__` pair closed: where its opener and closer start, and its length.
+    last_underscore: Option<(usize, usize, usize)>,
     fragile: Option<(usize, usize, usize)>,
     /// The next visible character must be written as a numeric character reference: a
     /// closing delimiter right after a link or an image, then a letter (below).
@@ -139,6 +149,7 @@ impl Out {
             heading_start: None,
             marks: Vec::new(),
             last_close: None,
+            last_underscore: None,
             fragile: None,
             reference_next: false,
             frozen: 0,
@@ -395,6 +406,21 @@ impl Out {
     /// Writes what is owed before a visible character `first`. Returns true when `first`
     /// must be written before the pending delimiters (see `flush_marks`).
     fn before_visible(&mut self, first: char) -> bool {
+        if let Some((open_at, close_at, len)) = self.last_underscore.take()
+            && close_at + len == self.buf.len()
+            && is_word(first)
+        {
+            // `_` cannot close before a letter: the pair becomes `*`, which can.
+            for at in [open_at, close_at] {
+                if self
+                    .buf
+                    .get(at..at + len)
+                    .is_some_and(|d| d.bytes().all(|b| b == b'_'))
+                {
+                    self.buf.replace_range(at..at + len, &"*".repeat(len));
+                }
+            }
+        }
         self.materialize(Block::Para);
         if self.pending_brs > 0 {
             for _ in 0..self.pending_brs {
@@ -471,6 +497,9 @@ impl Out {
     }
 
     pub(crate) fn flush_marks(&mut self) {
+        // Delimiters written together form one run: glued to a letter, a `_` anywhere
+        // in it would keep the whole run from opening.
+        let glued = self.buf.chars().next_back().is_some_and(is_word);
         for i in 0..self.marks.len() {
             if self.marks[i].emitted {
                 continue;
@@ -493,7 +522,18 @@ impl Out {
                 let at = self.buf.len() - 1;
                 self.buf.insert(at, '\\');
             }
+            if glued && self.marks[i].open.starts_with('_') {
+                // `_` cannot open after a letter: `*` can.
+                let star = if self.marks[i].open.len() == 2 {
+                    "**"
+                } else {
+                    "*"
+                };
+                self.marks[i].open = star;
+                self.marks[i].close = Cow::Borrowed(star);
+            }
             let open = self.marks[i].open;
+            self.marks[i].open_at = self.buf.len();
             self.buf.push_str(open);
             self.frozen = self.buf.len();
         }
@@ -506,7 +546,18 @@ impl Out {
         open: &'static str,
         close: Cow<'static, str>,
     ) {
-        let duplicate = kind.flanks() && self.marks.iter().any(|m| m.kind == kind);
+        let same = self.marks.iter().filter(|m| m.kind == kind).count();
+        // Emphasis inside emphasis (`<em>(<em>a</em>)</em>`) is written with the other
+        // delimiter at every other level, `*(_a_)*`, so that CommonMark rebuilds both;
+        // doubled strikethrough shows as one.
+        let (open, close) = match kind {
+            MarkKind::Em | MarkKind::Strong if same % 2 == 1 => {
+                let alt = if kind == MarkKind::Em { "_" } else { "__" };
+                (alt, Cow::Borrowed(alt))
+            }
+            _ => (open, close),
+        };
+        let duplicate = kind == MarkKind::Del && same > 0;
         let kind = if duplicate { MarkKind::Null } else { kind };
         if kind == MarkKind::Link {
             self.link_depth += 1;
@@ -521,6 +572,7 @@ impl Out {
             open,
             close,
             emitted: false,
+            open_at: 0,
         });
     }
 
@@ -537,6 +589,9 @@ impl Out {
             self.buf.push_str(&m.close);
             self.frozen = self.buf.len();
             self.last_close = Some((m.kind, start, self.buf.len()));
+            if m.close.starts_with('_') {
+                self.last_underscore = Some((m.open_at, start, m.close.len()));
+            }
         }
     }
 

@@ -35,21 +35,42 @@ const EXCLUDED_SECTIONS: &[&str] = &["HTML blocks", "Raw HTML"];
 /// Markdown cannot write without writing raw HTML. The suite checks that this list is
 /// exactly the set of examples whose own Markdown parses to raw HTML events.
 const EXCLUDED: &[(usize, &str)] = &[
-    (21, "an unclosed `<a>` (HTML block): the link has no end and no text"),
-    (31, "an unclosed `<a>` (HTML block) with references in its href: no end, no text"),
-    (201, "`<bar>` inline: an unknown element, kept only as raw HTML"),
+    (
+        21,
+        "an unclosed `<a>` (HTML block): the link has no end and no text",
+    ),
+    (
+        31,
+        "an unclosed `<a>` (HTML block) with references in its href: no end, no text",
+    ),
+    (
+        201,
+        "`<bar>` inline: an unknown element, kept only as raw HTML",
+    ),
     (308, "an HTML comment between two lists"),
     (309, "an HTML comment between a list and a code block"),
     (344, "an unclosed `<a>` inline: a link with no end"),
-    (475, "an `<img>` with a title but no `alt`: a Markdown image always has an alt"),
+    (
+        475,
+        "an `<img>` with a title but no `alt`: a Markdown image always has an alt",
+    ),
     (476, "an unclosed `<a>` inline after literal `**`"),
     (477, "an unclosed `<a>` inline after literal `__`"),
-    (491, "`<foo\nbar>` inline: an unknown element spread over two lines"),
-    (494, "`<b>` start tag with no end inside literal link syntax: raw inline HTML"),
+    (
+        491,
+        "`<foo\nbar>` inline: an unknown element spread over two lines",
+    ),
+    (
+        494,
+        "`<b>` start tag with no end inside literal link syntax: raw inline HTML",
+    ),
     (524, "`<bar attr=...>` inline: an unknown element"),
     (536, "`<bar attr=...>` inline: an unknown element"),
     (642, "an unclosed `<a>` whose href holds a line break"),
-    (643, "an unclosed `<a>` whose href holds a backslash and a line break"),
+    (
+        643,
+        "an unclosed `<a>` whose href holds a backslash and a line break",
+    ),
 ];
 
 struct Example {
