@@ -2,7 +2,7 @@
 //! while writing it), each a named test that runs on stable, plus a small
 //! deterministic tag-soup sweep so CI exercises odd shapes without nightly.
 
-use quotebook_html::convert::{Options, html_to_markdown, html_to_markdown_with};
+use quotebook_html::convert::{Options, html_to_markdown, html_to_markdown_with, quote_markdown};
 use quotebook_html::error::Error;
 
 const BASE: &str = "https://example.com/a/b.html";
@@ -188,8 +188,10 @@ fn markup_only_and_hidden_only_selections_are_empty() {
         "<table></table>",
         "<ul></ul>",
     ] {
+        // Converted, they are nothing; as a quote to save, an empty selection.
+        assert_eq!(html_to_markdown(html, BASE).as_deref(), Ok(""), "{html}");
         assert_eq!(
-            html_to_markdown(html, BASE),
+            quote_markdown(html, BASE, &Options::default()),
             Err(Error::EmptySelection),
             "{html}"
         );
@@ -303,7 +305,14 @@ fn tag_soup_sweep() {
                 !out.ends_with('\n') && !out.starts_with('\n'),
                 "{html:?} → {out:?}"
             );
-            assert!(!out.trim().is_empty(), "{html:?}");
+            if out.trim().is_empty() {
+                assert!(out.is_empty(), "{html:?} → {out:?}");
+                assert_eq!(
+                    quote_markdown(&html, BASE, &Options::default()),
+                    Err(Error::EmptySelection),
+                    "{html:?}"
+                );
+            }
         }
     }
 }

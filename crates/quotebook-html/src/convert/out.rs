@@ -27,6 +27,10 @@ pub(crate) enum Block {
     },
     Fence,
     Quote,
+    /// A thematic break.
+    Rule,
+    /// A container (list item, quote) just ended: a paragraph line would continue it.
+    Closed,
     Other,
 }
 
@@ -35,7 +39,19 @@ impl Block {
         match self {
             Block::Para | Block::Heading | Block::Fence | Block::Quote => true,
             Block::List { interrupts } => interrupts,
-            Block::Other => false,
+            Block::Rule | Block::Closed | Block::Other => false,
+        }
+    }
+
+    /// Whether a block of kind `next` may start on the line after a block of this kind
+    /// without a blank line between them (which would make a tight list item loose),
+    /// and still be read as a block of its own.
+    fn may_precede_line(self, next: Block) -> bool {
+        match self {
+            Block::Para => next.may_follow_paragraph_line(),
+            Block::Heading | Block::Fence | Block::Rule => true,
+            Block::Quote | Block::Closed => matches!(next, Block::Heading | Block::Fence),
+            Block::List { .. } | Block::Other => false,
         }
     }
 }
@@ -128,6 +144,8 @@ pub(crate) struct Out {
     pub single_line: bool,
     pub in_table: bool,
     link_depth: u32,
+    /// Visible content (text, an image, code) was written, not only empty structure.
+    pub visible: bool,
 }
 
 impl Out {
@@ -157,6 +175,7 @@ impl Out {
             single_line: false,
             in_table: false,
             link_depth: 0,
+            visible: false,
         }
     }
 
@@ -266,11 +285,14 @@ impl Out {
             let mut n = self.pending;
             if n == 2
                 && self.tight_at(outer)
-                && self.last_block == (Block::Para, outer)
-                && kind.may_follow_paragraph_line()
+                && self.last_block.1 == outer
+                && self.last_block.0.may_precede_line(kind)
             {
                 n = 1;
-                if kind == Block::Para && self.block_prefix.is_none() {
+                if self.last_block.0 == Block::Para
+                    && kind == Block::Para
+                    && self.block_prefix.is_none()
+                {
                     self.buf.push('\\');
                 }
             }
@@ -300,6 +322,14 @@ impl Out {
         self.end_inline();
         self.materialize(kind);
         self.buf.push_str(line);
+        self.visible = true;
+    }
+
+    /// Whether the current line is inside a list item.
+    pub(crate) fn in_item(&self) -> bool {
+        self.containers
+            .iter()
+            .any(|c| matches!(c, Container::Item { .. } | Container::Indent { .. }))
     }
 
     /// How many containers (quotes, list items) enclose the current line.
@@ -315,6 +345,14 @@ impl Out {
 
     pub(crate) fn pop_container(&mut self) {
         self.end_inline();
+        if self.fresh && matches!(self.containers.last(), Some(Container::Quote)) {
+            // An empty quote is still a quote: a lone `>`.
+            self.materialize(Block::Quote);
+            let trimmed = self.buf.trim_end_matches(' ').len();
+            self.buf.truncate(trimmed);
+            self.line_start = self.line_start.min(trimmed);
+            self.frozen = self.frozen.min(trimmed);
+        }
         if let Some(Container::Item { written: false, .. }) = self.containers.last() {
             // An empty item still takes its number.
             self.materialize(Block::Other);
@@ -326,7 +364,7 @@ impl Out {
         self.containers.pop();
         self.fresh_count = self.fresh_count.saturating_sub(1);
         self.pending = 0;
-        self.last_block = (Block::Other, self.containers.len());
+        self.last_block = (Block::Closed, self.containers.len());
     }
 
     /// The next paragraph-level content starts with `prefix` (a heading's `## `),
@@ -341,6 +379,14 @@ impl Out {
 
     /// Ends a heading: a trailing `#` run would be read as a closing sequence.
     pub(crate) fn end_heading(&mut self) {
+        if let Some((prefix, kind)) = self.block_prefix.take()
+            && !self.in_table
+        {
+            // An empty heading is still a heading: its `#`s alone.
+            self.block_prefix = Some((prefix.trim_end().to_owned(), kind));
+            self.materialize(Block::Heading);
+            self.heading_start = None;
+        }
         if let Some(start) = self.heading_start.take()
             && self.buf.len() > start
             && self.buf.ends_with('#')
@@ -406,6 +452,7 @@ impl Out {
     /// Writes what is owed before a visible character `first`. Returns true when `first`
     /// must be written before the pending delimiters (see `flush_marks`).
     fn before_visible(&mut self, first: char) -> bool {
+        self.visible = true;
         if let Some((open_at, close_at, len)) = self.last_underscore.take()
             && close_at + len == self.buf.len()
             && is_word(first)
