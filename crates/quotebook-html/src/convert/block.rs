@@ -211,11 +211,17 @@ impl Walker<'_> {
     }
 }
 
-fn clean_language(s: &str) -> String {
-    s.trim_end_matches(';')
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '#' | '-' | '_' | '.'))
+/// An info string: the language as written (any script), without what would end or
+/// break the fence line (whitespace, backticks, controls), and without the `;` that
+/// SyntaxHighlighter's `brush: js;` ends with.
+pub(super) fn clean_language(s: &str) -> String {
+    let s = match s.trim_end_matches(';') {
+        "" => s,
+        trimmed => trimmed,
+    };
+    s.chars()
+        .filter(|&c| !c.is_whitespace() && !c.is_control() && c != '`')
         .take(32)
         .collect::<String>()
-        .to_ascii_lowercase()
+        .to_lowercase()
 }

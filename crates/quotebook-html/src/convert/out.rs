@@ -705,7 +705,15 @@ impl Out {
             }
         }
         let fence = "`".repeat(longest + 1);
-        let pad = if content.starts_with('`') || content.ends_with('`') {
+        // CommonMark strips one space from each end when both ends have one and the
+        // content is not all spaces; a backtick at an end needs a space to part it from
+        // the fence. A space added at each end is what it strips.
+        let pad = if content.starts_with('`')
+            || content.ends_with('`')
+            || (content.starts_with(' ')
+                && content.ends_with(' ')
+                && content.trim_start_matches(' ') != "")
+        {
             " "
         } else {
             ""
