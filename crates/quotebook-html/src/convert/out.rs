@@ -455,6 +455,8 @@ impl Out {
         self.visible = true;
         if let Some((open_at, close_at, len)) = self.last_underscore.take()
             && close_at + len == self.buf.len()
+            && self.pending_ws.is_empty()
+            && self.pending_brs == 0
             && is_word(first)
         {
             // `_` cannot close before a letter: the pair becomes `*`, which can.
@@ -570,14 +572,12 @@ impl Out {
                 self.buf.insert(at, '\\');
             }
             if glued && self.marks[i].open.starts_with('_') {
-                // `_` cannot open after a letter: `*` can.
-                let star = if self.marks[i].open.len() == 2 {
-                    "**"
-                } else {
-                    "*"
-                };
-                self.marks[i].open = star;
-                self.marks[i].close = Cow::Borrowed(star);
+                // `_` cannot open after a letter, and stars there would pair with the
+                // outer ones wrongly (`a*b*c**`): inside a word the inner level is
+                // written as the outer one alone, as the text is what must survive.
+                self.marks[i].kind = MarkKind::Null;
+                self.marks[i].open = "";
+                self.marks[i].close = Cow::Borrowed("");
             }
             let open = self.marks[i].open;
             self.marks[i].open_at = self.buf.len();
@@ -712,7 +712,7 @@ impl Out {
             || content.ends_with('`')
             || (content.starts_with(' ')
                 && content.ends_with(' ')
-                && content.trim_start_matches(' ') != "")
+                && !content.trim_start_matches(' ').is_empty())
         {
             " "
         } else {
