@@ -101,7 +101,10 @@ fn convert(args: ConvertArgs) -> Result<String, String> {
         Some(path) => read_file(path)?,
     };
     let markdown = quotebook_core::html_to_markdown(&html, base_url).map_err(|e| e.to_string())?;
-    Ok(if args.quote {
+    // A converter never refuses: nothing in, nothing out.
+    Ok(if markdown.is_empty() {
+        String::new()
+    } else if args.quote {
         blockquote(&markdown)
     } else {
         format!("{markdown}\n")
@@ -113,17 +116,22 @@ fn clip(args: ClipArgs) -> Result<String, String> {
     let meta_html = args.page_file.as_deref().map(read_file).transpose()?;
     // With the page, the deep link: the selection's text located in the page's visible
     // text (whitespace aside, the first occurrence), as the extension's capture sends it.
+    // A deep link is a bonus: a selection the page does not hold is saved without one.
     let (page_text, offsets, text) = match &meta_html {
         Some(page) => {
             let page_text = page_text::visible_text(page);
             let selected = page_text::visible_text(&html);
-            let (start, end) = page_text::locate(&page_text, &selected).ok_or_else(|| {
-                format!(
-                    "the selection's text does not occur in the page's visible text ({}): no deep link can be made",
-                    args.page_file.as_deref().unwrap_or_default()
-                )
-            })?;
-            (Some(page_text), vec![[start, end]], selected)
+            match page_text::locate(&page_text, &selected) {
+                Some((start, end)) => (Some(page_text), vec![[start, end]], selected),
+                None => {
+                    eprintln!(
+                        "quotebook: the selection's text does not occur in the page's visible \
+                         text ({}): saved without a deep link",
+                        args.page_file.as_deref().unwrap_or_default()
+                    );
+                    (None, Vec::new(), selected)
+                }
+            }
         }
         None => (None, Vec::new(), String::new()),
     };

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::convert::html_to_markdown;
+use crate::convert::{Options, quote_markdown};
 use crate::error::Error;
 use crate::fragment::{quote_selector, text_fragment};
 use crate::metadata::{Metadata, extract_metadata};
@@ -109,7 +109,7 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
 
     let mut quotes = Vec::with_capacity(capture.ranges.len().max(1));
     for (i, html) in capture.ranges.iter().enumerate() {
-        match html_to_markdown(html, base) {
+        match quote_markdown(html, base, &Options::default()) {
             Ok(markdown) => {
                 quotes.push((markdown, deep_link(capture, i), capture.range_texts.get(i)))
             }
@@ -119,7 +119,11 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
     }
     if quotes.is_empty() && !capture.text.trim().is_empty() {
         quotes.push((
-            html_to_markdown(&plain_text_to_html(&capture.text), base)?,
+            quote_markdown(
+                &plain_text_to_html(&capture.text),
+                base,
+                &Options::default(),
+            )?,
             Anchor::default(),
             None,
         ));

@@ -70,8 +70,8 @@ impl Walker<'_> {
                                 .or_else(|| w.strip_prefix("lang-"))
                         })
                     })
-                    .unwrap_or("")
-                    .to_owned();
+                    .map(super::block::clean_language)
+                    .unwrap_or_default();
                 self.code_block(&text, &lang);
                 return;
             }
@@ -97,22 +97,15 @@ impl Walker<'_> {
             }
             text.push(c);
         }
-        let starts_ws = text.starts_with(' ');
-        let ends_ws = text.ends_with(' ');
-        let text = text.trim_matches(' ');
-        if starts_ws {
-            self.out.space();
-        }
+        // Spaces inside the span are kept: `code_atom` writes them so that CommonMark
+        // reads back exactly this content.
         if !text.is_empty() {
             let text = if self.out.in_table {
                 text.replace('|', "\\|")
             } else {
-                text.to_owned()
+                text
             };
             self.out.code_atom(&text);
-        }
-        if ends_ws {
-            self.out.space();
         }
     }
 

@@ -228,7 +228,9 @@ fn resolve_reference(base: &str, reference: &str) -> Option<String> {
         // keep. Fragment-only references too: `about:blank#x` would point nowhere.
         let Some(b) = parts(base).filter(|b| b.authority.is_some() || b.path.starts_with('/'))
         else {
-            return if reference.is_empty() {
+            // An empty link is the page itself, which Markdown writes as `[text]()`; an
+            // empty image source shows nothing.
+            return if reference.is_empty() && for_image {
                 None
             } else {
                 Some(reference)
@@ -500,7 +502,9 @@ mod tests {
                     "{base:?} + {reference:?}"
                 );
             }
-            assert_eq!(resolve(base, "", false), None);
+            // An empty link stays the page itself; an empty image is none.
+            assert_eq!(resolve(base, "", false).as_deref(), Some(""));
+            assert_eq!(resolve(base, "", true), None);
             assert_eq!(resolve(base, "javascript:x", false), None);
             assert_eq!(
                 resolve(base, "HTTPS://X.example/a/../b", false).as_deref(),
