@@ -153,10 +153,13 @@ fn remove_dot_segments(path: &str) -> String {
 /// resolution, so that a page's `<base href="file:///…">` cannot make `file:` links of
 /// relative ones) or when nothing was written.
 pub(crate) fn resolve(base: &str, reference: &str, for_image: bool) -> Option<String> {
-    resolve_reference(base, reference).filter(|url| is_allowed(url, for_image))
+    resolve_reference(base, reference)
+        // An empty link is the page itself, which Markdown writes as `[text]()`; an empty
+        // image source shows nothing.
+        .filter(|url| !(for_image && url.is_empty()) && is_allowed(url, for_image))
 }
 
-/// Resolves `reference` against `base`, whatever the scheme. `None` when it is empty.
+/// Resolves `reference` against `base`, whatever the scheme.
 fn resolve_reference(base: &str, reference: &str) -> Option<String> {
     // Fast path: an absolute http(s) URL with nothing to clean or resolve.
     let r = reference.as_bytes();
@@ -228,13 +231,7 @@ fn resolve_reference(base: &str, reference: &str) -> Option<String> {
         // keep. Fragment-only references too: `about:blank#x` would point nowhere.
         let Some(b) = parts(base).filter(|b| b.authority.is_some() || b.path.starts_with('/'))
         else {
-            // An empty link is the page itself, which Markdown writes as `[text]()`; an
-            // empty image source shows nothing.
-            return if reference.is_empty() && for_image {
-                None
-            } else {
-                Some(reference)
-            };
+            return Some(reference);
         };
         let (fragment_start, before_fragment) = match reference.find('#') {
             Some(i) => (Some(i), &reference[..i]),

@@ -4,8 +4,9 @@
 //! pulldown-cmark, and compared with the expected HTML, both normalised
 //! (`normalize.rs`): once for structure, once for text alone.
 //!
-//! Goals, over the examples outside the "HTML blocks" and "Raw HTML" sections and
-//! [`EXCLUDED`]: at least 99% with the same structure, all with the same text, and no
+//! Goals, over the examples outside the "HTML blocks" and "Raw HTML" sections,
+//! [`EXCLUDED`] and [`REFUSED`] (links to schemes our link policy refuses, whose text
+//! must still come back whole, never as a link): at least 99% with the same structure, all with the same text, and no
 //! raw HTML anywhere in our Markdown. The suite prints its rates and fails below them.
 //!
 //! The spec comes from the npm package `commonmark-spec` 0.31.2 (a devDependency pinned by
@@ -77,6 +78,33 @@ const EXCLUDED: &[(usize, &str)] = &[
         "an unclosed `<a>` whose href holds a backslash and a line break",
     ),
 ];
+
+/// Examples whose expected link points to a scheme our link policy refuses (SECURITY.md,
+/// "Dangerous link schemes": links only to `http`, `https` and `mailto`, images only from
+/// `http`, `https` and raster `data:`). Their text must still come back whole, with no
+/// link to the refused URL; their structure (a link) cannot, by design. The suite checks
+/// that this list is exactly the set of examples whose expected HTML holds such a URL.
+const REFUSED: &[(usize, &str)] = &[
+    (596, "an `irc:` autolink"),
+    (598, "an autolink with the made-up scheme `a+b+c:`"),
+    (599, "an autolink with the scheme `made-up-scheme:`"),
+    (601, "`localhost:5001/foo`, whose scheme is `localhost:`"),
+];
+
+/// The `href` and `src` values of `html` that the link policy refuses.
+fn refused_urls(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (attribute, for_image) in [(" href=\"", false), (" src=\"", true)] {
+        for (at, _) in html.match_indices(attribute) {
+            let rest = &html[at + attribute.len()..];
+            let value = rest[..rest.find('"').unwrap_or(rest.len())].replace("&amp;", "&");
+            if !quotebook_html::convert::is_allowed_url(&value, for_image) {
+                out.push(value);
+            }
+        }
+    }
+    out
+}
 
 struct Example {
     number: usize,
@@ -244,9 +272,38 @@ fn main() -> ExitCode {
         );
         failed_setup = true;
     }
+    let refused_in_spec: Vec<usize> = outside
+        .iter()
+        .filter(|e| !listed.contains(&e.number) && !refused_urls(&e.html).is_empty())
+        .map(|e| e.number)
+        .collect();
+    let refused: Vec<usize> = REFUSED.iter().map(|(n, _)| *n).collect();
+    if refused_in_spec != refused {
+        eprintln!(
+            "REFUSED is out of date: the examples linking to refused schemes are {refused_in_spec:?}"
+        );
+        failed_setup = true;
+    }
+    // Refused schemes: the text comes back, no raw HTML, and the refused URL is no link.
+    let mut policy_failures = Vec::new();
+    for example in outside
+        .iter()
+        .filter(|e| refused.contains(&e.number))
+        .filter(|e| only.is_empty() || only.contains(&e.number))
+    {
+        let markdown = quotebook_html::convert::html_to_markdown(&example.html, "about:blank")
+            .unwrap_or_else(|e| format!("(error: {e})"));
+        let (verdict, rendered) = judge(example, &markdown);
+        let linked = refused_urls(&example.html)
+            .iter()
+            .any(|url| rendered.contains(&format!("\"{url}\"")));
+        if !verdict.text || verdict.raw > 0 || linked {
+            policy_failures.push(example.number);
+        }
+    }
     let cases: Vec<&Example> = outside
         .into_iter()
-        .filter(|e| !listed.contains(&e.number))
+        .filter(|e| !listed.contains(&e.number) && !refused.contains(&e.number))
         .filter(|e| only.is_empty() || only.contains(&e.number))
         .collect();
 
@@ -297,11 +354,18 @@ fn main() -> ExitCode {
     }
 
     println!(
-        "CommonMark 0.31.2 round trip: {} examples ({} in {:?} and {} listed in EXCLUDED left out)",
+        "CommonMark 0.31.2 round trip: {} examples ({} in {:?}, {} listed in EXCLUDED and {} \
+         in REFUSED left out)",
         cases.len(),
-        examples.len() - cases.len() - EXCLUDED.len(),
+        examples.len() - cases.len() - EXCLUDED.len() - REFUSED.len(),
         EXCLUDED_SECTIONS,
         EXCLUDED.len(),
+        REFUSED.len(),
+    );
+    println!(
+        "refused schemes: {}/{} keep their text with no link to the refused URL",
+        REFUSED.len() - policy_failures.len(),
+        REFUSED.len()
     );
     println!("{}", ours.line("quotebook"));
     println!("{}", htmd_rates.line("htmd"));
@@ -322,7 +386,10 @@ fn main() -> ExitCode {
     if !raw_ok {
         eprintln!("FAIL: our Markdown holds raw HTML");
     }
-    if failed_setup || !(structure_ok && text_ok && raw_ok) {
+    if !policy_failures.is_empty() {
+        eprintln!("FAIL: refused schemes lose text or stay links: {policy_failures:?}");
+    }
+    if failed_setup || !policy_failures.is_empty() || !(structure_ok && text_ok && raw_ok) {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
