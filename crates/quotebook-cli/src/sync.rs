@@ -337,8 +337,9 @@ fn read_all(mut file: cap_std::fs::File) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-/// Writes `bytes` to a new temporary file beside `name` in `dir`; returns its name.
-fn write_temp(dir: &Dir, name: &str, bytes: &[u8], durable: bool) -> Result<String, String> {
+/// Writes `bytes` to a new temporary file in `dir`, beside the file it will replace;
+/// returns its name.
+fn write_temp(dir: &Dir, bytes: &[u8], durable: bool) -> Result<String, String> {
     let mut n = 0u32;
     let (tmp, mut file) = loop {
         let tmp = temp_name(std::process::id(), n);
@@ -513,7 +514,7 @@ impl FsFolder {
             Ok(None) => return Err("its folder was removed meanwhile".into()),
             Err(entry) => return Err(describe(&entry)),
         };
-        let tmp = write_temp(&dir, name, &write.bytes, false)?;
+        let tmp = write_temp(&dir, &write.bytes, false)?;
         #[cfg(test)]
         if let Some(hook) = &self.before_replace {
             hook(&write.path);
@@ -543,7 +544,7 @@ impl FsFolder {
             Err(Entry::NotAFile) => return Err(format!("{path} is not a regular file")),
             Err(entry) => return Err(format!("{path}: {}", describe(&entry))),
         }
-        let tmp = write_temp(&dir, name, bytes, true).map_err(|e| format!("{path}: {e}"))?;
+        let tmp = write_temp(&dir, bytes, true).map_err(|e| format!("{path}: {e}"))?;
         put_in_place(&dir, &tmp, name, false).map_err(|e| {
             let _ = dir.remove_file(&tmp);
             format!("cannot write {path}: {e}")
