@@ -39,15 +39,30 @@ fn save(request: &ClipRequest, limit: Duration) -> Result<String, Error> {
 fn a_ten_megabyte_selection() {
     let paragraph = "<p>Some <b>bold</b> and <a href=\"/x\">a link</a> in a paragraph.</p>\n";
     let html = paragraph.repeat(10 * 1024 * 1024 / paragraph.len());
-    let md = save(
-        &request("https://a.example/", &html, "Big"),
-        Duration::from_secs(30),
-    )
-    .unwrap();
+    // The converter is linear in it...
+    let start = Instant::now();
+    let md = quotebook_core::html_to_markdown(&html, "https://a.example/").unwrap();
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        start.elapsed()
+    );
     assert!(md.len() > 5_000_000);
     assert_eq!(
         md.matches("[a link](https://a.example/x)").count(),
         html.matches("<p>").count()
+    );
+    // ...and a save refuses it before converting anything (see `capture_limits.rs`).
+    let start = Instant::now();
+    let refused = clip(&request("https://a.example/", &html, "Big"), None);
+    assert!(
+        matches!(&refused, Err(Error::TooLarge(m)) if m.contains("at most 8.0 MB in one save")),
+        "{refused:?}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        start.elapsed()
     );
 }
 

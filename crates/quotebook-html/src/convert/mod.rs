@@ -38,6 +38,8 @@ mod tokenize;
 mod url;
 mod walk;
 
+pub use inline::MAX_URL;
+
 use crate::error::Error;
 
 /// How to convert.
