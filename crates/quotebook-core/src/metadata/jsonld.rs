@@ -8,6 +8,8 @@ pub(crate) struct LdArticle {
     pub headline: Option<String>,
     pub name: Option<String>,
     pub authors: Vec<String>,
+    /// The authors typed as organisations (a publisher signing as the author).
+    pub author_orgs: Vec<String>,
     pub publisher: Option<String>,
     pub published: Option<String>,
     pub description: Option<String>,
@@ -131,6 +133,25 @@ fn names(v: &Value, by_id: &dyn Fn(&str) -> Option<Value>, out: &mut Vec<String>
     }
 }
 
+/// The names of the organisations among an `author` value's objects.
+fn organisations(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Array(items) => items.iter().for_each(|i| organisations(i, out)),
+        Value::Object(map) => {
+            let is_org = |t: &str| t.ends_with("Organization") || t == "Corporation";
+            let typed = match map.get("@type") {
+                Some(Value::String(t)) => is_org(t),
+                Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).any(is_org),
+                _ => false,
+            };
+            if typed && let Some(n) = map.get("name").and_then(Value::as_str) {
+                push_name(out, n);
+            }
+        }
+        _ => {}
+    }
+}
+
 fn push_name(out: &mut Vec<String>, s: &str) {
     let s = super::collapse_ws(s);
     if !s.is_empty() && !super::looks_like_url(&s) && !out.contains(&s) {
@@ -173,8 +194,10 @@ pub(crate) fn read(blocks: &[String]) -> Option<LdArticle> {
         .min_by_key(|(r, _)| *r)
         .map(|(_, n)| n)?;
     let mut authors = Vec::new();
+    let mut author_orgs = Vec::new();
     if let Some(a) = best.get("author").or_else(|| best.get("creator")) {
         names(a, &by_id, &mut authors, 0);
+        organisations(a, &mut author_orgs);
     }
     let mut publisher = Vec::new();
     if let Some(p) = best.get("publisher") {
@@ -193,6 +216,7 @@ pub(crate) fn read(blocks: &[String]) -> Option<LdArticle> {
         headline: text(best.get("headline")),
         name: text(best.get("name")),
         authors,
+        author_orgs,
         publisher: publisher.into_iter().next(),
         published: text(best.get("datePublished")).or_else(|| text(best.get("dateCreated"))),
         description: text(best.get("description")),
@@ -234,6 +258,15 @@ mod tests {
         assert_eq!(a.name.as_deref(), Some("Post"));
         assert_eq!(a.authors, vec!["Dee"]);
         assert_eq!(a.publisher.as_deref(), Some("Blog Co"));
+    }
+
+    #[test]
+    fn organisations_signing_as_authors_are_told_apart() {
+        let a = one(
+            r#"{"@type":"NewsArticle","author":[{"@type":"NewsMediaOrganization","name":"Daily"},{"@type":"Person","name":"Ann Bo"}]}"#,
+        );
+        assert_eq!(a.authors, vec!["Daily", "Ann Bo"]);
+        assert_eq!(a.author_orgs, vec!["Daily"]);
     }
 
     #[test]

@@ -12,8 +12,10 @@
 //! Core, `article:*`, Parse.ly, Twitter, plain `name=`), then the document (`<title>`,
 //! `<html lang>`, bylines, `<time datetime>`).
 
+mod byline;
 mod date;
 mod jsonld;
+mod title;
 mod url;
 
 use quotebook_html::tokenizer::{StartTag, TextKind, Token, Tokenizer, normalize_newlines};
@@ -62,7 +64,8 @@ pub fn metadata_capture_selectors() -> &'static str {
         "[itemprop*=\"dateCreated\" i], [class*=\"byline\" i], [class*=\"author\" i], ",
         "[id*=\"byline\" i], [id*=\"author\" i], [class*=\"dateline\" i], ",
         "[id*=\"dateline\" i], [class*=\"writtenby\" i], [id*=\"writtenby\" i], ",
-        "address, time[datetime], h1, h2, meta, link[rel~=\"canonical\" i]"
+        "address, time[datetime], h1, h2, meta, link[rel~=\"canonical\" i], ",
+        "[class*=\"date\" i], [class*=\"published\" i], [class*=\"posted\" i]"
     )
 }
 
@@ -108,6 +111,23 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
     let site_name = meta(&["og:site_name"])
         .or_else(|| ld.publisher.clone())
         .or_else(|| meta(&["application-name"]));
+    // Every name the page gives itself: a title segment or an "author" equal to one of
+    // them names the site, not the article or a person.
+    let sites: Vec<String> = [
+        meta(&["og:site_name"]),
+        ld.publisher.clone(),
+        meta(&["application-name"]),
+        meta(&["twitter:site"]).map(|s| s.trim_start_matches('@').to_string()),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|s| collapse_ws(&s))
+    .filter(|s| !s.is_empty())
+    .collect();
+    let host = url::host(page_url).unwrap_or_default();
+    let cleaned_doc_title = doc_title
+        .as_deref()
+        .map(|t| clean_document_title(&title::clean_title(t, &sites, &host), &doc.h1s));
     let title = ld_title
         .or_else(|| {
             meta(&[
@@ -122,53 +142,97 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
                 "parsely-title",
             ])
         })
-        .or_else(|| {
-            doc_title
-                .as_deref()
-                .map(|t| clean_document_title(t, &doc.h1s))
-        });
+        .map(|t| title::clean_title(&t, &sites, &host))
+        // A site's name, or a word like "Home", where the document says more.
+        .filter(|t| {
+            let doc = cleaned_doc_title.as_deref().unwrap_or(t);
+            let generic = sites.iter().any(|s| s.eq_ignore_ascii_case(t))
+                || (t.split_whitespace().count() < 2
+                    && !doc.to_lowercase().contains(&t.to_lowercase()));
+            !generic || doc == t
+        })
+        .or(cleaned_doc_title);
 
-    // Authors.
-    let mut authors = ld.authors.clone();
-    if authors.is_empty() {
-        for key in [
-            "dc:creator",
-            "dcterm:creator",
-            "dcterms:creator",
-            "author",
-            "parsely-author",
-            "article:author",
-            "og:article:author",
-            "sailthru:author",
-            "byl",
-        ] {
-            for (k, v, _) in &doc.metas {
-                if k == key && !looks_like_url(v) {
-                    push_author(&mut authors, v);
+    // Authors: the person before the publisher. Candidates by source, best first: the
+    // JSON-LD authors, `article:author` and the other author tags, `<meta name=author>`,
+    // then the byline elements; a candidate naming the site (or an organisation) only
+    // when nothing names a person, a user name only when nothing gives a full name.
+    let names_site = |n: &str| {
+        let c = |s: &str| {
+            s.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        };
+        let n = c(n);
+        !n.is_empty()
+            && (sites.iter().any(|s| c(s) == n)
+                || c(host.trim_start_matches("www.")) == n
+                || ld.author_orgs.iter().any(|o| c(o) == n))
+    };
+    let mut candidates: Vec<Vec<String>> = Vec::new();
+    let mut byline_dates = Vec::new();
+    candidates.push(
+        ld.authors
+            .iter()
+            .flat_map(|a| byline::clean_byline(a).names)
+            .collect(),
+    );
+    for keys in [
+        &["article:author", "og:article:author"][..],
+        &["parsely-author", "sailthru:author", "byl"][..],
+        &["dc:creator", "dcterm:creator", "dcterms:creator"][..],
+    ] {
+        let mut found = Vec::new();
+        for (k, v, _) in &doc.metas {
+            if keys.contains(&k.as_str()) && !looks_like_url(v) {
+                for n in byline::clean_byline(v).names {
+                    if !found.contains(&n) {
+                        found.push(n);
+                    }
                 }
             }
-            if !authors.is_empty() {
-                break;
-            }
+        }
+        candidates.push(found);
+    }
+    let mut meta_authors = Vec::new();
+    for (k, v, _) in &doc.metas {
+        if k == "author" && !looks_like_url(v) {
+            meta_authors.extend(byline::clean_byline(v).names);
         }
     }
-    if authors.is_empty()
-        && let Some(b) = doc
-            .bylines
-            .iter()
-            .find(|b| !b.is_empty() && b.chars().count() < 100)
+    candidates.push(meta_authors);
+    for b in doc
+        .bylines
+        .iter()
+        .filter(|b| !b.is_empty() && b.chars().count() < 200)
     {
-        push_author(&mut authors, b);
+        let cleaned = byline::clean_byline(b);
+        byline_dates.extend(cleaned.date);
+        candidates.push(cleaned.names);
     }
+    let person = |c: &Vec<String>| !c.is_empty() && !c.iter().any(|n| names_site(n));
+    let full = |c: &Vec<String>| !c.iter().all(|n| byline::looks_like_handle(n));
+    let authors = candidates
+        .iter()
+        .find(|c| person(c) && full(c))
+        .or_else(|| candidates.iter().find(|c| person(c)))
+        .or_else(|| candidates.iter().find(|c| !c.is_empty()))
+        .cloned()
+        .unwrap_or_default();
 
     // Published date: the first candidate that parses.
     let published = ld
         .published
         .iter()
         .cloned()
-        .chain(meta(&["article:published_time"]))
+        .chain(meta(&[
+            "article:published_time",
+            "og:article:published_time",
+        ]))
         .chain(meta(&[
             "og:published_time",
+            "article:published",
             "parsely-pub-date",
             "pub-date",
             "sailthru:date",
@@ -180,7 +244,17 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
             "pubdate",
         ]))
         .chain(doc.dates.iter().cloned())
-        .find_map(|d| normalize_date(&d));
+        .find_map(|d| normalize_date(&d))
+        // Dates written in the text of a date element or a byline, then the URL's.
+        .or_else(|| {
+            doc.date_texts
+                .iter()
+                .filter_map(|t| date::find_date_in_text(t).map(|(d, _)| d))
+                .chain(byline_dates)
+                .chain(date_in_url(page_url))
+                .map(|d| d.to_string())
+                .next()
+        });
 
     let description = ld.description.clone().or_else(|| {
         meta(&[
@@ -234,33 +308,24 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
     }
 }
 
-/// Words that introduce a byline rather than belong to it.
-fn strip_by(s: &str) -> &str {
-    let t = s.trim();
-    for p in [
-        "written by ",
-        "posted by ",
-        "by ",
-        "par ",
-        "von ",
-        "por ",
-        "door ",
-        "di ",
-    ] {
-        if t.len() > p.len() && t.is_char_boundary(p.len()) && t[..p.len()].eq_ignore_ascii_case(p)
-        {
-            return t[p.len()..].trim_start();
-        }
-    }
-    t
-}
-
-fn push_author(out: &mut Vec<String>, raw: &str) {
-    let s = collapse_ws(raw);
-    let s = strip_by(&s).trim_matches(|c: char| c == ',' || c == '|' || c.is_whitespace());
-    if !s.is_empty() && !out.iter().any(|a| a == s) {
-        out.push(s.to_string());
-    }
+/// `/2019/10/21/` in a URL's path.
+fn date_in_url(page_url: &str) -> Option<PageDate> {
+    let path = page_url.split("://").nth(1)?.split_once('/')?.1;
+    let parts: Vec<&str> = path.split(['/', '?', '#']).collect();
+    parts.windows(3).find_map(|w| {
+        let num = |s: &str, n: usize| {
+            (s.len() == n && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<u32>().ok())?
+        };
+        let d = PageDate {
+            year: num(w[0], 4)? as i32,
+            month: num(w[1], 2)? as u8,
+            day: num(w[2], 2)? as u8,
+            time: None,
+            offset_minutes: None,
+        };
+        normalize_date(&d.to_string()).and_then(|s| parse_date(&s))
+    })
 }
 
 /// A `<title>` often ends (or starts) with the site's name after a separator: keep the
@@ -337,6 +402,8 @@ struct Doc {
     /// `datetime`/`content` of date elements, `datePublished` first.
     dates: Vec<String>,
     h1s: Vec<String>,
+    /// Text of date elements (a class naming a date), in document order.
+    date_texts: Vec<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -361,6 +428,8 @@ struct ScanState {
     bylines_done: Vec<(usize, String)>,
     byline_seq: usize,
     h1: Option<(usize, String)>,
+    /// Date elements being read: stack depth at which each opened, its text so far.
+    datebox: Vec<(usize, String)>,
     published_dates: Vec<String>,
     other_dates: Vec<String>,
 }
@@ -396,6 +465,39 @@ fn is_byline_element(tag: &StartTag) -> bool {
     ["byline", "author", "dateline", "writtenby"]
         .iter()
         .any(|w| mentions(&ident, w))
+}
+
+fn is_date_element(tag: &StartTag) -> bool {
+    let class = attr(tag, "class").unwrap_or("");
+    [
+        "date",
+        "published",
+        "posted",
+        "pubdate",
+        "postdate",
+        "publishdate",
+    ]
+    .iter()
+    .any(|w| mentions_word(class, w))
+}
+
+/// Like [`mentions`], and `word` starts a word too: `news-date`, `postDate`,
+/// `entry-date` do, `update` and `validate` do not.
+fn mentions_word(ident: &str, word: &str) -> bool {
+    let lower = ident.to_ascii_lowercase();
+    lower.match_indices(word).any(|(i, _)| {
+        let starts = i == 0
+            || !ident.as_bytes()[i - 1].is_ascii_lowercase()
+            || ident.as_bytes()[i].is_ascii_uppercase();
+        let rest = &ident[i + word.len()..];
+        let mut chars = rest.chars();
+        let ends = match chars.next() {
+            None => true,
+            Some('s') | Some('S') => !chars.next().is_some_and(|c| c.is_ascii_lowercase()),
+            Some(c) => !c.is_ascii_lowercase(),
+        };
+        starts && ends
+    })
 }
 
 /// Whether `ident` (class names and id) mentions `word` (lowercase) as a word of its own:
@@ -520,6 +622,9 @@ impl ScanState {
                 .push((self.stack.len(), self.byline_seq, String::new()));
             self.byline_seq += 1;
         }
+        if self.datebox.len() < 4 && name != "body" && name != "html" && is_date_element(tag) {
+            self.datebox.push((self.stack.len(), String::new()));
+        }
         if (name == "h1" || name == "h2") && self.h1.is_none() {
             self.h1 = Some((self.stack.len(), String::new()));
         }
@@ -545,6 +650,14 @@ impl ScanState {
         {
             self.bylines_done.push((seq, collapse_ws(&text)));
         }
+        while self.datebox.last().is_some_and(|(d, _)| depth < *d)
+            && let Some((_, text)) = self.datebox.pop()
+        {
+            let text = collapse_ws(&text);
+            if !text.is_empty() && text.chars().count() < 200 {
+                self.doc.date_texts.push(text);
+            }
+        }
         if self.h1.as_ref().is_some_and(|(d, _)| depth < *d)
             && let Some((_, text)) = self.h1.take()
         {
@@ -559,6 +672,9 @@ impl ScanState {
             return;
         }
         for (_, _, t) in self.byline.iter_mut().filter(|(_, _, t)| t.len() < 2_000) {
+            t.push_str(s);
+        }
+        for (_, t) in self.datebox.iter_mut().filter(|(_, t)| t.len() < 2_000) {
             t.push_str(s);
         }
         if let Some((_, t)) = &mut self.h1
