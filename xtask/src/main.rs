@@ -7,6 +7,7 @@
 //! - `bench`   HTML → Markdown speed in Chromium: ours against Turndown and htmd
 //! - `fuzz`    one cargo-fuzz target for a number of seconds (nightly)
 //! - `parity`  the wasm module under Node against the native converter (after `build`)
+//! - `metadata` title, author and date rates on the development set and the corpus
 //!
 //! Each command installs what it needs and is missing (the wasm target, the npm packages,
 //! Chromium, Xvfb and xdotool when running as root), or says what to do.
@@ -48,6 +49,9 @@ commands:
   parity    the built wasm module (under Node) and the native converter give the
             same Markdown for every golden case, corpus article and html5lib-tests
             tree-construction input (fetched once into the target folder)
+  metadata  title, author and date rates of the metadata extractor on the development
+            set (tests/metadata-dev, its held-out part apart) and on the corpus;
+            fails below the goals (also run by `test`, as a cargo test)
 
 environment:
   QUOTEBOOK_CHROMIUM   the Chromium binary (default /usr/bin/chromium)
@@ -65,6 +69,16 @@ fn main() -> ExitCode {
         Some("bench") => bench::bench(),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("parity") => parity::parity(),
+        Some("metadata") => run(cargo().args([
+            "test",
+            "-p",
+            "quotebook-core",
+            "--test",
+            "metadata_rates",
+            "--",
+            "--nocapture",
+            "--test-threads=1",
+        ])),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
