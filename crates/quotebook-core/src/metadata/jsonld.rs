@@ -15,6 +15,9 @@ pub(crate) struct LdArticle {
     pub description: Option<String>,
     pub language: Option<String>,
     pub url: Option<String>,
+    /// The node is an article (a `NewsArticle`, a `BlogPosting`…), not a page, a video or
+    /// another work the page merely shows.
+    pub article: bool,
 }
 
 /// `@type`s that describe the page's main content.
@@ -53,6 +56,20 @@ const ARTICLE_TYPES: &[&str] = &[
     "Chapter",
     "Course",
     "Episode",
+];
+
+/// Types in [`ARTICLE_TYPES`] that describe a page or a medium around the article
+/// rather than the article itself.
+const PAGE_TYPES: &[&str] = &[
+    "Blog",
+    "CreativeWork",
+    "VideoObject",
+    "WebPage",
+    "ItemPage",
+    "AboutPage",
+    "ProfilePage",
+    "QAPage",
+    "FAQPage",
 ];
 
 /// Removes what pages wrap their JSON in: HTML comments, CDATA markers.
@@ -188,11 +205,10 @@ pub(crate) fn read(blocks: &[String]) -> Option<LdArticle> {
             })
             .map(|n| (*n).clone())
     };
-    let best = nodes
+    let (rank, best) = nodes
         .iter()
         .filter_map(|n| type_rank(n).map(|r| (r, *n)))
-        .min_by_key(|(r, _)| *r)
-        .map(|(_, n)| n)?;
+        .min_by_key(|(r, _)| *r)?;
     let mut authors = Vec::new();
     let mut author_orgs = Vec::new();
     if let Some(a) = best.get("author").or_else(|| best.get("creator")) {
@@ -223,6 +239,7 @@ pub(crate) fn read(blocks: &[String]) -> Option<LdArticle> {
         language: text(best.get("inLanguage")),
         url: text(best.get("url"))
             .or_else(|| text(best.get("mainEntityOfPage")).filter(|u| super::looks_like_url(u))),
+        article: !PAGE_TYPES.contains(&ARTICLE_TYPES[rank]),
     })
 }
 
@@ -245,6 +262,10 @@ mod tests {
         assert_eq!(a.authors, vec!["Ann Author", "Bob Writer", "Cy"]);
         assert_eq!(a.publisher.as_deref(), Some("Example Times"));
         assert_eq!(a.published.as_deref(), Some("2020-01-02T03:04:05Z"));
+        assert!(a.article);
+        assert!(PAGE_TYPES.iter().all(|t| ARTICLE_TYPES.contains(t)));
+        assert!(one(r#"{"@type":"Recipe","name":"Cake"}"#).article);
+        assert!(!one(r#"{"@type":"VideoObject","name":"Clip"}"#).article);
     }
 
     #[test]

@@ -96,17 +96,27 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
         .filter(|t| !t.is_empty());
     let ld_title = match (&ld.headline, &ld.name) {
         (Some(h), Some(n)) if h != n => {
-            // `name` is sometimes the publisher's: keep whichever the document's own title
-            // agrees with more (the headline on a tie).
+            // `name` is sometimes the publisher's, or the `<title>` with the site's name:
+            // the one a heading repeats, else whichever the document's own title agrees
+            // with more (the headline on a tie).
             let dt = doc_title.as_deref().unwrap_or("");
             let named_site = ld.publisher.as_deref() == Some(n.as_str());
-            if !named_site && word_overlap(n, dt) > word_overlap(h, dt) {
+            let headed = |t: &str| doc.headings.iter().any(|x| collapse_ws(t) == x.bare);
+            if headed(h) {
+                Some(h.clone())
+            } else if headed(n) || (!named_site && word_overlap(n, dt) > word_overlap(h, dt)) {
                 Some(n.clone())
             } else {
                 Some(h.clone())
             }
         }
         (h, n) => h.clone().or_else(|| n.clone()),
+    };
+    // A video's or a web page's node names its article less surely than the page's tags.
+    let (ld_title, ld_weak_title) = if ld.article {
+        (ld_title, None)
+    } else {
+        (None, ld_title)
     };
     let site_name = meta(&["og:site_name"])
         .or_else(|| ld.publisher.clone())
@@ -142,6 +152,7 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
                 "parsely-title",
             ])
         })
+        .or(ld_weak_title)
         .map(|t| title::clean_title(&t, &sites, &host))
         // A site's name, or a word like "Home", where the document says more.
         .filter(|t| {
@@ -151,7 +162,22 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
                     && !doc.to_lowercase().contains(&t.to_lowercase()));
             !generic || doc == t
         })
-        .or(cleaned_doc_title);
+        .or(cleaned_doc_title.clone());
+    // The headline the reader sees, where the title is a clipped or decorated form of it.
+    let sources: Vec<String> = [
+        ld.headline.clone(),
+        ld.name.clone(),
+        meta(&["dc:title", "dcterm:title", "dcterms:title"]),
+        meta(&["og:title"]),
+        meta(&["twitter:title"]),
+        meta(&["parsely-title"]),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let title = title.map(|t| {
+        title::agree_with_heading(t, cleaned_doc_title.as_deref(), &sources, &doc.headings)
+    });
 
     // Authors: the person before the publisher. Candidates by source, best first: the
     // JSON-LD authors, `article:author` and the other author tags, `<meta name=author>`,
@@ -402,6 +428,9 @@ struct Doc {
     /// `datetime`/`content` of date elements, `datePublished` first.
     dates: Vec<String>,
     h1s: Vec<String>,
+    /// The `<h1>` and `<h2>` headings, in order: level, whole text, text without kickers
+    /// (see [`is_kicker`]).
+    headings: Vec<title::Heading>,
     /// Text of date elements (a class naming a date), in document order.
     date_texts: Vec<String>,
 }
@@ -427,7 +456,11 @@ struct ScanState {
     /// Finished byline elements: rank in document order, text.
     bylines_done: Vec<(usize, String)>,
     byline_seq: usize,
-    h1: Option<(usize, String)>,
+    /// The heading being read: stack depth, level, its whole text, its text without
+    /// kickers.
+    h1: Option<(usize, u8, String, String)>,
+    /// Depth of the kicker inside the heading being read, while in it.
+    kicker: Option<usize>,
     /// Date elements being read: stack depth at which each opened, its text so far.
     datebox: Vec<(usize, String)>,
     published_dates: Vec<String>,
@@ -465,6 +498,31 @@ fn is_byline_element(tag: &StartTag) -> bool {
     ["byline", "author", "dateline", "writtenby"]
         .iter()
         .any(|w| mentions(&ident, w))
+}
+
+/// An element inside a heading that is not the headline: a kicker or overline above it
+/// ("Corona-Pandemie", "Abstandsregeln : "), a subtitle run into it, the separator or
+/// screen-reader text between them.
+fn is_kicker(tag: &StartTag) -> bool {
+    let class = attr(tag, "class").unwrap_or("").to_ascii_lowercase();
+    [
+        "kicker",
+        "overline",
+        "topline",
+        "toptitle",
+        "dachzeile",
+        "roofline",
+        "supertitle",
+        "eyebrow",
+        "subtitle",
+        "subline",
+        "colon",
+        "visually-hidden",
+        "sr-only",
+        "screen-reader",
+    ]
+    .iter()
+    .any(|w| class.contains(w))
 }
 
 fn is_date_element(tag: &StartTag) -> bool {
@@ -626,7 +684,10 @@ impl ScanState {
             self.datebox.push((self.stack.len(), String::new()));
         }
         if (name == "h1" || name == "h2") && self.h1.is_none() {
-            self.h1 = Some((self.stack.len(), String::new()));
+            let level = if name == "h1" { 1 } else { 2 };
+            self.h1 = Some((self.stack.len(), level, String::new(), String::new()));
+        } else if self.h1.is_some() && self.kicker.is_none() && is_kicker(tag) {
+            self.kicker = Some(self.stack.len());
         }
         TextKind::Data
     }
@@ -658,10 +719,18 @@ impl ScanState {
                 self.doc.date_texts.push(text);
             }
         }
-        if self.h1.as_ref().is_some_and(|(d, _)| depth < *d)
-            && let Some((_, text)) = self.h1.take()
+        if self.kicker.is_some_and(|d| depth < d) {
+            self.kicker = None;
+        }
+        if self.h1.as_ref().is_some_and(|(d, ..)| depth < *d)
+            && let Some((_, level, text, bare)) = self.h1.take()
         {
             self.doc.h1s.push(collapse_ws(&text));
+            self.doc.headings.push(title::Heading {
+                level,
+                text: collapse_ws(&text),
+                bare: collapse_ws(&bare),
+            });
         }
         self.text(" ");
     }
@@ -677,10 +746,13 @@ impl ScanState {
         for (_, t) in self.datebox.iter_mut().filter(|(_, t)| t.len() < 2_000) {
             t.push_str(s);
         }
-        if let Some((_, t)) = &mut self.h1
+        if let Some((_, _, t, bare)) = &mut self.h1
             && t.len() < 2_000
         {
             t.push_str(s);
+            if self.kicker.is_none() {
+                bare.push_str(s);
+            }
         }
     }
 }

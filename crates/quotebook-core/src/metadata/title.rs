@@ -134,6 +134,86 @@ pub(crate) fn clean_title(title: &str, sites: &[String], host: &str) -> String {
     t
 }
 
+/// An `<h1>` or `<h2>` of the page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Heading {
+    pub level: u8,
+    /// All its text.
+    pub text: String,
+    /// Its text without a kicker, subtitle or screen-reader text inside it.
+    pub bare: String,
+}
+
+/// The words of a title in order, lower case, without punctuation.
+fn title_words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether two titles have no word in common.
+fn disjoint(a: &str, b: &str) -> bool {
+    let b = title_words(b);
+    !title_words(a).iter().any(|w| b.contains(w))
+}
+
+/// The page's headline (its `<h1>`s; its `<h2>`s on pages without one) in place of
+/// `title` where `title` is a decorated or clipped form of it:
+///
+/// - the whole heading, kicker included, where the headline is without it
+///   ("Corona-Pandemie - Es kommt darauf an" for "Es kommt darauf an");
+/// - its first words, cut short (a title trimmed to a length, "in Tennessee" dropped);
+/// - the headline with a parenthesis appended ("Der Purzelbaum (2021/5)");
+/// - nothing like it, and no other title of the page (`sources`: JSON-LD, Dublin Core,
+///   Open Graph, Twitter, Parse.ly) like it either, where the document's `<title>` and the
+///   headline agree: a section's or a site's title ("Pressemeldungen des Verbandes").
+///
+/// A heading is never taken alone: it may be a logo or a section's name.
+pub(crate) fn agree_with_heading(
+    title: String,
+    doc_title: Option<&str>,
+    sources: &[String],
+    headings: &[Heading],
+) -> String {
+    let words = title_words(&title);
+    let mut candidates: Vec<&Heading> = headings
+        .iter()
+        .filter(|h| h.level == 1 && !title_words(&h.bare).is_empty())
+        .collect();
+    if candidates.is_empty() {
+        candidates = headings
+            .iter()
+            .filter(|h| h.level == 2 && !title_words(&h.bare).is_empty())
+            .collect();
+    }
+    for h in &candidates {
+        let bare = title_words(&h.bare);
+        if words == title_words(&h.text) && bare != words {
+            return h.bare.clone();
+        }
+        if words.len() >= 3 && bare.len() > words.len() && bare.starts_with(&words) {
+            return h.bare.clone();
+        }
+        if let Some(rest) = title.strip_prefix(h.bare.as_str())
+            && rest.starts_with(" (")
+            && rest.ends_with(')')
+            && !rest.chars().any(char::is_alphabetic)
+        {
+            return h.bare.clone();
+        }
+    }
+    if let Some(doc) = doc_title
+        && let Some(h) = candidates.first()
+        && title_words(doc) == title_words(&h.bare)
+        && disjoint(&title, doc)
+        && sources.iter().filter(|s| !disjoint(s, &title)).count() <= 1
+    {
+        return h.bare.clone();
+    }
+    title
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +297,88 @@ mod tests {
         );
         assert_eq!(c("Site", "Site", "site.com"), "Site");
         assert_eq!(c("Plain title", "", ""), "Plain title");
+    }
+
+    #[test]
+    fn the_headline_for_a_decorated_or_clipped_title() {
+        let h = |level: u8, text: &str, bare: &str| Heading {
+            level,
+            text: text.into(),
+            bare: bare.into(),
+        };
+        let a = |t: &str, doc: Option<&str>, hs: &[Heading]| {
+            agree_with_heading(t.into(), doc, &[t.to_string()], hs)
+        };
+        // A kicker.
+        let kicked = [h(
+            1,
+            "Corona - \u{201e}Es kommt darauf an\u{201c}",
+            "\u{201e}Es kommt darauf an\u{201c}",
+        )];
+        assert_eq!(
+            a("Corona-Pandemie - Es kommt darauf an", None, &kicked),
+            "Corona-Pandemie - Es kommt darauf an",
+            "not the heading's kicker"
+        );
+        assert_eq!(
+            a("Corona - \"Es kommt darauf an\"", None, &kicked),
+            "\u{201e}Es kommt darauf an\u{201c}"
+        );
+        // Clipped.
+        let long = [h(
+            1,
+            "Cells erhöht Kapazität in Tennessee",
+            "Cells erhöht Kapazität in Tennessee",
+        )];
+        assert_eq!(
+            a("Cells erhöht Kapazität", None, &long),
+            "Cells erhöht Kapazität in Tennessee"
+        );
+        assert_eq!(
+            a("Cells Kapazität", None, &long),
+            "Cells Kapazität",
+            "too short to tell"
+        );
+        assert_eq!(
+            a("Cells erhöht Tennessee", None, &long),
+            "Cells erhöht Tennessee"
+        );
+        // A parenthesis; an <h2> only on pages without an <h1>.
+        let h2 = [h(2, "Der Purzelbaum", "Der Purzelbaum")];
+        assert_eq!(a("Der Purzelbaum (2021/5)", None, &h2), "Der Purzelbaum");
+        let both = [h(1, "Mag", "Mag"), h(2, "Der Purzelbaum", "Der Purzelbaum")];
+        assert_eq!(
+            a("Der Purzelbaum (2021/5)", None, &both),
+            "Der Purzelbaum (2021/5)"
+        );
+        // A section's title where <title> and headline agree.
+        let news = [h(1, "Eva gewählt", "Eva gewählt")];
+        assert_eq!(
+            a("Pressemeldungen", Some("Eva gewählt"), &news),
+            "Eva gewählt"
+        );
+        assert_eq!(
+            a("Pressemeldungen", Some("Other"), &news),
+            "Pressemeldungen"
+        );
+        assert_eq!(
+            a("Eva Pressemeldungen", Some("Eva gewählt"), &news),
+            "Eva Pressemeldungen"
+        );
+        // A different headline is no reason to change.
+        assert_eq!(
+            a(
+                "This is a long title: Hello there",
+                Some("This is a long title: Hello there"),
+                &[h(
+                    1,
+                    "This is a long title: But different",
+                    "This is a long title: But different"
+                )]
+            ),
+            "This is a long title: Hello there"
+        );
+        assert_eq!(a("T", None, &[]), "T");
     }
 
     #[test]
