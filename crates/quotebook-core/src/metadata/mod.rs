@@ -207,7 +207,12 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
     for keys in [
         &["article:author", "og:article:author"][..],
         &["parsely-author", "sailthru:author", "byl"][..],
-        &["dc:creator", "dcterm:creator", "dcterms:creator"][..],
+        &[
+            "dc:creator",
+            "dcterm:creator",
+            "dcterms:creator",
+            "citation_author",
+        ][..],
     ] {
         let mut found = Vec::new();
         for (k, v, _) in &doc.metas {
@@ -221,6 +226,9 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
         }
         candidates.push(found);
     }
+    // "Written by" in the label/value pairs a page gives Twitter's cards (WordPress's SEO
+    // plugins write the post's author there).
+    candidates.insert(2, labelled_author(&doc.metas));
     let mut meta_authors = Vec::new();
     for (k, v, _) in &doc.metas {
         if k == "author" && !looks_like_url(v) {
@@ -271,13 +279,16 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
         ]))
         .chain(doc.dates.iter().cloned())
         .find_map(|d| normalize_date(&d))
-        // Dates written in the text of a date element or a byline, then the URL's.
+        // Dates written in the text of a date element or a byline, then the URL's, then
+        // the first reader's comment's (published on the day, often).
         .or_else(|| {
+            let in_text = |t: &String| date::find_date_in_text(t).map(|(d, _)| d);
             doc.date_texts
                 .iter()
-                .filter_map(|t| date::find_date_in_text(t).map(|(d, _)| d))
+                .filter_map(in_text)
                 .chain(byline_dates)
                 .chain(date_in_url(page_url))
+                .chain(doc.comment_date_texts.iter().filter_map(in_text))
                 .map(|d| d.to_string())
                 .next()
         });
@@ -332,6 +343,37 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
         language,
         canonical_url,
     }
+}
+
+/// The value of the `twitter:dataN` whose `twitter:labelN` says "Written by".
+fn labelled_author(metas: &[(String, String, bool)]) -> Vec<String> {
+    const LABELS: &[&str] = &[
+        "written by",
+        "author",
+        "authors",
+        "verfasst von",
+        "geschrieben von",
+        "autor",
+        "autorin",
+        "von",
+        "escrito por",
+        "écrit par",
+        "scritto da",
+        "door",
+    ];
+    let get = |k: &str| metas.iter().find(|(key, ..)| key == k).map(|(_, v, _)| v);
+    (1..=4)
+        .find_map(|i| {
+            let label = get(&format!("twitter:label{i}"))?;
+            let label = collapse_ws(label).to_lowercase();
+            let label = label.trim_end_matches(':');
+            LABELS
+                .contains(&label)
+                .then(|| get(&format!("twitter:data{i}")))
+                .flatten()
+        })
+        .map(|v| byline::clean_byline(v).names)
+        .unwrap_or_default()
 }
 
 /// `/2019/10/21/` in a URL's path.
@@ -433,6 +475,8 @@ struct Doc {
     headings: Vec<title::Heading>,
     /// Text of date elements (a class naming a date), in document order.
     date_texts: Vec<String>,
+    /// Text of the date elements heading readers' comments.
+    comment_date_texts: Vec<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -462,7 +506,9 @@ struct ScanState {
     /// Depth of the kicker inside the heading being read, while in it.
     kicker: Option<usize>,
     /// Date elements being read: stack depth at which each opened, its text so far.
-    datebox: Vec<(usize, String)>,
+    /// Date elements being read: stack depth at which each opened, whether it heads a
+    /// comment, its text so far.
+    datebox: Vec<(usize, bool, String)>,
     published_dates: Vec<String>,
     other_dates: Vec<String>,
 }
@@ -483,7 +529,23 @@ fn has_token(value: Option<&str>, token: &str) -> bool {
     })
 }
 
+/// A comment's header ("comment-author", "comment-meta"): its names and dates are a
+/// reader's, not the article's. Only the element's own class and id are read, so that the
+/// capture (which sends the element without its ancestors) and the whole page agree.
+fn is_comment_part(tag: &StartTag) -> bool {
+    let ident = format!(
+        "{} {}",
+        attr(tag, "class").unwrap_or(""),
+        attr(tag, "id").unwrap_or("")
+    )
+    .to_ascii_lowercase();
+    ident.contains("comment") || ident.contains("kommentar")
+}
+
 fn is_byline_element(tag: &StartTag) -> bool {
+    if is_comment_part(tag) {
+        return false;
+    }
     if &*tag.name == "address"
         || has_token(attr(tag, "rel"), "author")
         || attr(tag, "itemprop").is_some_and(|v| v.to_ascii_lowercase().contains("author"))
@@ -681,7 +743,8 @@ impl ScanState {
             self.byline_seq += 1;
         }
         if self.datebox.len() < 4 && name != "body" && name != "html" && is_date_element(tag) {
-            self.datebox.push((self.stack.len(), String::new()));
+            self.datebox
+                .push((self.stack.len(), is_comment_part(tag), String::new()));
         }
         if (name == "h1" || name == "h2") && self.h1.is_none() {
             let level = if name == "h1" { 1 } else { 2 };
@@ -711,12 +774,16 @@ impl ScanState {
         {
             self.bylines_done.push((seq, collapse_ws(&text)));
         }
-        while self.datebox.last().is_some_and(|(d, _)| depth < *d)
-            && let Some((_, text)) = self.datebox.pop()
+        while self.datebox.last().is_some_and(|(d, ..)| depth < *d)
+            && let Some((_, comment, text)) = self.datebox.pop()
         {
             let text = collapse_ws(&text);
             if !text.is_empty() && text.chars().count() < 200 {
-                self.doc.date_texts.push(text);
+                if comment {
+                    self.doc.comment_date_texts.push(text);
+                } else {
+                    self.doc.date_texts.push(text);
+                }
             }
         }
         if self.kicker.is_some_and(|d| depth < d) {
@@ -743,7 +810,7 @@ impl ScanState {
         for (_, _, t) in self.byline.iter_mut().filter(|(_, _, t)| t.len() < 2_000) {
             t.push_str(s);
         }
-        for (_, t) in self.datebox.iter_mut().filter(|(_, t)| t.len() < 2_000) {
+        for (.., t) in self.datebox.iter_mut().filter(|(.., t)| t.len() < 2_000) {
             t.push_str(s);
         }
         if let Some((_, _, t, bare)) = &mut self.h1
@@ -928,6 +995,39 @@ mod tests {
                 assert!(parse_date(d).is_some(), "{d}");
             }
         }
+    }
+
+    #[test]
+    fn written_by_in_twitter_labels() {
+        let html = r#"<head><meta name="author" content="Site Team">
+            <meta name="twitter:label1" content="Verfasst von"><meta name="twitter:data1" content="Karo Herr">
+            <meta name="twitter:label2" content="Est. reading time"><meta name="twitter:data2" content="9 minutes">
+            </head>"#;
+        assert_eq!(extract_metadata(html, PAGE).authors, vec!["Karo Herr"]);
+        let html = html.replace("Verfasst von", "Reading time");
+        assert_eq!(extract_metadata(&html, PAGE).authors, vec!["Site Team"]);
+    }
+
+    #[test]
+    fn comment_headers_are_not_bylines() {
+        let html = r#"<body><h1>Post</h1><p>Text</p>
+            <div class="comment-author vcard">Reader One</div>
+            <span class="comment-date">3. Mai 2020</span>
+            <div class="post-author">Ann Miller</div></body>"#;
+        let m = extract_metadata(html, PAGE);
+        assert_eq!(m.authors, vec!["Ann Miller"]);
+        assert_eq!(
+            m.published.as_deref(),
+            Some("2020-05-03"),
+            "the last resort"
+        );
+        let dated = html.replace("</body>", "<p class=entry-date>1. Mai 2020</p></body>");
+        assert_eq!(
+            extract_metadata(&dated, PAGE).published.as_deref(),
+            Some("2020-05-01")
+        );
+        let m = extract_metadata(&html.replace("comment-", "entry-"), PAGE);
+        assert_eq!(m.authors, vec!["Reader One"]);
     }
 
     #[test]
