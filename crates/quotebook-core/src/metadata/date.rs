@@ -487,6 +487,39 @@ pub(crate) fn find_date_in_text(text: &str) -> Option<(PageDate, usize)> {
     None
 }
 
+/// Like [`find_date_in_text`], for the text of an element the page marks as a date: there
+/// a short numeric date with a two-digit year (`23.09.22`, `2.11.22`, as German and
+/// Austrian pages print them) is read too, as a year of this century.
+pub(crate) fn find_date_in_date_text(text: &str) -> Option<PageDate> {
+    if let Some((d, _)) = find_date_in_text(text) {
+        return Some(d);
+    }
+    text.split_word_bound_indices_simple()
+        .into_iter()
+        .find_map(|(_, w)| {
+            let parts: Vec<&str> = w.trim_end_matches([',', ';', ':']).split('.').collect();
+            let [day, month, year] = parts[..] else {
+                return None;
+            };
+            let num = |p: &str, max: usize| {
+                (!p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| p.parse::<u32>().ok())
+                    .flatten()
+            };
+            if year.len() != 2 {
+                return None;
+            }
+            let d = PageDate {
+                year: 2000 + num(year, 2)? as i32,
+                month: num(month, 2)? as u8,
+                day: num(day, 2)? as u8,
+                time: None,
+                offset_minutes: None,
+            };
+            valid(&d).then_some(d)
+        })
+}
+
 /// Splitting text into words with their offsets: runs between whitespace, `,`, `|`, `/`,
 /// `·`, `•` and parentheses.
 trait WordIndices {
@@ -658,5 +691,17 @@ mod tests {
         ] {
             assert_eq!(f(none), None, "{none}");
         }
+    }
+
+    #[test]
+    fn two_digit_years_in_date_elements() {
+        let f = |s: &str| find_date_in_date_text(s).map(|d| d.to_string());
+        assert_eq!(f("Kultur, 2.11.22"), Some("2022-11-02".into()));
+        assert_eq!(f("23.09.22 - Saarland"), Some("2022-09-23".into()));
+        assert_eq!(f("am 5. März 2021, 12.12.20"), Some("2021-03-05".into()));
+        for none in ["31.02.22", "1.2.3", "12.12.2", "v1.13.22x", "2.11.022", ""] {
+            assert_eq!(f(none), None, "{none}");
+        }
+        assert_eq!(find_date_in_text("12.12.20"), None, "not in running text");
     }
 }

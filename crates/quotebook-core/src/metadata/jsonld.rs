@@ -234,7 +234,19 @@ pub(crate) fn read(blocks: &[String]) -> Option<LdArticle> {
         authors,
         author_orgs,
         publisher: publisher.into_iter().next(),
-        published: text(best.get("datePublished")).or_else(|| text(best.get("dateCreated"))),
+        // Else another node's (a WebPage beside the article, the article inside a page).
+        published: text(best.get("datePublished"))
+            .or_else(|| text(best.get("dateCreated")))
+            .or_else(|| {
+                let mut ranked: Vec<(usize, &Value)> = nodes
+                    .iter()
+                    .filter_map(|n| type_rank(n).map(|r| (r, *n)))
+                    .collect();
+                ranked.sort_by_key(|(r, _)| *r);
+                ranked
+                    .iter()
+                    .find_map(|(_, n)| text(n.get("datePublished")))
+            }),
         description: text(best.get("description")),
         language: text(best.get("inLanguage")),
         url: text(best.get("url"))
@@ -288,6 +300,19 @@ mod tests {
         );
         assert_eq!(a.authors, vec!["Daily", "Ann Bo"]);
         assert_eq!(a.author_orgs, vec!["Daily"]);
+    }
+
+    #[test]
+    fn a_date_from_another_node() {
+        let a = one(
+            r#"{"@graph":[{"@type":"WebPage","datePublished":"2021-01-02"},{"@type":"Article","headline":"H"}]}"#,
+        );
+        assert_eq!(a.headline.as_deref(), Some("H"));
+        assert_eq!(a.published.as_deref(), Some("2021-01-02"));
+        let a = one(
+            r#"{"@graph":[{"@type":"WebPage","datePublished":"2021-01-02"},{"@type":"Article","datePublished":"2021-01-01"}]}"#,
+        );
+        assert_eq!(a.published.as_deref(), Some("2021-01-01"));
     }
 
     #[test]

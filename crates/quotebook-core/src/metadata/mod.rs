@@ -276,13 +276,27 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
             "date",
             "publishdate",
             "pubdate",
+            "dc:date:issued",
+            "dc:date:created",
+            "dcterms:issued",
+            "citation_publication_date",
+            "citation_date",
+            "publish-date",
+            "publish_date",
+            "published-date",
+            "published_date",
+            "publication_date",
+            "date_published",
+            "release_date",
+            "originalpublicationdate",
+            "rnews:datepublished",
         ]))
         .chain(doc.dates.iter().cloned())
         .find_map(|d| normalize_date(&d))
         // Dates written in the text of a date element or a byline, then the URL's, then
         // the first reader's comment's (published on the day, often).
         .or_else(|| {
-            let in_text = |t: &String| date::find_date_in_text(t).map(|(d, _)| d);
+            let in_text = |t: &String| date::find_date_in_date_text(t);
             doc.date_texts
                 .iter()
                 .filter_map(in_text)
