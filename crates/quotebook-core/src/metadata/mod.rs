@@ -64,8 +64,9 @@ pub fn metadata_capture_selectors() -> &'static str {
         "[itemprop*=\"dateCreated\" i], [class*=\"byline\" i], [class*=\"author\" i], ",
         "[id*=\"byline\" i], [id*=\"author\" i], [class*=\"dateline\" i], ",
         "[id*=\"dateline\" i], [class*=\"writtenby\" i], [id*=\"writtenby\" i], ",
-        "address, time[datetime], h1, h2, meta, link[rel~=\"canonical\" i], ",
-        "[class*=\"date\" i], [class*=\"published\" i], [class*=\"posted\" i]"
+        "address, time, h1, h2, meta, link[rel~=\"canonical\" i], ",
+        "[class*=\"date\" i], [class*=\"published\" i], [class*=\"posted\" i], ",
+        "[class*=\"datum\" i], [class*=\"fecha\" i]"
     )
 }
 
@@ -602,8 +603,13 @@ fn is_kicker(tag: &StartTag) -> bool {
 }
 
 fn is_date_element(tag: &StartTag) -> bool {
+    if &*tag.name == "time" {
+        return true;
+    }
     let class = attr(tag, "class").unwrap_or("");
     [
+        "datum",
+        "fecha",
         "date",
         "published",
         "posted",
@@ -1012,6 +1018,22 @@ mod tests {
     }
 
     #[test]
+    fn dates_printed_in_time_and_datum_elements() {
+        let time = "<body><h1>Post</h1><time>3. Mai 2020</time></body>";
+        assert_eq!(
+            extract_metadata(time, PAGE).published.as_deref(),
+            Some("2020-05-03")
+        );
+        let datum = "<body><div class=\"artikel-datum\">Kultur, 2.11.22</div></body>";
+        assert_eq!(
+            extract_metadata(datum, PAGE).published.as_deref(),
+            Some("2022-11-02")
+        );
+        let other = "<body><div class=\"artikel-daten\">2.11.22</div></body>";
+        assert_eq!(extract_metadata(other, PAGE).published, None);
+    }
+
+    #[test]
     fn written_by_in_twitter_labels() {
         let html = r#"<head><meta name="author" content="Site Team">
             <meta name="twitter:label1" content="Verfasst von"><meta name="twitter:data1" content="Karo Herr">
@@ -1096,7 +1118,8 @@ mod tests {
             "datePublished",
             "byline",
             "address",
-            "time[datetime]",
+            "time, ",
+            "datum",
         ] {
             assert!(s.contains(needle), "{needle}");
         }
