@@ -295,6 +295,13 @@ fn push_name(out: &mut Vec<String>, part: &str) {
         // Handles ("@ann") are not names.
         .filter(|w| !w.starts_with('@'))
         .collect();
+    // A name said twice (an avatar's alternative text, then the link): "Ann Bo Ann Bo".
+    let half = words.len() / 2;
+    let words = if half > 0 && words.len() % 2 == 0 && words[..half] == words[half..] {
+        &words[..half]
+    } else {
+        &words[..]
+    };
     let name = words.join(" ");
     let name = name.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != ')');
     // A full stop ends a sentence, not an initial ("Nicolas Gutierrez C.").
@@ -415,6 +422,9 @@ mod tests {
         assert!(names("Name").is_empty());
         assert!(names("ca").is_empty());
         assert_eq!(names("Bo"), ["Bo"]);
+        assert_eq!(names("Ann Bo Ann Bo"), ["Ann Bo"]);
+        assert_eq!(names("jesusfreak jesusfreak"), ["jesusfreak"]);
+        assert_eq!(names("Ann Bo Ann"), ["Ann Bo Ann"]);
         assert!(names("© 2020 Example Media. All rights reserved.").is_empty());
         assert!(names("Aylin sagt:").is_empty());
         assert_eq!(
