@@ -316,12 +316,12 @@ const GOALS: &[(&str, f64)] = &[("title", 85.0), ("author", 80.0), ("date", 85.0
 
 /// Pages found today, which a change must not lower (the goals above are not all met yet).
 const FLOORS: &[(&str, &str, usize)] = &[
-    ("held-out", "title", 83),
-    ("held-out", "author", 51),
-    ("held-out", "date", 81),
-    ("all", "title", 156),
-    ("all", "author", 100),
-    ("all", "date", 163),
+    ("held-out", "title", 84),
+    ("held-out", "author", 52),
+    ("held-out", "date", 82),
+    ("all", "title", 166),
+    ("all", "author", 102),
+    ("all", "date", 166),
 ];
 
 #[test]

@@ -297,7 +297,7 @@ fn push_name(out: &mut Vec<String>, part: &str) {
         .collect();
     // A name said twice (an avatar's alternative text, then the link): "Ann Bo Ann Bo".
     let half = words.len() / 2;
-    let words = if half > 0 && words.len() % 2 == 0 && words[..half] == words[half..] {
+    let words = if half > 0 && words.len().is_multiple_of(2) && words[..half] == words[half..] {
         &words[..half]
     } else {
         &words[..]
