@@ -239,7 +239,7 @@
   // the core reads, not the whole page. This list must equal the core's
   // `metadata_capture_selectors()` (a Rust test compares them). Of the head, only the
   // elements that carry metadata are sent, not its styles and scripts.
-  const METADATA_SELECTORS = 'head, script[type="application/ld+json"], [rel~="author" i], [itemprop*="author" i], [itemprop*="datePublished" i], [itemprop*="dateCreated" i], [class*="byline" i], [class*="author" i], [id*="byline" i], [id*="author" i], [class*="dateline" i], [id*="dateline" i], [class*="writtenby" i], [id*="writtenby" i], address, time[datetime], h1, h2, meta, link[rel~="canonical" i]';
+  const METADATA_SELECTORS = 'head, script[type="application/ld+json"], [rel~="author" i], [itemprop*="author" i], [itemprop*="datePublished" i], [itemprop*="dateCreated" i], [class*="byline" i], [class*="author" i], [id*="byline" i], [id*="author" i], [class*="dateline" i], [id*="dateline" i], [class*="writtenby" i], [id*="writtenby" i], address, time, h1, h2, meta, link[rel~="canonical" i], [class*="date" i], [class*="published" i], [class*="posted" i], [class*="datum" i], [class*="fecha" i]';
   const HEAD_METADATA = 'title, meta, link, base, script[type="application/ld+json"]';
   const MAX_METADATA = 512 * 1024;
   const metadataHtml = () => {

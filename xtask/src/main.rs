@@ -8,6 +8,7 @@
 //! - `fuzz`    one cargo-fuzz target for a number of seconds (nightly)
 //! - `parity`  the wasm module under Node against the native converter (after `build`)
 //! - `commonmark` the CommonMark spec's examples round-tripped (ours, Turndown, htmd)
+//! - `metadata` title, author and date rates on the development set and the corpus
 //!
 //! Each command installs what it needs and is missing (the wasm target, the npm packages,
 //! Chromium, Xvfb and xdotool when running as root), or says what to do.
@@ -54,6 +55,10 @@ commands:
             the CommonMark 0.31.2 spec's examples as selections, converted and
             rendered back: prints the rates (ours, htmd, Turndown) and fails below
             99% same structure, 100% same text, no raw HTML
+  metadata  title, author and date rates of the metadata extractor on the development
+            set (tests/metadata-dev, its held-out part apart) and on the corpus;
+            fails below the counts reached so far, printing the gap to the goals
+            (also run by `test`, as a cargo test)
 
 environment:
   QUOTEBOOK_CHROMIUM   the Chromium binary (default /usr/bin/chromium)
@@ -72,6 +77,16 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("parity") => parity::parity(),
         Some("commonmark") => commonmark::commonmark(),
+        Some("metadata") => run(cargo().args([
+            "test",
+            "-p",
+            "quotebook-core",
+            "--test",
+            "metadata_rates",
+            "--",
+            "--nocapture",
+            "--test-threads=1",
+        ])),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
