@@ -9,7 +9,10 @@
 //! - the shared Readability corpus (each page's `metadata.json`). Fails below today's
 //!   figures: title 100%, byline 70 of 76, published 100%.
 //!
-//! `cargo xtask metadata` runs this with its output shown. Misses are listed for the tune
+//! `cargo xtask metadata` runs this with its output shown, and with a reference extractor's
+//! findings on the development set (`QUOTEBOOK_METADATA_REFERENCE`, written by
+//! `tests/metadata/reference.py`), which are scored by the same comparisons and printed
+//! beside ours, never gated; without them that line is skipped with a message. Misses are listed for the tune
 //! part and the corpus only; `QUOTEBOOK_METADATA_HELD_OUT=1` lists the held-out part's too
 //! (looking at them makes that part one the rules are written against).
 //!
@@ -250,7 +253,31 @@ struct DevScores {
     date: Score,
 }
 
-fn score_dev(part: &str, entries: &[serde_json::Value], list: bool) -> DevScores {
+/// What an extractor found on one page: title, author names, publication date ("" when
+/// not found).
+struct Found {
+    title: String,
+    authors: Vec<String>,
+    date: String,
+}
+
+fn ours(entry: &serde_json::Value) -> Found {
+    let page = entry["page"].as_str().expect("page");
+    let url = entry["url"].as_str().expect("url").trim();
+    let m = extract_metadata(&gunzip(&dev_dir().join("pages").join(page)), url);
+    Found {
+        title: m.title.unwrap_or_default(),
+        authors: m.authors,
+        date: m.published.unwrap_or_default(),
+    }
+}
+
+fn score_dev(
+    part: &str,
+    entries: &[serde_json::Value],
+    list: bool,
+    extract: &dyn Fn(&serde_json::Value) -> Found,
+) -> DevScores {
     let mut s = DevScores {
         title: Score::default(),
         author: Score::default(),
@@ -262,13 +289,11 @@ fn score_dev(part: &str, entries: &[serde_json::Value], list: bool) -> DevScores
         .filter(|e| part == "all" || e["part"] == part)
     {
         let page = e["page"].as_str().expect("page");
-        let url = e["url"].as_str().expect("url").trim();
-        let html = gunzip(&dev_dir().join("pages").join(page));
-        let m = extract_metadata(&html, url);
+        let m = extract(e);
 
         let want = e["title"].as_str().expect("title");
-        let got = m.title.clone().unwrap_or_default();
-        s.title.add(title_norm(&got) == title_norm(want), || {
+        let got = &m.title;
+        s.title.add(title_norm(got) == title_norm(want), || {
             format!("{page}: {got:?} != {want:?}")
         });
 
@@ -291,8 +316,8 @@ fn score_dev(part: &str, entries: &[serde_json::Value], list: bool) -> DevScores
 
         let want = e["date"].as_str().expect("date");
         let want_at = parse_date(want).unwrap_or_else(|| panic!("{page}: date {want:?}"));
-        let got = m.published.clone().unwrap_or_default();
-        s.date.add(same_day(&got, &want_at), || {
+        let got = &m.date;
+        s.date.add(same_day(got, &want_at), || {
             format!("{page}: {got:?} != {want:?}")
         });
     }
@@ -339,7 +364,7 @@ fn metadata_rates_on_the_development_set() {
     let mut failures = Vec::new();
     for part in ["tune", "held-out", "all"] {
         let list = part == "tune" || (part == "held-out" && show_held_out);
-        let s = score_dev(part, &entries, list);
+        let s = score_dev(part, &entries, list, &ours);
         println!(
             "| {part} | {} | {} | {} | {} | {} |",
             s.title.total,
@@ -364,7 +389,91 @@ fn metadata_rates_on_the_development_set() {
             }
         }
     }
+    reference_rates(&entries);
     assert!(failures.is_empty(), "below the floor: {failures:?}");
+}
+
+/// A reference extractor's findings on the development set, as written by
+/// `tests/metadata/reference.py`: `{"tool": .., "pages": {<page>: {"title", "author",
+/// "date"}}}`, a field null when not found.
+struct Reference {
+    tool: String,
+    pages: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Reference {
+    /// The file named by `QUOTEBOOK_METADATA_REFERENCE` (`cargo xtask metadata` sets it),
+    /// or None when unset.
+    fn load() -> Option<Self> {
+        let path = std::env::var_os("QUOTEBOOK_METADATA_REFERENCE")?;
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", Path::new(&path).display()));
+        let mut v: serde_json::Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{}: {e}", Path::new(&path).display()));
+        let tool = v["tool"].as_str().expect("reference: tool").to_string();
+        let serde_json::Value::Object(pages) = v["pages"].take() else {
+            panic!("reference: no pages");
+        };
+        Some(Reference { tool, pages })
+    }
+
+    fn found(&self, entry: &serde_json::Value) -> Found {
+        let page = entry["page"].as_str().expect("page");
+        let got = self.pages.get(page).unwrap_or_else(|| {
+            panic!(
+                "{}'s output has no {page}: written for another version of the set?",
+                self.tool
+            )
+        });
+        let field = |k: &str| got[k].as_str().unwrap_or_default().to_string();
+        let author = field("author");
+        Found {
+            title: field("title"),
+            authors: if author.is_empty() {
+                Vec::new()
+            } else {
+                vec![author]
+            },
+            date: field("date"),
+        }
+    }
+}
+
+/// A reference extractor on the same pages, scored by the same comparisons: what the goals
+/// look like for a generic extractor on this set. Printed, never gated.
+fn reference_rates(entries: &[serde_json::Value]) {
+    let Some(reference) = Reference::load() else {
+        println!(
+            "reference extractor skipped: QUOTEBOOK_METADATA_REFERENCE is not set \
+             (`cargo xtask metadata` runs trafilatura and sets it)"
+        );
+        return;
+    };
+    assert_eq!(
+        reference.pages.len(),
+        entries.len(),
+        "{}'s output covers {} pages, the set has {}",
+        reference.tool,
+        reference.pages.len(),
+        entries.len()
+    );
+    println!(
+        "reference on the same pages, same comparisons ({}):",
+        reference.tool
+    );
+    println!("| part | pages | title | author (names) | author (not chased) | date |");
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for part in ["tune", "held-out", "all"] {
+        let s = score_dev(part, entries, false, &|e| reference.found(e));
+        println!(
+            "| {part} | {} | {} | {} | {} | {} |",
+            s.title.total,
+            s.title.show(),
+            s.author.show(),
+            s.author_not_chased.show(),
+            s.date.show()
+        );
+    }
 }
 
 #[test]
