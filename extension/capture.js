@@ -6,7 +6,11 @@
 // `pre`, a link, an item of `<ol start=7>`, a table cell, a heading or a blockquote would
 // lose that formatting. Each range's contents are therefore wrapped in shallow copies of its
 // formatting ancestors. Elements whose computed `white-space` keeps line breaks are marked
-// `data-qb-ws="<value>"`, since the core cannot see style sheets.
+// `data-qb-ws="<value>"`, since the core cannot see style sheets, and what the page's styles
+// hide is left out, since only the browser knows what the reader saw.
+//
+// Nothing the page runs or loads may follow from a save: the range is copied by a walk of
+// our own into a document without a browsing context, never into the page's document.
 (() => {
   const FORMATTING = new Set([
     'a', 'abbr', 'b', 'blockquote', 'caption', 'cite', 'code', 'del', 'dd', 'dl', 'dt', 'em',
@@ -46,13 +50,26 @@
     return number;
   };
 
+  // Every copy is made in a document of our own, which has no browsing context: nothing in
+  // it loads (images, `srcset`, video, audio) and no handler in it runs. Copies made in
+  // the page's document, as `range.cloneContents()` makes them, fetch their images again
+  // and run their `onerror` and `ontoggle` again: saving must not wake the page.
+  const inert = document.implementation.createHTMLDocument('');
+
+  // Links whose address is longer than this lose it here (their text stays), as the core
+  // would drop it (`MAX_URL` in crates/quotebook-html/src/convert/inline.rs; a Rust test
+  // keeps the two equal): twenty 1 MB links are not sent.
+  const MAX_URL = 8 * 1024;
+
   const shallowCopy = (element) => {
     const name = element.localName;
-    const copy = document.createElement(FORMATTING.has(name) ? name : 'div');
+    const copy = inert.createElement(FORMATTING.has(name) ? name : 'div');
     for (const attribute of KEEP[name] ?? []) {
       if (element.hasAttribute(attribute)) copy.setAttribute(attribute, element.getAttribute(attribute));
     }
-    if (name === 'a' && element.hasAttribute('href')) copy.setAttribute('href', element.href);
+    if (name === 'a' && element.hasAttribute('href') && element.href.length <= MAX_URL) {
+      copy.setAttribute('href', element.href);
+    }
     if (name === 'li' && element.parentElement?.localName === 'ol') {
       copy.setAttribute('value', String(ordinal(element)));
     }
@@ -61,44 +78,140 @@
     return copy;
   };
 
-  // Marks, in the clone, the elements whose originals keep white space. The clone mirrors
-  // the originals that the range touches, in order; a mismatch stops the walk there.
-  //
-  // The originals the range touches are consecutive siblings, from the child holding the
-  // range's start (or the first child, when the start lies before `original`): asking
-  // `intersectsNode` of each child instead costs the child's index each time, quadratic
-  // in a long article's paragraphs.
-  const firstTouched = (original, range) => {
-    const start = range.startContainer;
-    if (start === original) return original.childNodes[range.startOffset] ?? null;
-    if (!original.contains(start)) return original.firstChild;
-    let child = start;
-    while (child.parentNode !== original) child = child.parentNode;
-    return child;
+  // Whether the reader can see `element`'s contents, as the browser renders them: not
+  // `display: none`, not inside a closed `<details>` or `content-visibility: hidden`
+  // (`checkVisibility`), and for its own text, not `visibility: hidden`. Opacity is not
+  // looked at: like colour and size, it is paint, and text fragments (the deep links) and
+  // find-in-page match such text too. `display: contents` has no box of its own, so
+  // `checkVisibility` says no although its children show: it is judged by its parent.
+  // Null when hidden.
+  const rendering = (element) => {
+    const style = getComputedStyle(element);
+    const display = style.display;
+    if (display === 'none' || (display !== 'contents' && !element.checkVisibility())) return null;
+    return {
+      // The element shows, its children do not (`content-visibility: hidden`,
+      // `hidden=until-found`).
+      skipsContents: style.contentVisibility === 'hidden',
+      textShows: style.visibility === 'visible',
+      ws: KEPT_WS.has(style.whiteSpace) ? style.whiteSpace : null,
+    };
   };
-  const markWhiteSpace = (original, clone, range) => {
-    let o = firstTouched(original, range);
-    for (let c = clone.firstChild; o && c; o = o.nextSibling, c = c.nextSibling) {
-      if (o.nodeType !== c.nodeType || o.nodeName !== c.nodeName) return;
-      if (o.nodeType === Node.ELEMENT_NODE) {
-        const ws = whiteSpace(o);
-        if (ws) c.setAttribute('data-qb-ws', ws);
-        markWhiteSpace(o, c, range);
+
+  // A copy of `element` in `inert`; an over-long link address and the white space the
+  // page keeps are settled here.
+  const copyOf = (element, ws) => {
+    const copy = /** @type {Element} */ (inert.importNode(element, false));
+    if ((copy.localName === 'a' || copy.localName === 'area') && (copy.getAttribute('href')?.length ?? 0) > MAX_URL) {
+      copy.removeAttribute('href');
+    }
+    if (ws) copy.setAttribute('data-qb-ws', ws);
+    return copy;
+  };
+
+  // Whether `element` and every ancestor show (for the walk's starting point; below it, the
+  // walk judges each element as it enters it).
+  const shown = (element) => {
+    for (let e = element; e; e = e.parentElement) {
+      const style = getComputedStyle(e);
+      if (style.display === 'none') return false;
+      if (style.display !== 'contents') return e.checkVisibility();
+    }
+    return true;
+  };
+
+  // The contents of `range`, copied into `into` as `range.cloneContents()` would (the
+  // elements partly in the range copied without what lies outside it), but in `inert`,
+  // without what the reader cannot see, and by a loop rather than recursion (pages nest
+  // elements thousands deep). Returns the range's visible text (blocks on lines of their
+  // own) and whether anything in it was left out as hidden.
+  const copyRange = (range, into) => {
+    const { startContainer: sc, startOffset: so, endContainer: ec, endOffset: eo } = range;
+    const common = range.commonAncestorContainer;
+    const holder = common.nodeType === Node.ELEMENT_NODE ? /** @type {Element} */ (common) : common.parentElement;
+    const top = holder && shown(holder) ? rendering(holder) ?? { skipsContents: false, textShows: true, ws: null } : null;
+    if (!top || top.skipsContents) return { text: '', hid: true };
+    const texts = [];
+    let hid = false; // whether anything was left out as hidden
+    const textOf = (node, shows) => {
+      hid ||= !shows;
+      if (!shows) return '';
+      const data = node === sc ? (node === ec ? node.data.slice(so, eo) : node.data.slice(so))
+        : node === ec ? node.data.slice(0, eo) : node.data;
+      texts.push(data);
+      return data;
+    };
+    if (common.nodeType !== Node.ELEMENT_NODE) {
+      if (common.nodeType === Node.TEXT_NODE || common.nodeType === Node.CDATA_SECTION_NODE) {
+        const data = textOf(common, top.textShows);
+        if (data) into.append(inert.createTextNode(data));
+      }
+      return { text: texts.join(''), hid };
+    }
+    // For each ancestor of a boundary below `common`, its child on the way to the boundary.
+    const toStart = new Map();
+    for (let n = sc; n !== common && n.parentNode; n = n.parentNode) toStart.set(n.parentNode, n);
+    const toEnd = new Map();
+    for (let n = ec; n !== common && n.parentNode; n = n.parentNode) toEnd.set(n.parentNode, n);
+    // An element whose children in the range are being copied: the next child, the child
+    // before which to stop (`stop`) or the last child to copy (`last`), where the copies
+    // go, and how the element renders.
+    const frame = (parent, copy, seen, block = false) => ({
+      next: parent === sc ? sc.childNodes[so] ?? null : toStart.get(parent) ?? parent.firstChild,
+      stop: parent === ec ? ec.childNodes[eo] : undefined,
+      last: toEnd.get(parent),
+      copy,
+      seen,
+      // A closed `<details>` shows its summary only.
+      summaryOnly: parent.localName === 'details' && !parent.hasAttribute('open'),
+      block, // whether to end the text's line after it
+    });
+    const stack = [frame(common, into, top)];
+    while (stack.length > 0) {
+      const f = stack[stack.length - 1];
+      const node = f.next;
+      if (!node || node === f.stop) {
+        stack.pop();
+        if (f.block) texts.push('\n');
+        continue;
+      }
+      f.next = node === f.last ? null : node.nextSibling;
+      if (f.summaryOnly && node.localName !== 'summary') {
+        hid = true;
+        continue;
+      }
+      if (node.nodeType === Node.TEXT_NODE || node.nodeType === Node.CDATA_SECTION_NODE) {
+        const data = textOf(node, f.seen.textShows);
+        if (data) f.copy.append(inert.createTextNode(data));
+      } else if (node.nodeType === Node.ELEMENT_NODE) {
+        const seen = rendering(/** @type {Element} */ (node));
+        if (!seen) {
+          hid = true;
+          continue;
+        }
+        const copy = copyOf(node, seen.ws);
+        f.copy.append(copy);
+        hid ||= seen.skipsContents;
+        const block = BLOCKS.has(node.localName);
+        if (block) texts.push('\n');
+        if (!seen.skipsContents && node.firstChild) stack.push(frame(node, copy, seen, block));
       }
     }
+    return { text: texts.join('').replace(/[ \t]*\n\s*/g, '\n').trim(), hid };
   };
 
+  // The range's HTML, wrapped in copies of its formatting ancestors, and its visible text.
   const rangeHtml = (range) => {
-    const fragment = range.cloneContents();
+    const fragment = inert.createDocumentFragment();
+    const { text, hid } = copyRange(range, fragment);
     const common = range.commonAncestorContainer;
-    // A text-node ancestor means the fragment is that text alone: nothing to mark.
-    if (common.nodeType === Node.ELEMENT_NODE) markWhiteSpace(common, fragment, range);
 
     // Shallow copies of the formatting ancestors, innermost first.
+    /** @type {Node} */
     let content = fragment;
     /** @type {Element | null} */
     let cameFrom = null; // the ancestor just below `element`, the selection sits in it
-    let element = common.nodeType === Node.ELEMENT_NODE ? common : common.parentElement;
+    let element = common.nodeType === Node.ELEMENT_NODE ? /** @type {Element} */ (common) : common.parentElement;
     for (; element && element !== document.body && element !== document.documentElement;
       element = element.parentElement) {
       const name = element.localName;
@@ -116,9 +229,9 @@
       }
       cameFrom = element;
     }
-    const holder = document.createElement('div');
+    const holder = inert.createElement('div');
     holder.append(content);
-    return holder.innerHTML;
+    return { html: holder.innerHTML, text, hid };
   };
 
 
@@ -126,7 +239,7 @@
   // the core reads, not the whole page. This list must equal the core's
   // `metadata_capture_selectors()` (a Rust test compares them). Of the head, only the
   // elements that carry metadata are sent, not its styles and scripts.
-  const METADATA_SELECTORS = 'head, script[type="application/ld+json"], [rel~="author" i], [itemprop*="author" i], [itemprop*="datePublished" i], [itemprop*="dateCreated" i], [class*="byline" i], [class*="author" i], [id*="byline" i], [id*="author" i], [class*="dateline" i], [id*="dateline" i], [class*="writtenby" i], [id*="writtenby" i], address, time[datetime], h1, h2, meta, link[rel~="canonical" i]';
+  const METADATA_SELECTORS = 'head, script[type="application/ld+json"], [rel~="author" i], [itemprop*="author" i], [itemprop*="datePublished" i], [itemprop*="dateCreated" i], [class*="byline" i], [class*="author" i], [id*="byline" i], [id*="author" i], [class*="dateline" i], [id*="dateline" i], [class*="writtenby" i], [id*="writtenby" i], address, time, h1, h2, meta, link[rel~="canonical" i], [class*="date" i], [class*="published" i], [class*="posted" i], [class*="datum" i], [class*="fecha" i]';
   const HEAD_METADATA = 'title, meta, link, base, script[type="application/ld+json"]';
   const MAX_METADATA = 512 * 1024;
   const metadataHtml = () => {
@@ -196,10 +309,15 @@
       if (node.nodeType !== Node.ELEMENT_NODE) return;
       const name = node.localName;
       if (INVISIBLE.has(name)) return;
-      if (getComputedStyle(node).display === 'none') return;
+      const style = getComputedStyle(node);
+      if (style.display === 'none') return;
       const block = BLOCKS.has(name);
       if (block) separate();
-      for (let child = node.firstChild; child; child = child.nextSibling) walk(child);
+      // Contents the browser neither shows nor finds (`content-visibility: hidden`); a find
+      // reveals `hidden=until-found`, as it opens a closed `<details>`: those are kept.
+      if (style.contentVisibility !== 'hidden' || node.getAttribute('hidden') === 'until-found') {
+        for (let child = node.firstChild; child; child = child.nextSibling) walk(child);
+      }
       if (block) separate();
     };
     const walk = (node) => {
@@ -274,9 +392,14 @@
   };
 
   // A selection of more text than this (UTF-16 units) is refused before any work: save.js
-  // tells the reader (see SECURITY.md, "Large selections"). Keep in step with
-  // `MAX_SELECTION` in save.js.
-  const MAX_SELECTION = 2 * 1024 * 1024;
+  // tells the reader (see SECURITY.md, "Large selections"). The core's `MAX_SELECTION`
+  // and save.js's (a Rust test keeps the three equal).
+  const MAX_SELECTION = 512 * 1024;
+  // All a capture may send, in UTF-16 units: the ranges' HTML (inline images included),
+  // the texts, the page text and metadata, the URLs and the title; the core's
+  // `MAX_CAPTURE`, which refuses more. Past it the page text is left out (the quote has
+  // no deep link then); past it without the page text, the save is refused.
+  const MAX_CAPTURE = 8 * 1024 * 1024;
   const selection = getSelection();
   const text = selection ? selection.toString() : '';
   if (text.length > MAX_SELECTION) {
@@ -286,35 +409,54 @@
     };
   }
   const ranges = [];
+  // Each range's text: as `Range.toString()` reads it, or when the page hides some of it,
+  // only what shows.
   const rangeTexts = [];
+  let someHidden = false;
   const bounds = [];
   const watched = new Map();
   for (let i = 0; i < (selection?.rangeCount ?? 0); i++) {
     const range = /** @type {Selection} */ (selection).getRangeAt(i);
     if (range.collapsed) continue;
-    ranges.push(rangeHtml(range));
-    rangeTexts.push(range.toString());
+    const { html, text: seen, hid } = rangeHtml(range);
+    ranges.push(html);
+    rangeTexts.push(hid ? seen : range.toString());
+    someHidden ||= hid;
     bounds.push({
       range,
       start: boundary(range.startContainer, range.startOffset, watched),
       end: boundary(range.endContainer, range.endOffset, watched),
     });
   }
-  const page = selection?.rangeCount ? pageText(watched) : { text: '', nodes: [] };
-  // The core pairs offsets with ranges by position: an unplaceable range gets [0, 0].
-  const offsets = bounds.map((bound) => offsetsOf(bound, page) ?? [0, 0]);
-  const canonical = /** @type {HTMLLinkElement | null} */ (document.querySelector('link[rel~="canonical" i][href]'));
-  return {
+  const canonicalLink = /** @type {HTMLLinkElement | null} */ (document.querySelector('link[rel~="canonical" i][href]'));
+  const capture = {
     url: location.href,
     baseUrl: document.baseURI,
     title: document.title,
-    canonical: canonical ? canonical.href : null,
+    canonical: canonicalLink ? canonicalLink.href : null,
     ranges,
-    text,
+    // The browser's text of the selection keeps some of what the page hides (a closed
+    // `<details>`): then the ranges' visible texts stand for it.
+    text: someHidden ? rangeTexts.join('\n\n') : text,
     rangeTexts,
     metaHtml: metadataHtml(),
-    pageText: page.text,
-    offsets,
+    /** @type {string | null} */
+    pageText: null,
+    /** @type {number[][]} */
+    offsets: [],
     focused: document.hasFocus(),
   };
+  const sum = (/** @type {string[]} */ strings) => strings.reduce((n, s) => n + s.length, 0);
+  const size = sum([capture.url, capture.baseUrl, capture.title, capture.canonical ?? '', text, capture.metaHtml])
+    + sum(ranges) + sum(rangeTexts);
+  if (size > MAX_CAPTURE) {
+    return { url: capture.url, title: capture.title, text: '', captureTooLarge: size, focused: capture.focused };
+  }
+  const page = selection?.rangeCount ? pageText(watched) : { text: '', nodes: [] };
+  if (size + page.text.length <= MAX_CAPTURE) {
+    capture.pageText = page.text;
+    // The core pairs offsets with ranges by position: an unplaceable range gets [0, 0].
+    capture.offsets = bounds.map((bound) => offsetsOf(bound, page) ?? [0, 0]);
+  }
+  return capture;
 })();

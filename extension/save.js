@@ -59,12 +59,15 @@ export async function saveQuote(info, tab) {
     return { ok: true, key, note, plainText };
   } catch (error) {
     const kept = isKept(error);
-    // Kept: the next save retries it. Otherwise nothing a retry could change.
-    if (kept) await api.storage.session.set({ [RETRY_KEY]: true }).catch(() => {});
-    else await forgetPending(pendingKey);
     const reason = readable(error);
+    // Kept: the next save retries it. Otherwise nothing a retry could change.
+    let message = kept ? 'saveKept' : 'saveFailed';
+    if (kept) {
+      if (await countAttempt(pendingKey, reason)) message = 'saveGaveUp';
+      await api.storage.session.set({ [RETRY_KEY]: true }).catch(() => {});
+    } else await forgetPending(pendingKey);
     console.error('Quotebook: could not save the quote:', error);
-    await report(tab, false, api.i18n.getMessage(kept ? 'saveKept' : 'saveFailed', [reason]), '!');
+    await report(tab, false, api.i18n.getMessage(message, [reason]), '!');
     return { ok: false, reason, kept };
   } finally {
     underWay.delete(pendingKey);
@@ -98,9 +101,10 @@ async function captureSelection(info, tab) {
       ? { tabId: tab.id, allFrames: true }
       : { tabId: tab.id, frameIds: [info.frameId] };
     const results = await api.scripting.executeScript({ target, files: ['capture.js'] });
-    const refused = results.map((r) => r?.result).filter((c) => c?.tooLarge > 0);
+    const refused = results.map((r) => r?.result).filter((c) => c?.tooLarge > 0 || c?.captureTooLarge > 0);
     const tooLarge = refused.find((c) => c.focused) ?? refused[0];
-    if (tooLarge) throw tooLargeError(tooLarge.tooLarge);
+    if (tooLarge?.tooLarge) throw tooLargeError(tooLarge.tooLarge);
+    if (tooLarge) throw captureTooLargeError(tooLarge.captureTooLarge);
     const captures = results.map((r) => r?.result).filter((c) => c && c.text.trim() !== '');
     const capture = captures.find((c) => c.focused) ?? captures[0];
     if (capture) {
@@ -133,14 +137,22 @@ async function captureSelection(info, tab) {
 /**
  * The most text (UTF-16 units) one quote may hold: a larger selection is refused whole, and
  * the reader is told so on the badge, rather than cut or left to run for minutes (see
- * SECURITY.md, "Large selections"). capture.js has the same number.
+ * SECURITY.md, "Large selections"). capture.js and the core (`MAX_SELECTION`, which also
+ * words these messages) have the same numbers.
  */
-export const MAX_SELECTION = 2 * 1024 * 1024;
+export const MAX_SELECTION = 512 * 1024;
+/** The most a capture sends in all (UTF-16 units); capture.js refuses more. */
+const MAX_CAPTURE = 8 * 1024 * 1024;
+
+// Rounded up: a selection just over the cap never reads as the cap itself.
+const mb = (n) => (Math.ceil((n / (1024 * 1024)) * 10) / 10).toFixed(1);
 
 function tooLargeError(length) {
-  // Rounded up: a selection just over the cap never reads as the cap itself.
-  const mb = (n) => (Math.ceil((n / (1024 * 1024)) * 10) / 10).toFixed(1);
   return new Error(`too_large: the selection holds ${mb(length)} MB of text; Quotebook saves at most ${mb(MAX_SELECTION)} MB in one quote. Select less and save it in parts`);
+}
+
+function captureTooLargeError(size) {
+  return new Error(`too_large: the capture holds ${mb(size)} MB (the selection's HTML and text, the page's text and metadata); Quotebook takes at most ${mb(MAX_CAPTURE)} MB in one save. Select less and save it in parts`);
 }
 
 /**
@@ -270,27 +282,108 @@ async function retryWanted() {
 
 /**
  * How many quotes storage refused and Quotebook keeps for a retry (the popup shows it);
- * 0 when none.
+ * 0 when none. Saves given up on are not counted: `failedSaves` lists them.
  */
 export async function keptSaveCount() {
   if (!(await retryWanted())) return 0;
-  return (await leftBehind()).length;
+  return (await leftBehind()).filter(([, record]) => !record?.failed).length;
 }
 
-/** The records left behind, `[[key, record]]`, from both storage areas. */
-async function leftBehind() {
-  const found = [];
+/**
+ * How many times a kept save is tried (the save itself, then with later saves and worker
+ * starts) before Quotebook stops trying by itself and lists it as failed in the popup,
+ * where the reader may try again (`retryFailedSave`) or let it go (`discardFailedSave`).
+ * A quote storage keeps refusing must not make every later save slower, forever.
+ */
+export const MAX_ATTEMPTS = 5;
+
+/**
+ * The saves Quotebook stopped trying after `MAX_ATTEMPTS`, for the popup:
+ * `{key, url, title, at, reason, attempts}` each, oldest first.
+ */
+export async function failedSaves() {
+  return (await leftBehind())
+    .filter(([, record]) => record?.failed)
+    .map(([key, record]) => ({
+      key,
+      url: record.request?.capture?.url ?? record.fallback?.pageUrl ?? '',
+      title: record.request?.capture?.title ?? record.fallback?.title ?? '',
+      at: String(record.at ?? ''),
+      reason: String(record.failed),
+      attempts: Number(record.attempts ?? 0),
+    }))
+    .sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/**
+ * Tries a save listed as failed once more, now, under the notes' lock. Resolves to
+ * `{saved: true}` or `{saved: false, reason}` (the save stays listed, or is dropped when
+ * no retry could change it); never rejects.
+ * @param {string} pendingKey
+ */
+export async function retryFailedSave(pendingKey) {
+  try {
+    const wasm = await core();
+    return await withNotesLock(async () => {
+      const outcome = await resumeLocked(wasm, pendingKey);
+      return outcome.saved > 0 ? { saved: true } : { saved: false, reason: outcome.reason };
+    });
+  } catch (error) {
+    return { saved: false, reason: readable(error) };
+  }
+}
+
+/** Drops a save listed as failed, at the reader's word. @param {string} pendingKey */
+export async function discardFailedSave(pendingKey) {
+  await withNotesLock(() => forgetPending(pendingKey));
+}
+
+/**
+ * Counts one more failed attempt of a kept save in its record (where it is kept); at
+ * `MAX_ATTEMPTS`, or at once with `giveUp`, the record is marked failed with `reason`, and
+ * tried no more by itself. Resolves to whether it is marked failed.
+ */
+async function countAttempt(pendingKey, reason, giveUp = false) {
+  const found = (await leftBehind(true)).find(([key]) => key === pendingKey);
+  if (!found) return false;
+  const [, record, area] = found;
+  const attempts = Number(record.attempts ?? 0) + 1;
+  const failed = giveUp || attempts >= MAX_ATTEMPTS;
+  const updated = { ...record, attempts, ...(failed ? { failed: reason } : {}) };
+  try {
+    await area.set({ [pendingKey]: updated });
+  } catch {
+    // The local area refuses writes: the session's copy is the newer one (`leftBehind`).
+    await api.storage.session?.set({ [pendingKey]: updated }).catch(() => {});
+  }
+  return failed;
+}
+
+/**
+ * The records left behind, `[[key, record, area]]`, from both storage areas; a record in
+ * both (the local area refused an update) once, the one tried more often. With
+ * `withUnderWay`, the running worker's own saves too.
+ */
+async function leftBehind(withUnderWay = false) {
+  /** @type {Map<string, [string, any, chrome.storage.StorageArea]>} */
+  const found = new Map();
   for (const area of [api.storage.local, api.storage.session]) {
     if (!area) continue;
     try {
       const keys = area.getKeys ? await area.getKeys() : Object.keys(await area.get(null));
-      const wanted = keys.filter((k) => k.startsWith(PENDING_PREFIX) && k !== RETRY_KEY && !underWay.has(k));
-      if (wanted.length) found.push(...Object.entries(await area.get(wanted)));
+      const wanted = keys.filter((k) => k.startsWith(PENDING_PREFIX) && k !== RETRY_KEY
+        && (withUnderWay || !underWay.has(k)));
+      if (!wanted.length) continue;
+      for (const [key, value] of Object.entries(await area.get(wanted))) {
+        const record = /** @type {any} */ (value);
+        const other = found.get(key);
+        if (!other || Number(record?.attempts ?? 0) >= Number(other[1]?.attempts ?? 0)) found.set(key, [key, record, area]);
+      }
     } catch (error) {
       console.warn('Quotebook: cannot list the saves left behind:', error?.message);
     }
   }
-  return found;
+  return [...found.values()];
 }
 
 /**
@@ -302,7 +395,7 @@ async function leftBehind() {
 export async function resumePendingSaves() {
   try {
     // Most starts find nothing: the core is not even loaded then.
-    if ((await leftBehind()).length === 0) return { saved: 0, kept: 0, lost: 0 };
+    if (!(await leftBehind()).some(([, record]) => !record?.failed)) return { saved: 0, kept: 0, lost: 0 };
     const wasm = await core();
     return await withNotesLock(() => resumeLocked(wasm));
   } catch (error) {
@@ -311,10 +404,16 @@ export async function resumePendingSaves() {
   }
 }
 
-/** @param {import('./core.js').Core} wasm */
-async function resumeLocked(wasm) {
+/**
+ * @param {import('./core.js').Core} wasm
+ * @param {string} [only] the one record to try, even if marked failed (a manual retry);
+ *   without it, every record not marked failed
+ */
+async function resumeLocked(wasm, only) {
+  /** @type {{saved: number, kept: number, lost: number, reason?: string}} */
   const outcome = { saved: 0, kept: 0, lost: 0 };
   for (const [pendingKey, record] of await leftBehind()) {
+    if (only ? pendingKey !== only : record?.failed) continue;
     let request = record?.request;
     let key = record?.key;
     if (!request && record?.fallback?.selectionText?.trim() && record.fallback.pageUrl) {
@@ -333,8 +432,9 @@ async function resumeLocked(wasm) {
     // without its key, the core having stopped before naming the note, is named below.)
     if (!request || (!key && !record?.request)) {
       outcome.lost += 1;
+      outcome.reason = api.i18n.getMessage('saveLost');
       await forgetPending(pendingKey);
-      await report(tab, false, api.i18n.getMessage('saveLost'), '!');
+      await report(tab, false, outcome.reason, '!');
       continue;
     }
     try {
@@ -345,14 +445,21 @@ async function resumeLocked(wasm) {
       if (tab) await report(tab, true, api.i18n.getMessage('saveResumed', [count(note)]), String(note.quotes.length));
     } catch (error) {
       const kept = isKept(error);
-      if (kept) outcome.kept += 1;
-      else {
+      const reason = readable(error);
+      outcome.reason = reason;
+      let message = kept ? 'saveKept' : 'saveFailed';
+      if (kept) {
+        // A manual retry that fails lists the save as failed again at once.
+        if (await countAttempt(pendingKey, reason, Boolean(only))) message = 'saveGaveUp';
+        else outcome.kept += 1;
+      } else {
         outcome.lost += 1;
         await forgetPending(pendingKey);
       }
-      await report(tab, false, api.i18n.getMessage(kept ? 'saveKept' : 'saveFailed', [readable(error)]), '!');
+      await report(tab, false, api.i18n.getMessage(message, [reason]), '!');
     }
   }
+  if (only) return outcome;
   if (outcome.kept === 0) await api.storage.session?.remove(RETRY_KEY).catch(() => {});
   else await api.storage.session?.set({ [RETRY_KEY]: true }).catch(() => {});
   return outcome;

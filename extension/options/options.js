@@ -11,6 +11,7 @@ import { api } from '../browser.js';
 import { core } from '../core.js';
 import * as library from '../library.js';
 import * as folderSync from '../sync/sync.js';
+import * as nativeSync from '../sync/native.js';
 import { t, plural, localize, errorText, formatDate, announce, h } from '../ui/i18n.js';
 import { buildZip } from './zip.js';
 
@@ -496,13 +497,28 @@ async function showSyncState(backend) {
   if (backend === 'fsa') await showFolder();
   const status = $('sync-native-status');
   status.textContent = '';
+  $('sync-native-install').hidden = backend !== 'native';
   if (backend !== 'native') return;
+  showInstallCommand(t('syncNativeFolderPlaceholder'));
   status.textContent = t('syncNativeLooking');
   const host = await folderSync.BACKENDS.native.detect();
   status.textContent = host.ok
     ? t(host.folderExists ? 'syncNativeFound' : 'syncNativeNoFolder', host.folder)
     : t('syncNativeMissing', host.reason);
   status.dataset.found = String(host.ok);
+  if (host.ok) showInstallCommand(host.folder);
+}
+
+/**
+ * This extension's id and the command that lets it (and only it) start the host, into
+ * `folder`: the host allows only the ids it is given.
+ */
+function showInstallCommand(folder) {
+  const id = api.runtime.id;
+  $('sync-native-id').textContent = t('syncNativeId', id);
+  const command = $('sync-native-command');
+  command.textContent = nativeSync.installCommand({ browser: nativeSync.browserName(), folder, id });
+  command.dataset.dev = String(id === nativeSync.DEV_ID);
 }
 
 /** The picked folder's name and whether Quotebook may write into it now. */

@@ -1,15 +1,52 @@
 // @ts-check
-// The popup's line about quotes that storage refused: they are kept, and saved with the
+// The popup's lines about quotes that storage refused: they are kept, and saved with the
 // next quote (see `PENDING_PREFIX` in store.js). The badge said so at the time; this says
-// it for as long as it is true.
-import { plural } from '../ui/i18n.js';
-import { keptSaveCount } from '../save.js';
+// it for as long as it is true. A save Quotebook stopped retrying by itself (after
+// `MAX_ATTEMPTS`) is listed with a button to try it again and one to let it go.
+import { plural, t } from '../ui/i18n.js';
+import { discardFailedSave, failedSaves, keptSaveCount, retryFailedSave } from '../save.js';
 
 const line = /** @type {HTMLElement} */ (document.getElementById('save-kept'));
+const failedSection = /** @type {HTMLElement} */ (document.getElementById('save-failed'));
+const failedList = /** @type {HTMLElement} */ (document.getElementById('save-failed-list'));
 
-keptSaveCount()
-  .then((n) => {
-    line.hidden = n === 0;
-    if (n > 0) line.textContent = plural('savesKept', n);
-  })
+async function showKept() {
+  const n = await keptSaveCount();
+  line.hidden = n === 0;
+  if (n > 0) line.textContent = plural('savesKept', n);
+}
+
+async function showFailed() {
+  const failed = await failedSaves();
+  failedSection.hidden = failed.length === 0;
+  failedList.replaceChildren(...failed.map((save) => {
+    const item = document.createElement('li');
+    item.dataset.key = save.key;
+    const text = document.createElement('span');
+    // Page text only ever as text.
+    text.textContent = t('saveFailedItem', save.title.trim() || save.url, save.reason);
+    const retry = document.createElement('button');
+    retry.type = 'button';
+    retry.className = 'retry';
+    retry.textContent = t('saveRetry');
+    const discard = document.createElement('button');
+    discard.type = 'button';
+    discard.className = 'discard';
+    discard.textContent = t('saveDiscard');
+    const act = (/** @type {() => Promise<unknown>} */ fn) => async () => {
+      retry.disabled = discard.disabled = true;
+      await fn();
+      await Promise.all([showKept(), showFailed()]);
+    };
+    retry.addEventListener('click', act(async () => {
+      const outcome = await retryFailedSave(save.key);
+      if (!outcome.saved) text.textContent = t('saveFailedItem', save.title.trim() || save.url, outcome.reason ?? save.reason);
+    }));
+    discard.addEventListener('click', act(() => discardFailedSave(save.key)));
+    item.append(text, ' ', retry, ' ', discard);
+    return item;
+  }));
+}
+
+Promise.all([showKept(), showFailed()])
   .catch((error) => console.warn('Quotebook: kept saves:', error));

@@ -10,6 +10,45 @@ export const HOST_NAME = 'quotebook_host';
 /** Characters of library text per message (browsers take up to 64 MiB to a host). */
 const PART_CHARS = 8 * 1024 * 1024;
 
+/**
+ * The development build's id: the unpacked Chromium build's, fixed by the manifest's `key`,
+ * whose public half is in the repository, so that any unpacked extension can claim it.
+ * `quotebook install-host` allows it only with `--dev`.
+ */
+export const DEV_ID = 'dcpofdeomimecllgicmlhifcdaagmphh';
+
+/**
+ * The `--browser` of `quotebook install-host` for the browser this runs in (each keeps host
+ * manifests in its own folder).
+ * @returns {'chrome' | 'chromium' | 'edge' | 'firefox'}
+ */
+export function browserName() {
+  if (api.runtime.getURL('').startsWith('moz-extension:')) return 'firefox';
+  /** @type {{ brand: string }[]} */
+  const brands = /** @type {any} */ (navigator).userAgentData?.brands ?? [];
+  const has = (name) => brands.some((b) => b.brand === name);
+  if (has('Microsoft Edge') || / Edg\//.test(navigator.userAgent)) return 'edge';
+  if (has('Google Chrome')) return 'chrome';
+  return 'chromium';
+}
+
+/**
+ * The command that lets this extension start the host, syncing into `folder` (a path, or
+ * `~/…`, left unquoted so that the shell expands it). `--dev` exactly when the id is the
+ * development one: the host refuses that id without it, and no other build has it. (The
+ * id, not the manifest, decides: a store install may carry a `key` in its installed
+ * manifest, and a self-hosted package has no `update_url`.)
+ * @param {{ browser: string, folder: string, id: string }} options
+ */
+export function installCommand({ browser, folder, id }) {
+  const plain = /^(~\/)?[\w@%+=:,./-]+$/;
+  const quote = (text) => (plain.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`);
+  const words = ['quotebook', 'install-host', '--browser', browser, '--folder', quote(folder),
+    '--extension-id', quote(id)];
+  if (id === DEV_ID) words.push('--dev');
+  return words.join(' ');
+}
+
 /** Whether the extension may talk to native hosts at all (an optional permission). */
 export function available() {
   return typeof api.runtime.connectNative === 'function';

@@ -98,7 +98,8 @@ describe('the shipped manifest', () => {
     assert.deepEqual([...manifest.optional_permissions].sort(), ['downloads', 'nativeMessaging']);
     for (const permission of manifest.permissions) assert.ok(!/[:/*]/.test(permission), permission);
     assert.equal(manifest.content_security_policy.extension_pages,
-      "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'");
+      "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; img-src 'self' blob:; "
+      + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
     // The test build differs by its test host only.
     const testBuild = await builtManifest('chrome-test');
     assert.deepEqual(testBuild.host_permissions, ['http://127.0.0.1/*']);

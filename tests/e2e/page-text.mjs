@@ -44,14 +44,17 @@ export function pageText(root = document.body, { brAsSpace = false } = {}) {
     if (node.nodeType !== Node.ELEMENT_NODE) return;
     const name = node.localName;
     if (SKIPPED.has(name)) return;
-    if (getComputedStyle(node).display === 'none') return;
+    const style = getComputedStyle(node);
+    if (style.display === 'none') return;
     if (name === 'br' && brAsSpace) {
       text += ' ';
       return;
     }
     const block = BLOCK_ELEMENTS.has(name);
     if (block) separate();
-    for (let child = node.firstChild; child; child = child.nextSibling) walk(child);
+    if (style.contentVisibility !== 'hidden' || node.getAttribute('hidden') === 'until-found') {
+      for (let child = node.firstChild; child; child = child.nextSibling) walk(child);
+    }
     if (block) separate();
   };
   walk(root);

@@ -131,6 +131,19 @@ test('the wasm core hashes notes as Node does', async () => {
   assert.deepEqual(digests, texts.map((t) => createHash('sha256').update(t, 'utf8').digest('hex')));
 });
 
+// The options page's install-host command: the extension's own id, `--dev` only for the
+// development id (the host refuses it without), and a folder the shell reads as one word.
+test('the install-host command names the extension, and --dev only for the development id', async () => {
+  const { installCommand, DEV_ID } = await import('../../extension/sync/native.js');
+  assert.equal(installCommand({ browser: 'chrome', folder: '~/Notes/Quotebook', id: DEV_ID }),
+    `quotebook install-host --browser chrome --folder ~/Notes/Quotebook --extension-id ${DEV_ID} --dev`);
+  const store = 'abcdefghijklmnopabcdefghijklmnop';
+  assert.equal(installCommand({ browser: 'edge', folder: "/home/r/my vault/it's", id: store }),
+    `quotebook install-host --browser edge --folder '/home/r/my vault/it'\\''s' --extension-id ${store}`);
+  assert.equal(installCommand({ browser: 'firefox', folder: '/v', id: 'quotebook@quotebook' }),
+    'quotebook install-host --browser firefox --folder /v --extension-id quotebook@quotebook');
+});
+
 describe('folder sync through the native host', () => {
   const suite = hostSuite('quotebook-sync-folder-');
   let page;
@@ -156,6 +169,10 @@ describe('folder sync through the native host', () => {
     await waitFor(async () => (await options.locator('#sync-native-status').getAttribute('data-found')) === 'true',
       { what: 'the host to be detected' });
     assert.match(await options.locator('#sync-native-status').textContent(), new RegExp(suite.folder.replaceAll('/', '\\/')));
+    // The page shows its own id and the command for it: this build has the development id.
+    assert.match(await options.locator('#sync-native-id').textContent(), new RegExp(suite.id));
+    assert.match(await options.locator('#sync-native-command').textContent(),
+      new RegExp(`^quotebook install-host --browser chrom(e|ium) --folder ${suite.folder} --extension-id ${suite.id} --dev$`));
     await options.locator('#sync-now').click();
     await waitFor(async () => (await options.locator('#sync-summary').getAttribute('data-state')) === 'done',
       { timeout: 20_000, what: 'the first sync' });

@@ -52,6 +52,9 @@ function hostileNotes() {
 
 let ext;
 const requests = [];
+// Requests that reached the network (the route), as opposed to ones the browser announced
+// and then refused (a CSP-blocked image is still announced as a request).
+const routed = [];
 const dialogs = [];
 
 before(async () => {
@@ -59,6 +62,7 @@ before(async () => {
   // Every request of the browser context is recorded; none may leave the extension.
   await ext.context.route('**/*', (route) => {
     requests.push(route.request().url());
+    routed.push(route.request().url());
     if (route.request().url().startsWith(ext.origin)) return route.continue();
     return route.abort();
   });
@@ -164,9 +168,46 @@ test('the options page with hostile templates runs nothing and loads nothing', a
   await page.close();
 });
 
+// Issue 17, point 10: the pages' CSP refuses remote loads by itself, whatever the
+// sanitiser lets through: images, styles, frames and connections are blocked, and the
+// pages still work (the wasm module is fetched from the package).
+test('the pages\' CSP blocks remote images, styles, frames and connections by itself', async () => {
+  for (const [path, ready] of [['popup/popup.html', '#notes li'], ['options/options.html', 'body']]) {
+    requests.length = 0;
+    const page = await openPage(ext, path, ready);
+    const blocked = await page.evaluate(async () => {
+      const seen = [];
+      document.addEventListener('securitypolicyviolation', (e) => seen.push(e.effectiveDirective));
+      const img = new Image();
+      img.src = 'https://evil.example/csp.png';
+      document.body.append(img);
+      const link = Object.assign(document.createElement('link'), { rel: 'stylesheet', href: 'https://evil.example/csp.css' });
+      document.head.append(link);
+      const frame = Object.assign(document.createElement('iframe'), { src: 'https://evil.example/csp-frame' });
+      document.body.append(frame);
+      const fetched = await fetch('https://evil.example/csp-fetch').then(() => 'fetched', () => 'refused');
+      await new Promise((r) => setTimeout(r, 500));
+      img.remove(); link.remove(); frame.remove();
+      return { seen: [...new Set(seen)].sort(), fetched };
+    });
+    assert.deepEqual(blocked, { seen: ['connect-src', 'frame-src', 'img-src', 'style-src-elem'], fetched: 'refused' }, path);
+    assert.deepEqual(routed.filter((url) => url.includes('evil.example/csp')), [], path);
+    await page.close();
+  }
+  requests.length = 0;
+  // The core still loads and works under the CSP: a preview is built by the wasm module.
+  const page = await openPage(ext, 'popup/popup.html', '#notes li');
+  const collapsed = page.locator('#notes .note-toggle[aria-expanded="false"]');
+  while (await collapsed.count()) await collapsed.first().click();
+  await page.getByRole('button', { name: 'Preview' }).first().click();
+  await page.locator('#notes .preview').first().waitFor();
+  await page.close();
+});
+
 test('the request recorder does see requests (so the checks above can fail)', async () => {
   const page = await openPage(ext, 'popup/popup.html', '#notes li');
-  await page.evaluate(() => fetch('https://evil.example/probe').catch(() => {}));
+  // A navigation, which no connect-src governs, is recorded like any request.
+  await page.evaluate(() => { location.href = 'https://evil.example/probe'; });
   await until(() => outside().includes('https://evil.example/probe'));
   requests.length = 0;
   await page.close();

@@ -103,9 +103,27 @@ mod tests {
         let csp = m["content_security_policy"]["extension_pages"]
             .as_str()
             .unwrap();
-        assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
         assert!(
             !csp.contains("'unsafe-eval'") && !csp.contains("'unsafe-inline'"),
+            "{csp}"
+        );
+        // Issue 17, point 10: what the pages may load is the CSP's to say, not only the
+        // previews' sanitiser's. Images: the package and the blob: URLs of stored images;
+        // connections: the package only (the wasm module is fetched from it).
+        let mut directives: Vec<&str> = csp.split(';').map(str::trim).collect();
+        directives.sort_unstable();
+        assert_eq!(
+            directives,
+            [
+                "base-uri 'none'",
+                "connect-src 'self'",
+                "default-src 'self'",
+                "form-action 'none'",
+                "frame-ancestors 'none'",
+                "img-src 'self' blob:",
+                "object-src 'none'",
+                "script-src 'self' 'wasm-unsafe-eval'",
+            ],
             "{csp}"
         );
         assert_eq!(m["background"]["type"], "module");

@@ -80,7 +80,8 @@ pub fn ensure_npm_packages() -> Result<()> {
         && root.join("node_modules/.bin/wasm-opt").exists()
         && root
             .join("node_modules/playwright-core/package.json")
-            .exists();
+            .exists()
+        && root.join("node_modules/commonmark-spec/spec.txt").exists();
     if fresh {
         return Ok(());
     }

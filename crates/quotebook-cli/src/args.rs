@@ -47,7 +47,9 @@ updated, appended, skipped, conflict), then a summary. State and backup: DIR/.qu
     /// Lets the browser extension sync into a folder (writes the native messaging host).
     #[command(long_about = "\
 Lets the browser extension sync into DIR: writes the native messaging host's manifest for
-that browser, its configuration and launcher.")]
+that browser, its configuration and launcher. Only the extensions named with
+--extension-id may start the host: the options page shows the id and the whole command.
+The development build's id is allowed only with --dev.")]
     InstallHost(InstallHostArgs),
     /// The native messaging host the browser starts (speaks on standard input and output).
     Host(HostArgs),
@@ -195,9 +197,14 @@ pub struct InstallHostArgs {
     /// The folder the extension syncs into.
     #[arg(long, value_name = "DIR")]
     pub folder: String,
-    /// An extension allowed to start the host (repeatable; Quotebook's own without it).
-    #[arg(long = "extension-id", value_name = "ID")]
+    /// An extension allowed to start the host: its id as the options page shows it
+    /// (repeatable, at least one).
+    #[arg(long = "extension-id", value_name = "ID", required = true)]
     pub extension_ids: Vec<String>,
+    /// Allows the development build's id, which any unpacked extension can claim (the key
+    /// that fixes it is public).
+    #[arg(long)]
+    pub dev: bool,
     /// Where the browser looks for host manifests (its usual place without it).
     #[arg(long, value_name = "DIR")]
     pub manifest_dir: Option<String>,

@@ -17,13 +17,14 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::args::ExportArgs;
 use crate::sync::{
-    FsFolder, Timer, atomic_write, open_root, read_library, render_all, render_settings,
+    FsFolder, Timer, atomic_write, name_of, open_root, read_library, render_all, render_settings,
 };
+use crate::{Failure, unless_unwritten};
 
 /// Progress is shown past this many notes.
 const PROGRESS_FROM: usize = 1000;
 
-pub fn run(args: ExportArgs) -> Result<String, String> {
+pub fn run(args: ExportArgs) -> Result<String, Failure> {
     let timer = Timer::new();
     let mut library = read_library(&args.from)?;
     timer.lap("read the library");
@@ -51,7 +52,8 @@ pub fn run(args: ExportArgs) -> Result<String, String> {
             return Err(format!(
                 "the backup holds {} notes: choose one with --note ID, or export to a .zip or a folder",
                 notes.len()
-            ));
+            )
+            .into());
         };
         write_output(to, note.file.as_bytes(), args.force)?;
         return Ok(format!("exported 1 note to {to}\n"));
@@ -69,19 +71,20 @@ pub fn run(args: ExportArgs) -> Result<String, String> {
     // A folder: the planner names the files, avoiding every existing name; files already
     // holding a note as exported are left as they are.
     let notes = render_all(&library, &templates, &options);
-    let folder = FsFolder::new(open_root(to, true)?);
+    let folder = FsFolder::open(open_root(to, true)?)?;
     let options = quotebook_core::sync::Options {
         pattern,
         ..Default::default()
     };
     let planned = plan(&notes, &SyncState::default(), &folder, &options);
     let mut out = String::new();
-    let (mut created, mut present, mut failed) = (0, 0, 0);
+    let (mut created, mut present) = (0, 0);
+    let mut unwritten = Vec::new();
     for (i, write) in planned.writes.iter().enumerate() {
         progress.tick(i);
         if let Err(why) = folder.write(write) {
             out.push_str(&format!("skipped   {}: {why}\n", write.path));
-            failed += 1;
+            unwritten.push(format!("{:?}", write.path));
         } else {
             created += 1;
         }
@@ -92,12 +95,16 @@ pub fn run(args: ExportArgs) -> Result<String, String> {
             Outcome::Skipped(quotebook_core::sync::Skip::UpToDate) => present += 1,
             _ => out.push_str(&format!("{decision}\n")),
         }
+        if decision.not_written() {
+            unwritten.push(name_of(decision));
+        }
     }
     progress.done();
     out.push_str(&format!(
-        "exported {created} notes to {to} ({present} already there, {failed} not written)\n"
+        "exported {created} notes to {to} ({present} already there, {} not written)\n",
+        unwritten.len()
     ));
-    Ok(out)
+    unless_unwritten(out, &unwritten)
 }
 
 /// Each note's name fields and file, rendered on every core (the order is kept).

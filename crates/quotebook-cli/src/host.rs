@@ -80,7 +80,8 @@ pub fn run(args: HostArgs) -> Result<String, String> {
     Ok(String::new())
 }
 
-/// The folder named in a configuration file.
+/// The folder named in a configuration file, which no other user may be able to change
+/// (it says where the host writes).
 pub fn read_config(path: &Path) -> Result<String, String> {
     let text = fs::read_to_string(path).map_err(|e| {
         format!(
@@ -88,6 +89,16 @@ pub fn read_config(path: &Path) -> Result<String, String> {
             path.display()
         )
     })?;
+    #[cfg(unix)]
+    if let Some(why) = fs::metadata(path)
+        .ok()
+        .and_then(|meta| crate::install_host::others_can_write(&meta))
+    {
+        return Err(format!(
+            "{} {why}: refusing it (run `quotebook install-host` again)",
+            path.display()
+        ));
+    }
     let value: Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     value["folder"]
@@ -127,7 +138,7 @@ impl Incremental {
             .collect::<Result<_, _>>()?;
         timer.lap("host: digests");
         let root = crate::sync::open_root(folder, false)?;
-        let kept = match crate::sync::FsFolder::new(root).read(LIBRARY_PATH) {
+        let kept = match crate::sync::FsFolder::open(root)?.read(LIBRARY_PATH) {
             Entry::File(bytes) => String::from_utf8(bytes).unwrap_or_default(),
             _ => String::new(),
         };

@@ -5,8 +5,15 @@
 //!   its own arguments to a host and no others);
 //! - the host manifest, where the browser looks for it (Linux and macOS; on Windows the
 //!   manifest path goes in the registry, see the README).
+//!
+//! The manifest lets in only the extension ids the reader names; the development build's
+//! id, which anyone can claim (its key is in the repository), only with `--dev`. Each file
+//! is written with its mode set whatever the umask (the launcher 0755, the manifest 0644,
+//! the configuration 0600), in folders that no other user can write to, checked up to the
+//! root: another user who could change them could point the browser at their own program.
 
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
@@ -14,10 +21,10 @@ use serde_json::json;
 use crate::args::InstallHostArgs;
 use crate::host::{HOST_NAME, default_config_path};
 
-/// The unpacked build's id (fixed by the manifest's `key`).
-pub const UNPACKED_ID: &str = "dcpofdeomimecllgicmlhifcdaagmphh";
-/// The Firefox package's add-on id (`browser_specific_settings.gecko.id`, see xtask).
-pub const FIREFOX_ID: &str = "quotebook@quotebook";
+/// The development build's id: the unpacked Chromium build's, fixed by the manifest's
+/// `key`, whose public half is in the repository, so that any unpacked extension can
+/// claim it. Allowed only with `--dev`.
+pub const DEV_ID: &str = "dcpofdeomimecllgicmlhifcdaagmphh";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Browser {
@@ -70,35 +77,19 @@ pub fn manifest(browser: Browser, launcher: &Path, ids: &[String]) -> serde_json
     manifest
 }
 
-/// `quotebook install-host --browser B --folder DIR [--extension-id ID]...
+/// `quotebook install-host --browser B --folder DIR --extension-id ID... [--dev]
 /// [--manifest-dir DIR] [--config FILE]`.
 pub fn run(args: InstallHostArgs) -> Result<String, String> {
     let InstallHostArgs {
         browser,
         folder,
-        extension_ids: mut ids,
+        extension_ids: ids,
+        dev,
         manifest_dir,
         config,
     } = args;
     let (manifest_dir, config) = (manifest_dir.map(PathBuf::from), config.map(PathBuf::from));
-    for id in &ids {
-        let valid = match browser {
-            // Chromium ids: 32 letters a–p.
-            Browser::Firefox => !id.is_empty() && !id.contains(['"', '/', '\\']),
-            _ => id.len() == 32 && id.bytes().all(|b| (b'a'..=b'p').contains(&b)),
-        };
-        if !valid {
-            return Err(format!(
-                "{id:?} is not a valid extension id for this browser"
-            ));
-        }
-    }
-    if ids.is_empty() {
-        ids.push(match browser {
-            Browser::Firefox => FIREFOX_ID.to_owned(),
-            _ => UNPACKED_ID.to_owned(),
-        });
-    }
+    check_ids(browser, &ids, dev)?;
     let folder = crate::sync::open_root(&folder, true)?;
     let config = match config {
         Some(path) => path,
@@ -106,12 +97,12 @@ pub fn run(args: InstallHostArgs) -> Result<String, String> {
     };
     let config = absolute(&config)?;
     let config_dir = config.parent().ok_or("the configuration needs a folder")?;
-    fs::create_dir_all(config_dir)
-        .map_err(|e| format!("cannot create {}: {e}", config_dir.display()))?;
+    private_folder(config_dir)?;
     let settings = json!({"folder": folder.to_string_lossy()});
     write(
         &config,
         &(serde_json::to_string_pretty(&settings).unwrap() + "\n"),
+        0o600,
     )?;
 
     let binary = std::env::current_exe()
@@ -123,16 +114,10 @@ pub fn run(args: InstallHostArgs) -> Result<String, String> {
         shell_quote(&binary.to_string_lossy()),
         shell_quote(&config.to_string_lossy()),
     );
-    write(&launcher, &script)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(&launcher, fs::Permissions::from_mode(0o755))
-            .map_err(|e| format!("cannot make {} executable: {e}", launcher.display()))?;
-    }
+    write(&launcher, &script, 0o755)?;
 
     let manifest_dir = match manifest_dir {
-        Some(dir) => dir,
+        Some(dir) => absolute(&dir)?,
         None => {
             let home = std::env::var_os("HOME")
                 .map(PathBuf::from)
@@ -140,18 +125,44 @@ pub fn run(args: InstallHostArgs) -> Result<String, String> {
             browser.manifest_dir(&home, cfg!(target_os = "macos"))
         }
     };
-    fs::create_dir_all(&manifest_dir)
-        .map_err(|e| format!("cannot create {}: {e}", manifest_dir.display()))?;
+    private_folder(&manifest_dir)?;
     let manifest_path = manifest_dir.join(format!("{HOST_NAME}.json"));
     let text = serde_json::to_string_pretty(&manifest(browser, &launcher, &ids)).unwrap() + "\n";
-    write(&manifest_path, &text)?;
+    write(&manifest_path, &text, 0o644)?;
     Ok(format!(
-        "host manifest: {}\nlauncher:      {}\nconfiguration: {}\nfolder:        {}\n",
+        "host manifest: {}\nlauncher:      {}\nconfiguration: {}\nfolder:        {}\nallowed:       {}\n",
         manifest_path.display(),
         launcher.display(),
         config.display(),
-        folder.display()
+        folder.display(),
+        ids.join(", ")
     ))
+}
+
+/// Every id well formed for `browser`; the development build's only with `dev`.
+fn check_ids(browser: Browser, ids: &[String], dev: bool) -> Result<(), String> {
+    if ids.is_empty() {
+        return Err("name the extension with --extension-id ID (the options page shows it)".into());
+    }
+    for id in ids {
+        let valid = match browser {
+            Browser::Firefox => !id.is_empty() && !id.contains(['"', '/', '\\']),
+            // Chromium ids: 32 letters a–p.
+            _ => id.len() == 32 && id.bytes().all(|b| (b'a'..=b'p').contains(&b)),
+        };
+        if !valid {
+            return Err(format!(
+                "{id:?} is not a valid extension id for this browser"
+            ));
+        }
+        if id == DEV_ID && !dev {
+            return Err(format!(
+                "{id} is the development build's id, which any unpacked extension can claim \
+                 (its key is public): add --dev to allow it anyway"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn absolute(path: &Path) -> Result<PathBuf, String> {
@@ -163,9 +174,84 @@ fn absolute(path: &Path) -> Result<PathBuf, String> {
         .map_err(|e| format!("cannot resolve {}: {e}", path.display()))
 }
 
-fn write(path: &Path, text: &str) -> Result<(), String> {
-    crate::sync::atomic_write(path, text.as_bytes(), false, true)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+/// Makes `dir` (and the folders above it) if missing, private to its owner when made, and
+/// checks that no other user can change what is in it.
+fn private_folder(dir: &Path) -> Result<(), String> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o755);
+    builder
+        .create(dir)
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        let real =
+            fs::canonicalize(dir).map_err(|e| format!("cannot open {}: {e}", dir.display()))?;
+        for folder in real.ancestors() {
+            let meta = fs::symlink_metadata(folder)
+                .map_err(|e| format!("cannot check {}: {e}", folder.display()))?;
+            if let Some(why) = others_can_write(&meta) {
+                return Err(format!(
+                    "{} {why}: another user could replace the host's files there (make it \
+                     writable by you only, e.g. chmod go-w, or choose another folder)",
+                    folder.display()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Why a user other than this one (or root) could change a file, or what a folder holds:
+/// its owner, or write permission for its group or everyone. A folder with the sticky bit
+/// (`/tmp`) lets others add entries but not replace ours, and passes.
+#[cfg(unix)]
+pub fn others_can_write(meta: &fs::Metadata) -> Option<String> {
+    use std::os::unix::fs::MetadataExt as _;
+    let me = rustix::process::geteuid().as_raw();
+    if meta.uid() != me && meta.uid() != 0 {
+        return Some(format!("belongs to another user (uid {})", meta.uid()));
+    }
+    let sticky = meta.is_dir() && meta.mode() & 0o1000 != 0;
+    if meta.mode() & 0o022 != 0 && !sticky {
+        return Some(format!(
+            "is writable by other users (mode {:o})",
+            meta.mode() & 0o7777
+        ));
+    }
+    None
+}
+
+/// Writes `text` to `path` atomically, with exactly `mode` (the umask aside): a temporary
+/// file beside it, made with that mode, flushed, then renamed into place.
+fn write(path: &Path, text: &str, mode: u32) -> Result<(), String> {
+    let fail = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+    let dir = path.parent().ok_or("no parent folder")?;
+    let name = path.file_name().ok_or("no file name")?.to_string_lossy();
+    let tmp = dir.join(format!(".{name}.{}.quotebook-tmp", std::process::id()));
+    let _ = fs::remove_file(&tmp);
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, mode);
+    let result = options.open(&tmp).and_then(|mut file| {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            file.set_permissions(fs::Permissions::from_mode(mode))?;
+        }
+        #[cfg(not(unix))]
+        let _ = mode;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&tmp, path)
+    });
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(fail)
 }
 
 /// `text` in single quotes for `sh`.
@@ -179,13 +265,13 @@ mod tests {
 
     #[test]
     fn manifests_name_origins_or_extension_ids() {
-        let ids = vec![UNPACKED_ID.to_owned()];
+        let ids = vec![DEV_ID.to_owned()];
         let chrome = manifest(Browser::Chrome, Path::new("/x/quotebook-host"), &ids);
         assert_eq!(chrome["name"], HOST_NAME);
         assert_eq!(chrome["path"], "/x/quotebook-host");
         assert_eq!(
             chrome["allowed_origins"][0],
-            format!("chrome-extension://{UNPACKED_ID}/")
+            format!("chrome-extension://{DEV_ID}/")
         );
         assert!(chrome.get("allowed_extensions").is_none());
         let firefox = manifest(Browser::Firefox, Path::new("/x"), &["q@example.org".into()]);
@@ -208,6 +294,18 @@ mod tests {
             Browser::Chrome.manifest_dir(home, true),
             Path::new("/home/r/Library/Application Support/Google/Chrome/NativeMessagingHosts")
         );
+    }
+
+    #[test]
+    fn only_named_ids_and_the_development_one_only_with_dev() {
+        let store = "abcdefghijklmnopabcdefghijklmnop".to_owned();
+        assert!(check_ids(Browser::Chrome, std::slice::from_ref(&store), false).is_ok());
+        assert!(check_ids(Browser::Chrome, &[], true).is_err());
+        let dev = check_ids(Browser::Edge, &[store.clone(), DEV_ID.into()], false).unwrap_err();
+        assert!(dev.contains("--dev"), "{dev}");
+        assert!(check_ids(Browser::Chromium, &[store, DEV_ID.into()], true).is_ok());
+        assert!(check_ids(Browser::Chrome, &["../x".into()], true).is_err());
+        assert!(check_ids(Browser::Firefox, &["q@example.org".into()], false).is_ok());
     }
 
     #[test]

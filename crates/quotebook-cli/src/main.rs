@@ -25,29 +25,73 @@ fn main() -> ExitCode {
     // kind) is reported by clap, with suggestions, and exits with code 2.
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Convert(args) => convert(args),
-        Command::Clip(args) => clip(args),
-        Command::Render(args) => render(args),
+        Command::Convert(args) => convert(args).map_err(Failure::from),
+        Command::Clip(args) => clip(args).map_err(Failure::from),
+        Command::Render(args) => render(args).map_err(Failure::from),
         Command::Export(args) => export::run(args),
         Command::Sync(args) => sync::run(args),
-        Command::Host(args) => host::run(args),
-        Command::InstallHost(args) => install_host::run(args),
+        Command::Host(args) => host::run(args).map_err(Failure::from),
+        Command::InstallHost(args) => install_host::run(args).map_err(Failure::from),
     };
     match result {
-        Ok(output) => match io::stdout().lock().write_all(output.as_bytes()) {
-            Ok(()) => ExitCode::SUCCESS,
-            // A closed pipe (`quotebook … | head`) is not worth a message.
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("quotebook: cannot write the output: {e}");
+        Ok(output) => print(&output),
+        // What was done is reported as usual; what was not, on standard error.
+        Err(Failure::Incomplete { output, message }) => {
+            let printed = print(&output);
+            eprintln!("quotebook: {message}");
+            if printed == ExitCode::SUCCESS {
                 ExitCode::FAILURE
+            } else {
+                printed
             }
-        },
-        Err(message) => {
+        }
+        Err(Failure::Error(message)) => {
             eprintln!("quotebook: {message}");
             ExitCode::from(2)
         }
     }
+}
+
+/// How a command fails: not at all done (exit code 2), or done but for some of what it was
+/// asked (exit code 1: `sync` or `export` that left notes unwritten).
+pub enum Failure {
+    Error(String),
+    Incomplete {
+        /// The report of what was done, printed as on success.
+        output: String,
+        /// What was not done.
+        message: String,
+    },
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure::Error(message)
+    }
+}
+
+fn print(output: &str) -> ExitCode {
+    match io::stdout().lock().write_all(output.as_bytes()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`quotebook … | head`) is not worth a message.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("quotebook: cannot write the output: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `Ok(output)`, or [`Failure::Incomplete`] naming the `unwritten` paths (or notes).
+pub fn unless_unwritten(output: String, unwritten: &[String]) -> Result<String, Failure> {
+    if unwritten.is_empty() {
+        return Ok(output);
+    }
+    let message = match unwritten {
+        [one] => format!("1 note was not written: {one}"),
+        many => format!("{} notes were not written: {}", many.len(), many.join(", ")),
+    };
+    Err(Failure::Incomplete { output, message })
 }
 
 fn convert(args: ConvertArgs) -> Result<String, String> {
@@ -57,7 +101,10 @@ fn convert(args: ConvertArgs) -> Result<String, String> {
         Some(path) => read_file(path)?,
     };
     let markdown = quotebook_core::html_to_markdown(&html, base_url).map_err(|e| e.to_string())?;
-    Ok(if args.quote {
+    // A converter never refuses: nothing in, nothing out.
+    Ok(if markdown.is_empty() {
+        String::new()
+    } else if args.quote {
         blockquote(&markdown)
     } else {
         format!("{markdown}\n")
@@ -69,17 +116,22 @@ fn clip(args: ClipArgs) -> Result<String, String> {
     let meta_html = args.page_file.as_deref().map(read_file).transpose()?;
     // With the page, the deep link: the selection's text located in the page's visible
     // text (whitespace aside, the first occurrence), as the extension's capture sends it.
+    // A deep link is a bonus: a selection the page does not hold is saved without one.
     let (page_text, offsets, text) = match &meta_html {
         Some(page) => {
             let page_text = page_text::visible_text(page);
             let selected = page_text::visible_text(&html);
-            let (start, end) = page_text::locate(&page_text, &selected).ok_or_else(|| {
-                format!(
-                    "the selection's text does not occur in the page's visible text ({}): no deep link can be made",
-                    args.page_file.as_deref().unwrap_or_default()
-                )
-            })?;
-            (Some(page_text), vec![[start, end]], selected)
+            match page_text::locate(&page_text, &selected) {
+                Some((start, end)) => (Some(page_text), vec![[start, end]], selected),
+                None => {
+                    eprintln!(
+                        "quotebook: the selection's text does not occur in the page's visible \
+                         text ({}): saved without a deep link",
+                        args.page_file.as_deref().unwrap_or_default()
+                    );
+                    (None, Vec::new(), selected)
+                }
+            }
         }
         None => (None, Vec::new(), String::new()),
     };

@@ -125,16 +125,21 @@ fn clip_with_the_page_makes_the_deep_link() {
     assert_eq!(selector.suffix, ".\nToday the cat sat down\nagain, ");
     assert_eq!(quote.position, Some(at));
 
-    // A selection the page does not hold: a clear error, no note.
+    // A selection the page does not hold: saved all the same, without a deep link, and
+    // standard error says so.
     let elsewhere = temp_file("sel-elsewhere.html", b"<p>the dog sat</p>");
     let out = run(&elsewhere);
-    assert_eq!(out.status.code(), Some(2));
+    assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stderr).contains("does not occur in the page's visible text"),
+        text(&out.stderr).contains("saved without a deep link"),
         "{}",
         text(&out.stderr)
     );
-    assert!(out.stdout.is_empty());
+    let note = quotebook_core::Note::from_json(&text(&out.stdout)).unwrap();
+    let quote = &note.quotes[0];
+    assert_eq!(quote.markdown, "the dog sat");
+    assert_eq!(quote.fragment, None);
+    assert!(quote.selector.is_none());
 }
 
 #[test]
@@ -176,13 +181,53 @@ fn mistakes_get_a_message_and_exit_2_never_a_panic() {
 
 #[test]
 fn empty_selection_and_bad_utf8_are_explained() {
-    let out = quotebook(&["convert"], b"  <p> </p> ");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("the selection is empty"),
-        "{}",
-        text(&out.stderr)
+    // Converting never refuses: no text in, no text out.
+    for (html, markdown) in [
+        (&b"  <p> </p> "[..], ""),
+        (b"", ""),
+        (b"<h2></h2>", "##\n"),
+        (b"<pre></pre>", "```\n```\n"),
+    ] {
+        let out = quotebook(&["convert"], html);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), markdown);
+    }
+    // Saving refuses an empty selection, and says why.
+    for html in [&b"  <p> </p> "[..], b"<h2></h2>", b"<pre> </pre>"] {
+        let selection = temp_file("sel-empty.html", html);
+        let out = quotebook(
+            &[
+                "clip",
+                "--url",
+                "https://a.example/",
+                "--html-file",
+                selection.to_str().unwrap(),
+            ],
+            b"",
+        );
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            text(&out.stderr).contains("the selection is empty"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    // An image alone is a quote.
+    let selection = temp_file("sel-image.html", b"<img src=\"/a.png\" alt=\"\">");
+    let out = quotebook(
+        &[
+            "clip",
+            "--url",
+            "https://a.example/",
+            "--html-file",
+            selection.to_str().unwrap(),
+            "--json",
+        ],
+        b"",
     );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let note = quotebook_core::Note::from_json(&text(&out.stdout)).unwrap();
+    assert_eq!(note.quotes[0].markdown, "![](https://a.example/a.png)");
     let out = quotebook(&["convert"], b"<p>\xff\xfe</p>");
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("UTF-8"), "{}", text(&out.stderr));

@@ -367,8 +367,7 @@ fn run(args: &[&str], home: &Path) -> (bool, String, String) {
 #[test]
 fn install_host_writes_a_manifest_that_starts_a_working_host() {
     let t = Temp::new("host-test");
-    let home = t.path("home");
-    fs::create_dir(&home).unwrap();
+    let home = private_home(&t);
     let vault = t.path("my vault");
     let (ok, out, err) = run(
         &[
@@ -377,6 +376,9 @@ fn install_host_writes_a_manifest_that_starts_a_working_host() {
             "chromium",
             "--folder",
             vault.to_str().unwrap(),
+            "--extension-id",
+            "dcpofdeomimecllgicmlhifcdaagmphh",
+            "--dev",
         ],
         &home,
     );
@@ -416,8 +418,7 @@ fn install_host_writes_a_manifest_that_starts_a_working_host() {
     assert!(vault.join("Bee.md").is_file());
     assert!(host.close());
 
-    // Firefox: allowed_extensions (the package's add-on id unless given); --manifest-dir
-    // overrides the location.
+    // Firefox: allowed_extensions; --manifest-dir overrides the location.
     let dir = t.path("ff");
     let args = [
         "install-host",
@@ -427,6 +428,8 @@ fn install_host_writes_a_manifest_that_starts_a_working_host() {
         vault.to_str().unwrap(),
         "--manifest-dir",
         dir.to_str().unwrap(),
+        "--extension-id",
+        "quotebook@quotebook",
     ];
     let (ok, _, err) = run(&args, &home);
     assert!(ok, "{err}");
@@ -437,7 +440,7 @@ fn install_host_writes_a_manifest_that_starts_a_working_host() {
         manifest["allowed_extensions"],
         json!(["quotebook@quotebook"])
     );
-    let mut with_id = args.to_vec();
+    let mut with_id = args[..args.len() - 2].to_vec();
     with_id.extend(["--extension-id", "quotebook@example.org"]);
     let (ok, _, err) = run(&with_id, &home);
     assert!(ok, "{err}");
@@ -461,6 +464,7 @@ fn install_host_writes_a_manifest_that_starts_a_working_host() {
             "dcpofdeomimecllgicmlhifcdaagmphh",
             "--extension-id",
             "abcdefghijklmnopabcdefghijklmnop",
+            "--dev",
         ],
         &home,
     );
@@ -486,6 +490,146 @@ fn install_host_writes_a_manifest_that_starts_a_working_host() {
         &home,
     );
     assert!(!ok && err.contains("not a valid extension id"), "{err}");
+}
+
+/// A scratch home that only this user can write to (whatever the umask the tests run with).
+#[cfg(unix)]
+fn private_home(t: &Temp) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(&t.0, fs::Permissions::from_mode(0o755)).unwrap();
+    let home = t.path("home");
+    fs::create_dir(&home).unwrap();
+    fs::set_permissions(&home, fs::Permissions::from_mode(0o755)).unwrap();
+    home
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::symlink_metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+#[cfg(unix)]
+#[test]
+fn install_host_lets_in_only_the_extensions_named() {
+    let t = Temp::new("host-ids");
+    let home = private_home(&t);
+    let vault = t.s("vault");
+    let manifest_path = home.join(".config/google-chrome/NativeMessagingHosts/quotebook_host.json");
+    let base = [
+        "install-host",
+        "--browser",
+        "chrome",
+        "--folder",
+        vault.as_str(),
+    ];
+
+    // No id: a usage error naming the option; nothing is written.
+    let out = Command::new(env!("CARGO_BIN_EXE_quotebook"))
+        .args(base)
+        .env("HOME", &home)
+        .env_remove("XDG_CONFIG_HOME")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--extension-id"));
+    assert!(!manifest_path.exists());
+
+    // The development build's id (its key is public) only with --dev.
+    let dev = "dcpofdeomimecllgicmlhifcdaagmphh";
+    let (ok, _, err) = run(&[&base[..], &["--extension-id", dev]].concat(), &home);
+    assert!(!ok && err.contains("--dev"), "{err}");
+    assert!(!manifest_path.exists());
+
+    // A store build's id: exactly that one is let in.
+    let store = "abcdefghijklmnopabcdefghijklmnop";
+    let (ok, out, err) = run(&[&base[..], &["--extension-id", store]].concat(), &home);
+    assert!(ok, "{err}");
+    assert!(out.contains(store), "{out}");
+    let manifest: Value =
+        serde_json::from_str(&fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    assert_eq!(
+        manifest["allowed_origins"],
+        json!([format!("chrome-extension://{store}/")])
+    );
+    let (ok, _, err) = run(
+        &[&base[..], &["--extension-id", dev, "--dev"]].concat(),
+        &home,
+    );
+    assert!(ok, "{err}");
+    let manifest: Value =
+        serde_json::from_str(&fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    assert_eq!(
+        manifest["allowed_origins"],
+        json!([format!("chrome-extension://{dev}/")])
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn install_host_files_cannot_be_changed_by_other_users() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = Temp::new("host-modes");
+    let home = private_home(&t);
+    let vault = t.s("vault");
+    let id = "abcdefghijklmnopabcdefghijklmnop";
+    // Under a umask that would leave everything writable by everyone.
+    let install = |extra: &[&str]| {
+        let out = Command::new("sh")
+            .args(["-c", "umask 000 && exec \"$@\"", "sh"])
+            .arg(env!("CARGO_BIN_EXE_quotebook"))
+            .args(["install-host", "--browser", "chromium", "--folder", &vault])
+            .args(["--extension-id", id])
+            .args(extra)
+            .env("HOME", &home)
+            .env_remove("XDG_CONFIG_HOME")
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, err) = install(&[]);
+    assert!(ok, "{err}");
+    let hosts = home.join(".config/chromium/NativeMessagingHosts");
+    let config_dir = home.join(".config/quotebook");
+    assert_eq!(mode(&hosts.join("quotebook_host.json")), 0o644);
+    assert_eq!(mode(&config_dir.join("host.json")), 0o600);
+    assert_eq!(mode(&config_dir.join("quotebook-host")), 0o755);
+    for dir in [&hosts, &config_dir, &home.join(".config")] {
+        assert_eq!(mode(dir), 0o755, "{}", dir.display());
+    }
+
+    // A folder others can write to, or one above it, is refused: nothing is written there.
+    let open = t.path("open");
+    fs::create_dir(&open).unwrap();
+    fs::set_permissions(&open, fs::Permissions::from_mode(0o777)).unwrap();
+    for dir in [open.clone(), open.join("below")] {
+        let (ok, err) = install(&["--manifest-dir", dir.to_str().unwrap()]);
+        assert!(!ok, "{}", dir.display());
+        assert!(err.contains("writable by other users"), "{err}");
+        assert!(!dir.join("quotebook_host.json").exists());
+    }
+    let config = t.path("open/host.json");
+    let (ok, err) = install(&["--config", config.to_str().unwrap()]);
+    assert!(!ok && err.contains("writable by other users"), "{err}");
+    assert!(!config.exists());
+
+    // The host refuses a configuration others could have changed.
+    let config = config_dir.join("host.json");
+    fs::set_permissions(&config, fs::Permissions::from_mode(0o666)).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_quotebook"))
+        .args(["host", "--config", config.to_str().unwrap()])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("writable by other users"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 impl Host {

@@ -234,7 +234,16 @@ fn never_writes_outside_the_folder() {
     fs::create_dir(t2.path("elsewhere")).unwrap();
     std::os::unix::fs::symlink(t2.path("elsewhere"), t2.path("v/a.example")).unwrap();
     let backup = save(&t2, vec![note("https://a.example/1", "T", vec![])]);
-    let out = sync(&backup, &t2.s("v"), &["--pattern", "{site}/{title}.md"]);
+    let (ok, out, stderr) = run(&[
+        "sync",
+        "--from",
+        &backup,
+        "--to",
+        &t2.s("v"),
+        "--pattern",
+        "{site}/{title}.md",
+    ]);
+    assert!(!ok, "a note not written is a failure: {stderr}");
     assert!(
         out.contains("skipped") && out.contains("no free file name"),
         "{out}"
@@ -481,4 +490,116 @@ fn a_deletion_travels_between_two_machines_through_the_folder() {
     let out = sync(&write("a.json", &a), &v, &[]);
     assert!(out.contains("0 created, 0 updated, 0 appended"), "{out}");
     assert_eq!(read(&t.path("v/.quotebook/state.json")), state);
+}
+
+/// Issue 17, point 5: titles of any script, as long as they come, sync and export: every
+/// name fits the file system's 255 bytes with room to spare, and the temporary file beside
+/// it too.
+#[test]
+fn long_titles_sync_and_export() {
+    let t = Temp::new("sync-cli");
+    fs::create_dir(t.path("v")).unwrap();
+    let titles = [
+        "長い題名の記事".repeat(30),
+        "👩\u{200d}🔬 science ".repeat(40),
+        "Ame\u{301}lie\u{308} ".repeat(60),
+    ];
+    let notes: Vec<Note> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, title)| {
+            note(
+                &format!("https://a.example/{i}"),
+                title,
+                vec![quote(&format!("q{i}"), "Kept.")],
+            )
+        })
+        .collect();
+    let backup = save(&t, notes);
+    for pattern in ["{title}.md", "{title}/{title}.md"] {
+        let dir = t.s(&format!("v/{}", pattern.len()));
+        fs::create_dir(&dir).unwrap();
+        let (ok, out, stderr) = run(&[
+            "sync",
+            "--from",
+            &backup,
+            "--to",
+            &dir,
+            "--pattern",
+            pattern,
+        ]);
+        assert!(ok, "{out}{stderr}");
+        assert_eq!(out.matches("created   ").count(), 3, "{out}");
+        let exported = t.s(&format!("e{}", pattern.len()));
+        let (ok, out, stderr) = run(&[
+            "export",
+            "--from",
+            &backup,
+            "--to",
+            &exported,
+            "--pattern",
+            pattern,
+        ]);
+        assert!(ok && out.contains("exported 3 notes"), "{out}{stderr}");
+        for root in [&dir, &exported] {
+            let mut files = 0;
+            let mut stack = vec![Path::new(root).to_owned()];
+            while let Some(d) = stack.pop() {
+                for entry in fs::read_dir(&d).unwrap() {
+                    let entry = entry.unwrap();
+                    let name = entry.file_name().into_string().unwrap();
+                    assert!(!name.ends_with(".tmp"), "{name}");
+                    if entry.file_type().unwrap().is_dir() {
+                        stack.push(entry.path());
+                    } else if name.ends_with(".md") {
+                        assert!(name.len() <= 255 - 16, "{} bytes: {name}", name.len());
+                        assert!(read(&entry.path()).contains("> Kept."));
+                        files += 1;
+                    }
+                }
+            }
+            assert_eq!(files, 3, "{root}");
+        }
+    }
+}
+
+/// Issue 17, point 9: a sync or an export that leaves a note unwritten says which, and
+/// exits with a failure (1), after reporting what it did write.
+#[cfg(unix)]
+#[test]
+fn a_sync_or_export_that_skips_a_note_fails_and_names_it() {
+    let t = Temp::new("sync-cli");
+    let backup = save(
+        &t,
+        vec![
+            note("https://a.example/1", "Blocked", vec![quote("q1", "One.")]),
+            note("https://b.example/2", "Written", vec![quote("q2", "Two.")]),
+        ],
+    );
+    fs::create_dir(t.path("elsewhere")).unwrap();
+    for (command, dir) in [("sync", "v"), ("export", "e")] {
+        fs::create_dir(t.path(dir)).unwrap();
+        // The folder the first note's file goes in is a link: nothing is written through it.
+        std::os::unix::fs::symlink(t.path("elsewhere"), t.path(&format!("{dir}/a.example")))
+            .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_quotebook"))
+            .args([command, "--from", &backup, "--to", &t.s(dir)])
+            .args(["--pattern", "{site}/{title}.md"])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{command}: {stdout}{stderr}");
+        assert!(
+            stdout.contains("created   b.example/Written.md")
+                || stdout.contains("exported 1 notes"),
+            "{command}: {stdout}"
+        );
+        assert!(
+            stderr.contains("1 note was not written") && stderr.contains("https://a.example/1"),
+            "{command}: {stderr}"
+        );
+        assert!(t.path(&format!("{dir}/b.example/Written.md")).is_file());
+        assert_eq!(fs::read_dir(t.path("elsewhere")).unwrap().count(), 0);
+    }
 }

@@ -2,12 +2,47 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::convert::html_to_markdown;
+use crate::convert::{Options, quote_markdown};
 use crate::error::Error;
 use crate::fragment::{quote_selector, text_fragment};
 use crate::metadata::{Metadata, extract_metadata};
 use crate::note::{Note, Quote, SCHEMA_VERSION, TextSelector, normalize_tags};
 use crate::url;
+use quotebook_html::chars::strip_controls;
+
+/// The most selected text a save takes, in UTF-16 code units (JavaScript's string length):
+/// a quote stores its text about three times (its Markdown, its text, its selector), so
+/// this keeps a quote under [`MAX_QUOTE`] with room for formatting. The capture script
+/// refuses a larger selection before sending anything (`MAX_SELECTION` in
+/// `extension/capture.js` and `save.js`; `tests/capture_contract.rs` keeps them equal).
+pub const MAX_SELECTION: usize = 512 * 1024;
+
+/// The most a capture may hold in all, in UTF-16 code units: the ranges' HTML (inline
+/// images with it), the texts, the page text and metadata, the URLs and the title. The
+/// capture script counts the same and sends no more (`MAX_CAPTURE` in
+/// `extension/capture.js`): past it, it leaves out the page text (the quote then has no
+/// deep link), and refuses the save when even without it the capture is too large.
+pub const MAX_CAPTURE: usize = 8 * 1024 * 1024;
+
+/// The most one stored quote may take, in bytes of its JSON (as `storage.local` and a
+/// backup hold it): its Markdown, text, selector and inline images together.
+pub const MAX_QUOTE: usize = 2 * 1024 * 1024;
+
+/// `n` bytes (or code units) in MB (MiB), rounded up to a tenth, as the messages say it
+/// (the extension's `save.js` rounds the same way).
+fn megabytes(n: usize) -> String {
+    let tenths = (n * 10).div_ceil(1024 * 1024);
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// `s`'s length in UTF-16 code units (never more than its length in bytes).
+fn utf16_len(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().map(char::len_utf16).sum()
+    }
+}
 
 /// What the capture script (or the context menu event, where no script may run) sends.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +95,75 @@ pub struct ClipRequest {
     pub former: Vec<serde_json::Value>,
 }
 
+impl Capture {
+    /// Everything the capture holds, in UTF-16 code units (see [`MAX_CAPTURE`]).
+    pub fn size(&self) -> usize {
+        let optional = [
+            &self.base_url,
+            &self.canonical,
+            &self.meta_html,
+            &self.page_text,
+        ];
+        [&self.url, &self.title, &self.text]
+            .into_iter()
+            .chain(&self.ranges)
+            .chain(&self.range_texts)
+            .chain(optional.into_iter().flatten())
+            .map(|s| utf16_len(s))
+            .sum()
+    }
+
+    /// Refuses, with a message for the reader, a capture over [`MAX_SELECTION`] of text or
+    /// [`MAX_CAPTURE`] in all.
+    pub fn check_size(&self) -> Result<(), Error> {
+        let text = utf16_len(&self.text).max(self.range_texts.iter().map(|t| utf16_len(t)).sum());
+        if text > MAX_SELECTION {
+            return Err(Error::TooLarge(format!(
+                "the selection holds {} MB of text; Quotebook saves at most {} MB in one quote. \
+                 Select less and save it in parts",
+                megabytes(text),
+                megabytes(MAX_SELECTION)
+            )));
+        }
+        let size = self.size();
+        if size > MAX_CAPTURE {
+            return Err(Error::TooLarge(format!(
+                "the capture holds {} MB (the selection's HTML and text, the page's text and \
+                 metadata); Quotebook takes at most {} MB in one save. Select less and save \
+                 it in parts",
+                megabytes(size),
+                megabytes(MAX_CAPTURE)
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Refuses a quote whose JSON is over [`MAX_QUOTE`] bytes.
+fn check_quote_size(quote: &Quote) -> Result<(), Error> {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, quote).map_err(|e| Error::InvalidData(e.to_string()))?;
+    if count.0 > MAX_QUOTE {
+        return Err(Error::TooLarge(format!(
+            "the quote would take {} MB; Quotebook stores at most {} MB in one quote (its \
+             text, formatting and inline images). Select less and save it in parts",
+            megabytes(count.0),
+            megabytes(MAX_QUOTE)
+        )));
+    }
+    Ok(())
+}
+
 impl ClipRequest {
     pub fn from_json(json: &str) -> Result<ClipRequest, Error> {
         serde_json::from_str(json).map_err(|e| Error::InvalidData(e.to_string()))
@@ -100,6 +204,7 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
     if capture.incognito && !request.allow_private {
         return Err(Error::PrivateWindow);
     }
+    capture.check_size()?;
     let base = capture
         .base_url
         .as_deref()
@@ -108,7 +213,7 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
 
     let mut quotes = Vec::with_capacity(capture.ranges.len().max(1));
     for (i, html) in capture.ranges.iter().enumerate() {
-        match html_to_markdown(html, base) {
+        match quote_markdown(html, base, &Options::default()) {
             Ok(markdown) => {
                 quotes.push((markdown, deep_link(capture, i), capture.range_texts.get(i)))
             }
@@ -118,7 +223,11 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
     }
     if quotes.is_empty() && !capture.text.trim().is_empty() {
         quotes.push((
-            html_to_markdown(&plain_text_to_html(&capture.text), base)?,
+            quote_markdown(
+                &plain_text_to_html(&capture.text),
+                base,
+                &Options::default(),
+            )?,
             Anchor::default(),
             None,
         ));
@@ -186,18 +295,20 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
         } else {
             format!("{}-{}", request.quote_id, i + 1)
         };
-        note.quotes.push(Quote {
+        let quote = Quote {
             id,
             markdown,
             text,
             created: request.now.clone(),
-            comment: request.comment.trim().to_owned(),
+            comment: strip_controls(request.comment.trim()).into_owned(),
             tags: tags.clone(),
             private: capture.incognito,
             fragment: link.fragment,
             position: link.position,
             selector: link.selector,
-        });
+        };
+        check_quote_size(&quote)?;
+        note.quotes.push(quote);
     }
     note.updated = request.now.clone();
     Ok(note)
@@ -311,6 +422,7 @@ fn dedup_key(text: &str) -> String {
 }
 
 fn join_comment(existing: &mut String, added: &str) {
+    let added = strip_controls(added);
     let added = added.trim();
     if added.is_empty() || existing.contains(added) {
         return;

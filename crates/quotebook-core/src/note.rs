@@ -119,7 +119,8 @@ impl Note {
         now: &str,
     ) -> Result<(), Error> {
         let quote = self.quote_mut(quote_id)?;
-        quote.comment = comment.trim().to_owned();
+        // The reader's text, under the same control policy as the page's.
+        quote.comment = quotebook_html::chars::strip_controls(comment.trim()).into_owned();
         quote.tags = normalize_tags(tags.iter().map(String::as_str));
         self.updated = now.to_owned();
         Ok(())

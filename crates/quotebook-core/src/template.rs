@@ -196,7 +196,19 @@ impl Renderer {
     }
 
     /// Renders one note; a failing user template falls back to the defaults and is reported.
+    /// The text is the file's: without control characters
+    /// ([`quotebook_html::chars::strip_controls`]), whichever field or template they came
+    /// from (a comment, a backup's Markdown, the template itself).
     pub fn render(&mut self, note: &Note) -> Rendered {
+        let mut rendered = self.render_raw(note);
+        strip_in_place(&mut rendered.markdown);
+        for quote in &mut rendered.quotes {
+            strip_in_place(&mut quote.block);
+        }
+        rendered
+    }
+
+    fn render_raw(&mut self, note: &Note) -> Rendered {
         let mut error = self.compile_error.clone();
         if let Some(custom) = &mut self.custom {
             custom.env.set_fuel(Some(fuel_for(note)));
@@ -295,6 +307,12 @@ impl Note {
     }
 }
 
+fn strip_in_place(text: &mut String) {
+    if let std::borrow::Cow::Owned(clean) = quotebook_html::chars::strip_controls(text) {
+        *text = clean;
+    }
+}
+
 fn source(custom: &str, default: &str) -> String {
     if custom.trim().is_empty() {
         default.to_owned()
@@ -356,10 +374,21 @@ fn environment(options: &RenderOptions) -> Environment<'static> {
     env
 }
 
+/// Charges one fuel per 64 bytes of `value` when it is a string, as the engine charges a
+/// filter for the string it works on and the one it returns.
+fn charge_bytes(state: &State, value: &Value) -> Result<(), minijinja::Error> {
+    match value.as_str() {
+        Some(s) => state.consume_fuel(s.len() as u64 / 64),
+        None => Ok(()),
+    }
+}
+
 /// The everyday Jinja filters, tests and `range`. minijinja's own set (its `builtins`
 /// feature) costs about 70 KB of the gzipped wasm module, so templates get these instead.
-/// Each charges fuel for the items and bytes it handles, as the engine does (one per item,
-/// one per 64 bytes), so no filter call can outgrow the template's fuel.
+/// minijinja charges every filter call for the string it works on and the value it
+/// returns; these charge further for the items and bytes the engine cannot see (one per
+/// item, one per 64 bytes): what they build before returning it (`replace`, `join`,
+/// `range`), the items they walk (`map`, `last`) and the filters `map` calls.
 fn add_jinja_basics(env: &mut Environment<'static>) {
     env.add_filter("upper", (|s: String| s.to_uppercase()) as StringFilter);
     env.add_filter("lower", (|s: String| s.to_lowercase()) as StringFilter);
@@ -420,10 +449,16 @@ fn add_jinja_basics(env: &mut Environment<'static>) {
                 out.push(match (&attribute, args.split_first()) {
                     (Some(attribute), None) => item.get_attr(attribute).unwrap_or_default(),
                     (None, Some((filter, rest))) => {
+                        // A filter called from here escapes the engine's charges for a
+                        // filter call (the string it works on, the value it returns):
+                        // made here instead, so `map('upper')` costs what `upper` does.
                         let filter = filter.as_str().unwrap_or_default().to_owned();
+                        charge_bytes(state, &item)?;
                         let mut call = vec![item];
                         call.extend_from_slice(rest);
-                        state.apply_filter(&filter, &call)?
+                        let result = state.apply_filter(&filter, &call)?;
+                        charge_bytes(state, &result)?;
+                        result
                     }
                     _ => {
                         return Err(minijinja::Error::new(
@@ -453,7 +488,14 @@ fn add_jinja_basics(env: &mut Environment<'static>) {
     );
     env.add_filter(
         "last",
-        (|value: Value| Ok(items(&value)?.last().unwrap_or_default())) as ValueFilter,
+        |state: &State, value: Value| -> Result<Value, minijinja::Error> {
+            // The engine charges a string's bytes, not the items of a list walked here:
+            // one each, as `map` charges.
+            if value.as_str().is_none() {
+                state.consume_fuel(value.len().unwrap_or(0) as u64 + 1)?;
+            }
+            Ok(items(&value)?.last().unwrap_or_default())
+        },
     );
     env.add_test(
         "defined",
@@ -1175,6 +1217,47 @@ My comment on it.
             .error
             .expect("out of fuel");
         assert!(error.message.contains("too long"), "{error:?}");
+    }
+
+    /// Issue 17, point 10: no filter handles bytes or items without paying for them. The
+    /// engine charges a direct call for its string and its result; a filter called through
+    /// `map`, and `last` walking a list, are charged by us. Each template below would
+    /// handle about 300 MB or 40 million items on a note that gives fuel for far less.
+    #[test]
+    fn every_filter_charges_fuel_for_the_bytes_it_handles() {
+        let looped = |body: &str| {
+            render_with(&format!(
+                "{{% set big = title * 20000 %}}{{% set many = [big] * 10 %}}\
+                 {{% set long = range(100000) %}}{{% for i in range(40) %}}\
+                 {{% if {body} %}}.{{% endif %}}{{% endfor %}}"
+            ))
+        };
+        // The loop alone has fuel enough.
+        let plain = looped("many and long");
+        assert_eq!(plain.error, None);
+        assert_eq!(plain.markdown, format!("{}\n", ".".repeat(40)));
+        for body in [
+            "big | upper",
+            "big | lower",
+            "big | trim",
+            "big | capitalize",
+            "big | blockquote",
+            "big | yaml",
+            "many | map('upper')",
+            "many | map('lower')",
+            "many | map('trim')",
+            "many | map('capitalize')",
+            "many | map('blockquote')",
+            "many | map('hashtag')",
+            "many | map('yaml')",
+            "many | map('date')",
+            "long | last",
+        ] {
+            let error = looped(body)
+                .error
+                .unwrap_or_else(|| panic!("{body}: ran to the end"));
+            assert!(error.message.contains("too long"), "{body}: {error:?}");
+        }
     }
 
     #[test]

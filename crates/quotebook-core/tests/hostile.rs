@@ -39,15 +39,30 @@ fn save(request: &ClipRequest, limit: Duration) -> Result<String, Error> {
 fn a_ten_megabyte_selection() {
     let paragraph = "<p>Some <b>bold</b> and <a href=\"/x\">a link</a> in a paragraph.</p>\n";
     let html = paragraph.repeat(10 * 1024 * 1024 / paragraph.len());
-    let md = save(
-        &request("https://a.example/", &html, "Big"),
-        Duration::from_secs(30),
-    )
-    .unwrap();
+    // The converter is linear in it...
+    let start = Instant::now();
+    let md = quotebook_core::html_to_markdown(&html, "https://a.example/").unwrap();
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        start.elapsed()
+    );
     assert!(md.len() > 5_000_000);
     assert_eq!(
         md.matches("[a link](https://a.example/x)").count(),
         html.matches("<p>").count()
+    );
+    // ...and a save refuses it before converting anything (see `capture_limits.rs`).
+    let start = Instant::now();
+    let refused = clip(&request("https://a.example/", &html, "Big"), None);
+    assert!(
+        matches!(&refused, Err(Error::TooLarge(m)) if m.contains("at most 8.0 MB in one save")),
+        "{refused:?}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        start.elapsed()
     );
 }
 
@@ -130,6 +145,134 @@ fn script_links_keep_their_text_and_lose_their_target() {
     assert!(!lower.contains("javascript:"), "{md}");
     assert!(!lower.contains("vbscript:"), "{md}");
     assert!(!lower.contains("data:text/html"), "{md}");
+}
+
+/// Issue 17, point 7: one control policy for every text that reaches a file: C1 controls
+/// (CSI, U+009B, is an escape sequence on its own) as well as C0 ones and DEL, from the
+/// page (text, emphasis, code, alt text), the reader's comment, and Markdown that arrived
+/// with a backup (never converted by us).
+#[test]
+fn no_control_character_reaches_a_file_whatever_it_came_from() {
+    let hidden = |c: char| matches!(c, '\0'..='\x08' | '\x0e'..='\x1f' | '\x7f'..='\u{9f}');
+    let html = "<p>a\u{9b}31mred\u{85} b<em>x\u{9b}2Jy</em> <code>c\u{9d}0;t\u{9c}</code>\
+                <img src=\"https://a.example/i.png\" alt=\"al\u{9b}t\"></p><pre>p\u{90}q\u{1b}</pre>";
+    let mut r = request("https://a.example/", html, "Ti\u{9b}tle");
+    r.comment = "my \u{1b}[31mremark\u{9b}1m".into();
+    let mut note = clip(&r, None).unwrap();
+    note.annotate(
+        &note.quotes[0].id.clone(),
+        "edited \u{9b}2J\u{7}",
+        &[],
+        "2024-06-05T13:00:00Z",
+    )
+    .unwrap();
+    assert_eq!(note.quotes[0].comment, "edited 2J");
+    // A backup's Markdown and comment, as stored by another copy, controls and all.
+    let mut imported = note.quotes[0].clone();
+    imported.id = "imported".into();
+    imported.markdown = "from \u{1b}]8;;file:///x\u{7}a backup\u{9b}\u{85}".into();
+    imported.comment = "its \u{9b}comment".into();
+    note.quotes.push(imported);
+    let rendered = render_note(&note, &Templates::default(), &RenderOptions::default());
+    let custom = render_note(
+        &note,
+        &Templates {
+            note: "{{ title }}\u{9b}{% for q in quotes %}{{ q.rendered }}{% endfor %}".into(),
+            quote: "{{ quote }} {{ comment }} {{ text }}\u{1b}".into(),
+        },
+        &RenderOptions::default(),
+    );
+    assert_eq!(custom.error, None);
+    for file in [&rendered, &custom] {
+        let texts = std::iter::once(&file.markdown).chain(file.quotes.iter().map(|q| &q.block));
+        for text in texts {
+            assert!(!text.chars().any(hidden), "{text:?}");
+        }
+    }
+    for kept in [
+        "31mred",
+        "x2Jy",
+        "edited 2J",
+        "from",
+        "a backup",
+        "its comment",
+        "alt",
+    ] {
+        assert!(
+            rendered.markdown.contains(kept),
+            "{kept}: {}",
+            rendered.markdown
+        );
+    }
+}
+
+/// Every link and image of `markdown` as a Markdown viewer reads it: `(is_image, url)`.
+fn destinations(markdown: &str) -> Vec<(bool, String)> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    Parser::new(markdown)
+        .filter_map(|event| match event {
+            Event::Start(Tag::Link { dest_url, .. }) => Some((false, dest_url.into_string())),
+            Event::Start(Tag::Image { dest_url, .. }) => Some((true, dest_url.into_string())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Issue 17, point 3: only `http`, `https` and `mailto` links, and `http`, `https` and
+/// raster `data:image` images, reach a note; any other scheme keeps its text and loses
+/// its target, judged on the URL as resolved (a page's `<base href="file:///…">` included)
+/// and as a Markdown viewer reads it.
+#[test]
+fn only_web_and_mail_links_reach_the_markdown() {
+    let html = r##"<p><a href="file:///etc/passwd">file</a> <a href="ms-msdt:/id PCWDiagnostic">msdt</a>
+        <a href="chrome-extension://abc/p.html">ext</a> <a href="obsidian://open?vault=v">app</a>
+        <a href="relative.html">rel</a> <a href="#top">frag</a> <a href="FiLe:%2F%2Fx">case</a>
+        <a href="https://a.example/ok">web</a> <a href="mailto:me@a.example">mail</a>
+        <img src="data:image/svg+xml,%3Csvg%20onload%3Dalert(1)%3E" alt="svg">
+        <img src="file:///c:/x.png" alt="local"> <img src="pic.png" alt="relimg">
+        <img src="data:image/png;base64,iVBORw0KGgo=" alt="png">
+        <a href="javascript&amp;#58;alert(1)">ent</a></p>"##;
+    for (base, kept) in [
+        // The page's own base: relative references become web links.
+        ("https://a.example/dir/", true),
+        // `<base href="file:///…">`: relative references would become `file:` links.
+        ("file:///home/me/", false),
+    ] {
+        let mut r = request("https://a.example/page", html, "Schemes");
+        r.capture.base_url = Some(base.into());
+        let md = save(&r, Duration::from_secs(5)).unwrap();
+        for word in [
+            "file", "msdt", "ext", "app", "rel", "frag", "case", "web", "mail", "svg", "local",
+            "ent",
+        ] {
+            assert!(md.contains(word), "{word} kept as text: {md}");
+        }
+        let found = destinations(&md);
+        for (image, url) in &found {
+            let lower = url.to_ascii_lowercase();
+            let ok = lower.starts_with("https://")
+                || (!image && lower.starts_with("mailto:"))
+                || (*image && lower.starts_with("data:image/png;"));
+            assert!(ok, "{url:?} (image: {image}) in {md}");
+        }
+        let urls: Vec<&str> = found.iter().map(|(_, u)| u.as_str()).collect();
+        assert!(urls.contains(&"https://a.example/ok"), "{urls:?}");
+        assert!(urls.contains(&"mailto:me@a.example"), "{urls:?}");
+        assert!(
+            urls.iter().any(|u| u.starts_with("data:image/png")),
+            "{urls:?}"
+        );
+        assert_eq!(
+            urls.contains(&"https://a.example/dir/relative.html"),
+            kept,
+            "{urls:?}"
+        );
+        assert_eq!(
+            urls.contains(&"https://a.example/dir/pic.png"),
+            kept,
+            "{urls:?}"
+        );
+    }
 }
 
 #[test]

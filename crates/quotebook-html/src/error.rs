@@ -24,6 +24,9 @@ pub enum Error {
     },
     /// A note was saved by a newer version of Quotebook than this one.
     UnsupportedSchema(u32),
+    /// A capture or a quote over one of the size limits; the message says which and by
+    /// how much.
+    TooLarge(String),
 }
 
 impl Error {
@@ -37,6 +40,7 @@ impl Error {
             Error::NotFound(_) => "not_found",
             Error::PrivateWindow => "private_window",
             Error::Template { .. } => "template",
+            Error::TooLarge(_) => "too_large",
         }
     }
 }
@@ -61,6 +65,7 @@ impl fmt::Display for Error {
                     "template error at line {line}, column {column}: {message}"
                 )
             }
+            Error::TooLarge(why) => f.write_str(why),
             Error::UnsupportedSchema(v) => write!(
                 f,
                 "this note was saved by a newer Quotebook (schema {v}); update the extension"

@@ -6,7 +6,8 @@
 //! expectation is for that option; the properties are then checked on the default
 //! conversion, which must hold no HTML). A case with `limitation.txt` documents a known
 //! limitation (FIXME): its properties are asserted to fail today, so fixing it shows up.
-//! `UPDATE_GOLDEN=1` rewrites the expectations;
+//! The expectation is the quote a save would keep (`ERROR: empty_selection` when it
+//! refuses). `UPDATE_GOLDEN=1` rewrites the expectations;
 //! a missing `expected.md` is a failure otherwise.
 
 mod common;
@@ -16,7 +17,7 @@ mod convert_props;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use quotebook_html::convert::{Options, html_to_markdown, html_to_markdown_with};
+use quotebook_html::convert::{Options, html_to_markdown, quote_markdown};
 
 const DEFAULT_BASE: &str = "https://example.com/articles/page.html";
 
@@ -45,7 +46,9 @@ fn golden_cases() {
             safe_html: fs::read_to_string(dir.join("options.txt"))
                 .is_ok_and(|o| o.split_whitespace().any(|w| w == "safe_html")),
         };
-        let actual = match html_to_markdown_with(&input, &base, &options) {
+        // As a quote to save: a selection with nothing visible is the save's error (the
+        // converter itself gives Markdown without text for it).
+        let actual = match quote_markdown(&input, &base, &options) {
             Ok(md) => md,
             Err(e) => format!("ERROR: {}", e.code()),
         };

@@ -322,6 +322,234 @@ fn parse_prose(s: &str) -> Option<PageDate> {
     })
 }
 
+/// Month names as pages print them in text, in English, German, French and Spanish
+/// (abbreviations are prefixes of at least three letters).
+const MONTH_NAMES: [(&str, u8); 48] = [
+    ("january", 1),
+    ("february", 2),
+    ("march", 3),
+    ("april", 4),
+    ("may", 5),
+    ("june", 6),
+    ("july", 7),
+    ("august", 8),
+    ("september", 9),
+    ("october", 10),
+    ("november", 11),
+    ("december", 12),
+    ("januar", 1),
+    ("jänner", 1),
+    ("februar", 2),
+    ("märz", 3),
+    ("mai", 5),
+    ("juni", 6),
+    ("juli", 7),
+    ("oktober", 10),
+    ("dezember", 12),
+    ("janvier", 1),
+    ("février", 2),
+    ("mars", 3),
+    ("avril", 4),
+    ("juin", 6),
+    ("juillet", 7),
+    ("août", 8),
+    ("septembre", 9),
+    ("octobre", 10),
+    ("novembre", 11),
+    ("décembre", 12),
+    ("enero", 1),
+    ("febrero", 2),
+    ("marzo", 3),
+    ("abril", 4),
+    ("mayo", 5),
+    ("junio", 6),
+    ("julio", 7),
+    ("agosto", 8),
+    ("septiembre", 9),
+    ("octubre", 10),
+    ("noviembre", 11),
+    ("diciembre", 12),
+    ("mrz", 3),
+    ("okt", 10),
+    ("dez", 12),
+    ("sept", 9),
+];
+
+fn month_in_text(word: &str) -> Option<u8> {
+    let w = word.trim_end_matches(['.', ',']).to_lowercase();
+    if w.chars().count() < 3 {
+        return None;
+    }
+    MONTH_NAMES
+        .iter()
+        .find(|(name, _)| *name == w)
+        .or_else(|| MONTH_NAMES.iter().find(|(name, _)| name.starts_with(&w)))
+        .map(|(_, m)| *m)
+}
+
+/// A day number as printed before or after a month name: `7`, `07.`, `7th`, `1er`, `3,`.
+fn day_in_text(word: &str) -> Option<u8> {
+    let w = word.trim_end_matches(['.', ',']);
+    let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &w[digits.len()..];
+    if digits.is_empty()
+        || digits.len() > 2
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+        || !["", "st", "nd", "rd", "th", "er"].contains(&suffix)
+    {
+        return None;
+    }
+    digits.parse().ok().filter(|d| (1..=31).contains(d))
+}
+
+fn year_in_text(word: &str) -> Option<i32> {
+    let w = word.trim_end_matches(['.', ',', ';', ':']);
+    (w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| w.parse().ok())
+        .flatten()
+        .filter(|y| (1900..2200).contains(y))
+}
+
+/// `31.12.2020`, `31.12.20` is not read (which century?); `2020-12-31`.
+fn numeric_in_text(word: &str) -> Option<(i32, u8, u8)> {
+    let w = word.trim_end_matches(['.', ',', ';', ':']);
+    let parts: Vec<&str> = w.split(['.', '-']).collect();
+    if parts.len() != 3
+        || !parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let n = |p: &str| p.parse::<i32>().ok();
+    if w.contains('.') && parts[0].len() <= 2 && parts[1].len() <= 2 && parts[2].len() == 4 {
+        Some((n(parts[2])?, n(parts[1])? as u8, n(parts[0])? as u8))
+    } else if w.contains('-') && parts[0].len() == 4 && parts[1].len() == 2 && parts[2].len() == 2 {
+        Some((n(parts[0])?, n(parts[1])? as u8, n(parts[2])? as u8))
+    } else {
+        None
+    }
+}
+
+/// The first calendar date written in running text (a byline, a dateline), and the byte
+/// offset where it starts: `21. April 2020`, `8 January 2020`, `Jan 18, 2019`,
+/// `01.12.2021`, `2021-12-01`. Only the date is read, never a time of day.
+pub(crate) fn find_date_in_text(text: &str) -> Option<(PageDate, usize)> {
+    let words: Vec<(usize, &str)> = text
+        .split_word_bound_indices_simple()
+        .into_iter()
+        .filter(|(_, w)| !w.is_empty())
+        .collect();
+    let make = |year: i32, month: u8, day: u8| {
+        let d = PageDate {
+            year,
+            month,
+            day,
+            time: None,
+            offset_minutes: None,
+        };
+        valid(&d).then_some(d)
+    };
+    for (i, &(at, w)) in words.iter().enumerate() {
+        let next = |k: usize| words.get(i + k).map(|(_, w)| *w).unwrap_or("");
+        if let Some((y, m, d)) = numeric_in_text(w)
+            && let Some(date) = make(y, m, d)
+        {
+            return Some((date, at));
+        }
+        if let Some(day) = day_in_text(w) {
+            // `21. April 2020`, `8 de enero de 2020`.
+            let (mut k, mut month_word) = (1, next(1));
+            if month_word == "de" {
+                k += 1;
+                month_word = next(k);
+            }
+            if let Some(month) = month_in_text(month_word) {
+                let mut year_word = next(k + 1);
+                if year_word == "de" {
+                    year_word = next(k + 2);
+                }
+                if let Some(year) = year_in_text(year_word)
+                    && let Some(date) = make(year, month, day)
+                {
+                    return Some((date, at));
+                }
+            }
+        }
+        if let Some(month) = month_in_text(w)
+            && let Some(day) = day_in_text(next(1))
+            && let Some(year) = year_in_text(next(2))
+            && let Some(date) = make(year, month, day)
+        {
+            return Some((date, at));
+        }
+    }
+    None
+}
+
+/// Like [`find_date_in_text`], for the text of an element the page marks as a date: there
+/// a short numeric date with a two-digit year (`23.09.22`, `2.11.22`, as German and
+/// Austrian pages print them) is read too, as a year of this century.
+pub(crate) fn find_date_in_date_text(text: &str) -> Option<PageDate> {
+    if let Some((d, _)) = find_date_in_text(text) {
+        return Some(d);
+    }
+    text.split_word_bound_indices_simple()
+        .into_iter()
+        .find_map(|(_, w)| {
+            let parts: Vec<&str> = w.trim_end_matches([',', ';', ':']).split('.').collect();
+            let [day, month, year] = parts[..] else {
+                return None;
+            };
+            let num = |p: &str, max: usize| {
+                (!p.is_empty() && p.len() <= max && p.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| p.parse::<u32>().ok())
+                    .flatten()
+            };
+            if year.len() != 2 {
+                return None;
+            }
+            let d = PageDate {
+                year: 2000 + num(year, 2)? as i32,
+                month: num(month, 2)? as u8,
+                day: num(day, 2)? as u8,
+                time: None,
+                offset_minutes: None,
+            };
+            valid(&d).then_some(d)
+        })
+}
+
+/// Splitting text into words with their offsets: runs between whitespace, `,`, `|`, `/`,
+/// `·`, `•` and parentheses.
+trait WordIndices {
+    fn split_word_bound_indices_simple(&self) -> Vec<(usize, &str)>;
+}
+
+impl WordIndices for str {
+    fn split_word_bound_indices_simple(&self) -> Vec<(usize, &str)> {
+        let is_sep = |c: char| {
+            c.is_whitespace() || matches!(c, ',' | '|' | '/' | '\u{b7}' | '\u{2022}' | '(' | ')')
+        };
+        let mut out = Vec::new();
+        let mut start = None;
+        for (i, c) in self.char_indices() {
+            match (is_sep(c), start) {
+                (true, Some(s)) => {
+                    out.push((s, &self[s..i]));
+                    start = None;
+                }
+                (false, None) => start = Some(i),
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            out.push((s, &self[s..]));
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -420,5 +648,60 @@ mod tests {
             parse_date("2000-03-01").unwrap().unix_millis(),
             951_868_800_000
         );
+    }
+
+    #[test]
+    fn dates_in_running_text() {
+        let f = |s: &str| find_date_in_text(s).map(|(d, at)| (d.to_string(), at));
+        assert_eq!(
+            f("VON MORITZ GATHMANN am 21. April 2020"),
+            Some(("2020-04-21".into(), 23))
+        );
+        assert_eq!(
+            f("Janic Cathomen, 01.12.2021").map(|x| x.0),
+            Some("2021-12-01".into())
+        );
+        assert_eq!(
+            f("Emily Burack 8 January 2020, 3:51 pm 11 Edit").map(|x| x.0),
+            Some("2020-01-08".into())
+        );
+        assert_eq!(f("Jan 18, 2019").map(|x| x.0), Some("2019-01-18".into()));
+        assert_eq!(
+            f("21. Jan 2022 // Dominik Ricker").map(|x| x.0),
+            Some("2022-01-21".into())
+        );
+        assert_eq!(f("le 3 mars 2021").map(|x| x.0), Some("2021-03-03".into()));
+        assert_eq!(
+            f("8 de enero de 2020").map(|x| x.0),
+            Some("2020-01-08".into())
+        );
+        assert_eq!(
+            f("posted 2021-12-01 by x").map(|x| x.0),
+            Some("2021-12-01".into())
+        );
+        for none in [
+            "",
+            "Hace 13 horas",
+            "3 days ago",
+            "31.02.2020",
+            "12.12.20",
+            "May 2020",
+            "Version 1.2.3",
+            "45 min",
+        ] {
+            assert_eq!(f(none), None, "{none}");
+        }
+    }
+
+    #[test]
+    fn two_digit_years_in_date_elements() {
+        let f = |s: &str| find_date_in_date_text(s).map(|d| d.to_string());
+        assert_eq!(f("Kultur, 2.11.22"), Some("2022-11-02".into()));
+        assert_eq!(f("23.09.22 - Saarland"), Some("2022-09-23".into()));
+        assert_eq!(f("am 5. März 2021, 12.12.20"), Some("2021-03-05".into()));
+        for none in ["31.02.22", "1.2.3", "12.12.2", "v1.13.22x", "2.11.022", ""] {
+            assert_eq!(f(none), None, "{none}");
+        }
+        assert_eq!(find_date_in_text("12.12.20"), None, "not in running text");
     }
 }

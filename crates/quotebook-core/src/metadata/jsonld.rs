@@ -8,11 +8,16 @@ pub(crate) struct LdArticle {
     pub headline: Option<String>,
     pub name: Option<String>,
     pub authors: Vec<String>,
+    /// The authors typed as organisations (a publisher signing as the author).
+    pub author_orgs: Vec<String>,
     pub publisher: Option<String>,
     pub published: Option<String>,
     pub description: Option<String>,
     pub language: Option<String>,
     pub url: Option<String>,
+    /// The node is an article (a `NewsArticle`, a `BlogPosting`…), not a page, a video or
+    /// another work the page merely shows.
+    pub article: bool,
 }
 
 /// `@type`s that describe the page's main content.
@@ -51,6 +56,20 @@ const ARTICLE_TYPES: &[&str] = &[
     "Chapter",
     "Course",
     "Episode",
+];
+
+/// Types in [`ARTICLE_TYPES`] that describe a page or a medium around the article
+/// rather than the article itself.
+const PAGE_TYPES: &[&str] = &[
+    "Blog",
+    "CreativeWork",
+    "VideoObject",
+    "WebPage",
+    "ItemPage",
+    "AboutPage",
+    "ProfilePage",
+    "QAPage",
+    "FAQPage",
 ];
 
 /// Removes what pages wrap their JSON in: HTML comments, CDATA markers.
@@ -131,6 +150,25 @@ fn names(v: &Value, by_id: &dyn Fn(&str) -> Option<Value>, out: &mut Vec<String>
     }
 }
 
+/// The names of the organisations among an `author` value's objects.
+fn organisations(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Array(items) => items.iter().for_each(|i| organisations(i, out)),
+        Value::Object(map) => {
+            let is_org = |t: &str| t.ends_with("Organization") || t == "Corporation";
+            let typed = match map.get("@type") {
+                Some(Value::String(t)) => is_org(t),
+                Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).any(is_org),
+                _ => false,
+            };
+            if typed && let Some(n) = map.get("name").and_then(Value::as_str) {
+                push_name(out, n);
+            }
+        }
+        _ => {}
+    }
+}
+
 fn push_name(out: &mut Vec<String>, s: &str) {
     let s = super::collapse_ws(s);
     if !s.is_empty() && !super::looks_like_url(&s) && !out.contains(&s) {
@@ -167,14 +205,15 @@ pub(crate) fn read(blocks: &[String]) -> Option<LdArticle> {
             })
             .map(|n| (*n).clone())
     };
-    let best = nodes
+    let (rank, best) = nodes
         .iter()
         .filter_map(|n| type_rank(n).map(|r| (r, *n)))
-        .min_by_key(|(r, _)| *r)
-        .map(|(_, n)| n)?;
+        .min_by_key(|(r, _)| *r)?;
     let mut authors = Vec::new();
+    let mut author_orgs = Vec::new();
     if let Some(a) = best.get("author").or_else(|| best.get("creator")) {
         names(a, &by_id, &mut authors, 0);
+        organisations(a, &mut author_orgs);
     }
     let mut publisher = Vec::new();
     if let Some(p) = best.get("publisher") {
@@ -193,12 +232,26 @@ pub(crate) fn read(blocks: &[String]) -> Option<LdArticle> {
         headline: text(best.get("headline")),
         name: text(best.get("name")),
         authors,
+        author_orgs,
         publisher: publisher.into_iter().next(),
-        published: text(best.get("datePublished")).or_else(|| text(best.get("dateCreated"))),
+        // Else another node's (a WebPage beside the article, the article inside a page).
+        published: text(best.get("datePublished"))
+            .or_else(|| text(best.get("dateCreated")))
+            .or_else(|| {
+                let mut ranked: Vec<(usize, &Value)> = nodes
+                    .iter()
+                    .filter_map(|n| type_rank(n).map(|r| (r, *n)))
+                    .collect();
+                ranked.sort_by_key(|(r, _)| *r);
+                ranked
+                    .iter()
+                    .find_map(|(_, n)| text(n.get("datePublished")))
+            }),
         description: text(best.get("description")),
         language: text(best.get("inLanguage")),
         url: text(best.get("url"))
             .or_else(|| text(best.get("mainEntityOfPage")).filter(|u| super::looks_like_url(u))),
+        article: !PAGE_TYPES.contains(&ARTICLE_TYPES[rank]),
     })
 }
 
@@ -221,6 +274,10 @@ mod tests {
         assert_eq!(a.authors, vec!["Ann Author", "Bob Writer", "Cy"]);
         assert_eq!(a.publisher.as_deref(), Some("Example Times"));
         assert_eq!(a.published.as_deref(), Some("2020-01-02T03:04:05Z"));
+        assert!(a.article);
+        assert!(PAGE_TYPES.iter().all(|t| ARTICLE_TYPES.contains(t)));
+        assert!(one(r#"{"@type":"Recipe","name":"Cake"}"#).article);
+        assert!(!one(r#"{"@type":"VideoObject","name":"Clip"}"#).article);
     }
 
     #[test]
@@ -234,6 +291,28 @@ mod tests {
         assert_eq!(a.name.as_deref(), Some("Post"));
         assert_eq!(a.authors, vec!["Dee"]);
         assert_eq!(a.publisher.as_deref(), Some("Blog Co"));
+    }
+
+    #[test]
+    fn organisations_signing_as_authors_are_told_apart() {
+        let a = one(
+            r#"{"@type":"NewsArticle","author":[{"@type":"NewsMediaOrganization","name":"Daily"},{"@type":"Person","name":"Ann Bo"}]}"#,
+        );
+        assert_eq!(a.authors, vec!["Daily", "Ann Bo"]);
+        assert_eq!(a.author_orgs, vec!["Daily"]);
+    }
+
+    #[test]
+    fn a_date_from_another_node() {
+        let a = one(
+            r#"{"@graph":[{"@type":"WebPage","datePublished":"2021-01-02"},{"@type":"Article","headline":"H"}]}"#,
+        );
+        assert_eq!(a.headline.as_deref(), Some("H"));
+        assert_eq!(a.published.as_deref(), Some("2021-01-02"));
+        let a = one(
+            r#"{"@graph":[{"@type":"WebPage","datePublished":"2021-01-02"},{"@type":"Article","datePublished":"2021-01-01"}]}"#,
+        );
+        assert_eq!(a.published.as_deref(), Some("2021-01-01"));
     }
 
     #[test]

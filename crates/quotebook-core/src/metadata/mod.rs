@@ -12,8 +12,10 @@
 //! Core, `article:*`, Parse.ly, Twitter, plain `name=`), then the document (`<title>`,
 //! `<html lang>`, bylines, `<time datetime>`).
 
+mod byline;
 mod date;
 mod jsonld;
+mod title;
 mod url;
 
 use quotebook_html::tokenizer::{StartTag, TextKind, Token, Tokenizer, normalize_newlines};
@@ -62,7 +64,9 @@ pub fn metadata_capture_selectors() -> &'static str {
         "[itemprop*=\"dateCreated\" i], [class*=\"byline\" i], [class*=\"author\" i], ",
         "[id*=\"byline\" i], [id*=\"author\" i], [class*=\"dateline\" i], ",
         "[id*=\"dateline\" i], [class*=\"writtenby\" i], [id*=\"writtenby\" i], ",
-        "address, time[datetime], h1, h2, meta, link[rel~=\"canonical\" i]"
+        "address, time, h1, h2, meta, link[rel~=\"canonical\" i], ",
+        "[class*=\"date\" i], [class*=\"published\" i], [class*=\"posted\" i], ",
+        "[class*=\"datum\" i], [class*=\"fecha\" i]"
     )
 }
 
@@ -93,11 +97,15 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
         .filter(|t| !t.is_empty());
     let ld_title = match (&ld.headline, &ld.name) {
         (Some(h), Some(n)) if h != n => {
-            // `name` is sometimes the publisher's: keep whichever the document's own title
-            // agrees with more (the headline on a tie).
+            // `name` is sometimes the publisher's, or the `<title>` with the site's name:
+            // the one a heading repeats, else whichever the document's own title agrees
+            // with more (the headline on a tie).
             let dt = doc_title.as_deref().unwrap_or("");
             let named_site = ld.publisher.as_deref() == Some(n.as_str());
-            if !named_site && word_overlap(n, dt) > word_overlap(h, dt) {
+            let headed = |t: &str| doc.headings.iter().any(|x| collapse_ws(t) == x.bare);
+            if headed(h) {
+                Some(h.clone())
+            } else if headed(n) || (!named_site && word_overlap(n, dt) > word_overlap(h, dt)) {
                 Some(n.clone())
             } else {
                 Some(h.clone())
@@ -105,9 +113,32 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
         }
         (h, n) => h.clone().or_else(|| n.clone()),
     };
+    // A video's or a web page's node names its article less surely than the page's tags.
+    let (ld_title, ld_weak_title) = if ld.article {
+        (ld_title, None)
+    } else {
+        (None, ld_title)
+    };
     let site_name = meta(&["og:site_name"])
         .or_else(|| ld.publisher.clone())
         .or_else(|| meta(&["application-name"]));
+    // Every name the page gives itself: a title segment or an "author" equal to one of
+    // them names the site, not the article or a person.
+    let sites: Vec<String> = [
+        meta(&["og:site_name"]),
+        ld.publisher.clone(),
+        meta(&["application-name"]),
+        meta(&["twitter:site"]).map(|s| s.trim_start_matches('@').to_string()),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|s| collapse_ws(&s))
+    .filter(|s| !s.is_empty())
+    .collect();
+    let host = url::host(page_url).unwrap_or_default();
+    let cleaned_doc_title = doc_title
+        .as_deref()
+        .map(|t| clean_document_title(&title::clean_title(t, &sites, &host), &doc.h1s));
     let title = ld_title
         .or_else(|| {
             meta(&[
@@ -122,53 +153,121 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
                 "parsely-title",
             ])
         })
-        .or_else(|| {
-            doc_title
-                .as_deref()
-                .map(|t| clean_document_title(t, &doc.h1s))
-        });
+        .or(ld_weak_title)
+        .map(|t| title::clean_title(&t, &sites, &host))
+        // A site's name, or a word like "Home", where the document says more.
+        .filter(|t| {
+            let doc = cleaned_doc_title.as_deref().unwrap_or(t);
+            let generic = sites.iter().any(|s| s.eq_ignore_ascii_case(t))
+                || (t.split_whitespace().count() < 2
+                    && !doc.to_lowercase().contains(&t.to_lowercase()));
+            !generic || doc == t
+        })
+        .or(cleaned_doc_title.clone());
+    // The headline the reader sees, where the title is a clipped or decorated form of it.
+    let sources: Vec<String> = [
+        ld.headline.clone(),
+        ld.name.clone(),
+        meta(&["dc:title", "dcterm:title", "dcterms:title"]),
+        meta(&["og:title"]),
+        meta(&["twitter:title"]),
+        meta(&["parsely-title"]),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let title = title.map(|t| {
+        title::agree_with_heading(t, cleaned_doc_title.as_deref(), &sources, &doc.headings)
+    });
 
-    // Authors.
-    let mut authors = ld.authors.clone();
-    if authors.is_empty() {
-        for key in [
+    // Authors: the person before the publisher. Candidates by source, best first: the
+    // JSON-LD authors, `article:author` and the other author tags, `<meta name=author>`,
+    // then the byline elements; a candidate naming the site (or an organisation) only
+    // when nothing names a person, a user name only when nothing gives a full name.
+    let names_site = |n: &str| {
+        let c = |s: &str| {
+            s.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        };
+        let n = c(n);
+        !n.is_empty()
+            && (sites.iter().any(|s| c(s) == n)
+                || c(host.trim_start_matches("www.")) == n
+                || ld.author_orgs.iter().any(|o| c(o) == n))
+    };
+    let mut candidates: Vec<Vec<String>> = Vec::new();
+    let mut byline_dates = Vec::new();
+    candidates.push(
+        ld.authors
+            .iter()
+            .flat_map(|a| byline::clean_byline(a).names)
+            .collect(),
+    );
+    for keys in [
+        &["article:author", "og:article:author"][..],
+        &["parsely-author", "sailthru:author", "byl"][..],
+        &[
             "dc:creator",
             "dcterm:creator",
             "dcterms:creator",
-            "author",
-            "parsely-author",
-            "article:author",
-            "og:article:author",
-            "sailthru:author",
-            "byl",
-        ] {
-            for (k, v, _) in &doc.metas {
-                if k == key && !looks_like_url(v) {
-                    push_author(&mut authors, v);
+            "citation_author",
+        ][..],
+    ] {
+        let mut found = Vec::new();
+        for (k, v, _) in &doc.metas {
+            if keys.contains(&k.as_str()) && !looks_like_url(v) {
+                for n in byline::clean_byline(v).names {
+                    if !found.contains(&n) {
+                        found.push(n);
+                    }
                 }
             }
-            if !authors.is_empty() {
-                break;
-            }
+        }
+        candidates.push(found);
+    }
+    // "Written by" in the label/value pairs a page gives Twitter's cards (WordPress's SEO
+    // plugins write the post's author there).
+    candidates.insert(2, labelled_author(&doc.metas));
+    let mut meta_authors = Vec::new();
+    for (k, v, _) in &doc.metas {
+        if k == "author" && !looks_like_url(v) {
+            meta_authors.extend(byline::clean_byline(v).names);
         }
     }
-    if authors.is_empty()
-        && let Some(b) = doc
-            .bylines
-            .iter()
-            .find(|b| !b.is_empty() && b.chars().count() < 100)
+    candidates.push(meta_authors);
+    for b in doc
+        .bylines
+        .iter()
+        .filter(|b| !b.is_empty() && b.chars().count() < 200)
     {
-        push_author(&mut authors, b);
+        let cleaned = byline::clean_byline(b);
+        byline_dates.extend(cleaned.date);
+        candidates.push(cleaned.names);
     }
+    let person = |c: &Vec<String>| !c.is_empty() && !c.iter().any(|n| names_site(n));
+    let full = |c: &Vec<String>| !c.iter().all(|n| byline::looks_like_handle(n));
+    let authors = candidates
+        .iter()
+        .find(|c| person(c) && full(c))
+        .or_else(|| candidates.iter().find(|c| person(c)))
+        .or_else(|| candidates.iter().find(|c| !c.is_empty()))
+        .cloned()
+        .unwrap_or_default();
 
     // Published date: the first candidate that parses.
     let published = ld
         .published
         .iter()
         .cloned()
-        .chain(meta(&["article:published_time"]))
+        .chain(meta(&[
+            "article:published_time",
+            "og:article:published_time",
+        ]))
         .chain(meta(&[
             "og:published_time",
+            "article:published",
             "parsely-pub-date",
             "pub-date",
             "sailthru:date",
@@ -178,9 +277,36 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
             "date",
             "publishdate",
             "pubdate",
+            "dc:date:issued",
+            "dc:date:created",
+            "dcterms:issued",
+            "citation_publication_date",
+            "citation_date",
+            "publish-date",
+            "publish_date",
+            "published-date",
+            "published_date",
+            "publication_date",
+            "date_published",
+            "release_date",
+            "originalpublicationdate",
+            "rnews:datepublished",
         ]))
         .chain(doc.dates.iter().cloned())
-        .find_map(|d| normalize_date(&d));
+        .find_map(|d| normalize_date(&d))
+        // Dates written in the text of a date element or a byline, then the URL's, then
+        // the first reader's comment's (published on the day, often).
+        .or_else(|| {
+            let in_text = |t: &String| date::find_date_in_date_text(t);
+            doc.date_texts
+                .iter()
+                .filter_map(in_text)
+                .chain(byline_dates)
+                .chain(date_in_url(page_url))
+                .chain(doc.comment_date_texts.iter().filter_map(in_text))
+                .map(|d| d.to_string())
+                .next()
+        });
 
     let description = ld.description.clone().or_else(|| {
         meta(&[
@@ -234,33 +360,55 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
     }
 }
 
-/// Words that introduce a byline rather than belong to it.
-fn strip_by(s: &str) -> &str {
-    let t = s.trim();
-    for p in [
-        "written by ",
-        "posted by ",
-        "by ",
-        "par ",
-        "von ",
-        "por ",
-        "door ",
-        "di ",
-    ] {
-        if t.len() > p.len() && t.is_char_boundary(p.len()) && t[..p.len()].eq_ignore_ascii_case(p)
-        {
-            return t[p.len()..].trim_start();
-        }
-    }
-    t
+/// The value of the `twitter:dataN` whose `twitter:labelN` says "Written by".
+fn labelled_author(metas: &[(String, String, bool)]) -> Vec<String> {
+    const LABELS: &[&str] = &[
+        "written by",
+        "author",
+        "authors",
+        "verfasst von",
+        "geschrieben von",
+        "autor",
+        "autorin",
+        "von",
+        "escrito por",
+        "écrit par",
+        "scritto da",
+        "door",
+    ];
+    let get = |k: &str| metas.iter().find(|(key, ..)| key == k).map(|(_, v, _)| v);
+    (1..=4)
+        .find_map(|i| {
+            let label = get(&format!("twitter:label{i}"))?;
+            let label = collapse_ws(label).to_lowercase();
+            let label = label.trim_end_matches(':');
+            LABELS
+                .contains(&label)
+                .then(|| get(&format!("twitter:data{i}")))
+                .flatten()
+        })
+        .map(|v| byline::clean_byline(v).names)
+        .unwrap_or_default()
 }
 
-fn push_author(out: &mut Vec<String>, raw: &str) {
-    let s = collapse_ws(raw);
-    let s = strip_by(&s).trim_matches(|c: char| c == ',' || c == '|' || c.is_whitespace());
-    if !s.is_empty() && !out.iter().any(|a| a == s) {
-        out.push(s.to_string());
-    }
+/// `/2019/10/21/` in a URL's path.
+fn date_in_url(page_url: &str) -> Option<PageDate> {
+    let path = page_url.split("://").nth(1)?.split_once('/')?.1;
+    let parts: Vec<&str> = path.split(['/', '?', '#']).collect();
+    parts.windows(3).find_map(|w| {
+        let num = |s: &str, n: usize| {
+            (s.len() == n && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<u32>().ok())?
+        };
+        let d = PageDate {
+            year: num(w[0], 4)? as i32,
+            month: num(w[1], 2)? as u8,
+            day: num(w[2], 2)? as u8,
+            time: None,
+            offset_minutes: None,
+        };
+        normalize_date(&d.to_string()).and_then(|s| parse_date(&s))
+    })
 }
 
 /// A `<title>` often ends (or starts) with the site's name after a separator: keep the
@@ -337,6 +485,13 @@ struct Doc {
     /// `datetime`/`content` of date elements, `datePublished` first.
     dates: Vec<String>,
     h1s: Vec<String>,
+    /// The `<h1>` and `<h2>` headings, in order: level, whole text, text without kickers
+    /// (see [`is_kicker`]).
+    headings: Vec<title::Heading>,
+    /// Text of date elements (a class naming a date), in document order.
+    date_texts: Vec<String>,
+    /// Text of the date elements heading readers' comments.
+    comment_date_texts: Vec<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -360,7 +515,15 @@ struct ScanState {
     /// Finished byline elements: rank in document order, text.
     bylines_done: Vec<(usize, String)>,
     byline_seq: usize,
-    h1: Option<(usize, String)>,
+    /// The heading being read: stack depth, level, its whole text, its text without
+    /// kickers.
+    h1: Option<(usize, u8, String, String)>,
+    /// Depth of the kicker inside the heading being read, while in it.
+    kicker: Option<usize>,
+    /// Date elements being read: stack depth at which each opened, its text so far.
+    /// Date elements being read: stack depth at which each opened, whether it heads a
+    /// comment, its text so far.
+    datebox: Vec<(usize, bool, String)>,
     published_dates: Vec<String>,
     other_dates: Vec<String>,
 }
@@ -381,7 +544,23 @@ fn has_token(value: Option<&str>, token: &str) -> bool {
     })
 }
 
+/// A comment's header ("comment-author", "comment-meta"): its names and dates are a
+/// reader's, not the article's. Only the element's own class and id are read, so that the
+/// capture (which sends the element without its ancestors) and the whole page agree.
+fn is_comment_part(tag: &StartTag) -> bool {
+    let ident = format!(
+        "{} {}",
+        attr(tag, "class").unwrap_or(""),
+        attr(tag, "id").unwrap_or("")
+    )
+    .to_ascii_lowercase();
+    ident.contains("comment") || ident.contains("kommentar")
+}
+
 fn is_byline_element(tag: &StartTag) -> bool {
+    if is_comment_part(tag) {
+        return false;
+    }
     if &*tag.name == "address"
         || has_token(attr(tag, "rel"), "author")
         || attr(tag, "itemprop").is_some_and(|v| v.to_ascii_lowercase().contains("author"))
@@ -396,6 +575,69 @@ fn is_byline_element(tag: &StartTag) -> bool {
     ["byline", "author", "dateline", "writtenby"]
         .iter()
         .any(|w| mentions(&ident, w))
+}
+
+/// An element inside a heading that is not the headline: a kicker or overline above it
+/// ("Corona-Pandemie", "Abstandsregeln : "), a subtitle run into it, the separator or
+/// screen-reader text between them.
+fn is_kicker(tag: &StartTag) -> bool {
+    let class = attr(tag, "class").unwrap_or("").to_ascii_lowercase();
+    [
+        "kicker",
+        "overline",
+        "topline",
+        "toptitle",
+        "dachzeile",
+        "roofline",
+        "supertitle",
+        "eyebrow",
+        "subtitle",
+        "subline",
+        "colon",
+        "visually-hidden",
+        "sr-only",
+        "screen-reader",
+    ]
+    .iter()
+    .any(|w| class.contains(w))
+}
+
+fn is_date_element(tag: &StartTag) -> bool {
+    if &*tag.name == "time" {
+        return true;
+    }
+    let class = attr(tag, "class").unwrap_or("");
+    [
+        "datum",
+        "fecha",
+        "date",
+        "published",
+        "posted",
+        "pubdate",
+        "postdate",
+        "publishdate",
+    ]
+    .iter()
+    .any(|w| mentions_word(class, w))
+}
+
+/// Like [`mentions`], and `word` starts a word too: `news-date`, `postDate`,
+/// `entry-date` do, `update` and `validate` do not.
+fn mentions_word(ident: &str, word: &str) -> bool {
+    let lower = ident.to_ascii_lowercase();
+    lower.match_indices(word).any(|(i, _)| {
+        let starts = i == 0
+            || !ident.as_bytes()[i - 1].is_ascii_lowercase()
+            || ident.as_bytes()[i].is_ascii_uppercase();
+        let rest = &ident[i + word.len()..];
+        let mut chars = rest.chars();
+        let ends = match chars.next() {
+            None => true,
+            Some('s') | Some('S') => !chars.next().is_some_and(|c| c.is_ascii_lowercase()),
+            Some(c) => !c.is_ascii_lowercase(),
+        };
+        starts && ends
+    })
 }
 
 /// Whether `ident` (class names and id) mentions `word` (lowercase) as a word of its own:
@@ -520,8 +762,15 @@ impl ScanState {
                 .push((self.stack.len(), self.byline_seq, String::new()));
             self.byline_seq += 1;
         }
+        if self.datebox.len() < 4 && name != "body" && name != "html" && is_date_element(tag) {
+            self.datebox
+                .push((self.stack.len(), is_comment_part(tag), String::new()));
+        }
         if (name == "h1" || name == "h2") && self.h1.is_none() {
-            self.h1 = Some((self.stack.len(), String::new()));
+            let level = if name == "h1" { 1 } else { 2 };
+            self.h1 = Some((self.stack.len(), level, String::new(), String::new()));
+        } else if self.h1.is_some() && self.kicker.is_none() && is_kicker(tag) {
+            self.kicker = Some(self.stack.len());
         }
         TextKind::Data
     }
@@ -545,10 +794,30 @@ impl ScanState {
         {
             self.bylines_done.push((seq, collapse_ws(&text)));
         }
-        if self.h1.as_ref().is_some_and(|(d, _)| depth < *d)
-            && let Some((_, text)) = self.h1.take()
+        while self.datebox.last().is_some_and(|(d, ..)| depth < *d)
+            && let Some((_, comment, text)) = self.datebox.pop()
+        {
+            let text = collapse_ws(&text);
+            if !text.is_empty() && text.chars().count() < 200 {
+                if comment {
+                    self.doc.comment_date_texts.push(text);
+                } else {
+                    self.doc.date_texts.push(text);
+                }
+            }
+        }
+        if self.kicker.is_some_and(|d| depth < d) {
+            self.kicker = None;
+        }
+        if self.h1.as_ref().is_some_and(|(d, ..)| depth < *d)
+            && let Some((_, level, text, bare)) = self.h1.take()
         {
             self.doc.h1s.push(collapse_ws(&text));
+            self.doc.headings.push(title::Heading {
+                level,
+                text: collapse_ws(&text),
+                bare: collapse_ws(&bare),
+            });
         }
         self.text(" ");
     }
@@ -561,10 +830,16 @@ impl ScanState {
         for (_, _, t) in self.byline.iter_mut().filter(|(_, _, t)| t.len() < 2_000) {
             t.push_str(s);
         }
-        if let Some((_, t)) = &mut self.h1
+        for (.., t) in self.datebox.iter_mut().filter(|(.., t)| t.len() < 2_000) {
+            t.push_str(s);
+        }
+        if let Some((_, _, t, bare)) = &mut self.h1
             && t.len() < 2_000
         {
             t.push_str(s);
+            if self.kicker.is_none() {
+                bare.push_str(s);
+            }
         }
     }
 }
@@ -743,6 +1018,55 @@ mod tests {
     }
 
     #[test]
+    fn dates_printed_in_time_and_datum_elements() {
+        let time = "<body><h1>Post</h1><time>3. Mai 2020</time></body>";
+        assert_eq!(
+            extract_metadata(time, PAGE).published.as_deref(),
+            Some("2020-05-03")
+        );
+        let datum = "<body><div class=\"artikel-datum\">Kultur, 2.11.22</div></body>";
+        assert_eq!(
+            extract_metadata(datum, PAGE).published.as_deref(),
+            Some("2022-11-02")
+        );
+        let other = "<body><div class=\"artikel-daten\">2.11.22</div></body>";
+        assert_eq!(extract_metadata(other, PAGE).published, None);
+    }
+
+    #[test]
+    fn written_by_in_twitter_labels() {
+        let html = r#"<head><meta name="author" content="Site Team">
+            <meta name="twitter:label1" content="Verfasst von"><meta name="twitter:data1" content="Karo Herr">
+            <meta name="twitter:label2" content="Est. reading time"><meta name="twitter:data2" content="9 minutes">
+            </head>"#;
+        assert_eq!(extract_metadata(html, PAGE).authors, vec!["Karo Herr"]);
+        let html = html.replace("Verfasst von", "Reading time");
+        assert_eq!(extract_metadata(&html, PAGE).authors, vec!["Site Team"]);
+    }
+
+    #[test]
+    fn comment_headers_are_not_bylines() {
+        let html = r#"<body><h1>Post</h1><p>Text</p>
+            <div class="comment-author vcard">Reader One</div>
+            <span class="comment-date">3. Mai 2020</span>
+            <div class="post-author">Ann Miller</div></body>"#;
+        let m = extract_metadata(html, PAGE);
+        assert_eq!(m.authors, vec!["Ann Miller"]);
+        assert_eq!(
+            m.published.as_deref(),
+            Some("2020-05-03"),
+            "the last resort"
+        );
+        let dated = html.replace("</body>", "<p class=entry-date>1. Mai 2020</p></body>");
+        assert_eq!(
+            extract_metadata(&dated, PAGE).published.as_deref(),
+            Some("2020-05-01")
+        );
+        let m = extract_metadata(&html.replace("comment-", "entry-"), PAGE);
+        assert_eq!(m.authors, vec!["Reader One"]);
+    }
+
+    #[test]
     fn byline_class_names_are_words() {
         for yes in [
             "byline",
@@ -794,7 +1118,8 @@ mod tests {
             "datePublished",
             "byline",
             "address",
-            "time[datetime]",
+            "time, ",
+            "datum",
         ] {
             assert!(s.contains(needle), "{needle}");
         }

@@ -37,7 +37,7 @@ const SECOND_LEVEL: &[&str] = &[
 
 /// The registrable part of a host: `news.bbc.co.uk` → `bbc.co.uk`, `www.example.com` →
 /// `example.com`. IP addresses are kept whole.
-fn registrable_domain(host: &str) -> &str {
+pub(crate) fn registrable_domain(host: &str) -> &str {
     if host.starts_with('[') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return host;
     }

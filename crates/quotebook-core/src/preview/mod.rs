@@ -192,10 +192,12 @@ fn scheme(url: &str) -> Option<String> {
     None
 }
 
-/// Links are followed only to the web and to mail; `javascript:`, `data:`, `file:`,
-/// relative references and everything else stay text.
+/// Links are followed only where the converter's policy lets a note link
+/// ([`quotebook_html::convert::is_allowed_url`]: the web and mail); `javascript:`, `data:`,
+/// `file:` and everything else stay text, and so do relative references, which here would
+/// resolve against the extension's own pages.
 fn is_link_allowed(url: &str) -> bool {
-    matches!(scheme(url).as_deref(), Some("http" | "https" | "mailto"))
+    scheme(url).is_some_and(|s| quotebook_html::convert::is_allowed_url(&format!("{s}:"), false))
 }
 
 /// Whether a link to `url` may wrap an image's placeholder: the web only.

@@ -237,6 +237,26 @@ pub enum ConflictReason {
     FrameChanged,
 }
 
+impl Decision {
+    /// Whether the note's file was not written for a reason that is not the reader's
+    /// choice or a file already right: a link or something else in the way, no free name,
+    /// a note twice in the library, a write that failed. Front ends report such a sync as
+    /// incomplete (`quotebook sync` and `export` exit non-zero).
+    pub fn not_written(&self) -> bool {
+        matches!(
+            &self.outcome,
+            Outcome::Skipped(
+                Skip::Symlink
+                    | Skip::NotAFile
+                    | Skip::Unreadable(_)
+                    | Skip::NoFreeName
+                    | Skip::DuplicateNote
+                    | Skip::NotWritten(_)
+            )
+        )
+    }
+}
+
 impl Outcome {
     /// The one-word kind: `created`, `updated`, `appended`, `skipped` or `conflict`.
     pub(crate) fn kind(&self) -> &'static str {

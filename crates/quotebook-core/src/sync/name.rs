@@ -6,6 +6,9 @@
 //! `{id}`. A `/` written in the pattern makes a subfolder; a `/` (or `\`) inside a value
 //! never does. Every component is sanitised on its own, and the file always ends in `.md`.
 
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
 use crate::error::Error;
 
 /// The pattern used when the reader sets none.
@@ -13,6 +16,12 @@ pub const DEFAULT_PATTERN: &str = "{title}.md";
 
 /// The most bytes of UTF-8 a file or folder name may take on common file systems.
 pub(crate) const MAX_NAME_BYTES: usize = 255;
+
+/// The most bytes a name this module makes may take: room is left for the suffix a
+/// writer adds to a temporary file beside it (Chromium's `createWritable()` writes to
+/// `NAME.crswap`, or `NAME.1.crswap` when that is taken), so that a long title can always
+/// be written. Our own temporary files ([`temp_name`]) do not depend on the name at all.
+pub(crate) const NAME_BUDGET: usize = MAX_NAME_BYTES - 16;
 
 const EXTENSION: &str = ".md";
 
@@ -140,7 +149,7 @@ impl Pattern {
             .iter()
             .map(|folder| {
                 let clean = sanitize(folder, "_");
-                cut_to_bytes(&clean, MAX_NAME_BYTES, "_")
+                cut_to_bytes(&clean, NAME_BUDGET, "_")
             })
             .collect();
         (folders, sanitize(&stem, "Untitled"))
@@ -148,14 +157,14 @@ impl Pattern {
 }
 
 /// The path of a note's file: its folders, then `stem.md`, or `stem (n).md` for the n-th
-/// candidate (n ≥ 2), the stem cut so the name fits in [`MAX_NAME_BYTES`].
+/// candidate (n ≥ 2), the stem cut so the name fits in [`NAME_BUDGET`].
 pub fn candidate(folders: &[String], stem: &str, n: usize) -> String {
     let suffix = if n >= 2 {
         format!(" ({n}){EXTENSION}")
     } else {
         EXTENSION.to_owned()
     };
-    let stem = cut_to_bytes(stem, MAX_NAME_BYTES - suffix.len(), "Untitled");
+    let stem = cut_to_bytes(stem, NAME_BUDGET - suffix.len(), "Untitled");
     let mut path = String::new();
     for folder in folders {
         path.push_str(folder);
@@ -166,9 +175,18 @@ pub fn candidate(folders: &[String], stem: &str, n: usize) -> String {
     path
 }
 
-/// The key under which two paths collide on a case-insensitive file system.
+/// The key under which two paths collide on a file system that ignores case or Unicode
+/// normalisation (macOS stores `é` composed and decomposed as one name): lowercased, then
+/// in NFC.
 pub fn collision_key(path: &str) -> String {
-    path.to_lowercase()
+    path.to_lowercase().nfc().collect()
+}
+
+/// The name of the temporary file a writer makes beside the file it replaces (`pid`: its
+/// process, `n`: its attempt). Short and independent of that file's name, which may
+/// already take every byte the file system allows.
+pub fn temp_name(pid: u32, n: u32) -> String {
+    format!(".quotebook-{pid}-{n}.tmp")
 }
 
 /// One name made safe on every common file system: no forbidden or invisible characters,
@@ -211,13 +229,19 @@ pub(crate) fn sanitize(text: &str, fallback: &str) -> String {
     name
 }
 
-/// Cuts `text` to at most `max` bytes on a character boundary, then drops the trailing
-/// dots and spaces the cut may have exposed.
+/// Cuts `text` to at most `max` bytes between two grapheme clusters (an accent stays on
+/// its letter, a flag or a family emoji whole), then drops the trailing dots and spaces the
+/// cut may have exposed.
 fn cut_to_bytes(text: &str, max: usize, fallback: &str) -> String {
-    let mut end = text.len().min(max);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = if text.len() <= max {
+        text.len()
+    } else {
+        text.grapheme_indices(true)
+            .map(|(i, g)| i + g.len())
+            .take_while(|&end| end <= max)
+            .last()
+            .unwrap_or(0)
+    };
     let cut = text[..end].trim_end_matches(['.', ' ']);
     if cut.is_empty() {
         fallback.to_owned()
@@ -332,14 +356,82 @@ mod tests {
     fn long_names_are_cut_on_a_char_boundary_keeping_the_extension() {
         let title = "é".repeat(300);
         let name = path("{title}", &title);
-        assert!(name.len() <= MAX_NAME_BYTES);
+        assert!(name.len() <= NAME_BUDGET);
         assert!(name.ends_with(".md"));
         let (folders, stem) = Pattern::default().apply(&fields(&title));
         let second = candidate(&folders, &stem, 12);
         assert!(
-            second.len() <= MAX_NAME_BYTES && second.ends_with("é (12).md"),
+            second.len() <= NAME_BUDGET && second.ends_with("é (12).md"),
             "{second}"
         );
+    }
+
+    /// Issue 17, point 5: a title of any script fits, in every component, with a browser's
+    /// swap suffix after it; our temporary names are short whatever the name; and no cut
+    /// splits what a reader sees as one character.
+    #[test]
+    fn long_titles_fit_with_any_suffix_and_keep_graphemes_whole() {
+        let titles = [
+            "漢字かな交じり文".repeat(40),
+            "👨\u{200d}👩\u{200d}👧\u{200d}👦".repeat(40),
+            format!("a{}", "e\u{301}".repeat(300)),
+            "🇫🇷🇯🇵".repeat(60),
+            format!("x{}", "\u{1100}\u{1161}\u{11a8}".repeat(100)),
+            "ठ्ठि".repeat(100),
+        ];
+        for title in &titles {
+            assert!(title.len() > MAX_NAME_BYTES);
+            for pattern in [
+                "{title}.md",
+                "{title}/{title}.md",
+                "{date} {title}/x {title}",
+            ] {
+                let (folders, stem) = Pattern::parse(pattern).unwrap().apply(&fields(title));
+                for n in [1, 2, 999_999] {
+                    let path = candidate(&folders, &stem, n);
+                    for component in path.split('/') {
+                        assert!(
+                            component.len() + ".1.crswap".len() <= MAX_NAME_BYTES,
+                            "{} bytes: {component}",
+                            component.len()
+                        );
+                        // What is kept of the title ends between two graphemes of it.
+                        let kept = component
+                            .trim_start_matches("2024-06-05 ")
+                            .trim_start_matches("x ")
+                            .trim_end_matches(".md")
+                            .trim_end_matches(&format!(" ({n})"));
+                        // Invisible characters (a zero-width joiner) are dropped first.
+                        let clean = sanitize(title, "");
+                        assert!(clean.starts_with(kept), "{kept:?}");
+                        assert!(
+                            clean.grapheme_indices(true).any(|(i, _)| i == kept.len()),
+                            "cut inside a grapheme: {kept:?}"
+                        );
+                    }
+                }
+            }
+        }
+        let longest = temp_name(u32::MAX, u32::MAX);
+        assert!(longest.len() <= 40 && longest.starts_with('.'), "{longest}");
+        assert_ne!(temp_name(1, 0), temp_name(1, 1));
+        assert_ne!(temp_name(1, 0), temp_name(2, 0));
+    }
+
+    /// Issue 17, point 7: names that one file system stores as one collide here too: case,
+    /// and Unicode normalisation (macOS keeps NFC and NFD spellings as one name).
+    #[test]
+    fn collision_keys_ignore_case_and_normalisation() {
+        let composed = "Caf\u{e9}/R\u{e9}sum\u{e9}.md";
+        let decomposed = "Cafe\u{301}/Re\u{301}sume\u{301}.md";
+        assert_ne!(composed, decomposed);
+        assert_eq!(collision_key(composed), collision_key(decomposed));
+        assert_eq!(
+            collision_key("CAFE\u{301}.md"),
+            collision_key("caf\u{e9}.md")
+        );
+        assert_eq!(collision_key("\u{212b}.md"), collision_key("\u{e5}.md"));
+        assert_ne!(collision_key("cafe.md"), collision_key("caf\u{e9}.md"));
     }
 
     #[test]

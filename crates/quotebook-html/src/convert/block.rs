@@ -45,7 +45,9 @@ impl Walker<'_> {
 
     pub(super) fn rule(&mut self) {
         self.out.block_boundary();
-        self.out.block_line(Block::Other, "---");
+        // In a list item, `- ---` would be one thematic break ending the list.
+        let line = if self.out.in_item() { "***" } else { "---" };
+        self.out.block_line(Block::Rule, line);
         self.out.block_boundary();
     }
 
@@ -64,11 +66,11 @@ impl Walker<'_> {
             .chars()
             .filter(|&c| !super::escape::is_hidden_control(c) && !matches!(c, '\x0b' | '\x0c'))
             .collect();
-        let code = code.trim_end_matches('\n');
-        let code = code.strip_prefix('\n').unwrap_or(code);
-        if code.trim().is_empty() {
-            return;
-        }
+        // The fence's closing line ends the last line: one final newline is implied,
+        // more are blank lines of the code. (The parser already dropped the newline
+        // that may follow `<pre>`.)
+        let code = code.strip_suffix('\n').unwrap_or(&code);
+        let visible = self.out.visible;
         let mut longest = 0;
         let mut run = 0;
         for c in code.chars() {
@@ -82,13 +84,17 @@ impl Walker<'_> {
         let fence = "`".repeat((longest + 1).max(3));
         self.out.block_boundary();
         self.out.block_line(Block::Fence, &format!("{fence}{lang}"));
-        for line in code.split('\n') {
-            self.out.newline(line.is_empty());
-            self.out.buf.push_str(line);
+        if !code.is_empty() {
+            for line in code.split('\n') {
+                self.out.newline(line.is_empty());
+                self.out.buf.push_str(line);
+            }
         }
         self.out.newline(false);
         self.out.buf.push_str(&fence);
         self.out.block_boundary();
+        // An empty code block keeps its place, but is not content to save.
+        self.out.visible = visible || !code.trim().is_empty();
     }
 
     /// The text of a `pre` as the browser lays it out: `<br>` and block boundaries are
@@ -205,11 +211,17 @@ impl Walker<'_> {
     }
 }
 
-fn clean_language(s: &str) -> String {
-    s.trim_end_matches(';')
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '#' | '-' | '_' | '.'))
+/// An info string: the language as written (any script), without what would end or
+/// break the fence line (whitespace, backticks, controls), and without the `;` that
+/// SyntaxHighlighter's `brush: js;` ends with.
+pub(super) fn clean_language(s: &str) -> String {
+    let s = match s.trim_end_matches(';') {
+        "" => s,
+        trimmed => trimmed,
+    };
+    s.chars()
+        .filter(|&c| !c.is_whitespace() && !c.is_control() && c != '`')
         .take(32)
         .collect::<String>()
-        .to_ascii_lowercase()
+        .to_lowercase()
 }

@@ -70,8 +70,8 @@ impl Walker<'_> {
                                 .or_else(|| w.strip_prefix("lang-"))
                         })
                     })
-                    .unwrap_or("")
-                    .to_owned();
+                    .map(super::block::clean_language)
+                    .unwrap_or_default();
                 self.code_block(&text, &lang);
                 return;
             }
@@ -97,22 +97,15 @@ impl Walker<'_> {
             }
             text.push(c);
         }
-        let starts_ws = text.starts_with(' ');
-        let ends_ws = text.ends_with(' ');
-        let text = text.trim_matches(' ');
-        if starts_ws {
-            self.out.space();
-        }
+        // Spaces inside the span are kept: `code_atom` writes them so that CommonMark
+        // reads back exactly this content.
         if !text.is_empty() {
             let text = if self.out.in_table {
                 text.replace('|', "\\|")
             } else {
-                text.to_owned()
+                text
             };
             self.out.code_atom(&text);
-        }
-        if ends_ws {
-            self.out.space();
         }
     }
 
@@ -142,7 +135,12 @@ impl Walker<'_> {
     }
 
     pub(super) fn link(&mut self, id: Id, el: &Element, ws: Ws) {
-        let Some(dest) = el.attr("href").and_then(|h| resolve(self.base, h, false)) else {
+        let Some(dest) = el
+            .attr("href")
+            .filter(|h| h.len() <= MAX_URL)
+            .and_then(|h| resolve(self.base, h, false))
+            .filter(|d| d.len() <= MAX_URL)
+        else {
             self.children(id, ws);
             return;
         };
@@ -156,33 +154,50 @@ impl Walker<'_> {
         self.out.close_mark();
     }
 
-    /// An image; an inline (`data:`) one over [`MAX_INLINE_IMAGE`] bytes is not kept, and
-    /// the quote says so where it stood.
+    /// An image; an inline (`data:`) one over [`MAX_INLINE_IMAGE`] bytes, or one whose
+    /// address is over [`MAX_URL`], is not kept, and the quote says so where it stood.
     pub(super) fn image(&mut self, el: &Element) {
         let Some(src) = best_image_source(el) else {
             return;
         };
-        let Some(dest) = resolve(self.base, src, true) else {
-            return;
+        let inline = src
+            .trim_start_matches(|c: char| c <= ' ')
+            .get(..5)
+            .is_some_and(|s| s.eq_ignore_ascii_case("data:"));
+        // An over-long address is not even resolved: its length alone decides.
+        let dest = if !inline && src.len() > MAX_URL {
+            None
+        } else {
+            let Some(dest) = resolve(self.base, src, true) else {
+                // A refused scheme: the description stays, as text.
+                self.out
+                    .text(el.attr("alt").unwrap_or("").trim(), Ws::Normal);
+                return;
+            };
+            Some(dest)
         };
         let alt = el.attr("alt").unwrap_or("").trim();
-        let mut md = String::with_capacity(dest.len().min(MAX_INLINE_IMAGE) + 16);
-        if dest.len() > MAX_INLINE_IMAGE
-            && dest
-                .get(..5)
-                .is_some_and(|s| s.eq_ignore_ascii_case("data:"))
-        {
+        let mut md = String::with_capacity(src.len().min(MAX_INLINE_IMAGE) + 16);
+        let too_long = match &dest {
+            None => Some(format!("{} KB address", src.len().div_ceil(1000))),
+            Some(d) if inline && d.len() > MAX_INLINE_IMAGE => {
+                Some(format!("{} KB of inline data", d.len().div_ceil(1000)))
+            }
+            Some(d) if !inline && d.len() > MAX_URL => {
+                Some(format!("{} KB address", d.len().div_ceil(1000)))
+            }
+            Some(_) => None,
+        };
+        if let Some(what) = too_long {
             // Said in the quote, in place of the image.
             md.push_str("\\[image not kept: ");
             if !alt.is_empty() {
                 push_bracketed(&mut md, alt);
                 md.push_str(", ");
             }
-            md.push_str(&format!(
-                "{} KB of inline data\\]",
-                dest.len().div_ceil(1000)
-            ));
-        } else {
+            md.push_str(&what);
+            md.push_str("\\]");
+        } else if let Some(dest) = dest {
             md.push_str("![");
             push_bracketed(&mut md, alt);
             md.push_str("](");
@@ -207,8 +222,8 @@ impl Walker<'_> {
                 .filter_map(|c| dom.element(c))
                 .filter(|e| e.tag == Tag::Source)
                 .find_map(|e| e.attr("srcset"))
-            && let Some(src) = pick_srcset(srcset)
-            && let Some(dest) = resolve(self.base, src, true)
+            && let Some(src) = pick_srcset(srcset).filter(|s| s.len() <= MAX_URL)
+            && let Some(dest) = resolve(self.base, src, true).filter(|d| d.len() <= MAX_URL)
         {
             let mut md = String::from("![");
             push_bracketed(&mut md, img.attr("alt").unwrap_or("").trim());
@@ -425,6 +440,13 @@ fn push_title(out: &mut String, title: Option<&str>) {
 /// Inline (`data:`) images longer than this many bytes are left out of quotes: a quote is
 /// text, and one pasted screenshot would make its note megabytes long.
 pub(crate) const MAX_INLINE_IMAGE: usize = 64 * 1024;
+
+/// Link and image addresses (but inline images, bounded above) longer than this many bytes
+/// are not kept: a link keeps its text, an image is named in the quote. Real addresses,
+/// tracking parameters and all, are a few hundred bytes; a longer one carries data, not a
+/// place (the capture script drops such links' targets before sending them: keep its
+/// `MAX_URL` in step, `core/tests/capture_contract.rs` checks it).
+pub const MAX_URL: usize = 8 * 1024;
 
 fn is_placeholder(src: &str) -> bool {
     let s = src.trim();

@@ -38,6 +38,8 @@ mod tokenize;
 mod url;
 mod walk;
 
+pub use inline::MAX_URL;
+
 use crate::error::Error;
 
 /// How to convert.
@@ -51,7 +53,10 @@ pub struct Options {
 
 /// Converts an HTML fragment to Markdown, resolving links against `base_url`.
 ///
-/// Returns [`Error::EmptySelection`] when the fragment has no visible content.
+/// A converter never refuses: a fragment without text gives Markdown without text
+/// (empty headings and quotes keep their place; nothing at all gives `""`). The
+/// `Result` is kept for callers; use [`quote_markdown`] where an empty selection is an
+/// error.
 pub fn html_to_markdown(html: &str, base_url: &str) -> Result<String, Error> {
     html_to_markdown_with(html, base_url, &Options::default())
 }
@@ -62,17 +67,38 @@ pub fn html_to_markdown_with(
     base_url: &str,
     options: &Options,
 ) -> Result<String, Error> {
+    Ok(convert(html, base_url, options).0)
+}
+
+/// [`html_to_markdown_with`] for a quote to save: [`Error::EmptySelection`] when the
+/// fragment has nothing visible (no text, no image, no code).
+pub fn quote_markdown(html: &str, base_url: &str, options: &Options) -> Result<String, Error> {
+    match convert(html, base_url, options) {
+        (markdown, true) => Ok(markdown),
+        (_, false) => Err(Error::EmptySelection),
+    }
+}
+
+/// The Markdown, and whether it holds visible content.
+fn convert(html: &str, base_url: &str, options: &Options) -> (String, bool) {
     if html.trim().is_empty() {
-        return Err(Error::EmptySelection);
+        return (String::new(), false);
     }
     let dom = parse::parse(html);
     let mut walker = walk::Walker::new(&dom, base_url.trim(), options, html.len() / 2 + 16);
     walker.node(dom.root, out::Ws::Normal);
+    let visible = walker.out.visible;
     let markdown = walker.out.finish();
-    if markdown.trim().is_empty() {
-        return Err(Error::EmptySelection);
-    }
-    Ok(markdown)
+    let visible = visible && !markdown.trim().is_empty();
+    (markdown, visible)
+}
+
+/// Whether a link (`for_image` false) or an image may point to the resolved URL `url`:
+/// the one scheme policy of the converter, the previews and the CLI. Links: `http`,
+/// `https`, `mailto`; images: `http`, `https` and raster `data:image/…`; references with
+/// no scheme pass.
+pub fn is_allowed_url(url: &str, for_image: bool) -> bool {
+    url::is_allowed(url, for_image)
 }
 
 /// Resolves a link reference against a base URL the way the converter does (for callers
@@ -90,12 +116,37 @@ mod tests {
     }
 
     #[test]
-    fn empty_and_whitespace_only_input_is_an_error() {
+    fn input_without_text_converts_to_markdown_without_text() {
         for html in ["", "   \n", "<p> </p>", "<script>x</script>", "<!-- c -->"] {
             assert_eq!(
                 html_to_markdown(html, "https://example.com/"),
+                Ok(String::new())
+            );
+        }
+        assert_eq!(md("<h2></h2>"), "##");
+        assert_eq!(md("<pre></pre>"), "```\n```");
+        assert_eq!(md("<blockquote> </blockquote>"), ">");
+        for html in [
+            "",
+            "<p> </p>",
+            "<h2></h2>",
+            "<pre> </pre>",
+            "<blockquote></blockquote>",
+        ] {
+            assert_eq!(
+                quote_markdown(html, "https://example.com/", &Options::default()),
                 Err(Error::EmptySelection),
                 "{html:?}"
+            );
+        }
+        for (html, markdown) in [
+            ("<img src=a.png alt=A>", "![A](https://example.com/a.png)"),
+            ("<hr>", "---"),
+            ("<pre>x</pre>", "```\nx\n```"),
+        ] {
+            assert_eq!(
+                quote_markdown(html, "https://example.com/", &Options::default()).as_deref(),
+                Ok(markdown)
             );
         }
     }

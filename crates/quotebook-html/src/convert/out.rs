@@ -10,6 +10,12 @@ use std::borrow::Cow;
 
 use super::escape::{self, Ctx, is_punct, is_ws};
 
+/// A character that glues to a delimiter like a letter does (neither space nor
+/// punctuation).
+fn is_word(c: char) -> bool {
+    !is_ws(c) && !is_punct(c)
+}
+
 /// What starts a line, for the rules of what may follow a paragraph without a blank line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Block {
@@ -21,6 +27,10 @@ pub(crate) enum Block {
     },
     Fence,
     Quote,
+    /// A thematic break.
+    Rule,
+    /// A container (list item, quote) just ended: a paragraph line would continue it.
+    Closed,
     Other,
 }
 
@@ -29,7 +39,19 @@ impl Block {
         match self {
             Block::Para | Block::Heading | Block::Fence | Block::Quote => true,
             Block::List { interrupts } => interrupts,
-            Block::Other => false,
+            Block::Rule | Block::Closed | Block::Other => false,
+        }
+    }
+
+    /// Whether a block of kind `next` may start on the line after a block of this kind
+    /// without a blank line between them (which would make a tight list item loose),
+    /// and still be read as a block of its own.
+    fn may_precede_line(self, next: Block) -> bool {
+        match self {
+            Block::Para => next.may_follow_paragraph_line(),
+            Block::Heading | Block::Fence | Block::Rule => true,
+            Block::Quote | Block::Closed => matches!(next, Block::Heading | Block::Fence),
+            Block::List { .. } | Block::Other => false,
         }
     }
 }
@@ -58,6 +80,8 @@ struct Mark {
     open: &'static str,
     close: Cow<'static, str>,
     emitted: bool,
+    /// Where the opening delimiter was last written.
+    open_at: usize,
 }
 
 #[derive(Debug)]
@@ -106,6 +130,8 @@ pub(crate) struct Out {
     heading_start: Option<usize>,
     marks: Vec<Mark>,
     last_close: Option<(MarkKind, usize, usize)>,
+    /// The last `_`/`__` pair closed: where its opener and closer start, and its length.
+    last_underscore: Option<(usize, usize, usize)>,
     fragile: Option<(usize, usize, usize)>,
     /// The next visible character must be written as a numeric character reference: a
     /// closing delimiter right after a link or an image, then a letter (below).
@@ -118,6 +144,8 @@ pub(crate) struct Out {
     pub single_line: bool,
     pub in_table: bool,
     link_depth: u32,
+    /// Visible content (text, an image, code) was written, not only empty structure.
+    pub visible: bool,
 }
 
 impl Out {
@@ -139,6 +167,7 @@ impl Out {
             heading_start: None,
             marks: Vec::new(),
             last_close: None,
+            last_underscore: None,
             fragile: None,
             reference_next: false,
             frozen: 0,
@@ -146,6 +175,7 @@ impl Out {
             single_line: false,
             in_table: false,
             link_depth: 0,
+            visible: false,
         }
     }
 
@@ -255,11 +285,14 @@ impl Out {
             let mut n = self.pending;
             if n == 2
                 && self.tight_at(outer)
-                && self.last_block == (Block::Para, outer)
-                && kind.may_follow_paragraph_line()
+                && self.last_block.1 == outer
+                && self.last_block.0.may_precede_line(kind)
             {
                 n = 1;
-                if kind == Block::Para && self.block_prefix.is_none() {
+                if self.last_block.0 == Block::Para
+                    && kind == Block::Para
+                    && self.block_prefix.is_none()
+                {
                     self.buf.push('\\');
                 }
             }
@@ -289,6 +322,14 @@ impl Out {
         self.end_inline();
         self.materialize(kind);
         self.buf.push_str(line);
+        self.visible = true;
+    }
+
+    /// Whether the current line is inside a list item.
+    pub(crate) fn in_item(&self) -> bool {
+        self.containers
+            .iter()
+            .any(|c| matches!(c, Container::Item { .. } | Container::Indent { .. }))
     }
 
     /// How many containers (quotes, list items) enclose the current line.
@@ -304,6 +345,14 @@ impl Out {
 
     pub(crate) fn pop_container(&mut self) {
         self.end_inline();
+        if self.fresh && matches!(self.containers.last(), Some(Container::Quote)) {
+            // An empty quote is still a quote: a lone `>`.
+            self.materialize(Block::Quote);
+            let trimmed = self.buf.trim_end_matches(' ').len();
+            self.buf.truncate(trimmed);
+            self.line_start = self.line_start.min(trimmed);
+            self.frozen = self.frozen.min(trimmed);
+        }
         if let Some(Container::Item { written: false, .. }) = self.containers.last() {
             // An empty item still takes its number.
             self.materialize(Block::Other);
@@ -315,7 +364,7 @@ impl Out {
         self.containers.pop();
         self.fresh_count = self.fresh_count.saturating_sub(1);
         self.pending = 0;
-        self.last_block = (Block::Other, self.containers.len());
+        self.last_block = (Block::Closed, self.containers.len());
     }
 
     /// The next paragraph-level content starts with `prefix` (a heading's `## `),
@@ -330,6 +379,14 @@ impl Out {
 
     /// Ends a heading: a trailing `#` run would be read as a closing sequence.
     pub(crate) fn end_heading(&mut self) {
+        if let Some((prefix, kind)) = self.block_prefix.take()
+            && !self.in_table
+        {
+            // An empty heading is still a heading: its `#`s alone.
+            self.block_prefix = Some((prefix.trim_end().to_owned(), kind));
+            self.materialize(Block::Heading);
+            self.heading_start = None;
+        }
         if let Some(start) = self.heading_start.take()
             && self.buf.len() > start
             && self.buf.ends_with('#')
@@ -395,6 +452,24 @@ impl Out {
     /// Writes what is owed before a visible character `first`. Returns true when `first`
     /// must be written before the pending delimiters (see `flush_marks`).
     fn before_visible(&mut self, first: char) -> bool {
+        self.visible = true;
+        if let Some((open_at, close_at, len)) = self.last_underscore.take()
+            && close_at + len == self.buf.len()
+            && self.pending_ws.is_empty()
+            && self.pending_brs == 0
+            && is_word(first)
+        {
+            // `_` cannot close before a letter: the pair becomes `*`, which can.
+            for at in [open_at, close_at] {
+                if self
+                    .buf
+                    .get(at..at + len)
+                    .is_some_and(|d| d.bytes().all(|b| b == b'_'))
+                {
+                    self.buf.replace_range(at..at + len, &"*".repeat(len));
+                }
+            }
+        }
         self.materialize(Block::Para);
         if self.pending_brs > 0 {
             for _ in 0..self.pending_brs {
@@ -471,6 +546,9 @@ impl Out {
     }
 
     pub(crate) fn flush_marks(&mut self) {
+        // Delimiters written together form one run: glued to a letter, a `_` anywhere
+        // in it would keep the whole run from opening.
+        let glued = self.buf.chars().next_back().is_some_and(is_word);
         for i in 0..self.marks.len() {
             if self.marks[i].emitted {
                 continue;
@@ -493,7 +571,16 @@ impl Out {
                 let at = self.buf.len() - 1;
                 self.buf.insert(at, '\\');
             }
+            if glued && self.marks[i].open.starts_with('_') {
+                // `_` cannot open after a letter, and stars there would pair with the
+                // outer ones wrongly (`a*b*c**`): inside a word the inner level is
+                // written as the outer one alone, as the text is what must survive.
+                self.marks[i].kind = MarkKind::Null;
+                self.marks[i].open = "";
+                self.marks[i].close = Cow::Borrowed("");
+            }
             let open = self.marks[i].open;
+            self.marks[i].open_at = self.buf.len();
             self.buf.push_str(open);
             self.frozen = self.buf.len();
         }
@@ -506,7 +593,18 @@ impl Out {
         open: &'static str,
         close: Cow<'static, str>,
     ) {
-        let duplicate = kind.flanks() && self.marks.iter().any(|m| m.kind == kind);
+        let same = self.marks.iter().filter(|m| m.kind == kind).count();
+        // Emphasis inside emphasis (`<em>(<em>a</em>)</em>`) is written with the other
+        // delimiter at every other level, `*(_a_)*`, so that CommonMark rebuilds both;
+        // doubled strikethrough shows as one.
+        let (open, close) = match kind {
+            MarkKind::Em | MarkKind::Strong if same % 2 == 1 => {
+                let alt = if kind == MarkKind::Em { "_" } else { "__" };
+                (alt, Cow::Borrowed(alt))
+            }
+            _ => (open, close),
+        };
+        let duplicate = kind == MarkKind::Del && same > 0;
         let kind = if duplicate { MarkKind::Null } else { kind };
         if kind == MarkKind::Link {
             self.link_depth += 1;
@@ -521,6 +619,7 @@ impl Out {
             open,
             close,
             emitted: false,
+            open_at: 0,
         });
     }
 
@@ -537,6 +636,9 @@ impl Out {
             self.buf.push_str(&m.close);
             self.frozen = self.buf.len();
             self.last_close = Some((m.kind, start, self.buf.len()));
+            if m.close.starts_with('_') {
+                self.last_underscore = Some((m.open_at, start, m.close.len()));
+            }
         }
     }
 
@@ -603,7 +705,15 @@ impl Out {
             }
         }
         let fence = "`".repeat(longest + 1);
-        let pad = if content.starts_with('`') || content.ends_with('`') {
+        // CommonMark strips one space from each end when both ends have one and the
+        // content is not all spaces; a backtick at an end needs a space to part it from
+        // the fence. A space added at each end is what it strips.
+        let pad = if content.starts_with('`')
+            || content.ends_with('`')
+            || (content.starts_with(' ')
+                && content.ends_with(' ')
+                && !content.trim_start_matches(' ').is_empty())
+        {
             " "
         } else {
             ""
@@ -642,7 +752,7 @@ impl Out {
                         let ok = if i == start {
                             c.is_alphanumeric()
                         } else {
-                            !is_ws(c)
+                            !is_ws(c) && !escape::is_hidden_control(c)
                         };
                         if !ok {
                             break;

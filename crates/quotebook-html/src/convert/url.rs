@@ -12,19 +12,55 @@ use std::borrow::Cow;
 
 use super::escape::any_byte;
 
-/// Schemes whose links are dropped (their text is kept).
-fn is_dangerous(url: &str, for_image: bool) -> bool {
+/// Whether a link (`for_image` false) or an image may point to `url`, a resolved URL: links
+/// only to the web and to mail, images only from the web or inline raster data. Every
+/// other scheme (`javascript:`, `file:`, `ms-msdt:`, `chrome-extension:`, an SVG or HTML
+/// `data:`…) is refused, its text kept. A reference with no scheme (a relative one with
+/// no usable base, a fragment) names no scheme and is allowed.
+pub(crate) fn is_allowed(url: &str, for_image: bool) -> bool {
     let Some((scheme, rest)) = split_scheme(url) else {
-        return false;
+        return !may_hide_a_scheme(url);
     };
-    if scheme.eq_ignore_ascii_case("javascript") || scheme.eq_ignore_ascii_case("vbscript") {
+    let is = |name: &str| scheme.eq_ignore_ascii_case(name);
+    if is("http") || is("https") {
         return true;
     }
-    if scheme.eq_ignore_ascii_case("data") {
-        let media = rest.trim_start().get(..6).unwrap_or("");
-        return !(for_image && media.eq_ignore_ascii_case("image/"));
+    if !for_image {
+        return is("mailto");
     }
-    false
+    is("data") && is_raster_data(rest)
+}
+
+/// Whether a reference without a scheme may gain one once written in Markdown, where
+/// character references in a destination are decoded (`javascript&#58;x`, `file&colon;…`):
+/// a `&` and a `;` before the first `/` or `?` (a `#` may belong to the reference,
+/// `&#58;`). Such references are refused rather than decoded here; real relative links
+/// rarely have both in their first segment.
+fn may_hide_a_scheme(url: &str) -> bool {
+    let first = url.find(['/', '?']).map_or(url, |end| &url[..end]);
+    first
+        .find('&')
+        .is_some_and(|amp| first[amp..].contains(';'))
+}
+
+/// Image types browsers decode as pixels (no script, no further loads, unlike SVG).
+const RASTER_TYPES: [&str; 9] = [
+    "png", "apng", "jpeg", "jpg", "gif", "webp", "avif", "bmp", "x-icon",
+];
+
+/// Whether the body of a `data:` URL declares one of [`RASTER_TYPES`].
+fn is_raster_data(rest: &str) -> bool {
+    let media = rest.trim_start();
+    let end = media.find([';', ',']).unwrap_or(media.len());
+    let Some(subtype) = media[..end]
+        .trim_end()
+        .get(..6)
+        .filter(|p| p.eq_ignore_ascii_case("image/"))
+        .map(|_| media[6..end].trim_end())
+    else {
+        return false;
+    };
+    RASTER_TYPES.iter().any(|t| subtype.eq_ignore_ascii_case(t))
 }
 
 fn split_scheme(url: &str) -> Option<(&str, &str)> {
@@ -112,9 +148,19 @@ fn remove_dot_segments(path: &str) -> String {
     result
 }
 
-/// Resolves `reference` against `base`. Returns `None` for references that must not
-/// become links (`javascript:` and the like) or that are empty.
+/// Resolves `reference` against `base` for a link (`for_image` false) or an image. Returns
+/// `None` when the URL it resolves to must not be one ([`is_allowed`]: checked after
+/// resolution, so that a page's `<base href="file:///…">` cannot make `file:` links of
+/// relative ones) or when nothing was written.
 pub(crate) fn resolve(base: &str, reference: &str, for_image: bool) -> Option<String> {
+    resolve_reference(base, reference)
+        // An empty link is the page itself, which Markdown writes as `[text]()`; an empty
+        // image source shows nothing.
+        .filter(|url| !(for_image && url.is_empty()) && is_allowed(url, for_image))
+}
+
+/// Resolves `reference` against `base`, whatever the scheme.
+fn resolve_reference(base: &str, reference: &str) -> Option<String> {
     // Fast path: an absolute http(s) URL with nothing to clean or resolve.
     let r = reference.as_bytes();
     let plain = |rest: &[u8]| {
@@ -139,9 +185,6 @@ pub(crate) fn resolve(base: &str, reference: &str, for_image: bool) -> Option<St
     } else {
         Cow::Borrowed(trimmed)
     };
-    if is_dangerous(&cleaned, for_image) {
-        return None;
-    }
     let base_scheme_special = split_scheme(base).is_some_and(|(s, _)| is_special(s));
     let own_scheme = split_scheme(&cleaned).map(|(s, _)| (s.len(), is_special(s)));
     let special = own_scheme.map_or(base_scheme_special, |(_, special)| special);
@@ -188,11 +231,7 @@ pub(crate) fn resolve(base: &str, reference: &str, for_image: bool) -> Option<St
         // keep. Fragment-only references too: `about:blank#x` would point nowhere.
         let Some(b) = parts(base).filter(|b| b.authority.is_some() || b.path.starts_with('/'))
         else {
-            return if reference.is_empty() {
-                None
-            } else {
-                Some(reference)
-            };
+            return Some(reference);
         };
         let (fragment_start, before_fragment) = match reference.find('#') {
             Some(i) => (Some(i), &reference[..i]),
@@ -282,7 +321,7 @@ mod tests {
     #[track_caller]
     fn r(reference: &str, expected: &str) {
         assert_eq!(
-            resolve(BASE, reference, false).as_deref(),
+            resolve_reference(BASE, reference).as_deref(),
             Some(expected),
             "{reference}"
         );
@@ -354,6 +393,73 @@ mod tests {
         );
     }
 
+    /// The allowlist, on the resolved URL: links to the web and to mail, images from the
+    /// web or inline raster data; every other scheme refused, however it is written or
+    /// wherever a `<base>` puts a relative reference.
+    #[test]
+    fn only_allowed_schemes_survive_resolution() {
+        for (base, reference) in [
+            (BASE, "file:///etc/passwd"),
+            (BASE, "FILE://server/share/x.exe"),
+            (BASE, " fi\tle:///x"),
+            (BASE, "ms-msdt:/id PCWDiagnostic"),
+            (BASE, "chrome-extension://abcdef/page.html"),
+            (BASE, "obsidian://open?vault=x"),
+            (BASE, "g:h"),
+            (BASE, "tel:+1-555"),
+            (BASE, "ftp://host.example/x"),
+            (BASE, "blob:https://a.example/uuid"),
+            ("file:///home/me/", "notes.html"),
+            ("file:///home/me/", "#top"),
+            ("file:///home/me/", "//host/share"),
+            ("smb://host/share/", "x"),
+            ("", "javascript&#58;alert(1)"),
+            ("about:blank", "file&colon;///etc/passwd"),
+        ] {
+            for image in [false, true] {
+                assert_eq!(
+                    resolve(base, reference, image),
+                    None,
+                    "{base} + {reference}"
+                );
+            }
+        }
+        assert_eq!(
+            resolve("file:///home/me/", "https://a.example/x", false).as_deref(),
+            Some("https://a.example/x")
+        );
+        assert!(resolve(BASE, "mailto:a@b.example", false).is_some());
+        assert_eq!(resolve(BASE, "mailto:a@b.example", true), None);
+        for image in [
+            "data:image/png;base64,AA",
+            "DATA: IMAGE/JPEG ;base64,AA",
+            "data:image/webp,AA",
+            "data:image/gif;base64,AA",
+            "data:image/avif;base64,AA",
+        ] {
+            assert!(resolve(BASE, image, true).is_some(), "{image}");
+            assert_eq!(resolve(BASE, image, false), None, "{image}");
+        }
+        for image in [
+            "data:image/svg+xml,<svg onload=alert(1)>",
+            "data:image/svg+xml;base64,AA",
+            "data:text/html;base64,AA",
+            "data:,x",
+            "data:image/,x",
+            "data:imagepng,x",
+        ] {
+            assert_eq!(resolve(BASE, image, true), None, "{image}");
+        }
+        // No scheme: kept as written without a base, resolved against one.
+        for reference in ["#top", "notes.html", "../up", "Q&A.html", "a/b&c;d"] {
+            assert_eq!(
+                resolve("", reference, false).as_deref(),
+                Some(reference),
+                "{reference}"
+            );
+        }
+    }
+
     #[test]
     fn dangerous_schemes_are_refused() {
         assert_eq!(resolve(BASE, "javascript:alert(1)", false), None);
@@ -393,7 +499,9 @@ mod tests {
                     "{base:?} + {reference:?}"
                 );
             }
-            assert_eq!(resolve(base, "", false), None);
+            // An empty link stays the page itself; an empty image is none.
+            assert_eq!(resolve(base, "", false).as_deref(), Some(""));
+            assert_eq!(resolve(base, "", true), None);
             assert_eq!(resolve(base, "javascript:x", false), None);
             assert_eq!(
                 resolve(base, "HTTPS://X.example/a/../b", false).as_deref(),
@@ -449,7 +557,7 @@ mod tests {
         for base in bases {
             let parsed = ::url::Url::parse(base).ok();
             for reference in references {
-                let ours = resolve(base, reference, false);
+                let ours = resolve_reference(base, reference);
                 let theirs = match &parsed {
                     Some(b) => b.join(reference).ok(),
                     None => ::url::Url::parse(reference).ok(),

@@ -363,8 +363,23 @@ fn image_source(node: &Handle) -> Option<String> {
     .iter()
     .filter_map(|a| attr(node, a))
     .find(|v| {
-        let v = v.trim().to_ascii_lowercase();
-        !v.is_empty() && !v.starts_with("javascript:") && !v.starts_with("vbscript:")
+        let v = v.trim();
+        // The scheme policy: images from the web or inline raster data; a reference
+        // without a scheme resolves against the (web) base.
+        !v.is_empty()
+            && url::Url::parse(v).map_or(true, |u| match u.scheme() {
+                "http" | "https" => true,
+                "data" => {
+                    let media = u.path().split([';', ',']).next().unwrap_or("");
+                    let media = media.trim().to_ascii_lowercase();
+                    [
+                        "png", "apng", "jpeg", "jpg", "gif", "webp", "avif", "bmp", "x-icon",
+                    ]
+                    .iter()
+                    .any(|t| media == format!("image/{t}"))
+                }
+                _ => false,
+            })
     })
 }
 
@@ -672,7 +687,8 @@ impl Extractor {
             Some(base) => base.join(href.trim()).ok()?,
             None => url::Url::parse(href.trim()).ok()?,
         };
-        if matches!(url.scheme(), "javascript" | "vbscript" | "data") {
+        // The scheme policy: links to the web and to mail only.
+        if !matches!(url.scheme(), "http" | "https" | "mailto") {
             return None;
         }
         Some(url.to_string())

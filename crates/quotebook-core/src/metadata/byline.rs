@@ -1,0 +1,451 @@
+//! Byline cleaning: the names in the text of a byline element or an author field, without
+//! what pages run together with them (dates, "Posted:", relative times, roles, handles,
+//! view counts, the outlet), and a date when the byline carries one.
+
+use super::collapse_ws;
+use super::date::{PageDate, find_date_in_text};
+
+/// What a byline says.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Byline {
+    pub names: Vec<String>,
+    pub date: Option<PageDate>,
+}
+
+/// Words that introduce the names ("By", "Posted by"...), matched case-insensitively at a
+/// word boundary; the names follow the last one.
+const INTRODUCERS: &[&str] = &[
+    "written by",
+    "posted by",
+    "published by",
+    "eingestellt von",
+    "verfasst von",
+    "geschrieben von",
+    "author:",
+    "authors:",
+    "autor:",
+    "autorin:",
+    "autoren:",
+    "text:",
+    "by",
+    "von",
+    "par",
+    "por",
+    "door",
+    "di",
+];
+
+/// Words after which nothing is a name: dates and times, counters, reading times,
+/// links to an author's page, comment and share prompts.
+const STOPS: &[&str] = &[
+    "posted",
+    "published",
+    "updated",
+    "last updated",
+    "veröffentlicht",
+    "aktualisiert",
+    "publié",
+    "publicado",
+    "actualizado",
+    "il y a",
+    "alle artikel",
+    "all articles",
+    "all posts",
+    "more from",
+    "mehr von",
+    "tiempo de lectura",
+    "lesezeit",
+    "reading time",
+    "min read",
+    "read more",
+    "views",
+    "comments",
+    "kommentare",
+    "share",
+    "teilen",
+    "follow",
+    "edit",
+    "|",
+    "•",
+    "·",
+    "//",
+    "—",
+    "–",
+];
+
+/// Short words that end the names only when a number follows soon ("am 21. April",
+/// "on May 3", "vor 2 Stunden"): elsewhere they may belong to a name ("Le Pen").
+const CONNECTORS: &[&str] = &[
+    "am", "on", "at", "le", "el", "den", "um", "vor", "hace", "il",
+];
+
+/// Form labels and placeholders that byline-like elements hold instead of a name.
+const LABELS: &[&str] = &[
+    "name",
+    "author",
+    "autor",
+    "admin",
+    "administrator",
+    "anonymous",
+    "unknown",
+];
+
+/// Words of a job line, not of a name.
+const ROLES: &[&str] = &[
+    "editor",
+    "reporter",
+    "correspondent",
+    "writer",
+    "staff",
+    "columnist",
+    "contributor",
+    "photographer",
+    "redakteur",
+    "redakteurin",
+    "korrespondent",
+    "korrespondentin",
+    "redaktion",
+    "chefredakteur",
+    "autor",
+    "autorin",
+    "redactor",
+    "redactora",
+    "journaliste",
+    "rédacteur",
+    "senior",
+    "chief",
+    "founder",
+    "ceo",
+    "professor",
+];
+
+/// Position of `phrase` in `lower` as whole words (the phrase itself may end in
+/// punctuation), from `from` on.
+fn find_phrase(lower: &str, phrase: &str, from: usize) -> Option<usize> {
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let edge_needed = phrase
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric);
+    let start_needed = phrase.chars().next().is_some_and(char::is_alphanumeric);
+    lower
+        .get(from..)?
+        .match_indices(phrase)
+        .map(|(i, _)| i + from)
+        .find(|&i| {
+            (!start_needed || !word(lower[..i].chars().next_back()))
+                && (!edge_needed || !word(lower[i + phrase.len()..].chars().next()))
+        })
+}
+
+/// Cleans one byline or author field.
+pub(crate) fn clean_byline(raw: &str) -> Byline {
+    let text = collapse_ws(raw);
+    let lower = text.to_lowercase();
+    // Lowercasing keeps byte offsets only for text whose case maps keep lengths.
+    if lower.len() != text.len() {
+        return Byline {
+            names: split_names(&text),
+            date: find_date_in_text(&text).map(|(d, _)| d),
+        };
+    }
+    let mut out = Byline::default();
+    // Copyright lines and comment headers ("Ann says:") name no author.
+    if lower.contains('©')
+        || lower.contains("copyright")
+        || lower.contains("all rights reserved")
+        || [" says:", " sagt:", " dice:", " a dit", " schreibt:"]
+            .iter()
+            .any(|s| lower.trim_end().ends_with(s.trim_end()) || lower.contains(s))
+    {
+        return out;
+    }
+    let date = find_date_in_text(&text);
+    out.date = date.map(|(d, _)| d);
+
+    // "<date> at <time> by <name>", "Posted on <date> by <name>": the names follow the
+    // last introducer; without one, the byline starts with them.
+    let mut start = 0;
+    for intro in INTRODUCERS {
+        let mut from = 0;
+        while let Some(i) = find_phrase(&lower, intro, from) {
+            let end = i + intro.len();
+            if end > start && end < lower.len() {
+                start = end;
+            }
+            from = end;
+        }
+    }
+    // A date before the introducer is skipped with it; one after it ends the names.
+    let mut end = text.len();
+    if let Some((_, at)) = date
+        && at >= start
+    {
+        end = end.min(at);
+    }
+    for stop in STOPS {
+        if let Some(i) = find_phrase(&lower, stop, start)
+            && i > start
+        {
+            end = end.min(i);
+        }
+    }
+    for stop in CONNECTORS {
+        let mut from = start;
+        while let Some(i) = find_phrase(&lower, stop, from) {
+            let soon = lower[i + stop.len()..]
+                .chars()
+                .take(16)
+                .any(|c| c.is_ascii_digit());
+            if i > start && soon {
+                end = end.min(i);
+                break;
+            }
+            from = i + stop.len();
+        }
+    }
+    // An e-mail address or a link in brackets ends them too.
+    if let Some(i) = text[start..end].find(['<', '(', '['])
+        && i > 0
+    {
+        end = start + i;
+    }
+    // Names hold no digits: a token with one (a time, a count) ends them.
+    let mut offset = start;
+    for w in text[start..end].split_inclusive(char::is_whitespace) {
+        if w.chars().any(|c| c.is_ascii_digit()) {
+            end = offset;
+            break;
+        }
+        offset += w.len();
+    }
+    if end <= start {
+        return out;
+    }
+    out.names = split_names(&text[start..end]);
+    out
+}
+
+/// Splits the names part of a byline into names: on `,`, `;`, "and", "und", "y", "et",
+/// "&"; "Last, First" (two one-word parts) becomes "First Last"; handles, roles and
+/// stray punctuation go.
+fn split_names(s: &str) -> Vec<String> {
+    let mut parts: Vec<String> = vec![s.to_string()];
+    for sep in [";", " and ", " und ", " y ", " et ", " & ", " e "] {
+        parts = parts
+            .iter()
+            .flat_map(|p| {
+                let lower = p.to_lowercase();
+                if lower.len() != p.len() {
+                    return vec![p.clone()];
+                }
+                let mut out = Vec::new();
+                let mut last = 0;
+                let mut from = 0;
+                while let Some(i) = find_phrase(&lower, sep.trim(), from) {
+                    // "Mac & i" is one name: these join two names of two words or more.
+                    let loose = [" y ", " et ", " & ", " e "].contains(&sep);
+                    let words = |t: &str| t.split_whitespace().count();
+                    let before_ok = !loose
+                        || (words(&p[last..i]) >= 2 && words(&p[i + sep.trim().len()..]) >= 2);
+                    if before_ok {
+                        out.push(p[last..i].to_string());
+                        last = i + sep.trim().len();
+                    }
+                    from = i + sep.trim().len();
+                }
+                out.push(p[last..].to_string());
+                out
+            })
+            .collect();
+    }
+    let comma: Vec<Vec<&str>> = parts
+        .iter()
+        .map(|p| p.split(',').map(str::trim).collect())
+        .collect();
+    let mut names = Vec::new();
+    for pieces in comma {
+        let one_word = |p: &str| !p.is_empty() && !p.contains(' ');
+        if pieces.len() == 2
+            && one_word(pieces[0])
+            && one_word(pieces[1])
+            && parts.len() == 1
+            && !is_role(pieces[1])
+        {
+            push_name(&mut names, &format!("{} {}", pieces[1], pieces[0]));
+            continue;
+        }
+        for p in pieces {
+            push_name(&mut names, p);
+        }
+    }
+    names
+}
+
+fn is_role(part: &str) -> bool {
+    let lower = part.to_lowercase();
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| ROLES.contains(&w))
+}
+
+fn push_name(out: &mut Vec<String>, part: &str) {
+    let words: Vec<&str> = part
+        .split_whitespace()
+        // Handles ("@ann") are not names.
+        .filter(|w| !w.starts_with('@'))
+        .collect();
+    // A name said twice (an avatar's alternative text, then the link): "Ann Bo Ann Bo".
+    let half = words.len() / 2;
+    let words = if half > 0 && words.len().is_multiple_of(2) && words[..half] == words[half..] {
+        &words[..half]
+    } else {
+        &words[..]
+    };
+    let name = words.join(" ");
+    let name = name.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != ')');
+    // A full stop ends a sentence, not an initial ("Nicolas Gutierrez C.").
+    let initial = name
+        .rsplit(' ')
+        .next()
+        .is_some_and(|w| w.trim_end_matches('.').chars().count() == 1);
+    let name = if initial {
+        name.trim_end_matches(')')
+    } else {
+        name.trim_end_matches(['.', ')'])
+    }
+    .trim();
+    let name = name.trim_start_matches(|c: char| !c.is_alphanumeric());
+    // Two lower-case letters are initials or a handle ("ca"); "Bo" and "个人" are names.
+    let initials = name.chars().count() < 3 && name.chars().all(|c| c.is_ascii_lowercase());
+    if initials
+        || name.is_empty()
+        || name.split_whitespace().count() > 5
+        || LABELS.iter().any(|l| name.eq_ignore_ascii_case(l))
+        || is_role(name)
+        || INTRODUCERS.iter().any(|i| name.eq_ignore_ascii_case(i))
+        || !name.chars().any(char::is_alphabetic)
+    {
+        return;
+    }
+    if !out.iter().any(|n: &String| n.eq_ignore_ascii_case(name)) {
+        out.push(name.to_string());
+    }
+}
+
+/// A user name rather than a person's name: one word with dots, underscores or digits
+/// (`christian.stadtfeld`, `jane_doe`, `r23`), or all lower case.
+pub(crate) fn looks_like_handle(name: &str) -> bool {
+    name.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && (name.contains(['.', '_'])
+            || name.chars().any(|c| c.is_ascii_digit())
+            || name.chars().all(|c| !c.is_uppercase()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(s: &str) -> Vec<String> {
+        clean_byline(s).names
+    }
+
+    #[test]
+    fn introducers_and_a_lone_by() {
+        assert_eq!(names("By Jane Roe"), ["Jane Roe"]);
+        assert_eq!(
+            names("VON MORITZ GATHMANN am 21. April 2020"),
+            ["MORITZ GATHMANN"]
+        );
+        assert_eq!(names("Eingestellt von der Michel"), ["der Michel"]);
+        assert_eq!(names("~ Cem Basman"), ["Cem Basman"]);
+        assert!(names("By").is_empty());
+        assert!(names("By ").is_empty());
+    }
+
+    #[test]
+    fn dates_times_and_posted_lines_end_the_names() {
+        let b = clean_byline("Janic Cathomen, 01.12.2021");
+        assert_eq!(b.names, ["Janic Cathomen"]);
+        assert_eq!(b.date.map(|d| d.to_string()).as_deref(), Some("2021-12-01"));
+        assert_eq!(
+            names("Emily Burack 8 January 2020, 3:51 pm 11 Edit"),
+            ["Emily Burack"]
+        );
+        assert_eq!(
+            names("Ann Bo Posted: March 3, 2020 Last Updated: March 4, 2020"),
+            ["Ann Bo"]
+        );
+        assert_eq!(names("Ann Bo Updated 3 hours ago"), ["Ann Bo"]);
+        assert_eq!(names("Ann Bo vor 2 Stunden"), ["Ann Bo"]);
+        assert_eq!(names("Marine Le Pen"), ["Marine Le Pen"]);
+    }
+
+    #[test]
+    fn date_at_time_by_name() {
+        let b = clean_byline("April 28, 2019 at 6:01 am by Ann Bo");
+        assert_eq!(b.names, ["Ann Bo"]);
+        assert_eq!(b.date.map(|d| d.to_string()).as_deref(), Some("2019-04-28"));
+        assert_eq!(names("Posted on 3 May 2020 by Cy Dee"), ["Cy Dee"]);
+    }
+
+    #[test]
+    fn separators_and_several_names() {
+        assert_eq!(
+            names(
+                "Isabel Caro , Rocío Latorre y José Miguel Wilson Hace 13 horas Tiempo de lectura: 8 minutos"
+            ),
+            ["Isabel Caro", "Rocío Latorre", "José Miguel Wilson"]
+        );
+        assert_eq!(
+            names("Lars Fischer und Alina Schadwinkel"),
+            ["Lars Fischer", "Alina Schadwinkel"]
+        );
+        assert_eq!(names("Ann Bo | The Daily Site"), ["Ann Bo"]);
+        assert_eq!(names("Ann Bo; Cy Dee"), ["Ann Bo", "Cy Dee"]);
+        assert_eq!(names("Ann Bo & Cy Dee"), ["Ann Bo", "Cy Dee"]);
+        assert_eq!(names("Mac & i"), ["Mac & i"]);
+    }
+
+    #[test]
+    fn roles_handles_counts_and_copyright() {
+        assert_eq!(names("Jane Roe, Senior Reporter"), ["Jane Roe"]);
+        assert_eq!(names("Williams Perdomo @wperdomod"), ["Williams Perdomo"]);
+        assert_eq!(
+            names("Johanna Kropfitsch Alle Artikel"),
+            ["Johanna Kropfitsch"]
+        );
+        assert_eq!(names("Ann Bo 12,345 views"), ["Ann Bo"]);
+        assert_eq!(names("Nicolas Gutierrez C."), ["Nicolas Gutierrez C."]);
+        assert_eq!(names("Written by Ann Bo."), ["Ann Bo"]);
+        assert!(names("Name").is_empty());
+        assert!(names("ca").is_empty());
+        assert_eq!(names("Bo"), ["Bo"]);
+        assert_eq!(names("Ann Bo Ann Bo"), ["Ann Bo"]);
+        assert_eq!(names("jesusfreak jesusfreak"), ["jesusfreak"]);
+        assert_eq!(names("Ann Bo Ann"), ["Ann Bo Ann"]);
+        assert!(names("© 2020 Example Media. All rights reserved.").is_empty());
+        assert!(names("Aylin sagt:").is_empty());
+        assert_eq!(
+            names("Bradley M. Kuhn <bkuhn@ebb.org>"),
+            ["Bradley M. Kuhn"]
+        );
+    }
+
+    #[test]
+    fn last_comma_first() {
+        assert_eq!(names("Roe, Jane"), ["Jane Roe"]);
+        assert_eq!(names("Ann Bo, Cy Dee"), ["Ann Bo", "Cy Dee"]);
+    }
+
+    #[test]
+    fn handles() {
+        assert!(looks_like_handle("christian.stadtfeld"));
+        assert!(looks_like_handle("r23"));
+        assert!(looks_like_handle("gnaddrig"));
+        assert!(!looks_like_handle("Ann Bo"));
+        assert!(!looks_like_handle("Lynn"));
+        assert!(!looks_like_handle("史蒂文的家_藍天"));
+    }
+}

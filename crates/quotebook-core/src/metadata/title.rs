@@ -1,0 +1,402 @@
+//! Title cleaning: what pages add to an article's title — the site's name after or
+//! before a separator, "(Published 2016)", "Opinion | ", a forum's "r/<name> - ", character
+//! references escaped twice.
+
+use quotebook_html::tokenizer::{Token, Tokenizer};
+
+use super::collapse_ws;
+
+const SEPARATORS: &[&str] = &[
+    " | ", " - ", " – ", " — ", " · ", " • ", " » ", " :: ", " ~ ", " // ",
+];
+
+/// Letters and digits only, lower case: how a site's name and its domain are compared.
+fn compact(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Whether a title segment names the site: equal to one of its names (`og:site_name`, the
+/// publisher) or to its domain (`Minuto30.com`, `handwerk magazin` for
+/// `handwerk-magazin.de`, `amazed` for `amazedmag.de`).
+fn names_site(segment: &str, sites: &[String], host: &str) -> bool {
+    let seg = compact(segment.trim_start_matches("www."));
+    if seg.chars().count() < 3 {
+        return false;
+    }
+    if sites
+        .iter()
+        .any(|s| compact(s.trim_start_matches("www.")) == seg)
+    {
+        return true;
+    }
+    let host = host.trim_start_matches("www.");
+    if host.is_empty() {
+        return false;
+    }
+    let domain = super::url::registrable_domain(host);
+    let label = compact(domain.split('.').next().unwrap_or(domain));
+    seg == compact(host)
+        || seg == compact(domain)
+        || seg == label
+        || (seg.chars().count() >= 5 && label.starts_with(&seg))
+}
+
+/// Decodes character references a page escaped twice (`&amp;#8217;` read as `&#8217;`).
+fn decode_leftover_references(s: &str) -> String {
+    let has_ref = s.match_indices('&').any(|(i, _)| {
+        let rest = &s[i + 1..];
+        let end = rest.find(';').unwrap_or(usize::MAX);
+        end <= 10
+            && rest[..end]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '#')
+    });
+    if !has_ref || s.contains('<') {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut tokens = Tokenizer::new(s);
+    while let Some(t) = tokens.next_token() {
+        if let Token::Text(t) = t {
+            out.push_str(&t);
+        }
+    }
+    out
+}
+
+/// Cleans a page's title: `sites` are the names the page gives itself, `host` the page's
+/// host.
+pub(crate) fn clean_title(title: &str, sites: &[String], host: &str) -> String {
+    let mut t = collapse_ws(&decode_leftover_references(title));
+
+    // "(Published 2016)", as archives append.
+    if let Some(open) = t.rfind(" (Published ")
+        && t.ends_with(')')
+        && t[open + 12..t.len() - 1]
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ' ')
+    {
+        t.truncate(open);
+    }
+    // "Opinion | ...", a forum's "r/name - ...".
+    for prefix in ["Opinion | ", "OPINION | ", "Opinion: "] {
+        if let Some(rest) = t.strip_prefix(prefix)
+            && !rest.is_empty()
+        {
+            t = rest.to_string();
+        }
+    }
+    if let Some(rest) = t.strip_prefix("r/")
+        && let Some((name, after)) = rest.split_once(" - ").or_else(|| rest.split_once(": "))
+        && !name.contains(' ')
+        && !after.trim().is_empty()
+    {
+        t = after.trim().to_string();
+    }
+
+    // The site's name as a segment: drop it and what follows (the end of the title) or
+    // what precedes it (the start).
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for sep in SEPARATORS {
+        cuts.extend(t.match_indices(sep).map(|(i, s)| (i, i + s.len())));
+    }
+    cuts.sort();
+    if cuts.is_empty() {
+        return t;
+    }
+    let mut bounds = vec![0];
+    for (a, b) in &cuts {
+        bounds.push(*a);
+        bounds.push(*b);
+    }
+    bounds.push(t.len());
+    let segments: Vec<(usize, usize)> = bounds.chunks(2).map(|p| (p[0], p[1])).collect();
+    // From the end: "Title - Site", "Title - Site - Tagline".
+    for (k, &(a, b)) in segments.iter().enumerate().skip(1).rev() {
+        if names_site(&t[a..b], sites, host) {
+            let keep = t[..cuts[k - 1].0].trim();
+            if !keep.is_empty() {
+                return keep.to_string();
+            }
+        }
+    }
+    // At the start: "Site | Title".
+    let (a, b) = segments[0];
+    if segments.len() >= 2 && names_site(&t[a..b], sites, host) {
+        let keep = t[cuts[0].1..].trim();
+        if !keep.is_empty() {
+            return keep.to_string();
+        }
+    }
+    t
+}
+
+/// An `<h1>` or `<h2>` of the page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Heading {
+    pub level: u8,
+    /// All its text.
+    pub text: String,
+    /// Its text without a kicker, subtitle or screen-reader text inside it.
+    pub bare: String,
+}
+
+/// The words of a title in order, lower case, without punctuation.
+fn title_words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether two titles have no word in common.
+fn disjoint(a: &str, b: &str) -> bool {
+    let b = title_words(b);
+    !title_words(a).iter().any(|w| b.contains(w))
+}
+
+/// The page's headline (its `<h1>`s; its `<h2>`s on pages without one) in place of
+/// `title` where `title` is a decorated or clipped form of it:
+///
+/// - the whole heading, kicker included, where the headline is without it
+///   ("Corona-Pandemie - Es kommt darauf an" for "Es kommt darauf an");
+/// - its first words, cut short (a title trimmed to a length, "in Tennessee" dropped);
+/// - the headline with a parenthesis appended ("Der Purzelbaum (2021/5)");
+/// - nothing like it, and no other title of the page (`sources`: JSON-LD, Dublin Core,
+///   Open Graph, Twitter, Parse.ly) like it either, where the document's `<title>` and the
+///   headline agree: a section's or a site's title ("Pressemeldungen des Verbandes").
+///
+/// A heading is never taken alone: it may be a logo or a section's name.
+pub(crate) fn agree_with_heading(
+    title: String,
+    doc_title: Option<&str>,
+    sources: &[String],
+    headings: &[Heading],
+) -> String {
+    let words = title_words(&title);
+    let mut candidates: Vec<&Heading> = headings
+        .iter()
+        .filter(|h| h.level == 1 && !title_words(&h.bare).is_empty())
+        .collect();
+    if candidates.is_empty() {
+        candidates = headings
+            .iter()
+            .filter(|h| h.level == 2 && !title_words(&h.bare).is_empty())
+            .collect();
+    }
+    for h in &candidates {
+        let bare = title_words(&h.bare);
+        if words == title_words(&h.text) && bare != words {
+            return h.bare.clone();
+        }
+        if words.len() >= 3 && bare.len() > words.len() && bare.starts_with(&words) {
+            return h.bare.clone();
+        }
+        if let Some(rest) = title.strip_prefix(h.bare.as_str())
+            && rest.starts_with(" (")
+            && rest.ends_with(')')
+            && !rest.chars().any(char::is_alphabetic)
+        {
+            return h.bare.clone();
+        }
+    }
+    if let Some(doc) = doc_title
+        && let Some(h) = candidates.first()
+        && title_words(doc) == title_words(&h.bare)
+        && disjoint(&title, doc)
+        && sources.iter().filter(|s| !disjoint(s, &title)).count() <= 1
+    {
+        return h.bare.clone();
+    }
+    title
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(title: &str, site: &str, host: &str) -> String {
+        let sites: Vec<String> = [site]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.to_string())
+            .collect();
+        clean_title(title, &sites, host)
+    }
+
+    #[test]
+    fn site_name_after_the_title() {
+        assert_eq!(
+            c(
+                "Why the sky is blue - The Daily Site",
+                "The Daily Site",
+                "x.com"
+            ),
+            "Why the sky is blue"
+        );
+        assert_eq!(
+            c(
+                "Histo-Monte: Pistenstopp - AutoSprintCH",
+                "",
+                "www.autosprint.ch"
+            ),
+            "Histo-Monte: Pistenstopp"
+        );
+        assert_eq!(
+            c(
+                "Cyber-Angriffe stoppen! - handwerk magazin",
+                "",
+                "www.handwerk-magazin.de"
+            ),
+            "Cyber-Angriffe stoppen!"
+        );
+        assert_eq!(
+            c(
+                "Energy Rising - 33 Tage Yoga - Mady Morrison - Yoga Lifestyle",
+                "",
+                "madymorrison.com"
+            ),
+            "Energy Rising - 33 Tage Yoga"
+        );
+        assert_eq!(
+            c("La Policía dice | Minuto30.com", "", "www.minuto30.com"),
+            "La Policía dice"
+        );
+        assert_eq!(
+            c("White Passing - amazed", "", "amazedmag.de"),
+            "White Passing"
+        );
+        assert_eq!(
+            c("White Passing - ama", "", "amazedmag.de"),
+            "White Passing - ama",
+            "too short a part of the domain to be its name"
+        );
+    }
+
+    #[test]
+    fn site_name_before_the_title() {
+        assert_eq!(
+            c(
+                "Disfunctions.de » Blog Archiv » Podcasts in Plex einbinden",
+                "",
+                "disfunctions.de"
+            ),
+            "Blog Archiv » Podcasts in Plex einbinden"
+        );
+        assert_eq!(c("Example | A story", "Example", "example.org"), "A story");
+    }
+
+    #[test]
+    fn titles_without_the_site_are_kept() {
+        assert_eq!(
+            c("Part one - part two | Other", "Site", "site.com"),
+            "Part one - part two | Other"
+        );
+        assert_eq!(c("Site", "Site", "site.com"), "Site");
+        assert_eq!(c("Plain title", "", ""), "Plain title");
+    }
+
+    #[test]
+    fn the_headline_for_a_decorated_or_clipped_title() {
+        let h = |level: u8, text: &str, bare: &str| Heading {
+            level,
+            text: text.into(),
+            bare: bare.into(),
+        };
+        let a = |t: &str, doc: Option<&str>, hs: &[Heading]| {
+            agree_with_heading(t.into(), doc, &[t.to_string()], hs)
+        };
+        // A kicker.
+        let kicked = [h(
+            1,
+            "Corona - \u{201e}Es kommt darauf an\u{201c}",
+            "\u{201e}Es kommt darauf an\u{201c}",
+        )];
+        assert_eq!(
+            a("Corona-Pandemie - Es kommt darauf an", None, &kicked),
+            "Corona-Pandemie - Es kommt darauf an",
+            "not the heading's kicker"
+        );
+        assert_eq!(
+            a("Corona - \"Es kommt darauf an\"", None, &kicked),
+            "\u{201e}Es kommt darauf an\u{201c}"
+        );
+        // Clipped.
+        let long = [h(
+            1,
+            "Cells erhöht Kapazität in Tennessee",
+            "Cells erhöht Kapazität in Tennessee",
+        )];
+        assert_eq!(
+            a("Cells erhöht Kapazität", None, &long),
+            "Cells erhöht Kapazität in Tennessee"
+        );
+        assert_eq!(
+            a("Cells Kapazität", None, &long),
+            "Cells Kapazität",
+            "too short to tell"
+        );
+        assert_eq!(
+            a("Cells erhöht Tennessee", None, &long),
+            "Cells erhöht Tennessee"
+        );
+        // A parenthesis; an <h2> only on pages without an <h1>.
+        let h2 = [h(2, "Der Purzelbaum", "Der Purzelbaum")];
+        assert_eq!(a("Der Purzelbaum (2021/5)", None, &h2), "Der Purzelbaum");
+        let both = [h(1, "Mag", "Mag"), h(2, "Der Purzelbaum", "Der Purzelbaum")];
+        assert_eq!(
+            a("Der Purzelbaum (2021/5)", None, &both),
+            "Der Purzelbaum (2021/5)"
+        );
+        // A section's title where <title> and headline agree.
+        let news = [h(1, "Eva gewählt", "Eva gewählt")];
+        assert_eq!(
+            a("Pressemeldungen", Some("Eva gewählt"), &news),
+            "Eva gewählt"
+        );
+        assert_eq!(
+            a("Pressemeldungen", Some("Other"), &news),
+            "Pressemeldungen"
+        );
+        assert_eq!(
+            a("Eva Pressemeldungen", Some("Eva gewählt"), &news),
+            "Eva Pressemeldungen"
+        );
+        // A different headline is no reason to change.
+        assert_eq!(
+            a(
+                "This is a long title: Hello there",
+                Some("This is a long title: Hello there"),
+                &[h(
+                    1,
+                    "This is a long title: But different",
+                    "This is a long title: But different"
+                )]
+            ),
+            "This is a long title: Hello there"
+        );
+        assert_eq!(a("T", None, &[]), "T");
+    }
+
+    #[test]
+    fn decorations() {
+        assert_eq!(
+            c("A Look Back (Published 2016)", "", "nytimes.com"),
+            "A Look Back"
+        );
+        assert_eq!(c("Opinion | The Case for X", "", "x.com"), "The Case for X");
+        assert_eq!(
+            c("r/rust - Announcing Rust 1.0", "", "www.reddit.com"),
+            "Announcing Rust 1.0"
+        );
+        assert_eq!(
+            c("Luboku, &#8216;Pale Blue Dot&#8217;", "", "x.com"),
+            "Luboku, \u{2018}Pale Blue Dot\u{2019}"
+        );
+        assert_eq!(c("Olive &#038; Herb", "", "x.com"), "Olive & Herb");
+        assert_eq!(c("Fish & Chips", "", "x.com"), "Fish & Chips");
+    }
+}
