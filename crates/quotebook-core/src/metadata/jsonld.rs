@@ -12,6 +12,9 @@ pub(crate) struct LdArticle {
     pub author_orgs: Vec<String>,
     pub publisher: Option<String>,
     pub published: Option<String>,
+    /// The article's revision date (`dateModified`): a last resort for the publication
+    /// date.
+    pub modified: Option<String>,
     pub description: Option<String>,
     pub language: Option<String>,
     pub url: Option<String>,
@@ -247,6 +250,7 @@ pub(crate) fn read(blocks: &[String]) -> Option<LdArticle> {
                     .iter()
                     .find_map(|(_, n)| text(n.get("datePublished")))
             }),
+        modified: text(best.get("dateModified")),
         description: text(best.get("description")),
         language: text(best.get("inLanguage")),
         url: text(best.get("url"))

@@ -291,6 +291,30 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
             "release_date",
             "originalpublicationdate",
             "rnews:datepublished",
+            // Rarer names for the same date, which publishing systems and analytics
+            // tags use.
+            "og:pubdate",
+            "og:publish_date",
+            "og:datepublished",
+            "og:article:published",
+            "article:published_date",
+            "article:publicationdate",
+            "article:post_date",
+            "article:created",
+            "published_time",
+            "publish_time",
+            "publisheddate",
+            "displaydate",
+            "dateposted",
+            "datecreated",
+            "date_created",
+            "dc:created",
+            "dc:date:publication",
+            "content_create_date",
+            "bt:pubdate",
+            "cxenseparse:recs:publishtime",
+            "dcsext:articlefirstpublished",
+            "shareaholic:article_published_time",
         ]))
         .chain(doc.dates.iter().cloned())
         .find_map(|d| normalize_date(&d))
@@ -298,11 +322,31 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
         // the first reader's comment's (published on the day, often).
         .or_else(|| {
             let in_text = |t: &String| date::find_date_in_date_text(t);
-            doc.date_texts
+            doc.published_date_texts
                 .iter()
+                .chain(&doc.date_texts)
                 .filter_map(in_text)
                 .chain(byline_dates)
                 .chain(date_in_url(page_url))
+                // A revision date: a page never revised gives its publication date
+                // there alone, and one revised is rarely far from it.
+                .chain(
+                    ld.modified
+                        .iter()
+                        .cloned()
+                        .chain(meta(&[
+                            "article:modified_time",
+                            "og:article:modified_time",
+                            "og:updated_time",
+                            "article:modified",
+                            "datemodified",
+                            "dcterms:modified",
+                            "dc:modified",
+                            "modified",
+                            "last-modified",
+                        ]))
+                        .find_map(|d| parse_date(&d)),
+                )
                 .chain(doc.comment_date_texts.iter().filter_map(in_text))
                 .map(|d| d.to_string())
                 .next()
@@ -490,6 +534,9 @@ struct Doc {
     headings: Vec<title::Heading>,
     /// Text of date elements (a class naming a date), in document order.
     date_texts: Vec<String>,
+    /// Text of the elements marked `itemprop="datePublished"` (or `dateCreated`) without a
+    /// machine-readable value: the page's own label for what they say.
+    published_date_texts: Vec<String>,
     /// Text of the date elements heading readers' comments.
     comment_date_texts: Vec<String>,
 }
@@ -520,10 +567,9 @@ struct ScanState {
     h1: Option<(usize, u8, String, String)>,
     /// Depth of the kicker inside the heading being read, while in it.
     kicker: Option<usize>,
-    /// Date elements being read: stack depth at which each opened, its text so far.
-    /// Date elements being read: stack depth at which each opened, whether it heads a
-    /// comment, its text so far.
-    datebox: Vec<(usize, bool, String)>,
+    /// Date elements being read: stack depth at which each opened, what it dates, its
+    /// text so far.
+    datebox: Vec<(usize, DateBox, String)>,
     published_dates: Vec<String>,
     other_dates: Vec<String>,
 }
@@ -602,8 +648,27 @@ fn is_kicker(tag: &StartTag) -> bool {
     .any(|w| class.contains(w))
 }
 
+/// What a date element's text dates.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DateBox {
+    /// Something on the page, maybe the article.
+    Page,
+    /// The article's publication, by `itemprop`.
+    Published,
+    /// A reader's comment.
+    Comment,
+}
+
+/// `itemprop="datePublished"` or `dateCreated`.
+fn is_published_prop(tag: &StartTag) -> bool {
+    attr(tag, "itemprop").is_some_and(|v| {
+        let v = v.to_ascii_lowercase();
+        v.contains("datepublished") || v.contains("datecreated")
+    })
+}
+
 fn is_date_element(tag: &StartTag) -> bool {
-    if &*tag.name == "time" {
+    if &*tag.name == "time" || is_published_prop(tag) {
         return true;
     }
     let class = attr(tag, "class").unwrap_or("");
@@ -763,8 +828,14 @@ impl ScanState {
             self.byline_seq += 1;
         }
         if self.datebox.len() < 4 && name != "body" && name != "html" && is_date_element(tag) {
-            self.datebox
-                .push((self.stack.len(), is_comment_part(tag), String::new()));
+            let kind = if is_comment_part(tag) {
+                DateBox::Comment
+            } else if is_published_prop(tag) {
+                DateBox::Published
+            } else {
+                DateBox::Page
+            };
+            self.datebox.push((self.stack.len(), kind, String::new()));
         }
         if (name == "h1" || name == "h2") && self.h1.is_none() {
             let level = if name == "h1" { 1 } else { 2 };
@@ -795,14 +866,14 @@ impl ScanState {
             self.bylines_done.push((seq, collapse_ws(&text)));
         }
         while self.datebox.last().is_some_and(|(d, ..)| depth < *d)
-            && let Some((_, comment, text)) = self.datebox.pop()
+            && let Some((_, kind, text)) = self.datebox.pop()
         {
             let text = collapse_ws(&text);
             if !text.is_empty() && text.chars().count() < 200 {
-                if comment {
-                    self.doc.comment_date_texts.push(text);
-                } else {
-                    self.doc.date_texts.push(text);
+                match kind {
+                    DateBox::Comment => self.doc.comment_date_texts.push(text),
+                    DateBox::Published => self.doc.published_date_texts.push(text),
+                    DateBox::Page => self.doc.date_texts.push(text),
                 }
             }
         }
@@ -1015,6 +1086,66 @@ mod tests {
                 assert!(parse_date(d).is_some(), "{d}");
             }
         }
+    }
+
+    #[test]
+    fn rarer_publication_meta_names() {
+        for (key, attr) in [
+            ("og:pubdate", "property"),
+            ("article.post_date", "name"),
+            ("DC.date.publication", "name"),
+            ("cXenseParse:recs:publishtime", "name"),
+            ("displaydate", "name"),
+        ] {
+            let html =
+                format!("<head><meta {attr}=\"{key}\" content=\"2018-06-07T08:09:10Z\"></head>");
+            assert_eq!(
+                extract_metadata(&html, PAGE).published.as_deref(),
+                Some("2018-06-07T08:09:10Z"),
+                "{key}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_revision_date_only_when_nothing_else_dates_the_page() {
+        let modified = r#"<head><meta property="article:modified_time" content="2021-03-04T05:06:07Z"></head>"#;
+        assert_eq!(
+            extract_metadata(modified, PAGE).published.as_deref(),
+            Some("2021-03-04T05:06:07Z")
+        );
+        let ld = r#"<script type="application/ld+json">{"@type":"NewsArticle","headline":"H","dateModified":"2021-03-05"}</script>"#;
+        assert_eq!(
+            extract_metadata(ld, PAGE).published.as_deref(),
+            Some("2021-03-05")
+        );
+        // The publication, printed or in the URL, goes first.
+        let printed = modified.replace("</head>", "</head><body><time>2. März 2021</time></body>");
+        assert_eq!(
+            extract_metadata(&printed, PAGE).published.as_deref(),
+            Some("2021-03-02")
+        );
+        assert_eq!(
+            extract_metadata(modified, "https://example.com/2021/01/02/story")
+                .published
+                .as_deref(),
+            Some("2021-01-02")
+        );
+    }
+
+    #[test]
+    fn a_published_itemprop_printed_as_text() {
+        let html = r#"<body><ul><li class="teaser-date">1. Mai 2020</li></ul>
+            <h1>Story</h1><span itemprop="datePublished">18. Januar 2019</span></body>"#;
+        assert_eq!(
+            extract_metadata(html, PAGE).published.as_deref(),
+            Some("2019-01-18")
+        );
+        let without = html.replace(" itemprop=\"datePublished\"", "");
+        assert_eq!(
+            extract_metadata(&without, PAGE).published.as_deref(),
+            Some("2020-05-01")
+        );
     }
 
     #[test]
