@@ -351,6 +351,18 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
                 .map(|d| d.to_string())
                 .next()
         });
+    // A date in the URL's path is set when the page is first published and never
+    // revised, where tags are sometimes rewritten with a later date: when they name
+    // different days, the URL's wins.
+    let published = match (date_in_url(page_url), published) {
+        (Some(u), Some(p))
+            if parse_date(&p)
+                .is_some_and(|d| (d.year, d.month, d.day) != (u.year, u.month, u.day)) =>
+        {
+            Some(u.to_string())
+        }
+        (_, p) => p,
+    };
 
     let description = ld.description.clone().or_else(|| {
         meta(&[
@@ -1130,6 +1142,26 @@ mod tests {
                 .published
                 .as_deref(),
             Some("2021-01-02")
+        );
+    }
+
+    #[test]
+    fn the_url_date_wins_over_tags_naming_another_day() {
+        let html = r#"<head><meta property="article:published_time" content="2019-05-06T10:00:00Z"></head>"#;
+        let url = "https://example.com/news/2016/08/29/story.html";
+        assert_eq!(
+            extract_metadata(html, url).published.as_deref(),
+            Some("2016-08-29")
+        );
+        // The same day: the tag's time is kept.
+        let same = html.replace("2019-05-06", "2016-08-29");
+        assert_eq!(
+            extract_metadata(&same, url).published.as_deref(),
+            Some("2016-08-29T10:00:00Z")
+        );
+        assert_eq!(
+            extract_metadata(html, PAGE).published.as_deref(),
+            Some("2019-05-06T10:00:00Z")
         );
     }
 
