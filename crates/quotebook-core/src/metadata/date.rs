@@ -322,9 +322,10 @@ fn parse_prose(s: &str) -> Option<PageDate> {
     })
 }
 
-/// Month names as pages print them in text, in English, German, French and Spanish
+/// Month names as pages print them in text, in English, German, French, Spanish, Dutch,
+/// Italian and Portuguese
 /// (abbreviations are prefixes of at least three letters).
-const MONTH_NAMES: [(&str, u8); 48] = [
+const MONTH_NAMES: [(&str, u8); 71] = [
     ("january", 1),
     ("february", 2),
     ("march", 3),
@@ -369,6 +370,30 @@ const MONTH_NAMES: [(&str, u8); 48] = [
     ("octubre", 10),
     ("noviembre", 11),
     ("diciembre", 12),
+    // Dutch, Italian and Portuguese where they differ from the above.
+    ("januari", 1),
+    ("februari", 2),
+    ("maart", 3),
+    ("mei", 5),
+    ("augustus", 8),
+    ("gennaio", 1),
+    ("febbraio", 2),
+    ("aprile", 4),
+    ("maggio", 5),
+    ("giugno", 6),
+    ("luglio", 7),
+    ("settembre", 9),
+    ("ottobre", 10),
+    ("dicembre", 12),
+    ("janeiro", 1),
+    ("fevereiro", 2),
+    ("março", 3),
+    ("maio", 5),
+    ("junho", 6),
+    ("julho", 7),
+    ("setembro", 9),
+    ("outubro", 10),
+    ("dezembro", 12),
     ("mrz", 3),
     ("okt", 10),
     ("dez", 12),
@@ -674,6 +699,15 @@ mod tests {
         assert_eq!(
             f("8 de enero de 2020").map(|x| x.0),
             Some("2020-01-08".into())
+        );
+        assert_eq!(f("3 maart 2021").map(|x| x.0), Some("2021-03-03".into()));
+        assert_eq!(
+            f("12 settembre 2019").map(|x| x.0),
+            Some("2019-09-12".into())
+        );
+        assert_eq!(
+            f("5 de outubro de 2020").map(|x| x.0),
+            Some("2020-10-05".into())
         );
         assert_eq!(
             f("posted 2021-12-01 by x").map(|x| x.0),

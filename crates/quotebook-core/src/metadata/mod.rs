@@ -256,6 +256,14 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
         .cloned()
         .unwrap_or_default();
 
+    // The page's URL, else the address it names as its own.
+    let url_date = date_in_url(page_url).or_else(|| {
+        doc.canonical
+            .iter()
+            .cloned()
+            .chain(meta(&["og:url"]))
+            .find_map(|c| date_in_url(&c))
+    });
     // Published date: the first candidate that parses.
     let published = ld
         .published
@@ -327,7 +335,7 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
                 .chain(&doc.date_texts)
                 .filter_map(in_text)
                 .chain(byline_dates)
-                .chain(date_in_url(page_url))
+                .chain(url_date)
                 // A revision date: a page never revised gives its publication date
                 // there alone, and one revised is rarely far from it.
                 .chain(
@@ -354,7 +362,7 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
     // A date in the URL's path is set when the page is first published and never
     // revised, where tags are sometimes rewritten with a later date: when they name
     // different days, the URL's wins.
-    let published = match (date_in_url(page_url), published) {
+    let published = match (url_date, published) {
         (Some(u), Some(p))
             if parse_date(&p)
                 .is_some_and(|d| (d.year, d.month, d.day) != (u.year, u.month, u.day)) =>
@@ -1162,6 +1170,15 @@ mod tests {
         assert_eq!(
             extract_metadata(html, PAGE).published.as_deref(),
             Some("2019-05-06T10:00:00Z")
+        );
+        // The address the page names as its own, when the one it was read at has none.
+        let canonical = html.replace(
+            "</head>",
+            r#"<link rel="canonical" href="https://example.com/2016/08/29/story"></head>"#,
+        );
+        assert_eq!(
+            extract_metadata(&canonical, PAGE).published.as_deref(),
+            Some("2016-08-29")
         );
     }
 
