@@ -88,3 +88,51 @@ export async function until(fn, timeout = 5000) {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * Fails when the page, as drawn now, would make the reader scroll sideways or shows an
+ * element that has `hidden`. Sideways: the document, or the body (the popup's width is the
+ * body's), is wider than its box, and which elements stick out past the body's right edge.
+ * Hidden: an element with the `hidden` attribute whose computed display is not `none` (a
+ * stylesheet rule overriding the attribute). `state` names the state in the message.
+ */
+export async function assertLayout(page, state) {
+  const problems = await page.evaluate(() => {
+    const found = [];
+    const describe = (el) => {
+      const id = el.id ? `#${el.id}` : '';
+      const cls = typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
+      return `${el.tagName.toLowerCase()}${id}${cls}`;
+    };
+    const root = document.documentElement;
+    const body = document.body;
+    if (root.scrollWidth > root.clientWidth) {
+      found.push(`the document scrolls sideways: ${root.scrollWidth}px wide in ${root.clientWidth}px`);
+    }
+    if (body.scrollWidth > body.clientWidth) {
+      found.push(`the body scrolls sideways: ${body.scrollWidth}px wide in ${body.clientWidth}px`);
+    }
+    const edge = body.getBoundingClientRect().right;
+    for (const el of body.querySelectorAll('*')) {
+      if (el.closest('.visually-hidden')) continue;
+      const rect = el.getBoundingClientRect();
+      if (rect.width === 0 && rect.height === 0) continue;
+      // Inside a box that scrolls or clips on its own, sticking out is that box's business.
+      let clipped = false;
+      for (let p = el.parentElement; p && p !== body; p = p.parentElement) {
+        if (getComputedStyle(p).overflowX !== 'visible') { clipped = true; break; }
+      }
+      if (!clipped && rect.right > edge + 0.5) {
+        found.push(`${describe(el)} sticks out ${Math.round(rect.right - edge)}px past the body`);
+      }
+    }
+    for (const el of document.querySelectorAll('[hidden]')) {
+      const display = getComputedStyle(el).display;
+      if (display !== 'none') found.push(`${describe(el)} has hidden but display: ${display}`);
+    }
+    return found;
+  });
+  if (problems.length) {
+    throw new Error(`layout of ${state}:\n  ${problems.slice(0, 12).join('\n  ')}`);
+  }
+}

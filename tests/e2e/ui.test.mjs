@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { launch, makeNote, seed, storage, syncStorage, openPage, until } from './ui-lib.mjs';
+import { launch, makeNote, seed, storage, syncStorage, openPage, until, assertLayout } from './ui-lib.mjs';
 
 /** A page of the test's own server (the test build may read 127.0.0.1 tabs' URLs). */
 let PAGE_URL;
@@ -80,6 +80,7 @@ test('the popup shows this page\'s note first (by its URL), then every note, new
   assert.deepEqual(await titles(page, '#this-page'), ['Zebras and their stripes']);
   assert.equal(await page.locator('#this-page .note-toggle').getAttribute('aria-expanded'), 'true');
   assert.deepEqual(await titles(page, '#notes'), ['The newest note', 'An old note about gardens']);
+  await assertLayout(page, 'this page\'s note open');
   await page.close();
   await tab.close();
 
@@ -87,6 +88,7 @@ test('the popup shows this page\'s note first (by its URL), then every note, new
   const alone = await popup();
   assert.equal(await alone.locator('#this-page').isHidden(), true);
   assert.deepEqual(await titles(alone, '#notes'), ['The newest note', 'Zebras and their stripes', 'An old note about gardens']);
+  await assertLayout(alone, 'every note');
   await alone.close();
 });
 
@@ -106,6 +108,7 @@ test('search finds notes by title, quote, comment and tag, ignoring case and acc
   ]) {
     await search.fill(query);
     assert.deepEqual(await titles(page, '#notes'), expected, query);
+    await assertLayout(page, `search ${query}`);
   }
   // A result shows the quotes that match.
   await search.fill('mother');
@@ -225,6 +228,7 @@ test('deleting a quote and a note can be undone after closing and reopening the 
   assert.equal(Object.keys(stored).filter((k) => k.startsWith('trash:')).length, 1);
   // Focus moved to the undo offer.
   assert.equal(await page.evaluate(() => document.activeElement?.className), 'undo-button');
+  await assertLayout(page, 'after a quote\'s delete');
 
   await page.locator('#notes article', { hasText: 'An old note about gardens' }).locator('.note-toggle').click();
   await page.locator('#notes article', { hasText: 'An old note about gardens' }).getByRole('button', { name: 'Delete note' }).click();
@@ -232,6 +236,7 @@ test('deleting a quote and a note can be undone after closing and reopening the 
   assert.equal((await storage(ext.sw))['note:https://a.example/old'], undefined);
   // The note that lost a quote was updated last.
   assert.deepEqual(await titles(page, '#notes'), ['Zebras and their stripes', 'The newest note']);
+  await assertLayout(page, 'after a note\'s delete');
   await page.close();
 
   // Reopened: both offers are still there, newest first.
@@ -240,6 +245,7 @@ test('deleting a quote and a note can be undone after closing and reopening the 
   assert.equal(await offers.count(), 2);
   assert.match(await offers.nth(0).textContent(), /Deleted note “An old note about gardens”/);
   assert.match(await offers.nth(1).textContent(), /Deleted quote “No two zebras share a pattern\.”/);
+  await assertLayout(page, 'reopened with two deletions');
   await offers.nth(1).getByRole('button').click();
   await until(async () => (await offers.count()) === 1);
   stored = await storage(ext.sw);
@@ -319,6 +325,7 @@ test('the template editor previews live, shows errors with line and column, and 
   const error = page.locator('#template-error');
   await error.waitFor();
   assert.match(await error.textContent(), /quote template at line 2, column \d+/);
+  await assertLayout(page, 'options with a template error');
   await until(async () => (await page.locator('#template-save').textContent()) === 'Not saved: fix the error first.');
   assert.equal((await syncStorage(ext.sw))['template:quote'], '* {{ quote }} ({{ created }})');
 
@@ -341,6 +348,7 @@ test('the file name pattern is checked, shown on a sample and saved', async () =
   await field.fill('{date} {nope}');
   await until(async () => (await field.getAttribute('aria-invalid')) === 'true');
   assert.match(await page.locator('#file-name-example').textContent(), /not valid/);
+  await assertLayout(page, 'options with an invalid pattern');
   await field.fill('{year}/{date} {title}');
   await until(async () => (await page.locator('#file-name-example').textContent()).endsWith('2024-06-05 On reading well.md'));
   await until(async () => (await syncStorage(ext.sw)).fileNamePattern === '{year}/{date} {title}');
@@ -375,6 +383,8 @@ test('backup: the reminder, export, and import that merges', async () => {
   })]);
   page = await openPage(ext, 'options/options.html', '#shortcut-text:not(:empty)');
   await page.locator('#import').setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: Buffer.from(backup) });
+  await page.locator('#import-plan').waitFor();
+  await assertLayout(page, 'options with an import plan');
   await page.locator('#import-apply').click();
   await until(async () => /^Imported:/.test(await page.locator('#status').textContent()));
   assert.equal(await page.locator('#status').textContent(),
@@ -396,6 +406,7 @@ test('the options page shows the keyboard shortcut and opens the browser\'s shor
   const page = await openPage(ext, 'options/options.html', '#shortcut-text:not(:empty)');
   assert.equal(await page.locator('#shortcut-text').textContent(), 'Save the selection: Alt+Shift+S');
   assert.match(await page.locator('#sync').textContent(), /Folder sync.*Export to Downloads.*Sync now/s);
+  await assertLayout(page, 'the options page');
   const [opened] = await Promise.all([
     ext.context.waitForEvent('page'),
     page.getByRole('button', { name: 'Change keyboard shortcuts' }).click(),
@@ -505,5 +516,65 @@ test('importing into a note stored by an older schema updates it where it is sto
   assert.deepEqual(Object.keys(stored).filter((k) => k.startsWith('note:')), [legacyKey]);
   assert.deepEqual(stored[legacyKey].quotes.map((q) => q.id), ['v1', 'v2']);
   assert.equal(stored[legacyKey].schema, 2);
+  await page.close();
+});
+
+test('every popup state fits the popup\'s width and shows nothing that is hidden', async () => {
+  // Empty.
+  await reset([]);
+  let page = await openPage(ext, 'popup/popup.html', '#empty:not([hidden])');
+  assert.equal(await page.locator('#more').isVisible(), false);
+  await assertLayout(page, 'the empty popup');
+  await page.close();
+
+  // One note, with a long title and a long quote in one word.
+  const long = 'Antidisestablishmentarianism'.repeat(6);
+  await reset([makeNote({
+    url: 'https://one.example/a', title: `A single note ${long}`, updated: '2024-05-01T10:00:00.000Z',
+    quotes: [{ id: 'one-1', text: `A quote that runs on and on ${long} and ends.` }],
+  })]);
+  page = await popup();
+  assert.equal(await page.locator('#more').isVisible(), false);
+  await assertLayout(page, 'one note');
+  await page.locator('.note-toggle').click();
+  await assertLayout(page, 'one note, open');
+  // Search: one result, then none; "Show more" stays away from both.
+  await page.locator('#search').fill('single');
+  assert.equal((await titles(page, '#notes')).length, 1);
+  assert.equal(await page.locator('#more').isVisible(), false);
+  await assertLayout(page, 'a search with one result');
+  await page.locator('#search').fill('nothing matches this');
+  assert.equal((await titles(page, '#notes')).length, 0);
+  assert.equal(await page.locator('#more').isVisible(), false);
+  await assertLayout(page, 'a search with no result');
+  await page.locator('#search').fill('');
+  // Deleting it (its card is still open): the undo offer names the long note and still fits.
+  await page.getByRole('button', { name: 'Delete note' }).click();
+  await until(async () => (await page.locator('#undo-list li').count()) === 1);
+  await assertLayout(page, 'after deleting the only note');
+  await page.close();
+
+  // Many: 35 notes, a page of 30 and "Show more", which shows the rest and goes away.
+  const many = Array.from({ length: 35 }, (_, i) => makeNote({
+    url: `https://many.example/${i}`,
+    title: `Note number ${i}`,
+    updated: new Date(Date.UTC(2024, 0, 1 + i)).toISOString(),
+    quotes: [{ id: `m-${i}`, text: `Words of note ${i}.` }],
+  }));
+  await reset(many);
+  page = await popup();
+  await until(async () => (await titles(page, '#notes')).length === 30);
+  assert.equal(await page.locator('#more').isVisible(), true);
+  await assertLayout(page, 'many notes');
+  await page.locator('#more').click();
+  assert.equal((await titles(page, '#notes')).length, 35);
+  assert.equal(await page.locator('#more').isVisible(), false);
+  await assertLayout(page, 'many notes, all shown');
+  // A quote's deletion among many, with a long quote.
+  const card = page.locator('#notes article', { hasText: 'Note number 34' });
+  await card.locator('.note-toggle').click();
+  await card.getByRole('button', { name: 'Delete', exact: true }).click();
+  await until(async () => (await page.locator('#undo-list li').count()) === 1);
+  await assertLayout(page, 'many notes, after a delete');
   await page.close();
 });
