@@ -454,6 +454,11 @@ async function setUpSync() {
   $('sync-overwrite-all').addEventListener('click', () => {
     if (confirm(t('syncOverwriteConfirm'))) runSync({ overwrite: 'all', ask: true });
   });
+  // A permission granted or taken back (here, on another page, or in the browser's
+  // settings) changes what the chosen backend can do: read it afresh, as a reload would.
+  const onPermissions = async () => showSyncState((await folderSync.loadSettings()).backend);
+  api.permissions.onAdded.addListener(onPermissions);
+  api.permissions.onRemoved.addListener(onPermissions);
   // The last result first: finding the native host can take a while.
   const last = /** @type {import('../sync/sync.js').SyncResult | undefined} */ (
     (await api.storage.local.get(folderSync.RESULT_KEY))[folderSync.RESULT_KEY]);
@@ -485,8 +490,12 @@ async function chooseBackend(radio) {
   await showSyncState(backend);
 }
 
+/** Counts calls of showSyncState: only the latest one's host check is shown. */
+let syncStateRun = 0;
+
 /** What the chosen backend can do here: the host's folder, or why it is missing. */
 async function showSyncState(backend) {
+  const run = ++syncStateRun;
   const exportOnly = backend === 'downloads';
   $('sync-now').textContent = t(exportOnly ? 'syncExportNow' : 'syncNow');
   $('sync-now').disabled = backend === '';
@@ -502,6 +511,8 @@ async function showSyncState(backend) {
   showInstallCommand(t('syncNativeFolderPlaceholder'));
   status.textContent = t('syncNativeLooking');
   const host = await folderSync.BACKENDS.native.detect();
+  // Asked again meanwhile (a permission arrived): an answer from before it is stale.
+  if (run !== syncStateRun) return;
   status.textContent = host.ok
     ? t(host.folderExists ? 'syncNativeFound' : 'syncNativeNoFolder', host.folder)
     : t('syncNativeMissing', host.reason);
