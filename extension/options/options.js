@@ -247,11 +247,14 @@ function onPatternInput() {
   }, SAVE_DELAY_MS);
 }
 
-/** Shows the sample note's file name under the pattern; resolves to whether it is valid. */
+/**
+ * Shows the sample note's path under the pattern, folders included, as the zip export and
+ * folder sync write it; resolves to whether the pattern is valid.
+ */
 async function updateExample() {
   const field = $('file-name-pattern');
   try {
-    const name = await library.fileName(sampleNote(), field.value);
+    const [name] = await library.zipNames([sampleNote()], field.value);
     $('file-name-example').textContent = t('fileNameExample', name);
     field.removeAttribute('aria-invalid');
     return true;

@@ -353,6 +353,12 @@ test('the file name pattern is checked, shown on a sample and saved', async () =
   await until(async () => (await page.locator('#file-name-example').textContent()).endsWith('2024-06-05 On reading well.md'));
   await until(async () => (await syncStorage(ext.sw)).fileNamePattern === '{year}/{date} {title}');
   assert.equal(await field.getAttribute('aria-invalid'), null);
+  // The whole path, folders included, as the zip export and folder sync write it.
+  const pattern = '{site}/{year}-{month}/{title}.md';
+  await field.fill(pattern);
+  await until(async () => (await page.locator('#file-name-example').textContent()).includes('2024-06/'));
+  assert.equal(await page.locator('#file-name-example').textContent(),
+    'The sample note would be saved as: Example/2024-06/On reading well.md');
   await page.close();
 });
 
