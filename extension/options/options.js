@@ -12,7 +12,7 @@ import { core } from '../core.js';
 import * as library from '../library.js';
 import * as folderSync from '../sync/sync.js';
 import * as nativeSync from '../sync/native.js';
-import { t, plural, localize, errorText, formatDate, announce, h } from '../ui/i18n.js';
+import { t, plural, localize, errorText, formatDate, announce, h, syncCounts } from '../ui/i18n.js';
 import { buildZip } from './zip.js';
 
 /** Wait this long after the last keystroke before writing to `storage.sync`. */
@@ -599,10 +599,9 @@ function showSyncResult(result) {
   }
   const s = result.summary ?? {};
   summary.dataset.state = 'done';
-  summary.textContent = t(
-    result.backend === 'downloads' ? 'syncExported' : 'syncDone',
-    formatDate(result.at), s.created ?? 0, s.updated ?? 0, s.appended ?? 0, s.skipped ?? 0, s.conflict ?? 0,
-  );
+  summary.textContent = result.backend === 'downloads'
+    ? plural('syncExported', s.created ?? 0, formatDate(result.at))
+    : t('syncDone', formatDate(result.at), syncCounts(s));
   const decisions = [...(result.decisions ?? [])]
     .filter((d) => d.kind !== 'skipped' || !/: unchanged$/.test(d.line ?? ''))
     .sort((a, b) => Number(b.kind === 'conflict') - Number(a.kind === 'conflict'));

@@ -3,7 +3,7 @@
 // Access) needs its permission granted again, which only a click can do. Sync after save
 // then pauses (the last result says `paused`) and this offers the one-click resume.
 import { api } from '../browser.js';
-import { t } from '../ui/i18n.js';
+import { t, syncCounts } from '../ui/i18n.js';
 import { RESULT_KEY, loadSettings, syncNow } from './sync.js';
 
 /**
@@ -29,7 +29,7 @@ $('sync-resume').addEventListener('click', async () => {
   $('sync-resume').disabled = false;
   if (result.ok) {
     const s = result.summary;
-    $('sync-paused-text').textContent = t('syncResumed', s.created, s.updated, s.appended, s.conflict);
+    $('sync-paused-text').textContent = t('syncResumed', syncCounts(s, false));
     $('sync-resume').hidden = true;
   } else {
     $('sync-paused-text').textContent = t('syncFailed', String(result.error).replace(/^[a-z_]+: /, ''));

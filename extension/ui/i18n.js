@@ -20,6 +20,22 @@ export function plural(key, n, ...more) {
   return text || t(`${key}_other`, n, ...more);
 }
 
+/**
+ * A sync's counts, each worded for its own number ("1 conflict", "2 conflicts").
+ * @param {{created?: number, updated?: number, appended?: number, skipped?: number, conflict?: number}} s
+ * @param {boolean} [withSkipped]
+ */
+export function syncCounts(s, withSkipped = true) {
+  const parts = [
+    plural('syncCreated', s.created ?? 0),
+    plural('syncUpdated', s.updated ?? 0),
+    plural('syncAppended', s.appended ?? 0),
+  ];
+  if (withSkipped) parts.push(plural('syncSkipped', s.skipped ?? 0));
+  parts.push(plural('syncConflicts', s.conflict ?? 0));
+  return parts.join(', ');
+}
+
 const ATTRIBUTES = {
   'data-i18n-placeholder': 'placeholder',
   'data-i18n-title': 'title',

@@ -284,7 +284,8 @@ describe('conflicts settled file by file', () => {
 
     // Keep Alpha: only Alpha is settled; Beta is still a conflict; no file changes.
     await options.locator('#sync-decisions li.conflict', { hasText: 'Alpha.md' }).locator('button.sync-keep').click();
-    await synced(/1 conflicts/, 'keeping Alpha');
+    // One conflict is worded as one, not "1 conflicts".
+    await synced(/ 1 conflict\.$/, 'keeping Alpha');
     assert.equal(await conflicts.count(), 1);
     assert.match(await conflicts.textContent(), /Beta\.md/);
     assert.match(await options.locator('#sync-decisions').textContent(), /Alpha\.md: kept your version/);
