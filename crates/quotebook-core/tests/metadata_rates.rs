@@ -272,6 +272,18 @@ fn ours(entry: &serde_json::Value) -> Found {
     }
 }
 
+/// One part's row of the rates table.
+fn print_row(part: &str, s: &DevScores) {
+    println!(
+        "| {part} | {} | {} | {} | {} | {} |",
+        s.title.total,
+        s.title.show(),
+        s.author.show(),
+        s.author_not_chased.show(),
+        s.date.show()
+    );
+}
+
 fn score_dev(
     part: &str,
     entries: &[serde_json::Value],
@@ -365,14 +377,7 @@ fn metadata_rates_on_the_development_set() {
     for part in ["tune", "held-out", "all"] {
         let list = part == "tune" || (part == "held-out" && show_held_out);
         let s = score_dev(part, &entries, list, &ours);
-        println!(
-            "| {part} | {} | {} | {} | {} | {} |",
-            s.title.total,
-            s.title.show(),
-            s.author.show(),
-            s.author_not_chased.show(),
-            s.date.show()
-        );
+        print_row(part, &s);
         for (label, sc) in [
             ("title", &s.title),
             ("author", &s.author),
@@ -465,14 +470,7 @@ fn reference_rates(entries: &[serde_json::Value]) {
     println!("| --- | --- | --- | --- | --- | --- |");
     for part in ["tune", "held-out", "all"] {
         let s = score_dev(part, entries, false, &|e| reference.found(e));
-        println!(
-            "| {part} | {} | {} | {} | {} | {} |",
-            s.title.total,
-            s.title.show(),
-            s.author.show(),
-            s.author_not_chased.show(),
-            s.date.show()
-        );
+        print_row(part, &s);
     }
 }
 
