@@ -2,6 +2,7 @@
 // The service worker: registers its listeners synchronously at start (MV3 workers are
 // stopped when idle and restarted by the next event) and keeps no state of its own.
 import { api } from './browser.js';
+import { onAnchorMessage, showHighlights } from './anchors.js';
 import { MENU_ID, COMMAND, onQuoteSaved, resumePendingSaves, saveQuote, saveQuoteFromShortcut } from './save.js';
 import { syncAfterSave } from './sync/sync.js';
 
@@ -22,6 +23,9 @@ api.commands.onCommand.addListener((command, tab) => {
   if (command === COMMAND) saveQuoteFromShortcut(tab);
 });
 
+// highlight.js asks for the anchors of its page's quotes.
+api.runtime.onMessage.addListener(onAnchorMessage);
+
 // A save the previous run of the worker left half done (stopped mid-save, or storage
 // refused it) is completed now, or the reader is told on the badge.
 resumePendingSaves();
@@ -31,3 +35,4 @@ api.runtime.onStartup.addListener(() => {});
 // For the end-to-end tests and for debugging from the worker's console.
 globalThis.saveQuote = saveQuote;
 globalThis.resumePendingSaves = resumePendingSaves;
+globalThis.showHighlights = showHighlights;

@@ -330,10 +330,48 @@ pub fn anchor_one(index: &PageIndex, quote: &AnchorQuery) -> Anchor {
         [] => found(AnchorStatus::Orphan, None),
         [best, next, ..] if next.distance == best.distance => found(AnchorStatus::Ambiguous, None),
         [best, ..] => {
-            let (a, b) = trim_spaces(index, best.start, best.end);
+            let (a, b) = refine_edges(index, best.start, best.end, &prefix, &suffix, k);
+            let (a, b) = trim_spaces(index, a, b);
             found(AnchorStatus::Approximate, Some(index.range(a, b)))
         }
     }
+}
+
+/// Moves the edges of an edited match (by at most `k`) to where the saved context meets
+/// it best: among alignments as good, the one the prefix ends at and the suffix starts
+/// at (`happens.` edited to `happened.` aligns as well without the full stop). What lies
+/// between the match and its own context is the quote's, so this never takes in other
+/// words.
+fn refine_edges(
+    index: &PageIndex,
+    a: usize,
+    b: usize,
+    prefix: &[char],
+    suffix: &[char],
+    k: usize,
+) -> (usize, usize) {
+    let n = index.chars.len();
+    let want_p = prefix.len().min(EVIDENCE_CHARS);
+    let want_s = suffix.len().min(EVIDENCE_CHARS);
+    let mut start = a;
+    if want_p > 0 && index.prefix_agreement(a, prefix) < want_p {
+        if let Some(at) = (a.saturating_sub(k)..=(a + k).min(b - 1))
+            .filter(|&at| index.prefix_agreement(at, prefix) >= want_p)
+            .min_by_key(|&at| at.abs_diff(a))
+        {
+            start = at;
+        }
+    }
+    let mut end = b;
+    if want_s > 0 && index.suffix_agreement(b, suffix) < want_s {
+        if let Some(at) = ((b.saturating_sub(k)).max(start + 1)..=(b + k).min(n))
+            .filter(|&at| index.suffix_agreement(at, suffix) >= want_s)
+            .min_by_key(|&at| at.abs_diff(b))
+        {
+            end = at;
+        }
+    }
+    (start, end)
 }
 
 /// `[a, b)` without spaces at its edges (an edit may leave a match starting on one).
