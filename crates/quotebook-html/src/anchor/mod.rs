@@ -13,7 +13,7 @@
 //!    occurs several times, the only one whose whole prefix and suffix match: `moved`.
 //!    Several equally good places: `ambiguous`, never guessed.
 //! 3. **Edited**: the places whose edit distance to the quote is at most an eighth of its
-//!    length ([`approx`]), kept only when the quote's prefix or suffix is found right
+//!    length ([`approx`]), kept only when the quote's prefix and suffix are found right
 //!    beside them (evidence that this is the passage, not a look-alike): `approximate`
 //!    at the single best one, `ambiguous` when two are as good.
 //! 4. Otherwise `orphan`.
@@ -205,7 +205,7 @@ impl PageIndex {
     }
 
     /// Whether the saved context stands beside the collapsed range `[a, b)`: the last
-    /// characters of the prefix end near `a`, or the first of the suffix start near `b`
+    /// characters of the prefix end near `a`, and the first of the suffix start near `b`
     /// (near: an edit at the quote's edge moves where the match begins or ends).
     fn has_evidence(&self, a: usize, b: usize, prefix: &[char], suffix: &[char]) -> bool {
         const SLACK: usize = 3;
@@ -222,7 +222,9 @@ impl PageIndex {
         let suffix_near = !s.is_empty()
             && (b.saturating_sub(SLACK)..=(b + SLACK).min(n))
                 .any(|start| start + s.len() <= n && self.chars[start..start + s.len()] == *s);
-        prefix_near || suffix_near
+        // Both sides where both were saved: a look-alike passage elsewhere (the same
+        // sentence with a word more) may share one side's context, rarely both.
+        (p.is_empty() || prefix_near) && (s.is_empty() || suffix_near)
     }
 }
 
