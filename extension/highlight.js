@@ -13,8 +13,8 @@
 // The API, for the extension's other scripts in this world (`quotebookHighlights`):
 //   refresh()            reads the text, asks the worker for the anchors, paints them, and
 //                        watches for text that arrives later; resolves to the anchors.
-//   paint(anchors)       paints `{id, kind, start, end}` over the current text; returns
-//                        how many it painted.
+//   paint(anchors, page?) paints `{id, kind, start, end}` over the current text (or the
+//                        `quotebookPageText.read()` the offsets are in); returns how many.
 //   clear()              removes every highlight (and the wrapping of the fallback).
 //   onClick(callback)    `callback(id, rect)` when the reader clicks a highlight.
 //   rectOf(id)           the highlight's box in the viewport, or null.
@@ -161,11 +161,15 @@ globalThis.quotebookHighlights ??= (() => {
     observer?.takeRecords();
   };
 
-  /** @param {Paint[]} anchors */
-  const paint = (anchors) => {
+  /**
+   * @param {Paint[]} anchors
+   * @param {{nodes: {node: Text, start: number}[]}} [page] the page text just read, when
+   *   the caller has it (the anchors' offsets are in it)
+   */
+  const paint = (anchors, page = globalThis.quotebookPageText.read()) => {
     clear();
     writeSheet();
-    const { nodes } = globalThis.quotebookPageText.read();
+    const { nodes } = page;
     /** @type {Map<string, Range[]>} */
     const byKind = new Map();
     for (const anchor of anchors) {
