@@ -5,7 +5,7 @@
 //! - `test`    fmt, clippy, Rust tests, the build, and the end-to-end tests in Chromium
 //! - `measure` wasm sizes and click-to-saved latency (warm and cold service worker)
 //! - `bench`   HTML → Markdown speed in Chromium: ours against Turndown and htmd; the
-//!             anchoring table (saved quotes found again on changed pages)
+//!   anchoring table (saved quotes found again on changed pages)
 //! - `fuzz`    one cargo-fuzz target for a number of seconds (nightly)
 //! - `parity`  the wasm module under Node against the native converter (after `build`)
 //! - `commonmark` the CommonMark spec's examples round-tripped (ours, Turndown, htmd)

@@ -384,22 +384,22 @@ fn refine_edges(
     let want_p = prefix.len().min(EVIDENCE_CHARS);
     let want_s = suffix.len().min(EVIDENCE_CHARS);
     let mut start = a;
-    if want_p > 0 && index.prefix_agreement(a, prefix) < want_p {
-        if let Some(at) = (a.saturating_sub(k)..=(a + k).min(b - 1))
+    if want_p > 0
+        && index.prefix_agreement(a, prefix) < want_p
+        && let Some(at) = (a.saturating_sub(k)..=(a + k).min(b - 1))
             .filter(|&at| index.prefix_agreement(at, prefix) >= want_p)
             .min_by_key(|&at| at.abs_diff(a))
-        {
-            start = at;
-        }
+    {
+        start = at;
     }
     let mut end = b;
-    if want_s > 0 && index.suffix_agreement(b, suffix) < want_s {
-        if let Some(at) = ((b.saturating_sub(k)).max(start + 1)..=(b + k).min(n))
+    if want_s > 0
+        && index.suffix_agreement(b, suffix) < want_s
+        && let Some(at) = ((b.saturating_sub(k)).max(start + 1)..=(b + k).min(n))
             .filter(|&at| index.suffix_agreement(at, suffix) >= want_s)
             .min_by_key(|&at| at.abs_diff(b))
-        {
-            end = at;
-        }
+    {
+        end = at;
     }
     (start, end)
 }
