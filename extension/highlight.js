@@ -244,7 +244,9 @@ globalThis.quotebookHighlights ??= (() => {
 
   // --- Anchoring through the worker, and following the page -----------------------------
 
-  const runtime = /** @type {typeof chrome.runtime} */ ((/** @type {any} */ (globalThis).browser ?? chrome).runtime);
+  /** The extension's messaging (Firefox's `browser`, else `chrome`), asked for when used. */
+  const runtime = () => /** @type {typeof chrome.runtime} */ (
+    (/** @type {any} */ (globalThis).browser ?? /** @type {any} */ (globalThis).chrome)?.runtime);
   let refreshes = 0;
   let lastUrl = location.href;
   let lastText = '';
@@ -260,7 +262,7 @@ globalThis.quotebookHighlights ??= (() => {
     const { text } = globalThis.quotebookPageText.read();
     lastText = text;
     lastUrl = location.href;
-    const answer = await runtime.sendMessage({ type: MESSAGE, url: location.href, pageText: text });
+    const answer = await runtime().sendMessage({ type: MESSAGE, url: location.href, pageText: text });
     const anchors = Array.isArray(answer?.anchors) ? answer.anchors : [];
     // The page may have moved on while the worker answered.
     if (location.href === lastUrl && !stopped) paint(anchors.filter((a) => a.start !== null && a.end !== null));

@@ -22,9 +22,12 @@
 // pages of at most 200 KB of visible text and rounds, larger pages apart.
 //
 // Env: QUOTEBOOK_ANCHOR_PAGES (how many pages, default all), QUOTEBOOK_ANCHOR_PER_PAGE
-// (selections per page, default 8), QUOTEBOOK_ANCHOR_ROUNDS (timing rounds, each on a fresh load, default 3).
+// (selections per page, default 8), QUOTEBOOK_ANCHOR_ROUNDS (timing rounds, each on a fresh
+// load, default 3), QUOTEBOOK_ANCHOR_FIREFOX_PAGES (the Firefox ESR subset, default 16).
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import puppeteer from 'puppeteer-core';
 import { corpusDir, corpusPages, launchPlain, serveCorpus } from './corpus.mjs';
 import { ROOT } from './lib.mjs';
 
@@ -33,6 +36,9 @@ const PAGES = Number(process.env.QUOTEBOOK_ANCHOR_PAGES || 0);
 const PER_PAGE = Number(process.env.QUOTEBOOK_ANCHOR_PER_PAGE || 8);
 const ROUNDS = Number(process.env.QUOTEBOOK_ANCHOR_ROUNDS || 3);
 const TIMED_QUOTES = 50;
+/** Pages of the Firefox ESR subset (`QUOTEBOOK_ANCHOR_FIREFOX_PAGES`, 0: none). */
+const FIREFOX_PAGES = Number(process.env.QUOTEBOOK_ANCHOR_FIREFOX_PAGES ?? 16);
+const FIREFOX = process.env.QUOTEBOOK_FIREFOX || '/usr/bin/firefox-esr';
 const SMALL_PAGE = 200 * 1024;
 const CASES = ['unchanged', 'paragraph before', 'markup', 'whitespace', 'edited', 'removed'];
 const GOALS = {
@@ -253,23 +259,14 @@ const quantile = (xs, q) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN;
 };
 
-async function main() {
-  const dir = corpusDir();
-  if (!dir) {
-    console.log('anchoring: skipped, the shared corpus is absent (QUOTEBOOK_CORPUS)');
-    return;
-  }
-  let names = corpusPages(dir);
-  if (PAGES > 0) names = names.slice(0, PAGES);
-  const scripts = ['page-text.js', 'highlight.js'];
-  const source = (await Promise.all(scripts.map((f) => readFile(join(ROOT, 'extension', f), 'utf8')))).join('\n');
-  const server = await serveCorpus(dir);
-  const browser = await launchPlain();
-  const page = await browser.context.newPage();
-  page.setDefaultTimeout(60_000);
+/**
+ * Runs every case (and, with `timing`, the time of 50 quotes) on `names` in one browser's
+ * page (`page`: playwright's or puppeteer's, both have `goto` and `evaluate`), and prints
+ * the table under `title`.
+ */
+async function measure({ title, page, origin, names, source, timing }) {
   const open = async (name) => {
-    await page.goto(`${server.origin}/corpus/${name}/source.html`, { waitUntil: 'load' });
-    // The page's own scripts may not run here (no network), and the walk waits for none.
+    await page.goto(`${origin}/corpus/${name}/source.html`, { waitUntil: 'load' });
     await page.evaluate(source);
   };
   const tally = Object.fromEntries(CASES.map((c) => [c, { total: 0, good: 0, misses: [] }]));
@@ -300,27 +297,27 @@ async function main() {
           else t.misses.push({ name, ...r });
         }
       }
-      // 50 quotes: the page's selections drawn again, more of them.
-      await open(name);
-      const many = await page.evaluate(drawAndSave, { seed: SEED + 1000 + p, perPage: TIMED_QUOTES });
-      const times = [];
-      let size = 0;
-      for (let r = 0; r < ROUNDS; r++) {
+      if (timing) {
+        // 50 quotes: the page's selections drawn again, more of them.
         await open(name);
-        const timed = await page.evaluate(timePage, { quotes: many });
-        times.push(timed.ms);
-        size = timed.size;
+        const many = await page.evaluate(drawAndSave, { seed: SEED + 1000 + p, perPage: TIMED_QUOTES });
+        const times = [];
+        let size = 0;
+        for (let r = 0; r < ROUNDS; r++) {
+          await open(name);
+          const timed = await page.evaluate(timePage, { quotes: many });
+          times.push(timed.ms);
+          size = timed.size;
+        }
+        (size <= SMALL_PAGE ? small : large).push({ name, quotes: many.length, times, size });
       }
-      (size <= SMALL_PAGE ? small : large).push({ name, quotes: many.length, times, size });
       pagesDone += 1;
     } catch (error) {
       console.error(`anchoring: ${name}: ${error.message ?? error}`);
     }
   }
-  await browser.close();
-  await server.close();
 
-  console.log(`\nAnchoring in Chromium: ${pagesDone} corpus pages (source.html), ${PER_PAGE} seeded selections each`);
+  console.log(`\n${title}: ${pagesDone} corpus pages (source.html), ${PER_PAGE} seeded selections each`);
   console.log('| case | anchored as expected | goal |');
   console.log('| --- | --- | --- |');
   for (const kase of CASES) {
@@ -328,17 +325,54 @@ async function main() {
     console.log(`| ${kase} | ${t.good} / ${t.total} = ${pct(t.good, t.total)} | ≥ ${(GOALS[kase] * 100).toFixed(1)}% |`);
   }
   console.log(`| precision over all cases | ${precision.good} / ${precision.total} = ${pct(precision.good, precision.total)} | 100% |`);
-  const timesSmall = small.flatMap((s) => s.times);
-  const timesLarge = large.flatMap((s) => s.times);
-  console.log(`| ${TIMED_QUOTES} quotes read + anchored + painted, ${small.length} pages ≤ 200 KB of text | p50 ${quantile(timesSmall, 0.5).toFixed(1)} ms, p95 ${quantile(timesSmall, 0.95).toFixed(1)} ms, max ${Math.max(...timesSmall).toFixed(1)} ms | ≤ 50 ms p95 |`);
-  if (large.length) {
-    console.log(`| the same, ${large.length} larger pages (${large.map((l) => `${l.name} ${Math.round(l.size / 1024)} KB`).join(', ')}) | p50 ${quantile(timesLarge, 0.5).toFixed(1)} ms, p95 ${quantile(timesLarge, 0.95).toFixed(1)} ms | reported apart |`);
+  if (timing) {
+    const timesSmall = small.flatMap((x) => x.times);
+    const timesLarge = large.flatMap((x) => x.times);
+    console.log(`| ${TIMED_QUOTES} quotes read + anchored + painted, ${small.length} pages ≤ 200 KB of text | p50 ${quantile(timesSmall, 0.5).toFixed(1)} ms, p95 ${quantile(timesSmall, 0.95).toFixed(1)} ms, max ${Math.max(...timesSmall).toFixed(1)} ms | ≤ 50 ms p95 |`);
+    if (large.length) {
+      console.log(`| the same, ${large.length} larger pages (${large.map((l) => `${l.name} ${Math.round(l.size / 1024)} KB`).join(', ')}) | p50 ${quantile(timesLarge, 0.5).toFixed(1)} ms, p95 ${quantile(timesLarge, 0.95).toFixed(1)} ms | reported apart |`);
+    }
   }
   console.log('\nstatuses:', JSON.stringify(statuses));
   for (const kase of CASES) {
     for (const m of tally[kase].misses.slice(0, 6)) console.log(`  miss ${kase}: ${m.name} ${m.status} ${JSON.stringify(m.quote)} → ${JSON.stringify(m.found)}`);
   }
   for (const m of precision.misses) console.log(`  IMPRECISE ${m.kase}: ${m.name} ${m.status} ${JSON.stringify(m.quote)} → ${JSON.stringify(m.found)}`);
+}
+
+async function main() {
+  const dir = corpusDir();
+  if (!dir) {
+    console.log('anchoring: skipped, the shared corpus is absent (QUOTEBOOK_CORPUS)');
+    return;
+  }
+  let names = corpusPages(dir);
+  if (PAGES > 0) names = names.slice(0, PAGES);
+  const scripts = ['page-text.js', 'highlight.js'];
+  const source = (await Promise.all(scripts.map((f) => readFile(join(ROOT, 'extension', f), 'utf8')))).join('\n');
+  const server = await serveCorpus(dir);
+  try {
+    const browser = await launchPlain();
+    const page = await browser.context.newPage();
+    page.setDefaultTimeout(60_000);
+    await measure({ title: 'Anchoring in Chromium', page, origin: server.origin, names, source, timing: true });
+    await browser.close();
+    // A subset in Firefox ESR (over WebDriver BiDi), the cases without the timing.
+    if (FIREFOX_PAGES > 0 && existsSync(FIREFOX)) {
+      const firefox = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
+      try {
+        const ffPage = await firefox.newPage();
+        ffPage.setDefaultTimeout(60_000);
+        const subset = names.filter((_, i) => i % Math.max(1, Math.floor(names.length / FIREFOX_PAGES)) === 0)
+          .slice(0, FIREFOX_PAGES);
+        await measure({ title: 'Anchoring in Firefox ESR', page: ffPage, origin: server.origin, names: subset, source, timing: false });
+      } finally {
+        await firefox.close().catch(() => {});
+      }
+    }
+  } finally {
+    await server.close();
+  }
 }
 
 await main();
