@@ -75,6 +75,14 @@ pub fn metadata_capture_selectors() -> &'static str {
 /// `<html lang="...">` before it). `page_url` resolves relative canonical URLs and decides
 /// which canonical URLs are on the same site. Never panics; absent fields stay `None`.
 pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
+    extract_metadata_with_text(html, None, page_url)
+}
+
+/// [`extract_metadata`], with the page's visible text as the capture sends it (blocks
+/// separated by `\n`; `quotebook_html::page_text::visible_text` of a whole page): where
+/// no element or tag gives the page's date, the one printed next to the headline is
+/// read from it.
+pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url: &str) -> Metadata {
     let doc = scan(html);
     let ld = jsonld::read(&doc.ld_blocks).unwrap_or_default();
     // `property=` (RDFa, Open Graph) is more specific than `name=`: it wins for one key.
@@ -336,6 +344,19 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
                 .filter_map(in_text)
                 .chain(byline_dates)
                 .chain(url_date)
+                .chain(page_text.and_then(|text| {
+                    let headlines: Vec<&str> = title
+                        .iter()
+                        .map(String::as_str)
+                        .chain(
+                            doc.headings
+                                .iter()
+                                .filter(|h| h.level == 1)
+                                .flat_map(|h| [h.text.as_str(), h.bare.as_str()]),
+                        )
+                        .collect();
+                    date_near_headline(text, &headlines)
+                }))
                 // A revision date: a page never revised gives its publication date
                 // there alone, and one revised is rarely far from it.
                 .chain(
@@ -473,6 +494,39 @@ fn date_in_url(page_url: &str) -> Option<PageDate> {
         };
         normalize_date(&d.to_string()).and_then(|s| parse_date(&s))
     })
+}
+
+/// How many lines of the page's text after the headline, and before it, a date printed
+/// with the article is looked for in: a byline or dateline sits just above or below it.
+const LINES_AFTER_HEADLINE: usize = 12;
+const LINES_BEFORE_HEADLINE: usize = 3;
+/// Lines longer than this are running text, where a date is an event's, not the page's.
+const DATELINE_MAX_CHARS: usize = 160;
+
+/// The first date written in a short line of `text` next to the first line that is one
+/// of `headlines` (the title, the `<h1>`s): the lines after it first, nearest first, then
+/// those before it. None when no line is a headline: a date elsewhere on a page (a
+/// sidebar's, a comment's) says nothing of the article's.
+fn date_near_headline(text: &str, headlines: &[&str]) -> Option<PageDate> {
+    let key = |s: &str| collapse_ws(s).to_lowercase();
+    let wanted: Vec<String> = headlines
+        .iter()
+        .map(|h| key(h))
+        .filter(|h| h.split_whitespace().count() >= 2)
+        .collect();
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines.iter().position(|l| {
+        let l = key(l);
+        wanted.iter().any(|h| *h == l)
+    })?;
+    let after = lines.iter().skip(at + 1).take(LINES_AFTER_HEADLINE);
+    let before = lines[at.saturating_sub(LINES_BEFORE_HEADLINE)..at]
+        .iter()
+        .rev();
+    after
+        .chain(before)
+        .filter(|l| l.chars().count() <= DATELINE_MAX_CHARS)
+        .find_map(|l| date::find_date_in_text(l).map(|(d, _)| d))
 }
 
 /// A `<title>` often ends (or starts) with the site's name after a separator: keep the
@@ -1125,6 +1179,47 @@ mod tests {
                 "{key}"
             );
         }
+    }
+
+    #[test]
+    fn the_date_printed_next_to_the_headline_in_the_page_text() {
+        let url = "https://example.com/story";
+        let html = "<html><head><title>Rain is back - Example</title></head>\
+                    <body><h1>Rain is back</h1></body></html>";
+        let text = "Example\nNews Sport\nRain is back\nBy Ann Bo | 28. September 2019\n\
+                    The rain of 3 March 2001 was worse.";
+        let m = extract_metadata_with_text(html, Some(text), url);
+        assert_eq!(m.published.as_deref(), Some("2019-09-28"));
+        assert_eq!(
+            extract_metadata(html, url).published,
+            None,
+            "no text, no date"
+        );
+
+        // Above the headline, as a dateline.
+        let above = "Menu\nApr 7, 2009\nRain is back\nIt rained.";
+        let m = extract_metadata_with_text(html, Some(above), url);
+        assert_eq!(m.published.as_deref(), Some("2009-04-07"));
+
+        // A date in running text, or on a page whose headline the text does not show, is
+        // not the article's.
+        let running = format!(
+            "Rain is back\nThe rain of 3 March 2001, {}, was worse.",
+            "which everyone remembers well ".repeat(6)
+        );
+        let m = extract_metadata_with_text(html, Some(&running), url);
+        assert_eq!(m.published, None);
+        let elsewhere = "Other story\n28. September 2019\nMore";
+        let m = extract_metadata_with_text(html, Some(elsewhere), url);
+        assert_eq!(m.published, None);
+
+        // The page's own tags come first.
+        let tagged = html.replace(
+            "</head>",
+            "<meta property=\"article:published_time\" content=\"2019-09-27\"></head>",
+        );
+        let m = extract_metadata_with_text(&tagged, Some(text), url);
+        assert_eq!(m.published.as_deref(), Some("2019-09-27"));
     }
 
     #[test]
