@@ -333,6 +333,77 @@ fn push_name(out: &mut Vec<String>, part: &str) {
     }
 }
 
+/// How a line of the page's text may open when it is a byline ("By Ann Bo", "Text von
+/// Ann Bo"); the labelled ones ("Autor: Ann Bo") stand anywhere on a page, the others only
+/// next to the headline.
+const TEXT_BYLINE_OPENERS: &[&str] = &[
+    "by ",
+    "von ",
+    "par ",
+    "por ",
+    "door ",
+    "text von ",
+    "text und fotos von ",
+    "written by ",
+    "posted by ",
+];
+const TEXT_BYLINE_LABELS: &[&str] = &[
+    "author:", "authors:", "autor:", "autorin:", "autoren:", "text:",
+];
+/// Credits for other work that follow an author's name on the same line.
+const OTHER_CREDITS: &[&str] = &[
+    "illustration",
+    "illustrationen",
+    "fotos",
+    "foto",
+    "photos",
+    "photo",
+    "photography",
+    "bilder",
+    "grafik",
+    "video",
+];
+
+/// The names of a byline printed as a line of the page's text (`near_headline`: the line
+/// stands next to the headline), or nothing when the line is not one: it must open with
+/// "By"-like words (only next to the headline) or an author label, be short, and
+/// name persons (two to four words, each capitalised).
+pub(crate) fn byline_in_text_line(line: &str, near_headline: bool) -> Vec<String> {
+    let line = collapse_ws(line);
+    let lower = line.to_lowercase();
+    if line.chars().count() > 80 || lower.len() != line.len() {
+        return Vec::new();
+    }
+    let opener = TEXT_BYLINE_LABELS
+        .iter()
+        .chain(TEXT_BYLINE_OPENERS.iter().filter(|_| near_headline))
+        .filter(|o| lower.starts_with(*o))
+        .map(|o| o.len())
+        .max();
+    let Some(open) = opener else {
+        return Vec::new();
+    };
+    // "Text von Ann Bo Illustration von Cy Di": the author's part alone.
+    let mut end = line.len();
+    for credit in OTHER_CREDITS {
+        if let Some(i) = find_phrase(&lower, credit, open) {
+            end = end.min(i);
+        }
+    }
+    let names = clean_byline(&line[..end]).names;
+    let person = |n: &String| {
+        let words: Vec<&str> = n.split_whitespace().collect();
+        (2..=4).contains(&words.len())
+            && words
+                .iter()
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+    };
+    if names.is_empty() || !names.iter().all(person) {
+        return Vec::new();
+    }
+    names
+}
+
 /// A user name rather than a person's name: one word with dots, underscores or digits
 /// (`christian.stadtfeld`, `jane_doe`, `r23`), or all lower case.
 pub(crate) fn looks_like_handle(name: &str) -> bool {
@@ -349,6 +420,36 @@ mod tests {
 
     fn names(s: &str) -> Vec<String> {
         clean_byline(s).names
+    }
+
+    #[test]
+    fn bylines_printed_as_lines_of_text() {
+        let b = |l: &str, near: bool| byline_in_text_line(l, near);
+        assert_eq!(b("By Ann Bo", true), ["Ann Bo"]);
+        assert_eq!(
+            b(
+                "Text von Christian Seiler Illustration von Markus Roost",
+                true
+            ),
+            ["Christian Seiler"]
+        );
+        assert_eq!(
+            b("Autor: Klausmartin Friedrich", false),
+            ["Klausmartin Friedrich"]
+        );
+        assert_eq!(
+            b("By Ann Bo", false),
+            Vec::<String>::new(),
+            "not by the headline"
+        );
+        assert_eq!(
+            b("By continuing you agree to our terms", true),
+            Vec::<String>::new()
+        );
+        assert_eq!(b("Von wegen", true), Vec::<String>::new());
+        assert_eq!(b("Text: siehe unten", false), Vec::<String>::new());
+        let long = format!("By Ann Bo {}", "and many more words ".repeat(5));
+        assert_eq!(b(&long, true), Vec::<String>::new());
     }
 
     #[test]

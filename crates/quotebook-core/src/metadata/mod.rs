@@ -254,6 +254,10 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
         byline_dates.extend(cleaned.date);
         candidates.push(cleaned.names);
     }
+    // Last, a byline printed as a line of the page's text.
+    if let Some(text) = page_text {
+        candidates.push(byline_in_text(text, &headline_lines(&title, &doc)));
+    }
     let person = |c: &Vec<String>| !c.is_empty() && !c.iter().any(|n| names_site(n));
     let full = |c: &Vec<String>| !c.iter().all(|n| byline::looks_like_handle(n));
     let authors = candidates
@@ -344,19 +348,10 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
                 .filter_map(in_text)
                 .chain(byline_dates)
                 .chain(url_date)
-                .chain(page_text.and_then(|text| {
-                    let headlines: Vec<&str> = title
-                        .iter()
-                        .map(String::as_str)
-                        .chain(
-                            doc.headings
-                                .iter()
-                                .filter(|h| h.level == 1)
-                                .flat_map(|h| [h.text.as_str(), h.bare.as_str()]),
-                        )
-                        .collect();
-                    date_near_headline(text, &headlines)
-                }))
+                .chain(
+                    page_text
+                        .and_then(|text| date_near_headline(text, &headline_lines(&title, &doc))),
+                )
                 // A revision date: a page never revised gives its publication date
                 // there alone, and one revised is rarely far from it.
                 .chain(
@@ -503,30 +498,60 @@ const LINES_BEFORE_HEADLINE: usize = 3;
 /// Lines longer than this are running text, where a date is an event's, not the page's.
 const DATELINE_MAX_CHARS: usize = 160;
 
-/// The first date written in a short line of `text` next to the first line that is one
-/// of `headlines` (the title, the `<h1>`s): the lines after it first, nearest first, then
-/// those before it. None when no line is a headline: a date elsewhere on a page (a
-/// sidebar's, a comment's) says nothing of the article's.
-fn date_near_headline(text: &str, headlines: &[&str]) -> Option<PageDate> {
-    let key = |s: &str| collapse_ws(s).to_lowercase();
-    let wanted: Vec<String> = headlines
+/// The texts a line of the page's text may show the headline as: the title and the
+/// `<h1>`s (whole, and without a kicker), lower case, of two words or more.
+fn headline_lines(title: &Option<String>, doc: &Doc) -> Vec<String> {
+    title
         .iter()
-        .map(|h| key(h))
+        .map(String::as_str)
+        .chain(
+            doc.headings
+                .iter()
+                .filter(|h| h.level == 1)
+                .flat_map(|h| [h.text.as_str(), h.bare.as_str()]),
+        )
+        .map(|h| collapse_ws(h).to_lowercase())
         .filter(|h| h.split_whitespace().count() >= 2)
-        .collect();
+        .collect()
+}
+
+/// The lines of `text` next to the first line that is one of `headlines` (see
+/// [`headline_lines`]): those after it, nearest first, then those before it. Empty when
+/// no line is a headline.
+fn lines_near_headline<'a>(text: &'a str, headlines: &[String]) -> Vec<&'a str> {
     let lines: Vec<&str> = text.lines().collect();
-    let at = lines.iter().position(|l| {
-        let l = key(l);
-        wanted.iter().any(|h| *h == l)
-    })?;
+    let Some(at) = lines.iter().position(|l| {
+        let l = collapse_ws(l).to_lowercase();
+        headlines.contains(&l)
+    }) else {
+        return Vec::new();
+    };
     let after = lines.iter().skip(at + 1).take(LINES_AFTER_HEADLINE);
     let before = lines[at.saturating_sub(LINES_BEFORE_HEADLINE)..at]
         .iter()
         .rev();
-    after
-        .chain(before)
+    after.chain(before).copied().collect()
+}
+
+/// The first date written in a short line next to the headline in the page's text.
+/// None when no line is a headline: a date elsewhere on a page (a sidebar's, a
+/// comment's) says nothing of the article's.
+fn date_near_headline(text: &str, headlines: &[String]) -> Option<PageDate> {
+    lines_near_headline(text, headlines)
+        .into_iter()
         .filter(|l| l.chars().count() <= DATELINE_MAX_CHARS)
         .find_map(|l| date::find_date_in_text(l).map(|(d, _)| d))
+}
+
+/// The names of a byline printed as a line of the page's text: "By Ann Bo" next to the
+/// headline, or a labelled "Autor: Ann Bo" anywhere (articles sign off with one).
+fn byline_in_text(text: &str, headlines: &[String]) -> Vec<String> {
+    lines_near_headline(text, headlines)
+        .into_iter()
+        .map(|l| byline::byline_in_text_line(l, true))
+        .chain(text.lines().map(|l| byline::byline_in_text_line(l, false)))
+        .find(|names| !names.is_empty())
+        .unwrap_or_default()
 }
 
 /// A `<title>` often ends (or starts) with the site's name after a separator: keep the
@@ -1212,6 +1237,17 @@ mod tests {
         let elsewhere = "Other story\n28. September 2019\nMore";
         let m = extract_metadata_with_text(html, Some(elsewhere), url);
         assert_eq!(m.published, None);
+
+        // A byline line beside the headline names the author; so does a labelled one
+        // anywhere.
+        let m = extract_metadata_with_text(html, Some(text), url);
+        assert_eq!(m.authors, ["Ann Bo"]);
+        let signed = "Rain is back\nIt rained.\nMore\n".repeat(8) + "Autor: Cyd Ivo Ex";
+        let m = extract_metadata_with_text(html, Some(&signed), url);
+        assert_eq!(m.authors, ["Cyd Ivo Ex"]);
+        let far = "Rain is back\nIt rained.\nMore\n".repeat(8) + "By Cyd Ivo Ex";
+        let m = extract_metadata_with_text(html, Some(&far), url);
+        assert!(m.authors.is_empty(), "{:?}", m.authors);
 
         // The page's own tags come first.
         let tagged = html.replace(
