@@ -348,7 +348,7 @@ const TEXT_BYLINE_OPENERS: &[&str] = &[
     "posted by ",
 ];
 const TEXT_BYLINE_LABELS: &[&str] = &[
-    "author:", "authors:", "autor:", "autorin:", "autoren:", "text:",
+    "author:", "authors:", "autor:", "autorin:", "autoren:", "text:", "words:", "worte:",
 ];
 /// Credits for other work that follow an author's name on the same line.
 const OTHER_CREDITS: &[&str] = &[
@@ -404,6 +404,52 @@ pub(crate) fn byline_in_text_line(line: &str, near_headline: bool) -> Vec<String
     names
 }
 
+/// The full name a page's text writes for a user name made of a first and a last name
+/// (`christian.stadtfeld`, `ann_bo`): the first "First Last" or "First X. Last" in
+/// `text`, each word capitalised, compared without case.
+pub(crate) fn name_of_handle(handle: &str, text: &str) -> Option<String> {
+    let parts: Vec<&str> = handle.split(['.', '_', '-']).collect();
+    let [first, last] = parts[..] else {
+        return None;
+    };
+    let alphabetic = |p: &str| p.chars().count() >= 2 && p.chars().all(char::is_alphabetic);
+    if !alphabetic(first) || !alphabetic(last) {
+        return None;
+    }
+    let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    let initial = |w: &str| {
+        let mut c = w.chars();
+        c.next().is_some_and(char::is_uppercase) && c.next() == Some('.') && c.next().is_none()
+    };
+    let bare = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.')
+            .trim_end_matches('.')
+            .to_string()
+    };
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for (i, w) in words.iter().enumerate() {
+        if !capital(&bare(w)) || !bare(w).eq_ignore_ascii_case(first) {
+            continue;
+        }
+        for k in [1, 2] {
+            let Some(end) = words.get(i + k) else {
+                break;
+            };
+            let end = bare(end);
+            let middle_ok = k == 1 || initial(words[i + 1]);
+            if middle_ok && capital(&end) && end.eq_ignore_ascii_case(last) {
+                let mut name: Vec<String> = words[i..i + k].iter().map(|w| bare(w)).collect();
+                if k == 2 {
+                    name[1] = words[i + 1].to_string();
+                }
+                name.push(end);
+                return Some(name.join(" "));
+            }
+        }
+    }
+    None
+}
+
 /// A user name rather than a person's name: one word with dots, underscores or digits
 /// (`christian.stadtfeld`, `jane_doe`, `r23`), or all lower case.
 pub(crate) fn looks_like_handle(name: &str) -> bool {
@@ -420,6 +466,27 @@ mod tests {
 
     fn names(s: &str) -> Vec<String> {
         clean_byline(s).names
+    }
+
+    #[test]
+    fn the_full_name_of_a_user_name() {
+        let text = "Chefredakteur Christian P. Stadtfeld bewertet den Wahlausgang.";
+        assert_eq!(
+            name_of_handle("christian.stadtfeld", text).as_deref(),
+            Some("Christian P. Stadtfeld")
+        );
+        assert_eq!(
+            name_of_handle("ann_bo", "Photos: (Ann Bo)").as_deref(),
+            Some("Ann Bo")
+        );
+        assert_eq!(
+            name_of_handle("ann_bo", "ann bo wrote"),
+            None,
+            "not capitalised"
+        );
+        assert_eq!(name_of_handle("ann_bo", "Ann Marie Bo"), None);
+        assert_eq!(name_of_handle("annbo", "Ann Bo"), None);
+        assert_eq!(name_of_handle("ann.bo2", "Ann Bo"), None);
     }
 
     #[test]

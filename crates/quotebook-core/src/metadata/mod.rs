@@ -255,9 +255,10 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
         candidates.push(cleaned.names);
     }
     // Last, a byline printed as a line of the page's text.
-    if let Some(text) = page_text {
-        candidates.push(byline_in_text(text, &headline_lines(&title, &doc)));
-    }
+    let text_byline = page_text
+        .map(|text| byline_in_text(text, &headline_lines(&title, &doc)))
+        .unwrap_or_default();
+    candidates.push(text_byline.clone());
     let person = |c: &Vec<String>| !c.is_empty() && !c.iter().any(|n| names_site(n));
     let full = |c: &Vec<String>| !c.iter().all(|n| byline::looks_like_handle(n));
     let authors = candidates
@@ -267,6 +268,28 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
         .or_else(|| candidates.iter().find(|c| !c.is_empty()))
         .cloned()
         .unwrap_or_default();
+    // A user name made of a person's names ("christian.stadtfeld") stands for the full
+    // name the page prints ("Christian P. Stadtfeld").
+    let authors: Vec<String> = authors
+        .into_iter()
+        .map(|n| {
+            page_text
+                .filter(|_| byline::looks_like_handle(&n))
+                .and_then(|text| byline::name_of_handle(&n, text))
+                .unwrap_or(n)
+        })
+        .collect();
+    // The tags often name the first author alone where the byline the reader sees names
+    // them all.
+    let has = |all: &[String], n: &String| all.iter().any(|m| m.eq_ignore_ascii_case(n));
+    let authors = if !authors.is_empty()
+        && text_byline.len() > authors.len()
+        && authors.iter().all(|n| has(&text_byline, n))
+    {
+        text_byline
+    } else {
+        authors
+    };
 
     // The page's URL, else the address it names as its own.
     let url_date = date_in_url(page_url).or_else(|| {
@@ -1248,6 +1271,25 @@ mod tests {
         let far = "Rain is back\nIt rained.\nMore\n".repeat(8) + "By Cyd Ivo Ex";
         let m = extract_metadata_with_text(html, Some(&far), url);
         assert!(m.authors.is_empty(), "{:?}", m.authors);
+
+        // The visible byline names more authors than the tags: all of them; a user name
+        // becomes the full name the text prints.
+        let one = html.replace(
+            "</head>",
+            "<meta name=\"author\" content=\"Ann Bo\"></head>",
+        );
+        let both = "Rain is back\nvon Ann Bo, Cyd Ivo\nIt rained.";
+        let m = extract_metadata_with_text(&one, Some(both), url);
+        assert_eq!(m.authors, ["Ann Bo", "Cyd Ivo"]);
+        let other = "Rain is back\nvon Cyd Ivo, Eve Fo\nIt rained.";
+        let m = extract_metadata_with_text(&one, Some(other), url);
+        assert_eq!(m.authors, ["Ann Bo"], "not the same byline");
+        let handle = html.replace(
+            "</head>",
+            "<meta name=\"author\" content=\"ann.bo\"></head>",
+        );
+        let m = extract_metadata_with_text(&handle, Some("Rain is back\nFoto: Ann K. Bo"), url);
+        assert_eq!(m.authors, ["Ann K. Bo"]);
 
         // The page's own tags come first.
         let tagged = html.replace(
