@@ -390,7 +390,7 @@ pub(crate) fn byline_in_text_line(line: &str, near_headline: bool) -> Vec<String
             end = end.min(i);
         }
     }
-    let names = clean_byline(&line[..end]).names;
+    let names = clean_byline(line.get(..end).unwrap_or(&line)).names;
     let person = |n: &String| {
         let words: Vec<&str> = n.split_whitespace().collect();
         (2..=4).contains(&words.len())
