@@ -560,10 +560,49 @@ fn lines_near_headline<'a>(text: &'a str, headlines: &[String]) -> Vec<&'a str> 
 /// None when no line is a headline: a date elsewhere on a page (a sidebar's, a
 /// comment's) says nothing of the article's.
 fn date_near_headline(text: &str, headlines: &[String]) -> Option<PageDate> {
-    lines_near_headline(text, headlines)
+    let lines: Vec<&str> = lines_near_headline(text, headlines)
         .into_iter()
         .filter(|l| l.chars().count() <= DATELINE_MAX_CHARS)
-        .find_map(|l| date::find_date_in_text(l).map(|(d, _)| d))
+        // An embedded post's signature ("— Ann (@ann) May 3, 2020").
+        .filter(|l| !l.contains("(@"))
+        .collect();
+    // A revision date ("Updated Jul 24, 2018") only when no line gives another.
+    lines
+        .iter()
+        .find_map(|l| date::find_date_in_text(before_revision(l)).map(|(d, _)| d))
+        .or_else(|| {
+            lines
+                .iter()
+                .find_map(|l| date::find_date_in_text(l).map(|(d, _)| d))
+        })
+}
+
+/// Words that introduce a revision date in a dateline.
+const REVISION_WORDS: &[&str] = &[
+    "updated",
+    "last updated",
+    "modified",
+    "aktualisiert",
+    "zuletzt geändert",
+    "geändert",
+    "mis à jour",
+    "actualizado",
+    "actualización",
+    "aggiornato",
+];
+
+/// The part of a line before a word introducing a revision date.
+fn before_revision(line: &str) -> &str {
+    let lower = line.to_lowercase();
+    if lower.len() != line.len() {
+        return line;
+    }
+    let at = REVISION_WORDS
+        .iter()
+        .filter_map(|w| lower.find(w))
+        .min()
+        .unwrap_or(line.len());
+    line.get(..at).unwrap_or(line)
 }
 
 /// The names of a byline printed as a line of the page's text: "By Ann Bo" next to the
@@ -1248,6 +1287,18 @@ mod tests {
         let above = "Menu\nApr 7, 2009\nRain is back\nIt rained.";
         let m = extract_metadata_with_text(html, Some(above), url);
         assert_eq!(m.published.as_deref(), Some("2009-04-07"));
+
+        // The publication's date before the revision's, which is the last resort; an
+        // embedded post's date is not the page's.
+        let revised = "Rain is back\nBy Ann Bo Updated Jul 24, 2018\nPosted 2 May 2018";
+        let m = extract_metadata_with_text(html, Some(revised), url);
+        assert_eq!(m.published.as_deref(), Some("2018-05-02"));
+        let revised = "Rain is back\nBy Ann Bo Updated Jul 24, 2018\nIt rained.";
+        let m = extract_metadata_with_text(html, Some(revised), url);
+        assert_eq!(m.published.as_deref(), Some("2018-07-24"));
+        let tweet = "Rain is back\n\u{2014} Ann Bo (@annbo) November 3, 2023";
+        let m = extract_metadata_with_text(html, Some(tweet), url);
+        assert_eq!(m.published, None);
 
         // A date in running text, or on a page whose headline the text does not show, is
         // not the article's.
