@@ -543,10 +543,16 @@ fn headline_lines(title: &Option<String>, doc: &Doc) -> Vec<String> {
 /// no line is a headline.
 fn lines_near_headline<'a>(text: &'a str, headlines: &[String]) -> Vec<&'a str> {
     let lines: Vec<&str> = text.lines().collect();
-    let Some(at) = lines.iter().position(|l| {
-        let l = collapse_ws(l).to_lowercase();
-        headlines.contains(&l)
-    }) else {
+    // Compared without whitespace: a kicker and a headline in inline elements of one
+    // heading may be printed with no space between them.
+    let key = |s: &str| {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    let wanted: Vec<String> = headlines.iter().map(|h| key(h)).collect();
+    let Some(at) = lines.iter().position(|l| wanted.contains(&key(l))) else {
         return Vec::new();
     };
     let after = lines.iter().skip(at + 1).take(LINES_AFTER_HEADLINE);
@@ -1287,6 +1293,13 @@ mod tests {
         let above = "Menu\nApr 7, 2009\nRain is back\nIt rained.";
         let m = extract_metadata_with_text(html, Some(above), url);
         assert_eq!(m.published.as_deref(), Some("2009-04-07"));
+
+        // A kicker printed against the headline, with no space between them.
+        let kicked = "<html><head><title>Rain is back - Example</title></head><body>\
+                      <h1><span>Weather</span> <span>Rain is back today</span></h1></body></html>";
+        let joined = "Menu\nWeatherRain is back today\n28. September 2019";
+        let m = extract_metadata_with_text(kicked, Some(joined), url);
+        assert_eq!(m.published.as_deref(), Some("2019-09-28"));
 
         // The publication's date before the revision's, which is the last resort; an
         // embedded post's date is not the page's.
