@@ -1,5 +1,5 @@
 //! Metadata extraction measured on two sets of real pages, each against expectations we
-//! did not write:
+//! did not write, each page given with its visible text as the capture sends it:
 //!
 //! - the development set in `tests/metadata-dev/` (pages of many sites with hand-made
 //!   expectations from another extractor's evaluation data; see its README), split into a
