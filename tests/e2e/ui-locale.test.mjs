@@ -95,7 +95,7 @@ test('the popup and the options page speak French in a French browser', async ()
     const popup = await openPage(ext, 'popup/popup.html', '#notes li');
     assert.equal(await popup.evaluate(() => document.documentElement.lang), 'fr');
     assert.equal(await popup.locator('#all-heading').textContent(), 'Toutes les notes');
-    assert.equal(await popup.locator('#search').getAttribute('placeholder'), 'Titres, citations, commentaires, tags');
+    assert.equal(await popup.locator('#search').getAttribute('placeholder'), 'Titres, citations, commentaires, tags, auteurs, sites');
     assert.match(await popup.locator('.note-meta').textContent(), /2 citations/);
     await popup.close();
     const options = await openPage(ext, 'options/options.html', '#shortcut-text:not(:empty)');

@@ -112,6 +112,12 @@ export interface RenderedQuote {
   block: string;
 }
 
+/** A piece of a text cut at a search's words (`mark_text`): shown as is, or marked. */
+export interface Segment {
+  text: string;
+  mark: boolean;
+}
+
 export interface TemplateError {
   template: 'note' | 'quote';
   message: string;

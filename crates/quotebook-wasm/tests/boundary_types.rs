@@ -413,6 +413,13 @@ fn text_fragments() {
 }
 
 #[test]
+fn search_marks() {
+    for segment in quotebook_core::search::mark_segments("Un résumé", "resume") {
+        assert_shape(&segment, "Segment", Full::Yes);
+    }
+}
+
+#[test]
 fn templates_and_rendering() {
     let templates = Templates {
         note: "{{ title }}".into(),
