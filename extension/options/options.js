@@ -83,6 +83,7 @@ async function main() {
   $('shortcut-settings').addEventListener('click', () =>
     api.tabs.create({ url: 'chrome://extensions/shortcuts' }));
 
+  showReference(wasm);
   await Promise.all([updatePreview(), updateExample(), showShortcut(), showBackupState(), setUpSync()]);
 }
 
@@ -184,7 +185,56 @@ async function updatePreview() {
     $('template-rendered').replaceChildren((await core()).markdown_preview(rendered.markdown));
     $('template-preview').textContent = rendered.markdown;
   }
+  // Names no template can see render empty: say which, per template.
+  const unknown = (await core()).template_unknown_names(currentTemplates());
+  const lines = [
+    unknown.note.length ? t('templateUnknownNote', unknown.note.join(', ')) : '',
+    unknown.quote.length ? t('templateUnknownQuote', unknown.quote.join(', ')) : '',
+  ].filter(Boolean);
+  $('template-unknown').textContent = lines.join(' ');
+  $('template-unknown').hidden = lines.length === 0;
   return rendered.error;
+}
+
+/**
+ * The reference beside the editor: every name a template can use, grouped by kind, each
+ * with an example and what the core renders from it on the sample note.
+ * @param {import('../core.js').Core} wasm
+ */
+function showReference(wasm) {
+  const items = wasm.template_reference(sampleNote(), library.renderOptions());
+  const groups = [
+    ['templateRefVariables', ['variable']],
+    ['templateRefFilters', ['filter']],
+    ['templateRefTests', ['test', 'function']],
+  ];
+  $('template-reference-list').replaceChildren(...groups.flatMap(([heading, kinds]) => [
+    h('h4', { text: t(heading) }),
+    h(
+      'table',
+      {},
+      h('thead', {}, h(
+        'tr',
+        {},
+        h('th', { scope: 'col', text: t('templateRefName') }),
+        h('th', { scope: 'col', text: t('templateRefExample') }),
+        h('th', { scope: 'col', text: t('templateRefResult') }),
+      )),
+      h('tbody', {}, ...items.filter((item) => kinds.includes(item.kind)).map((item) => h(
+        'tr',
+        { 'data-name': item.name },
+        h(
+          'th',
+          { scope: 'row' },
+          h('code', { text: item.name }),
+          item.scope === 'both' ? null
+            : h('span', { class: 'scope', text: t(item.scope === 'note' ? 'templateRefInNote' : 'templateRefInQuote') }),
+        ),
+        h('td', {}, h('code', { text: item.example })),
+        h('td', {}, h('samp', { text: item.output })),
+      ))),
+    ),
+  ]));
 }
 
 async function saveTemplates() {

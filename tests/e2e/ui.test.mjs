@@ -410,6 +410,47 @@ test('the template editor previews live, shows errors with line and column, and 
   await page.close();
 });
 
+test('beside the editor, every name with its example as rendered, and unknown names named', async () => {
+  await reset();
+  const page = await openPage(ext, 'options/options.html', '#template-preview:not(:empty)');
+  const reference = page.locator('#template-reference');
+  // Folded at first, under the editors: its summary says what it holds.
+  assert.equal(await reference.locator('summary').textContent(), 'Variables and filters, with examples');
+  assert.equal(await reference.getAttribute('open'), null);
+  await reference.locator('summary').focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await reference.getAttribute('open'), '');
+  const row = (name) => reference.locator(`tr[data-name="${name}"]`).first();
+  // The examples are rendered by the core on the sample note the preview shows.
+  assert.equal(await row('title').locator('td samp').textContent(), 'On reading well');
+  assert.equal(await row('author').locator('td samp').textContent(), 'Ada Example');
+  assert.match(await row('fragment_url').locator('td samp').textContent(), /^\[↗\]\(https:\/\/example\.com\/articles\/reading-well\)$/);
+  assert.equal(await row('fragment_url').locator('.scope').textContent(), 'quote template');
+  assert.equal(await row('blockquote').locator('td code').textContent(), '{{ quote | blockquote }}');
+  assert.match(await row('blockquote').locator('td samp').textContent(), /^> Reading is a conversation/);
+  assert.equal(await row('range').locator('td samp').textContent(), '0 1 2');
+  const names = await reference.locator('tbody th code').allTextContents();
+  for (const name of ['quote', 'comment', 'tags', 'date', 'yaml', 'hashtag', 'replace', 'default']) {
+    assert.ok(names.includes(name), `${name} is listed`);
+  }
+  await assertLayout(page, 'the template reference open');
+
+  // A misspelt name renders empty: the page says which, and in which template.
+  const unknown = page.locator('#template-unknown');
+  assert.equal(await unknown.isHidden(), true);
+  await page.getByLabel('Note template').fill('# {{ titel }}\n{% for q in quotes %}{{ q.rendered }}{% endfor %}');
+  await until(async () => !(await unknown.isHidden()));
+  assert.equal(await unknown.textContent(), 'The note template uses names that do not exist, which render empty: titel');
+  await page.getByLabel('Quote template').fill('{{ quote }} {{ commment }} {{ title }}');
+  await until(async () => (await unknown.textContent()).includes('commment'));
+  assert.match(await unknown.textContent(), /quote template uses names that do not exist, which render empty: commment$/);
+  await assertLayout(page, 'options with unknown names');
+  await page.locator('#reset-note').click();
+  await page.locator('#reset-quote').click();
+  await until(async () => unknown.isHidden());
+  await page.close();
+});
+
 test('the file name pattern is checked, shown on a sample and saved', async () => {
   await reset();
   const page = await openPage(ext, 'options/options.html', '#file-name-example:not(:empty)');

@@ -112,6 +112,21 @@ export interface RenderedQuote {
   block: string;
 }
 
+/** A name of the template reference, with its example rendered (`template_reference`). */
+export interface ReferenceItem {
+  name: string;
+  kind: 'variable' | 'filter' | 'test' | 'function';
+  scope: 'both' | 'note' | 'quote';
+  example: string;
+  output: string;
+}
+
+/** Names each template uses that it cannot see (`template_unknown_names`). */
+export interface UnknownNames {
+  note: string[];
+  quote: string[];
+}
+
 /** A piece of a text cut at a search's words (`mark_text`): shown as is, or marked. */
 export interface Segment {
   text: string;

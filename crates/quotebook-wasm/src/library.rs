@@ -140,6 +140,32 @@ pub fn file_name(
     note_file_name(&note, pattern, &options).map_err(js_error)
 }
 
+/// The template editor's reference: every variable, filter, test and function, each with
+/// an example rendered on `note` (the editor's sample) in the reader's zone and locale.
+#[wasm_bindgen(unchecked_return_type = "ReferenceItem[]")]
+pub fn template_reference(
+    #[wasm_bindgen(unchecked_param_type = "Note")] note: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RenderOptions | null")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    let note = note_from_js(note)?;
+    let options: RenderOptions = from_js_or_default(options)?;
+    to_js(&quotebook_core::template::reference::reference(
+        &note, &options,
+    ))
+}
+
+/// The names each of the reader's templates uses that it cannot see (`{note, quote}`),
+/// which would render empty.
+#[wasm_bindgen(unchecked_return_type = "UnknownNames")]
+pub fn template_unknown_names(
+    #[wasm_bindgen(unchecked_param_type = "Templates")] templates: JsValue,
+) -> Result<JsValue, JsError> {
+    let templates: Templates = from_js_or_default(templates)?;
+    to_js(&quotebook_core::template::reference::unknown_names(
+        &templates,
+    ))
+}
+
 /// The default templates' sources, `{note, quote}`, for the template editor.
 #[wasm_bindgen(unchecked_return_type = "Templates")]
 pub fn default_templates() -> Result<JsValue, JsError> {

@@ -413,6 +413,22 @@ fn text_fragments() {
 }
 
 #[test]
+fn template_reference() {
+    use quotebook_core::template::reference::{reference, unknown_names};
+    let items = reference(&note(), &RenderOptions::default());
+    assert!(items.len() > 20);
+    for item in &items {
+        assert_shape(item, "ReferenceItem", Full::Yes);
+    }
+    let unknown = unknown_names(&Templates {
+        note: "{{ titel }}".into(),
+        quote: String::new(),
+    });
+    assert_eq!(unknown.note, ["titel"]);
+    assert_shape(&unknown, "UnknownNames", Full::Yes);
+}
+
+#[test]
 fn search_marks() {
     for segment in quotebook_core::search::mark_segments("Un résumé", "resume") {
         assert_shape(&segment, "Segment", Full::Yes);
