@@ -658,11 +658,35 @@ function showSyncResult(result) {
   for (const decision of decisions) {
     const item = document.createElement('li');
     item.className = decision.kind;
-    item.textContent = decision.line ?? `${decision.kind} ${decision.path}`;
+    item.textContent = decision.kind === 'conflict' && decision.path
+      ? conflictText(decision)
+      : decision.line ?? `${decision.kind} ${decision.path}`;
     if (decision.kind === 'conflict' && decision.path) item.append(' ', ...conflictChoices(decision.path));
     list.append(item);
   }
   $('sync-conflicts').hidden = !(s.conflict > 0);
+}
+
+/** What each conflict reason says, its quote named by its first words. */
+const REASONS = {
+  deleted: ['syncReasonDeleted', 'syncReasonDeletedUnnamed'],
+  changed: ['syncReasonChanged', 'syncReasonChangedUnnamed'],
+  header: ['syncReasonHeader', 'syncReasonHeader'],
+};
+
+/**
+ * A conflict in the reader's words: the file, why (each quote by its first words), and
+ * the new quotes that wait.
+ * @param {{path: string | null, reasons?: import('../store.js').ReportEntry['reasons'], pending?: number}} decision
+ */
+function conflictText(decision) {
+  const reasons = (decision.reasons ?? []).map(({ kind, words }) => {
+    const [named, unnamed] = REASONS[kind] ?? REASONS.header;
+    return words ? t(named, words) : t(unnamed);
+  });
+  const parts = [t('syncConflictFile', decision.path, reasons.join(', '))];
+  if (decision.pending) parts.push(plural('syncPending', decision.pending));
+  return parts.join(' ');
 }
 
 /** A conflicting file's own choices: keep it (new quotes still appended) or overwrite it. */

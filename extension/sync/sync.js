@@ -21,7 +21,8 @@ import * as fsa from './fsa.js';
  * A sync's answer as the options page shows it: the core's counts and decisions (from the
  * host, the core's session under File System Access, or the export's files).
  * @typedef {{summary: import('../store.js').Counts,
- *   decisions: (Pick<import('../store.js').ReportEntry, 'kind' | 'path'> & {line?: string})[]}} SyncReport
+ *   decisions: (Pick<import('../store.js').ReportEntry, 'kind' | 'path'>
+ *     & Partial<Pick<import('../store.js').ReportEntry, 'line' | 'reasons' | 'pending'>>)[]}} SyncReport
  */
 
 /**

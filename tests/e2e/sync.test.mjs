@@ -270,12 +270,20 @@ describe('conflicts settled file by file', () => {
         note.quotes[0].comment = 'Changed in the library.';
         note.updated = '2024-06-06T12:00:00.000Z';
       }
+      // And Beta gets a new quote, which waits for the reader's choice.
+      b.quotes.push({ ...b.quotes[0], id: 'qb2', markdown: 'A second beta quote.', text: 'A second beta quote.', comment: '' });
       await chrome.storage.local.set({ [`note:${a.id}`]: a, [`note:${b.id}`]: b });
     }, [alpha, beta]);
     await options.locator('#sync-now').click();
     await synced(/2 conflicts/, 'the conflicting sync');
     const conflicts = options.locator('#sync-decisions li.conflict');
     assert.equal(await conflicts.count(), 2);
+    // Each quote is named by its first words, never by its id, and counts are worded.
+    const lines = await conflicts.evaluateAll((items) => items.map((li) => li.firstChild?.textContent));
+    assert.deepEqual(lines.sort(), [
+      'Alpha.md: you edited it, and “Alpha quote.” changed.',
+      'Beta.md: you edited it, and “Beta quote.” changed. 1 new quote waits for your choice.',
+    ]);
     for (const name of ['Alpha.md', 'Beta.md']) {
       const item = options.locator('#sync-decisions li.conflict', { hasText: name });
       assert.equal(await item.locator('button.sync-keep').count(), 1, `keep on ${name}`);

@@ -151,7 +151,7 @@ fn conflicts_wait_for_keep_or_overwrite() {
     );
     let out = sync(&backup, &v, &[]);
     assert!(
-        out.contains("conflict  T.md: you edited it, and quote q1 was deleted"),
+        out.contains("conflict  T.md: you edited it, and “One.” was deleted"),
         "{out}"
     );
     assert_eq!(read(&file), edited);

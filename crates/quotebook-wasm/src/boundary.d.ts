@@ -222,6 +222,14 @@ export interface ReportEntry {
   kind: string;
   path: string | null;
   line: string;
+  reasons?: ReasonEntry[];
+  pending?: number;
+}
+
+/** Why a file is in conflict: a quote `deleted` or `changed` (named by its words), or the `header`. */
+export interface ReasonEntry {
+  kind: 'deleted' | 'changed' | 'header';
+  words: string;
 }
 
 export interface Counts {

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use quotebook_core::backup::{ImportPlan, NoteChange, Removal};
 use quotebook_core::library::Deleted;
 use quotebook_core::note::TextSelector;
-use quotebook_core::sync::session::{Counts, ReportEntry, Settings};
+use quotebook_core::sync::session::{Counts, ReasonEntry, ReportEntry, Settings};
 use quotebook_core::template::{QuoteOrder, RenderOptions, Templates, render_note};
 use quotebook_core::{Capture, ClipRequest, Note, Quote};
 use quotebook_wasm::{Answer, Finished, Plan, PlanWrite, Planned, Snapshot, TYPESCRIPT};
@@ -367,6 +367,11 @@ fn entry() -> ReportEntry {
         kind: "created".into(),
         path: Some("Aye.md".into()),
         line: "created   Aye.md".into(),
+        reasons: vec![ReasonEntry {
+            kind: "deleted".into(),
+            words: "First words…".into(),
+        }],
+        pending: 1,
     }
 }
 

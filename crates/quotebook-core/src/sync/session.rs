@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use super::render::{LazyNote, StoredNote};
 use super::{
-    Decision, Entry, Folder, LIBRARY_PATH, Options, Outcome, Pattern, Plan, Resolution, STATE_PATH,
-    Skip, Summary, SyncState, Write, plan,
+    ConflictReason, Decision, Entry, Folder, LIBRARY_PATH, Options, Outcome, Pattern, Plan,
+    Resolution, STATE_PATH, Skip, Summary, SyncState, Write, plan,
 };
 use crate::backup::read_backup;
 use crate::library::Library;
@@ -123,7 +123,8 @@ pub struct Report {
     pub dry_run: bool,
 }
 
-/// A decision as the extension shows it: `{kind, path, line}`.
+/// A decision as the extension shows it: `{kind, path, line}`, and for a conflict what
+/// it is about, for the extension to say in the reader's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportEntry {
     /// `created`, `updated`, `appended`, `skipped` or `conflict`.
@@ -131,6 +132,34 @@ pub struct ReportEntry {
     pub path: Option<String>,
     /// The line `quotebook sync` prints for it.
     pub line: String,
+    /// A conflict's reasons, each quote named by its first words.
+    #[serde(default)]
+    pub reasons: Vec<ReasonEntry>,
+    /// A conflict's new quotes, waiting for the reader's choice.
+    #[serde(default)]
+    pub pending: usize,
+}
+
+/// Why a file is in conflict: a quote `deleted` or `changed`, with its first words (empty
+/// when a state from before they were kept does not know them), or the `header`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReasonEntry {
+    pub kind: String,
+    pub words: String,
+}
+
+impl From<&ConflictReason> for ReasonEntry {
+    fn from(reason: &ConflictReason) -> ReasonEntry {
+        let (kind, words) = match reason {
+            ConflictReason::QuoteDeleted(q) => ("deleted", q.words.clone()),
+            ConflictReason::QuoteChanged(q) => ("changed", q.words.clone()),
+            ConflictReason::FrameChanged => ("header", String::new()),
+        };
+        ReasonEntry {
+            kind: kind.to_owned(),
+            words,
+        }
+    }
 }
 
 /// How many decisions of each kind, as the extension shows them (`conflict`, singular).
@@ -157,10 +186,19 @@ impl From<Summary> for Counts {
 
 impl From<&Decision> for ReportEntry {
     fn from(d: &Decision) -> ReportEntry {
+        let (reasons, pending) = match &d.outcome {
+            Outcome::Conflict { reasons, pending } => (
+                reasons.iter().map(ReasonEntry::from).collect(),
+                pending.len(),
+            ),
+            _ => (Vec::new(), 0),
+        };
         ReportEntry {
             kind: d.outcome.kind().to_owned(),
             path: d.path.clone(),
             line: d.to_string(),
+            reasons,
+            pending,
         }
     }
 }
