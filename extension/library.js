@@ -529,14 +529,33 @@ export function quoteLink(note, quote) {
 // Backup
 
 /**
- * The JSON backup of every note (`{schema, notes}`), and records that one was made.
+ * The file settings a backup carries: the reader's templates and file name pattern, with
+ * this browser's zone and language, so that the same backup gives the same files wherever
+ * it is exported or synced (`quotebook export` reads them).
+ * @returns {Promise<import('./store.js').FileSettings>}
+ */
+export async function fileSettings() {
+  const settings = await loadSettings();
+  const options = renderOptions();
+  return {
+    templates: settings.templates,
+    fileNamePattern: settings.fileNamePattern,
+    tzOffsetMinutes: options.tzOffsetMinutes ?? 0,
+    locale: options.locale ?? '',
+    quoteOrder: options.quoteOrder ?? 'saved',
+  };
+}
+
+/**
+ * The JSON backup of every note (`{schema, settings, notes}`), and records that one was
+ * made.
  * @returns {Promise<string>}
  */
 export async function exportBackup() {
   const wasm = await core();
-  const notes = await loadNotes();
+  const [notes, settings] = await Promise.all([loadNotes(), fileSettings()]);
   notes.reverse(); // oldest first, as the library keeps them
-  const json = wasm.library_backup(notes);
+  const json = wasm.library_backup(notes, settings);
   await api.storage.local.set({ [LAST_BACKUP_KEY]: now() });
   return json;
 }

@@ -29,6 +29,7 @@ const COMMAND = 'save-quote';
  *   'import': HTMLInputElement,
  *   'sync-fsa': HTMLInputElement,
  *   'sync-after-save': HTMLInputElement,
+ *   'import-settings-apply': HTMLInputElement,
  *   'export-zip': HTMLButtonElement,
  *   'sync-now': HTMLButtonElement,
  *   'zip-progress': HTMLProgressElement,
@@ -374,6 +375,9 @@ async function exportZip() {
 
 /** The text of the backup whose dry run is shown, until it is applied or cancelled. */
 let pendingImport = '';
+/** The settings the pending import's backup carries, when they differ from the reader's. */
+/** @type {import('../store.js').FileSettings | null} */
+let pendingSettings = null;
 
 /** At most this many lines per list of the dry run; the rest are counted. */
 const PLAN_LINES = 200;
@@ -398,8 +402,7 @@ function short(text) {
 
 /**
  * The dry run of an import, from the core: what it adds, changes and removes, and the
- * settings it changes (none: a backup holds notes only). Nothing is stored until the
- * reader applies it. Built with DOM text nodes: nothing of the backup is parsed as HTML.
+ * settings the backup carries. Nothing is stored until the reader applies it. Built with DOM text nodes: nothing of the backup is parsed as HTML.
  * @param {import('../store.js').ImportPlan} plan
  */
 function renderImportPlan(plan) {
@@ -424,10 +427,52 @@ function renderImportPlan(plan) {
   if (plan.quotesSkipped) lists.push(h('p', { class: 'small', text: t('importPlanSkipped', plan.quotesSkipped) }));
   if (!lists.length) lists.push(h('p', { text: t('importPlanNothing') }));
   $('import-plan-lists').replaceChildren(...lists);
-  $('import-plan-settings').textContent = plan.ignored.length
-    ? t('importPlanSettingsIgnored', plan.ignored.join(', '))
-    : t('importPlanSettingsNone');
+  renderImportSettings(plan);
   $('import-plan').hidden = false;
+}
+
+/**
+ * The settings the backup carries, beside the notes: which differ from the reader's, and
+ * the choice to take them too (offered ticked where the reader has none of their own).
+ * @param {import('../store.js').ImportPlan} plan
+ */
+function renderImportSettings(plan) {
+  const theirs = plan.settings;
+  const mine = {
+    note: saved[library.SETTINGS.noteTemplate] ?? '',
+    quote: saved[library.SETTINGS.quoteTemplate] ?? '',
+    pattern: saved[library.SETTINGS.fileNamePattern] ?? '',
+  };
+  const differ = theirs ? [
+    theirs.templates.note !== mine.note || theirs.templates.quote !== mine.quote ? t('settingNameTemplates') : '',
+    theirs.fileNamePattern !== mine.pattern ? t('settingNamePattern') : '',
+  ].filter(Boolean) : [];
+  const lines = [];
+  if (!theirs) lines.push(t('importPlanSettingsNone'));
+  else if (!differ.length) lines.push(t('importPlanSettingsSame'));
+  else lines.push(t('importPlanSettingsCarried', differ.join(', ')));
+  if (plan.ignored.length) lines.push(t('importPlanSettingsIgnored', plan.ignored.join(', ')));
+  $('import-plan-settings').textContent = lines.join(' ');
+  $('import-settings-choice').hidden = differ.length === 0;
+  $('import-settings-apply').checked = differ.length > 0 && !mine.note && !mine.quote && !mine.pattern;
+  pendingSettings = differ.length ? theirs : null;
+}
+
+/** The backup's settings, when the reader ticks to take them; stored as the editor does. */
+async function applyImportedSettings() {
+  if (!pendingSettings || !$('import-settings-apply').checked) return false;
+  const { templates, fileNamePattern } = pendingSettings;
+  const ok = await saveSettings({
+    [library.SETTINGS.noteTemplate]: templates.note === defaults.note ? '' : templates.note,
+    [library.SETTINGS.quoteTemplate]: templates.quote === defaults.quote ? '' : templates.quote,
+    [library.SETTINGS.fileNamePattern]: fileNamePattern,
+  }, $('template-save'));
+  if (!ok) return false;
+  $('note-template').value = templates.note || defaults.note;
+  $('quote-template').value = templates.quote || defaults.quote;
+  $('file-name-pattern').value = fileNamePattern;
+  await Promise.all([updatePreview(), updateExample()]);
+  return true;
 }
 
 async function showImportPlan() {
@@ -452,6 +497,7 @@ async function showImportPlan() {
 
 function closeImportPlan() {
   pendingImport = '';
+  pendingSettings = null;
   $('import-plan').hidden = true;
   $('import-plan-lists').replaceChildren();
   $('import-button').focus();
@@ -463,9 +509,13 @@ async function applyImport() {
   button.setAttribute('disabled', '');
   try {
     const plan = await library.applyImport(pendingImport);
+    const settingsApplied = await applyImportedSettings();
     const quotesAdded = [...plan.added, ...plan.changed].reduce((n, c) => n + c.quotesAdded, 0);
     closeImportPlan();
-    announce(t('backupImported', plan.added.length, plan.changed.length, quotesAdded, plan.removed.length));
+    announce([
+      t('backupImported', plan.added.length, plan.changed.length, quotesAdded, plan.removed.length),
+      settingsApplied ? t('importSettingsApplied') : '',
+    ].filter(Boolean).join(' '));
     await showBackupState();
   } catch (error) {
     announce(errorText(error), 'error');

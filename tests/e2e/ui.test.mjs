@@ -454,7 +454,7 @@ test('beside the editor, every name with its example as rendered, and unknown na
 test('the file name pattern is checked, shown on a sample and saved', async () => {
   await reset();
   const page = await openPage(ext, 'options/options.html', '#file-name-example:not(:empty)');
-  const field = page.getByLabel('File name pattern');
+  const field = page.getByLabel('File name pattern', { exact: true });
   await field.fill('{date} {nope}');
   await until(async () => (await field.getAttribute('aria-invalid')) === 'true');
   assert.match(await page.locator('#file-name-example').textContent(), /not valid/);

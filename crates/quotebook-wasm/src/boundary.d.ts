@@ -154,8 +154,18 @@ export interface ImportPlan {
   removed: Removal[];
   quotesSkipped: number;
   ignored: string[];
+  settings: FileSettings | null;
   notes: Note[];
   deleted: Deleted[];
+}
+
+/** The reader's settings that shape files, carried by a backup. */
+export interface FileSettings {
+  templates: Templates;
+  fileNamePattern: string;
+  tzOffsetMinutes: number;
+  locale: string;
+  quoteOrder: QuoteOrder;
 }
 
 /** A note an import adds or changes. */
@@ -189,6 +199,8 @@ export interface SyncOptions {
   templates?: Templates | null;
   pattern?: string | null;
   tzOffsetMinutes?: number;
+  locale?: string;
+  quoteOrder?: QuoteOrder;
   restore?: boolean;
   overwrite?: string | null;
   keep?: string | null;

@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use quotebook_core::backup::{ImportPlan, NoteChange, Removal};
-use quotebook_core::library::Deleted;
+use quotebook_core::library::{Deleted, FileSettings};
 use quotebook_core::note::TextSelector;
 use quotebook_core::sync::session::{Counts, ReasonEntry, ReportEntry, Settings};
 use quotebook_core::template::{QuoteOrder, RenderOptions, Templates, render_note};
@@ -499,6 +499,16 @@ fn library_imports() {
         ],
         quotes_skipped: 3,
         ignored: vec!["templates".into()],
+        settings: Some(FileSettings {
+            templates: Templates {
+                note: "# {{ title }}".into(),
+                quote: String::new(),
+            },
+            file_name_pattern: "{site}/{title}".into(),
+            tz_offset_minutes: -300,
+            locale: "fr".into(),
+            quote_order: QuoteOrder::Page,
+        }),
         notes: vec![note()],
         deleted: vec![Deleted {
             id: "q0".into(),
@@ -507,6 +517,8 @@ fn library_imports() {
         }],
     };
     assert_shape(&plan, "ImportPlan", Full::Yes);
+    assert_shape(plan.settings.as_ref().unwrap(), "FileSettings", Full::Yes);
+    assert_reads::<FileSettings>("FileSettings");
 }
 
 #[test]

@@ -19,9 +19,9 @@ use super::{
     Resolution, STATE_PATH, Skip, Summary, SyncState, Write, plan,
 };
 use crate::backup::read_backup;
-use crate::library::Library;
+use crate::library::{FileSettings, Library};
 use crate::note::Note;
-use crate::template::{RenderOptions, TemplateError, Templates};
+use crate::template::{QuoteOrder, RenderOptions, TemplateError, Templates};
 
 /// How to sync: the fields of the host's `sync` message and of the wasm `sync_plan`
 /// options, and what the CLI's flags give.
@@ -34,6 +34,10 @@ pub struct Settings {
     pub pattern: Option<String>,
     /// Minutes east of UTC, for dates in names and notes.
     pub tz_offset_minutes: i32,
+    /// The language of dates and words in the templates (English when empty).
+    pub locale: String,
+    /// The order of each note's quotes.
+    pub quote_order: QuoteOrder,
     /// Recreate the files the reader deleted.
     pub restore: bool,
     /// A synced file's path, or `all`: overwrite the reader's edits there.
@@ -46,7 +50,8 @@ impl Settings {
     fn render_options(&self) -> RenderOptions {
         RenderOptions {
             tz_offset_minutes: self.tz_offset_minutes,
-            ..RenderOptions::default()
+            locale: self.locale.clone(),
+            quote_order: self.quote_order,
         }
     }
 }
@@ -287,6 +292,15 @@ enum Notes<'a> {
 }
 
 /// Plans a sync of `library` (`(name, text)`: the name is used in errors) into `folder`.
+/// The file settings the first backup text that carries any carries (an unreadable one
+/// carries none: the notes' reading reports what is wrong with it).
+fn carried_settings(first: Option<&str>, then: Option<&str>) -> Option<FileSettings> {
+    [first, then]
+        .into_iter()
+        .flatten()
+        .find_map(|text| Library::settings_of(text).ok().flatten())
+}
+
 /// Without a library, the folder's own backup is synced. Where the library given and the
 /// folder's backup are merged, both are read as backups from elsewhere
 /// ([`crate::backup::read_backup`] at `now`, an RFC 3339 instant): a time not RFC 3339 or
@@ -350,24 +364,32 @@ pub fn start(
             // new since the last sync, or this machine lacks some notes of another):
             // merging would change nothing, so neither is parsed and the backup is not
             // written.
-            (Some(kept), Some((name, given))) if kept == given || lines_within(given, kept) => {
+            (Some(kept), Some((name, given)))
+                if kept == given
+                    || (lines_within(given, kept)
+                        && carried_settings(Some(given), None)
+                            .is_none_or(|s| carried_settings(Some(kept), None) == Some(s))) =>
+            {
                 (Some((name, given)), None, None)
             }
             (Some(kept), None) => (Some((LIBRARY_PATH, kept)), None, None),
             // A folder without a backup gets one.
             (None, Some((name, given))) => {
                 let library = read_backup(given, now).map_err(invalid(name))?;
-                let json = library.to_json();
+                let json = library.to_json_with(carried_settings(Some(given), None).as_ref());
                 (None, Some(library), Some(json))
             }
-            (Some(kept), Some((name, given))) => {
+            (Some(kept), Some((name, given_text))) => {
                 let mut library = read_backup(kept, now).map_err(invalid(LIBRARY_PATH))?;
-                let mut given = read_backup(given, now).map_err(invalid(name))?;
+                let mut given = read_backup(given_text, now).map_err(invalid(name))?;
                 library.merge(given.clone());
                 // What another copy deleted (recorded in the folder's backup) is not
                 // written back into the files either.
                 given.forget_deleted(&library);
-                let json = library.to_json();
+                // The folder's backup keeps the settings that shape its files: the newest
+                // given, else its own.
+                let json =
+                    library.to_json_with(carried_settings(Some(given_text), Some(kept)).as_ref());
                 let backup = (json != kept).then_some(json);
                 (None, Some(given), backup)
             }
