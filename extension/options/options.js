@@ -210,7 +210,7 @@ function showReference(wasm) {
     ['templateRefTests', ['test', 'function']],
   ];
   $('template-reference-list').replaceChildren(...groups.flatMap(([heading, kinds]) => [
-    h('h4', { text: t(heading) }),
+    h('h3', { text: t(heading) }),
     h(
       'table',
       {},
