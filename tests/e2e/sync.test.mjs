@@ -185,6 +185,11 @@ describe('folder sync through the native host', () => {
     assert.ok(existsSync(join(suite.folder, '.quotebook/state.json')));
     const backup = JSON.parse(await readFile(join(suite.folder, '.quotebook/library.json'), 'utf8'));
     assert.equal(backup.notes.length, 1);
+    // With the settings that shape the files: `quotebook sync --to` alone writes the same.
+    assert.deepEqual(backup.settings, {
+      templates: { note: '', quote: '' }, fileNamePattern: '', locale: 'en-US', quoteOrder: 'saved',
+      tzOffsetMinutes: await options.evaluate(() => -new Date().getTimezoneOffset() || 0),
+    });
     const stored = await suite.worker.evaluate(() => chrome.storage.local.get(['sync:last', 'sync:result']));
     assert.ok(Date.parse(stored['sync:last']) > Date.now() - 60_000, 'sync:last is recorded');
     assert.equal(stored['sync:result'].summary.created, 1);

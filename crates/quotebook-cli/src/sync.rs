@@ -48,7 +48,12 @@ pub fn run(args: SyncArgs) -> Result<String, Failure> {
     // The settings the library carries, for the flags not given: the backup's given,
     // else the folder's own.
     let carried = match &from {
-        Some((path, text)) => Library::settings_of(text).map_err(|e| format!("{path}: {e}"))?,
+        // A backup that does not read at all is the session's to report, in its words.
+        Some((path, text)) => match Library::settings_of(text) {
+            Ok(settings) => settings,
+            Err(_) if Library::from_json(text).is_err() => None,
+            Err(e) => return Err(format!("{path}: {e}").into()),
+        },
         None => folder_settings(&args.to),
     };
     let settings = settings(&args, carried.as_ref())?;
@@ -190,8 +195,8 @@ pub fn read_library(path: &str) -> Result<Library, String> {
 pub fn read_library_and_settings(path: &str) -> Result<(Library, Option<FileSettings>), String> {
     let bytes = fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
     let text = utf8(path, bytes)?;
-    let settings = Library::settings_of(&text).map_err(|e| format!("{path}: {e}"))?;
     let library = Library::from_json(&text).map_err(|e| format!("{path}: {e}"))?;
+    let settings = Library::settings_of(&text).map_err(|e| format!("{path}: {e}"))?;
     Ok((library, settings))
 }
 
