@@ -80,9 +80,10 @@ async function main() {
   $('open-options').addEventListener('click', () => api.runtime.openOptionsPage());
   $('search').focus();
 
-  state.wasm = await core().catch((error) => {
+  // The core draws the quotes; it loads while the notes are read (the first cards drawn
+  // are closed: they show no quote yet).
+  const wasmReady = core().then((wasm) => { state.wasm = wasm; }, (error) => {
     console.warn('Quotebook: quotes are shown as text, the core failed to load:', error);
-    return null;
   });
   await library.purgeTrash().catch((error) => console.warn('Quotebook: purge failed:', error));
   let drawn = false;
@@ -101,6 +102,7 @@ async function main() {
     pageTab().catch(() => undefined),
   ]);
   state.settings = settings;
+  await wasmReady;
   // A large library takes a while to read: this page's note, found by its identity,
   // comes first.
   const quick = await library.loadPageNote(tab?.url).catch(() => null);
