@@ -4,6 +4,10 @@
 import { api } from './browser.js';
 import { MENU_ID, COMMAND, onQuoteSaved, resumePendingSaves, saveQuote, saveQuoteFromShortcut } from './save.js';
 import { syncAfterSave } from './sync/sync.js';
+import { IMAGE_MENU_ID, saveImage } from './images/save-image.js';
+import * as images from './images/db.js';
+import { keepImages } from './images/keep.js';
+import { readImage } from './images/fetch.js';
 
 // After each save, the folder sync when the reader turned it on. Wired here, so that
 // saving does not import the sync, which reads notes through the library.
@@ -12,11 +16,16 @@ onQuoteSaved(syncAfterSave);
 api.runtime.onInstalled.addListener(async () => {
   await api.contextMenus.removeAll();
   api.contextMenus.create({ id: MENU_ID, title: api.i18n.getMessage('menuSaveQuote'), contexts: ['selection'] });
+  api.contextMenus.create({ id: IMAGE_MENU_ID, title: api.i18n.getMessage('menuSaveImage'), contexts: ['image'] });
 });
 
-// The menu has one item; `saveQuote` is the listener itself, so the end-to-end tests, which
-// cannot click a native menu in headless Chromium, call the very function the menu calls.
-api.contextMenus.onClicked.addListener(saveQuote);
+// `saveQuote` and `saveImage` are what the menu calls, so the end-to-end tests, which cannot
+// click a native menu in headless Chromium, call the very functions the menu calls. No
+// await before `saveImage`: it asks for the image's origin while the click is a gesture.
+api.contextMenus.onClicked.addListener((info, tab) => {
+  if (info.menuItemId === IMAGE_MENU_ID) saveImage(info, tab);
+  else saveQuote(info, tab);
+});
 
 api.commands.onCommand.addListener((command, tab) => {
   if (command === COMMAND) saveQuoteFromShortcut(tab);
@@ -31,3 +40,5 @@ api.runtime.onStartup.addListener(() => {});
 // For the end-to-end tests and for debugging from the worker's console.
 globalThis.saveQuote = saveQuote;
 globalThis.resumePendingSaves = resumePendingSaves;
+globalThis.saveImage = saveImage;
+globalThis.quotebookImages = { ...images, keepImages, readImage };
