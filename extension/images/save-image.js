@@ -34,12 +34,18 @@ export function saveImage(info, tab) {
   let asked = Promise.resolve(false);
   if (pattern) {
     try {
-      asked = api.permissions.request({ origins: [pattern] }).catch(() => false);
-    } catch {
-      asked = Promise.resolve(false);
+      asked = api.permissions.request({ origins: [pattern] }).catch((error) => refusedBy(error));
+    } catch (error) {
+      asked = Promise.resolve(refusedBy(error));
     }
   }
   return saveImageAsked(info, tab, src, asked);
+}
+
+/** A permission request the browser refused (not the reader): said in the console. */
+function refusedBy(error) {
+  console.info("Quotebook: cannot ask for the image's origin:", error?.message ?? error);
+  return false;
 }
 
 /**
