@@ -9,6 +9,8 @@
 
 pub mod backup;
 pub mod clip;
+pub mod embed;
+pub mod image;
 pub mod library;
 pub mod metadata;
 pub mod note;
@@ -33,4 +35,4 @@ pub use convert::html_to_markdown;
 pub use error::Error;
 pub use fragment::{TextFragment, text_fragment};
 pub use metadata::{Metadata, extract_metadata, metadata_capture_selectors};
-pub use note::{Note, Quote, SCHEMA_VERSION};
+pub use note::{ImageRef, Note, Quote, SCHEMA_VERSION};
