@@ -450,20 +450,40 @@ export async function undo(trashKey) {
 
 /**
  * The reader's small settings; an empty string for each left at its default.
- * @typedef {{templates: Templates, fileNamePattern: string}} Settings
+ * @typedef {{templates: Templates, fileNamePattern: string, images: ImageOptions}} Settings
  */
+/** @typedef {import('./wasm/quotebook.js').ImageOptions} ImageOptions */
 
 /**
  * The reader's settings from `storage.sync`.
  * @returns {Promise<Settings>}
  */
 export async function loadSettings() {
-  /** @type {{[key: string]: string | undefined}} */
+  /** @type {{[key: string]: any}} */
   const s = await api.storage.sync.get(Object.values(SETTINGS));
   return {
     templates: { note: s[SETTINGS.noteTemplate] ?? '', quote: s[SETTINGS.quoteTemplate] ?? '' },
     fileNamePattern: s[SETTINGS.fileNamePattern] ?? '',
+    images: imageOptions(s),
   };
+}
+
+/**
+ * The images' settings as the core's render takes them (issue 16): kept unless turned off,
+ * the attachments folder's pattern and the embed style, the core's defaults when unset.
+ * @param {{[key: string]: any}} stored the items of `storage.sync`
+ * @returns {ImageOptions}
+ */
+export function imageOptions(stored) {
+  /** @type {ImageOptions} */
+  const options = { keep: stored[SETTINGS.imagesKeep] !== false };
+  if (typeof stored[SETTINGS.imagesFolder] === 'string' && stored[SETTINGS.imagesFolder].trim()) {
+    options.folder = stored[SETTINGS.imagesFolder].trim();
+  }
+  if (stored[SETTINGS.imagesEmbed] === 'commonmark' || stored[SETTINGS.imagesEmbed] === 'obsidian') {
+    options.embed = stored[SETTINGS.imagesEmbed];
+  }
+  return options;
 }
 
 /** Bytes an item takes against `storage.sync`'s per-item quota (key plus JSON value). */
@@ -477,14 +497,17 @@ export function syncItemQuota() {
 }
 
 /**
- * A note's Markdown file through the reader's templates: `{markdown, quotes, error}`.
+ * A note's Markdown file through the reader's templates: `{markdown, quotes, error}`. With
+ * `images` (the reader's `Settings.images`, and for CommonMark embeds the note's folder),
+ * kept images embed as attachments; without, as their remote addresses.
  * @param {Note} note
  * @param {Templates} [templates]
+ * @param {ImageOptions} [images]
  * @returns {Promise<Rendered>}
  */
-export async function renderNote(note, templates) {
+export async function renderNote(note, templates, images) {
   const wasm = await core();
-  return wasm.render(note, templates, renderOptions());
+  return wasm.render(note, templates, images ? { ...renderOptions(), images } : renderOptions());
 }
 
 /**

@@ -6,7 +6,7 @@
 // an image.
 import { api } from '../browser.js';
 import { core } from '../core.js';
-import { withNotesLock } from '../store.js';
+import { SETTINGS, withNotesLock } from '../store.js';
 import { putImage } from './db.js';
 import { ImageReadError, MAX_IMAGE, MAX_QUOTE_IMAGES, mayFetch, originPattern, readImage } from './fetch.js';
 
@@ -16,7 +16,7 @@ import { ImageReadError, MAX_IMAGE, MAX_QUOTE_IMAGES, mayFetch, originPattern, r
 /** @typedef {import('../wasm/quotebook.js').ImageBytes} ImageBytes */
 
 /** The reader's "Keep images" switch, in `storage.sync` (on unless turned off). */
-export const KEEP_IMAGES_KEY = 'images:keep';
+const KEEP_IMAGES_KEY = SETTINGS.imagesKeep;
 /** How many images are read at once. */
 const PARALLEL = 4;
 

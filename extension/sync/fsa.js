@@ -227,3 +227,48 @@ export async function syncInto(root, libraryJson, options = {}, onProgress) {
   }
   return { decisions, summary };
 }
+
+/**
+ * Writes the kept images the notes embed (issue 16): each `{path, hash}` only where no file
+ * is; a file already there with the same bytes is left as it is, and one with other bytes
+ * is never overwritten (listed in `conflicts`). `bytesOf(hash)` gives the stored bytes, or
+ * undefined when they are missing (listed in `missing`).
+ * @param {FileSystemDirectoryHandle} root
+ * @param {{path: string, hash: string}[]} files
+ * @param {(hash: string) => Promise<Uint8Array | undefined>} bytesOf
+ */
+export async function writeAttachments(root, files, bytesOf) {
+  const outcome = { written: 0, same: 0, conflicts: /** @type {string[]} */ ([]), missing: /** @type {string[]} */ ([]), failed: /** @type {Record<string, string>} */ ({}) };
+  for (const file of files) {
+    try {
+      const there = await readBytes(root, file.path);
+      if (there) {
+        if (await sha256(there) === file.hash) outcome.same++;
+        else outcome.conflicts.push(file.path);
+        continue;
+      }
+      const bytes = await bytesOf(file.hash);
+      if (!bytes) {
+        outcome.missing.push(file.path);
+        continue;
+      }
+      // `null`: only where nothing is, even if a file appeared since it was looked at.
+      await writePath(root, file.path, bytes, null);
+      outcome.written++;
+    } catch (error) {
+      outcome.failed[file.path] = String(error?.message ?? error);
+    }
+  }
+  return outcome;
+}
+
+/** The bytes of the file at `path`, or null when there is none. */
+async function readBytes(root, path) {
+  try {
+    const { dir, name } = await parentOf(root, path, false);
+    return new Uint8Array(await (await (await dir.getFileHandle(name)).getFile()).arrayBuffer());
+  } catch (error) {
+    if (error?.name === 'NotFoundError') return null;
+    throw error;
+  }
+}

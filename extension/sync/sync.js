@@ -12,6 +12,7 @@ import { core } from '../core.js';
 import * as native from './native.js';
 import * as downloads from './downloads.js';
 import * as fsa from './fsa.js';
+import { getImage } from '../images/db.js';
 
 /** @typedef {import('../store.js').Note} Note */
 /** @typedef {import('../store.js').Deleted} Deleted */
@@ -173,10 +174,12 @@ export async function syncNow(options = {}, onProgress) {
           templates: settings.templates,
           pattern: settings.fileNamePattern,
           tzOffsetMinutes: library.renderOptions().tzOffsetMinutes,
+          images: settings.images,
           ...pick(options, ['restore', 'overwrite', 'keep']),
         }, onProgress);
+        const attachments = await writeAttachments(handle, settings);
         Object.assign(result, { ok: true, folder: handle.name, summary: answer.summary,
-          decisions: answer.decisions.slice(0, KEEP_DECISIONS) });
+          decisions: answer.decisions.slice(0, KEEP_DECISIONS), attachments });
       } else if (backend === 'downloads') {
         const answer = await downloads.exportNotes((done, total) => onProgress?.({ stage: 'exporting', done, total }));
         Object.assign(result, { ok: true, summary: answer.summary,
@@ -207,6 +210,21 @@ export async function syncAfterSave() {
     console.warn('Quotebook: sync after save failed:', error);
   }
   return null;
+}
+
+/**
+ * The kept images the folder's notes embed, written beside them (never over another file).
+ * @param {FileSystemDirectoryHandle} handle
+ * @param {import('../library.js').Settings} settings
+ */
+async function writeAttachments(handle, settings) {
+  if (settings.images.keep === false) return null;
+  const [notes, wasm] = await Promise.all([library.loadNotes(), core()]);
+  const files = wasm.attachment_files(notes, settings.images);
+  return fsa.writeAttachments(handle, files, async (hash) => {
+    const stored = await getImage(hash);
+    return stored && new Uint8Array(await stored.blob.arrayBuffer());
+  });
 }
 
 function pick(object, keys) {

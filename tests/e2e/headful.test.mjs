@@ -5,12 +5,14 @@
 // item just above "Inspect". Every step waits on a condition, never on a fixed delay.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  FIXTURES, chooseSaveQuote, launch, noteMarkdown, serveFixtures, waitFor, workerAccess,
+  FIXTURES, chooseSaveQuote, launch, noteMarkdown, screenPoint, serveFixtures, waitFor, workerAccess,
   xdotool, xdotoolDragSelect,
 } from './lib.mjs';
+import { BLUE, RED, serveImages } from './image-server.mjs';
 
 if (!process.env.DISPLAY) {
   throw new Error('no DISPLAY: run under xvfb-run (cargo xtask test does)');
@@ -130,5 +132,99 @@ ${url}
       note.quotes[0].markdown,
       'Files opened from disk are read with no script of ours. The quote is saved all the same, as plain text, a moment later.',
     );
+  });
+});
+
+// Issue 16: "Save image to note" through Chromium's own menu on an image, with the shipped
+// build. The menu click is the gesture that lets the extension ask for the image's origin:
+// Chromium shows its permission dialog (in the window: the page loses focus), whose default
+// button is "Deny" (Return), and Tab moves to "Allow".
+describe('"Save image to note" as a user would, in headful Chromium', () => {
+  let server;
+  let browser;
+  let page;
+  let worker;
+  const workerLog = [];
+
+  before(async () => {
+    server = await serveImages();
+    browser = await launch({
+      build: 'chrome',
+      headless: false,
+      fileAccess: false,
+      extraArgs: ['--window-position=0,0', '--window-size=1280,1000'],
+    });
+    page = browser.context.pages()[0] ?? await browser.context.newPage();
+    browser.worker.on('console', (message) => workerLog.push(message.text()));
+    worker = await workerAccess(browser);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** Right-clicks the image `selector` and picks the extension's item (just above "Inspect"). */
+  async function menuOnImage(selector) {
+    await page.bringToFront();
+    const box = await page.$eval(selector, (img) => {
+      const r = img.getBoundingClientRect();
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    });
+    await chooseSaveQuote(page, await screenPoint(page, box));
+  }
+
+  /** Answers Chromium's permission dialog once it shows (the page then loses focus). */
+  async function answerDialog(allow) {
+    await waitFor(() => page.evaluate(() => !document.hasFocus()), { what: 'the permission dialog' });
+    if (allow) xdotool('key', 'Tab', 'Return');
+    else xdotool('key', 'Return');
+    await waitFor(() => page.evaluate(() => document.hasFocus()), { what: 'the dialog to close' });
+  }
+
+  const noteOf = async (url) => (await worker.local())[`note:${url}`];
+  const granted = (origin) => worker.run((o) => chrome.permissions.contains({ origins: [o] }), origin);
+
+  test('right-click an image, "Save image to note", allow its site: the image is kept with alt and caption', async () => {
+    const url = `${server.origin}/figure.html`;
+    await page.goto(url);
+    await menuOnImage('#red');
+    await answerDialog(true);
+    const quote = await waitFor(async () => {
+      const found = (await noteOf(url))?.quotes.find((q) => q.images?.[0]?.hash);
+      return found;
+    }, { what: 'the image quote with its bytes kept' });
+    const [image] = quote.images;
+    assert.equal(image.alt, 'A red square', workerLog.join('\n'));
+    assert.equal(image.caption, 'Figure 1: red, on purpose.');
+    assert.equal(image.hash, createHash('sha256').update(RED).digest('hex'));
+    assert.equal(image.mime, 'image/png');
+    assert.deepEqual([image.width, image.height], [4, 3]);
+    assert.equal(await granted('http://127.0.0.1/*'), true);
+  });
+
+  test('an image from another site: refused, it stays a link and the badge says why; allowed, it is kept', async () => {
+    const url = `${server.origin}/figure.html`;
+    await page.goto(url);
+    const foreign = `${server.other}/blue.png`;
+    const before = server.requests.filter((p) => p === '/blue.png').length;
+    await menuOnImage('#foreign');
+    await answerDialog(false);
+    const refused = await waitFor(async () => (await noteOf(url))?.quotes
+      .find((q) => q.images?.[0]?.url === foreign && q.images[0].error), { what: 'the refused image recorded' });
+    assert.equal(refused.images[0].hash, null);
+    assert.match(refused.images[0].error, /^fetch_failed: /);
+    const tab = await worker.tabFor(url);
+    assert.match((await worker.badge(tab.id)).title, /link only: reading images from this site was not allowed/);
+    assert.equal(await granted('http://localhost/*'), false);
+    // Nothing was asked of the other site: the page's own load of it is all.
+    assert.equal(server.requests.filter((p) => p === '/blue.png').length, before);
+
+    await menuOnImage('#foreign');
+    await answerDialog(true);
+    const kept = await waitFor(async () => (await noteOf(url))?.quotes
+      .filter((q) => q.images?.[0]?.url === foreign).find((q) => q.images[0].hash), { what: 'the allowed image kept' });
+    assert.equal(kept.images[0].hash, createHash('sha256').update(BLUE).digest('hex'));
+    assert.equal(await granted('http://localhost/*'), true);
   });
 });

@@ -99,4 +99,92 @@ describe('images kept with the quotes', () => {
     await inWorker(() => globalThis.quotebookImages.releaseImages([]));
     assert.deepEqual(await hashes(), []);
   });
+
+  test('"Save image to note": the image joins the page\'s note with its alt text and caption, kept by its hash', async () => {
+    await page.goto(`${server.origin}/figure.html`);
+    const result = await saveImageOf('#red');
+    assert.equal(result.ok, true, `${result.reason} ${log.join('\n')}`);
+    const quote = result.note.quotes.at(-1);
+    assert.equal(quote.text, '');
+    assert.equal(quote.images.length, 1);
+    const [image] = quote.images;
+    assert.equal(image.url, `${server.origin}/red.png`);
+    assert.equal(image.alt, 'A red square');
+    assert.equal(image.caption, 'Figure 1: red, on purpose.');
+    assert.equal(image.hash, sha256(RED));
+    assert.deepEqual([image.mime, image.width, image.height, image.size], ['image/png', 4, 3, RED.length]);
+    assert.deepEqual(await stored(image.hash), { type: 'image/png', size: RED.length, bytes: [...RED] });
+    assert.equal(result.images.kept, 1);
+    // The badge says it is kept.
+    const tab = await tabOf(browser.worker, page);
+    const title = await inWorker(([id]) => chrome.action.getTitle({ tabId: id }), tab.id);
+    assert.equal(title, 'Quotebook: the image is saved with the page\'s note');
+  });
+
+  test('a data: image is decoded from its address: nothing is requested', async () => {
+    await page.goto(`${server.origin}/figure.html`);
+    const before = server.requests.length;
+    const result = await saveImageOf('#data');
+    assert.equal(result.ok, true, result.reason);
+    const [image] = result.note.quotes.at(-1).images;
+    assert.equal(image.hash, sha256(BLUE));
+    assert.match(image.url, /^quotebook-image:/);
+    assert.deepEqual((await stored(image.hash)).bytes, [...BLUE]);
+    assert.equal(server.requests.length, before);
+  });
+
+  test('an image from a site not allowed stays a link; the badge says why', async () => {
+    await page.goto(`${server.origin}/figure.html`);
+    const before = server.requests.length;
+    // No gesture here (the worker is called directly), so the browser refuses to ask: as a
+    // reader's refusal would.
+    const result = await saveImageOf('#foreign');
+    assert.equal(result.ok, true, result.reason);
+    const [image] = result.note.quotes.at(-1).images;
+    assert.equal(image.url, `${server.other}/blue.png`);
+    assert.equal(image.hash, null);
+    assert.match(image.error, /^fetch_failed: Quotebook may not read images from localhost/);
+    assert.equal(server.requests.length, before, 'nothing requested from the refused site');
+    const tab = await tabOf(browser.worker, page);
+    const title = await inWorker(([id]) => chrome.action.getTitle({ tabId: id }), tab.id);
+    assert.match(title, /saved as a link only: reading images from this site was not allowed/);
+  });
+
+  test('images inside a selection: kept where they stand; the pixel and the hostile ones are refused', async () => {
+    await page.goto(`${server.origin}/figure.html`);
+    const result = await saveSelectionOf('#after');
+    assert.equal(result.ok, true, result.reason);
+    const quote = result.note.quotes.at(-1);
+    const byAlt = Object.fromEntries(quote.images.map((i) => [i.alt, i]));
+    assert.equal(byAlt.blue.hash, sha256(BLUE));
+    assert.match(byAlt[''].error ?? '', /^tracking_pixel: /);
+    assert.equal(byAlt[''].hash, null);
+
+    const hostile = await saveSelectionOf('#hostile');
+    assert.equal(hostile.ok, true, hostile.reason);
+    const images = Object.fromEntries(hostile.note.quotes.at(-1).images.map((i) => [i.alt, i]));
+    assert.match(images.huge.error, /^image_too_large: /);
+    assert.ok(server.sent['/huge.png'] < HUGE / 2, `sent ${server.sent['/huge.png']}`);
+    // A PNG named .jpg and served as image/jpeg is a PNG.
+    assert.equal(images.photo.mime, 'image/png');
+    assert.equal(images.photo.hash, sha256(BLUE));
+    assert.match(images.text.error, /^not_an_image: /);
+    assert.match(images.missing.error, /^fetch_failed: the server answered 404/);
+    // An SVG with script is never kept as it came.
+    assert.equal(images.svg.hash === null || images.svg.mime === 'image/svg+xml', true);
+    if (images.svg.hash) assert.doesNotMatch(Buffer.from((await stored(images.svg.hash)).bytes).toString(), /script|onload/i);
+    assert.equal(hostile.images.refused >= 3, true);
+  });
+
+  test('200 images in one selection: each kept, the bytes stored once per image', async () => {
+    await page.goto(`${server.origin}/gallery.html`);
+    const result = await saveSelectionOf('#gallery');
+    assert.equal(result.ok, true, result.reason);
+    const images = result.note.quotes.at(-1).images;
+    assert.equal(images.length, GALLERY);
+    assert.equal(images.filter((i) => i.hash).length, GALLERY, JSON.stringify(images.find((i) => !i.hash)));
+    assert.deepEqual(new Set(images.map((i) => i.hash)), new Set([sha256(RED), sha256(BLUE)]));
+    const all = await hashes();
+    assert.equal(all.filter((h) => h === sha256(RED)).length, 1);
+  });
 });
