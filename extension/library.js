@@ -18,6 +18,7 @@ import {
   DELETED_KEY, LAST_BACKUP_KEY, LAST_SYNC_KEY, NOTE_PREFIX, SCHEMA_KEY, SETTINGS, STORAGE_SCHEMA,
   TRASH_PREFIX, newerSchema, noteKey, withNotesLock as locked,
 } from './store.js';
+import { releaseImages } from './images/db.js';
 
 // The options page reads these through the library; they live in store.js.
 export { LAST_BACKUP_KEY, SETTINGS } from './store.js';
@@ -408,9 +409,34 @@ export async function purgeTrash() {
       const records = old.filter(([, entry]) => entry?.note?.id).map(([, entry]) => deletionRecord(entry));
       await api.storage.local.set({ [DELETED_KEY]: [...kept, ...records] });
       await api.storage.local.remove(old.map(([key]) => key));
+      await releaseUnusedImages();
     }
     return old.length;
   });
+}
+
+/**
+ * Deletes the stored images that no note, and no deletion still undoable, refers to
+ * (call it under the notes' lock). Images stored in the last ten minutes stay: their note
+ * may be on its way. Failures are said in the console, and the next purge tries again.
+ */
+async function releaseUnusedImages() {
+  try {
+    const all = await api.storage.local.get(null);
+    /** @type {Note[]} */
+    const notes = [];
+    for (const [key, value] of Object.entries(all)) {
+      if (key.startsWith(NOTE_PREFIX)) notes.push(await current(value));
+      else if (key.startsWith(TRASH_PREFIX) && value?.note) {
+        notes.push(await current(value.note));
+        if (value.quote) notes.push({ ...(await current(value.note)), quotes: [value.quote] });
+      }
+    }
+    const live = (await core()).live_image_hashes(notes);
+    await releaseImages(live, 10 * 60_000);
+  } catch (error) {
+    console.warn('Quotebook: could not release unused images:', error?.message ?? error);
+  }
 }
 
 /**

@@ -9,8 +9,9 @@ const STORE = 'blobs';
 const VERSION = 1;
 
 /**
- * One stored image: its bytes, their type as the core recognised them, and their size.
- * @typedef {{hash: string, type: string, size: number, blob: Blob}} StoredImage
+ * One stored image: its bytes, their type as the core recognised them, their size, and
+ * when they were stored (ms).
+ * @typedef {{hash: string, type: string, size: number, blob: Blob, at?: number}} StoredImage
  */
 
 /** @returns {Promise<IDBDatabase>} */
@@ -73,7 +74,7 @@ export async function putImage(hash, type, bytes) {
   await transaction('readwrite', 'store', (store) => {
     const existing = store.getKey(hash);
     existing.onsuccess = () => {
-      if (existing.result === undefined) store.put({ hash, type, size: bytes.byteLength, blob });
+      if (existing.result === undefined) store.put({ hash, type, size: bytes.byteLength, blob, at: Date.now() });
     };
   });
 }
@@ -90,18 +91,31 @@ export async function storedHashes() {
 }
 
 /**
- * Deletes every stored image whose hash is not in `live` (the hashes the notes still use);
- * resolves to how many went.
+ * Deletes every stored image whose hash is not in `live` (the hashes the notes still use)
+ * and that was stored more than `graceMs` ago: bytes are stored a moment before the note
+ * that refers to them, so a release running meanwhile must not take them. Resolves to how
+ * many went.
  * @param {Iterable<string>} live
+ * @param {number} [graceMs]
  */
-export async function releaseImages(live) {
+export async function releaseImages(live, graceMs = 0) {
   const keep = new Set(live);
-  const gone = (await storedHashes()).filter((h) => !keep.has(h));
-  if (gone.length === 0) return 0;
-  await transaction('readwrite', 'release', (store) => {
-    for (const hash of gone) store.delete(hash);
-  });
-  return gone.length;
+  const before = Date.now() - graceMs;
+  return transaction('readwrite', 'release', (store) => {
+    let gone = 0;
+    const cursor = store.openCursor();
+    cursor.onsuccess = () => {
+      const at = cursor.result;
+      if (!at) return;
+      const record = /** @type {StoredImage} */ (at.value);
+      if (!keep.has(record.hash) && (record.at ?? 0) <= before) {
+        at.delete();
+        gone++;
+      }
+      at.continue();
+    };
+    return { get count() { return gone; } };
+  }).then((counter) => counter.count);
 }
 
 /** The SHA-256 of `bytes`, lowercase hex. @param {Uint8Array} bytes */

@@ -139,9 +139,9 @@ async function fetchOne(wasm, url, owner, budget) {
     if (left <= 0) throw new ImageReadError('too_large', 'the images of this quote already weigh 25 MB');
     const { bytes } = await readImage(url, { limit: Math.min(MAX_IMAGE, left) });
     budget.set(owner, (budget.get(owner) ?? 0) + bytes.byteLength);
-    const inspected = wasm.image_inspect(bytes);
-    await putImage(inspected.info.hash, inspected.info.mime, inspected.bytes);
-    return { url, info: inspected.info, error: null };
+    const info = wasm.image_inspect(bytes);
+    await putImage(info.hash, info.mime, bytes);
+    return { url, info, error: null };
   } catch (error) {
     const message = String(error?.message ?? error);
     // The core's own codes stand; the rest is a failed fetch, which "Fetch images" retries.

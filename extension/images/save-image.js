@@ -77,7 +77,7 @@ async function saveImageAsked(info, tab, src, asked) {
       }
       const existing = /** @type {Note | undefined} */ (stored[key]) ?? null;
       // A data: image is decoded by the core; its bytes are stored before the note.
-      const clipped = wasm.image_clip_with_bytes(request, existing);
+      const clipped = wasm.image_clip(request, existing);
       await storeBytes(clipped.images);
       try {
         await api.storage.local.set({ [key]: clipped.note, [SCHEMA_KEY]: STORAGE_SCHEMA });

@@ -62,7 +62,7 @@ export async function buildZip(onProgress) {
  */
 async function addAttachments(zip, notes, images) {
   if (images.keep === false) return;
-  const files = (await core()).attachment_files(notes, images);
+  const files = (await core()).attachment_files(notes, { ...library.renderOptions(), images });
   zip.expect(notes.length + files.length);
   for (const file of files) {
     const stored = await getImage(file.hash);

@@ -220,7 +220,7 @@ export async function syncAfterSave() {
 async function writeAttachments(handle, settings) {
   if (settings.images.keep === false) return null;
   const [notes, wasm] = await Promise.all([library.loadNotes(), core()]);
-  const files = wasm.attachment_files(notes, settings.images);
+  const files = wasm.attachment_files(notes, { ...library.renderOptions(), images: settings.images });
   return fsa.writeAttachments(handle, files, async (hash) => {
     const stored = await getImage(hash);
     return stored && new Uint8Array(await stored.blob.arrayBuffer());

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { launch, tabOf, waitFor } from './lib.mjs';
+import { readZip } from './zip-read.mjs';
 import { BLUE, GALLERY, HUGE, PIXEL, RED, serveImages } from './image-server.mjs';
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
@@ -186,5 +187,71 @@ describe('images kept with the quotes', () => {
     assert.deepEqual(new Set(images.map((i) => i.hash)), new Set([sha256(RED), sha256(BLUE)]));
     const all = await hashes();
     assert.equal(all.filter((h) => h === sha256(RED)).length, 1);
+  });
+
+  test('the zip and the synced folder hold the images as files, and the notes embed them', async () => {
+    // The figure's note holds the red image saved alone (kept) and the data: one (kept).
+    const options = await browser.context.newPage();
+    await options.goto(`chrome-extension://${browser.id}/options/options.html`);
+    const zipped = await options.evaluate(async () => {
+      const { buildZip } = await import('/options/zip.js');
+      const { blob } = await buildZip();
+      return [...new Uint8Array(await blob.arrayBuffer())];
+    });
+    const entries = readZip(Buffer.from(zipped));
+    const note = entries.find((e) => e.name === 'A figure.md');
+    assert.ok(note, entries.map((e) => e.name).join(', '));
+    const markdown = note.bytes.toString();
+    const red = entries.find((e) => e.name.startsWith('attachments/') && e.bytes.equals(RED));
+    assert.ok(red, entries.map((e) => e.name).join(', '));
+    const redName = red.name.slice('attachments/'.length);
+    assert.match(redName, /^red-[0-9a-f]{8}\.png$/);
+    assert.ok(markdown.includes(`![[${redName}]]`), markdown);
+    const blue = entries.find((e) => e.name.startsWith('attachments/') && e.bytes.equals(BLUE));
+    assert.ok(blue, entries.map((e) => e.name).join(', '));
+    const blueName = blue.name.slice('attachments/'.length);
+    // The image refused stays a remote link.
+    assert.ok(markdown.includes(`${server.other}/blue.png`), markdown);
+
+    // CommonMark embeds, relative to the note's folder.
+    await options.evaluate(() => chrome.storage.sync.set({ 'images:embed': 'commonmark' }));
+    const again = readZip(Buffer.from(await options.evaluate(async () => {
+      const { buildZip } = await import('/options/zip.js');
+      const { blob } = await buildZip();
+      return [...new Uint8Array(await blob.arrayBuffer())];
+    })));
+    const commonmark = again.find((e) => e.name === 'A figure.md').bytes.toString();
+    assert.ok(commonmark.includes(`](attachments/${redName})`) || commonmark.includes(`](./attachments/${redName})`), commonmark);
+    await options.evaluate(() => chrome.storage.sync.remove('images:embed'));
+
+    // The folder: a real directory handle (the origin-private one), synced through File
+    // System Access. A file already there under an attachment's name, with other bytes,
+    // is never overwritten.
+    const written = await options.evaluate(async ([blueName]) => {
+      const { saveHandle } = await import('/sync/fsa.js');
+      const root = await navigator.storage.getDirectory();
+      const vault = await root.getDirectoryHandle('vault', { create: true });
+      const attachments = await vault.getDirectoryHandle('attachments', { create: true });
+      const mine = await (await attachments.getFileHandle(blueName, { create: true })).createWritable();
+      await mine.write('the reader\'s own file');
+      await mine.close();
+      await saveHandle(vault);
+      await chrome.storage.local.set({ 'sync:settings': { backend: 'fsa', afterSave: false } });
+      const { syncNow } = await import('/sync/sync.js');
+      const result = await syncNow();
+      const files = {};
+      for await (const [name, handle] of attachments.entries()) {
+        files[name] = [...new Uint8Array(await (await handle.getFile()).arrayBuffer())];
+      }
+      const noteFile = await (await vault.getFileHandle('A figure.md')).getFile();
+      return { result, files, note: await noteFile.text() };
+    }, [blueName]);
+    assert.equal(written.result.ok, true, JSON.stringify(written.result));
+    assert.deepEqual(Buffer.from(written.files[redName]), RED);
+    assert.equal(Buffer.from(written.files[blueName]).toString(), 'the reader\'s own file');
+    assert.ok(written.note.includes(`![[${redName}]]`), written.note);
+    assert.deepEqual(written.result.attachments.conflicts, [`attachments/${blueName}`]);
+    assert.equal(written.result.attachments.written >= 1, true, JSON.stringify(written.result.attachments));
+    await options.close();
   });
 });
