@@ -17,7 +17,9 @@ use crate::sync::name::{NameFields, Pattern, sanitize};
 /// The default attachments folder: at the synced folder's (or the zip's) root.
 pub const DEFAULT_ATTACHMENTS: &str = "attachments/";
 
-/// How a note's kept images are written.
+/// How a note's kept images are written. The default links every image to its remote URL
+/// (as before images were kept): only a caller that writes the attachments beside the note
+/// (the extension's zip, with "Keep images" on, its default there) asks for `keep`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct ImageOptions {
@@ -35,7 +37,7 @@ pub struct ImageOptions {
 impl Default for ImageOptions {
     fn default() -> Self {
         ImageOptions {
-            keep: true,
+            keep: false,
             folder: DEFAULT_ATTACHMENTS.into(),
             embed: Embed::Obsidian,
             note_folder: String::new(),
@@ -418,7 +420,15 @@ mod tests {
                 },
             ],
         );
-        let obsidian = with_attachments(&note, &ImageOptions::default());
+        let keep = ImageOptions {
+            keep: true,
+            ..ImageOptions::default()
+        };
+        assert!(matches!(
+            with_attachments(&note, &ImageOptions::default()),
+            Cow::Borrowed(_)
+        ));
+        let obsidian = with_attachments(&note, &keep);
         assert_eq!(
             obsidian.quotes[0].markdown,
             "Look ![[cat-01234567.png]] here ![b](https://x.example/remote.png)"
@@ -426,18 +436,17 @@ mod tests {
         let options = ImageOptions {
             embed: Embed::CommonMark,
             note_folder: "{site}/".into(),
-            ..ImageOptions::default()
+            ..keep.clone()
         };
         let commonmark = with_attachments(&note, &options);
         assert_eq!(
             commonmark.quotes[0].markdown,
             "Look ![a cat](../attachments/cat-01234567.png) here ![b](https://x.example/remote.png)"
         );
-        let off = ImageOptions {
-            keep: false,
-            ..ImageOptions::default()
-        };
-        assert!(matches!(with_attachments(&note, &off), Cow::Borrowed(_)));
+        assert_eq!(
+            with_attachments(&note, &ImageOptions::default()).quotes[0].markdown,
+            note.quotes[0].markdown
+        );
     }
 
     #[test]
@@ -446,13 +455,18 @@ mod tests {
             "![x](https://x.example/123.png)",
             vec![kept("https://x.example/123.png", "")],
         );
-        let files = attachment_files([&note], &ImageOptions::default());
+        assert!(attachment_files([&note], &ImageOptions::default()).is_empty());
+        let keep = ImageOptions {
+            keep: true,
+            ..ImageOptions::default()
+        };
+        let files = attachment_files([&note], &keep);
         assert_eq!(files.len(), 1);
         assert_eq!(files[0].path, "attachments/A- page-01234567.png");
         assert!(!files[0].path.contains([':', '?']));
         let per_site = ImageOptions {
             folder: "{site}/files".into(),
-            ..ImageOptions::default()
+            ..keep
         };
         let files = attachment_files([&note, &note], &per_site);
         assert_eq!(files.len(), 1, "the same image once");

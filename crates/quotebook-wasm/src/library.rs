@@ -45,6 +45,30 @@ pub fn render(
     to_js(&render_note(&note, &templates, &options))
 }
 
+/// Every image hash the notes (stored notes, any schema) keep: the store may release the
+/// others.
+#[wasm_bindgen]
+pub fn live_image_hashes(
+    #[wasm_bindgen(unchecked_param_type = "Note[]")] notes: &Array,
+) -> Result<Vec<String>, JsError> {
+    Ok(note::live_image_hashes(&notes_from_js(notes)?))
+}
+
+/// The attachments an export of `notes` holds with `options` (`RenderOptions`, its
+/// `images`): `[{path, hash, mime}]`, each path once.
+#[wasm_bindgen(unchecked_return_type = "AttachmentFile[]")]
+pub fn attachment_files(
+    #[wasm_bindgen(unchecked_param_type = "Note[]")] notes: &Array,
+    #[wasm_bindgen(unchecked_optional_param_type = "RenderOptions | null")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    let notes = notes_from_js(notes)?;
+    let options: RenderOptions = from_js_or_default(options)?;
+    to_js(&quotebook_core::embed::attachment_files(
+        &notes,
+        &options.images,
+    ))
+}
+
 /// Sets a quote's comment and tags; returns the note.
 #[wasm_bindgen(unchecked_return_type = "Note")]
 pub fn annotate_quote(
