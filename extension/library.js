@@ -427,9 +427,12 @@ async function releaseUnusedImages() {
     const notes = [];
     for (const [key, value] of Object.entries(all)) {
       if (key.startsWith(NOTE_PREFIX)) notes.push(await current(value));
-      else if (key.startsWith(TRASH_PREFIX) && value?.note) {
-        notes.push(await current(value.note));
-        if (value.quote) notes.push({ ...(await current(value.note)), quotes: [value.quote] });
+      else if (key.startsWith(TRASH_PREFIX)) {
+        const entry = /** @type {TrashEntry | undefined} */ (value);
+        if (!entry?.note) continue;
+        const note = await current(entry.note);
+        notes.push(note);
+        if (entry.kind === 'quote' && entry.quote) notes.push({ ...note, quotes: [entry.quote] });
       }
     }
     const live = (await core()).live_image_hashes(notes);

@@ -70,7 +70,7 @@ async function transaction(mode, what, body) {
  * @param {Uint8Array} bytes
  */
 export async function putImage(hash, type, bytes) {
-  const blob = new Blob([bytes], { type });
+  const blob = new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (bytes)], { type });
   await transaction('readwrite', 'store', (store) => {
     const existing = store.getKey(hash);
     existing.onsuccess = () => {

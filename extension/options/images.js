@@ -19,7 +19,8 @@ async function setUp() {
   const embed = /** @type {HTMLSelectElement} */ ($('images-embed'));
   const stored = await api.storage.sync.get([SETTINGS.imagesKeep, SETTINGS.imagesFolder, SETTINGS.imagesEmbed]);
   keep.checked = stored[SETTINGS.imagesKeep] !== false;
-  folder.value = typeof stored[SETTINGS.imagesFolder] === 'string' ? stored[SETTINGS.imagesFolder] : '';
+  const folderValue = stored[SETTINGS.imagesFolder];
+  folder.value = typeof folderValue === 'string' ? folderValue : '';
   embed.value = stored[SETTINGS.imagesEmbed] === 'commonmark' ? 'commonmark' : 'obsidian';
   keep.addEventListener('change', () => save({ [SETTINGS.imagesKeep]: keep.checked }));
   folder.addEventListener('change', () => save({ [SETTINGS.imagesFolder]: folder.value.trim() }));

@@ -38,7 +38,7 @@ const state = {
   loading: true,
   /** Storage keys of the notes whose details are open. */
   expanded: new Set(),
-  settings: { templates: { note: '', quote: '' }, fileNamePattern: '' },
+  settings: { templates: { note: '', quote: '' }, fileNamePattern: '', images: {} },
 };
 
 /**

@@ -174,7 +174,6 @@ export async function syncNow(options = {}, onProgress) {
           templates: settings.templates,
           pattern: settings.fileNamePattern,
           tzOffsetMinutes: library.renderOptions().tzOffsetMinutes,
-          images: settings.images,
           ...pick(options, ['restore', 'overwrite', 'keep']),
         }, onProgress);
         const attachments = await writeAttachments(handle, settings);
