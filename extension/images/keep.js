@@ -40,18 +40,19 @@ export function waiting(image) {
 }
 
 /**
- * The images of `note` still waiting for their bytes (of quote `quoteId` only, when given),
- * each address once: `[{quoteId, url}]`.
+ * The images of `note` still waiting for their bytes (of quote `quoteId` only, or with the
+ * address `url` only, when given), each address once: `[{quoteId, url}]`.
  * @param {Note} note
- * @param {string} [quoteId]
+ * @param {{quoteId?: string, url?: string}} [only]
  */
-export function waitingImages(note, quoteId) {
+export function waitingImages(note, { quoteId, url } = {}) {
   const seen = new Set();
   /** @type {{quoteId: string, url: string}[]} */
   const out = [];
   for (const quote of note.quotes) {
     if (quoteId && quote.id !== quoteId) continue;
     for (const image of quote.images ?? []) {
+      if (url !== undefined && image.url !== url) continue;
       if (waiting(image) && !seen.has(image.url)) {
         seen.add(image.url);
         out.push({ quoteId: quote.id, url: image.url });
@@ -72,19 +73,20 @@ export async function storeBytes(images) {
 
 /**
  * Reads, checks and stores the waiting images of the note under `key` (of quote
- * `quoteId` only, when given), then records in the note what became of each. Images whose
- * origin the reader has not allowed are recorded as refused, for "Fetch images". Resolves
- * to `{kept, refused}` (counts, and the first reason); never rejects.
+ * `quoteId` only, or the image at `url` only, when given), then records in the note what
+ * became of each. Images whose origin the reader has not allowed are recorded as refused,
+ * for "Fetch images". Resolves to `{kept, refused}` (counts, and the first reason); never
+ * rejects.
  * @param {string} key the note's storage key
- * @param {{quoteId?: string}} [options]
+ * @param {{quoteId?: string, url?: string}} [only]
  * @returns {Promise<{kept: number, refused: number, reason?: string}>}
  */
-export async function keepImages(key, { quoteId } = {}) {
+export async function keepImages(key, only = {}) {
   try {
     if (!(await keepingImages())) return { kept: 0, refused: 0 };
     const note = /** @type {Note | undefined} */ ((await api.storage.local.get(key))[key]);
     if (!note) return { kept: 0, refused: 0 };
-    const wanted = waitingImages(note, quoteId);
+    const wanted = waitingImages(note, only);
     if (wanted.length === 0) return { kept: 0, refused: 0 };
     const wasm = await core();
     // Each quote's images share one budget: the 25 MB a quote may keep.

@@ -57,6 +57,11 @@ function refusedBy(error) {
 async function saveImageAsked(info, tab, src, asked) {
   try {
     if (!src) throw new Error('invalid_url: the image has no address');
+    const pattern = originPattern(src);
+    // While the browser's dialog waits for the reader, the badge says what it is about.
+    if (pattern && !(await api.permissions.contains({ origins: [pattern] }).catch(() => false))) {
+      await report(tab, WARN_COLOR, api.i18n.getMessage('imageAsking', [new URL(src).hostname]), '?');
+    }
     const page = await readPage(info, tab);
     const wasm = await core();
     const quoteId = crypto.randomUUID();
@@ -88,7 +93,7 @@ async function saveImageAsked(info, tab, src, asked) {
     });
     const granted = await asked;
     const images = (await keepingImages())
-      ? await keepImages(key, { quoteId })
+      ? await keepImages(key, { url: clippedUrl(note, quoteId, src) })
       : { kept: 0, refused: 0 };
     const count = String(note.quotes.length);
     if (images.refused > 0) {
@@ -139,6 +144,15 @@ async function readPage(info, tab) {
   }
   if (!capture.url) throw new Error('invalid_url: the page has no URL');
   return { capture, details };
+}
+
+/**
+ * The address the note's image quote `quoteId` keeps for `src` (the same image saved
+ * before is one quote: the core keeps it once, under the first quote's id).
+ */
+function clippedUrl(note, quoteId, src) {
+  const quote = note.quotes.find((q) => q.id === quoteId);
+  return quote?.images?.[0]?.url ?? src;
 }
 
 /** The badge and its tooltip, on the tab of the click. */

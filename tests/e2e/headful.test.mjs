@@ -137,8 +137,10 @@ ${url}
 
 // Issue 16: "Save image to note" through Chromium's own menu on an image, with the shipped
 // build. The menu click is the gesture that lets the extension ask for the image's origin:
-// Chromium shows its permission dialog (in the window: the page loses focus), whose default
-// button is "Deny" (Return), and Tab moves to "Allow".
+// Chromium shows its permission dialog inside the window (no window of its own, and the
+// page keeps its focus), whose default button is "Deny" (Return); Tab moves to "Allow".
+// The save stores the note before it waits for the answer, so a note holding the image,
+// still without bytes or a reason, says the question is on the screen.
 describe('"Save image to note" as a user would, in headful Chromium', () => {
   let server;
   let browser;
@@ -174,12 +176,23 @@ describe('"Save image to note" as a user would, in headful Chromium', () => {
     await chooseSaveQuote(page, await screenPoint(page, box));
   }
 
-  /** Answers Chromium's permission dialog once it shows (the page then loses focus). */
-  async function answerDialog(allow) {
-    await waitFor(() => page.evaluate(() => !document.hasFocus()), { what: 'the permission dialog' });
-    if (allow) xdotool('key', 'Tab', 'Return');
-    else xdotool('key', 'Return');
-    await waitFor(() => page.evaluate(() => document.hasFocus()), { what: 'the dialog to close' });
+  /**
+   * Answers Chromium's permission dialog once the badge says Quotebook asks (the save is
+   * waiting for the reader), with Tab Return ("Allow") or Return ("Deny"), until `done()`
+   * says the answer was taken.
+   */
+  async function answerDialog(url, allow, done) {
+    const tab = await worker.tabFor(url);
+    await waitFor(async () => /asks to read images from/.test((await worker.badge(tab.id)).title),
+      { what: 'the badge saying Quotebook asks' });
+    await waitFor(async () => {
+      xdotool('key', ...(allow ? ['Tab', 'Return'] : ['Return']));
+      try {
+        return await waitFor(done, { timeout: 3_000, what: 'the answer taken' });
+      } catch {
+        return false;
+      }
+    }, { timeout: 20_000, interval: 0, what: 'the permission dialog answered' });
   }
 
   const noteOf = async (url) => (await worker.local())[`note:${url}`];
@@ -189,7 +202,7 @@ describe('"Save image to note" as a user would, in headful Chromium', () => {
     const url = `${server.origin}/figure.html`;
     await page.goto(url);
     await menuOnImage('#red');
-    await answerDialog(true);
+    await answerDialog(url, true, () => granted('http://127.0.0.1/*'));
     const quote = await waitFor(async () => {
       const found = (await noteOf(url))?.quotes.find((q) => q.images?.[0]?.hash);
       return found;
@@ -209,7 +222,8 @@ describe('"Save image to note" as a user would, in headful Chromium', () => {
     const foreign = `${server.other}/blue.png`;
     const before = server.requests.filter((p) => p === '/blue.png').length;
     await menuOnImage('#foreign');
-    await answerDialog(false);
+    await answerDialog(url, false, async () => (await noteOf(url))?.quotes
+      .some((q) => q.images?.[0]?.url === foreign && q.images[0].error));
     const refused = await waitFor(async () => (await noteOf(url))?.quotes
       .find((q) => q.images?.[0]?.url === foreign && q.images[0].error), { what: 'the refused image recorded' });
     assert.equal(refused.images[0].hash, null);
@@ -221,7 +235,7 @@ describe('"Save image to note" as a user would, in headful Chromium', () => {
     assert.equal(server.requests.filter((p) => p === '/blue.png').length, before);
 
     await menuOnImage('#foreign');
-    await answerDialog(true);
+    await answerDialog(url, true, () => granted('http://localhost/*'));
     const kept = await waitFor(async () => (await noteOf(url))?.quotes
       .filter((q) => q.images?.[0]?.url === foreign).find((q) => q.images[0].hash), { what: 'the allowed image kept' });
     assert.equal(kept.images[0].hash, createHash('sha256').update(BLUE).digest('hex'));
