@@ -48,10 +48,8 @@ fn keep(embed: Embed) -> RenderOptions {
 }
 
 #[test]
-fn a_short_selection_with_a_data_image_stores_a_reference_not_its_data() {
-    // The converter leaves out inline images over 64 KB (`MAX_INLINE_IMAGE`); one under it
-    // becomes a kept image.
-    let bytes = png(800, 600, 40 * 1024);
+fn a_short_selection_with_a_data_image_stores_a_reference_not_megabytes() {
+    let bytes = png(800, 600, 5 * 1024 * 1024);
     let data = base64::engine::general_purpose::STANDARD.encode(&bytes);
     let html = format!(
         "<p>Twenty characters. <img alt=\"chart\" src=\"data:image/png;base64,{data}\"></p>"
@@ -94,6 +92,25 @@ fn a_short_selection_with_a_data_image_stores_a_reference_not_its_data() {
         "{}",
         plain.markdown
     );
+}
+
+#[test]
+fn data_images_become_files_the_same_one_once() {
+    let one = png(100, 100, 1536 * 1024);
+    let two = png(100, 100, 1536 * 1024 + 1);
+    let html: String = [&one, &two, &one]
+        .iter()
+        .map(|b| {
+            format!(
+                "<img alt=\"a\" src=\"data:image/png;base64,{}\">",
+                base64::engine::general_purpose::STANDARD.encode(b)
+            )
+        })
+        .collect();
+    let clipped = clip_with_images(&request(&format!("<p>x{html}</p>"), "x"), None).unwrap();
+    assert_eq!(clipped.images.len(), 2, "the same bytes are stored once");
+    assert_eq!(clipped.note.quotes[0].images.len(), 2);
+    assert!(clipped.note.to_json().len() < 4096);
 }
 
 #[test]
