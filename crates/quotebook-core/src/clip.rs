@@ -249,9 +249,17 @@ fn clip_inner(
         .filter(|b| url::is_absolute(b))
         .unwrap_or(&page_url);
 
+    // Inline images that become files may be as long as a kept image's base64; the
+    // converter's own bound is for images kept in the Markdown.
+    let options = Options {
+        max_inline_image: inline_images
+            .is_some()
+            .then_some(crate::image::MAX_IMAGE / 3 * 4 + 1024),
+        ..Options::default()
+    };
     let mut quotes = Vec::with_capacity(capture.ranges.len().max(1));
     for (i, html) in capture.ranges.iter().enumerate() {
-        match quote_markdown(html, base, &Options::default()) {
+        match quote_markdown(html, base, &options) {
             Ok(markdown) => {
                 quotes.push((markdown, deep_link(capture, i), capture.range_texts.get(i)))
             }

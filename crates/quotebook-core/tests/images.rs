@@ -48,10 +48,8 @@ fn keep(embed: Embed) -> RenderOptions {
 }
 
 #[test]
-fn a_short_selection_with_a_data_image_stores_a_reference_not_its_data() {
-    // The converter leaves out inline images over 64 KB (`MAX_INLINE_IMAGE`); one under it
-    // becomes a kept image.
-    let bytes = png(800, 600, 40 * 1024);
+fn a_short_selection_with_a_data_image_stores_a_reference_not_megabytes() {
+    let bytes = png(800, 600, 5 * 1024 * 1024);
     let data = base64::engine::general_purpose::STANDARD.encode(&bytes);
     let html = format!(
         "<p>Twenty characters. <img alt=\"chart\" src=\"data:image/png;base64,{data}\"></p>"
@@ -94,6 +92,25 @@ fn a_short_selection_with_a_data_image_stores_a_reference_not_its_data() {
         "{}",
         plain.markdown
     );
+}
+
+#[test]
+fn data_images_become_files_the_same_one_once() {
+    let one = png(100, 100, 1536 * 1024);
+    let two = png(100, 100, 1536 * 1024 + 1);
+    let html: String = [&one, &two, &one]
+        .iter()
+        .map(|b| {
+            format!(
+                "<img alt=\"a\" src=\"data:image/png;base64,{}\">",
+                base64::engine::general_purpose::STANDARD.encode(b)
+            )
+        })
+        .collect();
+    let clipped = clip_with_images(&request(&format!("<p>x{html}</p>"), "x"), None).unwrap();
+    assert_eq!(clipped.images.len(), 2, "the same bytes are stored once");
+    assert_eq!(clipped.note.quotes[0].images.len(), 2);
+    assert!(clipped.note.to_json().len() < 4096);
 }
 
 #[test]
@@ -259,4 +276,111 @@ fn an_image_saved_from_a_data_url_is_kept_at_once() {
     let image = &clipped.note.quotes[0].images[0];
     assert_eq!(image.hash.as_ref(), Some(&clipped.images[0].hash));
     assert!(!clipped.note.to_json().contains("base64"));
+}
+
+/// A library of one note whose image is kept, with its bytes.
+fn library_with_image() -> (quotebook_core::library::Library, Vec<u8>) {
+    let clipped = clip_with_images(
+        &request(
+            &format!(
+                "<p>Hi <img alt=\"c\" src=\"data:image/png;base64,{}\"></p>",
+                base64::engine::general_purpose::STANDARD.encode(png(50, 40, 3000))
+            ),
+            "Hi",
+        ),
+        None,
+    )
+    .unwrap();
+    let mut library = quotebook_core::library::Library::default();
+    library.add(clipped.note);
+    library.add_images(clipped.images);
+    (library, png(50, 40, 3000))
+}
+
+#[test]
+fn the_backup_carries_kept_images_and_reads_them_back_checked() {
+    use quotebook_core::backup::read_backup;
+    use quotebook_core::library::Library;
+    let now = "2024-06-06T00:00:00.000Z";
+    let (library, bytes) = library_with_image();
+    let json = library.to_json();
+    let hash = quotebook_core::sync::hash::hash(&bytes);
+    assert!(json.contains(&format!(
+        ",\"images\":[\n{{\"hash\":\"{hash}\",\"mime\":\"image/png\",\"data\":\""
+    )));
+    let back = read_backup(&json, now).unwrap();
+    assert_eq!(back, library);
+    assert_eq!(back.image(&hash).unwrap().bytes, bytes);
+    assert_eq!(back.to_json(), json, "written again, the same bytes");
+    assert_eq!(Library::from_json(&json).unwrap(), library);
+
+    // Bytes that hash to another name, a type that is not the bytes', bytes that are not
+    // an image: the backup is refused, naming the line.
+    let other = base64::engine::general_purpose::STANDARD.encode(png(50, 40, 3001));
+    let data_at = json.find("\"data\":\"").unwrap() + 8;
+    let data_end = data_at + json[data_at..].find('"').unwrap();
+    let swapped = format!("{}{other}{}", &json[..data_at], &json[data_end..]);
+    let err = read_backup(&swapped, now).unwrap_err().to_string();
+    assert!(err.contains("line 4") && err.contains("hash to"), "{err}");
+    let mislabelled = json.replace("\"mime\":\"image/png\"", "\"mime\":\"image/gif\"");
+    let err = read_backup(&mislabelled, now).unwrap_err().to_string();
+    assert!(err.contains("said to be image/gif"), "{err}");
+    let text = base64::engine::general_purpose::STANDARD.encode("<svg onload=alert(1)>");
+    let script = format!("{}{text}{}", &json[..data_at], &json[data_end..]);
+    let err = read_backup(&script, now).unwrap_err().to_string();
+    assert!(err.contains("not an image"), "{err}");
+}
+
+#[test]
+fn a_backup_writes_only_the_images_some_note_keeps() {
+    let (mut library, _) = library_with_image();
+    let quote = library.notes[0].quotes[0].id.clone();
+    library
+        .delete_quote(&quote, "2024-06-06T00:00:00.000Z")
+        .unwrap();
+    assert!(!library.to_json().contains("\"images\""));
+}
+
+#[test]
+fn merging_brings_the_bytes_another_copy_fetched() {
+    use quotebook_core::library::Library;
+    let mut here = image_clip_with_bytes(&image_request(), None).unwrap().note;
+    let mut there = here.clone();
+    let url = here.quotes[0].images[0].url.clone();
+    let info = inspect(&png(640, 480, 2048)).unwrap();
+    there.attach_image(&url, Ok(&info));
+    // This copy is the newer one, yet the image stays kept.
+    here.updated = "2030-01-01T00:00:00.000Z".into();
+    let mut library = Library::default();
+    library.add(here);
+    library.add(there);
+    assert_eq!(
+        library.notes[0].quotes[0].images[0].hash.as_deref(),
+        Some(info.hash.as_str())
+    );
+}
+
+#[test]
+fn a_backup_with_images_is_still_read_line_by_line() {
+    use quotebook_core::library::Library;
+    let (mut library, _) = library_with_image();
+    let json = library.to_json();
+    assert_eq!(Library::note_lines(&json).unwrap().len(), 1);
+    assert_eq!(Library::deleted_lines(&json).unwrap().len(), 0);
+    assert_eq!(Library::image_lines(&json).unwrap().len(), 1);
+    library.notes.push(Note {
+        id: "https://b.example/".into(),
+        ..library.notes[0].clone()
+    });
+    let other = library.notes[1].quotes[0].id.clone();
+    library.notes[1].quotes[0].id = format!("{other}-b");
+    let id = library.notes[1].quotes[0].id.clone();
+    library
+        .delete_quote(&id, "2024-06-06T00:00:00.000Z")
+        .unwrap();
+    let json = library.to_json();
+    assert_eq!(Library::deleted_lines(&json).unwrap().len(), 1);
+    assert_eq!(Library::image_lines(&json).unwrap().len(), 1);
+    let lines = Library::note_lines(&json).unwrap();
+    assert!(lines.iter().all(|l| Note::from_json(l).is_ok()));
 }

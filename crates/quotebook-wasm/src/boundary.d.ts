@@ -234,6 +234,8 @@ export interface ImportPlan {
   ignored: string[];
   notes: Note[];
   deleted: Deleted[];
+  /** The images the backup carried that the notes keep: store each under its hash. */
+  images: ImageBytes[];
 }
 
 /** A note an import adds or changes. */

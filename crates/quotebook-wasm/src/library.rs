@@ -5,6 +5,7 @@
 
 use js_sys::Array;
 use quotebook_core::backup;
+use quotebook_core::clip::ImageBytes;
 use quotebook_core::library::{LIBRARY_SCHEMA, Library};
 use quotebook_core::template::{RenderOptions, Templates, render_note};
 use quotebook_core::{Error, Note, note};
@@ -102,18 +103,41 @@ fn library_of(notes: Vec<Note>) -> Library {
     library.merge(Library {
         schema: LIBRARY_SCHEMA,
         notes,
-        deleted: Vec::new(),
+        ..Library::default()
     });
     library
 }
 
 /// The backup file's text (`{schema, notes}`, one note per line: JSON is the file's
-/// format) of the stored notes (an array, any schema; notes sharing an id are merged).
+/// format) of the stored notes (an array, any schema; notes sharing an id are merged),
+/// with the bytes of the images they keep (`images`, `ImageBytes[]`, optional: each is
+/// checked again, and written only if some note keeps it).
 #[wasm_bindgen]
 pub fn library_backup(
     #[wasm_bindgen(unchecked_param_type = "Note[]")] notes: &Array,
+    #[wasm_bindgen(unchecked_optional_param_type = "ImageBytes[] | null")] images: JsValue,
 ) -> Result<String, JsError> {
-    Ok(library_of(notes_from_js(notes)?).to_json())
+    let mut library = library_of(notes_from_js(notes)?);
+    let images: Vec<ImageBytes> = from_js_or_default(images)?;
+    library.add_images(checked_images(images).map_err(js_error)?);
+    Ok(library.to_json())
+}
+
+/// Image bytes from the store, recognised again before they go into a backup: their hash
+/// and type are what the bytes say.
+fn checked_images(images: Vec<ImageBytes>) -> Result<Vec<ImageBytes>, Error> {
+    images
+        .into_iter()
+        .map(|image| {
+            let info = quotebook_core::image::inspect(&image.bytes)
+                .map_err(|e| Error::InvalidData(format!("the stored image {}: {e}", image.hash)))?;
+            Ok(ImageBytes {
+                hash: info.hash,
+                mime: info.mime,
+                bytes: image.bytes,
+            })
+        })
+        .collect()
 }
 
 /// The dry run of importing a backup (the file's text) into the stored notes (an array),
@@ -128,7 +152,7 @@ pub fn import_plan(
     backup: &str,
     now: &str,
 ) -> Result<JsValue, JsError> {
-    to_js(&backup::plan_import(notes_from_js(notes)?, backup, now).map_err(js_error)?)
+    crate::to_js_bytes(&backup::plan_import(notes_from_js(notes)?, backup, now).map_err(js_error)?)
 }
 
 /// The reader's file name pattern, empty for the default.

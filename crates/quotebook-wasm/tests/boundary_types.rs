@@ -553,6 +553,11 @@ fn library_imports() {
             note: Some("https://a.example/".into()),
             at: "2024-06-05T12:00:00.000Z".into(),
         }],
+        images: vec![ImageBytes {
+            hash: "ab".repeat(32),
+            mime: "image/png".into(),
+            bytes: vec![1, 2],
+        }],
     };
     assert_shape(&plan, "ImportPlan", Full::Yes);
 }

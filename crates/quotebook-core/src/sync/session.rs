@@ -507,10 +507,12 @@ fn lines_within(given: &str, kept: &str) -> bool {
     if !given_notes.iter().all(|line| kept_lines.contains(line)) {
         return false;
     }
-    match (Library::deleted_lines(given), Library::deleted_lines(kept)) {
+    let within = |given: Option<Vec<&str>>, kept: Option<Vec<&str>>| match (given, kept) {
         (Some(given), Some(kept)) => given.iter().all(|line| kept.contains(line)),
         _ => false,
-    }
+    };
+    within(Library::deleted_lines(given), Library::deleted_lines(kept))
+        && within(Library::image_lines(given), Library::image_lines(kept))
 }
 
 /// Each note of a backup laid out as Quotebook writes it, keyed without being parsed:
