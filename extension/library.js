@@ -18,7 +18,7 @@ import {
   DELETED_KEY, LAST_BACKUP_KEY, LAST_SYNC_KEY, NOTE_PREFIX, SCHEMA_KEY, SETTINGS, STORAGE_SCHEMA,
   TRASH_PREFIX, newerSchema, noteKey, withNotesLock as locked,
 } from './store.js';
-import { releaseImages } from './images/db.js';
+import { getImage, putImage, releaseImages } from './images/db.js';
 
 // The options page reads these through the library; they live in store.js.
 export { LAST_BACKUP_KEY, SETTINGS } from './store.js';
@@ -578,14 +578,23 @@ export function quoteLink(note, quote) {
 // Backup
 
 /**
- * The JSON backup of every note (`{schema, notes}`), and records that one was made.
+ * The JSON backup of every note (`{schema, notes}`, and the bytes of the images they keep,
+ * `images`), and records that one was made. An image missing from the store is left out
+ * (its notes keep its remote address) and said in the console.
  * @returns {Promise<string>}
  */
 export async function exportBackup() {
   const wasm = await core();
   const notes = await loadNotes();
   notes.reverse(); // oldest first, as the library keeps them
-  const json = wasm.library_backup(notes);
+  /** @type {import('./wasm/quotebook.js').ImageBytes[]} */
+  const images = [];
+  for (const hash of wasm.live_image_hashes(notes)) {
+    const stored = await getImage(hash);
+    if (stored) images.push({ hash, mime: stored.type, bytes: new Uint8Array(await stored.blob.arrayBuffer()) });
+    else console.warn('Quotebook: a kept image is missing from the store:', hash);
+  }
+  const json = wasm.library_backup(notes, images);
   await api.storage.local.set({ [LAST_BACKUP_KEY]: now() });
   return json;
 }
@@ -644,6 +653,8 @@ export async function applyImport(text) {
     checkSchema(all);
     const { notes, stored } = await storedForImport(all);
     const plan = wasm.import_plan(notes, text, now());
+    // The backup's images first: no note stored refers to bytes not there.
+    for (const image of plan.images ?? []) await putImage(image.hash, image.mime, image.bytes);
     /** @type {{[key: string]: unknown}} */
     const changed = {};
     for (const note of plan.notes) {

@@ -257,4 +257,25 @@ describe('images kept with the quotes', () => {
     assert.equal(written.result.attachments.written >= 1, true, JSON.stringify(written.result.attachments));
     await options.close();
   });
+
+  test('the backup carries the kept images, and a restore stores them again', async () => {
+    const options = await browser.context.newPage();
+    await options.goto(`chrome-extension://${browser.id}/options/options.html`);
+    const backup = await options.evaluate(async () => (await import('/library.js')).exportBackup());
+    const images = JSON.parse(backup).images;
+    assert.ok(images.some((i) => i.hash === sha256(RED) && i.mime === 'image/png' && i.data === RED.toString('base64')), backup.slice(-500));
+    // Everything gone: the notes and the stored bytes.
+    await inWorker(async () => {
+      const keys = Object.keys(await chrome.storage.local.get(null)).filter((k) => k.startsWith('note:'));
+      await chrome.storage.local.remove(keys);
+      await globalThis.quotebookImages.releaseImages([]);
+    });
+    assert.deepEqual(await hashes(), []);
+    await options.evaluate(async (text) => (await import('/library.js')).applyImport(text), backup);
+    assert.deepEqual((await stored(sha256(RED))).bytes, [...RED]);
+    assert.deepEqual((await stored(sha256(BLUE))).bytes, [...BLUE]);
+    const notes = Object.keys(await inWorker(() => chrome.storage.local.get(null))).filter((k) => k.startsWith('note:'));
+    assert.ok(notes.length >= 2, notes.join(', '));
+    await options.close();
+  });
 });
