@@ -32,10 +32,10 @@ button.addEventListener('click', () => {
   fetchMissingImages(notes).then(async (outcome) => {
     button.disabled = false;
     await show();
-    if (!line.hidden || outcome.refused > 0) {
-      line.hidden = false;
-      text.textContent = t('popupImagesFetched', String(outcome.kept), String(outcome.refused), outcome.reason ?? '');
-    }
+    // What the click did, until the popup closes; the button stays while images wait.
+    button.hidden = line.hidden;
+    line.hidden = false;
+    text.textContent = t('popupImagesFetched', String(outcome.kept), String(outcome.refused), outcome.reason ?? '');
   });
 });
 

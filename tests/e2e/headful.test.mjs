@@ -241,4 +241,41 @@ describe('"Save image to note" as a user would, in headful Chromium', () => {
     assert.equal(kept.images[0].hash, createHash('sha256').update(BLUE).digest('hex'));
     assert.equal(await granted('http://localhost/*'), true);
   });
+
+  test('a selection\'s image from a site not allowed: "Fetch images" in the popup asks, and keeps it', async () => {
+    const url = `${server.origin}/figure.html`;
+    const foreign = `${server.other}/red.png`;
+    await worker.run(() => chrome.permissions.remove({ origins: ['http://localhost/*'] }));
+    await page.goto(url);
+    await page.bringToFront();
+    await page.$eval('#elsewhere', (p) => getSelection().selectAllChildren(p));
+    const selectionText = await page.evaluate(() => getSelection().toString());
+    const tab = await worker.tabFor(url);
+    const saved = await worker.run((info, tab) => globalThis.saveQuote(info, tab),
+      { menuItemId: 'save-quote', frameId: 0, pageUrl: url, selectionText, editable: false }, tab);
+    assert.equal(saved.ok, true, saved.reason);
+    const [image] = saved.note.quotes.find((q) => q.images?.some((i) => i.url === foreign)).images;
+    assert.match(image.error, /^fetch_failed: /);
+
+    const popup = await browser.context.newPage();
+    await popup.goto(`chrome-extension://${browser.id}/popup/popup.html`);
+    await popup.bringToFront();
+    await popup.locator('#images-waiting:not([hidden])').waitFor();
+    assert.equal(await popup.locator('#images-waiting-text').textContent(), '1 image(s) are kept as links only.');
+    await popup.locator('#images-fetch').click();
+    await waitFor(() => popup.locator('#images-fetch').isDisabled(), { what: 'Fetch images waiting for the answer' });
+    await waitFor(async () => {
+      xdotool('key', 'Tab', 'Return');
+      try {
+        return await waitFor(() => granted('http://localhost/*'), { timeout: 3_000, what: 'the answer taken' });
+      } catch {
+        return false;
+      }
+    }, { timeout: 20_000, interval: 0, what: 'the permission dialog answered' });
+    await waitFor(async () => /^1 image\(s\) kept, 0 still links only\./.test(await popup.locator('#images-waiting-text').textContent()),
+      { what: 'the popup saying the image is kept' });
+    const kept = (await noteOf(url)).quotes.flatMap((q) => q.images ?? []).find((i) => i.url === foreign);
+    assert.equal(kept.hash, createHash('sha256').update(RED).digest('hex'));
+    await popup.close();
+  });
 });

@@ -94,6 +94,7 @@ export async function serveImages() {
 <figure><img id="red" src="/red.png" alt="A red square" width="120" height="90"><figcaption>Figure 1: <em>red</em>, on purpose.</figcaption></figure>
 <p id="after">And here is <img id="inline" src="/blue.png" alt="blue"> a blue one inline, with <img id="pixel" src="/pixel.png" alt=""> a pixel.</p>
 <p><img id="foreign" src="${other}/blue.png" alt="From elsewhere" width="100" height="40"></p>
+<p id="elsewhere">Elsewhere: <img src="${other}/red.png" alt="Red from elsewhere" width="40" height="30"> too.</p>
 <p><img id="data" src="data:image/png;base64,${BLUE.toString('base64')}" alt="Inline data" width="100" height="40"></p>
 <p id="hostile">Hostile: <img src="/huge.png" alt="huge" width="40" height="40"> <img src="/script.svg" alt="svg"> <img src="/photo.jpg" alt="photo">
 <img src="/text.png" alt="text"> <img src="/missing.png" alt="missing"> end.</p>`)));
