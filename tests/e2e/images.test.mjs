@@ -278,4 +278,54 @@ describe('images kept with the quotes', () => {
     assert.ok(notes.length >= 2, notes.join(', '));
     await options.close();
   });
+
+  test('the popup\'s preview shows the stored image through a blob: URL, and requests nothing', async () => {
+    const before = server.requests.length;
+    const popup = await browser.context.newPage();
+    await popup.goto(`chrome-extension://${browser.id}/popup/popup.html`);
+    const card = popup.locator('#notes article', { hasText: 'A figure' });
+    await card.locator('.note-toggle').click();
+    await card.getByRole('button', { name: 'Preview' }).click();
+    const img = card.locator('.preview img').first();
+    await img.waitFor();
+    assert.match(await img.getAttribute('src'), /^blob:chrome-extension:\/\//);
+    await waitFor(() => img.evaluate((i) => i.complete && i.naturalWidth > 0), { what: 'the stored image shown' });
+    assert.deepEqual(await img.evaluate((i) => [i.naturalWidth, i.naturalHeight, i.alt]), [4, 3, 'A red square']);
+    // Images not kept stay placeholders.
+    assert.ok(await card.locator('.preview .image-placeholder').count() > 0);
+    assert.equal(server.requests.length, before, 'the preview requested nothing');
+    await popup.close();
+  });
+
+  test('the options page\'s Images settings: embed style, folder, and Keep images off', async () => {
+    const options = await browser.context.newPage();
+    await options.goto(`chrome-extension://${browser.id}/options/options.html`);
+    assert.equal(await options.locator('#images-keep').isChecked(), true);
+    assert.equal(await options.locator('#images-embed').inputValue(), 'obsidian');
+    await options.locator('#images-embed').selectOption('commonmark');
+    await options.locator('#images-folder').fill('{site}/media/');
+    await options.locator('#images-folder').blur();
+    await waitFor(async () => (await options.locator('#images-status').textContent()) === 'Image settings saved.');
+    const synced = () => options.evaluate(() => chrome.storage.sync.get(['images:keep', 'images:folder', 'images:embed']));
+    await waitFor(async () => (await synced())['images:folder'] === '{site}/media/', { what: 'the folder saved' });
+    assert.deepEqual(await synced(), { 'images:embed': 'commonmark', 'images:folder': '{site}/media/' });
+    const zip = async () => readZip(Buffer.from(await options.evaluate(async () => {
+      const { buildZip } = await import('/options/zip.js');
+      const { blob } = await buildZip();
+      return [...new Uint8Array(await blob.arrayBuffer())];
+    })));
+    const media = await zip();
+    const red = media.find((e) => e.bytes.equals(RED));
+    assert.match(red.name, /^127\.0\.0\.1\/media\/red-[0-9a-f]{8}\.png$/);
+    const note = media.find((e) => e.name === 'A figure.md').bytes.toString();
+    assert.ok(note.includes(`](${red.name})`), note);
+    // Off: no attachments, the notes link the remote images as before.
+    await options.locator('#images-keep').uncheck();
+    await waitFor(async () => (await synced())['images:keep'] === false, { what: 'Keep images off saved' });
+    const off = await zip();
+    assert.equal(off.some((e) => !e.name.endsWith('.md')), false, off.map((e) => e.name).join(', '));
+    assert.ok(off.find((e) => e.name === 'A figure.md').bytes.toString().includes(`](${server.origin}/red.png)`));
+    await options.evaluate(() => chrome.storage.sync.remove(['images:keep', 'images:folder', 'images:embed']));
+    await options.close();
+  });
 });
