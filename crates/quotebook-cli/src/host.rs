@@ -502,6 +502,7 @@ mod tests {
             warnings: Vec::new(),
             template_error: None,
             dry_run: false,
+            attachments: Vec::new(),
         };
         let v = answer(&report, "/f");
         assert_eq!(v["decisions"][1]["kind"], "appended");
