@@ -43,6 +43,11 @@ pub struct Settings {
     pub keep: Option<String>,
     /// How kept images are written (off by default: notes link the remote URLs).
     pub images: ImageOptions,
+    /// The front end writes every attachment itself, from its own store (the extension:
+    /// its folder snapshot holds text files only): the session lists them all
+    /// ([`Session::attachments`]) and reads none of them.
+    #[serde(skip)]
+    pub front_end_attachments: bool,
 }
 
 impl Settings {
@@ -432,20 +437,35 @@ pub fn start(
         }
     };
     let mut plan = plan;
-    let (attachments, attachment_lines) = if render_options.images.keep {
-        let wanted = match &notes {
-            Notes::Parsed(library) => attachments_of(&library.notes, library, &render_options),
-            Notes::Stored(_) => {
-                let (_, text) = text.expect("stored notes come from a text");
-                stored_attachments(text, &render_options)
-            }
+    let (attachments, attachment_lines) =
+        if render_options.images.keep && settings.front_end_attachments {
+            let notes: Vec<Note> = match &notes {
+                Notes::Parsed(library) => library.notes.clone(),
+                Notes::Stored(_) => {
+                    let (_, text) = text.expect("stored notes come from a text");
+                    Library::note_lines(text)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|line| line.contains("\"hash\":\""))
+                        .filter_map(|line| Note::from_json(line).ok())
+                        .collect()
+                }
+            };
+            (attachment_files(&notes, &render_options.images), Vec::new())
+        } else if render_options.images.keep {
+            let wanted = match &notes {
+                Notes::Parsed(library) => attachments_of(&library.notes, library, &render_options),
+                Notes::Stored(_) => {
+                    let (_, text) = text.expect("stored notes come from a text");
+                    stored_attachments(text, &render_options)
+                }
+            };
+            let planned = plan_attachments(folder, wanted);
+            plan.writes.extend(planned.writes);
+            (planned.without_bytes, planned.lines)
+        } else {
+            (Vec::new(), Vec::new())
         };
-        let planned = plan_attachments(folder, wanted);
-        plan.writes.extend(planned.writes);
-        (planned.without_bytes, planned.lines)
-    } else {
-        (Vec::new(), Vec::new())
-    };
     Ok(Session {
         plan,
         save_state: state_missing || !warnings.is_empty(),
