@@ -82,6 +82,7 @@ pub fn settings(args: &SyncArgs) -> Result<Settings, String> {
         overwrite: args.overwrite.clone(),
         keep: args.keep.clone(),
         images: render_options.images,
+        ..Settings::default()
     })
 }
 
