@@ -409,7 +409,12 @@ fn sync(folder: &str, library: Option<&str>, message: &Value) -> Result<Value, S
 
 /// The host's answer for a session's report.
 fn answer(report: &Report, folder: &str) -> Value {
-    json!({"decisions": report.entries(), "summary": report.counts(), "folder": folder})
+    json!({
+        "decisions": report.entries(),
+        "summary": report.counts(),
+        "folder": folder,
+        "attachments": report.attachments,
+    })
 }
 
 #[cfg(test)]
