@@ -451,6 +451,22 @@ pub struct ImageClipRequest {
     pub former: Vec<serde_json::Value>,
 }
 
+impl ImageClipRequest {
+    /// The identity of the note this image goes to (see [`ClipRequest::note_id`]).
+    pub fn note_id(&self) -> String {
+        ClipRequest {
+            capture: Capture {
+                url: self.url.clone(),
+                canonical: self.canonical.clone(),
+                meta_html: self.meta_html.clone(),
+                ..Capture::default()
+            },
+            ..ClipRequest::default()
+        }
+        .note_id()
+    }
+}
+
 /// Adds an image as a quote of its own to the page's note (see [`clip`]). Its Markdown is
 /// the image, then its caption; its [`ImageRef`] waits for bytes unless they came inline
 /// (`data:`), which [`image_clip_with_bytes`] returns for the store.

@@ -313,6 +313,36 @@ pub fn with_attachments<'a>(note: &'a Note, options: &ImageOptions) -> Cow<'a, N
     Cow::Owned(note)
 }
 
+/// `markdown` (a quote's, or a note rendered from it) with each kept image's destination
+/// replaced by the address `urls` gives for its hash (a preview's `blob:` URL of the
+/// stored bytes); an image kept from a `data:` URL without one becomes its alt text, the
+/// others keep their remote URL (a preview shows those as placeholders).
+pub fn with_local_urls(
+    markdown: &str,
+    images: &[ImageRef],
+    urls: &std::collections::HashMap<String, String>,
+) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut at = 0;
+    for span in image_spans(markdown) {
+        let local = images
+            .iter()
+            .find(|i| i.url == span.url)
+            .and_then(|i| i.hash.as_ref())
+            .and_then(|hash| urls.get(hash));
+        let replacement = match local {
+            Some(url) => format!("![{}]({})", plain_alt(&span.alt), destination(url)),
+            None if span.url.starts_with(KEPT_IMAGE_SCHEME) => plain_alt(&span.alt),
+            None => continue,
+        };
+        out.push_str(&markdown[at..span.range.start]);
+        out.push_str(&replacement);
+        at = span.range.end;
+    }
+    out.push_str(&markdown[at..]);
+    out
+}
+
 /// A file an export or a sync writes besides the notes: a kept image.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttachmentFile {
@@ -471,6 +501,26 @@ mod tests {
         let files = attachment_files([&note, &note], &per_site);
         assert_eq!(files.len(), 1, "the same image once");
         assert_eq!(files[0].path, "a.example/files/A- page-01234567.png");
+    }
+
+    #[test]
+    fn previews_show_kept_images_from_their_local_urls() {
+        let image = kept("https://x.example/cat.png", "cat");
+        let hash = image.hash.clone().unwrap();
+        let urls = [(hash, "blob:chrome-extension://id/1".to_owned())]
+            .into_iter()
+            .collect();
+        let md = "> ![a cat](https://x.example/cat.png) ![b](https://x.example/b.png)";
+        assert_eq!(
+            with_local_urls(md, &[image], &urls),
+            "> ![a cat](blob:chrome-extension://id/1) ![b](https://x.example/b.png)"
+        );
+        let preview = crate::preview::preview(
+            &with_local_urls(md, &[kept("https://x.example/cat.png", "")], &urls),
+            "p",
+        );
+        let shown = format!("{preview:?}");
+        assert!(shown.contains("blob:chrome-extension://id/1"), "{shown}");
     }
 
     #[test]

@@ -103,7 +103,8 @@ pub(crate) fn read_image_line(json: &str) -> Result<ImageBytes, String> {
     })
 }
 
-fn image_line(image: &ImageBytes) -> String {
+/// One image as a backup's line holds it (see [`Library::to_json`]).
+pub fn image_line(image: &ImageBytes) -> String {
     use base64::Engine;
     serde_json::to_string(&ImageLine {
         hash: image.hash.as_str().into(),

@@ -272,6 +272,7 @@ export interface SyncOptions {
   restore?: boolean;
   overwrite?: string | null;
   keep?: string | null;
+  images?: ImageOptions;
 }
 
 /** `sync_plan` asks for these files to be read first. */
@@ -286,6 +287,8 @@ export interface SyncPlan {
   backup: string | null;
   decisions: ReportEntry[];
   summary: Counts;
+  /** Kept images to write from the store, each only where no file is. */
+  attachments: AttachmentFile[];
 }
 
 export type SyncAnswer = SyncNeed | SyncPlan;

@@ -70,6 +70,22 @@ pub fn attachment_files(
     ))
 }
 
+/// `markdown` (a quote's Markdown, or a note rendered from it) for a preview: each kept
+/// image of `images` (`ImageRef[]`) shown from the address `urls` (`{hash: blob URL}`)
+/// gives for its hash; the others stay remote (placeholders in the preview).
+#[wasm_bindgen]
+pub fn preview_image_urls(
+    markdown: &str,
+    #[wasm_bindgen(unchecked_param_type = "ImageRef[]")] images: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] urls: JsValue,
+) -> Result<String, JsError> {
+    let images: Vec<quotebook_core::ImageRef> = from_js_or_default(images)?;
+    let urls: std::collections::HashMap<String, String> = from_js_or_default(urls)?;
+    Ok(quotebook_core::embed::with_local_urls(
+        markdown, &images, &urls,
+    ))
+}
+
 /// Sets a quote's comment and tags; returns the note.
 #[wasm_bindgen(unchecked_return_type = "Note")]
 pub fn annotate_quote(

@@ -574,6 +574,11 @@ fn sync_sessions() {
         backup: Some("{}".into()),
         decisions: vec![entry()],
         summary: counts(),
+        attachments: vec![AttachmentFile {
+            path: "attachments/cat-abababab.png".into(),
+            hash: "ab".repeat(32),
+            mime: "image/png".into(),
+        }],
     };
     assert_shape(&Answer::Plan(Box::new(plan)), "SyncPlan", Full::Yes);
     let need = Answer::Need {
