@@ -8,6 +8,7 @@
 // After a browser restart the permission to write must be granted again, and only a click
 // can do that: until then sync after save pauses and the popup offers "resume".
 import { core } from '../core.js';
+import { getImage } from '../images/db.js';
 
 /** @typedef {import('../store.js').SyncOptions} SyncOptions */
 /** @typedef {import('../store.js').SyncPlan} SyncPlan */
@@ -158,12 +159,13 @@ async function writePath(root, path, text, expect) {
 /**
  * Syncs `libraryJson` (a backup's text) into the folder `root` (a directory handle with
  * write permission). `options`: `templates`, `pattern`, `tzOffsetMinutes`, `restore`,
- * `overwrite`/`keep`. Resolves to `{decisions, summary}` like the native host.
+ * `overwrite`/`keep`, `images`. Resolves to `{decisions, summary}` like the native host, and
+ * `attachments`: what became of the kept images' files (`writeAttachments`).
  * @param {FileSystemDirectoryHandle} root
  * @param {string} libraryJson
  * @param {SyncOptions} [options]
  * @param {(progress: {stage: string, done?: number, total?: number}) => void} [onProgress]
- * @returns {Promise<Pick<SyncPlan, 'decisions' | 'summary'>>}
+ * @returns {Promise<Pick<SyncPlan, 'decisions' | 'summary'> & {attachments: Awaited<ReturnType<typeof writeAttachments>>}>}
  */
 export async function syncInto(root, libraryJson, options = {}, onProgress) {
   const wasm = await core();
@@ -209,6 +211,11 @@ export async function syncInto(root, libraryJson, options = {}, onProgress) {
     }
     done++;
   }
+  // The kept images the notes embed, from the store, each only where no file is.
+  const attachments = await writeAttachments(root, plan.attachments ?? [], async (hash) => {
+    const stored = await getImage(hash);
+    return stored && new Uint8Array(await stored.blob.arrayBuffer());
+  });
   // The core words the decisions of the files not written and keeps their notes' old state.
   const report = Object.keys(failed).length ? wasm.sync_finish(stateText ?? undefined, plan, failed) : plan;
   const { decisions, summary, state } = report;
@@ -225,7 +232,7 @@ export async function syncInto(root, libraryJson, options = {}, onProgress) {
     const now = await current(LIBRARY_PATH);
     await writePath(root, LIBRARY_PATH, plan.backup, now ? await sha256(now) : null);
   }
-  return { decisions, summary };
+  return { decisions, summary, attachments };
 }
 
 /**

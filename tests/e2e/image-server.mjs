@@ -33,10 +33,31 @@ export function png(width, height, [r, g, b] = [200, 30, 30]) {
   ]);
 }
 
+/** A PNG of `width`×`height` pixels of noise (it compresses to about its raw size). */
+export function noisePng(width, height) {
+  const image = png(width, height);
+  // Same header, new pixel data: random bytes, each row led by filter type 0.
+  const raw = Buffer.alloc(height * (1 + width * 3));
+  for (let i = 0; i < raw.length; i += 1) raw[i] = (i * 2654435761 + (i >>> 7) * 40503) & 0xff;
+  for (let y = 0; y < height; y += 1) raw[y * (1 + width * 3)] = 0;
+  const idat = deflateSync(raw, { level: 0 });
+  const chunk = (type, data) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    out.write(type, 4, 'latin1');
+    data.copy(out, 8);
+    out.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type, 'latin1'), data])), 8 + data.length);
+    return out;
+  };
+  return Buffer.concat([image.subarray(0, 33), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+}
+
 export const RED = png(4, 3);
 export const BLUE = png(5, 2, [20, 40, 220]);
 export const PIXEL = png(1, 1);
 export const HUGE = 60 * 1024 * 1024;
+/** Over 8 MB once in base64: the library sent to the native host travels in parts. */
+export const NOISE = noisePng(1400, 1500);
 export const GALLERY = 200;
 export const SCRIPTED_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10" onload="alert(1)"><script>alert(2)</script><rect width="20" height="10" fill="green"/></svg>';
 
@@ -62,6 +83,7 @@ export async function serveImages() {
       case '/red.png': return send('image/png', RED);
       case '/blue.png': return send('image/png', BLUE);
       case '/pixel.png': return send('image/png', PIXEL);
+      case '/noise.png': return send('image/png', NOISE);
       case '/photo.jpg': return send('image/jpeg', BLUE); // a PNG, whatever its name says
       case '/text.png': return send('image/png', Buffer.from('This is text, not an image.\n'.repeat(20)));
       case '/script.svg': return send('image/svg+xml', Buffer.from(SCRIPTED_SVG));

@@ -244,15 +244,15 @@ describe('images kept with the quotes', () => {
         files[name] = [...new Uint8Array(await (await handle.getFile()).arrayBuffer())];
       }
       const noteFile = await (await vault.getFileHandle('A figure.md')).getFile();
-      return { result, files, note: await noteFile.text() };
+      const backupFile = await (await (await vault.getDirectoryHandle('.quotebook')).getFileHandle('library.json')).getFile();
+      return { result, files, note: await noteFile.text(), backup: JSON.parse(await backupFile.text()) };
     }, [blueName]);
     assert.equal(written.result.ok, true, JSON.stringify(written.result));
     assert.deepEqual(Buffer.from(written.files[redName]), RED);
     assert.equal(Buffer.from(written.files[blueName]).toString(), 'the reader\'s own file');
-    // FIXME(issue 16): the core's sync session takes no image options yet (the interface's
-    // `SyncOptions.images`, not built), so the folder's notes still link the remote URLs
-    // while the files lie beside them; once it does, this becomes `![[${redName}]]`.
-    assert.ok(written.note.includes(`](${server.origin}/red.png)`), written.note);
+    assert.ok(written.note.includes(`![[${redName}]]`), written.note);
+    // The folder's backup carries the kept images too.
+    assert.ok(written.backup.images.some((i) => i.hash === sha256(RED) && i.data === RED.toString('base64')));
     assert.deepEqual(written.result.attachments.conflicts, [`attachments/${blueName}`]);
     assert.equal(written.result.attachments.written >= 1, true, JSON.stringify(written.result.attachments));
     await options.close();
