@@ -328,4 +328,47 @@ describe('images kept with the quotes', () => {
     await options.evaluate(() => chrome.storage.sync.remove(['images:keep', 'images:folder', 'images:embed']));
     await options.close();
   });
+
+  test('a note\'s deletion releases its images once nothing else uses them, after the undo time', async () => {
+    const options = await browser.context.newPage();
+    await options.goto(`chrome-extension://${browser.id}/options/options.html`);
+    const keys = await options.evaluate(async () => Object.keys(await chrome.storage.local.get(null)).filter((k) => k.startsWith('note:')));
+    const gallery = keys.find((k) => k.endsWith('/gallery.html'));
+    const figure = keys.find((k) => k.endsWith('/figure.html'));
+    const before = (await hashes()).sort();
+    assert.ok(before.includes(sha256(RED)) && before.includes(sha256(BLUE)), before.join(', '));
+    /** Deletes `key`, then ages the trash and the stored images past their grace, and purges. */
+    const deleteAndPurge = (key) => options.evaluate(async (key) => {
+      const library = await import('/library.js');
+      await library.deleteNote(key);
+      const all = await chrome.storage.local.get(null);
+      const aged = {};
+      for (const [k, v] of Object.entries(all)) if (k.startsWith('trash:')) aged[k] = { ...v, deletedAt: 0 };
+      await chrome.storage.local.set(aged);
+      // Stored images keep ten minutes' grace (their note may be on its way): aged too.
+      await new Promise((resolve, reject) => {
+        const open = indexedDB.open('quotebook-images');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('blobs', 'readwrite');
+          const cursor = tx.objectStore('blobs').openCursor();
+          cursor.onsuccess = () => {
+            if (!cursor.result) return;
+            cursor.result.update({ ...cursor.result.value, at: 0 });
+            cursor.result.continue();
+          };
+          tx.oncomplete = () => { open.result.close(); resolve(); };
+          tx.onerror = () => reject(tx.error);
+        };
+      });
+      return library.purgeTrash();
+    }, key);
+    // The gallery's images are the figure's too: nothing goes.
+    assert.equal(await deleteAndPurge(gallery), 1);
+    assert.deepEqual((await hashes()).sort(), before);
+    // The figure gone too: no note uses them any more.
+    assert.equal(await deleteAndPurge(figure), 1);
+    assert.deepEqual(await hashes(), []);
+    await options.close();
+  });
 });
