@@ -71,7 +71,7 @@ pub fn run(args: ExportArgs) -> Result<String, Failure> {
     if lower.ends_with(".zip") {
         let files = render_files(&library, &templates, &options);
         timer.lap("render");
-        let attachments = attachment_files(&library.notes, &options.images);
+        let attachments = attachment_files(&library.notes, &options);
         let mut missing = Vec::new();
         let images: Vec<(&str, &[u8])> = attachments
             .iter()
@@ -108,14 +108,14 @@ pub fn run(args: ExportArgs) -> Result<String, Failure> {
     // A folder: the planner names the files, avoiding every existing name; files already
     // holding a note as exported are left as they are.
     let notes = render_all(&library, &templates, &options);
-    let images = options.images.clone();
+    let render_options = options.clone();
     let folder = FsFolder::open(open_root(to, true)?)?;
     let options = quotebook_core::sync::Options {
         pattern,
         ..Default::default()
     };
     let planned = plan(&notes, &SyncState::default(), &folder, &options);
-    let attachments = attachments_for(&folder, &library.notes, &library, &images);
+    let attachments = attachments_for(&folder, &library.notes, &library, &render_options);
     let mut out = String::new();
     let (mut created, mut present) = (0, 0);
     let mut unwritten = Vec::new();

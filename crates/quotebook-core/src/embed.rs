@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::note::{ImageRef, KEPT_IMAGE_SCHEME, Note};
 use crate::sync::name::{NameFields, Pattern, sanitize};
+use crate::template::RenderOptions;
 
 /// The default attachments folder: at the synced folder's (or the zip's) root.
 pub const DEFAULT_ATTACHMENTS: &str = "attachments/";
@@ -289,15 +290,17 @@ fn destination(path: &str) -> String {
     }
 }
 
-/// `note` as it renders with `options`: its quotes' kept images embedded as attachments.
-/// Borrowed unchanged when no quote has an image to change.
-pub fn with_attachments<'a>(note: &'a Note, options: &ImageOptions) -> Cow<'a, Note> {
+/// `note` as it renders with `render`: its quotes' kept images embedded as attachments
+/// (`render.images`; the attachments folder's fields in the reader's zone). Borrowed
+/// unchanged when no quote has an image to change.
+pub fn with_attachments<'a>(note: &'a Note, render: &RenderOptions) -> Cow<'a, Note> {
+    let options = &render.images;
     let touches =
         |i: &ImageRef| (options.keep && i.hash.is_some()) || i.url.starts_with(KEPT_IMAGE_SCHEME);
     if !note.quotes.iter().flat_map(|q| &q.images).any(touches) {
         return Cow::Borrowed(note);
     }
-    let fields = crate::sync::render::name_fields(note, &Default::default());
+    let fields = crate::sync::render::name_fields(note, render);
     let mut note = note.clone();
     for quote in &mut note.quotes {
         if quote.images.iter().any(touches) {
@@ -351,19 +354,20 @@ pub struct AttachmentFile {
     pub mime: String,
 }
 
-/// The attachments of `notes` with `options`, sorted by path, each path once (the same
-/// image in two notes with one attachments folder is one file). Empty when images are not
-/// kept.
+/// The attachments of `notes` rendered with `render`, sorted by path, each path once (the
+/// same image in two notes with one attachments folder is one file). Empty when images
+/// are not kept.
 pub fn attachment_files<'a>(
     notes: impl IntoIterator<Item = &'a Note>,
-    options: &ImageOptions,
+    render: &RenderOptions,
 ) -> Vec<AttachmentFile> {
+    let options = &render.images;
     if !options.keep {
         return Vec::new();
     }
     let mut files: Vec<AttachmentFile> = Vec::new();
     for note in notes {
-        let fields = crate::sync::render::name_fields(note, &Default::default());
+        let fields = crate::sync::render::name_fields(note, render);
         for image in note.quotes.iter().flat_map(|q| &q.images) {
             let (Some(hash), Some(path)) = (
                 image.hash.as_deref(),
@@ -386,6 +390,13 @@ pub fn attachment_files<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn render(images: ImageOptions) -> RenderOptions {
+        RenderOptions {
+            images,
+            ..RenderOptions::default()
+        }
+    }
 
     fn kept(url: &str, name: &str) -> ImageRef {
         ImageRef {
@@ -455,10 +466,10 @@ mod tests {
             ..ImageOptions::default()
         };
         assert!(matches!(
-            with_attachments(&note, &ImageOptions::default()),
+            with_attachments(&note, &render(ImageOptions::default())),
             Cow::Borrowed(_)
         ));
-        let obsidian = with_attachments(&note, &keep);
+        let obsidian = with_attachments(&note, &render(keep.clone()));
         assert_eq!(
             obsidian.quotes[0].markdown,
             "Look ![[cat-01234567.png]] here ![b](https://x.example/remote.png)"
@@ -468,13 +479,13 @@ mod tests {
             note_folder: "{site}/".into(),
             ..keep.clone()
         };
-        let commonmark = with_attachments(&note, &options);
+        let commonmark = with_attachments(&note, &render(options));
         assert_eq!(
             commonmark.quotes[0].markdown,
             "Look ![a cat](../attachments/cat-01234567.png) here ![b](https://x.example/remote.png)"
         );
         assert_eq!(
-            with_attachments(&note, &ImageOptions::default()).quotes[0].markdown,
+            with_attachments(&note, &render(ImageOptions::default())).quotes[0].markdown,
             note.quotes[0].markdown
         );
     }
@@ -485,12 +496,12 @@ mod tests {
             "![x](https://x.example/123.png)",
             vec![kept("https://x.example/123.png", "")],
         );
-        assert!(attachment_files([&note], &ImageOptions::default()).is_empty());
+        assert!(attachment_files([&note], &render(ImageOptions::default())).is_empty());
         let keep = ImageOptions {
             keep: true,
             ..ImageOptions::default()
         };
-        let files = attachment_files([&note], &keep);
+        let files = attachment_files([&note], &render(keep.clone()));
         assert_eq!(files.len(), 1);
         assert_eq!(files[0].path, "attachments/A- page-01234567.png");
         assert!(!files[0].path.contains([':', '?']));
@@ -498,7 +509,7 @@ mod tests {
             folder: "{site}/files".into(),
             ..keep
         };
-        let files = attachment_files([&note, &note], &per_site);
+        let files = attachment_files([&note, &note], &render(per_site));
         assert_eq!(files.len(), 1, "the same image once");
         assert_eq!(files[0].path, "a.example/files/A- page-01234567.png");
     }
@@ -524,6 +535,26 @@ mod tests {
     }
 
     #[test]
+    fn the_attachments_folder_reads_its_fields_in_the_readers_zone() {
+        let mut note = note_with(
+            "![x](https://x.example/cat.png)",
+            vec![kept("https://x.example/cat.png", "cat")],
+        );
+        note.created = "2024-06-05T23:30:00.000Z".into();
+        let options = RenderOptions {
+            tz_offset_minutes: 60,
+            images: ImageOptions {
+                keep: true,
+                folder: "{year}/{date}/".into(),
+                ..ImageOptions::default()
+            },
+            ..RenderOptions::default()
+        };
+        let files = attachment_files([&note], &options);
+        assert_eq!(files[0].path, "2024/2024-06-06/cat-01234567.png");
+    }
+
+    #[test]
     fn a_kept_data_image_without_bytes_renders_as_its_alt_text() {
         let url = format!("{KEPT_IMAGE_SCHEME}{}", "ab".repeat(32));
         let note = note_with(
@@ -538,7 +569,7 @@ mod tests {
             ..ImageOptions::default()
         };
         assert_eq!(
-            with_attachments(&note, &off).quotes[0].markdown,
+            with_attachments(&note, &render(off)).quotes[0].markdown,
             "a chart text"
         );
     }

@@ -156,7 +156,8 @@ pub struct Renderer {
     compile_error: Option<TemplateError>,
     defaults: Compiled,
     quote_order: QuoteOrder,
-    images: crate::embed::ImageOptions,
+    /// For the images' attachments: how they embed, the zone of their folder's fields.
+    options: RenderOptions,
 }
 
 #[derive(Debug)]
@@ -195,7 +196,7 @@ impl Renderer {
             compile_error,
             defaults,
             quote_order: options.quote_order,
-            images: options.images.clone(),
+            options: options.clone(),
         }
     }
 
@@ -204,7 +205,7 @@ impl Renderer {
     /// ([`quotebook_html::chars::strip_controls`]), whichever field or template they came
     /// from (a comment, a backup's Markdown, the template itself).
     pub fn render(&mut self, note: &Note) -> Rendered {
-        let note = crate::embed::with_attachments(note, &self.images);
+        let note = crate::embed::with_attachments(note, &self.options);
         let mut rendered = self.render_raw(&note);
         strip_in_place(&mut rendered.markdown);
         for quote in &mut rendered.quotes {

@@ -235,7 +235,7 @@ fn an_image_saved_alone_is_a_quote_with_caption_comment_and_tags() {
         "{}",
         rendered.markdown
     );
-    let files = attachment_files([&note], &commonmark.images);
+    let files = attachment_files([&note], &commonmark);
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].path, format!("attachments/{name}"));
     assert_eq!(files[0].hash, info.hash);

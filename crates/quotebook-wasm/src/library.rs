@@ -64,10 +64,7 @@ pub fn attachment_files(
 ) -> Result<JsValue, JsError> {
     let notes = notes_from_js(notes)?;
     let options: RenderOptions = from_js_or_default(options)?;
-    to_js(&quotebook_core::embed::attachment_files(
-        &notes,
-        &options.images,
-    ))
+    to_js(&quotebook_core::embed::attachment_files(&notes, &options))
 }
 
 /// `markdown` (a quote's Markdown, or a note rendered from it) for a preview: each kept

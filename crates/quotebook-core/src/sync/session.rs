@@ -451,7 +451,7 @@ pub fn start(
                         .collect()
                 }
             };
-            (attachment_files(&notes, &render_options.images), Vec::new())
+            (attachment_files(&notes, &render_options), Vec::new())
         } else if render_options.images.keep {
             let wanted = match &notes {
                 Notes::Parsed(library) => attachments_of(&library.notes, library, &render_options),
@@ -480,13 +480,13 @@ pub fn start(
 
 /// The kept images `notes` embed with `options`, with their bytes when `library` has them.
 fn attachments_of(notes: &[Note], library: &Library, options: &RenderOptions) -> Vec<Attachment> {
-    attachments_with_bytes(notes, library, &options.images)
+    attachments_with_bytes(notes, library, options)
 }
 
 fn attachments_with_bytes(
     notes: &[Note],
     library: &Library,
-    options: &ImageOptions,
+    options: &RenderOptions,
 ) -> Vec<Attachment> {
     attachment_files(notes, options)
         .into_iter()
@@ -509,7 +509,7 @@ fn stored_attachments(text: &str, options: &RenderOptions) -> Vec<Attachment> {
     if notes.is_empty() {
         return Vec::new();
     }
-    let files = attachment_files(&notes, &options.images);
+    let files = attachment_files(&notes, options);
     let mut library = Library::default();
     for line in Library::image_lines(text).unwrap_or_default() {
         let wanted = files.iter().any(|f| line.contains(f.hash.as_str()));
@@ -534,15 +534,15 @@ pub struct AttachmentPlan {
     pub lines: Vec<(String, String)>,
 }
 
-/// The kept images `notes` embed with `options` into `folder` (an export or a sync), their
-/// bytes from `library`. See [`plan_attachments`].
+/// The kept images `notes` embed when rendered with `options` into `folder` (an export or
+/// a sync), their bytes from `library`. See [`plan_attachments`].
 pub fn attachments_for(
     folder: &dyn Folder,
     notes: &[Note],
     library: &Library,
-    options: &ImageOptions,
+    options: &RenderOptions,
 ) -> AttachmentPlan {
-    if !options.keep {
+    if !options.images.keep {
         return AttachmentPlan::default();
     }
     plan_attachments(folder, attachments_with_bytes(notes, library, options))
