@@ -71,6 +71,7 @@ async function saveImageAsked(info, tab, src, asked) {
       src: page.details.found ? page.details.src : src,
       alt: page.details.alt,
       caption: page.details.caption,
+      position: page.position,
       now: new Date().toISOString(),
       quoteId,
     };
@@ -125,10 +126,15 @@ async function readPage(info, tab) {
   let capture = { url, title: tab?.title ?? '', canonical: null, metaHtml: null, incognito: Boolean(tab?.incognito) };
   /** @type {import('./details.js').ImageDetails} */
   let details = { found: false, alt: '', caption: '', width: 0, height: 0, src: info.srcUrl ?? '' };
+  /** @type {number | null} */
+  let position = null;
   if (tab?.id !== undefined && tab.id >= 0) {
     const target = { tabId: tab.id, frameIds: [info.frameId ?? 0] };
     try {
+      // capture.js reads the image's address from its isolated world, to place it.
+      await api.scripting.executeScript({ target, func: nameImage, args: [info.srcUrl ?? ''] });
       const [page] = await api.scripting.executeScript({ target, files: ['capture.js'] });
+      position = typeof page?.result?.imagePosition === 'number' ? page.result.imagePosition : null;
       const got = page?.result;
       if (got?.url) {
         capture = {
@@ -143,7 +149,12 @@ async function readPage(info, tab) {
     }
   }
   if (!capture.url) throw new Error('invalid_url: the page has no URL');
-  return { capture, details };
+  return { capture, details, position };
+}
+
+/** Runs in the page's isolated world, before capture.js: the image it is to place. */
+function nameImage(src) {
+  /** @type {any} */ (globalThis).quotebookImageSrc = src;
 }
 
 /**

@@ -177,6 +177,18 @@ describe('images kept with the quotes', () => {
     assert.equal(hostile.images.refused >= 3, true);
   });
 
+  test('an image saved alone takes its place among the quotes by where it stands in the page', async () => {
+    await page.goto(`${server.origin}/figure.html`);
+    const result = await saveSelectionOf('#before');
+    assert.equal(result.ok, true, result.reason);
+    const quotes = result.note.quotes;
+    const before = quotes.find((q) => q.text.startsWith('The chart below'));
+    const red = quotes.find((q) => q.images?.[0]?.alt === 'A red square');
+    const after = quotes.find((q) => q.text.startsWith('And here is'));
+    assert.ok(before.position < red.position && red.position < after.position,
+      JSON.stringify([before.position, red.position, after.position]));
+  });
+
   test('200 images in one selection: each kept, the bytes stored once per image', async () => {
     await page.goto(`${server.origin}/gallery.html`);
     const result = await saveSelectionOf('#gallery');
