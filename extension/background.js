@@ -4,7 +4,8 @@
 import { api } from './browser.js';
 import { MENU_ID, COMMAND, onQuoteSaved, resumePendingSaves, saveQuote, saveQuoteFromShortcut } from './save.js';
 import { syncAfterSave } from './sync/sync.js';
-import { IMAGE_MENU_ID, saveImage } from './images/save-image.js';
+import { IMAGE_MENU_IDS, imageMenuId, saveImage } from './images/save-image.js';
+import { SETTINGS } from './store.js';
 import * as images from './images/db.js';
 import { keepImages } from './images/keep.js';
 import { readImage } from './images/fetch.js';
@@ -16,14 +17,30 @@ onQuoteSaved(syncAfterSave);
 api.runtime.onInstalled.addListener(async () => {
   await api.contextMenus.removeAll();
   api.contextMenus.create({ id: MENU_ID, title: api.i18n.getMessage('menuSaveQuote'), contexts: ['selection'] });
-  api.contextMenus.create({ id: IMAGE_MENU_ID, title: api.i18n.getMessage('menuSaveImage'), contexts: ['image'] });
+  await imageMenu();
+});
+
+/**
+ * The image item, under the id that tells `saveImage` whether images are kept (the click
+ * must ask for the image's site at once, before the setting could be read).
+ */
+async function imageMenu() {
+  const keep = (await api.storage.sync.get(SETTINGS.imagesKeep))[SETTINGS.imagesKeep] !== false;
+  for (const id of IMAGE_MENU_IDS) await api.contextMenus.remove(id).catch(() => {});
+  api.contextMenus.create({ id: imageMenuId(keep), title: api.i18n.getMessage('menuSaveImage'), contexts: ['image'] });
+}
+
+api.storage.onChanged.addListener((changes, area) => {
+  if (area === 'sync' && SETTINGS.imagesKeep in changes) {
+    imageMenu().catch((error) => console.warn('Quotebook: cannot update the image menu item:', error));
+  }
 });
 
 // `saveQuote` and `saveImage` are what the menu calls, so the end-to-end tests, which cannot
 // click a native menu in headless Chromium, call the very functions the menu calls. No
 // await before `saveImage`: it asks for the image's origin while the click is a gesture.
 api.contextMenus.onClicked.addListener((info, tab) => {
-  if (info.menuItemId === IMAGE_MENU_ID) saveImage(info, tab);
+  if (IMAGE_MENU_IDS.includes(String(info.menuItemId))) saveImage(info, tab);
   else saveQuote(info, tab);
 });
 

@@ -13,7 +13,16 @@ import { keepImages, keepingImages, storeBytes } from './keep.js';
 
 /** @typedef {import('../store.js').Note} Note */
 
+/** The image item's id while images are kept ("Keep images" on, the default). */
 export const IMAGE_MENU_ID = 'save-image';
+/** Its id while they are not: the click asks for no site, the note links the image. */
+export const IMAGE_LINK_MENU_ID = 'save-image-link';
+export const IMAGE_MENU_IDS = [IMAGE_MENU_ID, IMAGE_LINK_MENU_ID];
+
+/** The image item's id for the "Keep images" setting. @param {boolean} keep */
+export function imageMenuId(keep) {
+  return keep ? IMAGE_MENU_ID : IMAGE_LINK_MENU_ID;
+}
 
 const OK_COLOR = '#1a7f37';
 const WARN_COLOR = '#9a6700';
@@ -28,7 +37,8 @@ const ERROR_COLOR = '#cf222e';
  */
 export function saveImage(info, tab) {
   const src = info?.srcUrl ?? '';
-  const pattern = originPattern(src);
+  // Images not kept: no site to ask for.
+  const pattern = info?.menuItemId === IMAGE_LINK_MENU_ID ? null : originPattern(src);
   // Synchronously, while the click counts as a gesture (see SECURITY.md, "Images").
   /** @type {Promise<boolean>} */
   let asked = Promise.resolve(false);
@@ -57,7 +67,7 @@ function refusedBy(error) {
 async function saveImageAsked(info, tab, src, asked) {
   try {
     if (!src) throw new Error('invalid_url: the image has no address');
-    const pattern = originPattern(src);
+    const pattern = info.menuItemId === IMAGE_LINK_MENU_ID ? null : originPattern(src);
     // While the browser's dialog waits for the reader, the badge says what it is about.
     if (pattern && !(await api.permissions.contains({ origins: [pattern] }).catch(() => false))) {
       await report(tab, WARN_COLOR, api.i18n.getMessage('imageAsking', [new URL(src).hostname]), '?');

@@ -337,7 +337,11 @@ describe('images kept with the quotes', () => {
     const off = await zip();
     assert.equal(off.some((e) => !e.name.endsWith('.md')), false, off.map((e) => e.name).join(', '));
     assert.ok(off.find((e) => e.name === 'A figure.md').bytes.toString().includes(`](${server.origin}/red.png)`));
+    // The menu's image item asks for no site while images are not kept: its id says so.
+    const menuItem = (id) => inWorker(([id]) => chrome.contextMenus.update(id, {}).then(() => true, () => false), id);
+    await waitFor(async () => await menuItem('save-image-link') && !(await menuItem('save-image')), { what: 'the link-only menu item' });
     await options.evaluate(() => chrome.storage.sync.remove(['images:keep', 'images:folder', 'images:embed']));
+    await waitFor(async () => await menuItem('save-image') && !(await menuItem('save-image-link')), { what: 'the image menu item back' });
     await options.close();
   });
 
