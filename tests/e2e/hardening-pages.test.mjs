@@ -60,9 +60,12 @@ describe('hostile pages', () => {
     assert.match(note.title, /^Bidi .*gnp\.exe.* lone \ufffd nul/u);
     const [quote] = note.quotes;
     assert.match(quote.text, /lone high \ufffd and low \ufffd here/u);
-    // The image is left out, and the quote says so where it stood.
-    assert.ok(quote.markdown.includes('\\[image not kept: a pasted screenshot, 2201 KB of inline data\\] after the image.'),
-      quote.markdown);
+    // The image is left out (its bytes are no image: a PNG's signature repeated), its
+    // alt text stays where it stood, and the quote's image says why (issue 16).
+    assert.ok(quote.markdown.endsWith('; a pasted screenshot after the image.'), quote.markdown);
+    assert.ok(!quote.markdown.includes('data:'), quote.markdown);
+    assert.deepEqual(quote.images.map((i) => [i.alt, i.hash, i.error?.split(':')[0]]),
+      [['a pasted screenshot', null, 'not_an_image']]);
     assert.ok(JSON.stringify(note).length < 20_000, `${JSON.stringify(note).length} bytes stored`);
     // The Markdown file: no NUL, no control character but newlines, and no bidi control in
     // the frontmatter, where a title could disguise itself (the YAML escapes them).
