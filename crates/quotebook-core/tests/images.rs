@@ -329,6 +329,10 @@ fn the_backup_carries_kept_images_and_reads_them_back_checked() {
     let script = format!("{}{text}{}", &json[..data_at], &json[data_end..]);
     let err = read_backup(&script, now).unwrap_err().to_string();
     assert!(err.contains("not an image"), "{err}");
+    let huge = "A".repeat(14 * 1024 * 1024);
+    let oversized = format!("{}{huge}{}", &json[..data_at], &json[data_end..]);
+    let err = read_backup(&oversized, now).unwrap_err().to_string();
+    assert!(err.contains("10.0 MB"), "{err}");
 }
 
 #[test]
