@@ -182,9 +182,11 @@ fn utf8(path: &str, bytes: Vec<u8>) -> Result<String, String> {
 /// `quotebook clip … --library BACKUP.json`: the clipped quote joins its page's note in
 /// the backup, which is made when missing, and written atomically.
 pub fn clip_into_library(path: &str, request: &ClipRequest) -> Result<Note, String> {
+    // The selection's `data:` images go into the backup as kept images, not inline.
     save_into_library(path, &request.note_id(), |existing| {
-        let note = quotebook_core::clip(request, existing).map_err(|e| e.to_string())?;
-        Ok((note, Vec::new()))
+        let clipped =
+            quotebook_core::clip::clip_with_images(request, existing).map_err(|e| e.to_string())?;
+        Ok((clipped.note, clipped.images))
     })
 }
 

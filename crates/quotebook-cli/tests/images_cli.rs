@@ -246,3 +246,50 @@ fn clip_image_refuses_what_is_not_an_image_kept() {
     assert!(err.contains("60.0 MB") && err.contains("10.0 MB"), "{err}");
     assert!(!t.path("backup.json").exists(), "nothing saved");
 }
+
+#[test]
+fn a_selections_data_images_go_into_the_backup_as_kept_images() {
+    use base64::Engine;
+    let t = Temp::new("images-data");
+    let bytes = png(200, 100, 300 * 1024);
+    let html = format!(
+        "<p>Twenty characters. <img alt=\"plot\" src=\"data:image/png;base64,{}\"></p>",
+        base64::engine::general_purpose::STANDARD.encode(&bytes)
+    );
+    fs::write(t.path("selection.html"), html).unwrap();
+    let (ok, _, err) = run(&[
+        "clip",
+        "--url",
+        "https://a.example/post",
+        "--html-file",
+        &t.s("selection.html"),
+        "--library",
+        &t.s("backup.json"),
+    ]);
+    assert!(ok, "{err}");
+    let text = fs::read_to_string(t.path("backup.json")).unwrap();
+    let library = Library::from_json(&text).unwrap();
+    let note_line = Library::note_lines(&text).unwrap()[0];
+    assert!(
+        note_line.len() < 2048,
+        "the note takes {} bytes",
+        note_line.len()
+    );
+    assert_eq!(library.image(&hash(&bytes)).unwrap().bytes, bytes);
+    let dir = t.s("out");
+    let (ok, _, err) = run(&["export", "--from", &t.s("backup.json"), "--to", &dir]);
+    assert!(ok, "{err}");
+    let written: Vec<_> = fs::read_dir(t.path("out/attachments"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert!(
+        written[0].ends_with(&format!("-{}.png", &hash(&bytes)[..8])),
+        "{written:?}"
+    );
+    assert_eq!(
+        fs::read(t.path("out/attachments").join(&written[0])).unwrap(),
+        bytes
+    );
+}

@@ -83,6 +83,14 @@ pub(crate) fn read_image_line(json: &str) -> Result<ImageBytes, String> {
     use base64::Engine;
     let line: ImageLine = serde_json::from_str(json).map_err(|e| e.to_string())?;
     let name = &line.hash;
+    // Refused before decoding: what it would decode to is over the limit.
+    let decoded = line.data.len() / 4 * 3;
+    if decoded > crate::image::MAX_IMAGE {
+        return Err(format!(
+            "image {name}: {}",
+            crate::image::ImageError::TooLarge(decoded)
+        ));
+    }
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(line.data.as_bytes())
         .map_err(|e| format!("image {name}: its data is not base64 ({e})"))?;

@@ -329,6 +329,10 @@ fn the_backup_carries_kept_images_and_reads_them_back_checked() {
     let script = format!("{}{text}{}", &json[..data_at], &json[data_end..]);
     let err = read_backup(&script, now).unwrap_err().to_string();
     assert!(err.contains("not an image"), "{err}");
+    let huge = "A".repeat(14 * 1024 * 1024);
+    let oversized = format!("{}{huge}{}", &json[..data_at], &json[data_end..]);
+    let err = read_backup(&oversized, now).unwrap_err().to_string();
+    assert!(err.contains("10.0 MB"), "{err}");
 }
 
 #[test]
@@ -383,4 +387,55 @@ fn a_backup_with_images_is_still_read_line_by_line() {
     assert_eq!(Library::image_lines(&json).unwrap().len(), 1);
     let lines = Library::note_lines(&json).unwrap();
     assert!(lines.iter().all(|l| Note::from_json(l).is_ok()));
+}
+
+/// The golden renderings of `tests/images/` (see its README).
+#[test]
+fn golden_renderings_of_a_note_with_images() {
+    use std::path::PathBuf;
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/images");
+    let note = Note::from_json(&std::fs::read_to_string(root.join("note.json")).unwrap()).unwrap();
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 3, "{cases:?}");
+    for case in cases {
+        let options: RenderOptions =
+            serde_json::from_str(&std::fs::read_to_string(case.join("options.json")).unwrap())
+                .unwrap();
+        let rendered = render_note(&note, &Templates::default(), &options);
+        let files: String = attachment_files([&note], &options)
+            .iter()
+            .map(|f| format!("{} {}\n", f.path, f.hash))
+            .collect();
+        // Every image the file shows is a web address or one of the attachments listed.
+        for event in pulldown_cmark::Parser::new(&rendered.markdown) {
+            if let pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { dest_url, .. }) = event
+            {
+                let local = dest_url.trim_start_matches("../");
+                assert!(
+                    dest_url.starts_with("https://") || files.contains(&format!("{local} ")),
+                    "{}: {dest_url}",
+                    case.display()
+                );
+            }
+        }
+        for (name, actual) in [
+            ("expected.md", &rendered.markdown),
+            ("attachments.txt", &files),
+        ] {
+            let path = case.join(name);
+            if update {
+                std::fs::write(&path, actual).unwrap();
+                continue;
+            }
+            let expected = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_GOLDEN=1 writes it)", path.display()));
+            assert_eq!(actual, &expected, "{}", path.display());
+        }
+    }
 }
