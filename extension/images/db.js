@@ -17,7 +17,13 @@ const VERSION = 1;
 /** @returns {Promise<IDBDatabase>} */
 function open() {
   return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, VERSION);
+    let request;
+    try {
+      request = indexedDB.open(DB_NAME, VERSION);
+    } catch (error) {
+      reject(failed('open', error));
+      return;
+    }
     request.onupgradeneeded = () => {
       if (!request.result.objectStoreNames.contains(STORE)) {
         request.result.createObjectStore(STORE, { keyPath: 'hash' });

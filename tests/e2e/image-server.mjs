@@ -54,6 +54,7 @@ export function noisePng(width, height) {
 
 export const RED = png(4, 3);
 export const BLUE = png(5, 2, [20, 40, 220]);
+export const GREEN = png(3, 3, [20, 200, 40]);
 export const PIXEL = png(1, 1);
 export const HUGE = 60 * 1024 * 1024;
 /** Over 8 MB once in base64: the library sent to the native host travels in parts. */
@@ -82,6 +83,7 @@ export async function serveImages() {
     switch (path) {
       case '/red.png': return send('image/png', RED);
       case '/blue.png': return send('image/png', BLUE);
+      case '/green.png': return send('image/png', GREEN);
       case '/pixel.png': return send('image/png', PIXEL);
       case '/noise.png': return send('image/png', NOISE);
       case '/photo.jpg': return send('image/jpeg', BLUE); // a PNG, whatever its name says
@@ -116,6 +118,7 @@ export async function serveImages() {
 <figure><img id="red" src="/red.png" alt="A red square" width="120" height="90"><figcaption>Figure 1: <em>red</em>, on purpose.</figcaption></figure>
 <p id="after">And here is <img id="inline" src="/blue.png" alt="blue"> a blue one inline, with <img id="pixel" src="/pixel.png" alt=""> a pixel.</p>
 <p><img id="foreign" src="${other}/blue.png" alt="From elsewhere" width="100" height="40"></p>
+<p id="elsewhere-local">Here too: <img src="/green.png?here" alt="Green here" width="40" height="30"> again.</p>
 <p id="elsewhere">Elsewhere: <img src="${other}/red.png" alt="Red from elsewhere" width="40" height="30"> too.</p>
 <p><img id="data" src="data:image/png;base64,${BLUE.toString('base64')}" alt="Inline data" width="100" height="40"></p>
 <p id="hostile">Hostile: <img src="/huge.png" alt="huge" width="40" height="40"> <img src="/script.svg" alt="svg"> <img src="/photo.jpg" alt="photo">

@@ -189,6 +189,29 @@ describe('images kept with the quotes', () => {
       JSON.stringify([before.position, red.position, after.position]));
   });
 
+  test('a store that refuses the bytes: the quote is saved, the badge says why, the image waits', async () => {
+    await page.goto(`${server.origin}/figure.html`);
+    await inWorker(() => {
+      globalThis.realOpen = indexedDB.open;
+      indexedDB.open = () => { throw new DOMException('the disk is full', 'QuotaExceededError'); };
+    });
+    let result;
+    try {
+      result = await saveSelectionOf('#elsewhere-local');
+    } finally {
+      await inWorker(() => { indexedDB.open = globalThis.realOpen; });
+    }
+    assert.equal(result.ok, true, result.reason);
+    assert.equal(result.images.refused, 1);
+    assert.match(result.images.reason, /^the browser refused to open the stored images \(QuotaExceededError the disk is full\)/);
+    const [image] = result.note.quotes.at(-1).images;
+    // Not refused for what it is: it waits for "Fetch images".
+    assert.deepEqual([image.hash, image.error], [null, null]);
+    const tab = await tabOf(browser.worker, page);
+    const title = await inWorker(([id]) => chrome.action.getTitle({ tabId: id }), tab.id);
+    assert.match(title, /1 image\(s\) kept as links only: the browser refused to open the stored images/);
+  });
+
   test('200 images in one selection: each kept, the bytes stored once per image', async () => {
     await page.goto(`${server.origin}/gallery.html`);
     const result = await saveSelectionOf('#gallery');
