@@ -424,10 +424,7 @@ fn golden_renderings_of_a_note_with_images() {
                 );
             }
         }
-        for (name, actual) in [
-            ("expected.md", &rendered.markdown),
-            ("attachments.txt", &files),
-        ] {
+        for (name, actual) in [("note.md", &rendered.markdown), ("attachments.txt", &files)] {
             let path = case.join(name);
             if update {
                 std::fs::write(&path, actual).unwrap();
