@@ -39,6 +39,11 @@ export const SETTINGS = Object.freeze({
   noteTemplate: 'template:note',
   quoteTemplate: 'template:quote',
   fileNamePattern: 'fileNamePattern',
+  // Issue 16: whether images are kept as files (false when turned off), the attachments
+  // folder's pattern and the embed style (`obsidian`, `commonmark`); unset is the default.
+  imagesKeep: 'images:keep',
+  imagesFolder: 'images:folder',
+  imagesEmbed: 'images:embed',
 });
 
 /**
@@ -91,6 +96,7 @@ export function newerSchema(schema) {
 /** @typedef {import('./wasm/quotebook.js').TemplateError} TemplateError */
 /** @typedef {import('./wasm/quotebook.js').Deleted} Deleted */
 /** @typedef {import('./wasm/quotebook.js').ImportPlan} ImportPlan */
+/** @typedef {import('./wasm/quotebook.js').FileSettings} FileSettings */
 /** @typedef {import('./wasm/quotebook.js').Removal} Removal */
 /** @typedef {import('./wasm/quotebook.js').NoteChange} NoteChange */
 /** @typedef {import('./wasm/quotebook.js').SyncOptions} SyncOptions */

@@ -557,6 +557,7 @@ fn note(page: &Page) -> Note {
                 selector: None,
                 private: q.private,
                 position: q.position.map(usize::from),
+                images: Vec::new(),
                 kind: QuoteKind::ALL[usize::from(q.kind) % QuoteKind::ALL.len()],
             })
             .collect(),
@@ -673,6 +674,7 @@ fuzz_target!(|input: Input| {
         } else {
             QuoteOrder::Saved
         },
+        ..RenderOptions::default()
     };
     let templates = Templates {
         note: source(&input.note),

@@ -189,6 +189,12 @@ impl Incremental {
                     }
                     _ => false,
                 });
+        // The settings that shape the files travel too, into the folder's backup.
+        let settings = if sent.trim().is_empty() {
+            None
+        } else {
+            Library::settings_of(sent).map_err(|e| format!("the notes sent: {e}"))?
+        };
         let sent = if sent.trim().is_empty() {
             Library::default()
         } else {
@@ -196,16 +202,27 @@ impl Incremental {
         };
         let kept_deleted = Library::deleted_lines(&self.kept).unwrap_or_default();
         let nothing_new = sent.notes.is_empty()
+            && sent.images.is_empty()
             && sent.deleted.iter().all(|d| {
                 let line = serde_json::to_string(d).expect("a deletion serialises");
                 kept_deleted.contains(&line.as_str())
             });
-        if exactly_kept && nothing_new {
+        let kept_settings = Library::settings_of(&self.kept).ok().flatten();
+        let same_settings = settings.is_none() || kept_settings == settings;
+        let settings = settings.or(kept_settings);
+        if exactly_kept && nothing_new && same_settings {
             return Ok(None);
         }
         let notes: HashMap<&str, &Note> = sent.notes.iter().map(|n| (n.id.as_str(), n)).collect();
         let mut out = String::with_capacity(self.kept.len() + 64);
-        out.push_str("{\"schema\":1,\"notes\":[");
+        match &settings {
+            Some(settings) => {
+                out.push_str("{\"schema\":1,\n\"settings\":");
+                out.push_str(&serde_json::to_string(settings).expect("settings serialise"));
+                out.push_str(",\"notes\":[");
+            }
+            None => out.push_str("{\"schema\":1,\"notes\":["),
+        }
         for (i, (id, digest)) in self.digests.iter().enumerate() {
             out.push_str(if i == 0 { "\n" } else { ",\n" });
             match (self.lines.get(digest), notes.get(id.as_str())) {
@@ -222,6 +239,21 @@ impl Incremental {
                 out.push_str(if i == 0 { "\n" } else { ",\n" });
                 out.push_str(&serde_json::to_string(deleted).expect("a deletion serialises"));
             }
+            out.push_str("\n]");
+        }
+        // The images: those the folder's backup holds and those sent (the session keeps
+        // only what some note embeds, each hash once).
+        let mut images: Vec<String> = Library::image_lines(&self.kept)
+            .unwrap_or_default()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        images.extend(sent.images.iter().map(quotebook_core::library::image_line));
+        for (i, line) in images.iter().enumerate() {
+            out.push_str(if i == 0 { ",\"images\":[\n" } else { ",\n" });
+            out.push_str(line);
+        }
+        if !images.is_empty() {
             out.push_str("\n]");
         }
         out.push_str("}\n");
@@ -393,7 +425,12 @@ fn sync(folder: &str, library: Option<&str>, message: &Value) -> Result<Value, S
 
 /// The host's answer for a session's report.
 fn answer(report: &Report, folder: &str) -> Value {
-    json!({"decisions": report.entries(), "summary": report.counts(), "folder": folder})
+    json!({
+        "decisions": report.entries(),
+        "summary": report.counts(),
+        "folder": folder,
+        "attachments": report.attachments,
+    })
 }
 
 #[cfg(test)]
@@ -502,6 +539,7 @@ mod tests {
             warnings: Vec::new(),
             template_error: None,
             dry_run: false,
+            attachments: Vec::new(),
         };
         let v = answer(&report, "/f");
         assert_eq!(v["decisions"][1]["kind"], "appended");

@@ -9,10 +9,13 @@
 
 pub mod backup;
 pub mod clip;
+pub mod embed;
+pub mod image;
 pub mod library;
 pub mod metadata;
 pub mod note;
 pub mod preview;
+pub mod search;
 pub mod sync;
 pub mod template;
 pub mod time;
@@ -37,4 +40,4 @@ pub use fragment::{TextFragment, text_fragment};
 pub use metadata::{
     Metadata, extract_metadata, extract_metadata_with_text, metadata_capture_selectors,
 };
-pub use note::{Note, Quote, QuoteKind, SCHEMA_VERSION};
+pub use note::{ImageRef, Note, Quote, QuoteKind, SCHEMA_VERSION};

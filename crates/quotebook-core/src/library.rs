@@ -10,12 +10,37 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::clip::ImageBytes;
 use crate::error::Error;
 use crate::note::Note;
+use crate::template::{QuoteOrder, RenderOptions, Templates};
 use crate::time;
 
 /// Where the deletions start in a backup as [`Library::to_json`] writes it.
 const DELETED_START: &str = "\n],\"deleted\":[\n";
+
+/// Where the images start in a backup as [`Library::to_json`] writes it (after the notes
+/// and the deletions).
+const IMAGES_START: &str = "\n],\"images\":[\n";
+
+/// A backup's text up to the `]` that closes its notes or its deletions: without its
+/// images and its closing brace. `None` when it is not laid out as [`Library::to_json`]
+/// writes it.
+fn lists(json: &str) -> Option<&str> {
+    match json.find(IMAGES_START) {
+        Some(at) => json.ends_with("\n]}\n").then(|| &json[..at + 2]),
+        None => json.strip_suffix("}\n"),
+    }
+}
+
+/// `body` split into its lines (`,\n` between them), if each holds one JSON object.
+fn one_per_line(body: &str) -> Option<Vec<&str>> {
+    let lines: Vec<&str> = body.split(",\n").collect();
+    lines
+        .iter()
+        .all(|line| line.starts_with('{') && line.ends_with('}') && !line.contains('\n'))
+        .then_some(lines)
+}
 
 /// The schema of the backup file this version writes.
 pub const LIBRARY_SCHEMA: u32 = 1;
@@ -28,6 +53,9 @@ pub struct Library {
     /// Deletions (tombstones), sorted by id: merging a copy that still holds a deleted
     /// quote or note does not bring it back. See [`Library::delete_quote`].
     pub deleted: Vec<Deleted>,
+    /// The bytes of the images the notes keep (see [`crate::note::ImageRef`]), sorted by
+    /// hash, each once. The backup writes only those some note still keeps.
+    pub images: Vec<ImageBytes>,
 }
 
 impl Default for Library {
@@ -36,8 +64,94 @@ impl Default for Library {
             schema: LIBRARY_SCHEMA,
             notes: Vec::new(),
             deleted: Vec::new(),
+            images: Vec::new(),
         }
     }
+}
+
+/// The reader's settings that shape files: templates, the file name pattern, the time zone
+/// and language of dates, the order of quotes. A backup carries them (its `settings`), so
+/// that the same backup gives the same files everywhere: the CLI's `export` and `sync` use
+/// them unless told otherwise, and an import offers them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct FileSettings {
+    pub templates: Templates,
+    pub file_name_pattern: String,
+    pub tz_offset_minutes: i32,
+    pub locale: String,
+    pub quote_order: QuoteOrder,
+    /// Whether images are kept as files, where, and how notes embed them. Absent from
+    /// backups written before images were kept: those link images to their remote URLs.
+    pub images: Option<crate::embed::ImageOptions>,
+}
+
+impl FileSettings {
+    pub fn render_options(&self) -> RenderOptions {
+        RenderOptions {
+            tz_offset_minutes: self.tz_offset_minutes,
+            locale: self.locale.clone(),
+            quote_order: self.quote_order,
+            images: self.images.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// How a backup's settings line starts, between its schema and its notes.
+const SETTINGS_START: &str = "{\"schema\":1,\n\"settings\":";
+
+/// An image as a backup holds it: `{"hash", "mime", "data"}`, `data` in base64 (the
+/// standard alphabet, padded).
+#[derive(Serialize, Deserialize)]
+struct ImageLine<'a> {
+    hash: std::borrow::Cow<'a, str>,
+    mime: std::borrow::Cow<'a, str>,
+    data: String,
+}
+
+/// Reads one image of a backup: its bytes must decode, be an image Quotebook keeps (within
+/// [`crate::image::MAX_IMAGE`]), of the type it says, and hash to its name.
+pub(crate) fn read_image_line(json: &str) -> Result<ImageBytes, String> {
+    use base64::Engine;
+    let line: ImageLine = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    let name = &line.hash;
+    // Refused before decoding: what it would decode to is over the limit.
+    let decoded = line.data.len() / 4 * 3;
+    if decoded > crate::image::MAX_IMAGE {
+        return Err(format!(
+            "image {name}: {}",
+            crate::image::ImageError::TooLarge(decoded)
+        ));
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(line.data.as_bytes())
+        .map_err(|e| format!("image {name}: its data is not base64 ({e})"))?;
+    let info = crate::image::inspect(&bytes).map_err(|e| format!("image {name}: {e}"))?;
+    if info.hash != *line.hash {
+        return Err(format!("image {name}: its bytes hash to {}", info.hash));
+    }
+    if info.mime != *line.mime {
+        return Err(format!(
+            "image {name}: said to be {}, its bytes are {}",
+            line.mime, info.mime
+        ));
+    }
+    Ok(ImageBytes {
+        hash: info.hash,
+        mime: info.mime,
+        bytes,
+    })
+}
+
+/// One image as a backup's line holds it (see [`Library::to_json`]).
+pub fn image_line(image: &ImageBytes) -> String {
+    use base64::Engine;
+    serde_json::to_string(&ImageLine {
+        hash: image.hash.as_str().into(),
+        mime: image.mime.as_str().into(),
+        data: base64::engine::general_purpose::STANDARD.encode(&image.bytes),
+    })
+    .expect("an image serialises")
 }
 
 /// A deletion, kept in the backup so that it travels to the other copies of the library.
@@ -92,6 +206,8 @@ struct Any {
     notes: Vec<serde_json::Value>,
     #[serde(default)]
     deleted: Vec<Deleted>,
+    #[serde(default)]
+    images: Vec<Box<serde_json::value::RawValue>>,
 }
 
 impl Library {
@@ -118,11 +234,18 @@ impl Library {
             .map(Note::from_value)
             .collect::<Result<Vec<_>, _>>()?;
         let deleted = any.deleted;
+        let images = any
+            .images
+            .iter()
+            .map(|raw| read_image_line(raw.get()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|why| Error::InvalidData(format!("library backup: {why}")))?;
         let mut library = Library::default();
         library.merge(Library {
             schema: LIBRARY_SCHEMA,
             notes,
             deleted,
+            images,
         });
         Ok(library)
     }
@@ -147,8 +270,39 @@ impl Library {
             }
             out.push_str("\n]");
         }
+        let live = crate::note::live_image_hashes(&self.notes);
+        let mut first = true;
+        for image in self
+            .images
+            .iter()
+            .filter(|i| live.binary_search(&i.hash).is_ok())
+        {
+            out.push_str(if first { ",\"images\":[\n" } else { ",\n" });
+            first = false;
+            out.push_str(&image_line(image));
+        }
+        if !first {
+            out.push_str("\n]");
+        }
         out.push_str("}\n");
         out
+    }
+
+    /// Adds image bytes (already checked, as [`crate::image::inspect`] does), each hash once.
+    pub fn add_images(&mut self, images: impl IntoIterator<Item = ImageBytes>) {
+        for image in images {
+            if let Err(at) = self.images.binary_search_by(|i| i.hash.cmp(&image.hash)) {
+                self.images.insert(at, image);
+            }
+        }
+    }
+
+    /// The bytes kept under `hash`, if the library holds them.
+    pub fn image(&self, hash: &str) -> Option<&ImageBytes> {
+        self.images
+            .binary_search_by(|i| i.hash.as_str().cmp(hash))
+            .ok()
+            .map(|at| &self.images[at])
     }
 
     /// Deletes a quote, remembering the deletion (at `now`) so that it travels.
@@ -252,40 +406,88 @@ impl Library {
         removed
     }
 
+    /// The backup with the reader's file `settings` (see [`FileSettings`]) on a line of
+    /// their own before the notes: `{"schema":1,\n"settings":{…},"notes":[…`.
+    pub fn to_json_with(&self, settings: Option<&FileSettings>) -> String {
+        let json = self.to_json();
+        let Some(settings) = settings else {
+            return json;
+        };
+        let settings = serde_json::to_string(settings).expect("settings serialise");
+        let rest = json
+            .strip_prefix("{\"schema\":1,")
+            .expect("to_json starts with the schema");
+        format!("{SETTINGS_START}{settings},{rest}")
+    }
+
+    /// The file settings a backup carries, if any. A backup laid out as
+    /// [`Library::to_json_with`] writes it is read from its settings line alone.
+    pub fn settings_of(json: &str) -> Result<Option<FileSettings>, Error> {
+        let invalid = |e: serde_json::Error| Error::InvalidData(format!("backup settings: {e}"));
+        if let Some(rest) = json.strip_prefix(SETTINGS_START)
+            && let Some((line, _)) = rest.split_once(",\"notes\":[\n")
+            && !line.contains('\n')
+        {
+            return serde_json::from_str(line).map(Some).map_err(invalid);
+        }
+        #[derive(Deserialize)]
+        struct Only {
+            #[serde(default)]
+            settings: Option<FileSettings>,
+        }
+        serde_json::from_str::<Only>(json)
+            .map(|only| only.settings)
+            .map_err(invalid)
+    }
+
     /// The notes' JSON, one by one, when `json` is laid out exactly as [`Library::to_json`]
-    /// writes it (one note per line); `None` otherwise. Lets a caller key and skip notes
-    /// without parsing them (see [`crate::sync::render::StoredNote`]).
+    /// (or [`Library::to_json_with`]) writes it (one note per line); `None` otherwise. Lets
+    /// a caller key and skip notes without parsing them (see
+    /// [`crate::sync::render::StoredNote`]).
     pub fn note_lines(json: &str) -> Option<Vec<&str>> {
-        let body = json.strip_prefix("{\"schema\":1,\"notes\":[")?;
-        // The deletions, if any, follow the notes: `\n],"deleted":[\n…\n]}\n`.
+        let lists = lists(json)?;
+        let body = match lists.strip_prefix(SETTINGS_START) {
+            // The settings line holds no line break (JSON escapes them in strings), and
+            // ends where the notes start.
+            Some(rest) => {
+                let end = rest.find('\n')?;
+                rest[..end]
+                    .ends_with(",\"notes\":[")
+                    .then_some(&rest[end..])?
+            }
+            None => lists.strip_prefix("{\"schema\":1,\"notes\":[")?,
+        };
+        // The deletions, if any, follow the notes: `\n],"deleted":[\n…\n]`.
         let body = match body.find(DELETED_START) {
-            Some(end) if body.ends_with("\n]}\n") => &body[..end + 1],
-            _ => body.strip_suffix("]}\n")?,
+            Some(end) if body.ends_with("\n]") => &body[..end + 1],
+            _ => body.strip_suffix(']')?,
         };
         if body == "\n" {
             return Some(Vec::new());
         }
         let body = body.strip_prefix('\n')?.strip_suffix('\n')?;
-        let lines: Vec<&str> = body.split(",\n").collect();
-        lines
-            .iter()
-            .all(|line| line.starts_with('{') && line.ends_with('}') && !line.contains('\n'))
-            .then_some(lines)
+        one_per_line(body)
     }
 
     /// The deletions' JSON, one by one, in a backup laid out as [`Library::to_json`] writes
     /// it (empty when it has none); `None` when it is laid out otherwise.
     pub fn deleted_lines(json: &str) -> Option<Vec<&str>> {
         Library::note_lines(json)?;
-        let Some(start) = json.find(DELETED_START) else {
+        let lists = lists(json)?;
+        let Some(start) = lists.find(DELETED_START) else {
             return Some(Vec::new());
         };
-        let body = json[start + DELETED_START.len()..].strip_suffix("\n]}\n")?;
-        let lines: Vec<&str> = body.split(",\n").collect();
-        lines
-            .iter()
-            .all(|line| line.starts_with('{') && line.ends_with('}') && !line.contains('\n'))
-            .then_some(lines)
+        one_per_line(lists[start + DELETED_START.len()..].strip_suffix("\n]")?)
+    }
+
+    /// The images' JSON, one by one, in a backup laid out as [`Library::to_json`] writes it
+    /// (empty when it has none); `None` when it is laid out otherwise.
+    pub fn image_lines(json: &str) -> Option<Vec<&str>> {
+        Library::note_lines(json)?;
+        let Some(start) = json.find(IMAGES_START) else {
+            return Some(Vec::new());
+        };
+        one_per_line(json[start + IMAGES_START.len()..].strip_suffix("\n]}\n")?)
     }
 
     /// Applies the deletions `other` records to this library (and records them): what
@@ -337,6 +539,7 @@ impl Library {
             .iter()
             .flat_map(|n| n.quotes.iter().map(|q| (q.id.clone(), n.id.clone())))
             .collect();
+        self.add_images(other.images);
         // What either side deleted goes from both, before the notes meet.
         self.record(other.deleted);
         report.quotes_removed = self.apply_deletions();
@@ -421,6 +624,21 @@ fn merge_note(ours: &mut Note, mut theirs: Note) -> usize {
                 quote.comment.clone_from(&newer.comment);
                 quote.tags.clone_from(&newer.tags);
                 quote.kind = newer.kind;
+            }
+        }
+    }
+    // Bytes kept on either side stay kept: an image one copy fetched fills the other's.
+    for quote in &mut quotes {
+        let Some(theirs) = their_quotes.iter().find(|q| q.id == quote.id) else {
+            continue;
+        };
+        for image in quote.images.iter_mut().filter(|i| i.hash.is_none()) {
+            if let Some(kept) = theirs
+                .images
+                .iter()
+                .find(|t| t.url == image.url && t.hash.is_some())
+            {
+                *image = kept.clone();
             }
         }
     }
@@ -527,6 +745,70 @@ mod tests {
         let back = Library::from_json(&json).unwrap();
         assert_eq!(back, library);
         assert_eq!(back.to_json(), json);
+    }
+
+    #[test]
+    fn a_backup_carries_the_settings_that_shape_files() {
+        let library = sample();
+        let settings = FileSettings {
+            templates: Templates {
+                note: "# {{ title }}\n{% for q in quotes %}{{ q.rendered }}{% endfor %}".into(),
+                quote: "* {{ quote }}\n".into(),
+            },
+            file_name_pattern: "{site}/{title}".into(),
+            tz_offset_minutes: -300,
+            locale: "fr".into(),
+            quote_order: QuoteOrder::Page,
+            images: None,
+        };
+        let json = library.to_json_with(Some(&settings));
+        assert!(
+            json.starts_with("{\"schema\":1,\n\"settings\":{\"templates\":"),
+            "{json}"
+        );
+        assert_eq!(Library::settings_of(&json).unwrap(), Some(settings.clone()));
+        // The notes read as before, by the fast path too, and the settings are no note.
+        assert_eq!(Library::from_json(&json).unwrap(), library);
+        assert_eq!(
+            Library::note_lines(&json),
+            Library::note_lines(&library.to_json())
+        );
+        assert!(Library::note_lines(&json).is_some());
+        // Without settings: the backup of before, byte for byte.
+        assert_eq!(library.to_json_with(None), library.to_json());
+        assert_eq!(Library::settings_of(&library.to_json()).unwrap(), None);
+        // Laid out otherwise (pretty-printed by another tool), still read.
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
+        assert_eq!(
+            Library::settings_of(&pretty).unwrap(),
+            Some(settings.clone())
+        );
+        assert_eq!(Library::note_lines(&pretty), None);
+        // Fields left out take their defaults; a wrong type is refused.
+        assert_eq!(
+            Library::settings_of(
+                r#"{"schema":1,"settings":{"fileNamePattern":"{id}"},"notes":[]}"#
+            )
+            .unwrap()
+            .unwrap()
+            .file_name_pattern,
+            "{id}"
+        );
+        assert!(
+            Library::settings_of(r#"{"schema":1,"settings":{"tzOffsetMinutes":"x"},"notes":[]}"#)
+                .is_err()
+        );
+        // A library with deletions keeps them after the settings.
+        let mut deleting = library.clone();
+        deleting.deleted.push(Deleted {
+            id: "gone".into(),
+            note: None,
+            at: "2024-01-01T00:00:00Z".into(),
+        });
+        let json = deleting.to_json_with(Some(&settings));
+        assert_eq!(Library::deleted_lines(&json).unwrap().len(), 1);
+        assert_eq!(Library::from_json(&json).unwrap(), deleting);
     }
 
     #[test]

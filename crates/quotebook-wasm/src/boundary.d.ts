@@ -37,6 +37,105 @@ export interface Quote {
   private: boolean;
   position: number | null;
   kind: QuoteKind;
+  /** Left out when the quote has no image. */
+  images?: ImageRef[];
+}
+
+/**
+ * An image of a quote. `url` is its destination in `markdown`: the image's absolute URL, or
+ * `quotebook-image:<hash>` for one that came as a `data:` URL. `hash` is set once its bytes
+ * are kept (stored under it); `error` (`code: message`) says why they are not.
+ */
+export interface ImageRef {
+  url: string;
+  alt: string;
+  caption: string;
+  name: string;
+  hash: string | null;
+  mime: string | null;
+  width: number | null;
+  height: number | null;
+  size: number | null;
+  error: string | null;
+}
+
+/** Bytes recognised as an image (`image_inspect`). */
+export interface ImageInfo {
+  hash: string;
+  mime: string;
+  width: number;
+  height: number;
+  size: number;
+  extension: string;
+}
+
+/** Bytes to store under their hash. */
+export interface ImageBytes {
+  hash: string;
+  mime: string;
+  bytes: Uint8Array;
+}
+
+/** A save's note, and the bytes of the images it took from `data:` URLs. */
+export interface Clipped {
+  note: Note;
+  images: ImageBytes[];
+  quotes: ClippedQuote[];
+}
+
+/** "Save image to note" (`image_clip`). */
+export interface ImageClipRequest {
+  url?: string;
+  title?: string;
+  canonical?: string | null;
+  metaHtml?: string | null;
+  incognito?: boolean;
+  src?: string;
+  alt?: string;
+  caption?: string;
+  now?: string;
+  quoteId?: string;
+  comment?: string;
+  tags?: string[];
+  allowPrivate?: boolean;
+  position?: number | null;
+  former?: Note[];
+}
+
+/** What fetching one image gave (`attach_images`): its `info`, or why not. */
+export interface ImageFetched {
+  url?: string;
+  info?: ImageInfo | null;
+  error?: string | null;
+}
+
+/** `attach_images`: the note, the hashes it keeps, the images refused and why. */
+export interface Attached {
+  note: Note;
+  kept: string[];
+  refused: ImageRefused[];
+}
+
+export interface ImageRefused {
+  url: string;
+  error: string;
+}
+
+/** A kept image an export writes beside the notes (`attachment_files`). */
+export interface AttachmentFile {
+  path: string;
+  hash: string;
+  mime: string;
+}
+
+export type Embed = 'obsidian' | 'commonmark';
+
+/** How kept images are embedded (`RenderOptions.images`). */
+export interface ImageOptions {
+  keep?: boolean;
+  folder?: string;
+  embed?: Embed;
+  noteFolder?: string;
 }
 
 /** A quote's kind (stable ids; names and colours are the reader's settings). */
@@ -141,6 +240,7 @@ export interface RenderOptions {
   tzOffsetMinutes?: number;
   locale?: string;
   quoteOrder?: QuoteOrder;
+  images?: ImageOptions;
 }
 
 /** A note rendered through the templates (`render`). */
@@ -153,6 +253,27 @@ export interface Rendered {
 export interface RenderedQuote {
   id: string;
   block: string;
+}
+
+/** A name of the template reference, with its example rendered (`template_reference`). */
+export interface ReferenceItem {
+  name: string;
+  kind: 'variable' | 'filter' | 'test' | 'function';
+  scope: 'both' | 'note' | 'quote';
+  example: string;
+  output: string;
+}
+
+/** Names each template uses that it cannot see (`template_unknown_names`). */
+export interface UnknownNames {
+  note: string[];
+  quote: string[];
+}
+
+/** A piece of a text cut at a search's words (`mark_text`): shown as is, or marked. */
+export interface Segment {
+  text: string;
+  mark: boolean;
 }
 
 export interface TemplateError {
@@ -176,8 +297,22 @@ export interface ImportPlan {
   removed: Removal[];
   quotesSkipped: number;
   ignored: string[];
+  settings: FileSettings | null;
   notes: Note[];
   deleted: Deleted[];
+  /** The images the backup carried that the notes keep: store each under its hash. */
+  images: ImageBytes[];
+}
+
+/** The reader's settings that shape files, carried by a backup. */
+export interface FileSettings {
+  templates: Templates;
+  fileNamePattern: string;
+  tzOffsetMinutes: number;
+  locale: string;
+  quoteOrder: QuoteOrder;
+  /** Absent from backups written before images were kept. */
+  images?: ImageOptions | null;
 }
 
 /** A note an import adds or changes. */
@@ -211,9 +346,12 @@ export interface SyncOptions {
   templates?: Templates | null;
   pattern?: string | null;
   tzOffsetMinutes?: number;
+  locale?: string;
+  quoteOrder?: QuoteOrder;
   restore?: boolean;
   overwrite?: string | null;
   keep?: string | null;
+  images?: ImageOptions;
 }
 
 /** `sync_plan` asks for these files to be read first. */
@@ -228,6 +366,8 @@ export interface SyncPlan {
   backup: string | null;
   decisions: ReportEntry[];
   summary: Counts;
+  /** Kept images to write from the store, each only where no file is. */
+  attachments: AttachmentFile[];
 }
 
 export type SyncAnswer = SyncNeed | SyncPlan;
@@ -244,6 +384,14 @@ export interface ReportEntry {
   kind: string;
   path: string | null;
   line: string;
+  reasons?: ReasonEntry[];
+  pending?: number;
+}
+
+/** Why a file is in conflict: a quote `deleted` or `changed` (named by its words), or the `header`. */
+export interface ReasonEntry {
+  kind: 'deleted' | 'changed' | 'header';
+  words: string;
 }
 
 export interface Counts {

@@ -64,6 +64,16 @@ pub const NOTE_KEYS: &[&str] = &[
     "exact",
     "prefix",
     "suffix",
+    "images",
+    "alt",
+    "caption",
+    "name",
+    "hash",
+    "mime",
+    "width",
+    "height",
+    "size",
+    "error",
     "kind",
     "repeated",
 ];
@@ -168,6 +178,13 @@ mod tests {
             }),
             private: true,
             position: Some(7),
+            images: vec![crate::note::ImageRef {
+                url: "https://a.example/i.png".into(),
+                alt: "A".into(),
+                hash: Some("h".into()),
+                width: Some(3),
+                ..Default::default()
+            }],
             kind: crate::note::QuoteKind::Idea,
         };
         let note = Note {

@@ -43,6 +43,11 @@ pub fn sync_note_with_error(
             .map(|q| (q.id, q.block))
             .collect(),
     );
+    for quote in &mut sync_note.quotes {
+        if let Some(saved) = note.quotes.iter().find(|q| q.id == quote.id) {
+            quote.words = first_words(&saved.text);
+        }
+    }
     // A quote's kind is how the reader marks it, not its content: a change of kind alone
     // must not make a conflict in a file the reader edited (which only ever gets new
     // quotes appended, so keeps its old callout), nor cost the comment. So quotes are
@@ -64,6 +69,37 @@ pub fn sync_note_with_error(
         sync_note.hash_quotes_by(blocks.into_iter().map(|q| q.block).collect());
     }
     (sync_note, rendered.error)
+}
+
+/// How many words of a quote name it to the reader, and at most how many characters.
+const NAME_WORDS: usize = 6;
+const NAME_CHARS: usize = 48;
+
+/// The first words of a quote's text on one line, `…` when there is more: what a conflict
+/// names the quote by, instead of its id.
+pub fn first_words(text: &str) -> String {
+    let mut out = String::new();
+    let mut words = text.split_whitespace();
+    for word in words.by_ref().take(NAME_WORDS) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    let mut cut = out.chars().count() > NAME_CHARS;
+    if cut {
+        out = out
+            .chars()
+            .take(NAME_CHARS)
+            .collect::<String>()
+            .trim_end()
+            .to_owned();
+    }
+    cut |= words.next().is_some();
+    if cut {
+        out.push('…');
+    }
+    out
 }
 
 /// A note rendered only when the planner needs it (see [`NoteInput`]).
@@ -114,7 +150,7 @@ impl NoteInput for LazyNote<'_> {
 /// A hash of everything a note's rendering depends on: this version of the core, the
 /// templates, the render options and the note itself (as [`Note::to_json`] writes it).
 pub(crate) fn source_key(note: &Note, templates: &Templates, options: &RenderOptions) -> String {
-    let mut hasher = key_prefix(templates, options);
+    let mut hasher = key_prefix(templates, options, note.image_hashes().next().is_some());
     serde_json::to_writer(&mut hasher, note).expect("a note serialises");
     hasher.finish()
 }
@@ -126,16 +162,34 @@ pub(crate) fn source_key_of_json(
     templates: &Templates,
     options: &RenderOptions,
 ) -> String {
-    let mut hasher = key_prefix(templates, options);
+    let mut hasher = key_prefix(templates, options, keeps_images(json));
     std::io::Write::write_all(&mut hasher, json.as_bytes()).expect("hashing never fails");
     hasher.finish()
 }
 
-fn key_prefix(templates: &Templates, options: &RenderOptions) -> Hasher {
+/// Whether a note's JSON (as [`Note::to_json`] writes it) keeps an image's bytes.
+fn keeps_images(json: &str) -> bool {
+    json.contains("\"hash\":\"")
+}
+
+/// The key's start: the core's version, the templates and the options. How images are
+/// embedded counts only for a note that keeps some (`images`): turning "Keep images" on
+/// or off re-renders no other note.
+fn key_prefix(templates: &Templates, options: &RenderOptions, images: bool) -> Hasher {
     let mut hasher = Hasher::default();
     hasher.part(concat!("quotebook-core ", env!("CARGO_PKG_VERSION")).as_bytes());
     hasher.part(templates.note.as_bytes());
     hasher.part(templates.quote.as_bytes());
+    let without_images;
+    let options = if images {
+        options
+    } else {
+        without_images = RenderOptions {
+            images: Default::default(),
+            ..options.clone()
+        };
+        &without_images
+    };
     serde_json::to_writer(&mut hasher, options).expect("options serialise");
     hasher.part(b"note");
     hasher

@@ -15,13 +15,14 @@ use serde::{Deserialize, Serialize};
 
 use super::render::{LazyNote, StoredNote};
 use super::{
-    Decision, Entry, Folder, LIBRARY_PATH, Options, Outcome, Pattern, Plan, Resolution, STATE_PATH,
-    Skip, Summary, SyncState, Write, plan,
+    ConflictReason, Decision, Entry, Folder, LIBRARY_PATH, Options, Outcome, Pattern, Plan,
+    Resolution, STATE_PATH, Skip, Summary, SyncState, Write, plan,
 };
 use crate::backup::read_backup;
-use crate::library::Library;
+use crate::embed::{AttachmentFile, ImageOptions, attachment_files};
+use crate::library::{FileSettings, Library};
 use crate::note::Note;
-use crate::template::{RenderOptions, TemplateError, Templates};
+use crate::template::{QuoteOrder, RenderOptions, TemplateError, Templates};
 
 /// How to sync: the fields of the host's `sync` message and of the wasm `sync_plan`
 /// options, and what the CLI's flags give.
@@ -34,21 +35,53 @@ pub struct Settings {
     pub pattern: Option<String>,
     /// Minutes east of UTC, for dates in names and notes.
     pub tz_offset_minutes: i32,
+    /// The language of dates and words in the templates (English when empty).
+    pub locale: String,
+    /// The order of each note's quotes.
+    pub quote_order: QuoteOrder,
     /// Recreate the files the reader deleted.
     pub restore: bool,
     /// A synced file's path, or `all`: overwrite the reader's edits there.
     pub overwrite: Option<String>,
     /// A synced file's path, or `all`: keep the reader's version there.
     pub keep: Option<String>,
+    /// How kept images are written (off by default: notes link the remote URLs).
+    pub images: ImageOptions,
+    /// The front end writes every attachment itself, from its own store (the extension:
+    /// its folder snapshot holds text files only): the session lists them all
+    /// ([`Session::attachments`]) and reads none of them.
+    #[serde(skip)]
+    pub front_end_attachments: bool,
 }
 
 impl Settings {
-    fn render_options(&self) -> RenderOptions {
+    /// The render options for notes named by `pattern`: CommonMark embeds climb out of
+    /// the pattern's folders.
+    fn render_options(&self, pattern: &Pattern) -> RenderOptions {
+        let source = pattern.as_str();
+        let note_folder = source
+            .rfind(['/', '\\'])
+            .map_or("", |at| &source[..at])
+            .to_owned();
         RenderOptions {
             tz_offset_minutes: self.tz_offset_minutes,
-            ..RenderOptions::default()
+            locale: self.locale.clone(),
+            quote_order: self.quote_order,
+            images: ImageOptions {
+                note_folder,
+                ..self.images.clone()
+            },
         }
     }
+}
+
+/// A kept image the notes embed: written by the session when it has the bytes and nothing
+/// is at its path; else listed for the front end, which has the bytes (the extension's
+/// store) and writes the file only where none is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Attachment {
+    file: AttachmentFile,
+    bytes: Option<Vec<u8>>,
 }
 
 /// Why a session could not start.
@@ -105,6 +138,10 @@ pub struct Session {
     backup: Option<String>,
     warnings: Vec<String>,
     template_error: Option<TemplateError>,
+    /// Kept images to write, their bytes not in the library: the front end writes them.
+    attachments: Vec<AttachmentFile>,
+    /// One line per attachment written by the session or left alone.
+    attachment_lines: Vec<(String, String)>,
 }
 
 /// What a session did: one decision per note, and what to save in `.quotebook/`.
@@ -121,9 +158,13 @@ pub struct Report {
     pub template_error: Option<TemplateError>,
     /// Nothing was written: the decisions are what a sync would do.
     pub dry_run: bool,
+    /// One line per kept image the notes embed that was written, or left alone because
+    /// another file is at its path (`attached  attachments/x.png`).
+    pub attachments: Vec<String>,
 }
 
-/// A decision as the extension shows it: `{kind, path, line}`.
+/// A decision as the extension shows it: `{kind, path, line}`, and for a conflict what
+/// it is about, for the extension to say in the reader's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportEntry {
     /// `created`, `updated`, `appended`, `skipped` or `conflict`.
@@ -131,6 +172,34 @@ pub struct ReportEntry {
     pub path: Option<String>,
     /// The line `quotebook sync` prints for it.
     pub line: String,
+    /// A conflict's reasons, each quote named by its first words.
+    #[serde(default)]
+    pub reasons: Vec<ReasonEntry>,
+    /// A conflict's new quotes, waiting for the reader's choice.
+    #[serde(default)]
+    pub pending: usize,
+}
+
+/// Why a file is in conflict: a quote `deleted` or `changed`, with its first words (empty
+/// when a state from before they were kept does not know them), or the `header`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReasonEntry {
+    pub kind: String,
+    pub words: String,
+}
+
+impl From<&ConflictReason> for ReasonEntry {
+    fn from(reason: &ConflictReason) -> ReasonEntry {
+        let (kind, words) = match reason {
+            ConflictReason::QuoteDeleted(q) => ("deleted", q.words.clone()),
+            ConflictReason::QuoteChanged(q) => ("changed", q.words.clone()),
+            ConflictReason::FrameChanged => ("header", String::new()),
+        };
+        ReasonEntry {
+            kind: kind.to_owned(),
+            words,
+        }
+    }
 }
 
 /// How many decisions of each kind, as the extension shows them (`conflict`, singular).
@@ -157,10 +226,19 @@ impl From<Summary> for Counts {
 
 impl From<&Decision> for ReportEntry {
     fn from(d: &Decision) -> ReportEntry {
+        let (reasons, pending) = match &d.outcome {
+            Outcome::Conflict { reasons, pending } => (
+                reasons.iter().map(ReasonEntry::from).collect(),
+                pending.len(),
+            ),
+            _ => (Vec::new(), 0),
+        };
         ReportEntry {
             kind: d.outcome.kind().to_owned(),
             path: d.path.clone(),
             line: d.to_string(),
+            reasons,
+            pending,
         }
     }
 }
@@ -211,11 +289,16 @@ impl Report {
         }
     }
 
-    /// What `quotebook sync` prints: one line per decision, then the summary.
+    /// What `quotebook sync` prints: one line per decision and per attachment, then the
+    /// summary.
     pub fn text(&self) -> String {
         let mut out = String::new();
         for decision in &self.decisions {
             out.push_str(&format!("{decision}\n"));
+        }
+        for line in &self.attachments {
+            out.push_str(line);
+            out.push('\n');
         }
         out.push_str(&self.summary_line());
         out.push('\n');
@@ -249,6 +332,15 @@ enum Notes<'a> {
 }
 
 /// Plans a sync of `library` (`(name, text)`: the name is used in errors) into `folder`.
+/// The file settings the first backup text that carries any carries (an unreadable one
+/// carries none: the notes' reading reports what is wrong with it).
+fn carried_settings(first: Option<&str>, then: Option<&str>) -> Option<FileSettings> {
+    [first, then]
+        .into_iter()
+        .flatten()
+        .find_map(|text| Library::settings_of(text).ok().flatten())
+}
+
 /// Without a library, the folder's own backup is synced. Where the library given and the
 /// folder's backup are merged, both are read as backups from elsewhere
 /// ([`crate::backup::read_backup`] at `now`, an RFC 3339 instant): a time not RFC 3339 or
@@ -312,24 +404,32 @@ pub fn start(
             // new since the last sync, or this machine lacks some notes of another):
             // merging would change nothing, so neither is parsed and the backup is not
             // written.
-            (Some(kept), Some((name, given))) if kept == given || lines_within(given, kept) => {
+            (Some(kept), Some((name, given)))
+                if kept == given
+                    || (lines_within(given, kept)
+                        && carried_settings(Some(given), None)
+                            .is_none_or(|s| carried_settings(Some(kept), None) == Some(s))) =>
+            {
                 (Some((name, given)), None, None)
             }
             (Some(kept), None) => (Some((LIBRARY_PATH, kept)), None, None),
             // A folder without a backup gets one.
             (None, Some((name, given))) => {
                 let library = read_backup(given, now).map_err(invalid(name))?;
-                let json = library.to_json();
+                let json = library.to_json_with(carried_settings(Some(given), None).as_ref());
                 (None, Some(library), Some(json))
             }
-            (Some(kept), Some((name, given))) => {
+            (Some(kept), Some((name, given_text))) => {
                 let mut library = read_backup(kept, now).map_err(invalid(LIBRARY_PATH))?;
-                let mut given = read_backup(given, now).map_err(invalid(name))?;
+                let mut given = read_backup(given_text, now).map_err(invalid(name))?;
                 library.merge(given.clone());
                 // What another copy deleted (recorded in the folder's backup) is not
                 // written back into the files either.
                 given.forget_deleted(&library);
-                let json = library.to_json();
+                // The folder's backup keeps the settings that shape its files: the newest
+                // given, else its own.
+                let json =
+                    library.to_json_with(carried_settings(Some(given_text), Some(kept)).as_ref());
                 let backup = (json != kept).then_some(json);
                 (None, Some(given), backup)
             }
@@ -371,7 +471,7 @@ pub fn start(
     }
 
     let templates = settings.templates.clone().unwrap_or_default();
-    let render_options = settings.render_options();
+    let render_options = settings.render_options(&options.pattern);
     let notes = match (text, parsed) {
         (_, Some(library)) => Notes::Parsed(library),
         (Some((name, text)), None) => {
@@ -396,6 +496,36 @@ pub fn start(
             )
         }
     };
+    let mut plan = plan;
+    let (attachments, attachment_lines) =
+        if render_options.images.keep && settings.front_end_attachments {
+            let notes: Vec<Note> = match &notes {
+                Notes::Parsed(library) => library.notes.clone(),
+                Notes::Stored(_) => {
+                    let (_, text) = text.expect("stored notes come from a text");
+                    Library::note_lines(text)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|line| line.contains("\"hash\":\""))
+                        .filter_map(|line| Note::from_json(line).ok())
+                        .collect()
+                }
+            };
+            (attachment_files(&notes, &render_options), Vec::new())
+        } else if render_options.images.keep {
+            let wanted = match &notes {
+                Notes::Parsed(library) => attachments_of(&library.notes, library, &render_options),
+                Notes::Stored(_) => {
+                    let (_, text) = text.expect("stored notes come from a text");
+                    stored_attachments(text, &render_options)
+                }
+            };
+            let planned = plan_attachments(folder, wanted);
+            plan.writes.extend(planned.writes);
+            (planned.without_bytes, planned.lines)
+        } else {
+            (Vec::new(), Vec::new())
+        };
     Ok(Session {
         plan,
         save_state: state_missing || !warnings.is_empty(),
@@ -403,7 +533,123 @@ pub fn start(
         backup,
         warnings,
         template_error,
+        attachments,
+        attachment_lines,
     })
+}
+
+/// The kept images `notes` embed with `options`, with their bytes when `library` has them.
+fn attachments_of(notes: &[Note], library: &Library, options: &RenderOptions) -> Vec<Attachment> {
+    attachments_with_bytes(notes, library, options)
+}
+
+fn attachments_with_bytes(
+    notes: &[Note],
+    library: &Library,
+    options: &RenderOptions,
+) -> Vec<Attachment> {
+    attachment_files(notes, options)
+        .into_iter()
+        .map(|file| Attachment {
+            bytes: library.image(&file.hash).map(|i| i.bytes.clone()),
+            file,
+        })
+        .collect()
+}
+
+/// [`attachments_of`] for a backup's text: only the notes that keep an image are parsed,
+/// and only the images they keep decoded.
+fn stored_attachments(text: &str, options: &RenderOptions) -> Vec<Attachment> {
+    let notes: Vec<Note> = Library::note_lines(text)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|line| line.contains("\"hash\":\""))
+        .filter_map(|line| Note::from_json(line).ok())
+        .collect();
+    if notes.is_empty() {
+        return Vec::new();
+    }
+    let files = attachment_files(&notes, options);
+    let mut library = Library::default();
+    for line in Library::image_lines(text).unwrap_or_default() {
+        let wanted = files.iter().any(|f| line.contains(f.hash.as_str()));
+        if let Some(image) = wanted
+            .then(|| crate::library::read_image_line(line).ok())
+            .flatten()
+        {
+            library.add_images([image]);
+        }
+    }
+    attachments_of(&notes, &library, options)
+}
+
+/// The attachments a folder needs for its notes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AttachmentPlan {
+    /// New files, each written only where no file is ([`super::Expect::Absent`]).
+    pub writes: Vec<Write>,
+    /// Attachments whose bytes the library does not hold.
+    pub without_bytes: Vec<AttachmentFile>,
+    /// `(path, line)`: what was decided for each attachment written or left alone.
+    pub lines: Vec<(String, String)>,
+}
+
+/// The kept images `notes` embed when rendered with `options` into `folder` (an export or
+/// a sync), their bytes from `library`. See [`plan_attachments`].
+pub fn attachments_for(
+    folder: &dyn Folder,
+    notes: &[Note],
+    library: &Library,
+    options: &RenderOptions,
+) -> AttachmentPlan {
+    if !options.images.keep {
+        return AttachmentPlan::default();
+    }
+    plan_attachments(folder, attachments_with_bytes(notes, library, options))
+}
+
+/// Decides each attachment: a file with the same bytes is there (nothing to do); nothing is
+/// there (written, if the bytes are at hand: else left to the front end); another file is
+/// there (never overwritten: reported).
+fn plan_attachments(folder: &dyn Folder, wanted: Vec<Attachment>) -> AttachmentPlan {
+    let mut for_front_end = Vec::new();
+    let mut lines = Vec::new();
+    let mut writes = Vec::new();
+    for Attachment { file, bytes } in wanted {
+        let Some(bytes) = bytes else {
+            for_front_end.push(file);
+            continue;
+        };
+        match folder.read(&file.path) {
+            Entry::Missing => {
+                lines.push((
+                    file.path.clone(),
+                    format!("{:<9} {}", "attached", file.path),
+                ));
+                writes.push(Write {
+                    path: file.path,
+                    bytes,
+                    expect: super::Expect::Absent,
+                });
+            }
+            Entry::File(there) if super::hash::hash(&there) == file.hash => {}
+            other => {
+                let why = match other {
+                    Entry::File(_) => "another file is there; it is not overwritten".to_owned(),
+                    other => describe(&other),
+                };
+                lines.push((
+                    file.path.clone(),
+                    format!("{:<9} {}: {why}", "skipped", file.path),
+                ));
+            }
+        }
+    }
+    AttachmentPlan {
+        writes,
+        without_bytes: for_front_end,
+        lines,
+    }
 }
 
 impl Session {
@@ -424,6 +670,13 @@ impl Session {
         &self.plan.decisions
     }
 
+    /// The kept images the notes embed whose bytes the session does not have (they were not
+    /// in the library given): the front end writes each at its path from its own store,
+    /// only where no file is, and never over another file.
+    pub fn attachments(&self) -> &[AttachmentFile] {
+        &self.attachments
+    }
+
     /// The report when nothing is written.
     pub fn dry_run(self) -> Report {
         Report {
@@ -433,6 +686,7 @@ impl Session {
             warnings: self.warnings,
             template_error: self.template_error,
             dry_run: true,
+            attachments: self.attachment_lines.into_iter().map(|(_, l)| l).collect(),
         }
     }
 
@@ -447,6 +701,14 @@ impl Session {
             }
         }
         let state = (self.save_state || state != self.previous).then(|| state.to_json());
+        let attachments = self
+            .attachment_lines
+            .into_iter()
+            .map(|(path, line)| match failed.get(&path) {
+                Some(why) => format!("{:<9} {path}: not written: {why}", "skipped"),
+                None => line,
+            })
+            .collect();
         Report {
             decisions,
             state,
@@ -454,6 +716,7 @@ impl Session {
             warnings: self.warnings,
             template_error: self.template_error,
             dry_run: false,
+            attachments,
         }
     }
 }
@@ -507,10 +770,12 @@ fn lines_within(given: &str, kept: &str) -> bool {
     if !given_notes.iter().all(|line| kept_lines.contains(line)) {
         return false;
     }
-    match (Library::deleted_lines(given), Library::deleted_lines(kept)) {
+    let within = |given: Option<Vec<&str>>, kept: Option<Vec<&str>>| match (given, kept) {
         (Some(given), Some(kept)) => given.iter().all(|line| kept.contains(line)),
         _ => false,
-    }
+    };
+    within(Library::deleted_lines(given), Library::deleted_lines(kept))
+        && within(Library::image_lines(given), Library::image_lines(kept))
 }
 
 /// Each note of a backup laid out as Quotebook writes it, keyed without being parsed:
