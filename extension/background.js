@@ -4,12 +4,20 @@
 import { api } from './browser.js';
 import { MENU_ID, COMMAND, onQuoteSaved, resumePendingSaves, saveQuote, saveQuoteFromShortcut } from './save.js';
 import { syncAfterSave } from './sync/sync.js';
+import { showHighlights } from './highlights.js';
+import { autoEnabled, keepInStep, syncRegistration } from './auto.js';
+
+/** The shortcut that shows the page's highlights (the toolbar button's popup does too). */
+const SHOW_HIGHLIGHTS = 'show-highlights';
 
 // After each save, the folder sync when the reader turned it on. Wired here, so that
 // saving does not import the sync, which reads notes through the library.
 onQuoteSaved(syncAfterSave);
 
 api.runtime.onInstalled.addListener(async () => {
+  // The opt-in's registration follows the library it was built from (an update may have
+  // changed how patterns are made).
+  syncRegistration().catch((error) => console.warn('Quotebook: automatic highlights:', error?.message));
   await api.contextMenus.removeAll();
   api.contextMenus.create({ id: MENU_ID, title: api.i18n.getMessage('menuSaveQuote'), contexts: ['selection'] });
 });
@@ -20,7 +28,16 @@ api.contextMenus.onClicked.addListener(saveQuote);
 
 api.commands.onCommand.addListener((command, tab) => {
   if (command === COMMAND) saveQuoteFromShortcut(tab);
+  else if (command === SHOW_HIGHLIGHTS) showHighlights(tab);
 });
+
+// The automatic highlights (opt-in): the content script registered on quoted pages asks.
+api.runtime.onMessage.addListener((message, sender) => {
+  if (message?.type !== 'quotebook-show-highlights' || !sender.tab || sender.frameId !== 0) return undefined;
+  autoEnabled().then((on) => (on ? showHighlights(sender.tab) : null));
+  return undefined;
+});
+keepInStep();
 
 // A save the previous run of the worker left half done (stopped mid-save, or storage
 // refused it) is completed now, or the reader is told on the badge.
@@ -31,3 +48,5 @@ api.runtime.onStartup.addListener(() => {});
 // For the end-to-end tests and for debugging from the worker's console.
 globalThis.saveQuote = saveQuote;
 globalThis.resumePendingSaves = resumePendingSaves;
+globalThis.showHighlights = showHighlights;
+globalThis.syncRegistration = syncRegistration;

@@ -4,6 +4,7 @@
 // glue.
 import { api } from './browser.js';
 import { core } from './core.js';
+import { showHighlights } from './highlights.js';
 import { NOTE_PREFIX, PENDING_PREFIX, RETRY_KEY, SCHEMA_KEY, STORAGE_SCHEMA, newerSchema, withNotesLock } from './store.js';
 
 /** @typedef {import('./store.js').Note} Note */
@@ -56,6 +57,9 @@ export async function saveQuote(info, tab) {
     await report(tab, true, api.i18n.getMessage(plainText ? 'saveDonePlainText' : 'saveDone', [count(note)]),
       String(note.quotes.length));
     afterSave(); // the folder sync, when on; not awaited: it reports in the options page
+    // The quote highlighted where it was, and the card beside it; where the page could
+    // not be read, no script of ours may run in it either: the badge says it.
+    if (!plainText) await showHighlights(tab, { card: { id: quoteId, status: 'saved' } });
     return { ok: true, key, note, plainText };
   } catch (error) {
     const kept = isKept(error);
@@ -67,7 +71,10 @@ export async function saveQuote(info, tab) {
       await api.storage.session.set({ [RETRY_KEY]: true }).catch(() => {});
     } else await forgetPending(pendingKey);
     console.error('Quotebook: could not save the quote:', error);
-    await report(tab, false, api.i18n.getMessage(message, [reason]), '!');
+    const said = api.i18n.getMessage(message, [reason]);
+    await report(tab, false, said, '!');
+    // In words on the page too, where a script of ours may run (not only in a tooltip).
+    await showHighlights(tab, { card: { status: 'failed', reason: said } });
     return { ok: false, reason, kept };
   } finally {
     underWay.delete(pendingKey);

@@ -97,8 +97,15 @@ mod tests {
             ]
         );
         assert!(m.get("host_permissions").is_none());
-        assert!(m.get("optional_host_permissions").is_none());
+        // All sites only when the reader turns on the automatic highlights, asked then.
+        assert_eq!(strings(&m["optional_host_permissions"]), ["<all_urls>"]);
         assert!(m.get("content_scripts").is_none());
+        // The card is the one page a web page may frame, and only at the session's dynamic
+        // address: any other extension page stays out of reach of web pages.
+        let resources = m["web_accessible_resources"].as_array().unwrap();
+        assert_eq!(resources.len(), 1);
+        assert_eq!(strings(&resources[0]["resources"]), ["card/card.html"]);
+        assert_eq!(resources[0]["use_dynamic_url"], true);
         assert_eq!(m["key"], PUBLIC_KEY);
         let csp = m["content_security_policy"]["extension_pages"]
             .as_str()
@@ -109,7 +116,9 @@ mod tests {
         );
         // Issue 17, point 10: what the pages may load is the CSP's to say, not only the
         // previews' sanitiser's. Images: the package and the blob: URLs of stored images;
-        // connections: the package only (the wasm module is fetched from it).
+        // connections: the package only (the wasm module is fetched from it). Framing: one
+        // policy covers every extension page in MV3, and the card must sit in web pages;
+        // which pages a web page may load at all is `web_accessible_resources`' to say.
         let mut directives: Vec<&str> = csp.split(';').map(str::trim).collect();
         directives.sort_unstable();
         assert_eq!(
@@ -119,7 +128,7 @@ mod tests {
                 "connect-src 'self'",
                 "default-src 'self'",
                 "form-action 'none'",
-                "frame-ancestors 'none'",
+                "frame-ancestors 'self' http: https:",
                 "img-src 'self' blob:",
                 "object-src 'none'",
                 "script-src 'self' 'wasm-unsafe-eval'",

@@ -1,0 +1,110 @@
+// @ts-check
+// Injected beside page-text.js and highlight.js (one isolated world): places the card's
+// frame near a quote, opens it when a highlight is clicked, and does what the card asks
+// (close, resize, repaint after an edit). The card's fields live in an extension frame:
+// the page sees neither what the reader types nor the note, and cannot restyle the card.
+// The frame hangs from an element of no meaning to the page, under a closed shadow root.
+(() => {
+  if (globalThis.quotebookCard) return;
+  const api = globalThis.browser?.runtime?.id ? globalThis.browser : globalThis.chrome;
+  const WIDTH = 340;
+  const GAP = 8;
+
+  /** @type {{host: HTMLElement, frame: HTMLIFrameElement} | null} */
+  let shown = null;
+  /** What `start` was last given, for the clicks that follow. */
+  let context = { tabId: -1, key: '' };
+  let listening = false;
+  let clicking = false;
+
+  /** A name of no meaning: a custom element nobody defines. */
+  function hostName() {
+    const letters = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => String.fromCharCode(97 + (b % 26)));
+    return `x-${letters.join('')}`;
+  }
+
+  function close() {
+    shown?.host.remove();
+    shown = null;
+  }
+
+  /**
+   * Shows the card for `params` (the card's `#` parameters) below `rect` (viewport
+   * coordinates), in the page's coordinates so that it scrolls with the quote.
+   * @param {Record<string, string>} params
+   * @param {DOMRect | null} rect
+   */
+  function show(params, rect) {
+    close();
+    const host = document.createElement(hostName());
+    const left = Math.max(GAP, Math.min((rect?.left ?? GAP) + scrollX, scrollX + document.documentElement.clientWidth - WIDTH - GAP));
+    const top = (rect ? rect.bottom : GAP) + scrollY + GAP;
+    // Inline and important: the page's style sheets cannot move, hide or restyle it.
+    host.setAttribute('style', [
+      'all: initial', 'position: absolute', `left: ${left}px`, `top: ${top}px`,
+      `width: ${WIDTH}px`, 'z-index: 2147483647', 'display: block',
+    ].map((d) => `${d} !important`).join('; '));
+    const root = host.attachShadow({ mode: 'closed' });
+    const frame = document.createElement('iframe');
+    frame.setAttribute('style', `border: 0; width: ${WIDTH}px; height: 120px; display: block; color-scheme: normal;`);
+    frame.setAttribute('allow', 'clipboard-write');
+    frame.setAttribute('title', api.i18n.getMessage('cardTitle'));
+    frame.src = `${api.runtime.getURL('card/card.html')}#${new URLSearchParams(params)}`;
+    if (params.focus === '1') frame.addEventListener('load', () => frame.focus(), { once: true });
+    root.append(frame);
+    document.documentElement.append(host);
+    shown = { host, frame };
+  }
+
+  function selectionRect() {
+    const selection = getSelection();
+    if (!selection?.rangeCount) return null;
+    const rect = selection.getRangeAt(0).getBoundingClientRect();
+    return rect.width || rect.height ? rect : null;
+  }
+
+  function listen() {
+    if (listening) return;
+    listening = true;
+    api.runtime.onMessage.addListener((message) => {
+      const order = message?.quotebookCard;
+      if (!order) return;
+      if (order.action === 'close') close();
+      else if (order.action === 'size' && shown) shown.frame.style.height = `${Math.min(Math.max(order.height, 40), 600)}px`;
+      else if (order.action === 'repaint') globalThis.quotebookHighlights?.refresh();
+    });
+  }
+
+  function openOnClick(highlights) {
+    if (clicking) return;
+    clicking = true;
+    highlights.onClick((id, rect) => {
+      show({ key: context.key, id, status: 'open', tab: String(context.tabId), focus: '1' }, rect);
+    });
+  }
+
+  globalThis.quotebookCard = {
+    /**
+     * Paints the page's quotes in `colors` (`{[kind]: colour}`) and, with `card`
+     * (`{id, status, reason?}`), shows the card for that quote. Resolves to the anchors
+     * (`{id, status}` each) so that the caller can list the quotes not found.
+     */
+    async start({ colors, card, tabId, key }) {
+      context = { tabId, key };
+      listen();
+      const highlights = globalThis.quotebookHighlights;
+      let anchors = [];
+      if (highlights && key) {
+        highlights.setColors?.(colors);
+        anchors = await highlights.refresh();
+        openOnClick(highlights);
+      }
+      if (card) {
+        const rect = (card.id && highlights?.rectOf(card.id)) || selectionRect();
+        show({ key, id: card.id ?? '', status: card.status, tab: String(tabId), reason: card.reason ?? '', focus: '1' }, rect);
+      }
+      return anchors.map((a) => ({ id: a.id, status: a.status }));
+    },
+    close,
+  };
+})();
