@@ -40,10 +40,28 @@ export function pagePatterns(urls) {
   return [...patterns].sort();
 }
 
-/** Whether the reader turned the opt-in on and the browser still grants all sites. */
+/** Whether the reader turned the opt-in on. */
 export async function autoEnabled() {
-  const on = Boolean((await api.storage.local.get(AUTO_KEY))[AUTO_KEY]);
-  return on && (await api.permissions.contains(ALL_SITES));
+  return Boolean((await api.storage.local.get(AUTO_KEY))[AUTO_KEY]);
+}
+
+/**
+ * Of `patterns`, those on sites the browser lets Quotebook read: all of them once the
+ * reader granted all sites; without that grant (or after it was taken back), only sites
+ * granted otherwise (none in the shipped build).
+ * @param {string[]} patterns
+ */
+async function permitted(patterns) {
+  if (await api.permissions.contains(ALL_SITES)) return patterns;
+  /** @type {Map<string, boolean>} */
+  const sites = new Map();
+  const out = [];
+  for (const pattern of patterns) {
+    const site = pattern.replace(/^([a-z]+:\/\/[^/]+\/).*$/, '$1*');
+    if (!sites.has(site)) sites.set(site, await api.permissions.contains({ origins: [site] }).catch(() => false));
+    if (sites.get(site)) out.push(pattern);
+  }
+  return out;
 }
 
 /** The addresses of every stored note (its URL, canonical URL and aliases). */
@@ -72,7 +90,7 @@ async function noteUrls() {
 export async function syncRegistration() {
   return navigator.locks.request('quotebook-auto', async () => {
     const registered = await api.scripting.getRegisteredContentScripts({ ids: [SCRIPT_ID] });
-    const matches = (await autoEnabled()) ? pagePatterns(await noteUrls()) : [];
+    const matches = (await autoEnabled()) ? await permitted(pagePatterns(await noteUrls())) : [];
     if (matches.length === 0) {
       if (registered.length) await api.scripting.unregisterContentScripts({ ids: [SCRIPT_ID] });
       return [];
@@ -111,10 +129,10 @@ export function keepInStep() {
         || /** @type {any} */ (change.oldValue)?.url !== /** @type {any} */ (change.newValue)?.url)));
     if (relevant) syncRegistration().catch((error) => console.warn('Quotebook: cannot update the automatic highlights:', error?.message));
   });
+  // All sites taken back in the browser's settings: the script goes with it.
   api.permissions.onRemoved.addListener((removed) => {
     if (removed.origins?.includes('<all_urls>')) {
-      api.storage.local.set({ [AUTO_KEY]: false }).then(syncRegistration)
-        .catch((error) => console.warn('Quotebook: cannot turn the automatic highlights off:', error?.message));
+      syncRegistration().catch((error) => console.warn('Quotebook: cannot update the automatic highlights:', error?.message));
     }
   });
 }

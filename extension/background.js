@@ -6,6 +6,7 @@ import { MENU_ID, COMMAND, onQuoteSaved, resumePendingSaves, saveQuote, saveQuot
 import { syncAfterSave } from './sync/sync.js';
 import { showHighlights } from './highlights.js';
 import { autoEnabled, keepInStep, syncRegistration } from './auto.js';
+import { answerCard } from './card-edits.js';
 
 /** The shortcut that shows the page's highlights (the toolbar button's popup does too). */
 const SHOW_HIGHLIGHTS = 'show-highlights';
@@ -38,6 +39,8 @@ api.runtime.onMessage.addListener((message, sender) => {
   return undefined;
 });
 keepInStep();
+// The card's edits, under the notes' lock (card-edits.js).
+api.runtime.onMessage.addListener(answerCard);
 
 // A save the previous run of the worker left half done (stopped mid-save, or storage
 // refused it) is completed now, or the reader is told on the badge.

@@ -13,7 +13,7 @@
   /** @type {{host: HTMLElement, frame: HTMLIFrameElement} | null} */
   let shown = null;
   /** What `start` was last given, for the clicks that follow. */
-  let context = { tabId: -1, key: '' };
+  let context = { tabId: -1, key: '', cardUrl: '' };
   let listening = false;
   let clicking = false;
 
@@ -49,7 +49,7 @@
     frame.setAttribute('style', `border: 0; width: ${WIDTH}px; height: 120px; display: block; color-scheme: normal;`);
     frame.setAttribute('allow', 'clipboard-write');
     frame.setAttribute('title', api.i18n.getMessage('cardTitle'));
-    frame.src = `${api.runtime.getURL('card/card.html')}#${new URLSearchParams(params)}`;
+    frame.src = `${context.cardUrl || api.runtime.getURL('card/card.html')}#${new URLSearchParams(params)}`;
     if (params.focus === '1') frame.addEventListener('load', () => frame.focus(), { once: true });
     root.append(frame);
     document.documentElement.append(host);
@@ -89,8 +89,8 @@
      * (`{id, status, reason?}`), shows the card for that quote. Resolves to the anchors
      * (`{id, status}` each) so that the caller can list the quotes not found.
      */
-    async start({ colors, card, tabId, key }) {
-      context = { tabId, key };
+    async start({ colors, card, tabId, key, cardUrl }) {
+      context = { tabId, key, cardUrl };
       listen();
       const highlights = globalThis.quotebookHighlights;
       let anchors = [];

@@ -38,7 +38,9 @@ export async function showHighlights(tab, { card } = {}) {
     const [done] = await api.scripting.executeScript({
       target,
       func: (order) => globalThis.quotebookCard?.start(order) ?? [],
-      args: [{ colors: colors(kinds), card: card ?? null, tabId, key }],
+      // The card's address from here: at the session's dynamic address where the browser
+      // has one (`use_dynamic_url`), which a page cannot guess to probe for Quotebook.
+      args: [{ colors: colors(kinds), card: card ?? null, tabId, key, cardUrl: api.runtime.getURL('card/card.html') }],
     });
     return { shown: true, key, anchors: /** @type {Placed[]} */ (done?.result ?? []) };
   } catch (error) {

@@ -6,6 +6,7 @@ interface QuotebookCardOrder {
   card: { id?: string; status: string; reason?: string } | null;
   tabId: number;
   key: string;
+  cardUrl: string;
 }
 
 declare var quotebookCard: {

@@ -8,7 +8,7 @@
 // storage key), `id` (the quote), `status` (`saved`, `duplicate`, `open` or `failed`),
 // `tab` (the tab to talk back to), `reason` (a failure's words) and `focus`.
 import { api } from '../browser.js';
-import * as library from '../library.js';
+import { CARD_EDIT } from '../store.js';
 import { DEFAULT_KIND, loadKinds } from '../kinds.js';
 import { t, localize, errorText } from '../ui/i18n.js';
 
@@ -41,6 +41,24 @@ const state = {
   /** @type {Promise<unknown>} the writes, one after another */
   writes: Promise.resolve(),
 };
+
+/**
+ * Asks the worker for `op` on the note (card-edits.js): in a frame inside a web page, the
+ * card's own locks would not be the notes' lock. Rejects with the worker's error.
+ * @param {string} op
+ * @param {Record<string, unknown>} args
+ * @returns {Promise<any>}
+ */
+async function edit(op, args) {
+  const answer = await api.runtime.sendMessage({ type: CARD_EDIT, op, args });
+  if (!answer || answer.error) throw new Error(answer?.error ?? 'core_failed: no answer from the worker');
+  return answer.value;
+}
+
+/** The deep link of `quote` in `note` (as the popup's). */
+function quoteLink(note, quote) {
+  return quote?.fragment ? `${note.url}#:~:${quote.fragment}` : note.url;
+}
 
 localize();
 main().catch((error) => showError(error));
@@ -76,7 +94,7 @@ async function main() {
     finishShowing();
     return;
   }
-  const [note, kinds] = await Promise.all([library.loadNote(state.key), loadKinds()]);
+  const [note, kinds] = await Promise.all([edit('load', { key: state.key }), loadKinds()]);
   const quote = note?.quotes.find((q) => q.id === state.id);
   if (!note || !quote) throw new Error(`not_found: ${state.id}`);
   $('card-note').textContent = note.title || note.url;
@@ -101,9 +119,13 @@ async function main() {
 /** Focus where the keyboard starts, when asked; and the short stay after a save. */
 function finishShowing() {
   if (params.get('focus') === '1') {
-    const first = /** @type {HTMLElement | null} */ (document.querySelector('main button:not([hidden]), main textarea'));
-    const target = state.status === 'open' ? $('card-comment') : first;
-    target?.focus();
+    const target = $({ open: 'card-comment', failed: 'card-close' }[state.status] ?? 'card-add-comment');
+    target.focus();
+    // The page script focuses the frame once it has loaded, which may leave the focus on
+    // the frame's body: back to the control then.
+    addEventListener('focus', () => {
+      if (document.activeElement === document.body) target.focus();
+    }, { once: true });
   }
   if (state.status !== 'open') {
     setTimeout(() => {
@@ -159,18 +181,18 @@ function saveNow() {
 async function saveAnnotations() {
   const comment = $('card-comment').value;
   const tags = $('card-tags').value.split(',').map((tag) => tag.trim()).filter(Boolean);
-  const note = await library.loadNote(state.key);
+  const note = await edit('load', { key: state.key });
   const quote = note?.quotes.find((q) => q.id === state.id);
   if (!quote) return;
   if ((quote.comment ?? '') === comment && (quote.tags ?? []).join('\u0000') === tags.join('\u0000')) return;
-  await library.annotate(state.key, state.id, comment, tags);
+  await edit('annotate', { key: state.key, id: state.id, comment, tags });
   $('card-saved').textContent = t('cardSaved');
 }
 
 async function saveKind() {
   const kind = $('card-kind').value;
   await write(async () => {
-    await library.setKind(state.key, state.id, kind);
+    await edit('setKind', { key: state.key, id: state.id, kind });
     $('card-saved').textContent = t('cardSaved');
     await tellPage({ action: 'repaint' });
   });
@@ -181,7 +203,7 @@ async function remove(justSaved) {
   clearTimeout(state.saveTimer);
   await write(async () => {
     await saveAnnotations();
-    const { trashKey } = await library.deleteQuoteWithUndo(state.key, state.id);
+    const { trashKey } = await edit('delete', { key: state.key, id: state.id });
     state.trashKey = trashKey;
     $('card-actions').hidden = true;
     $('card-details').hidden = true;
@@ -194,7 +216,7 @@ async function remove(justSaved) {
 
 async function restore() {
   await write(async () => {
-    await library.undo(state.trashKey);
+    await edit('undo', { trashKey: state.trashKey });
     state.trashKey = '';
     $('card-deleted').hidden = true;
     showDetails();
@@ -206,10 +228,10 @@ async function restore() {
 
 async function copyLink() {
   await write(async () => {
-    const note = await library.loadNote(state.key);
+    const note = await edit('load', { key: state.key });
     const quote = note?.quotes.find((q) => q.id === state.id);
     if (!note) throw new Error(`not_found: ${state.key}`);
-    const link = library.quoteLink(note, quote);
+    const link = quoteLink(note, quote);
     try {
       await navigator.clipboard.writeText(link);
     } catch {
