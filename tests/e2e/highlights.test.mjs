@@ -64,8 +64,6 @@ describe('the card and highlights, headless', () => {
     const result = await saveFromMenu(suite.worker, page);
     assert.equal(result.ok, true, result.reason);
     const card = await cardFrame(page);
-    // At the session's dynamic address, not the extension's fixed one a page could probe.
-    assert.ok(!card.url().startsWith(`chrome-extension://${suite.id}/`), card.url());
     assert.equal(await card.locator('h1').innerText(), 'Saved to Field notes on keeping quotes');
     // The keyboard starts in the card, on "Add comment".
     assert.equal(await card.evaluate(() => document.activeElement?.id), 'card-add-comment');
@@ -143,19 +141,23 @@ describe('the card and highlights, headless', () => {
     await page.close();
   });
 
-  test('no web page may frame any other page of the extension', async () => {
+  test('no web page may frame any other page of the extension, nor the card at its fixed address', async () => {
     const page = await freshPage();
     const denied = [];
     page.on('console', (m) => { if (/Denying load/.test(m.text())) denied.push(m.text()); });
-    for (const path of ['options/options.html', 'popup/popup.html']) {
+    // The card is web-accessible at the session's dynamic address only: a page cannot
+    // probe the fixed one to learn that Quotebook is installed.
+    const dynamic = await suite.worker.evaluate(() => chrome.runtime.getURL('card/card.html'));
+    assert.ok(!dynamic.startsWith(`chrome-extension://${suite.id}/`), dynamic);
+    for (const path of ['options/options.html', 'popup/popup.html', 'card/card.html']) {
       await page.evaluate((src) => {
         const frame = document.createElement('iframe');
         frame.src = src;
         document.body.append(frame);
       }, `chrome-extension://${suite.id}/${path}`);
     }
-    await waitFor(() => denied.length === 2, { what: 'both loads denied' });
-    assert.equal(page.frames().some((f) => /options|popup/.test(f.url())), false);
+    await waitFor(() => denied.length === 3, { what: 'the three loads denied' });
+    assert.equal(page.frames().some((f) => /options|popup|card/.test(f.url())), false);
     await page.close();
   });
 
@@ -165,6 +167,40 @@ describe('the card and highlights, headless', () => {
     const shown = await suite.worker.evaluate(([tab]) => globalThis.showHighlights({ ...tab, incognito: true }, { card: { status: 'saved', id: 'x' } }), [tab]);
     assert.deepEqual(shown, { shown: false, reason: 'private_window', anchors: [] });
     assert.equal(page.frames().length, 1);
+    await page.close();
+  });
+});
+
+/** axe-core's violations in `frame` (its source evaluated there), as `id: targets` lines. */
+export async function axeViolations(frame) {
+  const { readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { ROOT } = await import('./lib.mjs');
+  const source = await readFile(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  await frame.evaluate(source);
+  const results = await frame.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
+  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('the card is accessible', () => {
+  const suite = extensionSuite();
+
+  test('axe-core finds no violation in the card, after a save, opened on a quote, and after a failure', async () => {
+    const page = await suite.context.newPage();
+    await page.goto(`${suite.origin}/pages/article.html`);
+    await dragSelect(page, '#p1', 'Quotes are', 'intact.');
+    const result = await saveFromMenu(suite.worker, page);
+    let card = await cardFrame(page);
+    assert.deepEqual(await axeViolations(card), [], 'after a save');
+    await card.locator('#card-add-comment').click();
+    assert.deepEqual(await axeViolations(card), [], 'with its fields shown');
+    const tab = await tabOf(suite.worker, page);
+    await page.evaluate(() => getSelection().removeAllRanges());
+    await suite.worker.evaluate(([tab]) => globalThis.saveQuote({ menuItemId: 'save-quote', frameId: 0, selectionText: '' }, tab), [tab]);
+    await waitFor(async () => (await cardFrame(page)).locator('#card-error').isVisible(), { what: 'the failure card' });
+    card = await cardFrame(page);
+    assert.deepEqual(await axeViolations(card), [], 'after a failure');
+    assert.ok(result.ok);
     await page.close();
   });
 });
