@@ -64,7 +64,7 @@ export async function saveSettings(settings) {
 /** The backup format's version (`docs/formats.md`); the notes inside keep their own. */
 const LIBRARY_SCHEMA = 1;
 /** The note schema whose every key the core's `sync_note_keys` lists. */
-const STORAGE_SCHEMA_NOTE = 2;
+const STORAGE_SCHEMA_NOTE = 3;
 
 /**
  * Every stored note, oldest first, as stored (an older schema is read by the core).

@@ -6,7 +6,7 @@ use crate::convert::{Options, quote_markdown};
 use crate::error::Error;
 use crate::fragment::{quote_selector, text_fragment};
 use crate::metadata::{Metadata, extract_metadata};
-use crate::note::{Note, Quote, SCHEMA_VERSION, TextSelector, normalize_tags};
+use crate::note::{Note, Quote, QuoteKind, SCHEMA_VERSION, TextSelector, normalize_tags};
 use crate::url;
 use quotebook_html::chars::strip_controls;
 
@@ -192,10 +192,45 @@ impl ClipRequest {
     }
 }
 
+/// What a save did with each range of the selection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClipOutcome {
+    /// The note to store.
+    pub note: Note,
+    /// One entry per quote the capture held, in order.
+    pub quotes: Vec<ClippedQuote>,
+}
+
+/// A range of the selection: saved as a new quote, or already in the note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClippedQuote {
+    /// The new quote's id, or the id of the quote already saved.
+    pub id: String,
+    pub status: ClipStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClipStatus {
+    Saved,
+    /// The same text at the same place of the page is already a quote of the note (a
+    /// comment or tags the save carried joined it).
+    Duplicate,
+}
+
 /// Adds the request's quotes to `existing` (the page's note, if it has one) and returns
-/// the updated note. The same quote saved twice is stored once (a comment the second save
-/// carries joins it). Nothing is changed when the selection is empty.
+/// the updated note (see [`clip_outcome`]).
 pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error> {
+    clip_outcome(request, existing).map(|outcome| outcome.note)
+}
+
+/// Adds the request's quotes to `existing` (the page's note, if it has one): the note to
+/// store and what became of each range. The same quote saved twice is stored once (a
+/// comment the second save carries joins it): the same text at the same position of the
+/// page, or the same text when either position is unknown. The second copy of a passage
+/// the page repeats (the same text elsewhere) is a quote of its own. Nothing is changed
+/// when the selection is empty.
+pub fn clip_outcome(request: &ClipRequest, existing: Option<Note>) -> Result<ClipOutcome, Error> {
     let capture = &request.capture;
     let page_url = url::clean(&capture.url);
     if !url::is_absolute(&page_url) {
@@ -268,6 +303,9 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
 
     let single = quotes.len() == 1;
     let tags = normalize_tags(request.tags.iter().map(String::as_str));
+    let mut outcome = Vec::with_capacity(quotes.len());
+    // Whether the note changed (a duplicate that brings nothing new leaves it as it was).
+    let mut changed = !request.former.is_empty();
     for (i, (markdown, link, range_text)) in quotes.into_iter().enumerate() {
         let text = match range_text {
             _ if single => capture.text.clone(),
@@ -280,14 +318,25 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
             &text
         });
         if let Some(same) = note.quotes.iter_mut().find(|q| {
-            dedup_key(if q.text.trim().is_empty() {
-                &q.markdown
-            } else {
-                &q.text
-            }) == key
+            let same_place = match (q.position, link.position) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            };
+            same_place
+                && dedup_key(if q.text.trim().is_empty() {
+                    &q.markdown
+                } else {
+                    &q.text
+                }) == key
         }) {
+            let before = (same.comment.len(), same.tags.len());
             join_comment(&mut same.comment, &request.comment);
             same.tags = normalize_tags(same.tags.iter().chain(&tags).map(String::as_str));
+            changed |= before != (same.comment.len(), same.tags.len());
+            outcome.push(ClippedQuote {
+                id: same.id.clone(),
+                status: ClipStatus::Duplicate,
+            });
             continue;
         }
         let id = if i == 0 {
@@ -306,12 +355,22 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
             fragment: link.fragment,
             position: link.position,
             selector: link.selector,
+            kind: QuoteKind::default(),
         };
         check_quote_size(&quote)?;
+        outcome.push(ClippedQuote {
+            id: quote.id.clone(),
+            status: ClipStatus::Saved,
+        });
         note.quotes.push(quote);
     }
-    note.updated = request.now.clone();
-    Ok(note)
+    if changed || outcome.iter().any(|q| q.status == ClipStatus::Saved) {
+        note.updated = request.now.clone();
+    }
+    Ok(ClipOutcome {
+        note,
+        quotes: outcome,
+    })
 }
 
 /// Where a quote stands in its page, as far as the capture tells.

@@ -311,7 +311,8 @@ impl Library {
     /// note both have keeps every quote of both, once each (by quote id), in the order
     /// saved; where both have the same quote, or different titles, the note updated last
     /// wins, except that a note keeps this library's id, URL and canonical URL, and a quote
-    /// this library holds keeps its text (only its comment and tags follow the newer copy).
+    /// this library holds keeps its text (only its comment, tags and kind follow the newer
+    /// copy).
     /// A quote of `other` whose id another note here holds is not taken. Deletions recorded
     /// on either side are applied: a quote (or a note) deleted in one copy does not come
     /// back from another; nothing else is ever removed.
@@ -405,8 +406,8 @@ impl Library {
 
 /// Merges `theirs` into `ours` (same id); returns how many quotes `ours` gained.
 ///
-/// Every quote `ours` holds stays, as it is (a newer copy brings only its comment and
-/// tags); `theirs` adds the quotes whose ids `ours` lacks. The note's other fields come
+/// Every quote `ours` holds stays, as it is (a newer copy brings only its comment, tags
+/// and kind); `theirs` adds the quotes whose ids `ours` lacks. The note's other fields come
 /// from the copy updated last, but never its id, URL or canonical URL.
 fn merge_note(ours: &mut Note, mut theirs: Note) -> usize {
     let theirs_newer = !at_or_before(&theirs.updated, &ours.updated);
@@ -419,6 +420,7 @@ fn merge_note(ours: &mut Note, mut theirs: Note) -> usize {
             if let Some(newer) = by_id.get(quote.id.as_str()) {
                 quote.comment.clone_from(&newer.comment);
                 quote.tags.clone_from(&newer.tags);
+                quote.kind = newer.kind;
             }
         }
     }

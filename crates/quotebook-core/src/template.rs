@@ -32,8 +32,10 @@ updated: {{ updated | yaml }}
 {% for quote in quotes %}
 {{ quote.rendered }}{% endfor %}";
 
-/// The default quote template: the quote as a blockquote, the reader's comment after it.
-pub const DEFAULT_QUOTE_TEMPLATE: &str = "{{ quote | blockquote }}\n\
+/// The default quote template: the quote as a blockquote, the reader's comment after it. A
+/// quote of another kind than the plain one is an Obsidian callout (`> [!question]`).
+pub const DEFAULT_QUOTE_TEMPLATE: &str = "{% if kind != 'quote' %}> [!{{ kind }}]\n{% endif %}\
+{{ quote | blockquote }}\n\
 {% if tags %}\n{{ tags | map('hashtag') | join(' ') }}\n{% endif %}\
 {% if comment %}\n{{ comment }}\n{% endif %}";
 
@@ -762,6 +764,8 @@ struct QuoteContext<'a> {
     fragment_url: String,
     created: &'a str,
     private: bool,
+    /// The quote's kind's stable id (`quote`, `question`…).
+    kind: &'static str,
 }
 
 impl<'a> QuoteContext<'a> {
@@ -780,6 +784,7 @@ impl<'a> QuoteContext<'a> {
             fragment_url,
             created: &quote.created,
             private: quote.private,
+            kind: quote.kind.id(),
         }
     }
 }

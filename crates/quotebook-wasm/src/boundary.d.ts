@@ -36,7 +36,11 @@ export interface Quote {
   selector: TextSelector | null;
   private: boolean;
   position: number | null;
+  kind: QuoteKind;
 }
+
+/** A quote's kind (stable ids; names and colours are the reader's settings). */
+export type QuoteKind = 'quote' | 'important' | 'question' | 'idea' | 'definition';
 
 export interface TextSelector {
   exact: string;
@@ -69,6 +73,42 @@ export interface ClipRequest {
   allowPrivate?: boolean;
   /** Notes of the page under former identities, as stored (any schema). */
   former?: Note[];
+}
+
+/** What a save did (`clip_outcome`): the note to store, and each range's fate. */
+export interface ClipOutcome {
+  note: Note;
+  quotes: ClippedQuote[];
+}
+
+/** `duplicate`: the note already holds this text at this place; `id` is that quote's. */
+export interface ClippedQuote {
+  id: string;
+  status: 'saved' | 'duplicate';
+}
+
+/** What `anchor_quotes` reads of a saved quote (a stored `Quote` will do). */
+export interface AnchorQuery {
+  id?: string;
+  text?: string;
+  selector?: AnchorSelector | null;
+  position?: number | null;
+}
+
+export interface AnchorSelector {
+  exact?: string;
+  prefix?: string;
+  suffix?: string;
+}
+
+export type AnchorStatus = 'exact' | 'moved' | 'approximate' | 'ambiguous' | 'orphan';
+
+/** Where a quote is in the page text: `[start, end)` in UTF-16 units; `null` when not found. */
+export interface Anchor {
+  id: string;
+  status: AnchorStatus;
+  start: number | null;
+  end: number | null;
 }
 
 /** A deep link to a quote (`text_fragment`). */

@@ -64,6 +64,7 @@ pub const NOTE_KEYS: &[&str] = &[
     "exact",
     "prefix",
     "suffix",
+    "kind",
 ];
 
 /// A SHA-256 fed piece by piece (and by `serde_json::to_writer`).
@@ -165,6 +166,7 @@ mod tests {
             }),
             private: true,
             position: Some(7),
+            kind: crate::note::QuoteKind::Idea,
         };
         let note = Note {
             schema: crate::note::SCHEMA_VERSION,
