@@ -318,7 +318,8 @@ export async function setKind(key, quoteId, kind) {
   const wasm = await core();
   return locked(async () => {
     const note = await readNote(key);
-    const updated = wasm.set_quote_kind(note, quoteId, kind, now());
+    // The core refuses an id it does not know (`invalid_data`).
+    const updated = wasm.set_quote_kind(note, quoteId, /** @type {Quote['kind']} */ (kind), now());
     await api.storage.local.set({ [key]: updated });
     return remember(key, updated);
   });

@@ -9,6 +9,7 @@ import { NOTE_PREFIX, PENDING_PREFIX, RETRY_KEY, SCHEMA_KEY, STORAGE_SCHEMA, new
 
 /** @typedef {import('./store.js').Note} Note */
 /** @typedef {import('./store.js').Capture} Capture */
+/** @typedef {import('./wasm/quotebook.js').ClippedQuote} ClippedQuote */
 /**
  * A save as recorded under its pending key and handed to the core's `clip` (with the
  * notes it folds in, `former`): the capture, the instant and the quote's id.
@@ -53,14 +54,18 @@ export async function saveQuote(info, tab) {
       fallback: { selectionText: info?.selectionText ?? '', pageUrl: info?.frameUrl ?? info?.pageUrl ?? tab?.url ?? '', title: tab?.title ?? '' },
     }, Boolean(tab?.incognito));
     const { capture, plainText } = await captureSelection(info, tab);
-    const { key, note } = await storeQuote(capture, quoteId, pendingKey, tabId);
-    await report(tab, true, api.i18n.getMessage(plainText ? 'saveDonePlainText' : 'saveDone', [count(note)]),
-      String(note.quotes.length));
+    const { key, note, quotes } = await storeQuote(capture, quoteId, pendingKey, tabId);
+    // The first range's fate: saved, or already in the note (the card then names that
+    // quote, and nothing was saved again).
+    const first = quotes[0] ?? { id: quoteId, status: 'saved' };
+    const duplicate = quotes.length > 0 && quotes.every((q) => q.status === 'duplicate');
+    const said = duplicate ? 'saveDuplicate' : plainText ? 'saveDonePlainText' : 'saveDone';
+    await report(tab, true, api.i18n.getMessage(said, [count(note)]), String(note.quotes.length));
     afterSave(); // the folder sync, when on; not awaited: it reports in the options page
     // The quote highlighted where it was, and the card beside it; where the page could
     // not be read, no script of ours may run in it either: the badge says it.
-    if (!plainText) await showHighlights(tab, { card: { id: quoteId, status: 'saved' } });
-    return { ok: true, key, note, plainText };
+    if (!plainText) await showHighlights(tab, { card: { id: first.id, status: duplicate ? 'duplicate' : 'saved' } });
+    return { ok: true, key, note, plainText, duplicate, quotes };
   } catch (error) {
     const kept = isKept(error);
     const reason = readable(error);
@@ -170,7 +175,7 @@ function captureTooLargeError(size) {
  * @param {string} quoteId
  * @param {string} pendingKey
  * @param {number | null} tabId
- * @returns {Promise<{key: string, note: Note}>}
+ * @returns {Promise<{key: string, note: Note, quotes: ClippedQuote[]}>}
  */
 async function storeQuote(capture, quoteId, pendingKey, tabId) {
   const wasm = await core();
@@ -190,24 +195,26 @@ async function storeQuote(capture, quoteId, pendingKey, tabId) {
   await keepPending(pendingKey, { at: request.now, tabId, key, request }, Boolean(capture.incognito));
   return withNotesLock(async () => {
     const retry = await retryWanted();
-    let note = await addToNote(wasm, key, request);
+    let { note, quotes } = await addToNote(wasm, key, request);
     await forgetPending(pendingKey);
     // A save kept for retry earlier goes in now that storage takes writes again. It may
     // join this very note: the badge counts the quotes stored, so the note is read again.
     if (retry && (await resumeLocked(wasm)).saved > 0) {
       note = /** @type {Note | undefined} */ ((await api.storage.local.get(key))[key]) ?? note;
     }
-    return { key, note };
+    return { key, note, quotes };
   });
 }
 
 /**
  * The read-modify-write of one note (call it under the notes' lock, `withNotesLock`).
- * Resolves to the note stored; a write that storage refuses throws `storage_failed`.
+ * Resolves to the note stored and what became of each range (`clip_outcome`: saved, or
+ * a duplicate of a quote the note holds); a write that storage refuses throws
+ * `storage_failed`.
  * @param {import('./core.js').Core} wasm
  * @param {string} key
  * @param {SaveRequest} request
- * @returns {Promise<Note>}
+ * @returns {Promise<{note: Note, quotes: ClippedQuote[]}>}
  */
 async function addToNote(wasm, key, request) {
   // Keys this page's note may have been stored under before (schema 1: the URL without its
@@ -225,7 +232,7 @@ async function addToNote(wasm, key, request) {
   const folded = formerKeys.filter((k) => stored[k] !== undefined);
   // As stored: the core reads every schema.
   const former = folded.map((k) => /** @type {Note} */ (stored[k]));
-  const note = wasm.clip({ ...request, former }, /** @type {Note | undefined} */ (stored[key]));
+  const { note, quotes } = wasm.clip_outcome({ ...request, former }, /** @type {Note | undefined} */ (stored[key]));
   // One `set`: the note is replaced whole or not at all.
   try {
     await api.storage.local.set({ [key]: note, [SCHEMA_KEY]: STORAGE_SCHEMA });
@@ -234,7 +241,7 @@ async function addToNote(wasm, key, request) {
   }
   // Only once the note holding their quotes is stored.
   if (folded.length > 0) await api.storage.local.remove(folded);
-  return note;
+  return { note, quotes };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -446,7 +453,7 @@ async function resumeLocked(wasm, only) {
     }
     try {
       key ??= NOTE_PREFIX + wasm.request_note_id({ capture: request.capture });
-      const note = await addToNote(wasm, key, request);
+      const { note } = await addToNote(wasm, key, request);
       await forgetPending(pendingKey);
       outcome.saved += 1;
       if (tab) await report(tab, true, api.i18n.getMessage('saveResumed', [count(note)]), String(note.quotes.length));

@@ -122,6 +122,7 @@ function sampleNote() {
         selector: null,
         private: false,
         position: null,
+        kind: 'quote',
       },
       {
         id: 'sample-2',
@@ -134,6 +135,7 @@ function sampleNote() {
         selector: null,
         private: false,
         position: null,
+        kind: 'quote',
       },
     ],
   };
