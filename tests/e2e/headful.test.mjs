@@ -5,12 +5,17 @@
 // item just above "Inspect". Every step waits on a condition, never on a fixed delay.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  FIXTURES, chooseSaveQuote, launch, noteMarkdown, serveFixtures, waitFor, workerAccess,
-  xdotool, xdotoolDragSelect,
+  FIXTURES, ROOT, chooseSaveQuote, launch, noteMarkdown, screenPoint, serveFixtures, textPoint, waitFor,
+  workerAccess, xdotool, xdotoolDragSelect,
 } from './lib.mjs';
+import { axeViolations, cardClosed, cardFrame, highlightedTexts } from './highlight-lib.mjs';
+
+/** Where the screenshots of the card and the highlights go (the README shows them). */
+const SCREENSHOTS = join(ROOT, 'docs/screenshots');
 
 if (!process.env.DISPLAY) {
   throw new Error('no DISPLAY: run under xvfb-run (cargo xtask test does)');
@@ -130,5 +135,58 @@ ${url}
       note.quotes[0].markdown,
       'Files opened from disk are read with no script of ours. The quote is saved all the same, as plain text, a moment later.',
     );
+  });
+
+  test('the card after a save: Add comment, typed; Esc; the shortcut highlights the page; a click opens the card', async () => {
+    const url = `${server.origin}/pages/article.html`;
+    const key = `note:${url}`;
+    const { note } = await saveByHand(url, '#p2', 'A second', 'note.');
+    const saved = note.quotes.at(-1);
+    let card = await cardFrame(page);
+    assert.equal(await card.locator('h1').innerText(), 'Saved to Field notes on keeping quotes');
+    assert.equal(await card.evaluate(() => document.activeElement?.id), 'card-add-comment');
+    assert.deepEqual(await highlightedTexts(page), [
+      'A second passage from the same page joins the first note.',
+      'Quotes are kept with a link that stays a link, with emphasis and strong words intact.',
+    ].filter((t) => note.quotes.some((q) => q.text === t)).sort());
+    xdotool('key', 'Return');
+    await waitFor(() => card.evaluate(() => document.activeElement?.id === 'card-comment'), { what: 'the comment field' });
+    xdotool('type', '--delay', '20', 'Typed by hand.');
+    await waitFor(async () => (await everything())[key].quotes.find((q) => q.id === saved.id)?.comment === 'Typed by hand.',
+      { what: 'the typed comment stored' });
+    await mkdir(SCREENSHOTS, { recursive: true });
+    await page.evaluate(() => getSelection().removeAllRanges());
+    await page.screenshot({ path: join(SCREENSHOTS, 'card.png'), clip: { x: 0, y: 0, width: 900, height: 420 } });
+    assert.deepEqual(await axeViolations(card), []);
+    xdotool('key', 'Escape');
+    await cardClosed(page);
+
+    // Back on the page later: nothing shows until the reader asks (no host permission).
+    await page.reload();
+    await page.bringToFront();
+    assert.deepEqual(await highlightedTexts(page), []);
+    xdotool('key', 'alt+shift+h');
+    const texts = await waitFor(async () => { const t = await highlightedTexts(page); return t.length > 0 && t; },
+      { what: 'the highlights after the shortcut' });
+    assert.ok(texts.includes('A second passage from the same page joins the first note.'), texts.join('\n'));
+    await page.screenshot({ path: join(SCREENSHOTS, 'highlights.png'), clip: { x: 0, y: 0, width: 900, height: 420 } });
+
+    // A real click on the highlight opens its card.
+    const point = await screenPoint(page, await textPoint(page, '#p2', 'passage'));
+    xdotool('mousemove', point.x + 3, point.y);
+    xdotool('click', 1);
+    card = await cardFrame(page, 'the card of the clicked highlight');
+    assert.equal(await card.locator('h1').innerText(), 'Quote in Field notes on keeping quotes');
+    assert.equal(await card.locator('#card-comment').inputValue(), 'Typed by hand.');
+    await card.locator('#card-kind').selectOption('important');
+    await waitFor(async () => (await everything())[key].quotes.find((q) => q.id === saved.id)?.kind === 'important',
+      { what: 'the kind stored' });
+    await card.locator('#card-delete').click();
+    await waitFor(async () => !(await everything())[key].quotes.some((q) => q.id === saved.id), { what: 'the quote deleted' });
+    await card.locator('#card-undo-delete').click();
+    await waitFor(async () => (await everything())[key].quotes.some((q) => q.id === saved.id && q.comment === 'Typed by hand.'),
+      { what: 'the quote back' });
+    xdotool('key', 'Escape');
+    await cardClosed(page);
   });
 });

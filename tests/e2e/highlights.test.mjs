@@ -4,38 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { dragSelect, extensionSuite, saveFromMenu, storage, tabOf, waitFor } from './lib.mjs';
-
-/** The card's frame in `page`, once it has drawn itself. */
-export async function cardFrame(page, what = 'the card') {
-  return waitFor(async () => {
-    const frame = page.frames().find((f) => f.url().includes('/card/card.html'));
-    if (!frame) return false;
-    const ready = await frame.evaluate(() => document.body?.dataset.ready === 'true').catch(() => false);
-    return ready && frame;
-  }, { what });
-}
-
-/** Whether `page` shows no card (its frame gone). */
-export async function cardClosed(page) {
-  return waitFor(() => !page.frames().some((f) => f.url().includes('/card/card.html')), { what: 'the card closed' });
-}
-
-/**
- * The text of every range the page's highlights hold, read in the page's own world (what
- * its scripts can see too), sorted.
- */
-export async function highlightedTexts(page) {
-  return page.evaluate(() => {
-    const texts = [];
-    for (const [, highlight] of CSS.highlights) for (const range of highlight) texts.push(range.toString());
-    return texts.sort();
-  });
-}
-
-/** The names the page's highlights are registered under. */
-export async function highlightNames(page) {
-  return page.evaluate(() => [...CSS.highlights.keys()]);
-}
+import { axeViolations, cardClosed, cardFrame, highlightNames, highlightedTexts } from './highlight-lib.mjs';
 
 describe('the card and highlights, headless', () => {
   const suite = extensionSuite();
@@ -125,6 +94,31 @@ describe('the card and highlights, headless', () => {
     await page.close();
   });
 
+  test('saving a passage the note holds says "Already saved", and a comment goes to that quote', async () => {
+    await clear();
+    const page = await freshPage();
+    await dragSelect(page, '#p2', 'A second', 'note.');
+    const first = await saveFromMenu(suite.worker, page);
+    await cardFrame(page);
+    await page.keyboard.press('Escape');
+    await cardClosed(page);
+    await dragSelect(page, '#p2', 'A second', 'note.');
+    const again = await saveFromMenu(suite.worker, page);
+    assert.equal(again.duplicate, true);
+    const key = `note:${suite.origin}/pages/article.html`;
+    assert.equal((await notes())[key].quotes.length, 1);
+    const card = await cardFrame(page);
+    assert.equal(await card.locator('h1').innerText(), 'Already saved in Field notes on keeping quotes');
+    assert.equal(await card.locator('#card-undo-save').isVisible(), false, 'nothing to undo');
+    await card.locator('#card-add-comment').click();
+    await card.locator('#card-comment').pressSequentially('Twice worth it.');
+    await waitFor(async () => (await notes())[key].quotes[0].comment === 'Twice worth it.', { what: 'the comment on the saved quote' });
+    assert.equal((await notes())[key].quotes[0].id, first.note.quotes[0].id);
+    const tab = await tabOf(suite.worker, page);
+    assert.match((await suite.worker.evaluate((id) => chrome.action.getTitle({ tabId: id }), tab.id)), /^Already saved/);
+    await page.close();
+  });
+
   test('a save that fails is explained in words on the page, not only in a tooltip', async () => {
     await clear();
     const page = await freshPage();
@@ -171,17 +165,6 @@ describe('the card and highlights, headless', () => {
   });
 });
 
-/** axe-core's violations in `frame` (its source evaluated there), as `id: targets` lines. */
-export async function axeViolations(frame) {
-  const { readFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  const { ROOT } = await import('./lib.mjs');
-  const source = await readFile(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
-  await frame.evaluate(source);
-  const results = await frame.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
-  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 describe('the card is accessible', () => {
   const suite = extensionSuite();
 
@@ -201,6 +184,147 @@ describe('the card is accessible', () => {
     card = await cardFrame(page);
     assert.deepEqual(await axeViolations(card), [], 'after a failure');
     assert.ok(result.ok);
+    await page.close();
+  });
+});
+
+describe('automatic highlights, once the reader opted in', () => {
+  const suite = extensionSuite();
+
+  test('a content script for the quoted pages only, kept in step with the library, gone when turned off', async () => {
+    const registered = () => suite.worker.evaluate(() => chrome.scripting.getRegisteredContentScripts());
+    const url = `${suite.origin}/pages/article.html`;
+    const page = await suite.context.newPage();
+    await page.goto(url);
+    await dragSelect(page, '#p2', 'A second', 'note.');
+    assert.equal((await saveFromMenu(suite.worker, page)).ok, true);
+    assert.deepEqual(await registered(), [], 'nothing registered before the opt-in');
+    // What the options page stores once the browser granted all sites (the test build's
+    // own grant for the test server stands in for it here).
+    await suite.worker.evaluate(() => chrome.storage.local.set({ 'highlights:auto': true }));
+    const [script] = await waitFor(async () => { const s = await registered(); return s.length > 0 && s; }, { what: 'the registration' });
+    assert.deepEqual(script.matches, ['http://127.0.0.1/pages/article.html', 'http://127.0.0.1/pages/article.html?*']);
+    assert.deepEqual(script.js, ['auto-highlight.js']);
+    assert.equal(script.allFrames, false);
+
+    // A new visit, with no gesture at all: the quote is highlighted.
+    const visit = await suite.context.newPage();
+    await visit.goto(`${url}?utm_source=feed`);
+    const texts = await waitFor(async () => { const t = await highlightedTexts(visit); return t.length > 0 && t; }, { what: 'highlights on a new visit' });
+    assert.deepEqual(texts, ['A second passage from the same page joins the first note.']);
+    // A page with no note gets no script.
+    const other = await suite.context.newPage();
+    await other.goto(`${suite.origin}/pages/context.html`);
+    await other.waitForTimeout(500);
+    assert.deepEqual(await highlightedTexts(other), []);
+
+    // A second note joins the patterns; deleting a note takes its page out.
+    await other.evaluate(() => {
+      const range = document.createRange();
+      range.selectNodeContents(document.querySelector('p'));
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+    });
+    assert.equal((await saveFromMenu(suite.worker, other)).ok, true);
+    await waitFor(async () => (await registered())[0]?.matches.length === 4, { what: 'the second page registered' });
+    await suite.worker.evaluate((key) => chrome.storage.local.remove(key), `note:${url}`);
+    const left = await waitFor(async () => { const s = await registered(); return s[0]?.matches.length === 2 && s[0].matches; }, { what: 'the deleted note\'s page out' });
+    assert.deepEqual(left, ['http://127.0.0.1/pages/context.html', 'http://127.0.0.1/pages/context.html?*']);
+
+    // Turned off: unregistered.
+    await suite.worker.evaluate(() => chrome.storage.local.set({ 'highlights:auto': false }));
+    await waitFor(async () => (await registered()).length === 0, { what: 'the script unregistered' });
+    for (const p of [page, visit, other]) await p.close();
+  });
+});
+
+describe('highlights when the reader comes back', () => {
+  const suite = extensionSuite();
+  const url = () => `${suite.origin}/pages/article.html`;
+  const key = () => `note:${url()}`;
+  const note = async () => (await storage(suite.worker))[key()];
+
+  /** An extension page, for calling the library as the pages do. */
+  async function extensionPage() {
+    const page = await suite.context.newPage();
+    await page.goto(`chrome-extension://${suite.id}/options/options.html`);
+    return page;
+  }
+
+  test('quotes from an imported backup are highlighted when the popup opens; those not found are listed', async () => {
+    // Saved "on another machine": a real save, exported as a backup, the library emptied,
+    // the backup given a quote the page no longer holds, then imported.
+    const page = await suite.context.newPage();
+    await page.goto(url());
+    await dragSelect(page, '#p1', 'Quotes are', 'intact.');
+    assert.equal((await saveFromMenu(suite.worker, page)).ok, true);
+    const options = await extensionPage();
+    const backup = JSON.parse(await options.evaluate(async () => (await import('../library.js')).exportBackup()));
+    await suite.worker.evaluate(() => chrome.storage.local.clear());
+    const [saved] = backup.notes[0].quotes;
+    backup.notes[0].quotes.push({
+      ...saved,
+      id: 'gone-0000',
+      text: 'A passage the page has since removed, word for word.',
+      markdown: 'A passage the page has since removed, word for word.',
+      selector: { exact: 'A passage the page has since removed, word for word.', prefix: '', suffix: '' },
+      position: 10,
+      fragment: null,
+    });
+    await options.evaluate(async (text) => (await import('../library.js')).applyImport(text), JSON.stringify(backup));
+    assert.equal((await note()).quotes.length, 2);
+    await options.close();
+
+    await page.reload();
+    await page.bringToFront();
+    // The popup, opened in a tab, is about the tab used just before it.
+    const popup = await suite.context.newPage();
+    await popup.goto(`chrome-extension://${suite.id}/popup/popup.html`);
+    await popup.waitForSelector('body[data-highlights]');
+    assert.equal(await popup.evaluate(() => document.body.dataset.highlights), 'shown');
+    const texts = await waitFor(async () => { const t = await highlightedTexts(page); return t.length > 0 && t; }, { what: 'the highlights' });
+    assert.deepEqual(texts, ['Quotes are kept with a link that stays a link, with emphasis and strong words intact.']);
+    // Names that say nothing of the note: no kind, no id, no comment.
+    for (const name of await highlightNames(page)) assert.doesNotMatch(name, /quote|important|question|idea|definition|gone|[0-9a-f]{8}-/i);
+    const listed = await popup.locator('#not-found-list li').evaluateAll((items) => items.map((li) => [li.dataset.quoteId, li.dataset.status]));
+    assert.deepEqual(listed, [['gone-0000', 'orphan']]);
+    assert.equal(await popup.locator('#not-found').isVisible(), true);
+    assert.equal(await popup.locator('#not-found-list li .why').innerText(), 'Not found: the passage changed or is gone.');
+    await popup.close();
+    await page.close();
+  });
+
+  test('clicking a highlight opens its card: kind, comment, copy link, delete and undo', async () => {
+    const page = await suite.context.newPage();
+    await page.goto(url());
+    const tab = await tabOf(suite.worker, page);
+    const shown = await suite.worker.evaluate((tab) => globalThis.showHighlights(tab), tab);
+    assert.equal(shown.shown, true);
+    await waitFor(async () => (await highlightedTexts(page)).length === 1, { what: 'one highlight' });
+    const { textPoint } = await import('./lib.mjs');
+    const point = await textPoint(page, '#p1', 'stays');
+    await page.mouse.click(point.x + 2, point.y);
+    const card = await cardFrame(page, 'the card of the clicked highlight');
+    assert.equal(await card.locator('h1').innerText(), 'Quote in Field notes on keeping quotes');
+    assert.equal(await card.evaluate(() => document.activeElement?.id), 'card-comment');
+    await card.locator('#card-kind').selectOption('question');
+    await waitFor(async () => (await note()).quotes[0].kind === 'question', { what: 'the kind stored' });
+    await card.locator('#card-comment').pressSequentially('Check the source.');
+    await card.locator('#card-tags').pressSequentially('sources, later');
+    await waitFor(async () => {
+      const q = (await note()).quotes[0];
+      return q.comment === 'Check the source.' && q.tags.join() === 'sources,later';
+    }, { what: 'comment and tags stored' });
+    await card.locator('#card-copy-link').click();
+    await waitFor(() => card.locator('#card-saved').innerText().then((t) => t === 'Link copied.'), { what: 'the link copied' });
+    await card.locator('#card-delete').click();
+    await waitFor(async () => !(await note()).quotes.some((q) => q.text.startsWith('Quotes are')), { what: 'the quote deleted' });
+    await waitFor(async () => (await highlightedTexts(page)).length === 0, { what: 'its highlight gone' });
+    await card.locator('#card-undo-delete').click();
+    await waitFor(async () => (await note()).quotes.some((q) => q.text.startsWith('Quotes are') && q.comment === 'Check the source.'), { what: 'the quote back' });
+    await waitFor(async () => (await highlightedTexts(page)).length === 1, { what: 'its highlight back' });
+    await page.keyboard.press('Escape');
+    await cardClosed(page);
     await page.close();
   });
 });
