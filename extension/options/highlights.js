@@ -90,6 +90,7 @@ async function switchAuto(on) {
   try {
     if (!on) {
       await disableAuto();
+      await showAuto();
       status.textContent = t('autoHighlightsOff');
       return;
     }
@@ -106,6 +107,8 @@ async function switchAuto(on) {
     }
     await api.storage.local.set({ [AUTO_KEY]: true });
     const patterns = await syncRegistration();
+    // The grant's own event may have redrawn the switch before the choice was stored.
+    await showAuto();
     status.textContent = t('autoHighlightsOn', String(patterns.filter((p) => !p.endsWith('?*')).length));
   } catch (error) {
     status.textContent = errorText(error);

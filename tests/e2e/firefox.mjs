@@ -302,6 +302,25 @@ ${pageUrl}
     assert.match(markdown, /^> println!\("kept verbatim"\);$/m);
     await inTestPage(`browser.tabs.remove(${options.tabId})`);
   });
+
+  test('after a save, the card beside the quote and the quote highlighted, in Firefox', async () => {
+    await page.goto(pageUrl);
+    await dragSelect(page, '#steps', 'Eighth', 'warm.');
+    const result = await save();
+    assert.equal(result.ok, true, result.reason);
+    const card = await waitFor(async () => {
+      const frame = page.frames().find((f) => f.url().includes('/card/card.html'));
+      return frame && (await frame.evaluate(() => document.body?.dataset.ready === 'true').catch(() => false)) && frame;
+    }, { what: 'the card' });
+    assert.equal(await card.evaluate(() => document.getElementById('card-heading').textContent), 'Saved to Field notes on keeping quotes');
+    const texts = await waitFor(async () => {
+      const t = await page.evaluate(() => [...CSS.highlights.values()].flatMap((h) => [...h].map((r) => r.toString())));
+      return t.includes('Eighth step: serve it warm.') && t;
+    }, { what: 'the highlight' });
+    // Every range painted is a stored quote's text: nothing else is marked.
+    const quotes = (await storage())[key].quotes.map((q) => q.text);
+    assert.ok(texts.every((t) => quotes.includes(t)), texts.join('\n'));
+  });
 });
 
 /** The `quotebook` binary: `$QUOTEBOOK_BIN`, else built (a no-op when up to date). */

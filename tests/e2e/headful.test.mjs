@@ -189,4 +189,38 @@ ${url}
     xdotool('key', 'Escape');
     await cardClosed(page);
   });
+
+  test('the opt-in through the browser\'s own prompt: quoted pages highlighted by themselves; off gives the permission back', async () => {
+    const url = `${server.origin}/pages/article.html`;
+    const options = await browser.context.newPage();
+    await options.goto(`chrome-extension://${browser.id}/options/options.html`);
+    await options.waitForSelector('#kind-name-quote');
+    await options.bringToFront();
+    assert.deepEqual((await worker.evaluate('chrome.permissions.getAll()')).origins, []);
+    await options.locator('#auto-highlights').click();
+    // Chromium's prompt: the focus starts on "Deny"; Tab reaches "Allow".
+    await new Promise((resolve) => setTimeout(resolve, 800)); // the prompt has no handle to wait on
+    xdotool('key', 'Tab');
+    xdotool('key', 'Return');
+    await waitFor(() => options.locator('#auto-highlights-status').innerText().then((t) => t.startsWith('On:')),
+      { what: 'the opt-in on' });
+    assert.equal(await options.locator('#auto-highlights').isChecked(), true);
+    assert.deepEqual((await worker.evaluate('chrome.permissions.getAll()')).origins, ['<all_urls>']);
+    const [script] = await worker.evaluate('chrome.scripting.getRegisteredContentScripts()');
+    assert.deepEqual(script.matches, ['http://127.0.0.1/pages/article.html', 'http://127.0.0.1/pages/article.html?*']);
+
+    // A quoted page opened afresh: highlighted with no gesture at all.
+    const visit = await browser.context.newPage();
+    await visit.goto(url);
+    await waitFor(async () => (await highlightedTexts(visit)).length > 0, { what: 'highlights by themselves' });
+    await visit.close();
+
+    await options.bringToFront();
+    await options.locator('#auto-highlights').click();
+    await waitFor(() => options.locator('#auto-highlights-status').innerText().then((t) => t.startsWith('Off:')),
+      { what: 'the opt-in off' });
+    assert.deepEqual(await worker.evaluate('chrome.scripting.getRegisteredContentScripts()'), []);
+    assert.deepEqual((await worker.evaluate('chrome.permissions.getAll()')).origins, []);
+    await options.close();
+  });
 });

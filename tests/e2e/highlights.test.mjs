@@ -328,3 +328,50 @@ describe('highlights when the reader comes back', () => {
     await page.close();
   });
 });
+
+describe('the options: kinds and the opt-in', () => {
+  const suite = extensionSuite();
+
+  test('a kind renamed and recoloured in the options is what the card offers and the page is painted with', async () => {
+    const options = await suite.context.newPage();
+    await options.goto(`chrome-extension://${suite.id}/options/options.html`);
+    await options.waitForSelector('#kind-name-question');
+    assert.deepEqual(
+      await options.locator('#kinds-list input[type="text"]').evaluateAll((inputs) => inputs.map((i) => i.value)),
+      ['Quote', 'Important', 'Question', 'Idea', 'Definition'],
+    );
+    await options.locator('#kind-name-question').fill('To check');
+    await options.locator('#kind-color-question').fill('#00aaff');
+    const stored = await waitFor(async () => {
+      const { kinds } = await suite.worker.evaluate(() => chrome.storage.sync.get('kinds'));
+      return kinds?.question?.name === 'To check' && kinds?.question?.color === '#00aaff' && kinds;
+    }, { what: 'the kinds stored' });
+    // Only what differs from the defaults is kept.
+    assert.deepEqual(stored, { question: { name: 'To check', color: '#00aaff' } });
+    assert.equal(await options.locator('#kinds-save').innerText(), 'Kinds saved.');
+
+    const page = await suite.context.newPage();
+    await page.goto(`${suite.origin}/pages/article.html`);
+    await dragSelect(page, '#p2', 'A second', 'note.');
+    await saveFromMenu(suite.worker, page);
+    const card = await cardFrame(page);
+    await card.locator('#card-add-comment').click();
+    assert.deepEqual(
+      await card.locator('#card-kind option').evaluateAll((options) => options.map((o) => [o.value, o.textContent])),
+      [['quote', 'Quote'], ['important', 'Important'], ['question', 'To check'], ['idea', 'Idea'], ['definition', 'Definition']],
+    );
+    await options.close();
+    await page.close();
+  });
+
+  test('the opt-in is off by default and says plainly what turning it on means', async () => {
+    const options = await suite.context.newPage();
+    await options.goto(`chrome-extension://${suite.id}/options/options.html`);
+    await options.waitForSelector('#kind-name-quote');
+    assert.equal(await options.locator('#auto-highlights').isChecked(), false);
+    assert.equal(await options.locator('#auto-highlights-help').innerText(),
+      'Turning this on asks your browser to let Quotebook read all sites; it runs only on the pages you have quoted. A site can see which passages are marked on its pages.');
+    assert.deepEqual(await suite.worker.evaluate(() => chrome.scripting.getRegisteredContentScripts()), []);
+    await options.close();
+});
+});
