@@ -308,11 +308,18 @@ ${pageUrl}
     await dragSelect(page, '#steps', 'Eighth', 'warm.');
     const result = await save();
     assert.equal(result.ok, true, result.reason);
-    const card = await waitFor(async () => {
-      const frame = page.frames().find((f) => f.url().includes('/card/card.html'));
-      return frame && (await frame.evaluate(() => document.body?.dataset.ready === 'true').catch(() => false)) && frame;
-    }, { what: 'the card' });
-    assert.equal(await card.evaluate(() => document.getElementById('card-heading').textContent), 'Saved to Field notes on keeping quotes');
+    // Puppeteer does not follow the frame to the extension's address: BiDi's tree does.
+    const inCard = async (expression) => {
+      const { result } = await firefox.browser.connection.send('browsingContext.getTree', {});
+      const frame = result.contexts.flatMap((c) => c.children ?? []).find((c) => c.url.includes('/card/card.html'));
+      if (!frame) return undefined;
+      const { result: value } = await firefox.browser.connection.send('script.evaluate', {
+        expression, target: { context: frame.context }, awaitPromise: true, resultOwnership: 'none',
+      });
+      return value.type === 'exception' ? undefined : value.result.value;
+    };
+    await waitFor(() => inCard(`document.body?.dataset.ready === 'true'`), { what: 'the card' });
+    assert.equal(await inCard(`document.getElementById('card-heading').textContent`), 'Saved to Field notes on keeping quotes');
     const texts = await waitFor(async () => {
       const t = await page.evaluate(() => [...CSS.highlights.values()].flatMap((h) => [...h].map((r) => r.toString())));
       return t.includes('Eighth step: serve it warm.') && t;
