@@ -16,11 +16,11 @@ export const DEFAULT_KIND = 'quote';
  * light enough for dark text on them, and told apart by hue.
  */
 export const KINDS = Object.freeze([
-  { id: 'quote', color: '#fde68a' },
-  { id: 'important', color: '#fca5a5' },
-  { id: 'question', color: '#93c5fd' },
-  { id: 'idea', color: '#86efac' },
-  { id: 'definition', color: '#d8b4fe' },
+  { id: 'quote', color: '#fde68a', message: 'kind_quote' },
+  { id: 'important', color: '#fca5a5', message: 'kind_important' },
+  { id: 'question', color: '#93c5fd', message: 'kind_question' },
+  { id: 'idea', color: '#86efac', message: 'kind_idea' },
+  { id: 'definition', color: '#d8b4fe', message: 'kind_definition' },
 ]);
 
 /** @typedef {{id: string, name: string, color: string}} Kind */
@@ -50,7 +50,8 @@ export async function loadKinds() {
 
 /** The name of kind `id` in the UI's language. */
 export function defaultName(id) {
-  return api.i18n.getMessage(`kind_${id}`) || id;
+  const message = KINDS.find((k) => k.id === id)?.message;
+  return (message && api.i18n.getMessage(message)) || id;
 }
 
 /**

@@ -364,6 +364,17 @@ describe('the options: kinds and the opt-in', () => {
     await page.close();
   });
 
+  test('the kinds the options and the card offer are exactly the core\'s', async () => {
+    const options = await suite.context.newPage();
+    await options.goto(`chrome-extension://${suite.id}/options/options.html`);
+    const [ours, core] = await options.evaluate(async () => [
+      (await import('../kinds.js')).KINDS.map((k) => k.id),
+      (await (await import('../core.js')).core()).quote_kinds(),
+    ]);
+    assert.deepEqual(ours, core);
+    await options.close();
+  });
+
   test('the opt-in is off by default and says plainly what turning it on means', async () => {
     const options = await suite.context.newPage();
     await options.goto(`chrome-extension://${suite.id}/options/options.html`);
