@@ -29,7 +29,11 @@ export async function showHighlights(tab, { card } = {}) {
   if (!tab || tabId === undefined || tabId < 0) return { shown: false, reason: 'no_tab', anchors: [] };
   if (tab.incognito) return { shown: false, reason: 'private_window', anchors: [] };
   try {
-    const note = tab.url ? await library.loadPageNote(tab.url).catch(() => null) : null;
+    // By the page's identity first (one read), else among every note's addresses.
+    const note = tab.url
+      ? (await library.loadPageNote(tab.url).catch(() => null))
+        ?? (await library.findPageNote(await library.loadNotes(), tab.url).catch(() => null))
+      : null;
     if (!note && !card) return { shown: false, reason: 'no_note', anchors: [] };
     const key = note ? library.storageKey(note) : '';
     const kinds = await loadKinds();
