@@ -2,6 +2,7 @@
 // The service worker: registers its listeners synchronously at start (MV3 workers are
 // stopped when idle and restarted by the next event) and keeps no state of its own.
 import { api } from './browser.js';
+import { onAnchorMessage, showHighlights as paintFrames } from './anchors.js';
 import { MENU_ID, COMMAND, onQuoteSaved, resumePendingSaves, saveQuote, saveQuoteFromShortcut } from './save.js';
 import { syncAfterSave } from './sync/sync.js';
 import { showHighlights } from './highlights.js';
@@ -41,6 +42,8 @@ api.runtime.onMessage.addListener((message, sender) => {
 keepInStep();
 // The card's edits, under the notes' lock (card-edits.js).
 api.runtime.onMessage.addListener(answerCard);
+// highlight.js asks for the anchors of its page's quotes.
+api.runtime.onMessage.addListener(onAnchorMessage);
 
 // A save the previous run of the worker left half done (stopped mid-save, or storage
 // refused it) is completed now, or the reader is told on the badge.
@@ -51,5 +54,8 @@ api.runtime.onStartup.addListener(() => {});
 // For the end-to-end tests and for debugging from the worker's console.
 globalThis.saveQuote = saveQuote;
 globalThis.resumePendingSaves = resumePendingSaves;
-globalThis.showHighlights = showHighlights;
+// `showHighlights`: every frame painted, as the anchoring tests call it;
+// `showPageHighlights`: what the reader's triggers call (highlights.js), card included.
+globalThis.showHighlights = paintFrames;
+globalThis.showPageHighlights = showHighlights;
 globalThis.syncRegistration = syncRegistration;

@@ -38,7 +38,15 @@ export async function showHighlights(tab, { card } = {}) {
     const key = note ? library.storageKey(note) : '';
     const kinds = await loadKinds();
     const target = { tabId, frameIds: [0] };
-    await api.scripting.executeScript({ target, files: ['page-text.js', 'highlight.js', 'card-host.js'] });
+    // Frames too (same-origin ones are read through their own copy of the scripts); the
+    // card and its clicks belong to the top frame.
+    await api.scripting.executeScript({ target: { tabId, allFrames: true }, files: ['page-text.js', 'highlight.js'] })
+      .catch(() => api.scripting.executeScript({ target, files: ['page-text.js', 'highlight.js'] }));
+    await api.scripting.executeScript({ target, files: ['card-host.js'] });
+    api.scripting.executeScript({
+      target: { tabId, allFrames: true },
+      func: () => (window === top ? null : globalThis.quotebookHighlights?.refresh().then(() => null)),
+    }).catch(() => {});
     const [done] = await api.scripting.executeScript({
       target,
       func: (order) => globalThis.quotebookCard?.start(order) ?? [],

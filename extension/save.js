@@ -38,8 +38,10 @@ const ERROR_COLOR = '#cf222e';
 /**
  * Saves the selection of `tab` as a quote. `info` is what `contextMenus.onClicked` passes
  * (`frameId`, `selectionText`, `pageUrl`, `frameUrl`). Resolves to what happened, for tests:
- * `{ ok: true, key, note, plainText }` (`plainText`: false, or why the page could not be
- * read) or `{ ok: false, reason }`; never rejects.
+ * `{ ok: true, key, note, plainText, quotes }` (`plainText`: false, or why the page could
+ * not be read; `quotes`: each range's `{id, status}`, `status` `duplicate` when the note
+ * already held that text at that place, `id` then the quote saved before) or
+ * `{ ok: false, reason }`; never rejects.
  */
 export async function saveQuote(info, tab) {
   const quoteId = crypto.randomUUID();
@@ -112,7 +114,8 @@ async function captureSelection(info, tab) {
     const target = info.frameId === undefined
       ? { tabId: tab.id, allFrames: true }
       : { tabId: tab.id, frameIds: [info.frameId] };
-    const results = await api.scripting.executeScript({ target, files: ['capture.js'] });
+    // The page-text walk first: capture.js reads the page's text through it.
+    const results = await api.scripting.executeScript({ target, files: ['page-text.js', 'capture.js'] });
     const refused = results.map((r) => r?.result).filter((c) => c?.tooLarge > 0 || c?.captureTooLarge > 0);
     const tooLarge = refused.find((c) => c.focused) ?? refused[0];
     if (tooLarge?.tooLarge) throw tooLargeError(tooLarge.tooLarge);

@@ -97,7 +97,7 @@ async function main() {
 function sampleNote() {
   const at = (minutes) => new Date(Date.UTC(2024, 5, 5, 12, minutes)).toISOString();
   return {
-    schema: 2,
+    schema: 3,
     id: 'https://example.com/articles/reading-well',
     url: 'https://example.com/articles/reading-well',
     canonical: null,

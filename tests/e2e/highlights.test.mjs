@@ -158,7 +158,7 @@ describe('the card and highlights, headless', () => {
   test('private windows: nothing is shown', async () => {
     const page = await freshPage();
     const tab = await tabOf(suite.worker, page);
-    const shown = await suite.worker.evaluate(([tab]) => globalThis.showHighlights({ ...tab, incognito: true }, { card: { status: 'saved', id: 'x' } }), [tab]);
+    const shown = await suite.worker.evaluate(([tab]) => globalThis.showPageHighlights({ ...tab, incognito: true }, { card: { status: 'saved', id: 'x' } }), [tab]);
     assert.deepEqual(shown, { shown: false, reason: 'private_window', anchors: [] });
     assert.equal(page.frames().length, 1);
     await page.close();
@@ -300,7 +300,7 @@ describe('highlights when the reader comes back', () => {
     const page = await suite.context.newPage();
     await page.goto(url());
     const tab = await tabOf(suite.worker, page);
-    const shown = await suite.worker.evaluate((tab) => globalThis.showHighlights(tab), tab);
+    const shown = await suite.worker.evaluate((tab) => globalThis.showPageHighlights(tab), tab);
     assert.equal(shown.shown, true);
     await waitFor(async () => (await highlightedTexts(page)).length === 1, { what: 'one highlight' });
     const { textPoint } = await import('./lib.mjs');

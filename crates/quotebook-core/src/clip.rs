@@ -659,6 +659,70 @@ mod tests {
         assert_eq!(note.updated, "T2");
     }
 
+    /// A save of `[start, end)` of `page` (ASCII), with the page text and offsets a capture
+    /// sends.
+    fn placed(page: &str, start: usize, end: usize, now: &str, id: &str) -> ClipRequest {
+        let text = &page[start..end];
+        let mut r = request(
+            "https://a.example/p",
+            &[&format!("<p>{text}</p>")],
+            text,
+            now,
+            id,
+        );
+        r.capture.page_text = Some(page.into());
+        r.capture.offsets = vec![[start, end]];
+        r
+    }
+
+    #[test]
+    fn a_duplicate_is_the_same_text_at_the_same_place() {
+        let page = "Chorus: all is well.\nVerse one.\nChorus: all is well.\nEnd.";
+        let first = page.find("all is well").unwrap();
+        let second = page.rfind("all is well").unwrap();
+        let saved = clip_outcome(&placed(page, first, first + 11, "T1", "q1"), None).unwrap();
+        assert_eq!(
+            saved.quotes,
+            [ClippedQuote {
+                id: "q1".into(),
+                status: ClipStatus::Saved
+            }]
+        );
+        // The same passage again: nothing saved, the note unchanged, the first quote named.
+        let again = clip_outcome(
+            &placed(page, first, first + 11, "T2", "q2"),
+            Some(saved.note.clone()),
+        )
+        .unwrap();
+        assert_eq!(
+            again.quotes,
+            [ClippedQuote {
+                id: "q1".into(),
+                status: ClipStatus::Duplicate
+            }]
+        );
+        assert_eq!(again.note, saved.note);
+        // The second copy of the passage is a quote of its own.
+        let copy = clip_outcome(
+            &placed(page, second, second + 11, "T3", "q3"),
+            Some(again.note),
+        )
+        .unwrap();
+        assert_eq!(copy.quotes[0].status, ClipStatus::Saved);
+        assert_eq!(copy.quotes[0].id, "q3");
+        let positions: Vec<_> = copy.note.quotes.iter().map(|q| q.position).collect();
+        assert_eq!(positions, [Some(first), Some(second)]);
+        // And saved again, it is that copy's duplicate.
+        let copy_again = clip_outcome(
+            &placed(page, second, second + 11, "T4", "q4"),
+            Some(copy.note),
+        )
+        .unwrap();
+        assert_eq!(copy_again.quotes[0].id, "q3");
+        assert_eq!(copy_again.quotes[0].status, ClipStatus::Duplicate);
+        assert_eq!(copy_again.note.quotes.len(), 2);
+    }
+
     #[test]
     fn metadata_fills_the_note_and_og_url_is_the_identity() {
         let mut r = request(

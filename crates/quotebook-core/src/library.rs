@@ -588,6 +588,7 @@ mod tests {
         let mut mine = sample();
         let mut edited = mine.notes[0].clone();
         edited.quotes[0].comment = "Edited elsewhere".into();
+        edited.quotes[0].kind = crate::note::QuoteKind::Idea;
         edited.updated = "2025-01-01T00:00:00.000Z".into();
         mine.merge(Library {
             notes: vec![edited.clone()],
@@ -598,6 +599,10 @@ mod tests {
         let older = sample();
         assert_eq!(mine.merge(older).quotes_added, 0);
         assert_eq!(mine.notes[0].quotes[0].comment, "Edited elsewhere");
+        assert_eq!(mine.notes[0].quotes[0].kind, crate::note::QuoteKind::Idea);
+        // And a backup carries the kind through its text.
+        let back = Library::from_json(&mine.to_json()).unwrap();
+        assert_eq!(back.notes[0].quotes[0].kind, crate::note::QuoteKind::Idea);
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //!    occurs several times, the only one whose whole prefix and suffix match: `moved`.
 //!    Several equally good places: `ambiguous`, never guessed.
 //! 3. **Edited**: the places whose edit distance to the quote is at most an eighth of its
-//!    length ([`approx`]), kept only when the quote's prefix or suffix is found right
+//!    length ([`approx`]), kept only when the quote's prefix and suffix are found right
 //!    beside them (evidence that this is the passage, not a look-alike): `approximate`
 //!    at the single best one, `ambiguous` when two are as good.
 //! 4. Otherwise `orphan`.
@@ -205,7 +205,7 @@ impl PageIndex {
     }
 
     /// Whether the saved context stands beside the collapsed range `[a, b)`: the last
-    /// characters of the prefix end near `a`, or the first of the suffix start near `b`
+    /// characters of the prefix end near `a`, and the first of the suffix start near `b`
     /// (near: an edit at the quote's edge moves where the match begins or ends).
     fn has_evidence(&self, a: usize, b: usize, prefix: &[char], suffix: &[char]) -> bool {
         const SLACK: usize = 3;
@@ -222,7 +222,9 @@ impl PageIndex {
         let suffix_near = !s.is_empty()
             && (b.saturating_sub(SLACK)..=(b + SLACK).min(n))
                 .any(|start| start + s.len() <= n && self.chars[start..start + s.len()] == *s);
-        prefix_near || suffix_near
+        // Both sides where both were saved: a look-alike passage elsewhere (the same
+        // sentence with a word more) may share one side's context, rarely both.
+        (p.is_empty() || prefix_near) && (s.is_empty() || suffix_near)
     }
 }
 
@@ -330,10 +332,48 @@ pub fn anchor_one(index: &PageIndex, quote: &AnchorQuery) -> Anchor {
         [] => found(AnchorStatus::Orphan, None),
         [best, next, ..] if next.distance == best.distance => found(AnchorStatus::Ambiguous, None),
         [best, ..] => {
-            let (a, b) = trim_spaces(index, best.start, best.end);
+            let (a, b) = refine_edges(index, best.start, best.end, &prefix, &suffix, k);
+            let (a, b) = trim_spaces(index, a, b);
             found(AnchorStatus::Approximate, Some(index.range(a, b)))
         }
     }
+}
+
+/// Moves the edges of an edited match (by at most `k`) to where the saved context meets
+/// it best: among alignments as good, the one the prefix ends at and the suffix starts
+/// at (`happens.` edited to `happened.` aligns as well without the full stop). What lies
+/// between the match and its own context is the quote's, so this never takes in other
+/// words.
+fn refine_edges(
+    index: &PageIndex,
+    a: usize,
+    b: usize,
+    prefix: &[char],
+    suffix: &[char],
+    k: usize,
+) -> (usize, usize) {
+    let n = index.chars.len();
+    let want_p = prefix.len().min(EVIDENCE_CHARS);
+    let want_s = suffix.len().min(EVIDENCE_CHARS);
+    let mut start = a;
+    if want_p > 0 && index.prefix_agreement(a, prefix) < want_p {
+        if let Some(at) = (a.saturating_sub(k)..=(a + k).min(b - 1))
+            .filter(|&at| index.prefix_agreement(at, prefix) >= want_p)
+            .min_by_key(|&at| at.abs_diff(a))
+        {
+            start = at;
+        }
+    }
+    let mut end = b;
+    if want_s > 0 && index.suffix_agreement(b, suffix) < want_s {
+        if let Some(at) = ((b.saturating_sub(k)).max(start + 1)..=(b + k).min(n))
+            .filter(|&at| index.suffix_agreement(at, suffix) >= want_s)
+            .min_by_key(|&at| at.abs_diff(b))
+        {
+            end = at;
+        }
+    }
+    (start, end)
 }
 
 /// `[a, b)` without spaces at its edges (an edit may leave a match starting on one).

@@ -108,6 +108,16 @@ fn an_edited_passage_is_found_approximately() {
         text_of(&changed, &a),
         "Second paragraph tells of dogs which bark at night."
     );
+    // An edit at the quote's end: the match still ends where the saved suffix starts.
+    let (s, e) = at(PAGE, "The cat sat on the mat and looked at the door.");
+    let q = saved("q", PAGE, s, e);
+    let changed = PAGE.replace("the door.", "the doors.");
+    let a = one(&changed, &q);
+    assert_eq!(a.status, AnchorStatus::Approximate);
+    assert_eq!(
+        text_of(&changed, &a),
+        "The cat sat on the mat and looked at the doors."
+    );
 }
 
 #[test]
