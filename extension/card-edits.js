@@ -8,10 +8,20 @@ import * as library from './library.js';
 import { CARD_EDIT } from './store.js';
 
 /**
- * The operations the card may ask for, by name.
- * @type {Record<string, (args: any) => Promise<unknown>>}
+ * The operations the card may ask for, by name (`sender`: the card's frame).
+ * @type {Record<string, (args: any, sender: chrome.runtime.MessageSender) => Promise<unknown>>}
  */
 const OPERATIONS = {
+  // To the page script that placed the card (card-host.js, the tab's top frame): Firefox
+  // gives an extension frame inside a web page no `tabs` of its own.
+  tell: async ({ order }, sender) => {
+    const tabId = sender.tab?.id;
+    if (tabId === undefined || tabId < 0) throw new Error('not_found: the card\'s tab');
+    const action = String(order?.action ?? '');
+    if (!['close', 'size', 'repaint'].includes(action)) throw new Error(`invalid_data: ${action}`);
+    await api.tabs.sendMessage(tabId, { quotebookCard: { action, height: Number(order.height) || 0 } }, { frameId: 0 });
+    return null;
+  },
   load: ({ key }) => library.loadNote(key),
   annotate: ({ key, id, comment, tags }) => library.annotate(key, id, String(comment), tags.map(String)),
   setKind: ({ key, id, kind }) => library.setKind(key, id, String(kind)),
@@ -32,7 +42,7 @@ export function answerCard(message, sender, reply) {
     reply({ error: 'invalid_data: not a card of this extension' });
     return undefined;
   }
-  operation(message.args ?? {}).then(
+  operation(message.args ?? {}, sender).then(
     (value) => reply({ value }),
     (error) => reply({ error: String(error?.message ?? error) }),
   );

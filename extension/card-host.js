@@ -26,6 +26,13 @@
   function close() {
     shown?.host.remove();
     shown = null;
+    document.removeEventListener('keydown', onKey, true);
+  }
+
+  /** Esc closes the card also while the keyboard is still in the page (the frame holds
+   * its own keys; where the browser left the focus in the page, this catches it). */
+  function onKey(event) {
+    if (event.key === 'Escape' && shown) close();
   }
 
   /**
@@ -54,6 +61,7 @@
     root.append(frame);
     document.documentElement.append(host);
     shown = { host, frame };
+    document.addEventListener('keydown', onKey, true);
   }
 
   function selectionRect() {
@@ -79,7 +87,7 @@
     if (clicking) return;
     clicking = true;
     highlights.onClick((id, rect) => {
-      show({ key: context.key, id, status: 'open', tab: String(context.tabId), focus: '1' }, rect);
+      show({ key: context.key, id, status: 'open', focus: '1' }, rect);
     });
   }
 
@@ -101,7 +109,7 @@
       }
       if (card) {
         const rect = (card.id && highlights?.rectOf(card.id)) || selectionRect();
-        show({ key, id: card.id ?? '', status: card.status, tab: String(tabId), reason: card.reason ?? '', focus: '1' }, rect);
+        show({ key, id: card.id ?? '', status: card.status, reason: card.reason ?? '', focus: '1' }, rect);
       }
       return anchors.map((a) => ({ id: a.id, status: a.status }));
     },

@@ -6,7 +6,7 @@
 //
 // The frame's address carries what the card is about, after `#`: `key` (the note's
 // storage key), `id` (the quote), `status` (`saved`, `duplicate`, `open` or `failed`),
-// `tab` (the tab to talk back to), `reason` (a failure's words) and `focus`.
+// `reason` (a failure's words) and `focus`.
 import { api } from '../browser.js';
 import { CARD_EDIT } from '../store.js';
 import { DEFAULT_KIND, loadKinds } from '../kinds.js';
@@ -31,7 +31,6 @@ const state = {
   key: params.get('key') ?? '',
   id: params.get('id') ?? '',
   status: params.get('status') ?? 'open',
-  tabId: Number(params.get('tab')),
   /** A deletion's trash key while its undo is offered. */
   trashKey: '',
   /** The reader typed, clicked or pointed here: the card stays until closed. */
@@ -142,12 +141,12 @@ function showDetails() {
 
 /**
  * Tells the page script that placed the frame (card-host.js, in the tab's top frame) what
- * to do: `close`, `repaint` (the note changed) or `size`.
+ * to do: `close`, `repaint` (the note changed) or `size`; through the worker, which knows
+ * the card's tab (card-edits.js).
  */
-async function tellPage(message) {
-  if (!(state.tabId >= 0)) return;
+async function tellPage(order) {
   try {
-    await api.tabs.sendMessage(state.tabId, { quotebookCard: message }, { frameId: 0 });
+    await edit('tell', { order });
   } catch (error) {
     console.warn('Quotebook: the page script is gone:', error?.message);
   }

@@ -192,6 +192,12 @@ ${pageUrl}
       title: await browser.action.getTitle({ tabId: tab.id }),
     }))`);
     assert.deepEqual(badge, { text: '1', title: 'Quotebook: saved; 1 quote from this page' });
+    // The card that came up beside the quote holds the keyboard: Esc puts it away, as a
+    // reader would before selecting more (it covers the lines below the quote).
+    const cardHosts = () => page.evaluate(() => [...document.documentElement.children].filter((e) => e.tagName.includes('-')).length);
+    await waitFor(async () => (await cardHosts()) === 1, { what: 'the card' });
+    await page.keyboard.press('Escape');
+    await waitFor(async () => (await cardHosts()) === 0, { what: 'the card put away' });
   });
 
   test('a selection of two ranges (Ctrl-drag) becomes two quotes', async () => {
