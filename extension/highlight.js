@@ -13,8 +13,8 @@
 // The API, for the extension's other scripts in this world (`quotebookHighlights`):
 //   refresh()            reads the text, asks the worker for the anchors, paints them, and
 //                        watches for text that arrives later; resolves to the anchors.
-//   paint(anchors)       paints `{id, kind, start, end}` over the current text; returns
-//                        how many it painted.
+//   paint(anchors, page?) paints `{id, kind, start, end}` over the current text (or the
+//                        `quotebookPageText.read()` the offsets are in); returns how many.
 //   clear()              removes every highlight (and the wrapping of the fallback).
 //   onClick(callback)    `callback(id, rect)` when the reader clicks a highlight.
 //   rectOf(id)           the highlight's box in the viewport, or null.
@@ -161,11 +161,15 @@ globalThis.quotebookHighlights ??= (() => {
     observer?.takeRecords();
   };
 
-  /** @param {Paint[]} anchors */
-  const paint = (anchors) => {
+  /**
+   * @param {Paint[]} anchors
+   * @param {{nodes: {node: Text, start: number}[]}} [page] the page text just read, when
+   *   the caller has it (the anchors' offsets are in it)
+   */
+  const paint = (anchors, page = globalThis.quotebookPageText.read()) => {
     clear();
     writeSheet();
-    const { nodes } = globalThis.quotebookPageText.read();
+    const { nodes } = page;
     /** @type {Map<string, Range[]>} */
     const byKind = new Map();
     for (const anchor of anchors) {
@@ -240,7 +244,9 @@ globalThis.quotebookHighlights ??= (() => {
 
   // --- Anchoring through the worker, and following the page -----------------------------
 
-  const runtime = /** @type {typeof chrome.runtime} */ ((/** @type {any} */ (globalThis).browser ?? chrome).runtime);
+  /** The extension's messaging (Firefox's `browser`, else `chrome`), asked for when used. */
+  const runtime = () => /** @type {typeof chrome.runtime} */ (
+    (/** @type {any} */ (globalThis).browser ?? /** @type {any} */ (globalThis).chrome)?.runtime);
   let refreshes = 0;
   let lastUrl = location.href;
   let lastText = '';
@@ -256,7 +262,7 @@ globalThis.quotebookHighlights ??= (() => {
     const { text } = globalThis.quotebookPageText.read();
     lastText = text;
     lastUrl = location.href;
-    const answer = await runtime.sendMessage({ type: MESSAGE, url: location.href, pageText: text });
+    const answer = await runtime().sendMessage({ type: MESSAGE, url: location.href, pageText: text });
     const anchors = Array.isArray(answer?.anchors) ? answer.anchors : [];
     // The page may have moved on while the worker answered.
     if (location.href === lastUrl && !stopped) paint(anchors.filter((a) => a.start !== null && a.end !== null));

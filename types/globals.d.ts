@@ -29,7 +29,7 @@ interface QuotebookPaint {
 interface QuotebookHighlights {
   mode: 'highlight-api' | 'wrap';
   refresh(): Promise<(QuotebookPaint & { status: string })[]>;
-  paint(anchors: QuotebookPaint[]): number;
+  paint(anchors: QuotebookPaint[], page?: { nodes: { node: Text; start: number }[] }): number;
   clear(): void;
   stop(): void;
   rectOf(id: string): DOMRect | null;

@@ -398,6 +398,7 @@ fn deep_link(capture: &Capture, i: usize) -> Anchor {
             fragment: Some(f.directive),
             position: Some(f.start),
             selector: Some(TextSelector {
+                repeated: quotebook_html::anchor::is_repeated(page_text, &f.exact),
                 exact: f.exact,
                 prefix: f.prefix,
                 suffix: f.suffix,
@@ -407,6 +408,7 @@ fn deep_link(capture: &Capture, i: usize) -> Anchor {
             fragment: None,
             position: Some(start),
             selector: quote_selector(page_text, start, end).map(|s| TextSelector {
+                repeated: quotebook_html::anchor::is_repeated(page_text, &s.exact),
                 exact: s.exact,
                 prefix: s.prefix,
                 suffix: s.suffix,
@@ -712,6 +714,15 @@ mod tests {
         assert_eq!(copy.quotes[0].id, "q3");
         let positions: Vec<_> = copy.note.quotes.iter().map(|q| q.position).collect();
         assert_eq!(positions, [Some(first), Some(second)]);
+        // Each knows the page held its words twice (anchoring then trusts the position only).
+        assert!(
+            copy.note
+                .quotes
+                .iter()
+                .all(|q| q.selector.as_ref().unwrap().repeated)
+        );
+        let once = clip(&placed(page, 0, 6, "T5", "q5"), None).unwrap();
+        assert!(!once.quotes[0].selector.as_ref().unwrap().repeated);
         // And saved again, it is that copy's duplicate.
         let copy_again = clip_outcome(
             &placed(page, second, second + 11, "T4", "q4"),

@@ -118,6 +118,11 @@ pub struct TextSelector {
     pub exact: String,
     pub prefix: String,
     pub suffix: String,
+    /// The page held the exact text more than once when it was saved: once the page
+    /// changes, its position no longer tells the copies apart, and the quote is not
+    /// looked for elsewhere (see [`crate::anchor`]). Absent before schema 3: false.
+    #[serde(default)]
+    pub repeated: bool,
 }
 
 impl Note {

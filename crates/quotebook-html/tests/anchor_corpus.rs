@@ -19,7 +19,9 @@
 mod common;
 
 use common::{PER_SCRIPT, Rng, corpus, draw_selections, load_pages};
-use quotebook_html::anchor::{AnchorQuery, AnchorSelector, AnchorStatus, anchor_quotes};
+use quotebook_html::anchor::{
+    AnchorQuery, AnchorSelector, AnchorStatus, anchor_quotes, is_repeated,
+};
 use quotebook_html::fragment::text_fragment;
 
 fn utf16(text: &str, byte: usize) -> usize {
@@ -167,7 +169,7 @@ fn anchoring_meets_the_floor_on_the_corpus() {
     };
     let pages = load_pages(&dir);
     // A smaller sample than the fragments' test: every case anchors each selection again.
-    let per_script: Vec<_> = PER_SCRIPT.iter().map(|&(s, n)| (s, n / 2)).collect();
+    let per_script: Vec<_> = PER_SCRIPT.iter().map(|&(s, n)| (s, n / 3)).collect();
     let selections = draw_selections(&pages, 0xA4C4_0415, &per_script);
     let cases = [
         "unchanged",
@@ -190,6 +192,7 @@ fn anchoring_meets_the_floor_on_the_corpus() {
             id: "q".into(),
             text: f.exact.clone(),
             selector: Some(AnchorSelector {
+                repeated: is_repeated(text, &f.exact),
                 exact: f.exact.clone(),
                 prefix: f.prefix.clone(),
                 suffix: f.suffix.clone(),
@@ -197,7 +200,7 @@ fn anchoring_meets_the_floor_on_the_corpus() {
             position: Some(f.start),
         };
         let key = collapse(&f.exact);
-        let unique = collapse(text).matches(&key).count() == 1;
+        let unique = !is_repeated(text, &f.exact);
         for (ci, case) in cases.iter().enumerate() {
             if *case != "unchanged" && !unique {
                 continue;
@@ -263,7 +266,7 @@ fn anchoring_meets_the_floor_on_the_corpus() {
         for w in tally.wrong.iter().take(5) {
             eprintln!("    {w}");
         }
-        assert!(tally.total >= 40, "{case}: only {} selections", tally.total);
+        assert!(tally.total >= 30, "{case}: only {} selections", tally.total);
         if tally.rate() < goal {
             failed.push(*case);
         }

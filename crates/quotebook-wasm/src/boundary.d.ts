@@ -46,6 +46,8 @@ export interface TextSelector {
   exact: string;
   prefix: string;
   suffix: string;
+  /** The page held the exact text more than once when the quote was saved. */
+  repeated: boolean;
 }
 
 /** What the capture script sends for a save. */
@@ -99,6 +101,7 @@ export interface AnchorSelector {
   exact?: string;
   prefix?: string;
   suffix?: string;
+  repeated?: boolean;
 }
 
 export type AnchorStatus = 'exact' | 'moved' | 'approximate' | 'ambiguous' | 'orphan';

@@ -321,6 +321,7 @@ fn quote() -> Quote {
             exact: "One.".into(),
             prefix: "Zero.".into(),
             suffix: "Two.".into(),
+            repeated: true,
         }),
         private: true,
         position: Some(3),

@@ -65,6 +65,7 @@ pub const NOTE_KEYS: &[&str] = &[
     "prefix",
     "suffix",
     "kind",
+    "repeated",
 ];
 
 /// A SHA-256 fed piece by piece (and by `serde_json::to_writer`).
@@ -163,6 +164,7 @@ mod tests {
                 exact: "T".into(),
                 prefix: "p".into(),
                 suffix: "s".into(),
+                repeated: true,
             }),
             private: true,
             position: Some(7),

@@ -45,6 +45,26 @@ pub struct AnchorSelector {
     pub exact: String,
     pub prefix: String,
     pub suffix: String,
+    /// The page held the exact text more than once when the quote was saved
+    /// ([`is_repeated`]): then only its position finds it.
+    pub repeated: bool,
+}
+
+/// Whether `page_text` holds `exact` (whitespace runs compared as one space) more than
+/// once: the copies of such a passage are told apart by their position alone, which a
+/// changed page no longer keeps.
+pub fn is_repeated(page_text: &str, exact: &str) -> bool {
+    let needle = collapse(exact, true);
+    if needle.is_empty() {
+        return false;
+    }
+    let page = collapse(page_text, false);
+    page.find(&needle)
+        .and_then(|at| {
+            let next = at + page[at..].chars().next().map_or(1, char::len_utf8);
+            page[next..].find(&needle)
+        })
+        .is_some()
 }
 
 /// How a quote was found.
@@ -82,7 +102,7 @@ pub struct Anchor {
 
 /// Quotes shorter than this (in characters, whitespace collapsed) are only found word for
 /// word: an edit in a few characters leaves too little to tell the passage from others.
-pub const MIN_APPROX_CHARS: usize = 12;
+pub const MIN_APPROX_CHARS: usize = 10;
 
 /// The edit distance allowed for a quote of `len` characters.
 pub fn max_edits(len: usize) -> usize {
@@ -258,9 +278,11 @@ pub fn anchor_quotes(page_text: &str, quotes: &[AnchorQuery]) -> Vec<Anchor> {
 
 /// Anchors one quote in an indexed page.
 pub fn anchor_one(index: &PageIndex, quote: &AnchorQuery) -> Anchor {
-    let (exact, prefix, suffix) = match &quote.selector {
-        Some(s) if !s.exact.trim().is_empty() => (s.exact.as_str(), &*s.prefix, &*s.suffix),
-        _ => (quote.text.as_str(), "", ""),
+    let (exact, prefix, suffix, repeated) = match &quote.selector {
+        Some(s) if !s.exact.trim().is_empty() => {
+            (s.exact.as_str(), &*s.prefix, &*s.suffix, s.repeated)
+        }
+        _ => (quote.text.as_str(), "", "", false),
     };
     let needle = collapse(exact, true);
     let found = |status, range: Option<(usize, usize)>| Anchor {
@@ -293,6 +315,12 @@ pub fn anchor_one(index: &PageIndex, quote: &AnchorQuery) -> Anchor {
         {
             return found(AnchorStatus::Exact, Some(index.range(a, a + len)));
         }
+    }
+
+    // A passage the page repeated when it was saved: its position was what told the
+    // copies apart; elsewhere, any copy could be it.
+    if repeated {
+        return found(AnchorStatus::Ambiguous, None);
     }
 
     // 2. Word for word elsewhere.
@@ -356,22 +384,22 @@ fn refine_edges(
     let want_p = prefix.len().min(EVIDENCE_CHARS);
     let want_s = suffix.len().min(EVIDENCE_CHARS);
     let mut start = a;
-    if want_p > 0 && index.prefix_agreement(a, prefix) < want_p {
-        if let Some(at) = (a.saturating_sub(k)..=(a + k).min(b - 1))
+    if want_p > 0
+        && index.prefix_agreement(a, prefix) < want_p
+        && let Some(at) = (a.saturating_sub(k)..=(a + k).min(b - 1))
             .filter(|&at| index.prefix_agreement(at, prefix) >= want_p)
             .min_by_key(|&at| at.abs_diff(a))
-        {
-            start = at;
-        }
+    {
+        start = at;
     }
     let mut end = b;
-    if want_s > 0 && index.suffix_agreement(b, suffix) < want_s {
-        if let Some(at) = ((b.saturating_sub(k)).max(start + 1)..=(b + k).min(n))
+    if want_s > 0
+        && index.suffix_agreement(b, suffix) < want_s
+        && let Some(at) = ((b.saturating_sub(k)).max(start + 1)..=(b + k).min(n))
             .filter(|&at| index.suffix_agreement(at, suffix) >= want_s)
             .min_by_key(|&at| at.abs_diff(b))
-        {
-            end = at;
-        }
+    {
+        end = at;
     }
     (start, end)
 }

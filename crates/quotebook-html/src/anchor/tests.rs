@@ -8,6 +8,7 @@ fn saved(id: &str, page: &str, s: usize, e: usize) -> AnchorQuery {
         id: id.into(),
         text: sel.exact.clone(),
         selector: Some(AnchorSelector {
+            repeated: is_repeated(page, &sel.exact),
             exact: sel.exact,
             prefix: sel.prefix,
             suffix: sel.suffix,
@@ -52,21 +53,40 @@ fn a_repeated_passage_gets_the_copy_at_its_position() {
     let changed = format!("New intro.\n{page}");
     let a = one(&changed, &q);
     assert_eq!((a.status, a.start), (AnchorStatus::Ambiguous, None));
-    // The last copy's context is its own: found.
+    // Nor the last copy, whose context is its own: when saved, the page held the passage
+    // three times, and only the position told them apart.
     let last = page.match_indices("all is well").nth(2).unwrap().0;
-    let a = one(&changed, &saved("q", &page, last, last + 11));
-    assert_eq!((a.status, a.start), (AnchorStatus::Moved, Some(last + 11)));
+    let q = saved("q", &page, last, last + 11);
+    assert!(q.selector.as_ref().unwrap().repeated);
+    assert_eq!(one(&changed, &q).status, AnchorStatus::Ambiguous);
+    // And when a copy goes, the one left is not taken for the quote either.
+    let fewer = page.replacen(line, "", 1);
+    assert_eq!(one(&fewer, &q).status, AnchorStatus::Ambiguous);
 }
 
 #[test]
-fn a_repeated_passage_with_distinct_context_moves_with_it() {
-    let page = "Alpha says hello world today.\nBeta says hello world tomorrow.";
-    let s = page.rfind("hello world").unwrap();
+fn a_passage_the_page_came_to_repeat_is_found_by_its_context() {
+    let page = "Alpha says hello world today.\nBeta says goodbye.";
+    let s = page.find("hello world").unwrap();
     let q = saved("q", page, s, s + 11);
-    let changed = format!("Inserted paragraph.\n{page}");
+    assert!(!q.selector.as_ref().unwrap().repeated);
+    // The page gained a copy elsewhere, with other context: the quote's is the one whose
+    // prefix and suffix are both still beside it.
+    let changed = format!("Intro.\nGamma says hello world again.\n{page}");
     let a = one(&changed, &q);
     assert_eq!(a.status, AnchorStatus::Moved);
     assert_eq!(a.start, Some(changed.rfind("hello world").unwrap()));
+    // Two copies with the whole context: ambiguous.
+    let twice = format!("X.\n{page}\n{page}");
+    assert_eq!(one(&twice, &q).status, AnchorStatus::Ambiguous);
+}
+
+#[test]
+fn repeated_is_counted_on_collapsed_whitespace() {
+    assert!(is_repeated("a b c\na  b c", "a b"));
+    assert!(is_repeated("aaa", "aa"));
+    assert!(!is_repeated("a b c", "a b"));
+    assert!(!is_repeated("a b c", "  "));
 }
 
 #[test]
@@ -146,7 +166,7 @@ fn two_equally_good_edited_places_are_ambiguous() {
     let page = "Start.\nThe quick brown fox jumps over it.\nMiddle.\nEnd.";
     let (s, e) = at(page, "The quick brown fox jumps over it.");
     let q = saved("q", page, s, e);
-    let changed = "Start.\nThe quick brown fox leaps over it.\nMiddle.\nStart.\nThe quick brown fox leaps over it.\nMiddle.";
+    let changed = "Start.\nThe quick brown fox leaps over it.\nMiddle.\nEnd.\nStart.\nThe quick brown fox leaps over it.\nMiddle.\nEnd.";
     assert_eq!(one(changed, &q).status, AnchorStatus::Ambiguous);
 }
 
@@ -160,6 +180,7 @@ fn offsets_count_utf16_units() {
             exact: "The quote".into(),
             prefix: "😀 émoji before.\n".into(),
             suffix: " after them.".into(),
+            repeated: false,
         }),
         position: Some(s16),
         ..AnchorQuery::default()
