@@ -89,17 +89,21 @@ describe('hostile pages', () => {
 describe('the shipped manifest', () => {
   test('asks for no host, runs no content script, and makes downloads and nativeMessaging optional', async () => {
     const manifest = await builtManifest('chrome');
-    for (const key of ['host_permissions', 'optional_host_permissions', 'content_scripts',
-      'externally_connectable', 'web_accessible_resources']) {
+    for (const key of ['host_permissions', 'content_scripts', 'externally_connectable']) {
       assert.equal(manifest[key], undefined, key);
     }
+    // All sites only for the opt-in automatic highlights, asked when turned on; web pages
+    // may load the card's page alone, at its dynamic address.
+    assert.deepEqual(manifest.optional_host_permissions, ['<all_urls>']);
+    assert.deepEqual(manifest.web_accessible_resources,
+      [{ resources: ['card/card.html'], matches: ['<all_urls>'], use_dynamic_url: true }]);
     assert.deepEqual([...manifest.permissions].sort(),
       ['activeTab', 'contextMenus', 'scripting', 'storage', 'unlimitedStorage']);
     assert.deepEqual([...manifest.optional_permissions].sort(), ['downloads', 'nativeMessaging']);
     for (const permission of manifest.permissions) assert.ok(!/[:/*]/.test(permission), permission);
     assert.equal(manifest.content_security_policy.extension_pages,
       "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; img-src 'self' blob:; "
-      + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+      + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'self' http: https:");
     // The test build differs by its test host only.
     const testBuild = await builtManifest('chrome-test');
     assert.deepEqual(testBuild.host_permissions, ['http://127.0.0.1/*']);
