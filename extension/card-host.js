@@ -10,7 +10,10 @@
   const WIDTH = 340;
   const GAP = 8;
 
-  /** @type {{host: HTMLElement, frame: HTMLIFrameElement} | null} */
+  /** The card's height until it reports its own. */
+  const FIRST_HEIGHT = 120;
+
+  /** @type {{host: HTMLElement, frame: HTMLIFrameElement, place: (height: number) => void} | null} */
   let shown = null;
   /** What `start` was last given, for the clicks that follow. */
   let context = { tabId: -1, key: '', cardUrl: '' };
@@ -45,24 +48,37 @@
     close();
     const host = document.createElement(hostName());
     const left = Math.max(GAP, Math.min((rect?.left ?? GAP) + scrollX, scrollX + document.documentElement.clientWidth - WIDTH - GAP));
-    const top = (rect ? rect.bottom : GAP) + scrollY + GAP;
-    // Inline and important: the page's style sheets cannot move, hide or restyle it.
-    host.setAttribute('style', [
-      'all: initial', 'position: absolute', `left: ${left}px`, `top: ${top}px`,
-      `width: ${WIDTH}px`, 'z-index: 2147483647', 'display: block',
-    ].map((d) => `${d} !important`).join('; '));
+    // Above the quote where the viewport has room for the card (it covers what was read,
+    // not the lines the reader may select next), else below it; placed again as the
+    // card reports its height.
+    const place = (height) => {
+      const above = rect !== null && rect.top - GAP - height >= 0;
+      const top = rect === null ? scrollY + GAP
+        : above ? rect.top + scrollY - GAP - height : rect.bottom + scrollY + GAP;
+      // Inline and important: the page's style sheets cannot move, hide or restyle it.
+      host.setAttribute('style', [
+        'all: initial', 'position: absolute', `left: ${left}px`, `top: ${Math.max(0, top)}px`,
+        `width: ${WIDTH}px`, 'z-index: 2147483647', 'display: block',
+      ].map((d) => `${d} !important`).join('; '));
+    };
+    place(FIRST_HEIGHT);
     const root = host.attachShadow({ mode: 'closed' });
     const frame = document.createElement('iframe');
-    frame.setAttribute('style', `border: 0; width: ${WIDTH}px; height: 120px; display: block; color-scheme: normal;`);
+    frame.setAttribute('style', `border: 0; width: ${WIDTH}px; height: ${FIRST_HEIGHT}px; display: block; color-scheme: normal;`);
     frame.setAttribute('allow', 'clipboard-write');
     frame.setAttribute('title', api.i18n.getMessage('cardTitle'));
     frame.src = `${context.cardUrl || api.runtime.getURL('card/card.html')}#${new URLSearchParams(params)}`;
     if (params.focus === '1') frame.addEventListener('load', () => frame.focus(), { once: true });
     root.append(frame);
     document.documentElement.append(host);
-    shown = { host, frame };
+    shown = { host, frame, place };
     document.addEventListener('keydown', onKey, true);
   }
+
+  // A navigation within the page (a fragment, a single-page app's route) leaves the quote
+  // the card was about.
+  addEventListener('hashchange', close);
+  addEventListener('popstate', close);
 
   function selectionRect() {
     const selection = getSelection();
@@ -78,7 +94,11 @@
       const order = message?.quotebookCard;
       if (!order) return;
       if (order.action === 'close') close();
-      else if (order.action === 'size' && shown) shown.frame.style.height = `${Math.min(Math.max(order.height, 40), 600)}px`;
+      else if (order.action === 'size' && shown) {
+        const height = Math.min(Math.max(order.height, 40), 600);
+        shown.frame.style.height = `${height}px`;
+        shown.place(height);
+      }
       else if (order.action === 'repaint') globalThis.quotebookHighlights?.refresh();
     });
   }
