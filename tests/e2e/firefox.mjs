@@ -329,7 +329,7 @@ ${pageUrl}
     const texts = await waitFor(async () => {
       const t = await page.evaluate(() => [...CSS.highlights.values()].flatMap((h) => [...h].map((r) => r.toString())));
       return t.includes('Eighth step: serve it warm.') && t;
-    }, { what: 'the highlight' });
+    }, { what: 'the highlight', timeout: 30_000 });
     // Every range painted is a stored quote's text: nothing else is marked.
     const quotes = (await storage())[key].quotes.map((q) => q.text);
     assert.ok(texts.every((t) => quotes.includes(t)), texts.join('\n'));
