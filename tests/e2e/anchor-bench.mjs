@@ -47,8 +47,9 @@ const GOALS = {
 
 /** In the page: load the module, read the text, draw the selections, save them. */
 async function drawAndSave({ seed, perPage }) {
-  const wasm = await import('/wasm/quotebook.js');
-  await wasm.default({ module_or_path: '/wasm/quotebook_bg.wasm' });
+  // From the server's origin: a page's `<base href>` must not move the module elsewhere.
+  const wasm = await import(new URL('/wasm/quotebook.js', location.origin).href);
+  await wasm.default({ module_or_path: new URL('/wasm/quotebook_bg.wasm', location.origin) });
   let a = seed >>> 0;
   const random = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -100,8 +101,9 @@ async function drawAndSave({ seed, perPage }) {
 
 /** In the page: change it (`kase`), then read, anchor, paint, and judge every quote. */
 async function perturbAndAnchor({ kase, quotes, seed }) {
-  const wasm = await import('/wasm/quotebook.js');
-  await wasm.default({ module_or_path: '/wasm/quotebook_bg.wasm' });
+  // From the server's origin: a page's `<base href>` must not move the module elsewhere.
+  const wasm = await import(new URL('/wasm/quotebook.js', location.origin).href);
+  await wasm.default({ module_or_path: new URL('/wasm/quotebook_bg.wasm', location.origin) });
   let a = seed >>> 0;
   const random = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -239,8 +241,9 @@ async function perturbAndAnchor({ kase, quotes, seed }) {
 
 /** In the page, once it has rendered: 50 quotes read, anchored and painted. */
 async function timePage({ quotes }) {
-  const wasm = await import('/wasm/quotebook.js');
-  await wasm.default({ module_or_path: '/wasm/quotebook_bg.wasm' });
+  // From the server's origin: a page's `<base href>` must not move the module elsewhere.
+  const wasm = await import(new URL('/wasm/quotebook.js', location.origin).href);
+  await wasm.default({ module_or_path: new URL('/wasm/quotebook_bg.wasm', location.origin) });
   // As a page the reader returns to: loaded and drawn before the highlights are asked for.
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   const saved = quotes.map(({ id, text, selector, position }) => ({ id, text, selector, position }));
