@@ -11,7 +11,10 @@
 //
 // Nothing the page runs or loads may follow from a save: the range is copied by a walk of
 // our own into a document without a browsing context, never into the page's document.
+// It runs after page-text.js, in the same world (`files: ['page-text.js', 'capture.js']`),
+// and reads the page's text through it.
 (() => {
+  const { BLOCKS, read: pageText } = globalThis.quotebookPageText;
   const FORMATTING = new Set([
     'a', 'abbr', 'b', 'blockquote', 'caption', 'cite', 'code', 'del', 'dd', 'dl', 'dt', 'em',
     'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'i', 'ins', 'kbd', 'li', 'mark', 'ol', 'pre', 'q', 's',
@@ -258,81 +261,6 @@
       html += piece;
     }
     return html;
-  };
-
-  // The page's visible text as the core's deep-link generator reads it: text nodes in
-  // document order, blocks (the core's `BLOCK_ELEMENTS`, `<br>` among them, as the
-  // text-fragments polyfill counts it) separated by `\n`, line breaks inside a text node
-  // read as spaces so offsets map one to one to the DOM. Returns the text and each copied
-  // text node with where it starts. `tests/e2e/page-text.mjs` is the same walk (the
-  // fragments test checks they agree on every corpus page). The lists below are copies of
-  // the core's; crates/quotebook-html/tests/block_elements.rs fails when they drift.
-  const BLOCKS = new Set([
-    'address', 'article', 'aside', 'blockquote', 'body', 'br', 'caption', 'col', 'colgroup', 'dd',
-    'details', 'dialog', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure', 'footer',
-    'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hgroup', 'hr', 'html', 'li', 'main',
-    'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th',
-    'thead', 'tr', 'ul',
-  ]);
-  const INVISIBLE = new Set(['script', 'style', 'noscript', 'template', 'head', 'title', 'iframe', 'object']);
-  // The text is kept in pieces joined once at the end: asking a string built by `+=` for
-  // its last character (`endsWith`) flattens it, which made the walk quadratic (a 1 MB
-  // selection took 6 s here, 4 MB two minutes).
-  //
-  // `watched` maps nodes to records the walk fills in: `enter`, how many text nodes were
-  // copied before the node; `exit`, how many once the node and everything inside it were
-  // passed; `index`, for a copied text node, its place in `nodes`. Only the few nodes that
-  // place the ranges' boundaries are watched (see `boundary`).
-  const pageText = (watched = new Map()) => {
-    const pieces = [];
-    let length = 0;
-    let atBreak = true; // the text is empty or ends with `\n`
-    const nodes = [];
-    const separate = () => {
-      if (!atBreak) {
-        pieces.push('\n');
-        length += 1;
-        atBreak = true;
-      }
-    };
-    const visit = (node) => {
-      if (node.nodeType === Node.TEXT_NODE) {
-        const parent = node.parentElement;
-        if (parent && getComputedStyle(parent).visibility === 'hidden') return;
-        const data = node.data.replace(/[\n\r]/g, ' ');
-        nodes.push({ node, start: length });
-        pieces.push(data);
-        length += data.length;
-        if (data.length > 0) atBreak = false;
-        return;
-      }
-      if (node.nodeType !== Node.ELEMENT_NODE) return;
-      const name = node.localName;
-      if (INVISIBLE.has(name)) return;
-      const style = getComputedStyle(node);
-      if (style.display === 'none') return;
-      const block = BLOCKS.has(name);
-      if (block) separate();
-      // Contents the browser neither shows nor finds (`content-visibility: hidden`); a find
-      // reveals `hidden=until-found`, as it opens a closed `<details>`: those are kept.
-      if (style.contentVisibility !== 'hidden' || node.getAttribute('hidden') === 'until-found') {
-        for (let child = node.firstChild; child; child = child.nextSibling) walk(child);
-      }
-      if (block) separate();
-    };
-    const walk = (node) => {
-      const record = watched.get(node);
-      if (record === undefined) {
-        visit(node);
-        return;
-      }
-      record.enter = nodes.length;
-      visit(node);
-      record.exit = nodes.length;
-      if (nodes.length > record.enter && nodes[record.enter].node === node) record.index = record.enter;
-    };
-    if (document.body) walk(document.body);
-    return { text: pieces.join(''), nodes };
   };
 
   // A boundary point (`container`, `offset`) as the walk can place it: the node it stands

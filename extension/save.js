@@ -5,10 +5,12 @@
 import { api } from './browser.js';
 import { core } from './core.js';
 import { keepImages, storeBytes } from './images/keep.js';
+import { showHighlights } from './highlights.js';
 import { NOTE_PREFIX, PENDING_PREFIX, RETRY_KEY, SCHEMA_KEY, STORAGE_SCHEMA, newerSchema, withNotesLock } from './store.js';
 
 /** @typedef {import('./store.js').Note} Note */
 /** @typedef {import('./store.js').Capture} Capture */
+/** @typedef {import('./wasm/quotebook.js').ClippedQuote} ClippedQuote */
 /**
  * A save as recorded under its pending key and handed to the core's `clip` (with the
  * notes it folds in, `former`): the capture, the instant and the quote's id.
@@ -37,8 +39,10 @@ const ERROR_COLOR = '#cf222e';
 /**
  * Saves the selection of `tab` as a quote. `info` is what `contextMenus.onClicked` passes
  * (`frameId`, `selectionText`, `pageUrl`, `frameUrl`). Resolves to what happened, for tests:
- * `{ ok: true, key, note, plainText }` (`plainText`: false, or why the page could not be
- * read) or `{ ok: false, reason }`; never rejects.
+ * `{ ok: true, key, note, plainText, quotes }` (`plainText`: false, or why the page could
+ * not be read; `quotes`: each range's `{id, status}`, `status` `duplicate` when the note
+ * already held that text at that place, `id` then the quote saved before) or
+ * `{ ok: false, reason }`; never rejects.
  */
 export async function saveQuote(info, tab) {
   const quoteId = crypto.randomUUID();
@@ -53,18 +57,25 @@ export async function saveQuote(info, tab) {
       fallback: { selectionText: info?.selectionText ?? '', pageUrl: info?.frameUrl ?? info?.pageUrl ?? tab?.url ?? '', title: tab?.title ?? '' },
     }, Boolean(tab?.incognito));
     const { capture, plainText } = await captureSelection(info, tab);
-    const { key, note } = await storeQuote(capture, quoteId, pendingKey, tabId);
-    await report(tab, true, api.i18n.getMessage(plainText ? 'saveDonePlainText' : 'saveDone', [count(note)]),
-      String(note.quotes.length));
-    // The quote's images, after the quote: saving never waits for them.
-    const images = await keepImages(key, { quoteId });
-    if (images.refused > 0) {
+    const { key, note, quotes } = await storeQuote(capture, quoteId, pendingKey, tabId);
+    // The first range's fate: saved, or already in the note (the card then names that
+    // quote, and nothing was saved again).
+    const first = quotes[0] ?? { id: quoteId, status: 'saved' };
+    const duplicate = quotes.length > 0 && quotes.every((q) => q.status === 'duplicate');
+    const said = duplicate ? 'saveDuplicate' : plainText ? 'saveDonePlainText' : 'saveDone';
+    await report(tab, true, api.i18n.getMessage(said, [count(note)]), String(note.quotes.length));
+    // The quote highlighted where it was, and the card beside it; where the page could
+    // not be read, no script of ours may run in it either: the badge says it.
+    if (!plainText) await showHighlights(tab, { card: { id: first.id, status: duplicate ? 'duplicate' : 'saved' } });
+    // The quote's images, after the quote and its card: saving never waits for them.
+    const images = duplicate ? null : await keepImages(key, { quoteId });
+    if (images && images.refused > 0) {
       await report(tab, true, api.i18n.getMessage('quoteSavedImagesMissing', [count(note), String(images.refused), images.reason ?? '']),
         String(note.quotes.length));
     }
     afterSave(); // the folder sync, when on; not awaited: it reports in the options page
     const stored = /** @type {Note | undefined} */ ((await api.storage.local.get(key))[key]);
-    return { ok: true, key, note: stored ?? note, plainText, images };
+    return { ok: true, key, note: stored ?? note, plainText, duplicate, quotes, images };
   } catch (error) {
     const kept = isKept(error);
     const reason = readable(error);
@@ -75,7 +86,10 @@ export async function saveQuote(info, tab) {
       await api.storage.session.set({ [RETRY_KEY]: true }).catch(() => {});
     } else await forgetPending(pendingKey);
     console.error('Quotebook: could not save the quote:', error);
-    await report(tab, false, api.i18n.getMessage(message, [reason]), '!');
+    const said = api.i18n.getMessage(message, [reason]);
+    await report(tab, false, said, '!');
+    // In words on the page too, where a script of ours may run (not only in a tooltip).
+    await showHighlights(tab, { card: { status: 'failed', reason: said } });
     return { ok: false, reason, kept };
   } finally {
     underWay.delete(pendingKey);
@@ -108,7 +122,8 @@ async function captureSelection(info, tab) {
     const target = info.frameId === undefined
       ? { tabId: tab.id, allFrames: true }
       : { tabId: tab.id, frameIds: [info.frameId] };
-    const results = await api.scripting.executeScript({ target, files: ['capture.js'] });
+    // The page-text walk first: capture.js reads the page's text through it.
+    const results = await api.scripting.executeScript({ target, files: ['page-text.js', 'capture.js'] });
     const refused = results.map((r) => r?.result).filter((c) => c?.tooLarge > 0 || c?.captureTooLarge > 0);
     const tooLarge = refused.find((c) => c.focused) ?? refused[0];
     if (tooLarge?.tooLarge) throw tooLargeError(tooLarge.tooLarge);
@@ -171,7 +186,7 @@ function captureTooLargeError(size) {
  * @param {string} quoteId
  * @param {string} pendingKey
  * @param {number | null} tabId
- * @returns {Promise<{key: string, note: Note}>}
+ * @returns {Promise<{key: string, note: Note, quotes: ClippedQuote[]}>}
  */
 async function storeQuote(capture, quoteId, pendingKey, tabId) {
   const wasm = await core();
@@ -191,24 +206,26 @@ async function storeQuote(capture, quoteId, pendingKey, tabId) {
   await keepPending(pendingKey, { at: request.now, tabId, key, request }, Boolean(capture.incognito));
   return withNotesLock(async () => {
     const retry = await retryWanted();
-    let note = await addToNote(wasm, key, request);
+    let { note, quotes } = await addToNote(wasm, key, request);
     await forgetPending(pendingKey);
     // A save kept for retry earlier goes in now that storage takes writes again. It may
     // join this very note: the badge counts the quotes stored, so the note is read again.
     if (retry && (await resumeLocked(wasm)).saved > 0) {
       note = /** @type {Note | undefined} */ ((await api.storage.local.get(key))[key]) ?? note;
     }
-    return { key, note };
+    return { key, note, quotes };
   });
 }
 
 /**
  * The read-modify-write of one note (call it under the notes' lock, `withNotesLock`).
- * Resolves to the note stored; a write that storage refuses throws `storage_failed`.
+ * Resolves to the note stored and what became of each range (`clip_outcome`: saved, or
+ * a duplicate of a quote the note holds); a write that storage refuses throws
+ * `storage_failed`.
  * @param {import('./core.js').Core} wasm
  * @param {string} key
  * @param {SaveRequest} request
- * @returns {Promise<Note>}
+ * @returns {Promise<{note: Note, quotes: ClippedQuote[]}>}
  */
 async function addToNote(wasm, key, request) {
   // Keys this page's note may have been stored under before (schema 1: the URL without its
@@ -226,8 +243,9 @@ async function addToNote(wasm, key, request) {
   const folded = formerKeys.filter((k) => stored[k] !== undefined);
   // As stored: the core reads every schema.
   const former = folded.map((k) => /** @type {Note} */ (stored[k]));
-  // `data:` images become attachments: their bytes are stored before the note refers to them.
-  const { note, images } = wasm.clip_with_images({ ...request, former }, /** @type {Note | undefined} */ (stored[key]) ?? null);
+  // `data:` images become attachments: their bytes are stored before the note refers to
+  // them. `quotes` says what became of each range: saved, or already in the note.
+  const { note, quotes, images } = wasm.clip_with_images({ ...request, former }, /** @type {Note | undefined} */ (stored[key]) ?? null);
   try {
     await storeBytes(images);
   } catch (error) {
@@ -241,7 +259,7 @@ async function addToNote(wasm, key, request) {
   }
   // Only once the note holding their quotes is stored.
   if (folded.length > 0) await api.storage.local.remove(folded);
-  return note;
+  return { note, quotes };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -453,7 +471,7 @@ async function resumeLocked(wasm, only) {
     }
     try {
       key ??= NOTE_PREFIX + wasm.request_note_id({ capture: request.capture });
-      const note = await addToNote(wasm, key, request);
+      const { note } = await addToNote(wasm, key, request);
       await forgetPending(pendingKey);
       outcome.saved += 1;
       if (tab) await report(tab, true, api.i18n.getMessage('saveResumed', [count(note)]), String(note.quotes.length));

@@ -51,6 +51,13 @@ export const SETTINGS = Object.freeze({
  * an import and a sync never lose one another's changes.
  */
 export const NOTES_LOCK = 'quotebook-notes';
+/**
+ * The message the card (card/card.html) sends the worker for a change to a note: in a
+ * frame inside a web page its Web Locks are partitioned apart from the notes' lock, so
+ * the worker makes the change (card-edits.js).
+ */
+export const CARD_EDIT = 'quotebook-card-edit';
+
 /** The Web Lock that keeps folder syncs from overlapping. */
 export const SYNC_LOCK = 'quotebook-sync';
 

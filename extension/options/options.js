@@ -99,7 +99,7 @@ async function main() {
 function sampleNote() {
   const at = (minutes) => new Date(Date.UTC(2024, 5, 5, 12, minutes)).toISOString();
   return {
-    schema: 2,
+    schema: 3,
     id: 'https://example.com/articles/reading-well',
     url: 'https://example.com/articles/reading-well',
     canonical: null,
@@ -124,6 +124,7 @@ function sampleNote() {
         selector: null,
         private: false,
         position: null,
+        kind: 'quote',
       },
       {
         id: 'sample-2',
@@ -136,6 +137,7 @@ function sampleNote() {
         selector: null,
         private: false,
         position: null,
+        kind: 'quote',
       },
     ],
   };

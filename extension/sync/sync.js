@@ -66,7 +66,7 @@ export async function saveSettings(settings) {
 /** The backup format's version (`docs/formats.md`); the notes inside keep their own. */
 const LIBRARY_SCHEMA = 1;
 /** The note schema whose every key the core's `sync_note_keys` lists. */
-const STORAGE_SCHEMA_NOTE = 2;
+const STORAGE_SCHEMA_NOTE = 3;
 
 /**
  * Every stored note, oldest first, as stored (an older schema is read by the core).
@@ -167,7 +167,21 @@ async function nativeSync(options, onProgress) {
   // laid out in the core's order, a note in today's schema is byte for byte the line the
   // folder's backup holds. (Older notes go as stored; the host migrates them.)
   const keys = wasm.sync_note_keys();
-  const texts = notes.map((note) => JSON.stringify(note, note?.schema === STORAGE_SCHEMA_NOTE ? keys : undefined));
+  // A note stored by an older schema is sent as the core reads it today, so that it is
+  // the very line of the folder's backup (else every sync would send it again); one the
+  // core cannot read goes as stored, for the host to report.
+  const current = (note) => {
+    if (note?.schema === STORAGE_SCHEMA_NOTE) return note;
+    try {
+      return wasm.migrate_note(note);
+    } catch {
+      return null;
+    }
+  };
+  const texts = notes.map((note) => {
+    const today = current(note);
+    return today ? JSON.stringify(today, keys) : JSON.stringify(note);
+  });
   const digests = wasm.sync_note_digests(texts);
   // The notes sent carry the bytes of the images they keep.
   const backupOf = async (ids) => {

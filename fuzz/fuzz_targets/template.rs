@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use quotebook_core::note::{Note, Quote, SCHEMA_VERSION};
+use quotebook_core::note::{Note, Quote, QuoteKind, SCHEMA_VERSION};
 use quotebook_core::template::{QuoteOrder, RenderOptions, Renderer, Templates, render_note};
 use yaml_rust2::{Yaml, YamlLoader};
 
@@ -245,6 +245,8 @@ struct PageQuote {
     position: Option<u16>,
     private: bool,
     created: Stamp,
+    /// An index into the kinds (callouts in the default template).
+    kind: u8,
 }
 
 fn var(v: &Var) -> &'static str {
@@ -555,6 +557,7 @@ fn note(page: &Page) -> Note {
                 selector: None,
                 private: q.private,
                 position: q.position.map(usize::from),
+                kind: QuoteKind::ALL[usize::from(q.kind) % QuoteKind::ALL.len()],
                 images: Vec::new(),
             })
             .collect(),

@@ -45,7 +45,7 @@ test('clip takes the request and the stored note as objects and answers a storab
   const wasm = await core();
   const first = wasm.clip({ capture: capture(), now: NOW, quoteId: 'q1' }, undefined);
   assertStorable(first);
-  assert.equal(first.schema, 2);
+  assert.equal(first.schema, 3);
   assert.equal(first.id, 'https://example.org/article');
   assert.equal(first.canonical, null, 'an absent field is null, as in the JSON storage held');
   assert.equal(first.quotes[0].markdown, 'Some **quoted** words.');
@@ -80,7 +80,7 @@ test('stored schema-1 notes migrate and merge as objects', async () => {
   for (const note of notes) {
     const migrated = wasm.migrate_note(note);
     assertStorable(migrated);
-    assert.equal(migrated.schema, 2);
+    assert.equal(migrated.schema, 3);
     assert.equal(migrated.quotes.length, note.quotes.length);
     assert.deepEqual(wasm.migrate_note(migrated), migrated, 'a current note comes back unchanged');
   }

@@ -9,17 +9,15 @@
 // (default 5), and the time of the base's `intersectsNode` pass alone.
 // QUOTEBOOK_CHROMIUM=/usr/bin/chromium node tests/e2e/capture-bench.mjs [BASE]
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { bigArticle, CHROMIUM, CHROMIUM_ARGS, listen, ROOT } from './lib.mjs';
+import { bigArticle, captureScript, CHROMIUM, CHROMIUM_ARGS, listen, ROOT } from './lib.mjs';
 
 const BASE = process.argv[2] ?? '71e2971';
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const scripts = {
   base: execFileSync('git', ['show', `${BASE}:extension/capture.js`], { cwd: ROOT, encoding: 'utf8' }),
-  now: await readFile(join(ROOT, 'extension/capture.js'), 'utf8'),
+  now: await captureScript(),
 };
 
 /** About `kb` KB of lines separated by `<br>` in one `div` (a mail archive, a poem): the

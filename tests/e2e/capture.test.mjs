@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { launchPlain } from './corpus.mjs';
-import { ROOT, serveFixtures } from './lib.mjs';
+import { captureScript, ROOT, serveFixtures } from './lib.mjs';
 
 describe('capture.js', () => {
   let server;
@@ -15,7 +15,7 @@ describe('capture.js', () => {
   let source;
 
   before(async () => {
-    source = await readFile(join(ROOT, 'extension/capture.js'), 'utf8');
+    source = await captureScript();
     server = await serveFixtures();
     browser = await launchPlain();
     page = await browser.context.newPage();

@@ -78,7 +78,8 @@ async function measurePage({ seed, perPage, perNonLatinPage, maxWords, brAsSpace
     range.selectNodeContents(firstText.node);
     getSelection().removeAllRanges();
     getSelection().addRange(range);
-    const capture = (0, eval)(await (await fetch('/ext/capture.js')).text());
+    const script = async (file) => (await fetch(`/ext/${file}`)).text();
+    const capture = (0, eval)(`${await script('page-text.js')}\n${await script('capture.js')}`);
     getSelection().removeAllRanges();
     captureAgrees = capture.pageText === text;
   }

@@ -3,12 +3,10 @@
 // refused with a message on the badge, quickly, leaving nothing behind. See SECURITY.md,
 // "Large selections".
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  badge, bigArticle as article, extensionSuite, listen, ROOT, saveFromMenu, storage, tabOf,
+  badge, bigArticle as article, captureScript, extensionSuite, listen, saveFromMenu, storage, tabOf,
 } from './lib.mjs';
 
 describe('big selections', () => {
@@ -69,7 +67,7 @@ describe('big selections', () => {
   });
 
   test('the capture grows linearly: 4 times the page costs well under 16 times the time', async () => {
-    const script = await readFile(join(ROOT, 'extension/capture.js'), 'utf8');
+    const script = await captureScript();
     const capture = (page) => page.evaluate((script) => {
       const started = performance.now();
       const result = (0, eval)(script);

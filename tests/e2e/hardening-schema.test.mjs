@@ -60,7 +60,7 @@ describe('a library saved by schema 1', () => {
     assert.equal(result.ok, true, result.reason);
     assert.equal(result.key, key);
     const note = (await storage(suite.worker))[key];
-    assert.equal(note.schema, 2);
+    assert.equal(note.schema, 3);
     assert.deepEqual(note.quotes.map((q) => [q.id, q.markdown, q.text, q.created]),
       [...old.quotes.map((q) => [q.id, q.markdown, q.text, q.created]),
         [result.note.quotes.at(-1).id, '8. Eighth step: serve it warm.', 'Eighth step: serve it warm.', note.updated]]);
@@ -90,7 +90,7 @@ describe('a library saved by schema 1', () => {
     const oldIds = old.quotes.map((q) => q.id);
     // The old note is folded into the page's note, under today's key; the old key goes.
     assert.deepEqual(holder[1].quotes.map((q) => q.id), [...oldIds, newId]);
-    assert.equal(holder[1].schema, 2);
+    assert.equal(holder[1].schema, 3);
     assert.ok(!holder[1].id.includes('utm_'), holder[1].id);
     assert.equal(holder[0], `note:${holder[1].id}`);
     assert.equal(all[oldKey], undefined, 'the old key is removed');

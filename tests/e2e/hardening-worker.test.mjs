@@ -74,7 +74,7 @@ describe('a save interrupted, or refused by storage', () => {
   async function assertWhole(all) {
     for (const [k, note] of Object.entries(all)) {
       if (!k.startsWith('note:')) continue;
-      assert.equal(note.schema, 2, k);
+      assert.equal(note.schema, 3, k);
       assert.ok(Array.isArray(note.quotes) && note.quotes.length > 0, k);
       const markdown = await noteMarkdown(note);
       for (const q of note.quotes) assert.ok(markdown.includes(q.markdown.split('\n')[0]), `${k}: ${q.markdown}`);

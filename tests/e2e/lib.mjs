@@ -39,6 +39,16 @@ export async function readManifest(dir) {
 const TYPES = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript' };
 
 /** Serves `FIXTURES` on 127.0.0.1 at a random port. */
+/**
+ * The capture script as `scripting.executeScript({files: ['page-text.js', 'capture.js']})`
+ * runs it: the shared page-text walk first, in the same realm; evaluated, its value is the
+ * capture.
+ */
+export async function captureScript(root = ROOT) {
+  const read = (file) => readFile(join(root, 'extension', file), 'utf8');
+  return `${await read('page-text.js')}\n${await read('capture.js')}`;
+}
+
 export async function serveFixtures() {
   const server = createServer(async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname));

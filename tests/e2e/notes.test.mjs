@@ -131,7 +131,7 @@ Where thinking happens: #margins, "quoted".
     const stored = await storage(suite.worker);
     assert.deepEqual(Object.keys(stored).filter((k) => k.startsWith('note:')), [key], 'no duplicate under the old key');
     const note = stored[key];
-    assert.equal(note.schema, 2);
+    assert.equal(note.schema, 3);
     assert.deepEqual(note.quotes.map((q) => q.markdown), [
       'An old quote, *kept*.', 'The place is the link back to the exact words.',
     ]);

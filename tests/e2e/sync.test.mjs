@@ -236,7 +236,8 @@ describe('folder sync through the native host', () => {
   });
 });
 
-/** A note as the core stores it. */
+/** A note as the core stored it before quotes had kinds (schema 2): the extension sends
+ * it to the host as today's schema, the very line of the folder's backup. */
 function seededNote(id, title, quotes) {
   return {
     schema: 2, id, url: id, canonical: null, aliases: [], title, authors: [], site: null, published: null,

@@ -631,7 +631,7 @@ test('importing into a note stored by an older schema updates it where it is sto
   const stored = await storage(ext.sw);
   assert.deepEqual(Object.keys(stored).filter((k) => k.startsWith('note:')), [legacyKey]);
   assert.deepEqual(stored[legacyKey].quotes.map((q) => q.id), ['v1', 'v2']);
-  assert.equal(stored[legacyKey].schema, 2);
+  assert.equal(stored[legacyKey].schema, 3);
   await page.close();
 });
 

@@ -1,7 +1,9 @@
 //! `cargo xtask bench`: HTML → Markdown speed in headless Chromium, side by side in one run:
 //! our wasm `html_to_markdown` against Turndown (with its GFM plugin) and against `htmd`
 //! (Rust, html5ever) compiled to wasm at opt-level 3 (`xtask/bench-htmd/`), over every
-//! corpus `article.html` (`tests/e2e/bench.mjs` measures and prints). Then the native
+//! corpus `article.html` (`tests/e2e/bench.mjs` measures and prints). Then the anchoring
+//! table (`tests/e2e/anchor-bench.mjs`: quotes found again on changed corpus pages, and
+//! the time to read, anchor and paint 50 of them). Then the native
 //! criterion benches: run with `--native`, else their commands are printed.
 
 use std::path::PathBuf;
@@ -24,6 +26,11 @@ pub fn bench() -> Result<()> {
         .arg("tests/e2e/bench.mjs")
         .env("QUOTEBOOK_CHROMIUM", &browser.chromium)
         .env("QUOTEBOOK_HTMD_DIR", &htmd))?;
+    // The anchoring table: saved quotes found again on changed corpus pages, and the time
+    // of 50 quotes read, anchored and painted.
+    run(Command::new("node")
+        .arg("tests/e2e/anchor-bench.mjs")
+        .env("QUOTEBOOK_CHROMIUM", &browser.chromium))?;
     if native {
         for args in NATIVE {
             run(cargo().args(args))?;

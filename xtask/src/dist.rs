@@ -533,9 +533,10 @@ mod tests {
     }
 
     /// SECURITY.md: both store packages, rendered from the real source, are granted no
-    /// host, run no content script, and ask for `downloads` and `nativeMessaging` only when
-    /// the reader turns folder sync on, and for an image's origin only when the reader
-    /// saves that image or allows "Fetch images".
+    /// host, run no content script, ask for `downloads` and `nativeMessaging` only when the
+    /// reader turns folder sync on, for an image's origin only when the reader saves that
+    /// image or allows "Fetch images", and for all sites only when the reader turns on the
+    /// automatic highlights, and let web pages load the card's page alone.
     #[test]
     fn the_store_packages_ask_for_no_host_and_only_optional_sync_permissions() {
         for target in [Target::Chromium, Target::Firefox] {
@@ -549,10 +550,17 @@ mod tests {
                 "host_permissions",
                 "content_scripts",
                 "externally_connectable",
-                "web_accessible_resources",
             ] {
                 assert!(m.get(key).is_none(), "{target:?}: {key}");
             }
+            assert_eq!(
+                m["optional_host_permissions"],
+                json!(["http://*/*", "https://*/*", "<all_urls>"]),
+                "{target:?}"
+            );
+            let resources = m["web_accessible_resources"].as_array().unwrap();
+            assert_eq!(resources.len(), 1, "{target:?}");
+            assert_eq!(resources[0]["resources"], json!(["card/card.html"]));
             let mut permissions: Vec<&str> = m["permissions"]
                 .as_array()
                 .unwrap()

@@ -4,7 +4,8 @@
 //! - `demo`    build, then save a passage of a bundled article in headless Chromium
 //! - `test`    fmt, clippy, Rust tests, the build, and the end-to-end tests in Chromium
 //! - `measure` wasm sizes and click-to-saved latency (warm and cold service worker)
-//! - `bench`   HTML → Markdown speed in Chromium: ours against Turndown and htmd
+//! - `bench`   HTML → Markdown speed in Chromium: ours against Turndown and htmd; the
+//!   anchoring table (saved quotes found again on changed pages)
 //! - `fuzz`    one cargo-fuzz target for a number of seconds (nightly)
 //! - `parity`  the wasm module under Node against the native converter (after `build`)
 //! - `commonmark` the CommonMark spec's examples round-tripped (ours, Turndown, htmd)
@@ -43,8 +44,9 @@ commands:
   dist      build, then the store packages (Chrome and Edge, Firefox) with their sizes,
             and the Firefox builds in extension/dist/firefox{,-test}/
   bench     HTML to Markdown speed in headless Chromium over the corpus: our wasm
-            against Turndown and htmd (wasm), interleaved; --native also runs the
-            criterion benches
+            against Turndown and htmd (wasm), interleaved; then the anchoring
+            table (quotes found again on changed corpus pages, 50 quotes read,
+            anchored and painted); --native also runs the criterion benches
   fuzz TARGET SECONDS
             run one cargo-fuzz target (convert, tokenizer, template, metadata,
             planner, note, backup, image) for SECONDS with the nightly toolchain; `test` checks

@@ -53,7 +53,11 @@ pub fn run(args: ExportArgs) -> Result<String, Failure> {
         None => Pattern::default(),
     };
     // CommonMark embeds climb out of the note's folders to the attachments folder.
-    let source = args.pattern.as_deref().or(carried_pattern).unwrap_or_default();
+    let source = args
+        .pattern
+        .as_deref()
+        .or(carried_pattern)
+        .unwrap_or_default();
     options.images.note_folder = source
         .rfind(['/', '\\'])
         .map_or("", |at| &source[..at])

@@ -217,7 +217,12 @@ pub fn plan_import(stored: Vec<Note>, backup: &str, now: &str) -> Result<ImportP
     let ignored = match serde_json::from_str::<serde_json::Value>(backup) {
         Ok(serde_json::Value::Object(map)) => map
             .keys()
-            .filter(|k| !matches!(k.as_str(), "schema" | "notes" | "deleted" | "settings" | "images"))
+            .filter(|k| {
+                !matches!(
+                    k.as_str(),
+                    "schema" | "notes" | "deleted" | "settings" | "images"
+                )
+            })
             .cloned()
             .collect(),
         _ => Vec::new(),

@@ -9,7 +9,7 @@ use crate::fragment::{quote_selector, text_fragment};
 use crate::image::{ImageError, data_url_bytes, inspect};
 use crate::metadata::{Metadata, extract_metadata_with_text};
 use crate::note::{ImageRef, KEPT_IMAGE_SCHEME};
-use crate::note::{Note, Quote, SCHEMA_VERSION, TextSelector, normalize_tags};
+use crate::note::{Note, Quote, QuoteKind, SCHEMA_VERSION, TextSelector, normalize_tags};
 use crate::url;
 use quotebook_html::chars::strip_controls;
 
@@ -200,17 +200,44 @@ impl ClipRequest {
     }
 }
 
-/// Adds the request's quotes to `existing` (the page's note, if it has one) and returns
-/// the updated note. The same quote saved twice is stored once (a comment the second save
-/// carries joins it). Nothing is changed when the selection is empty.
-pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error> {
-    clip_inner(request, existing, None)
+/// What a save did with each range of the selection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClipOutcome {
+    /// The note to store.
+    pub note: Note,
+    /// One entry per quote the capture held, in order.
+    pub quotes: Vec<ClippedQuote>,
 }
 
-/// A save's note and the bytes of the images it took from `data:` URLs, for the store.
+/// A range of the selection: saved as a new quote, or already in the note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClippedQuote {
+    /// The new quote's id, or the id of the quote already saved.
+    pub id: String,
+    pub status: ClipStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClipStatus {
+    Saved,
+    /// The same text at the same place of the page is already a quote of the note (a
+    /// comment or tags the save carried joined it).
+    Duplicate,
+}
+
+/// Adds the request's quotes to `existing` (the page's note, if it has one) and returns
+/// the updated note (see [`clip_outcome`]).
+pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error> {
+    clip_inner(request, existing, None).map(|outcome| outcome.note)
+}
+
+/// A save's note, what became of each range, and the bytes of the images it took from
+/// `data:` URLs, for the store.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Clipped {
     pub note: Note,
+    pub quotes: Vec<ClippedQuote>,
     pub images: Vec<ImageBytes>,
 }
 
@@ -223,22 +250,36 @@ pub struct ImageBytes {
     pub bytes: Vec<u8>,
 }
 
-/// Like [`clip`], and the images that came inline (`data:` URLs) become kept images: their
-/// destination in the Markdown becomes [`KEPT_IMAGE_SCHEME`] and their hash, and their
-/// bytes are returned for the store instead of being stored in the note. One that cannot
-/// be kept (over [`crate::image::MAX_IMAGE`], not an image) is left out of the Markdown,
-/// its alt text in its place, with the reason in its [`ImageRef::error`].
+/// Like [`clip_outcome`], and the images that came inline (`data:` URLs) become kept
+/// images: their destination in the Markdown becomes [`KEPT_IMAGE_SCHEME`] and their hash,
+/// and their bytes are returned for the store instead of being stored in the note. One that
+/// cannot be kept (over [`crate::image::MAX_IMAGE`], not an image) is left out of the
+/// Markdown, its alt text in its place, with the reason in its [`ImageRef::error`].
 pub fn clip_with_images(request: &ClipRequest, existing: Option<Note>) -> Result<Clipped, Error> {
     let mut images = Vec::new();
-    let note = clip_inner(request, existing, Some(&mut images))?;
-    Ok(Clipped { note, images })
+    let outcome = clip_inner(request, existing, Some(&mut images))?;
+    Ok(Clipped {
+        note: outcome.note,
+        quotes: outcome.quotes,
+        images,
+    })
+}
+
+/// Adds the request's quotes to `existing` (the page's note, if it has one): the note to
+/// store and what became of each range. The same quote saved twice is stored once (a
+/// comment the second save carries joins it): the same text at the same position of the
+/// page, or the same text when either position is unknown. The second copy of a passage
+/// the page repeats (the same text elsewhere) is a quote of its own. Nothing is changed
+/// when the selection is empty.
+pub fn clip_outcome(request: &ClipRequest, existing: Option<Note>) -> Result<ClipOutcome, Error> {
+    clip_inner(request, existing, None)
 }
 
 fn clip_inner(
     request: &ClipRequest,
     existing: Option<Note>,
     mut inline_images: Option<&mut Vec<ImageBytes>>,
-) -> Result<Note, Error> {
+) -> Result<ClipOutcome, Error> {
     let capture = &request.capture;
     let page_url = url::clean(&capture.url);
     if !url::is_absolute(&page_url) {
@@ -319,6 +360,9 @@ fn clip_inner(
 
     let single = quotes.len() == 1;
     let tags = normalize_tags(request.tags.iter().map(String::as_str));
+    let mut outcome = Vec::with_capacity(quotes.len());
+    // Whether the note changed (a duplicate that brings nothing new leaves it as it was).
+    let mut changed = !request.former.is_empty();
     for (i, (markdown, link, range_text)) in quotes.into_iter().enumerate() {
         let text = match range_text {
             _ if single => capture.text.clone(),
@@ -331,14 +375,25 @@ fn clip_inner(
             &text
         });
         if let Some(same) = note.quotes.iter_mut().find(|q| {
-            dedup_key(if q.text.trim().is_empty() {
-                &q.markdown
-            } else {
-                &q.text
-            }) == key
+            let same_place = match (q.position, link.position) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            };
+            same_place
+                && dedup_key(if q.text.trim().is_empty() {
+                    &q.markdown
+                } else {
+                    &q.text
+                }) == key
         }) {
+            let before = (same.comment.len(), same.tags.len());
             join_comment(&mut same.comment, &request.comment);
             same.tags = normalize_tags(same.tags.iter().chain(&tags).map(String::as_str));
+            changed |= before != (same.comment.len(), same.tags.len());
+            outcome.push(ClippedQuote {
+                id: same.id.clone(),
+                status: ClipStatus::Duplicate,
+            });
             continue;
         }
         let id = if i == 0 {
@@ -362,12 +417,22 @@ fn clip_inner(
             fragment: link.fragment,
             position: link.position,
             selector: link.selector,
+            kind: QuoteKind::default(),
         };
         check_quote_size(&quote)?;
+        outcome.push(ClippedQuote {
+            id: quote.id.clone(),
+            status: ClipStatus::Saved,
+        });
         note.quotes.push(quote);
     }
-    note.updated = request.now.clone();
-    Ok(note)
+    if changed || outcome.iter().any(|q| q.status == ClipStatus::Saved) {
+        note.updated = request.now.clone();
+    }
+    Ok(ClipOutcome {
+        note,
+        quotes: outcome,
+    })
 }
 
 /// `markdown` with its `data:` images taken out into `store` (see [`clip_with_images`]),
@@ -524,7 +589,7 @@ pub fn image_clip_with_bytes(
         former: request.former.clone(),
     };
     let mut images = Vec::new();
-    let mut note = clip_inner(&clip_request, existing, Some(&mut images))?;
+    let ClipOutcome { mut note, quotes } = clip_inner(&clip_request, existing, Some(&mut images))?;
     if let Some(quote) = note.quotes.iter_mut().find(|q| q.id == request.quote_id) {
         quote.text = String::new();
         quote.position = request.position;
@@ -532,7 +597,11 @@ pub fn image_clip_with_bytes(
             image.caption = caption.clone();
         }
     }
-    Ok(Clipped { note, images })
+    Ok(Clipped {
+        note,
+        quotes,
+        images,
+    })
 }
 
 /// Where a quote stands in its page, as far as the capture tells.
@@ -560,6 +629,7 @@ fn deep_link(capture: &Capture, i: usize) -> Anchor {
             fragment: Some(f.directive),
             position: Some(f.start),
             selector: Some(TextSelector {
+                repeated: quotebook_html::anchor::is_repeated(page_text, &f.exact),
                 exact: f.exact,
                 prefix: f.prefix,
                 suffix: f.suffix,
@@ -569,6 +639,7 @@ fn deep_link(capture: &Capture, i: usize) -> Anchor {
             fragment: None,
             position: Some(start),
             selector: quote_selector(page_text, start, end).map(|s| TextSelector {
+                repeated: quotebook_html::anchor::is_repeated(page_text, &s.exact),
                 exact: s.exact,
                 prefix: s.prefix,
                 suffix: s.suffix,
@@ -819,6 +890,79 @@ mod tests {
         assert_eq!(note.quotes[0].comment, "Worth it.");
         assert_eq!(note.quotes[0].tags, ["x"]);
         assert_eq!(note.updated, "T2");
+    }
+
+    /// A save of `[start, end)` of `page` (ASCII), with the page text and offsets a capture
+    /// sends.
+    fn placed(page: &str, start: usize, end: usize, now: &str, id: &str) -> ClipRequest {
+        let text = &page[start..end];
+        let mut r = request(
+            "https://a.example/p",
+            &[&format!("<p>{text}</p>")],
+            text,
+            now,
+            id,
+        );
+        r.capture.page_text = Some(page.into());
+        r.capture.offsets = vec![[start, end]];
+        r
+    }
+
+    #[test]
+    fn a_duplicate_is_the_same_text_at_the_same_place() {
+        let page = "Chorus: all is well.\nVerse one.\nChorus: all is well.\nEnd.";
+        let first = page.find("all is well").unwrap();
+        let second = page.rfind("all is well").unwrap();
+        let saved = clip_outcome(&placed(page, first, first + 11, "T1", "q1"), None).unwrap();
+        assert_eq!(
+            saved.quotes,
+            [ClippedQuote {
+                id: "q1".into(),
+                status: ClipStatus::Saved
+            }]
+        );
+        // The same passage again: nothing saved, the note unchanged, the first quote named.
+        let again = clip_outcome(
+            &placed(page, first, first + 11, "T2", "q2"),
+            Some(saved.note.clone()),
+        )
+        .unwrap();
+        assert_eq!(
+            again.quotes,
+            [ClippedQuote {
+                id: "q1".into(),
+                status: ClipStatus::Duplicate
+            }]
+        );
+        assert_eq!(again.note, saved.note);
+        // The second copy of the passage is a quote of its own.
+        let copy = clip_outcome(
+            &placed(page, second, second + 11, "T3", "q3"),
+            Some(again.note),
+        )
+        .unwrap();
+        assert_eq!(copy.quotes[0].status, ClipStatus::Saved);
+        assert_eq!(copy.quotes[0].id, "q3");
+        let positions: Vec<_> = copy.note.quotes.iter().map(|q| q.position).collect();
+        assert_eq!(positions, [Some(first), Some(second)]);
+        // Each knows the page held its words twice (anchoring then trusts the position only).
+        assert!(
+            copy.note
+                .quotes
+                .iter()
+                .all(|q| q.selector.as_ref().unwrap().repeated)
+        );
+        let once = clip(&placed(page, 0, 6, "T5", "q5"), None).unwrap();
+        assert!(!once.quotes[0].selector.as_ref().unwrap().repeated);
+        // And saved again, it is that copy's duplicate.
+        let copy_again = clip_outcome(
+            &placed(page, second, second + 11, "T4", "q4"),
+            Some(copy.note),
+        )
+        .unwrap();
+        assert_eq!(copy_again.quotes[0].id, "q3");
+        assert_eq!(copy_again.quotes[0].status, ClipStatus::Duplicate);
+        assert_eq!(copy_again.note.quotes.len(), 2);
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub mod time;
 pub mod url;
 mod yaml;
 
+/// Saved quotes found again in a page's visible text, from `quotebook-html`.
+pub use quotebook_html::anchor;
 /// HTML → Markdown, from the HTML stage (`quotebook-html`).
 pub use quotebook_html::convert;
 /// The core's errors (defined beside the converter, which returns them too).
@@ -31,11 +33,11 @@ pub use quotebook_html::fragment;
 /// A page's visible text as the deep-link generator reads it, from `quotebook-html`.
 pub use quotebook_html::page_text;
 
-pub use clip::{Capture, ClipRequest, clip};
+pub use clip::{Capture, ClipOutcome, ClipRequest, ClipStatus, ClippedQuote, clip, clip_outcome};
 pub use convert::html_to_markdown;
 pub use error::Error;
 pub use fragment::{TextFragment, text_fragment};
 pub use metadata::{
     Metadata, extract_metadata, extract_metadata_with_text, metadata_capture_selectors,
 };
-pub use note::{ImageRef, Note, Quote, SCHEMA_VERSION};
+pub use note::{ImageRef, Note, Quote, QuoteKind, SCHEMA_VERSION};

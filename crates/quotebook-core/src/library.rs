@@ -513,7 +513,8 @@ impl Library {
     /// note both have keeps every quote of both, once each (by quote id), in the order
     /// saved; where both have the same quote, or different titles, the note updated last
     /// wins, except that a note keeps this library's id, URL and canonical URL, and a quote
-    /// this library holds keeps its text (only its comment and tags follow the newer copy).
+    /// this library holds keeps its text (only its comment, tags and kind follow the newer
+    /// copy).
     /// A quote of `other` whose id another note here holds is not taken. Deletions recorded
     /// on either side are applied: a quote (or a note) deleted in one copy does not come
     /// back from another; nothing else is ever removed.
@@ -608,8 +609,8 @@ impl Library {
 
 /// Merges `theirs` into `ours` (same id); returns how many quotes `ours` gained.
 ///
-/// Every quote `ours` holds stays, as it is (a newer copy brings only its comment and
-/// tags); `theirs` adds the quotes whose ids `ours` lacks. The note's other fields come
+/// Every quote `ours` holds stays, as it is (a newer copy brings only its comment, tags
+/// and kind); `theirs` adds the quotes whose ids `ours` lacks. The note's other fields come
 /// from the copy updated last, but never its id, URL or canonical URL.
 fn merge_note(ours: &mut Note, mut theirs: Note) -> usize {
     let theirs_newer = !at_or_before(&theirs.updated, &ours.updated);
@@ -622,6 +623,7 @@ fn merge_note(ours: &mut Note, mut theirs: Note) -> usize {
             if let Some(newer) = by_id.get(quote.id.as_str()) {
                 quote.comment.clone_from(&newer.comment);
                 quote.tags.clone_from(&newer.tags);
+                quote.kind = newer.kind;
             }
         }
     }
@@ -868,6 +870,7 @@ mod tests {
         let mut mine = sample();
         let mut edited = mine.notes[0].clone();
         edited.quotes[0].comment = "Edited elsewhere".into();
+        edited.quotes[0].kind = crate::note::QuoteKind::Idea;
         edited.updated = "2025-01-01T00:00:00.000Z".into();
         mine.merge(Library {
             notes: vec![edited.clone()],
@@ -878,6 +881,10 @@ mod tests {
         let older = sample();
         assert_eq!(mine.merge(older).quotes_added, 0);
         assert_eq!(mine.notes[0].quotes[0].comment, "Edited elsewhere");
+        assert_eq!(mine.notes[0].quotes[0].kind, crate::note::QuoteKind::Idea);
+        // And a backup carries the kind through its text.
+        let back = Library::from_json(&mine.to_json()).unwrap();
+        assert_eq!(back.notes[0].quotes[0].kind, crate::note::QuoteKind::Idea);
     }
 
     #[test]

@@ -14,7 +14,8 @@ use crate::url;
 ///
 /// - 1: the walking skeleton's model (identity: URL without fragment).
 /// - 2: canonical identity, aliases, page metadata; quotes with comment, tags, deep link.
-pub const SCHEMA_VERSION: u32 = 2;
+/// - 3: quotes with a kind ([`QuoteKind`]; older quotes are plain quotes).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// One page's note: its source and the quotes saved from it, in the order saved.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,10 +65,56 @@ pub struct Quote {
     pub private: bool,
     /// Where the quote starts in the page's visible text, to list quotes in page order.
     pub position: Option<usize>,
+    /// What the reader marked it as (its highlight colour, its callout in the file).
+    pub kind: QuoteKind,
     /// The images in the quote's Markdown (or the one image of an image quote), each once.
     /// Left out of the JSON when empty, so notes without images are stored as before.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<ImageRef>,
+}
+
+/// A quote's kind. The ids are stable (stored, and in templates as `kind`); what the
+/// reader calls them and their colours are the extension's settings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuoteKind {
+    /// A plain quote: a `>` blockquote in the default template.
+    #[default]
+    Quote,
+    Important,
+    Question,
+    Idea,
+    Definition,
+}
+
+impl QuoteKind {
+    /// Every kind, the default first.
+    pub const ALL: [QuoteKind; 5] = [
+        QuoteKind::Quote,
+        QuoteKind::Important,
+        QuoteKind::Question,
+        QuoteKind::Idea,
+        QuoteKind::Definition,
+    ];
+
+    /// The stable id.
+    pub fn id(self) -> &'static str {
+        match self {
+            QuoteKind::Quote => "quote",
+            QuoteKind::Important => "important",
+            QuoteKind::Question => "question",
+            QuoteKind::Idea => "idea",
+            QuoteKind::Definition => "definition",
+        }
+    }
+
+    /// The kind of a stable id; `invalid_data` for any other text.
+    pub fn from_id(id: &str) -> Result<QuoteKind, Error> {
+        QuoteKind::ALL
+            .into_iter()
+            .find(|k| k.id() == id)
+            .ok_or_else(|| Error::InvalidData(format!("unknown quote kind {id:?}")))
+    }
 }
 
 /// An image of a quote: where it came from, and the bytes kept for it, if any.
@@ -106,6 +153,11 @@ pub struct TextSelector {
     pub exact: String,
     pub prefix: String,
     pub suffix: String,
+    /// The page held the exact text more than once when it was saved: once the page
+    /// changes, its position no longer tells the copies apart, and the quote is not
+    /// looked for elsewhere (see [`crate::anchor`]). Absent before schema 3: false.
+    #[serde(default)]
+    pub repeated: bool,
 }
 
 impl Note {
@@ -127,6 +179,11 @@ impl Note {
         };
         match u32::try_from(schema) {
             Ok(1) => Ok(migrate_from_1(parse(value)?)),
+            // Schema 2 had no kinds: its quotes read as plain quotes, the default.
+            Ok(2) => parse(value).map(|note| Note {
+                schema: SCHEMA_VERSION,
+                ..note
+            }),
             Ok(SCHEMA_VERSION) => parse(value),
             Ok(newer) if newer > SCHEMA_VERSION => Err(Error::UnsupportedSchema(newer)),
             _ => Err(Error::InvalidData(format!("unknown note schema {schema}"))),
@@ -157,6 +214,13 @@ impl Note {
         // The reader's text, under the same control policy as the page's.
         quote.comment = quotebook_html::chars::strip_controls(comment.trim()).into_owned();
         quote.tags = normalize_tags(tags.iter().map(String::as_str));
+        self.updated = now.to_owned();
+        Ok(())
+    }
+
+    /// Sets a quote's kind.
+    pub fn set_kind(&mut self, quote_id: &str, kind: QuoteKind, now: &str) -> Result<(), Error> {
+        self.quote_mut(quote_id)?.kind = kind;
         self.updated = now.to_owned();
         Ok(())
     }
@@ -395,7 +459,7 @@ mod tests {
 
     #[test]
     fn newer_schemas_are_refused_with_a_clear_error() {
-        let json = sample().to_json().replace("\"schema\":2", "\"schema\":99");
+        let json = sample().to_json().replace("\"schema\":3", "\"schema\":99");
         assert_eq!(Note::from_json(&json), Err(Error::UnsupportedSchema(99)));
     }
 
@@ -407,6 +471,48 @@ mod tests {
             Note::from_json(r#"{"schema":2,"quotes":3}"#),
             Err(Error::InvalidData(_))
         ));
+    }
+
+    #[test]
+    fn schema_2_quotes_migrate_as_plain_quotes() {
+        let v2 = r#"{"schema":2,"id":"https://a.example/p","url":"https://a.example/p","title":"T","created":"T1","updated":"T2","quotes":[{"id":"q1","markdown":"a","text":"a","created":"T1","comment":"C","tags":["t"]}]}"#;
+        let note = Note::from_json(v2).unwrap();
+        assert_eq!(note.schema, SCHEMA_VERSION);
+        assert_eq!(note.quotes[0].kind, QuoteKind::Quote);
+        assert_eq!(note.quotes[0].comment, "C");
+        // Written again, the kind is there, and reads back the same.
+        let json = note.to_json();
+        assert!(json.contains(r#""kind":"quote""#), "{json}");
+        assert_eq!(Note::from_json(&json).unwrap(), note);
+    }
+
+    #[test]
+    fn kinds_are_set_by_id_and_unknown_ones_refused() {
+        let mut note = sample();
+        note.set_kind("q1", QuoteKind::from_id("question").unwrap(), "T3")
+            .unwrap();
+        assert_eq!(note.quotes[0].kind, QuoteKind::Question);
+        assert_eq!(note.updated, "T3");
+        let json = note.to_json();
+        assert!(json.contains(r#""kind":"question""#), "{json}");
+        assert_eq!(
+            Note::from_json(&json).unwrap().quotes[0].kind,
+            QuoteKind::Question
+        );
+        assert!(matches!(
+            QuoteKind::from_id("red"),
+            Err(Error::InvalidData(_))
+        ));
+        assert_eq!(
+            note.set_kind("nope", QuoteKind::Idea, "T"),
+            Err(Error::NotFound("nope".into()))
+        );
+        for kind in QuoteKind::ALL {
+            assert_eq!(QuoteKind::from_id(kind.id()), Ok(kind));
+        }
+        // A stored kind this version does not know is refused, not silently changed.
+        let odd = json.replace(r#""kind":"question""#, r#""kind":"red""#);
+        assert!(matches!(Note::from_json(&odd), Err(Error::InvalidData(_))));
     }
 
     #[test]

@@ -34,8 +34,10 @@ updated: {{ updated | yaml }}
 {% for quote in quotes %}
 {{ quote.rendered }}{% endfor %}";
 
-/// The default quote template: the quote as a blockquote, the reader's comment after it.
-pub const DEFAULT_QUOTE_TEMPLATE: &str = "{{ quote | blockquote }}\n\
+/// The default quote template: the quote as a blockquote, the reader's comment after it. A
+/// quote of another kind than the plain one is an Obsidian callout (`> [!question]`).
+pub const DEFAULT_QUOTE_TEMPLATE: &str = "{% if kind != 'quote' %}> [!{{ kind }}]\n{% endif %}\
+{{ quote | blockquote }}\n\
 {% if tags %}\n{{ tags | map('hashtag') | join(' ') }}\n{% endif %}\
 {% if comment %}\n{{ comment }}\n{% endif %}";
 
@@ -770,6 +772,8 @@ struct QuoteContext<'a> {
     fragment_url: String,
     created: &'a str,
     private: bool,
+    /// The quote's kind's stable id (`quote`, `question`…).
+    kind: &'static str,
 }
 
 impl<'a> QuoteContext<'a> {
@@ -788,6 +792,7 @@ impl<'a> QuoteContext<'a> {
             fragment_url,
             created: &quote.created,
             private: quote.private,
+            kind: quote.kind.id(),
         }
     }
 }
@@ -1053,6 +1058,58 @@ My comment on it.
             rendered.quotes[1].block,
             "> > You don't need distributed systems!\n\nMy comment on it.\n"
         );
+    }
+
+    #[test]
+    fn kinds_other_than_quote_are_obsidian_callouts() {
+        use crate::note::QuoteKind;
+        let mut n = note();
+        n.quotes[1].kind = QuoteKind::Question;
+        n.quotes[2].kind = QuoteKind::Important;
+        let rendered = render_note(&n, &Templates::default(), &RenderOptions::default());
+        assert_eq!(rendered.error, None);
+        assert_eq!(
+            rendered.markdown,
+            r#"---
+title: "You don't need distributed systems?"
+source: https://brooker.co.za/blog/2024/06/04/scale.html
+author: Marc Brooker
+created: 2024-06-05T12:57:03.217Z
+updated: 2024-06-05T12:57:03.217Z
+---
+https://brooker.co.za/blog/2024/06/04/scale.html
+
+> It seems like everywhere I look on the internet these days, somebody's making some form of the following argument:
+
+> [!question]
+> > You don't need distributed systems!
+
+My comment on it.
+
+> [!important]
+> Just like computer systems, organizations scale by [avoiding coordination](https://brooker.co.za/blog/2021/01/22/cloud-scale.html).
+"#
+        );
+        // Every kind has its callout; the kind is a variable of both templates.
+        for kind in QuoteKind::ALL {
+            n.quotes[0].kind = kind;
+            let templates = Templates {
+                note: "{% for quote in quotes %}{{ quote.kind }}:{{ quote.rendered }}{% endfor %}"
+                    .into(),
+                quote: "{{ kind }}".into(),
+            };
+            let custom = render_note(&n, &templates, &RenderOptions::default());
+            assert!(custom.markdown.starts_with(&format!("{0}:{0}", kind.id())));
+            let default = render_note(&n, &Templates::default(), &RenderOptions::default());
+            let block = &default.quotes[0].block;
+            match kind {
+                QuoteKind::Quote => assert!(block.starts_with("> It seems"), "{block}"),
+                _ => assert!(
+                    block.starts_with(&format!("> [!{}]\n> It seems", kind.id())),
+                    "{block}"
+                ),
+            }
+        }
     }
 
     #[test]

@@ -11,7 +11,10 @@ use quotebook_core::{Note, SCHEMA_VERSION, url};
 use serde_json::{Map, Value};
 
 /// Every earlier schema this version still migrates, with its fixture.
-const FIXTURES: &[(u64, &str)] = &[(1, "tests/fixtures/schema-1/storage-local.json")];
+const FIXTURES: &[(u64, &str)] = &[
+    (1, "tests/fixtures/schema-1/storage-local.json"),
+    (2, "tests/fixtures/schema-2/storage-local.json"),
+];
 
 fn fixture(path: &str) -> Map<String, Value> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -94,6 +97,21 @@ fn each_stored_note_migrates_with_every_quote_in_order() {
                 let first_line = quote.markdown.lines().next().unwrap();
                 assert!(markdown.contains(first_line), "{key}: {markdown}");
             }
+        }
+    }
+}
+
+#[test]
+fn schema_2_quotes_become_plain_quotes_keeping_everything_else() {
+    let dump = fixture(FIXTURES[1].1);
+    for (key, old) in stored_notes(&dump) {
+        let note = Note::from_json(&old.to_string()).unwrap();
+        for (quote, before) in note.quotes.iter().zip(old["quotes"].as_array().unwrap()) {
+            assert_eq!(quote.kind, quotebook_core::QuoteKind::Quote, "{key}");
+            // Everything schema 2 stored is still there, as it was.
+            let mut now = serde_json::to_value(quote).unwrap();
+            now.as_object_mut().unwrap().remove("kind");
+            assert_eq!(&now, before, "{key}");
         }
     }
 }

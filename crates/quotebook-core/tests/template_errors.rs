@@ -138,7 +138,7 @@ const CASES: &[Case] = &[
     (
         "{% for in quotes %}{% endfor %}",
         "",
-        ("note", 1, 8, "sequence of wrong length (expected 0, got 20)"),
+        ("note", 1, 8, "sequence of wrong length (expected 0, got 21)"),
     ),
     (
         "{% for q quotes %}{% endfor %}",
@@ -153,7 +153,7 @@ const CASES: &[Case] = &[
     (
         "{% for a, in quotes %}{% endfor %}",
         "",
-        ("note", 1, 8, "sequence of wrong length (expected 1, got 20)"),
+        ("note", 1, 8, "sequence of wrong length (expected 1, got 21)"),
     ),
     (
         "{% for q in quotes if %}{% endfor %}",
@@ -708,7 +708,7 @@ const CASES: &[Case] = &[
     (
         "{% for a, b in quotes %}{% endfor %}",
         "",
-        ("note", 1, 8, "sequence of wrong length (expected 2, got 20)"),
+        ("note", 1, 8, "sequence of wrong length (expected 2, got 21)"),
     ),
     (
         "{{ title is divisibleby(2) }}",

@@ -27,6 +27,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
+pub mod anchor;
 pub mod chars;
 pub mod convert;
 pub mod entities;

@@ -1,4 +1,5 @@
-//! The capture script (`extension/capture.js`) and the end-to-end tests' page-text walk
+//! The extension's page-text walk (`extension/page-text.js`, which the capture and
+//! highlight scripts read the page through) and the end-to-end tests' page-text walk
 //! (`tests/e2e/page-text.mjs`) run in the page, where the core is not loaded, so each
 //! carries its own copy of the core's [`BLOCK_ELEMENTS`]. Page text offsets only line up
 //! with the core's when the three lists agree: this test fails as soon as one drifts.
@@ -41,7 +42,7 @@ fn core() -> BTreeSet<String> {
 
 #[test]
 fn the_capture_scripts_block_list_is_the_cores() {
-    assert_eq!(js_set("extension/capture.js", "const BLOCKS"), core());
+    assert_eq!(js_set("extension/page-text.js", "const BLOCKS"), core());
 }
 
 #[test]
@@ -55,7 +56,7 @@ fn the_e2e_page_text_block_list_is_the_cores() {
 #[test]
 fn the_two_page_walks_skip_the_same_elements() {
     assert_eq!(
-        js_set("extension/capture.js", "const INVISIBLE"),
+        js_set("extension/page-text.js", "const INVISIBLE"),
         js_set("tests/e2e/page-text.mjs", "const SKIPPED")
     );
 }

@@ -36,6 +36,7 @@ export interface Quote {
   selector: TextSelector | null;
   private: boolean;
   position: number | null;
+  kind: QuoteKind;
   /** Left out when the quote has no image. */
   images?: ImageRef[];
 }
@@ -78,6 +79,8 @@ export interface ImageBytes {
 /** A save's note, and the bytes of the images it took from `data:` URLs. */
 export interface Clipped {
   note: Note;
+  /** What became of each range: saved, or already a quote of the note. */
+  quotes: ClippedQuote[];
   images: ImageBytes[];
 }
 
@@ -136,10 +139,15 @@ export interface ImageOptions {
   noteFolder?: string;
 }
 
+/** A quote's kind (stable ids; names and colours are the reader's settings). */
+export type QuoteKind = 'quote' | 'important' | 'question' | 'idea' | 'definition';
+
 export interface TextSelector {
   exact: string;
   prefix: string;
   suffix: string;
+  /** The page held the exact text more than once when the quote was saved. */
+  repeated: boolean;
 }
 
 /** What the capture script sends for a save. */
@@ -167,6 +175,43 @@ export interface ClipRequest {
   allowPrivate?: boolean;
   /** Notes of the page under former identities, as stored (any schema). */
   former?: Note[];
+}
+
+/** What a save did (`clip_outcome`): the note to store, and each range's fate. */
+export interface ClipOutcome {
+  note: Note;
+  quotes: ClippedQuote[];
+}
+
+/** `duplicate`: the note already holds this text at this place; `id` is that quote's. */
+export interface ClippedQuote {
+  id: string;
+  status: 'saved' | 'duplicate';
+}
+
+/** What `anchor_quotes` reads of a saved quote (a stored `Quote` will do). */
+export interface AnchorQuery {
+  id?: string;
+  text?: string;
+  selector?: AnchorSelector | null;
+  position?: number | null;
+}
+
+export interface AnchorSelector {
+  exact?: string;
+  prefix?: string;
+  suffix?: string;
+  repeated?: boolean;
+}
+
+export type AnchorStatus = 'exact' | 'moved' | 'approximate' | 'ambiguous' | 'orphan';
+
+/** Where a quote is in the page text: `[start, end)` in UTF-16 units; `null` when not found. */
+export interface Anchor {
+  id: string;
+  status: AnchorStatus;
+  start: number | null;
+  end: number | null;
 }
 
 /** A deep link to a quote (`text_fragment`). */

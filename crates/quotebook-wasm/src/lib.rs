@@ -90,7 +90,8 @@ pub fn clip(
 }
 
 /// Like [`clip`], and the selection's `data:` images become kept images: returns
-/// `{note, images}`, `images` being the bytes to store under their hash.
+/// `{note, quotes, images}`: what became of each range, as [`clip_outcome`] says, and
+/// `images`, the bytes to store under their hash.
 #[wasm_bindgen(unchecked_return_type = "Clipped")]
 pub fn clip_with_images(
     #[wasm_bindgen(unchecked_param_type = "ClipRequest")] request: JsValue,
@@ -199,6 +200,33 @@ pub(crate) fn to_js_bytes<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, J
             &serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false),
         )
         .map_err(|e| js_error(Error::InvalidData(e.to_string())))
+}
+
+/// Saves a capture like [`clip`], and also tells what became of each range: a new quote
+/// (`saved`) or one the note already holds (`duplicate`, with that quote's id).
+#[wasm_bindgen(unchecked_return_type = "ClipOutcome")]
+pub fn clip_outcome(
+    #[wasm_bindgen(unchecked_param_type = "ClipRequest")] request: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Note | null")] existing_note: JsValue,
+) -> Result<JsValue, JsError> {
+    let request: ClipRequest = from_js(request)?;
+    let existing = if existing_note.is_undefined() || existing_note.is_null() {
+        None
+    } else {
+        Some(note_from_js(existing_note)?)
+    };
+    to_js(&quotebook_core::clip_outcome(&request, existing).map_err(js_error)?)
+}
+
+/// Finds saved quotes (a note's `quotes`, or objects with their `id`, `text`, `selector`
+/// and `position`) in the page's visible text: one `Anchor` per quote, in order.
+#[wasm_bindgen(unchecked_return_type = "Anchor[]")]
+pub fn anchor_quotes(
+    page_text: &str,
+    #[wasm_bindgen(unchecked_param_type = "AnchorQuery[]")] quotes: JsValue,
+) -> Result<JsValue, JsError> {
+    let quotes: Vec<quotebook_core::anchor::AnchorQuery> = from_js(quotes)?;
+    to_js(&quotebook_core::anchor::anchor_quotes(page_text, &quotes))
 }
 
 /// The id (storage key) of the note that quotes from `url` go to, given the page's

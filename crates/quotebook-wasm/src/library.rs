@@ -8,7 +8,7 @@ use quotebook_core::backup;
 use quotebook_core::clip::ImageBytes;
 use quotebook_core::library::{FileSettings, LIBRARY_SCHEMA, Library};
 use quotebook_core::template::{RenderOptions, Templates, render_note};
-use quotebook_core::{Error, Note, note};
+use quotebook_core::{Error, Note, QuoteKind, note};
 use wasm_bindgen::prelude::*;
 
 use crate::{from_js_or_default, js_error, note_from_js, notes_from_js, to_js};
@@ -83,7 +83,8 @@ pub fn preview_image_urls(
     ))
 }
 
-/// Sets a quote's comment and tags; returns the note.
+/// Sets a quote's comment and tags, and its kind when one is given (a stable id:
+/// `quote_kinds()`); returns the note.
 #[wasm_bindgen(unchecked_return_type = "Note")]
 pub fn annotate_quote(
     #[wasm_bindgen(unchecked_param_type = "Note")] note: JsValue,
@@ -91,11 +92,39 @@ pub fn annotate_quote(
     comment: &str,
     tags: Vec<String>,
     now: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "QuoteKind | null")] kind: Option<String>,
 ) -> Result<JsValue, JsError> {
     let mut note = note_from_js(note)?;
+    let kind = kind
+        .map(|k| QuoteKind::from_id(&k))
+        .transpose()
+        .map_err(js_error)?;
     note.annotate(quote_id, comment, &tags, now)
         .map_err(js_error)?;
+    if let Some(kind) = kind {
+        note.set_kind(quote_id, kind, now).map_err(js_error)?;
+    }
     to_js(&note)
+}
+
+/// Sets a quote's kind alone; returns the note.
+#[wasm_bindgen(unchecked_return_type = "Note")]
+pub fn set_quote_kind(
+    #[wasm_bindgen(unchecked_param_type = "Note")] note: JsValue,
+    quote_id: &str,
+    #[wasm_bindgen(unchecked_param_type = "QuoteKind")] kind: &str,
+    now: &str,
+) -> Result<JsValue, JsError> {
+    let mut note = note_from_js(note)?;
+    let kind = QuoteKind::from_id(kind).map_err(js_error)?;
+    note.set_kind(quote_id, kind, now).map_err(js_error)?;
+    to_js(&note)
+}
+
+/// The stable ids of the quote kinds, the default first.
+#[wasm_bindgen(unchecked_return_type = "QuoteKind[]")]
+pub fn quote_kinds() -> Vec<String> {
+    QuoteKind::ALL.iter().map(|k| k.id().to_owned()).collect()
 }
 
 /// Removes a quote; returns the note.

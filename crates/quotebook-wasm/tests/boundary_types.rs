@@ -332,9 +332,11 @@ fn quote() -> Quote {
             exact: "One.".into(),
             prefix: "Zero.".into(),
             suffix: "Two.".into(),
+            repeated: true,
         }),
         private: true,
         position: Some(3),
+        kind: quotebook_core::QuoteKind::Question,
         images: vec![image_ref()],
     }
 }
@@ -375,6 +377,10 @@ fn images() {
     assert_reads::<ImageOptions>("ImageOptions");
     let clipped = Clipped {
         note: note(),
+        quotes: vec![quotebook_core::clip::ClippedQuote {
+            id: "q1".into(),
+            status: quotebook_core::clip::ClipStatus::Saved,
+        }],
         images: vec![ImageBytes {
             hash: "ab".repeat(32),
             mime: "image/png".into(),
@@ -481,6 +487,45 @@ fn clip_requests() {
     assert_shape(&request, "ClipRequest", Full::Yes);
     assert_reads::<Capture>("Capture");
     assert_reads::<ClipRequest>("ClipRequest");
+}
+
+#[test]
+fn clip_outcomes() {
+    let request = ClipRequest {
+        capture: capture(),
+        now: "2024-06-05T12:00:00.000Z".into(),
+        quote_id: "q9".into(),
+        allow_private: true,
+        ..ClipRequest::default()
+    };
+    let first = quotebook_core::clip_outcome(&request, None).unwrap();
+    assert_shape(&first, "ClipOutcome", Full::Yes);
+    let again = quotebook_core::clip_outcome(&request, Some(first.note)).unwrap();
+    assert_shape(&again, "ClipOutcome", Full::Yes);
+    assert_eq!(
+        serde_json::to_value(&again.quotes).unwrap(),
+        json!([{"id": "q9", "status": "duplicate"}])
+    );
+}
+
+#[test]
+fn anchors() {
+    use quotebook_core::anchor::{AnchorQuery, anchor_quotes};
+    assert_reads::<AnchorQuery>("AnchorQuery");
+    assert_reads::<quotebook_core::anchor::AnchorSelector>("AnchorSelector");
+    // A stored quote reads as a query, as the extension passes a note's quotes.
+    let query: AnchorQuery = serde_json::to_value(quote())
+        .and_then(serde_json::from_value)
+        .unwrap();
+    let found = anchor_quotes("Zero. One. Two.", std::slice::from_ref(&query));
+    assert_shape(&found[0], "Anchor", Full::Yes);
+    let lost = anchor_quotes("Nothing here.", &[query]);
+    assert_shape(&lost[0], "Anchor", Full::Yes);
+    for kind in quotebook_core::QuoteKind::ALL {
+        let mut q = quote();
+        q.kind = kind;
+        assert_shape(&q, "Quote", Full::Yes);
+    }
 }
 
 #[test]

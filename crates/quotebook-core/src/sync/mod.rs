@@ -90,21 +90,41 @@ impl SyncNote {
             })
             .collect();
         let frame = hash::hash(frame_text.as_bytes());
-        let version = hash::hash_parts(
-            [file.as_bytes(), frame.as_bytes()].into_iter().chain(
-                quotes
-                    .iter()
-                    .flat_map(|q| [q.id.as_bytes(), q.hash.as_bytes()]),
-            ),
-        );
-        SyncNote {
+        let mut note = SyncNote {
             id,
             name,
             file,
             frame,
             quotes,
-            version,
+            version: String::new(),
+        };
+        note.version = note.compute_version();
+        note
+    }
+
+    fn compute_version(&self) -> String {
+        hash::hash_parts(
+            [self.file.as_bytes(), self.frame.as_bytes()]
+                .into_iter()
+                .chain(
+                    self.quotes
+                        .iter()
+                        .flat_map(|q| [q.id.as_bytes(), q.hash.as_bytes()]),
+                ),
+        )
+    }
+
+    /// Hashes each quote by `blocks` (one per quote, in order) instead of the block it
+    /// renders to: what tells a changed quote in an edited file is then what those
+    /// blocks hold (see `render::sync_note_with_error`, which leaves the kind out).
+    pub(crate) fn hash_quotes_by(&mut self, blocks: Vec<String>) {
+        for (quote, mut block) in self.quotes.iter_mut().zip(blocks) {
+            if !block.ends_with('\n') {
+                block.push('\n');
+            }
+            quote.hash = hash::short_hash(block.as_bytes());
         }
+        self.version = self.compute_version();
     }
 }
 

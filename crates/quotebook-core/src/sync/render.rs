@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use super::hash::Hasher;
 use super::{NameFields, NoteInput, SyncNote};
 use crate::error::Error;
-use crate::note::Note;
+use crate::note::{Note, Quote, QuoteKind};
 use crate::template::{RenderOptions, TemplateError, Templates, render_note};
 use crate::time;
 
@@ -43,6 +43,26 @@ pub fn sync_note_with_error(
             .map(|q| (q.id, q.block))
             .collect(),
     );
+    // A quote's kind is how the reader marks it, not its content: a change of kind alone
+    // must not make a conflict in a file the reader edited (which only ever gets new
+    // quotes appended, so keeps its old callout), nor cost the comment. So quotes are
+    // told apart by their blocks rendered as plain quotes; a file nobody edited is still
+    // rewritten with the new callout (its text changed).
+    if note.quotes.iter().any(|q| q.kind != QuoteKind::default()) {
+        let plain = Note {
+            quotes: note
+                .quotes
+                .iter()
+                .map(|q| Quote {
+                    kind: QuoteKind::default(),
+                    ..q.clone()
+                })
+                .collect(),
+            ..note.clone()
+        };
+        let blocks = render_note(&plain, templates, options).quotes;
+        sync_note.hash_quotes_by(blocks.into_iter().map(|q| q.block).collect());
+    }
     for quote in &mut sync_note.quotes {
         if let Some(saved) = note.quotes.iter().find(|q| q.id == quote.id) {
             quote.words = first_words(&saved.text);

@@ -913,6 +913,74 @@ mod tests {
     }
 
     #[test]
+    fn a_kind_change_rewrites_an_untouched_file_and_never_conflicts_with_an_edited_one() {
+        let mut folder = MemoryFolder::default();
+        let mut lib = library(&["q1", "q2"]);
+        lib.notes[0].quotes[0].comment = "My comment.".into();
+        sync(&mut folder, &lib.to_json(), &Settings::default());
+        let file =
+            |folder: &MemoryFolder| String::from_utf8(folder.files["Aye.md"].clone()).unwrap();
+        assert!(!file(&folder).contains("[!"));
+
+        // Untouched file: rewritten, the quote now a callout, its comment kept.
+        lib.notes[0]
+            .set_kind(
+                "q1",
+                crate::note::QuoteKind::Question,
+                "2024-06-06T00:00:00.000Z",
+            )
+            .unwrap();
+        let report = sync(&mut folder, &lib.to_json(), &Settings::default());
+        assert_eq!(report.counts().updated, 1, "{}", report.text());
+        let text = file(&folder);
+        assert!(
+            text.contains("> [!question]\n> Quote q1.\n\nMy comment.\n"),
+            "{text}"
+        );
+
+        // The reader edits the file, then the kind changes again, a quote is added and the
+        // comment changes: the new quote is appended; the kind alone is no conflict.
+        let edited = format!("{text}\nMy own paragraph.\n");
+        folder
+            .files
+            .insert("Aye.md".into(), edited.clone().into_bytes());
+        lib.notes[0]
+            .set_kind(
+                "q1",
+                crate::note::QuoteKind::Idea,
+                "2024-06-07T00:00:00.000Z",
+            )
+            .unwrap();
+        let report = sync(&mut folder, &lib.to_json(), &Settings::default());
+        assert_eq!(report.counts().conflict, 0, "{}", report.text());
+        assert_eq!(
+            file(&folder),
+            edited,
+            "the edited file is left as the reader has it"
+        );
+        let mut more = lib.clone();
+        more.notes[0].quotes.push(Quote {
+            id: "q3".into(),
+            markdown: "Quote q3.".into(),
+            created: "2024-06-08T00:00:00.000Z".into(),
+            kind: crate::note::QuoteKind::Important,
+            ..Quote::default()
+        });
+        more.notes[0].updated = "2024-06-08T00:00:00.000Z".into();
+        let report = sync(&mut folder, &more.to_json(), &Settings::default());
+        assert_eq!(report.counts().appended, 1, "{}", report.text());
+        let text = file(&folder);
+        assert!(text.starts_with(&edited), "{text}");
+        assert!(text.ends_with("> [!important]\n> Quote q3.\n"), "{text}");
+        assert!(text.contains("My comment."));
+        // A comment edit is still a change the reader must settle.
+        more.notes[0].quotes[0].comment = "Changed.".into();
+        more.notes[0].updated = "2024-06-09T00:00:00.000Z".into();
+        let report = sync(&mut folder, &more.to_json(), &Settings::default());
+        assert_eq!(report.counts().conflict, 1, "{}", report.text());
+    }
+
+    #[test]
     fn the_folders_deletions_apply_to_the_library_given_and_the_backup_merges() {
         let mut folder = MemoryFolder::default();
         sync(
