@@ -440,7 +440,15 @@ async function showBackupState() {
 const SYNC_PERMISSION = { native: 'nativeMessaging', downloads: 'downloads' };
 const fsa = folderSync.BACKENDS.fsa;
 
+/** Set once the page reloaded for a permission granted after it opened. */
+const RELOADED_KEY = 'quotebook-options-reloaded';
+
+/** The system the install command is written for (`nativeSync.systemName`). */
+let system = 'linux';
+
 async function setUpSync() {
+  system = await nativeSync.systemName();
+  folderSync.answerSyncRequests();
   const settings = await folderSync.loadSettings();
   for (const radio of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('input[name="sync-backend"]'))) {
     radio.checked = radio.value === settings.backend;
@@ -511,6 +519,12 @@ async function showSyncState(backend) {
   status.textContent = '';
   $('sync-native-install').hidden = backend !== 'native';
   if (backend !== 'native') return;
+  if (await nativeSync.startedBeforeGrant() && !sessionStorage.getItem(RELOADED_KEY)) {
+    // Allowed after this page opened: only a page started since can reach the program.
+    sessionStorage.setItem(RELOADED_KEY, '1');
+    location.reload();
+    return;
+  }
   showInstallCommand(t('syncNativeFolderPlaceholder'));
   status.textContent = t('syncNativeLooking');
   const host = await folderSync.BACKENDS.native.detect();
@@ -531,7 +545,7 @@ function showInstallCommand(folder) {
   const id = api.runtime.id;
   $('sync-native-id').textContent = t('syncNativeId', id);
   const command = $('sync-native-command');
-  command.textContent = nativeSync.installCommand({ browser: nativeSync.browserName(), folder, id });
+  command.textContent = nativeSync.installCommand({ browser: nativeSync.browserName(), folder, id, system });
   command.dataset.dev = String(id === nativeSync.DEV_ID);
 }
 

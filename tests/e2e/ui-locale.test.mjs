@@ -16,7 +16,7 @@ async function messages(lang) {
 async function usedKeys() {
   const files = [
     'manifest.json', 'background.js', 'save.js', 'library.js',
-    ...['popup', 'options', 'ui'].flatMap((dir) => [dir]),
+    ...['popup', 'options', 'ui', 'welcome'].flatMap((dir) => [dir]),
   ];
   const texts = [];
   for (const file of files) {
