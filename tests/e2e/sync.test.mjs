@@ -14,27 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import {
-  ROOT, builtManifest, core, dragSelect, extensionId, extensionSuite, launch, saveFromMenu,
-  waitFor,
+  ROOT, builtManifest, core, dragSelect, extensionId, extensionSuite, launch, quotebookBinary,
+  saveFromMenu, waitFor,
 } from './lib.mjs';
 
 const HOST_NAME = 'quotebook_host';
-
-let binary;
-/** The `quotebook` binary: `$QUOTEBOOK_BIN`, else built (a no-op when up to date). */
-function quotebookBinary() {
-  binary ??= process.env.QUOTEBOOK_BIN || buildBinary();
-  if (!existsSync(binary)) throw new Error(`${binary} is missing`);
-  return binary;
-}
-
-function buildBinary() {
-  execFileSync('cargo', ['build', '-q', '-p', 'quotebook-cli', '--bin', 'quotebook'], { cwd: ROOT, stdio: 'inherit' });
-  const target = process.env.CARGO_TARGET_DIR
-    ? (process.env.CARGO_TARGET_DIR.startsWith('/') ? process.env.CARGO_TARGET_DIR : join(ROOT, process.env.CARGO_TARGET_DIR))
-    : join(ROOT, 'target');
-  return join(target, 'debug/quotebook');
-}
 
 /** A copy of the test build whose optional permissions are granted at install. */
 async function grantedBuild(scratch) {
