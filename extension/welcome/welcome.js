@@ -65,7 +65,15 @@ async function showPin() {
     status.dataset.state = 'unknown';
     return;
   }
-  const { isOnToolbar } = await getUserSettings.call(api.action);
+  let isOnToolbar = false;
+  try {
+    ({ isOnToolbar } = await getUserSettings.call(api.action));
+  } catch (error) {
+    console.warn('Quotebook: cannot read the toolbar setting:', error);
+    status.textContent = t('welcomePinUnknown');
+    status.dataset.state = 'unknown';
+    return;
+  }
   status.textContent = t(isOnToolbar ? 'welcomePinned' : 'welcomePinHint');
   status.dataset.state = isOnToolbar ? 'pinned' : 'hint';
 }
