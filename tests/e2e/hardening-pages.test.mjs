@@ -94,7 +94,7 @@ describe('the shipped manifest', () => {
       assert.equal(manifest[key], undefined, key);
     }
     assert.deepEqual([...manifest.permissions].sort(),
-      ['activeTab', 'contextMenus', 'scripting', 'storage', 'unlimitedStorage']);
+      ['activeTab', 'contextMenus', 'notifications', 'scripting', 'storage', 'unlimitedStorage']);
     assert.deepEqual([...manifest.optional_permissions].sort(), ['downloads', 'nativeMessaging']);
     for (const permission of manifest.permissions) assert.ok(!/[:/*]/.test(permission), permission);
     assert.equal(manifest.content_security_policy.extension_pages,
