@@ -470,6 +470,10 @@ async function setUpSync() {
   const onPermissions = async () => showSyncState((await folderSync.loadSettings()).backend);
   api.permissions.onAdded.addListener(onPermissions);
   api.permissions.onRemoved.addListener(onPermissions);
+  // Back from a terminal where the reader ran the install command: look again.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') onPermissions();
+  });
   // The last result first: finding the native host can take a while.
   const last = /** @type {import('../sync/sync.js').SyncResult | undefined} */ (
     (await api.storage.local.get(folderSync.RESULT_KEY))[folderSync.RESULT_KEY]);

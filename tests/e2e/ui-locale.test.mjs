@@ -41,6 +41,8 @@ test('every string used exists in English and French, and the two have the same 
   assert.deepEqual(missing, []);
   assert.deepEqual(Object.keys(fr).sort(), Object.keys(en).sort());
   for (const [key, entry] of Object.entries(en)) {
+    // Pages show messages as text: a backtick would show as itself, not as code.
+    assert.ok(!entry.message.includes('`') && !fr[key].message.includes('`'), key);
     // The same substitutions in both languages.
     const holes = (m) => [...m.message.matchAll(/\$(\w+)\$/g)].map((x) => x[1]).sort();
     assert.deepEqual(holes(fr[key]), holes(entry), key);
