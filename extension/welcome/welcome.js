@@ -40,6 +40,9 @@ async function main() {
   // state is read afresh, never remembered from before.
   api.permissions.onAdded.addListener(checkHost);
   api.permissions.onRemoved.addListener(checkHost);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') checkHost();
+  });
   /** @type {any} */ (api.action).onUserSettingsChanged?.addListener(showPin);
   showCommand();
   await Promise.all([showShortcut(), showPin(), checkHost()]);
@@ -122,7 +125,7 @@ let pollTimer = 0;
 /**
  * Whether the program answers: asked now, then every `CHECK_EVERY` ms until it does (the
  * reader is running the command meanwhile). Without the permission, says so and waits
- * for it.
+ * for it (`permissions.onAdded`).
  */
 async function checkHost() {
   const run = ++checkRun;
@@ -155,8 +158,9 @@ async function checkHost() {
     show(check, 'waiting', t('welcomeCheckWaiting'));
     $('use-folder').disabled = true;
   }
-  // Asked again later either way: the program may be installed, or uninstalled, meanwhile.
-  pollTimer = setTimeout(checkHost, host.ok ? CHECK_EVERY * 4 : CHECK_EVERY);
+  // Until it answers, asked again and again (the reader is running the command); once it
+  // has, only when the reader comes back to the page (each check starts the program).
+  if (!host.ok) pollTimer = setTimeout(checkHost, CHECK_EVERY);
 }
 
 function show(element, state, text) {
