@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use quotebook_core::metadata::{extract_metadata, normalize_date};
+use quotebook_core::metadata::{extract_metadata_with_text, normalize_date};
+use quotebook_html::page_text::visible_text;
 
 const TIME_BOUND: Duration = Duration::from_secs(5);
 
@@ -405,7 +406,8 @@ fuzz_target!(|input: Input| {
     let page_url = page_url(&input.page_url);
     let html = html(&input.html);
     let start = Instant::now();
-    let meta = extract_metadata(&html, &page_url);
+    // With the page's text, as the capture sends it.
+    let meta = extract_metadata_with_text(&html, Some(&visible_text(&html)), &page_url);
     let elapsed = start.elapsed();
     assert!(elapsed < TIME_BOUND, "{elapsed:?} for {} bytes", html.len());
 

@@ -129,7 +129,8 @@ fn clip(args: ClipArgs) -> Result<String, String> {
                          text ({}): saved without a deep link",
                         args.page_file.as_deref().unwrap_or_default()
                     );
-                    (None, Vec::new(), selected)
+                    // The page's text still dates the page and names its author.
+                    (Some(page_text), Vec::new(), selected)
                 }
             }
         }

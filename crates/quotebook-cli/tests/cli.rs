@@ -142,6 +142,42 @@ fn clip_with_the_page_makes_the_deep_link() {
     assert!(quote.selector.is_none());
 }
 
+/// The page's text dates the page and names its author where its tags do not, whether or
+/// not the selection is found in it.
+#[test]
+fn clip_reads_the_date_and_byline_printed_by_the_headline() {
+    let page = temp_file(
+        "page-dateline.html",
+        b"<html><head><title>Rain is back today</title></head><body>\
+          <h1>Rain is back today</h1><p>By Ann Bo, 5 June 2024</p><p>It rained.</p></body></html>",
+    );
+    for (name, selection) in [
+        ("sel-rain.html", &b"<p>It rained.</p>"[..]),
+        ("sel-snow.html", &b"<p>It snowed.</p>"[..]),
+    ] {
+        let sel = temp_file(name, selection);
+        let out = quotebook(
+            &[
+                "clip",
+                "--url",
+                "https://site.example/rain",
+                "--html-file",
+                sel.to_str().unwrap(),
+                "--page-file",
+                page.to_str().unwrap(),
+                "--now",
+                "2024-06-06T08:00:00Z",
+                "--json",
+            ],
+            b"",
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let note = quotebook_core::Note::from_json(&text(&out.stdout)).unwrap();
+        assert_eq!(note.authors, ["Ann Bo"], "{name}");
+        assert_eq!(note.published.as_deref(), Some("2024-06-05"), "{name}");
+    }
+}
+
 #[test]
 fn mistakes_get_a_message_and_exit_2_never_a_panic() {
     for (args, needle) in [

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::convert::{Options, quote_markdown};
 use crate::error::Error;
 use crate::fragment::{quote_selector, text_fragment};
-use crate::metadata::{Metadata, extract_metadata};
+use crate::metadata::{Metadata, extract_metadata_with_text};
 use crate::note::{Note, Quote, SCHEMA_VERSION, TextSelector, normalize_tags};
 use crate::url;
 use quotebook_html::chars::strip_controls;
@@ -169,10 +169,15 @@ impl ClipRequest {
         serde_json::from_str(json).map_err(|e| Error::InvalidData(e.to_string()))
     }
 
-    /// The page's metadata, from the metadata HTML the capture sent (empty without it).
+    /// The page's metadata, from the metadata HTML and the page's text the capture sent
+    /// (empty without the HTML).
     pub(crate) fn metadata(&self) -> Metadata {
         match &self.capture.meta_html {
-            Some(html) => extract_metadata(html, &self.capture.url),
+            Some(html) => extract_metadata_with_text(
+                html,
+                self.capture.page_text.as_deref(),
+                &self.capture.url,
+            ),
             None => Metadata::default(),
         }
     }
@@ -622,6 +627,18 @@ mod tests {
         assert_eq!(note.title, "The Story");
         assert_eq!(note.authors, ["Ada Lovelace"]);
         assert_eq!(note.published.as_deref(), Some("2024-06-05T10:00:00Z"));
+    }
+
+    #[test]
+    fn the_page_text_dates_a_page_its_tags_do_not() {
+        let page = "Menu\nThe cat sat down\nBy Ann Bo, 5 June 2024\nThe cat sat on the mat.";
+        let mut r = request("https://a.example/p", &["<p>mat</p>"], "mat", "T", "q");
+        r.capture.meta_html = Some("<head><title>The cat sat down</title></head>".into());
+        let start = page.rfind("mat").unwrap();
+        r.capture.page_text = Some(page.into());
+        r.capture.offsets = vec![[start, start + 3]];
+        let note = clip(&r, None).unwrap();
+        assert_eq!(note.published.as_deref(), Some("2024-06-05"));
     }
 
     #[test]

@@ -32,5 +32,7 @@ pub use clip::{Capture, ClipRequest, clip};
 pub use convert::html_to_markdown;
 pub use error::Error;
 pub use fragment::{TextFragment, text_fragment};
-pub use metadata::{Metadata, extract_metadata, metadata_capture_selectors};
+pub use metadata::{
+    Metadata, extract_metadata, extract_metadata_with_text, metadata_capture_selectors,
+};
 pub use note::{Note, Quote, SCHEMA_VERSION};

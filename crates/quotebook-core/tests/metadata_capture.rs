@@ -11,7 +11,8 @@ use html5ever_ref::serialize::{SerializeOpts, TraversalScope, serialize};
 use html5ever_ref::tendril::TendrilSink;
 use html5ever_ref::{ParseOpts, parse_document};
 use markup5ever_rcdom::{Handle, NodeData, RcDom, SerializableHandle};
-use quotebook_core::metadata::{Metadata, extract_metadata, metadata_capture_selectors};
+use quotebook_core::metadata::{Metadata, extract_metadata_with_text, metadata_capture_selectors};
+use quotebook_html::page_text::visible_text;
 
 #[path = "../../quotebook-html/tests/common/mod.rs"]
 mod common;
@@ -168,9 +169,11 @@ fn capture_yields_the_same_metadata_as_the_page() {
     for page in &pages {
         let html =
             String::from_utf8_lossy(&std::fs::read(page.join("source.html")).unwrap()).into_owned();
-        let whole: Metadata = extract_metadata(&html, PAGE_URL);
+        // Both with the page's visible text, which the capture sends beside its elements.
+        let text = visible_text(&html);
+        let whole: Metadata = extract_metadata_with_text(&html, Some(&text), PAGE_URL);
         let cap = capture_of(&html);
-        let reduced = extract_metadata(&cap, PAGE_URL);
+        let reduced = extract_metadata_with_text(&cap, Some(&text), PAGE_URL);
         total += 1;
         smaller += usize::from(cap.len() * 2 < html.len());
         if whole == reduced {
@@ -191,5 +194,45 @@ fn capture_yields_the_same_metadata_as_the_page() {
     assert!(
         same * 100 >= total * 98,
         "capture agrees on only {same}/{total} pages"
+    );
+}
+
+/// The development set's rates (`metadata_rates.rs`) are measured on whole pages: the
+/// capture must give the same there too.
+#[test]
+fn capture_yields_the_same_metadata_on_the_development_set() {
+    use std::io::Read;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/metadata-dev");
+    let text = std::fs::read_to_string(dir.join("expected.json")).expect("expected.json");
+    let entries: Vec<serde_json::Value> = serde_json::from_str(&text).expect("expected.json");
+    let (mut same, mut diffs) = (0, Vec::new());
+    for e in &entries {
+        let page = e["page"].as_str().expect("page");
+        let url = e["url"].as_str().expect("url").trim();
+        let mut bytes = Vec::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(dir.join("pages").join(page)).unwrap())
+            .read_to_end(&mut bytes)
+            .unwrap();
+        let html = String::from_utf8_lossy(&bytes).into_owned();
+        let text = visible_text(&html);
+        let whole = extract_metadata_with_text(&html, Some(&text), url);
+        let reduced = extract_metadata_with_text(&capture_of(&html), Some(&text), url);
+        if whole == reduced {
+            same += 1;
+        } else {
+            diffs.push(format!("{page}: page {whole:?}\n    capture {reduced:?}"));
+        }
+    }
+    println!(
+        "capture agrees with the whole page on {same}/{} development pages",
+        entries.len()
+    );
+    for d in &diffs {
+        println!("  differs {d}");
+    }
+    assert!(
+        same * 100 >= entries.len() * 98,
+        "capture agrees on only {same}/{} pages",
+        entries.len()
     );
 }

@@ -333,6 +333,123 @@ fn push_name(out: &mut Vec<String>, part: &str) {
     }
 }
 
+/// How a line of the page's text may open when it is a byline ("By Ann Bo", "Text von
+/// Ann Bo"); the labelled ones ("Autor: Ann Bo") stand anywhere on a page, the others only
+/// next to the headline.
+const TEXT_BYLINE_OPENERS: &[&str] = &[
+    "by ",
+    "von ",
+    "par ",
+    "por ",
+    "door ",
+    "text von ",
+    "text und fotos von ",
+    "written by ",
+    "posted by ",
+];
+const TEXT_BYLINE_LABELS: &[&str] = &[
+    "author:", "authors:", "autor:", "autorin:", "autoren:", "text:", "words:", "worte:",
+];
+/// Credits for other work that follow an author's name on the same line.
+const OTHER_CREDITS: &[&str] = &[
+    "illustration",
+    "illustrationen",
+    "fotos",
+    "foto",
+    "photos",
+    "photo",
+    "photography",
+    "bilder",
+    "grafik",
+    "video",
+];
+
+/// The names of a byline printed as a line of the page's text (`near_headline`: the line
+/// stands next to the headline), or nothing when the line is not one: it must open with
+/// "By"-like words (only next to the headline) or an author label, be short, and
+/// name persons (two to four words, each capitalised).
+pub(crate) fn byline_in_text_line(line: &str, near_headline: bool) -> Vec<String> {
+    let line = collapse_ws(line);
+    let lower = line.to_lowercase();
+    if line.chars().count() > 80 || lower.len() != line.len() {
+        return Vec::new();
+    }
+    let opener = TEXT_BYLINE_LABELS
+        .iter()
+        .chain(TEXT_BYLINE_OPENERS.iter().filter(|_| near_headline))
+        .filter(|o| lower.starts_with(*o))
+        .map(|o| o.len())
+        .max();
+    let Some(open) = opener else {
+        return Vec::new();
+    };
+    // "Text von Ann Bo Illustration von Cy Di": the author's part alone.
+    let mut end = line.len();
+    for credit in OTHER_CREDITS {
+        if let Some(i) = find_phrase(&lower, credit, open) {
+            end = end.min(i);
+        }
+    }
+    let names = clean_byline(line.get(..end).unwrap_or(&line)).names;
+    let person = |n: &String| {
+        let words: Vec<&str> = n.split_whitespace().collect();
+        (2..=4).contains(&words.len())
+            && words
+                .iter()
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+    };
+    if names.is_empty() || !names.iter().all(person) {
+        return Vec::new();
+    }
+    names
+}
+
+/// The full name a page's text writes for a user name made of a first and a last name
+/// (`christian.stadtfeld`, `ann_bo`): the first "First Last" or "First X. Last" in
+/// `text`, each word capitalised, compared without case.
+pub(crate) fn name_of_handle(handle: &str, text: &str) -> Option<String> {
+    let parts: Vec<&str> = handle.split(['.', '_', '-']).collect();
+    let [first, last] = parts[..] else {
+        return None;
+    };
+    let alphabetic = |p: &str| p.chars().count() >= 2 && p.chars().all(char::is_alphabetic);
+    if !alphabetic(first) || !alphabetic(last) {
+        return None;
+    }
+    let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    let initial = |w: &str| {
+        let mut c = w.chars();
+        c.next().is_some_and(char::is_uppercase) && c.next() == Some('.') && c.next().is_none()
+    };
+    let bare = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.')
+            .trim_end_matches('.')
+            .to_string()
+    };
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for (i, w) in words.iter().enumerate() {
+        if !capital(&bare(w)) || !bare(w).eq_ignore_ascii_case(first) {
+            continue;
+        }
+        for k in [1, 2] {
+            let Some(end) = words.get(i + k) else {
+                break;
+            };
+            let end = bare(end);
+            let middle_ok = k == 1 || initial(words[i + 1]);
+            if middle_ok && capital(&end) && end.eq_ignore_ascii_case(last) {
+                let mut name: Vec<String> = words[i..i + k].iter().map(|w| bare(w)).collect();
+                if k == 2 {
+                    name[1] = words[i + 1].to_string();
+                }
+                name.push(end);
+                return Some(name.join(" "));
+            }
+        }
+    }
+    None
+}
+
 /// A user name rather than a person's name: one word with dots, underscores or digits
 /// (`christian.stadtfeld`, `jane_doe`, `r23`), or all lower case.
 pub(crate) fn looks_like_handle(name: &str) -> bool {
@@ -349,6 +466,57 @@ mod tests {
 
     fn names(s: &str) -> Vec<String> {
         clean_byline(s).names
+    }
+
+    #[test]
+    fn the_full_name_of_a_user_name() {
+        let text = "Chefredakteur Christian P. Stadtfeld bewertet den Wahlausgang.";
+        assert_eq!(
+            name_of_handle("christian.stadtfeld", text).as_deref(),
+            Some("Christian P. Stadtfeld")
+        );
+        assert_eq!(
+            name_of_handle("ann_bo", "Photos: (Ann Bo)").as_deref(),
+            Some("Ann Bo")
+        );
+        assert_eq!(
+            name_of_handle("ann_bo", "ann bo wrote"),
+            None,
+            "not capitalised"
+        );
+        assert_eq!(name_of_handle("ann_bo", "Ann Marie Bo"), None);
+        assert_eq!(name_of_handle("annbo", "Ann Bo"), None);
+        assert_eq!(name_of_handle("ann.bo2", "Ann Bo"), None);
+    }
+
+    #[test]
+    fn bylines_printed_as_lines_of_text() {
+        let b = |l: &str, near: bool| byline_in_text_line(l, near);
+        assert_eq!(b("By Ann Bo", true), ["Ann Bo"]);
+        assert_eq!(
+            b(
+                "Text von Christian Seiler Illustration von Markus Roost",
+                true
+            ),
+            ["Christian Seiler"]
+        );
+        assert_eq!(
+            b("Autor: Klausmartin Friedrich", false),
+            ["Klausmartin Friedrich"]
+        );
+        assert_eq!(
+            b("By Ann Bo", false),
+            Vec::<String>::new(),
+            "not by the headline"
+        );
+        assert_eq!(
+            b("By continuing you agree to our terms", true),
+            Vec::<String>::new()
+        );
+        assert_eq!(b("Von wegen", true), Vec::<String>::new());
+        assert_eq!(b("Text: siehe unten", false), Vec::<String>::new());
+        let long = format!("By Ann Bo {}", "and many more words ".repeat(5));
+        assert_eq!(b(&long, true), Vec::<String>::new());
     }
 
     #[test]

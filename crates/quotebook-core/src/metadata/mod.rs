@@ -75,6 +75,14 @@ pub fn metadata_capture_selectors() -> &'static str {
 /// `<html lang="...">` before it). `page_url` resolves relative canonical URLs and decides
 /// which canonical URLs are on the same site. Never panics; absent fields stay `None`.
 pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
+    extract_metadata_with_text(html, None, page_url)
+}
+
+/// [`extract_metadata`], with the page's visible text as the capture sends it (blocks
+/// separated by `\n`; `quotebook_html::page_text::visible_text` of a whole page): where
+/// no element or tag gives the page's date, the one printed next to the headline is
+/// read from it.
+pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url: &str) -> Metadata {
     let doc = scan(html);
     let ld = jsonld::read(&doc.ld_blocks).unwrap_or_default();
     // `property=` (RDFa, Open Graph) is more specific than `name=`: it wins for one key.
@@ -246,6 +254,11 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
         byline_dates.extend(cleaned.date);
         candidates.push(cleaned.names);
     }
+    // Last, a byline printed as a line of the page's text.
+    let text_byline = page_text
+        .map(|text| byline_in_text(text, &headline_lines(&title, &doc)))
+        .unwrap_or_default();
+    candidates.push(text_byline.clone());
     let person = |c: &Vec<String>| !c.is_empty() && !c.iter().any(|n| names_site(n));
     let full = |c: &Vec<String>| !c.iter().all(|n| byline::looks_like_handle(n));
     let authors = candidates
@@ -255,6 +268,28 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
         .or_else(|| candidates.iter().find(|c| !c.is_empty()))
         .cloned()
         .unwrap_or_default();
+    // A user name made of a person's names ("christian.stadtfeld") stands for the full
+    // name the page prints ("Christian P. Stadtfeld").
+    let authors: Vec<String> = authors
+        .into_iter()
+        .map(|n| {
+            page_text
+                .filter(|_| byline::looks_like_handle(&n))
+                .and_then(|text| byline::name_of_handle(&n, text))
+                .unwrap_or(n)
+        })
+        .collect();
+    // The tags often name the first author alone where the byline the reader sees names
+    // them all.
+    let has = |all: &[String], n: &String| all.iter().any(|m| m.eq_ignore_ascii_case(n));
+    let authors = if !authors.is_empty()
+        && text_byline.len() > authors.len()
+        && authors.iter().all(|n| has(&text_byline, n))
+    {
+        text_byline
+    } else {
+        authors
+    };
 
     // The page's URL, else the address it names as its own.
     let url_date = date_in_url(page_url).or_else(|| {
@@ -336,6 +371,10 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
                 .filter_map(in_text)
                 .chain(byline_dates)
                 .chain(url_date)
+                .chain(
+                    page_text
+                        .and_then(|text| date_near_headline(text, &headline_lines(&title, &doc))),
+                )
                 // A revision date: a page never revised gives its publication date
                 // there alone, and one revised is rarely far from it.
                 .chain(
@@ -473,6 +512,114 @@ fn date_in_url(page_url: &str) -> Option<PageDate> {
         };
         normalize_date(&d.to_string()).and_then(|s| parse_date(&s))
     })
+}
+
+/// How many lines of the page's text after the headline, and before it, a date printed
+/// with the article is looked for in: a byline or dateline sits just above or below it.
+const LINES_AFTER_HEADLINE: usize = 12;
+const LINES_BEFORE_HEADLINE: usize = 3;
+/// Lines longer than this are running text, where a date is an event's, not the page's.
+const DATELINE_MAX_CHARS: usize = 160;
+
+/// The texts a line of the page's text may show the headline as: the title and the
+/// `<h1>`s (whole, and without a kicker), lower case, of two words or more.
+fn headline_lines(title: &Option<String>, doc: &Doc) -> Vec<String> {
+    title
+        .iter()
+        .map(String::as_str)
+        .chain(
+            doc.headings
+                .iter()
+                .filter(|h| h.level == 1)
+                .flat_map(|h| [h.text.as_str(), h.bare.as_str()]),
+        )
+        .map(|h| collapse_ws(h).to_lowercase())
+        .filter(|h| h.split_whitespace().count() >= 2)
+        .collect()
+}
+
+/// The lines of `text` next to the first line that is one of `headlines` (see
+/// [`headline_lines`]): those after it, nearest first, then those before it. Empty when
+/// no line is a headline.
+fn lines_near_headline<'a>(text: &'a str, headlines: &[String]) -> Vec<&'a str> {
+    let lines: Vec<&str> = text.lines().collect();
+    // Compared without whitespace: a kicker and a headline in inline elements of one
+    // heading may be printed with no space between them.
+    let key = |s: &str| {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    let wanted: Vec<String> = headlines.iter().map(|h| key(h)).collect();
+    let Some(at) = lines.iter().position(|l| wanted.contains(&key(l))) else {
+        return Vec::new();
+    };
+    let after = lines.iter().skip(at + 1).take(LINES_AFTER_HEADLINE);
+    let before = lines[at.saturating_sub(LINES_BEFORE_HEADLINE)..at]
+        .iter()
+        .rev();
+    after.chain(before).copied().collect()
+}
+
+/// The first date written in a short line next to the headline in the page's text.
+/// None when no line is a headline: a date elsewhere on a page (a sidebar's, a
+/// comment's) says nothing of the article's.
+fn date_near_headline(text: &str, headlines: &[String]) -> Option<PageDate> {
+    let lines: Vec<&str> = lines_near_headline(text, headlines)
+        .into_iter()
+        .filter(|l| l.chars().count() <= DATELINE_MAX_CHARS)
+        // An embedded post's signature ("— Ann (@ann) May 3, 2020").
+        .filter(|l| !l.contains("(@"))
+        .collect();
+    // A revision date ("Updated Jul 24, 2018") only when no line gives another.
+    lines
+        .iter()
+        .find_map(|l| date::find_date_in_text(before_revision(l)).map(|(d, _)| d))
+        .or_else(|| {
+            lines
+                .iter()
+                .find_map(|l| date::find_date_in_text(l).map(|(d, _)| d))
+        })
+}
+
+/// Words that introduce a revision date in a dateline.
+const REVISION_WORDS: &[&str] = &[
+    "updated",
+    "last updated",
+    "modified",
+    "aktualisiert",
+    "zuletzt geändert",
+    "geändert",
+    "mis à jour",
+    "actualizado",
+    "actualización",
+    "aggiornato",
+];
+
+/// The part of a line before a word introducing a revision date.
+fn before_revision(line: &str) -> &str {
+    let lower = line.to_lowercase();
+    if lower.len() != line.len() {
+        return line;
+    }
+    let at = REVISION_WORDS
+        .iter()
+        .filter_map(|w| lower.find(w))
+        .min()
+        .unwrap_or(line.len());
+    line.get(..at).unwrap_or(line)
+}
+
+/// The names of a byline printed as a line of the page's text: "By Ann Bo" next to the
+/// headline, or a labelled "Autor: Ann Bo" anywhere (articles sign off with one).
+fn byline_in_text(text: &str, headlines: &[String]) -> Vec<String> {
+    lines_near_headline(text, headlines)
+        .into_iter()
+        .map(|l| byline::byline_in_text_line(l, true))
+        .chain(text.lines().map(|l| byline::byline_in_text_line(l, false)))
+        .find(|names| !names.is_empty())
+        .unwrap_or_default()
 }
 
 /// A `<title>` often ends (or starts) with the site's name after a separator: keep the
@@ -1125,6 +1272,96 @@ mod tests {
                 "{key}"
             );
         }
+    }
+
+    #[test]
+    fn the_date_printed_next_to_the_headline_in_the_page_text() {
+        let url = "https://example.com/story";
+        let html = "<html><head><title>Rain is back - Example</title></head>\
+                    <body><h1>Rain is back</h1></body></html>";
+        let text = "Example\nNews Sport\nRain is back\nBy Ann Bo | 28. September 2019\n\
+                    The rain of 3 March 2001 was worse.";
+        let m = extract_metadata_with_text(html, Some(text), url);
+        assert_eq!(m.published.as_deref(), Some("2019-09-28"));
+        assert_eq!(
+            extract_metadata(html, url).published,
+            None,
+            "no text, no date"
+        );
+
+        // Above the headline, as a dateline.
+        let above = "Menu\nApr 7, 2009\nRain is back\nIt rained.";
+        let m = extract_metadata_with_text(html, Some(above), url);
+        assert_eq!(m.published.as_deref(), Some("2009-04-07"));
+
+        // A kicker printed against the headline, with no space between them.
+        let kicked = "<html><head><title>Rain is back - Example</title></head><body>\
+                      <h1><span>Weather</span> <span>Rain is back today</span></h1></body></html>";
+        let joined = "Menu\nWeatherRain is back today\n28. September 2019";
+        let m = extract_metadata_with_text(kicked, Some(joined), url);
+        assert_eq!(m.published.as_deref(), Some("2019-09-28"));
+
+        // The publication's date before the revision's, which is the last resort; an
+        // embedded post's date is not the page's.
+        let revised = "Rain is back\nBy Ann Bo Updated Jul 24, 2018\nPosted 2 May 2018";
+        let m = extract_metadata_with_text(html, Some(revised), url);
+        assert_eq!(m.published.as_deref(), Some("2018-05-02"));
+        let revised = "Rain is back\nBy Ann Bo Updated Jul 24, 2018\nIt rained.";
+        let m = extract_metadata_with_text(html, Some(revised), url);
+        assert_eq!(m.published.as_deref(), Some("2018-07-24"));
+        let tweet = "Rain is back\n\u{2014} Ann Bo (@annbo) November 3, 2023";
+        let m = extract_metadata_with_text(html, Some(tweet), url);
+        assert_eq!(m.published, None);
+
+        // A date in running text, or on a page whose headline the text does not show, is
+        // not the article's.
+        let running = format!(
+            "Rain is back\nThe rain of 3 March 2001, {}, was worse.",
+            "which everyone remembers well ".repeat(6)
+        );
+        let m = extract_metadata_with_text(html, Some(&running), url);
+        assert_eq!(m.published, None);
+        let elsewhere = "Other story\n28. September 2019\nMore";
+        let m = extract_metadata_with_text(html, Some(elsewhere), url);
+        assert_eq!(m.published, None);
+
+        // A byline line beside the headline names the author; so does a labelled one
+        // anywhere.
+        let m = extract_metadata_with_text(html, Some(text), url);
+        assert_eq!(m.authors, ["Ann Bo"]);
+        let signed = "Rain is back\nIt rained.\nMore\n".repeat(8) + "Autor: Cyd Ivo Ex";
+        let m = extract_metadata_with_text(html, Some(&signed), url);
+        assert_eq!(m.authors, ["Cyd Ivo Ex"]);
+        let far = "Rain is back\nIt rained.\nMore\n".repeat(8) + "By Cyd Ivo Ex";
+        let m = extract_metadata_with_text(html, Some(&far), url);
+        assert!(m.authors.is_empty(), "{:?}", m.authors);
+
+        // The visible byline names more authors than the tags: all of them; a user name
+        // becomes the full name the text prints.
+        let one = html.replace(
+            "</head>",
+            "<meta name=\"author\" content=\"Ann Bo\"></head>",
+        );
+        let both = "Rain is back\nvon Ann Bo, Cyd Ivo\nIt rained.";
+        let m = extract_metadata_with_text(&one, Some(both), url);
+        assert_eq!(m.authors, ["Ann Bo", "Cyd Ivo"]);
+        let other = "Rain is back\nvon Cyd Ivo, Eve Fo\nIt rained.";
+        let m = extract_metadata_with_text(&one, Some(other), url);
+        assert_eq!(m.authors, ["Ann Bo"], "not the same byline");
+        let handle = html.replace(
+            "</head>",
+            "<meta name=\"author\" content=\"ann.bo\"></head>",
+        );
+        let m = extract_metadata_with_text(&handle, Some("Rain is back\nFoto: Ann K. Bo"), url);
+        assert_eq!(m.authors, ["Ann K. Bo"]);
+
+        // The page's own tags come first.
+        let tagged = html.replace(
+            "</head>",
+            "<meta property=\"article:published_time\" content=\"2019-09-27\"></head>",
+        );
+        let m = extract_metadata_with_text(&tagged, Some(text), url);
+        assert_eq!(m.published.as_deref(), Some("2019-09-27"));
     }
 
     #[test]

@@ -67,9 +67,32 @@ fn decode_leftover_references(s: &str) -> String {
     out
 }
 
+/// Segments a blogging engine's themes put next to a post's title ("Site » Blog Archive »
+/// Post").
+const ENGINE_SEGMENTS: &[&str] = &["blog archive", "blog archiv"];
+
 /// Cleans a page's title: `sites` are the names the page gives itself, `host` the page's
 /// host.
 pub(crate) fn clean_title(title: &str, sites: &[String], host: &str) -> String {
+    let t = clean_title_of_site(title, sites, host);
+    for sep in SEPARATORS {
+        if let Some((first, rest)) = t.split_once(sep)
+            && ENGINE_SEGMENTS.contains(&first.trim().to_lowercase().as_str())
+            && !rest.trim().is_empty()
+        {
+            return rest.trim().to_string();
+        }
+        if let Some((rest, last)) = t.rsplit_once(sep)
+            && ENGINE_SEGMENTS.contains(&last.trim().to_lowercase().as_str())
+            && !rest.trim().is_empty()
+        {
+            return rest.trim().to_string();
+        }
+    }
+    t
+}
+
+fn clean_title_of_site(title: &str, sites: &[String], host: &str) -> String {
     let mut t = collapse_ws(&decode_leftover_references(title));
 
     // "(Published 2016)", as archives append.
@@ -117,6 +140,17 @@ pub(crate) fn clean_title(title: &str, sites: &[String], host: &str) -> String {
     // From the end: "Title - Site", "Title - Site - Tagline".
     for (k, &(a, b)) in segments.iter().enumerate().skip(1).rev() {
         if names_site(&t[a..b], sites, host) {
+            // Sections between the title and the site's name ("… | iPhone | Forum |
+            // Site"), one word each, go with it.
+            let mut k = k;
+            while k >= 2 {
+                let (a, b) = segments[k - 1];
+                let kept = &t[..cuts[k - 2].0];
+                if t[a..b].split_whitespace().count() != 1 || kept.split_whitespace().count() < 3 {
+                    break;
+                }
+                k -= 1;
+            }
             let keep = t[..cuts[k - 1].0].trim();
             if !keep.is_empty() {
                 return keep.to_string();
@@ -203,6 +237,14 @@ pub(crate) fn agree_with_heading(
             return h.bare.clone();
         }
     }
+    // A placeholder for a title ("Home"): one word the headline does not use.
+    if let [h] = candidates[..]
+        && let [word] = &words[..]
+        && title_words(&h.bare).len() >= 3
+        && !title_words(&h.bare).contains(word)
+    {
+        return h.bare.clone();
+    }
     if let Some(doc) = doc_title
         && let Some(h) = candidates.first()
         && title_words(doc) == title_words(&h.bare)
@@ -284,9 +326,15 @@ mod tests {
                 "",
                 "disfunctions.de"
             ),
-            "Blog Archiv » Podcasts in Plex einbinden"
+            "Podcasts in Plex einbinden"
         );
         assert_eq!(c("Example | A story", "Example", "example.org"), "A story");
+        assert_eq!(
+            c("Blog Archive » A story", "", "example.org"),
+            "A story",
+            "a blogging engine's words"
+        );
+        assert_eq!(c("A story » Blog Archive", "", "example.org"), "A story",);
     }
 
     #[test]
@@ -296,6 +344,20 @@ mod tests {
             "Part one - part two | Other"
         );
         assert_eq!(c("Site", "Site", "site.com"), "Site");
+        assert_eq!(
+            c(
+                "A long story here | iPhone | Forum | Site",
+                "Site",
+                "site.com"
+            ),
+            "A long story here",
+            "one-word sections between the title and the site's name"
+        );
+        assert_eq!(
+            c("A story | Part Two | Site", "Site", "site.com"),
+            "A story | Part Two",
+            "not a section's name"
+        );
         assert_eq!(c("Plain title", "", ""), "Plain title");
     }
 
@@ -379,6 +441,20 @@ mod tests {
             "This is a long title: Hello there"
         );
         assert_eq!(a("T", None, &[]), "T");
+        // A placeholder title.
+        let bye = [h(1, "Time to say goodbye.", "Time to say goodbye.")];
+        assert_eq!(a("Home", None, &bye), "Time to say goodbye.");
+        let two = [bye[0].clone(), h(1, "Another one here", "Another one here")];
+        assert_eq!(a("Home", None, &two), "Home", "which heading?");
+        assert_eq!(
+            a(
+                "Goodbye",
+                None,
+                &[h(1, "Time to say goodbye", "Time to say goodbye")]
+            ),
+            "Goodbye",
+            "the headline's own word"
+        );
     }
 
     #[test]
