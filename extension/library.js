@@ -160,7 +160,10 @@ export async function loadPageNote(url) {
 // ---------------------------------------------------------------------------------------
 // Search
 
-/** Lower case, without accents: what search compares. */
+/**
+ * Lower case, without accents: what search compares. The core folds the same way where it
+ * marks a search's words (`quotebook_core::search::fold`, the popup's `<mark>`s).
+ */
 export function fold(text) {
   const lower = String(text ?? '').toLowerCase();
   // Only text with non-ASCII letters needs decomposing; most does not.
@@ -179,7 +182,7 @@ function words(texts) {
 
 /**
  * An index of `notes` (newest first), built once when a page opens: per note, the words
- * of its title, site, quotes, comments and tags, each once. A query's words are matched
+ * of its title, authors, site, quotes, comments and tags, each once. A query's words are matched
  * anywhere inside them (`ing` finds "reading").
  */
 /** @param {Note[]} notes */
@@ -198,7 +201,7 @@ function indexEntry(note) {
     entry = {
       note,
       all: words([
-        note.title, note.site ?? '', note.url,
+        note.title, ...(note.authors ?? []), note.site ?? '', note.url,
         ...note.quotes.flatMap((q) => [q.text, q.comment, (q.tags ?? []).join(' ')]),
       ]),
     };
@@ -219,8 +222,8 @@ function queryTerms(query) {
 }
 
 /**
- * The notes matching `query` (every word of it found in the note's title, site, quotes,
- * comments or tags), in index order; `null` when the query is empty. A query that extends
+ * The notes matching `query` (every word of it found in the note's title, authors, site,
+ * address, quotes, comments or tags), in index order; `null` when the query is empty. A query that extends
  * the previous one searches only the previous matches.
  */
 export function search(index, query) {
@@ -237,8 +240,8 @@ export function search(index, query) {
 }
 
 /**
- * The ids of the quotes of `note` that match `query` on their own (with the note's title
- * and site): computed only for the results shown.
+ * The ids of the quotes of `note` that match `query` on their own (with the note's title,
+ * authors and site): computed only for the results shown.
  */
 /**
  * @param {Note} note
@@ -247,7 +250,7 @@ export function search(index, query) {
  */
 export function matchingQuoteIds(note, query) {
   const terms = queryTerms(query);
-  const head = fold(`${note.title}\n${note.site ?? ''}\n${note.url}`);
+  const head = fold([note.title, ...(note.authors ?? []), note.site ?? '', note.url].join('\n'));
   return new Set(note.quotes
     .filter((q) => {
       const text = fold(`${q.text}\n${q.comment}\n${(q.tags ?? []).join(' ')}`);
@@ -526,14 +529,33 @@ export function quoteLink(note, quote) {
 // Backup
 
 /**
- * The JSON backup of every note (`{schema, notes}`), and records that one was made.
+ * The file settings a backup carries: the reader's templates and file name pattern, with
+ * this browser's zone and language, so that the same backup gives the same files wherever
+ * it is exported or synced (`quotebook export` reads them).
+ * @returns {Promise<import('./store.js').FileSettings>}
+ */
+export async function fileSettings() {
+  const settings = await loadSettings();
+  const options = renderOptions();
+  return {
+    templates: settings.templates,
+    fileNamePattern: settings.fileNamePattern,
+    tzOffsetMinutes: options.tzOffsetMinutes ?? 0,
+    locale: options.locale ?? '',
+    quoteOrder: options.quoteOrder ?? 'saved',
+  };
+}
+
+/**
+ * The JSON backup of every note (`{schema, settings, notes}`), and records that one was
+ * made.
  * @returns {Promise<string>}
  */
 export async function exportBackup() {
   const wasm = await core();
-  const notes = await loadNotes();
+  const [notes, settings] = await Promise.all([loadNotes(), fileSettings()]);
   notes.reverse(); // oldest first, as the library keeps them
-  const json = wasm.library_backup(notes);
+  const json = wasm.library_backup(notes, settings);
   await api.storage.local.set({ [LAST_BACKUP_KEY]: now() });
   return json;
 }

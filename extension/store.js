@@ -96,6 +96,7 @@ export function newerSchema(schema) {
 /** @typedef {import('./wasm/quotebook.js').TemplateError} TemplateError */
 /** @typedef {import('./wasm/quotebook.js').Deleted} Deleted */
 /** @typedef {import('./wasm/quotebook.js').ImportPlan} ImportPlan */
+/** @typedef {import('./wasm/quotebook.js').FileSettings} FileSettings */
 /** @typedef {import('./wasm/quotebook.js').Removal} Removal */
 /** @typedef {import('./wasm/quotebook.js').NoteChange} NoteChange */
 /** @typedef {import('./wasm/quotebook.js').SyncOptions} SyncOptions */

@@ -14,6 +14,9 @@ import { t, plural, localize, errorText, formatDate, h, announce } from '../ui/i
 const PAGE_SIZE = 30;
 /** Quote snippets a search result shows under its note's title. */
 const SNIPPETS = 3;
+/** A quote longer than this (characters of text, or lines) is folded, with "more". */
+const FOLD_CHARS = 420;
+const FOLD_LINES = 7;
 
 /** @typedef {import('../store.js').Note} Note */
 /** @typedef {import('../store.js').Quote} Quote */
@@ -22,7 +25,8 @@ const SNIPPETS = 3;
  * The popup's state.
  * @type {{notes: Note[], index: any, pageNote: Note | null, pageKey: string | null,
  *   results: {note: Note, query: string}[] | null, shown: number, loading: boolean,
- *   expanded: Set<string>, settings: import('../library.js').Settings}}
+ *   expanded: Set<string>, settings: import('../library.js').Settings,
+ *   wasm: import('../core.js').Core | null, unfolded: Set<string>}}
  */
 const state = {
   notes: [],
@@ -38,6 +42,10 @@ const state = {
   /** Storage keys of the notes whose details are open. */
   expanded: new Set(),
   settings: { templates: { note: '', quote: '' }, fileNamePattern: '' },
+  /** The core, once loaded: quotes are drawn from their Markdown by it. */
+  wasm: null,
+  /** Ids of the long quotes unfolded by the reader. */
+  unfolded: new Set(),
 };
 
 /**
@@ -72,6 +80,11 @@ async function main() {
   $('open-options').addEventListener('click', () => api.runtime.openOptionsPage());
   $('search').focus();
 
+  // The core draws the quotes; it loads while the notes are read (the first cards drawn
+  // are closed: they show no quote yet).
+  const wasmReady = core().then((wasm) => { state.wasm = wasm; }, (error) => {
+    console.warn('Quotebook: quotes are shown as text, the core failed to load:', error);
+  });
   await library.purgeTrash().catch((error) => console.warn('Quotebook: purge failed:', error));
   let drawn = false;
   const all = library.loadNotes((partial, added) => {
@@ -89,6 +102,7 @@ async function main() {
     pageTab().catch(() => undefined),
   ]);
   state.settings = settings;
+  await wasmReady;
   // A large library takes a while to read: this page's note, found by its identity,
   // comes first.
   const quick = await library.loadPageNote(tab?.url).catch(() => null);
@@ -165,7 +179,7 @@ function render() {
   const { pageKey } = state;
   $('this-page').hidden = searching || !state.pageNote;
   $('this-page-note').replaceChildren(
-    ...(state.pageNote && !searching ? [noteCard(state.pageNote, null, 'page')] : []),
+    ...(state.pageNote && !searching ? [noteCard(state.pageNote, null, 'page', '')] : []),
   );
   $('all-heading').textContent = t(searching ? 'resultsHeading' : 'allNotesHeading');
   $('empty').hidden = state.loading || state.notes.length > 0;
@@ -180,7 +194,7 @@ function renderList(pageKey = state.pageKey) {
   const visible = items.slice(0, state.shown);
   $('notes').replaceChildren(
     ...visible.map(({ note, query }) =>
-      h('li', {}, noteCard(note, query ? library.matchingQuoteIds(note, query) : null, 'list'))),
+      h('li', {}, noteCard(note, query ? library.matchingQuoteIds(note, query) : null, 'list', query ?? ''))),
   );
   $('more').hidden = items.length <= visible.length;
   if (state.loading) $('result-count').textContent = t('loading');
@@ -199,12 +213,26 @@ function site(note) {
 }
 
 /**
+ * `text` as nodes, the words of a search's `query` in `<mark>` (the core finds them as the
+ * search does, ignoring case and accents).
+ * @param {string} text
+ * @param {string} query
+ * @returns {(Node | string)[]}
+ */
+function marked(text, query) {
+  if (!query || !state.wasm) return [text];
+  return state.wasm.mark_text(text, query)
+    .map((piece) => (piece.mark ? h('mark', { text: piece.text }) : piece.text));
+}
+
+/**
  * A note's card: its title and facts; open, its actions and quotes.
  * @param {Note} note
  * @param {Set<string> | null} quoteIds the quotes to show (a search's), or all
  * @param {string} place
+ * @param {string} query the search's words, marked where they are found
  */
-function noteCard(note, quoteIds, place) {
+function noteCard(note, quoteIds, place, query) {
   const key = library.storageKey(note);
   const open = state.expanded.has(key);
   const detailsId = `details-${place}-${cssId(key)}`;
@@ -220,23 +248,24 @@ function noteCard(note, quoteIds, place) {
       onclick: () => {
         if (state.expanded.has(key)) state.expanded.delete(key);
         else state.expanded.add(key);
-        const fresh = noteCard(note, quoteIds, place);
+        const fresh = noteCard(note, quoteIds, place, query);
         card.replaceWith(fresh);
         fresh.querySelector('.note-toggle').focus();
       },
     },
-    h('span', { class: 'note-title', text: note.title || note.url }),
-    h('span', {
-      class: 'note-meta muted small',
-      text: [site(note), plural('quoteCount', count), formatDate(note.updated)].filter(Boolean).join(' · '),
-    }),
+    h('span', { class: 'note-title' }, ...marked(note.title || note.url, query)),
+    h('span', { class: 'note-meta muted small' }, ...marked(
+      [note.authors?.join(', '), site(note), plural('quoteCount', count), formatDate(note.updated)]
+        .filter(Boolean).join(' · '),
+      query,
+    )),
   );
   card.append(h('h3', { class: 'note-heading' }, toggle));
 
   if (quoteIds && !open) {
     const matching = note.quotes.filter((q) => quoteIds.has(q.id)).slice(0, SNIPPETS);
     if (matching.length) {
-      card.append(h('ul', { class: 'snippets' }, ...matching.map((q) => h('li', { text: snippet(q) }))));
+      card.append(h('ul', { class: 'snippets' }, ...matching.map((q) => h('li', {}, ...marked(snippet(q, query), query)))));
     }
   }
   if (!open) return card;
@@ -270,14 +299,25 @@ function noteCard(note, quoteIds, place) {
   if (quoteIds && shownQuotes.length < note.quotes.length) {
     details.append(h('p', { class: 'muted small', text: t('matchingQuotes', shownQuotes.length, note.quotes.length) }));
   }
-  details.append(h('ol', { class: 'quotes' }, ...shownQuotes.map((q) => h('li', {}, quoteView(note, q)))));
+  details.append(h('ol', { class: 'quotes' }, ...shownQuotes.map((q) => h('li', {}, quoteView(note, q, query)))));
   card.append(details);
   return card;
 }
 
-/** @param {Pick<Quote, 'text'>} quote */
-function snippet(quote) {
-  const text = quote.text.replace(/\s+/g, ' ').trim();
+/**
+ * A quote's text on one line, cut short; around the first word of `query` found in it
+ * when that is further in.
+ * @param {Pick<Quote, 'text'>} quote
+ * @param {string} [query]
+ */
+function snippet(quote, query = '') {
+  let text = quote.text.replace(/\s+/g, ' ').trim();
+  if (query && state.wasm) {
+    const pieces = state.wasm.mark_text(text, query);
+    const first = pieces.findIndex((p) => p.mark);
+    const at = pieces.slice(0, Math.max(first, 0)).reduce((n, p) => n + p.text.length, 0);
+    if (at > 100) text = `…${text.slice(at - 60)}`;
+  }
   return text.length > 160 ? `${text.slice(0, 157)}…` : text;
 }
 
@@ -292,18 +332,70 @@ function isWebUrl(url) {
 }
 
 /**
- * One quote: its text, tags, comment and actions.
+ * A quote's words as the note has them: its Markdown drawn by the core (the preview's
+ * allowlist: DOM nodes, no HTML string), the search's words marked; its text without the
+ * core.
+ * @param {Quote} quote
+ * @param {string} query
+ */
+function quoteBody(quote, query) {
+  const body = h('blockquote', { class: 'quote-text', id: `quote-${cssId(quote.id)}` });
+  try {
+    if (!state.wasm) throw new Error('no core');
+    body.append(state.wasm.markdown_preview_marked(quote.markdown || quote.text, query));
+  } catch {
+    body.append(...marked(quote.text, query));
+  }
+  return body;
+}
+
+/** @param {Quote} quote */
+function isLong(quote) {
+  return quote.text.length > FOLD_CHARS || quote.text.split('\n').length > FOLD_LINES;
+}
+
+/**
+ * One quote: its text (a long one folded, with "more"), tags, comment and actions.
  * @param {Note} note
  * @param {Quote} quote
+ * @param {string} query
  */
-function quoteView(note, quote) {
+function quoteView(note, quote, query) {
   const box = h('div', { class: 'quote', 'data-quote-id': quote.id });
   const link = library.quoteLink(note, quote);
-  box.append(h('blockquote', { text: quote.text }));
-  if (quote.tags?.length) {
-    box.append(h('ul', { class: 'tags', 'aria-label': t('tagsLabel') }, ...quote.tags.map((tag) => h('li', { text: `#${tag}` }))));
+  const body = quoteBody(quote, query);
+  box.append(body);
+  if (isLong(quote)) {
+    const fold = (/** @type {boolean} */ open) => {
+      body.classList.toggle('folded', !open);
+      more.setAttribute('aria-expanded', String(open));
+      more.textContent = t(open ? 'quoteLess' : 'quoteMore');
+    };
+    const more = h('button', {
+      type: 'button',
+      class: 'quote-more link',
+      'aria-controls': body.id,
+      onclick: () => {
+        const open = !state.unfolded.has(quote.id);
+        if (open) state.unfolded.add(quote.id);
+        else state.unfolded.delete(quote.id);
+        fold(open);
+      },
+    });
+    fold(state.unfolded.has(quote.id));
+    box.append(more);
   }
-  if (quote.comment) box.append(h('p', { class: 'comment', text: quote.comment }));
+  if (quote.tags?.length) {
+    box.append(h('ul', { class: 'tags', 'aria-label': t('tagsLabel') }, ...quote.tags.map((tag) => h('li', {}, ...marked(`#${tag}`, query)))));
+  }
+  if (quote.comment) {
+    box.append(h(
+      'div',
+      { class: 'comment' },
+      h('span', { class: 'comment-label', text: t('commentLabel') }),
+      h('p', {}, ...marked(quote.comment, query)),
+    ));
+  }
   const edit = h('button', { type: 'button', text: t('editQuote'), onclick: () => editQuote(note, quote, box) });
   box.append(
     h(

@@ -21,7 +21,8 @@ import * as fsa from './fsa.js';
  * A sync's answer as the options page shows it: the core's counts and decisions (from the
  * host, the core's session under File System Access, or the export's files).
  * @typedef {{summary: import('../store.js').Counts,
- *   decisions: (Pick<import('../store.js').ReportEntry, 'kind' | 'path'> & {line?: string})[]}} SyncReport
+ *   decisions: (Pick<import('../store.js').ReportEntry, 'kind' | 'path'>
+ *     & Partial<Pick<import('../store.js').ReportEntry, 'line' | 'reasons' | 'pending'>>)[]}} SyncReport
  */
 
 /**
@@ -94,13 +95,17 @@ async function deletions() {
 }
 
 /**
- * A backup's text of notes given as their JSON texts, with the deletions.
+ * A backup's text of notes given as their JSON texts, with the deletions and the file
+ * settings.
  * @param {string[]} texts
  * @param {Deleted[]} [deleted]
+ * @param {import('../store.js').FileSettings | null} [settings]
  */
-function backupText(texts, deleted = []) {
+function backupText(texts, deleted = [], settings = null) {
   const tail = deleted.length ? `,"deleted":${JSON.stringify(deleted)}` : '';
-  return `{"schema":${LIBRARY_SCHEMA},"notes":[${texts.join(',')}]${tail}}`;
+  // The settings that shape the files travel with the notes, into the folder's backup.
+  const head = settings ? `"settings":${JSON.stringify(settings)},` : '';
+  return `{"schema":${LIBRARY_SCHEMA},${head}"notes":[${texts.join(',')}]${tail}}`;
 }
 
 /**
@@ -108,8 +113,8 @@ function backupText(texts, deleted = []) {
  * (and migrates) them with the core.
  */
 async function libraryJson() {
-  const [notes, deleted] = await Promise.all([storedNotes(), deletions()]);
-  return backupText(notes.map((note) => JSON.stringify(note)), deleted);
+  const [notes, deleted, settings] = await Promise.all([storedNotes(), deletions(), library.fileSettings()]);
+  return backupText(notes.map((note) => JSON.stringify(note)), deleted, settings);
 }
 
 /**
@@ -120,7 +125,7 @@ async function libraryJson() {
  * @returns {Promise<SyncReport & {folder: string, sent: number | null}>}
  */
 async function nativeSync(options, onProgress) {
-  const [notes, wasm, deleted] = await Promise.all([storedNotes(), core(), deletions()]);
+  const [notes, wasm, deleted, settings] = await Promise.all([storedNotes(), core(), deletions(), library.fileSettings()]);
   // The storage may give a note's keys back in another order than the core wrote them:
   // laid out in the core's order, a note in today's schema is byte for byte the line the
   // folder's backup holds. (Older notes go as stored; the host migrates them.)
@@ -128,9 +133,9 @@ async function nativeSync(options, onProgress) {
   const texts = notes.map((note) => JSON.stringify(note, note?.schema === STORAGE_SCHEMA_NOTE ? keys : undefined));
   const digests = wasm.sync_note_digests(texts);
   const backupOf = (ids) => {
-    if (ids === null) return backupText(texts, deleted);
+    if (ids === null) return backupText(texts, deleted, settings);
     const wanted = new Set(ids);
-    return backupText(texts.filter((_, i) => wanted.has(notes[i].id)), deleted);
+    return backupText(texts.filter((_, i) => wanted.has(notes[i].id)), deleted, settings);
   };
   onProgress?.({ stage: 'syncing' });
   return native.syncIncremental(notes.map((note, i) => [note.id, digests[i]]), backupOf, options,

@@ -261,3 +261,46 @@ test('the .zip holds the names and bytes of `quotebook export --to OUT.zip`', as
     await rm(scratch, { recursive: true, force: true });
   }
 });
+
+test('the extension\'s backup gives `quotebook export` the names and bytes of its .zip, templates and all', async () => {
+  // The browser in a zone far from UTC, in French: the backup carries both, so the CLI
+  // needs no flag to write what the browser writes.
+  const tz = process.env.TZ;
+  process.env.TZ = 'Pacific/Auckland';
+  let ext;
+  try {
+    ext = await start({ locale: 'fr' });
+  } finally {
+    if (tz === undefined) delete process.env.TZ;
+    else process.env.TZ = tz;
+  }
+  await seed(ext.sw, SPECIAL);
+  await ext.sw.evaluate(() => chrome.storage.sync.set({
+    'template:note': '# {{ title }}, {{ updated | date("%x %H:%M") }}\n{% for q in quotes %}{{ q.rendered }}{% endfor %}',
+    'template:quote': '* {{ quote }} ({{ created | date("%A") }})\n',
+    fileNamePattern: '{year}/{title} {date}',
+  }));
+  const page = await openPage(ext, 'options/options.html', '#export-zip');
+  assert.notEqual(await page.evaluate(() => new Date().getTimezoneOffset()), 0);
+  const zip = await exportZip(page);
+  const backup = await page.evaluate(async () => (await import('/library.js')).exportBackup());
+  await page.close();
+  assert.ok(Object.values(zip.files).some((b) => /\(mars|février|janvier/.test(new TextDecoder().decode(b))),
+    'dates in French');
+
+  const scratch = await mkdtemp(path.join(tmpdir(), 'quotebook-zip-'));
+  try {
+    await writeFile(path.join(scratch, 'backup.json'), backup);
+    const out = path.join(scratch, 'cli.zip');
+    execFileSync(quotebookBinary(), ['export', '--from', path.join(scratch, 'backup.json'), '--to', out],
+      { env: { ...process.env, TZ: 'UTC' } });
+    const cli = Object.fromEntries(readZip(await readFile(out)).map((e) => [e.name, e.bytes]));
+    assert.deepEqual(Object.keys(cli).sort(), Object.keys(zip.files).sort());
+    assert.ok(Object.keys(cli).every((name) => /^\d{4}\//.test(name)), Object.keys(cli).join(', '));
+    for (const [name, bytes] of Object.entries(cli)) {
+      assert.deepEqual(Buffer.from(bytes), Buffer.from(zip.files[name]), name);
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+});

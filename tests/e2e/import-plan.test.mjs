@@ -91,7 +91,8 @@ test('an import shows what it adds, changes and removes, and stores nothing unti
   assert.match(lists, /The note “Gardens”/);
   assert.match(lists, /“No two zebras share a pattern\.” from “Zebras”/);
   assert.equal(await page.locator('#import-plan-settings').textContent(),
-    'Settings: none change. Not imported from the backup: templates.');
+    'Settings: this backup carries none. Not imported from the backup: templates.');
+  assert.ok(await page.locator('#import-settings-choice').isHidden());
   // The backup's text is text: no element of it, nothing run.
   assert.equal(await page.locator('#import-plan img').count(), 0);
   assert.notEqual(await page.title(), 'owned');
@@ -124,6 +125,55 @@ test('an import shows what it adds, changes and removes, and stores nothing unti
   assert.deepEqual(undone[`note:${gardens.id}`].quotes.map((q) => q.id), ['g-1']);
   assert.deepEqual(undone[`note:${zebras.id}`].quotes.map((q) => q.id), ['z-1', 'z-2', 'z-3']);
   await popup.close();
+});
+
+test('a backup carries the templates and pattern, and an import offers them', async () => {
+  await reset();
+  const mine = { 'template:quote': '* {{ quote }}\n', fileNamePattern: '{site}/{title}' };
+  await ext.sw.evaluate((items) => chrome.storage.sync.set(items), mine);
+  let page = await options();
+  const backup = await page.evaluate(async () => (await import('/library.js')).exportBackup());
+  // On a line of its own before the notes; the browser's zone and language with them.
+  const settings = JSON.parse(backup).settings;
+  assert.deepEqual(settings.templates, { note: '', quote: '* {{ quote }}\n' });
+  assert.equal(settings.fileNamePattern, '{site}/{title}');
+  assert.equal(settings.tzOffsetMinutes, await page.evaluate(() => -new Date().getTimezoneOffset() || 0));
+  assert.equal(settings.locale, 'en-US');
+  assert.match(backup, /^\{"schema":1,\n"settings":\{[^\n]*\},"notes":\[\n/);
+
+  // A fresh browser (no settings of its own): offered, ticked, and taken with the notes.
+  await ext.sw.evaluate(() => chrome.storage.sync.clear());
+  await page.close();
+  page = await options();
+  await choose(page, 'backup.json', backup);
+  await until(() => page.locator('#import-plan').isVisible());
+  assert.equal(await page.locator('#import-plan-settings').textContent(),
+    'Settings: this backup carries its own templates, file name pattern.');
+  const tick = page.getByLabel('Use the backup\'s templates and file name pattern too');
+  assert.equal(await tick.isChecked(), true);
+  await page.locator('#import-apply').click();
+  await until(async () => /^Imported:/.test(await page.locator('#status').textContent()));
+  assert.match(await page.locator('#status').textContent(), /Its templates and file name pattern are now yours\.$/);
+  assert.deepEqual(await ext.sw.evaluate(() => chrome.storage.sync.get(null)), mine);
+  assert.equal(await page.getByLabel('Quote template').inputValue(), '* {{ quote }}\n');
+  assert.equal(await page.locator('#file-name-pattern').inputValue(), '{site}/{title}');
+
+  // A reader with settings of their own is asked, not overruled: left unticked, kept.
+  const own = { fileNamePattern: '{title} {date}' };
+  await ext.sw.evaluate((items) => chrome.storage.sync.set(items), own);
+  await page.close();
+  page = await options();
+  await choose(page, 'backup.json', backup);
+  await until(() => page.locator('#import-plan').isVisible());
+  assert.equal(await page.locator('#import-plan-settings').textContent(),
+    'Settings: this backup carries its own file name pattern.');
+  assert.equal(await page.locator('#import-settings-apply').isChecked(), false);
+  await page.locator('#import-apply').click();
+  await until(async () => /^Imported:/.test(await page.locator('#status').textContent()));
+  assert.doesNotMatch(await page.locator('#status').textContent(), /now yours/);
+  assert.equal((await ext.sw.evaluate(() => chrome.storage.sync.get(null))).fileNamePattern, '{title} {date}');
+  await ext.sw.evaluate(() => chrome.storage.sync.clear());
+  await page.close();
 });
 
 test('a crafted backup is refused with its line, and nothing is stored', async () => {

@@ -197,6 +197,11 @@ describe('folder sync through the native host', () => {
     assert.ok(existsSync(join(suite.folder, '.quotebook/state.json')));
     const backup = JSON.parse(await readFile(join(suite.folder, '.quotebook/library.json'), 'utf8'));
     assert.equal(backup.notes.length, 1);
+    // With the settings that shape the files: `quotebook sync --to` alone writes the same.
+    assert.deepEqual(backup.settings, {
+      templates: { note: '', quote: '' }, fileNamePattern: '', locale: 'en-US', quoteOrder: 'saved',
+      tzOffsetMinutes: await options.evaluate(() => -new Date().getTimezoneOffset() || 0),
+    });
     const stored = await suite.worker.evaluate(() => chrome.storage.local.get(['sync:last', 'sync:result']));
     assert.ok(Date.parse(stored['sync:last']) > Date.now() - 60_000, 'sync:last is recorded');
     assert.equal(stored['sync:result'].summary.created, 1);
@@ -282,12 +287,20 @@ describe('conflicts settled file by file', () => {
         note.quotes[0].comment = 'Changed in the library.';
         note.updated = '2024-06-06T12:00:00.000Z';
       }
+      // And Beta gets a new quote, which waits for the reader's choice.
+      b.quotes.push({ ...b.quotes[0], id: 'qb2', markdown: 'A second beta quote.', text: 'A second beta quote.', comment: '' });
       await chrome.storage.local.set({ [`note:${a.id}`]: a, [`note:${b.id}`]: b });
     }, [alpha, beta]);
     await options.locator('#sync-now').click();
     await synced(/2 conflicts/, 'the conflicting sync');
     const conflicts = options.locator('#sync-decisions li.conflict');
     assert.equal(await conflicts.count(), 2);
+    // Each quote is named by its first words, never by its id, and counts are worded.
+    const lines = await conflicts.evaluateAll((items) => items.map((li) => li.firstChild?.textContent));
+    assert.deepEqual(lines.sort(), [
+      'Alpha.md: you edited it, and “Alpha quote.” changed.',
+      'Beta.md: you edited it, and “Beta quote.” changed. 1 new quote waits for your choice.',
+    ]);
     for (const name of ['Alpha.md', 'Beta.md']) {
       const item = options.locator('#sync-decisions li.conflict', { hasText: name });
       assert.equal(await item.locator('button.sync-keep').count(), 1, `keep on ${name}`);

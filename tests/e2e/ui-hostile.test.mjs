@@ -102,8 +102,9 @@ test('the popup, every note opened and previewed, runs nothing and loads nothing
   const preview = page.locator('#notes .preview').first();
   await preview.waitFor();
   const found = await page.evaluate(() => ({
-    elements: [...document.querySelectorAll('.preview *')].map((e) => e.localName),
-    hrefs: [...document.querySelectorAll('.preview a')].map((a) => a.getAttribute('href')),
+    // The previews, and the quotes the popup draws from their Markdown the same way.
+    elements: [...document.querySelectorAll('.preview *, .quote-text *')].map((e) => e.localName),
+    hrefs: [...document.querySelectorAll('.preview a, .quote-text a')].map((a) => a.getAttribute('href')),
     handlers: [...document.querySelectorAll('*')].flatMap((e) =>
       [...e.attributes].filter((a) => a.name.startsWith('on')).map((a) => `${e.localName}[${a.name}]`)),
   }));
@@ -114,7 +115,7 @@ test('the popup, every note opened and previewed, runs nothing and loads nothing
   for (const href of found.hrefs) assert.match(href, /^(https?:|mailto:|#quotebook-preview-)/);
   // Only the elements the core's preview may build (its `Name`), whatever the note holds.
   const allowed = new Set(['a', 'blockquote', 'br', 'code', 'del', 'div', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-    'hr', 'img', 'input', 'li', 'ol', 'p', 'pre', 'span', 'strong', 'sup', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul']);
+    'hr', 'img', 'input', 'li', 'mark', 'ol', 'p', 'pre', 'span', 'strong', 'sup', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul']);
   for (const name of found.elements) assert.ok(allowed.has(name), `<${name}> is not the preview's`);
   // Raw HTML is visible as text; images are placeholders with their alt text.
   assert.match(await preview.textContent(), /<script>globalThis\.pwned = "script"/);

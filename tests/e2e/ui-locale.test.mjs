@@ -34,18 +34,32 @@ async function usedKeys() {
   return keys;
 }
 
-test('every string used exists in English and French, and the two have the same keys', async () => {
-  const [en, fr, used] = await Promise.all([messages('en'), messages('fr'), usedKeys()]);
+/** Every language the extension ships, English (the default) first. */
+const LANGUAGES = ['en', 'fr', 'de', 'es', 'ja', 'zh_CN'];
+
+test('every string used exists in every language, with the same substitutions', async () => {
+  const dirs = (await readdir(path.join(EXT, '_locales'))).sort();
+  assert.deepEqual(dirs, [...LANGUAGES].sort(), 'the languages shipped');
+  const [en, used] = await Promise.all([messages('en'), usedKeys()]);
   assert.ok(used.size > 60, `found the keys in use (${used.size})`);
   const missing = [...used].filter((key) => !(key in en));
   assert.deepEqual(missing, []);
-  assert.deepEqual(Object.keys(fr).sort(), Object.keys(en).sort());
-  for (const [key, entry] of Object.entries(en)) {
-    // Pages show messages as text: a backtick would show as itself, not as code.
-    assert.ok(!entry.message.includes('`') && !fr[key].message.includes('`'), key);
-    // The same substitutions in both languages.
-    const holes = (m) => [...m.message.matchAll(/\$(\w+)\$/g)].map((x) => x[1]).sort();
-    assert.deepEqual(holes(fr[key]), holes(entry), key);
+  const holes = (text) => [...text.matchAll(/\$(\w+)\$/g)].map((x) => x[1].toUpperCase()).sort();
+  for (const lang of LANGUAGES.slice(1)) {
+    const other = await messages(lang);
+    assert.deepEqual(Object.keys(other).sort(), Object.keys(en).sort(), `${lang}: the same keys`);
+    for (const [key, entry] of Object.entries(en)) {
+      assert.ok(other[key].message.trim(), `${lang}: ${key} is empty`);
+      // Pages show messages as text: a backtick would show as itself, not as code.
+      assert.ok(!entry.message.includes('`') && !other[key].message.includes('`'), `${lang}: ${key}`);
+      // The same substitutions, each used as often.
+      assert.deepEqual(holes(other[key].message), holes(entry.message), `${lang}: ${key}`);
+      assert.deepEqual(other[key].placeholders, entry.placeholders, `${lang}: ${key}`);
+      // Written in that language: only names and code may stay as in English.
+      if (lang !== 'en' && entry.message.length > 24 && !/`/.test(entry.message)) {
+        assert.notEqual(other[key].message, entry.message, `${lang}: ${key} is untranslated`);
+      }
+    }
   }
   // Every error code of the core has its wording.
   const codes = [...(await readFile(path.join(ROOT, 'crates/quotebook-html/src/error.rs'), 'utf8'))
@@ -83,7 +97,7 @@ test('the popup and the options page speak French in a French browser', async ()
     const popup = await openPage(ext, 'popup/popup.html', '#notes li');
     assert.equal(await popup.evaluate(() => document.documentElement.lang), 'fr');
     assert.equal(await popup.locator('#all-heading').textContent(), 'Toutes les notes');
-    assert.equal(await popup.locator('#search').getAttribute('placeholder'), 'Titres, citations, commentaires, tags');
+    assert.equal(await popup.locator('#search').getAttribute('placeholder'), 'Titres, citations, commentaires, tags, auteurs, sites');
     assert.match(await popup.locator('.note-meta').textContent(), /2 citations/);
     await popup.close();
     const options = await openPage(ext, 'options/options.html', '#shortcut-text:not(:empty)');

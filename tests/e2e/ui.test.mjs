@@ -14,6 +14,7 @@ function library() {
     makeNote({
       url: 'https://a.example/old',
       title: 'An old note about gardens',
+      authors: ['Vita Sackville-West'],
       updated: '2024-01-01T10:00:00.000Z',
       quotes: [{ id: 'old-1', text: 'Gardens need patience.' }],
     }),
@@ -92,7 +93,7 @@ test('the popup shows this page\'s note first (by its URL), then every note, new
   await alone.close();
 });
 
-test('search finds notes by title, quote, comment and tag, ignoring case and accents', async () => {
+test('search finds notes by title, quote, comment, tag, author and site, ignoring case and accents', async () => {
   await reset();
   const page = await popup();
   const search = page.locator('#search');
@@ -102,6 +103,8 @@ test('search finds notes by title, quote, comment and tag, ignoring case and acc
     ['BITING', ['Zebras and their stripes']], // quote text
     ['fingerprints', ['Zebras and their stripes']], // comment
     ['coffee', ['The newest note']], // tag
+    ['sackville', ['An old note about gardens']], // author
+    ['weekly', ['Zebras and their stripes']], // site
     ['cafe', ['The newest note']], // accent-insensitive
     ['zebras mother', ['Zebras and their stripes']], // every word, anywhere in the note
     ['zebras gardens', []],
@@ -116,6 +119,72 @@ test('search finds notes by title, quote, comment and tag, ignoring case and acc
   // Escape clears the search.
   await search.press('Escape');
   assert.equal((await titles(page, '#notes')).length, 3);
+  await page.close();
+});
+
+test('quotes show as Markdown, long ones folded, comments apart, the search\'s words marked', async () => {
+  const long = Array.from({ length: 14 }, (_, i) => `- Point ${i + 1} about stripes and shade`).join('\n');
+  await reset([...library(), makeNote({
+    url: 'https://d.example/long',
+    title: 'A long list',
+    updated: '2023-01-01T10:00:00.000Z',
+    quotes: [{ id: 'long-1', markdown: long, text: long.replace(/- /g, '') }],
+  })]);
+  const page = await popup();
+  const zebras = page.locator('#notes article', { hasText: 'Zebras and their stripes' });
+  await zebras.locator('.note-toggle').click();
+  // The quote's Markdown, drawn: emphasis is an element, not asterisks.
+  const first = zebras.locator('[data-quote-id="z-1"] .quote-text');
+  assert.equal(await first.locator('strong').textContent(), 'biting flies');
+  assert.equal(await first.textContent(), 'Stripes confuse biting flies.');
+  // The comment is labelled and set apart from the quote (its own bar and background).
+  const comment = zebras.locator('[data-quote-id="z-2"] .comment');
+  assert.equal(await comment.locator('.comment-label').textContent(), 'Comment');
+  assert.equal(await comment.locator('p').textContent(), 'Like fingerprints');
+  const bars = await zebras.locator('[data-quote-id="z-2"]').evaluate((box) => [
+    getComputedStyle(box.querySelector('.quote-text')).borderLeftColor,
+    getComputedStyle(box.querySelector('.comment')).borderLeftColor,
+  ]);
+  assert.notEqual(bars[0], bars[1]);
+  // Short quotes have no "more".
+  assert.equal(await zebras.locator('.quote-more').count(), 0);
+  await assertLayout(page, 'a note open');
+
+  // A long quote shows its first lines, and all of them on "More".
+  const card = page.locator('#notes article', { hasText: 'A long list' });
+  await card.locator('.note-toggle').click();
+  const body = card.locator('.quote-text');
+  const more = card.locator('.quote-more');
+  assert.equal(await body.locator('li').count(), 14);
+  assert.equal(await more.getAttribute('aria-expanded'), 'false');
+  assert.equal(await more.textContent(), 'More');
+  const folded = await body.evaluate((e) => [e.clientHeight, e.scrollHeight]);
+  assert.ok(folded[0] < folded[1] / 2, `folded: ${folded}`);
+  await assertLayout(page, 'a long quote folded');
+  await more.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await more.getAttribute('aria-expanded'), 'true');
+  assert.equal(await more.textContent(), 'Less');
+  const open = await body.evaluate((e) => [e.clientHeight, e.scrollHeight]);
+  assert.equal(open[0], open[1]);
+  await assertLayout(page, 'a long quote unfolded');
+
+  // Matches are marked in titles, snippets and quotes, whatever their case and accents.
+  await zebras.locator('.note-toggle').click();
+  await page.locator('#search').fill('BITING zebra');
+  const result = page.locator('#notes article', { hasText: 'Zebras and their stripes' });
+  assert.deepEqual(await result.locator('.note-title mark').allTextContents(), ['Zebra']);
+  assert.deepEqual(await result.locator('.snippets mark').allTextContents(), ['biting']);
+  await result.locator('.note-toggle').click();
+  assert.deepEqual(await result.locator('.quote-text mark').allTextContents(), ['biting']);
+  assert.equal(await result.locator('.quote-text strong mark').textContent(), 'biting');
+  await page.locator('#search').fill('cafe');
+  const cafe = page.locator('#notes article', { hasText: 'The newest note' });
+  assert.deepEqual(await cafe.locator('.snippets mark').allTextContents(), ['café']);
+  // An author's and a site's words are marked where the card names them.
+  await page.locator('#search').fill('sackville');
+  assert.deepEqual(await page.locator('#notes .note-meta mark').allTextContents(), ['Sackville']);
+  await assertLayout(page, 'a search by author');
   await page.close();
 });
 
@@ -208,7 +277,7 @@ test('a quote\'s comment and tags are edited with the keyboard and stored', asyn
   assert.notEqual(note.updated, '2024-01-01T10:00:00.000Z');
   // The card shows it, and focus is back on the quote's edit button.
   const fresh = page.locator('article', { hasText: 'An old note about gardens' });
-  assert.equal(await fresh.locator('.comment').textContent(), 'Slow and *steady*.');
+  assert.equal(await fresh.locator('.comment p').textContent(), 'Slow and *steady*.');
   assert.deepEqual(await fresh.locator('.tags li').allTextContents(), ['#garden', '#slow-living']);
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Edit comment and tags');
   // The edited note is now the newest.
@@ -341,10 +410,51 @@ test('the template editor previews live, shows errors with line and column, and 
   await page.close();
 });
 
+test('beside the editor, every name with its example as rendered, and unknown names named', async () => {
+  await reset();
+  const page = await openPage(ext, 'options/options.html', '#template-preview:not(:empty)');
+  const reference = page.locator('#template-reference');
+  // Folded at first, under the editors: its summary says what it holds.
+  assert.equal(await reference.locator('summary').textContent(), 'Variables and filters, with examples');
+  assert.equal(await reference.getAttribute('open'), null);
+  await reference.locator('summary').focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await reference.getAttribute('open'), '');
+  const row = (name) => reference.locator(`tr[data-name="${name}"]`).first();
+  // The examples are rendered by the core on the sample note the preview shows.
+  assert.equal(await row('title').locator('td samp').textContent(), 'On reading well');
+  assert.equal(await row('author').locator('td samp').textContent(), 'Ada Example');
+  assert.match(await row('fragment_url').locator('td samp').textContent(), /^\[↗\]\(https:\/\/example\.com\/articles\/reading-well\)$/);
+  assert.equal(await row('fragment_url').locator('.scope').textContent(), 'quote template');
+  assert.equal(await row('blockquote').locator('td code').textContent(), '{{ quote | blockquote }}');
+  assert.match(await row('blockquote').locator('td samp').textContent(), /^> Reading is a conversation/);
+  assert.equal(await row('range').locator('td samp').textContent(), '0 1 2');
+  const names = await reference.locator('tbody th code').allTextContents();
+  for (const name of ['quote', 'comment', 'tags', 'date', 'yaml', 'hashtag', 'replace', 'default']) {
+    assert.ok(names.includes(name), `${name} is listed`);
+  }
+  await assertLayout(page, 'the template reference open');
+
+  // A misspelt name renders empty: the page says which, and in which template.
+  const unknown = page.locator('#template-unknown');
+  assert.equal(await unknown.isHidden(), true);
+  await page.getByLabel('Note template').fill('# {{ titel }}\n{% for q in quotes %}{{ q.rendered }}{% endfor %}');
+  await until(async () => !(await unknown.isHidden()));
+  assert.equal(await unknown.textContent(), 'The note template uses names that do not exist, which render empty: titel');
+  await page.getByLabel('Quote template').fill('{{ quote }} {{ commment }} {{ title }}');
+  await until(async () => (await unknown.textContent()).includes('commment'));
+  assert.match(await unknown.textContent(), /quote template uses names that do not exist, which render empty: commment$/);
+  await assertLayout(page, 'options with unknown names');
+  await page.locator('#reset-note').click();
+  await page.locator('#reset-quote').click();
+  await until(async () => unknown.isHidden());
+  await page.close();
+});
+
 test('the file name pattern is checked, shown on a sample and saved', async () => {
   await reset();
   const page = await openPage(ext, 'options/options.html', '#file-name-example:not(:empty)');
-  const field = page.getByLabel('File name pattern');
+  const field = page.getByLabel('File name pattern', { exact: true });
   await field.fill('{date} {nope}');
   await until(async () => (await field.getAttribute('aria-invalid')) === 'true');
   assert.match(await page.locator('#file-name-example').textContent(), /not valid/);

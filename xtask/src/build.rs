@@ -208,8 +208,8 @@ fn copy_sources(from: &Path, to: &Path) -> Result<()> {
 }
 
 /// A language's `messages.json` as the builds ship it: without the `description` of each
-/// message (notes for translators, which browsers never show; the French file repeats the
-/// English ones) and without indentation.
+/// message (notes for translators, which browsers never show; every other language repeats
+/// the English ones) and without indentation.
 fn shipped_messages(source: &str) -> Result<String> {
     let mut messages: serde_json::Value =
         serde_json::from_str(source).map_err(|e| e.to_string())?;
@@ -248,7 +248,7 @@ mod tests {
 
     #[test]
     fn shipped_messages_keep_every_message_and_placeholder_but_no_description() {
-        for lang in ["en", "fr"] {
+        for lang in ["en", "fr", "de", "es", "ja", "zh_CN"] {
             let path = root().join(format!("extension/_locales/{lang}/messages.json"));
             let source = fs::read_to_string(&path).unwrap();
             let shipped = shipped_messages(&source).unwrap();

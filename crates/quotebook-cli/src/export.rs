@@ -17,7 +17,8 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::args::ExportArgs;
 use crate::sync::{
-    FsFolder, Timer, atomic_write, name_of, open_root, read_library, render_all, render_settings,
+    FsFolder, Timer, atomic_write, name_of, open_root, read_library_and_settings, render_all,
+    render_settings_with,
 };
 use crate::{Failure, unless_unwritten};
 
@@ -26,7 +27,7 @@ const PROGRESS_FROM: usize = 1000;
 
 pub fn run(args: ExportArgs) -> Result<String, Failure> {
     let timer = Timer::new();
-    let mut library = read_library(&args.from)?;
+    let (mut library, carried) = read_library_and_settings(&args.from)?;
     timer.lap("read the library");
     if let Some(id) = &args.note {
         let note = library
@@ -39,8 +40,13 @@ pub fn run(args: ExportArgs) -> Result<String, Failure> {
         };
     }
     let to = args.to.as_str();
-    let (templates, options) = render_settings(&args.templates)?;
-    let pattern = match args.pattern.as_deref() {
+    // The flags given, else the settings the backup carries: the browser's files.
+    let (templates, options) = render_settings_with(&args.templates, carried.as_ref())?;
+    let carried_pattern = carried
+        .as_ref()
+        .map(|c| c.file_name_pattern.as_str())
+        .filter(|p| !p.trim().is_empty());
+    let pattern = match args.pattern.as_deref().or(carried_pattern) {
         Some(p) => Pattern::parse(p).map_err(|e| e.to_string())?,
         None => Pattern::default(),
     };

@@ -191,6 +191,12 @@ impl Incremental {
                     }
                     _ => false,
                 });
+        // The settings that shape the files travel too, into the folder's backup.
+        let settings = if sent.trim().is_empty() {
+            None
+        } else {
+            Library::settings_of(sent).map_err(|e| format!("the notes sent: {e}"))?
+        };
         let sent = if sent.trim().is_empty() {
             Library::default()
         } else {
@@ -202,12 +208,22 @@ impl Incremental {
                 let line = serde_json::to_string(d).expect("a deletion serialises");
                 kept_deleted.contains(&line.as_str())
             });
-        if exactly_kept && nothing_new {
+        let kept_settings = Library::settings_of(&self.kept).ok().flatten();
+        let same_settings = settings.is_none() || kept_settings == settings;
+        let settings = settings.or(kept_settings);
+        if exactly_kept && nothing_new && same_settings {
             return Ok(None);
         }
         let notes: HashMap<&str, &Note> = sent.notes.iter().map(|n| (n.id.as_str(), n)).collect();
         let mut out = String::with_capacity(self.kept.len() + 64);
-        out.push_str("{\"schema\":1,\"notes\":[");
+        match &settings {
+            Some(settings) => {
+                out.push_str("{\"schema\":1,\n\"settings\":");
+                out.push_str(&serde_json::to_string(settings).expect("settings serialise"));
+                out.push_str(",\"notes\":[");
+            }
+            None => out.push_str("{\"schema\":1,\"notes\":["),
+        }
         for (i, (id, digest)) in self.digests.iter().enumerate() {
             out.push_str(if i == 0 { "\n" } else { ",\n" });
             match (self.lines.get(digest), notes.get(id.as_str())) {

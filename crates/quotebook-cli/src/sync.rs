@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use cap_fs_ext::{DirExt as _, FollowSymlinks, OpenOptionsFollowExt as _};
 use cap_std::fs::{Dir, OpenOptions};
 use quotebook_core::clip::ClipRequest;
-use quotebook_core::library::Library;
+use quotebook_core::library::{FileSettings, Library};
 use quotebook_core::note::Note;
 use quotebook_core::sync::name::{is_safe_relative, temp_name};
 use quotebook_core::sync::render::sync_note_with_error;
@@ -45,7 +45,18 @@ pub fn run(args: SyncArgs) -> Result<String, Failure> {
         )),
         None => None,
     };
-    let settings = settings(&args)?;
+    // The settings the library carries, for the flags not given: the backup's given,
+    // else the folder's own.
+    let carried = match &from {
+        // A backup that does not read at all is the session's to report, in its words.
+        Some((path, text)) => match Library::settings_of(text) {
+            Ok(settings) => settings,
+            Err(_) if Library::from_json(text).is_err() => None,
+            Err(e) => return Err(format!("{path}: {e}").into()),
+        },
+        None => folder_settings(&args.to),
+    };
+    let settings = settings(&args, carried.as_ref())?;
     let report = sync_folder(
         &args.to,
         from.as_ref().map(|(name, text)| (*name, text.as_str())),
@@ -61,6 +72,18 @@ pub fn run(args: SyncArgs) -> Result<String, Failure> {
     unless_unwritten(report.text(), &unwritten)
 }
 
+/// The file settings the folder's backup carries (none when it has no readable one: the
+/// session reports what is wrong with it).
+fn folder_settings(dir: &str) -> Option<FileSettings> {
+    let folder = FsFolder::open(open_root(dir, false).ok()?).ok()?;
+    match folder.read(LIBRARY_PATH) {
+        Entry::File(bytes) => Library::settings_of(std::str::from_utf8(&bytes).ok()?)
+            .ok()
+            .flatten(),
+        _ => None,
+    }
+}
+
 /// How a decision's note is named to the reader: its file, or its id.
 pub fn name_of(decision: &quotebook_core::sync::Decision) -> String {
     match &decision.path {
@@ -71,12 +94,19 @@ pub fn name_of(decision: &quotebook_core::sync::Decision) -> String {
 
 /// The session's settings from `--template`, `--quote-template`, `--tz-offset`,
 /// `--pattern`, `--restore`, `--overwrite` and `--keep`.
-pub fn settings(args: &SyncArgs) -> Result<Settings, String> {
-    let (templates, render_options) = render_settings(&args.templates)?;
+/// Unset flags take the settings the backup carries (`carried`).
+pub fn settings(args: &SyncArgs, carried: Option<&FileSettings>) -> Result<Settings, String> {
+    let (templates, render_options) = render_settings_with(&args.templates, carried)?;
     Ok(Settings {
         templates: Some(templates),
-        pattern: args.pattern.clone(),
+        pattern: args.pattern.clone().or_else(|| {
+            carried
+                .map(|c| c.file_name_pattern.clone())
+                .filter(|p| !p.trim().is_empty())
+        }),
         tz_offset_minutes: render_options.tz_offset_minutes,
+        locale: render_options.locale,
+        quote_order: render_options.quote_order,
         restore: args.restore,
         overwrite: args.overwrite.clone(),
         keep: args.keep.clone(),
@@ -161,6 +191,15 @@ pub fn read_library(path: &str) -> Result<Library, String> {
     parse_library(path, bytes)
 }
 
+/// A backup and the file settings it carries.
+pub fn read_library_and_settings(path: &str) -> Result<(Library, Option<FileSettings>), String> {
+    let bytes = fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let text = utf8(path, bytes)?;
+    let library = Library::from_json(&text).map_err(|e| format!("{path}: {e}"))?;
+    let settings = Library::settings_of(&text).map_err(|e| format!("{path}: {e}"))?;
+    Ok((library, settings))
+}
+
 fn parse_library(path: &str, bytes: Vec<u8>) -> Result<Library, String> {
     let text = utf8(path, bytes)?;
     Library::from_json(&text).map_err(|e| format!("{path}: {e}"))
@@ -194,6 +233,45 @@ pub use quotebook_core::sync::session::on_every_core;
 
 /// The templates and render options from `--template`, `--quote-template`, `--tz-offset`.
 pub fn render_settings(args: &TemplateArgs) -> Result<(Templates, RenderOptions), String> {
+    render_settings_with(args, None)
+}
+
+/// [`render_settings`], each flag not given taken from the file settings a backup carries
+/// (the same backup then gives the same files as in the browser that wrote it).
+pub fn render_settings_with(
+    args: &TemplateArgs,
+    carried: Option<&FileSettings>,
+) -> Result<(Templates, RenderOptions), String> {
+    let (templates, options) = render_settings_only(args)?;
+    let Some(carried) = carried else {
+        return Ok((templates, options));
+    };
+    // A template file given replaces the backup's; an empty one means the default.
+    let pick = |flag: &Option<String>, given: String, theirs: &str| {
+        if flag.is_some() {
+            given
+        } else {
+            theirs.to_owned()
+        }
+    };
+    Ok((
+        Templates {
+            note: pick(&args.template, templates.note, &carried.templates.note),
+            quote: pick(
+                &args.quote_template,
+                templates.quote,
+                &carried.templates.quote,
+            ),
+        },
+        RenderOptions {
+            tz_offset_minutes: args.tz_offset.unwrap_or(carried.tz_offset_minutes),
+            locale: carried.locale.clone(),
+            quote_order: carried.quote_order,
+        },
+    ))
+}
+
+fn render_settings_only(args: &TemplateArgs) -> Result<(Templates, RenderOptions), String> {
     let read = |path: &Option<String>| -> Result<String, String> {
         match path {
             Some(path) => fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}")),

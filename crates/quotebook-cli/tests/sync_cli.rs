@@ -151,7 +151,7 @@ fn conflicts_wait_for_keep_or_overwrite() {
     );
     let out = sync(&backup, &v, &[]);
     assert!(
-        out.contains("conflict  T.md: you edited it, and quote q1 was deleted"),
+        out.contains("conflict  T.md: you edited it, and “One.” was deleted"),
         "{out}"
     );
     assert_eq!(read(&file), edited);
@@ -602,4 +602,149 @@ fn a_sync_or_export_that_skips_a_note_fails_and_names_it() {
         assert!(t.path(&format!("{dir}/b.example/Written.md")).is_file());
         assert_eq!(fs::read_dir(t.path("elsewhere")).unwrap().count(), 0);
     }
+}
+
+/// The files of a folder, by relative path, `.quotebook/` aside.
+fn files(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(at) = stack.pop() {
+        for entry in fs::read_dir(&at).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if name.starts_with(".quotebook") {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push((name, read(&path)));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_backup_carries_the_settings_that_shape_its_files() {
+    use quotebook_core::library::FileSettings;
+    use quotebook_core::template::{QuoteOrder, Templates};
+    let t = Temp::new("settings-cli");
+    let mut first = note(
+        "https://a.example/1",
+        "First",
+        vec![quote("q1", "One."), quote("q22", "Two.")],
+    );
+    first.site = Some("Alpha".into());
+    first.quotes[0].position = Some(9);
+    first.quotes[1].position = Some(1);
+    let notes = vec![
+        first,
+        note("https://b.example/2", "Second", vec![quote("q3", "Three.")]),
+    ];
+    let settings = FileSettings {
+        templates: Templates {
+            note: "# {{ title }} ({{ created | date('%d %B %H:%M') }})\n{% for q in quotes %}{{ q.rendered }}{% endfor %}".into(),
+            quote: "* {{ quote }}\n".into(),
+        },
+        file_name_pattern: "{site}/{title} {date}".into(),
+        tz_offset_minutes: 13 * 60,
+        locale: "fr".into(),
+        quote_order: QuoteOrder::Page,
+    };
+    let library = Library {
+        notes,
+        ..Library::default()
+    };
+    fs::write(
+        t.path("carried.json"),
+        library.to_json_with(Some(&settings)),
+    )
+    .unwrap();
+    fs::write(t.path("plain.json"), library.to_json()).unwrap();
+    fs::write(t.path("note.j2"), &settings.templates.note).unwrap();
+    fs::write(t.path("quote.j2"), &settings.templates.quote).unwrap();
+
+    // Exported from the backup alone: its templates, pattern, zone, language and order.
+    let (ok, _, err) = run(&[
+        "export",
+        "--from",
+        &t.s("carried.json"),
+        "--to",
+        &t.s("carried"),
+    ]);
+    assert!(ok, "{err}");
+    let carried = files(&t.path("carried"));
+    assert_eq!(
+        carried,
+        [
+            (
+                "Alpha/First 2024-06-06.md".to_owned(),
+                "# First (06 juin 01:00)\n* Two.\n* One.\n".to_owned()
+            ),
+            (
+                "b.example/Second 2024-06-06.md".to_owned(),
+                "# Second (06 juin 01:00)\n* Three.\n".to_owned()
+            ),
+        ]
+    );
+    // The same files as the plain backup with the settings given as flags (where there
+    // are flags for them: the language and order only travel in the backup).
+    let (ok, _, err) = run(&[
+        "export",
+        "--from",
+        &t.s("plain.json"),
+        "--to",
+        &t.s("plain"),
+        "--template",
+        &t.s("note.j2"),
+        "--quote-template",
+        &t.s("quote.j2"),
+        "--pattern",
+        "{site}/{title} {date}",
+        "--tz-offset",
+        "780",
+    ]);
+    assert!(ok, "{err}");
+    let plain = files(&t.path("plain"));
+    assert_eq!(
+        plain.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        carried.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    // A flag wins over the backup's setting.
+    let (ok, _, err) = run(&[
+        "export",
+        "--from",
+        &t.s("carried.json"),
+        "--to",
+        &t.s("flagged"),
+        "--pattern",
+        "{title}",
+        "--tz-offset",
+        "0",
+    ]);
+    assert!(ok, "{err}");
+    let flagged: Vec<String> = files(&t.path("flagged")).into_iter().map(|f| f.0).collect();
+    assert_eq!(flagged, ["First.md", "Second.md"]);
+
+    // Synced, the same files; the folder's backup keeps the settings, so a later sync
+    // without --from writes with them too.
+    fs::create_dir(t.path("vault")).unwrap();
+    sync(&t.s("carried.json"), &t.s("vault"), &[]);
+    assert_eq!(files(&t.path("vault")), carried);
+    let kept = read(&t.path("vault/.quotebook/library.json"));
+    assert_eq!(Library::settings_of(&kept).unwrap(), Some(settings));
+    fs::remove_file(t.path("vault/b.example/Second 2024-06-06.md")).unwrap();
+    let (ok, out, err) = run(&["sync", "--to", &t.s("vault"), "--restore"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("created   b.example/Second 2024-06-06.md: restored"),
+        "{out}"
+    );
+    assert_eq!(files(&t.path("vault")), carried);
 }

@@ -187,7 +187,7 @@ fn the_cli_and_the_session_report_and_write_the_same() {
     assert!(out.ends_with("; nothing written\n"), "{out}");
     let out = t.sync(&[first.clone(), second.clone()], &[], &none);
     assert!(
-        out.contains("conflict  First- one.md: you edited it, and quote q1 was deleted"),
+        out.contains("conflict  First- one.md: you edited it, and “One.” was deleted"),
         "{out}"
     );
     let keep = Settings {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::error::Error;
-use crate::library::{Deleted, LIBRARY_SCHEMA, Library};
+use crate::library::{Deleted, FileSettings, LIBRARY_SCHEMA, Library};
 use crate::note::Note;
 use crate::time;
 
@@ -158,9 +158,12 @@ pub struct ImportPlan {
     pub removed: Vec<Removal>,
     /// Quotes of the backup not taken, because another of our notes holds their id.
     pub quotes_skipped: usize,
-    /// Fields of the backup besides its notes and deletions (settings from another tool):
-    /// an import changes no setting, and names what it leaves.
+    /// Fields of the backup besides its notes, deletions and settings (from another tool):
+    /// the import names what it leaves.
     pub ignored: Vec<String>,
+    /// The file settings the backup carries (templates, file name pattern, time zone…),
+    /// for the reader to apply or not: the notes' import never changes a setting.
+    pub settings: Option<FileSettings>,
     /// Every note after the import, in the library's order.
     pub notes: Vec<Note>,
     /// The backup's deletions that removed nothing here, to keep so that they travel on
@@ -202,7 +205,7 @@ pub fn plan_import(stored: Vec<Note>, backup: &str, now: &str) -> Result<ImportP
     let ignored = match serde_json::from_str::<serde_json::Value>(backup) {
         Ok(serde_json::Value::Object(map)) => map
             .keys()
-            .filter(|k| !matches!(k.as_str(), "schema" | "notes" | "deleted"))
+            .filter(|k| !matches!(k.as_str(), "schema" | "notes" | "deleted" | "settings"))
             .cloned()
             .collect(),
         _ => Vec::new(),
@@ -310,6 +313,7 @@ pub fn plan_import(stored: Vec<Note>, backup: &str, now: &str) -> Result<ImportP
         removed,
         quotes_skipped: report.quotes_skipped,
         ignored,
+        settings: Library::settings_of(backup)?,
         deleted,
         notes: library.notes,
     })

@@ -13,6 +13,7 @@ pub mod library;
 pub mod metadata;
 pub mod note;
 pub mod preview;
+pub mod search;
 pub mod sync;
 pub mod template;
 pub mod time;

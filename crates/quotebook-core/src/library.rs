@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::note::Note;
+use crate::template::{QuoteOrder, RenderOptions, Templates};
 use crate::time;
 
 /// Where the deletions start in a backup as [`Library::to_json`] writes it.
@@ -39,6 +40,33 @@ impl Default for Library {
         }
     }
 }
+
+/// The reader's settings that shape files: templates, the file name pattern, the time zone
+/// and language of dates, the order of quotes. A backup carries them (its `settings`), so
+/// that the same backup gives the same files everywhere: the CLI's `export` and `sync` use
+/// them unless told otherwise, and an import offers them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct FileSettings {
+    pub templates: Templates,
+    pub file_name_pattern: String,
+    pub tz_offset_minutes: i32,
+    pub locale: String,
+    pub quote_order: QuoteOrder,
+}
+
+impl FileSettings {
+    pub fn render_options(&self) -> RenderOptions {
+        RenderOptions {
+            tz_offset_minutes: self.tz_offset_minutes,
+            locale: self.locale.clone(),
+            quote_order: self.quote_order,
+        }
+    }
+}
+
+/// How a backup's settings line starts, between its schema and its notes.
+const SETTINGS_START: &str = "{\"schema\":1,\n\"settings\":";
 
 /// A deletion, kept in the backup so that it travels to the other copies of the library.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -252,11 +280,56 @@ impl Library {
         removed
     }
 
+    /// The backup with the reader's file `settings` (see [`FileSettings`]) on a line of
+    /// their own before the notes: `{"schema":1,\n"settings":{…},"notes":[…`.
+    pub fn to_json_with(&self, settings: Option<&FileSettings>) -> String {
+        let json = self.to_json();
+        let Some(settings) = settings else {
+            return json;
+        };
+        let settings = serde_json::to_string(settings).expect("settings serialise");
+        let rest = json
+            .strip_prefix("{\"schema\":1,")
+            .expect("to_json starts with the schema");
+        format!("{SETTINGS_START}{settings},{rest}")
+    }
+
+    /// The file settings a backup carries, if any. A backup laid out as
+    /// [`Library::to_json_with`] writes it is read from its settings line alone.
+    pub fn settings_of(json: &str) -> Result<Option<FileSettings>, Error> {
+        let invalid = |e: serde_json::Error| Error::InvalidData(format!("backup settings: {e}"));
+        if let Some(rest) = json.strip_prefix(SETTINGS_START)
+            && let Some((line, _)) = rest.split_once(",\"notes\":[\n")
+            && !line.contains('\n')
+        {
+            return serde_json::from_str(line).map(Some).map_err(invalid);
+        }
+        #[derive(Deserialize)]
+        struct Only {
+            #[serde(default)]
+            settings: Option<FileSettings>,
+        }
+        serde_json::from_str::<Only>(json)
+            .map(|only| only.settings)
+            .map_err(invalid)
+    }
+
     /// The notes' JSON, one by one, when `json` is laid out exactly as [`Library::to_json`]
-    /// writes it (one note per line); `None` otherwise. Lets a caller key and skip notes
-    /// without parsing them (see [`crate::sync::render::StoredNote`]).
+    /// (or [`Library::to_json_with`]) writes it (one note per line); `None` otherwise. Lets
+    /// a caller key and skip notes without parsing them (see
+    /// [`crate::sync::render::StoredNote`]).
     pub fn note_lines(json: &str) -> Option<Vec<&str>> {
-        let body = json.strip_prefix("{\"schema\":1,\"notes\":[")?;
+        let body = match json.strip_prefix(SETTINGS_START) {
+            // The settings line holds no line break (JSON escapes them in strings), and
+            // ends where the notes start.
+            Some(rest) => {
+                let end = rest.find('\n')?;
+                rest[..end]
+                    .ends_with(",\"notes\":[")
+                    .then_some(&rest[end..])?
+            }
+            None => json.strip_prefix("{\"schema\":1,\"notes\":[")?,
+        };
         // The deletions, if any, follow the notes: `\n],"deleted":[\n…\n]}\n`.
         let body = match body.find(DELETED_START) {
             Some(end) if body.ends_with("\n]}\n") => &body[..end + 1],
@@ -525,6 +598,69 @@ mod tests {
         let back = Library::from_json(&json).unwrap();
         assert_eq!(back, library);
         assert_eq!(back.to_json(), json);
+    }
+
+    #[test]
+    fn a_backup_carries_the_settings_that_shape_files() {
+        let library = sample();
+        let settings = FileSettings {
+            templates: Templates {
+                note: "# {{ title }}\n{% for q in quotes %}{{ q.rendered }}{% endfor %}".into(),
+                quote: "* {{ quote }}\n".into(),
+            },
+            file_name_pattern: "{site}/{title}".into(),
+            tz_offset_minutes: -300,
+            locale: "fr".into(),
+            quote_order: QuoteOrder::Page,
+        };
+        let json = library.to_json_with(Some(&settings));
+        assert!(
+            json.starts_with("{\"schema\":1,\n\"settings\":{\"templates\":"),
+            "{json}"
+        );
+        assert_eq!(Library::settings_of(&json).unwrap(), Some(settings.clone()));
+        // The notes read as before, by the fast path too, and the settings are no note.
+        assert_eq!(Library::from_json(&json).unwrap(), library);
+        assert_eq!(
+            Library::note_lines(&json),
+            Library::note_lines(&library.to_json())
+        );
+        assert!(Library::note_lines(&json).is_some());
+        // Without settings: the backup of before, byte for byte.
+        assert_eq!(library.to_json_with(None), library.to_json());
+        assert_eq!(Library::settings_of(&library.to_json()).unwrap(), None);
+        // Laid out otherwise (pretty-printed by another tool), still read.
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
+        assert_eq!(
+            Library::settings_of(&pretty).unwrap(),
+            Some(settings.clone())
+        );
+        assert_eq!(Library::note_lines(&pretty), None);
+        // Fields left out take their defaults; a wrong type is refused.
+        assert_eq!(
+            Library::settings_of(
+                r#"{"schema":1,"settings":{"fileNamePattern":"{id}"},"notes":[]}"#
+            )
+            .unwrap()
+            .unwrap()
+            .file_name_pattern,
+            "{id}"
+        );
+        assert!(
+            Library::settings_of(r#"{"schema":1,"settings":{"tzOffsetMinutes":"x"},"notes":[]}"#)
+                .is_err()
+        );
+        // A library with deletions keeps them after the settings.
+        let mut deleting = library.clone();
+        deleting.deleted.push(Deleted {
+            id: "gone".into(),
+            note: None,
+            at: "2024-01-01T00:00:00Z".into(),
+        });
+        let json = deleting.to_json_with(Some(&settings));
+        assert_eq!(Library::deleted_lines(&json).unwrap().len(), 1);
+        assert_eq!(Library::from_json(&json).unwrap(), deleting);
     }
 
     #[test]

@@ -18,6 +18,8 @@ use crate::note::{Note, Quote};
 use crate::time;
 use crate::yaml;
 
+pub mod reference;
+
 /// The default note template: reproduces the example note of the README.
 pub const DEFAULT_NOTE_TEMPLATE: &str = "---
 title: {{ title | yaml }}

@@ -112,6 +112,27 @@ export interface RenderedQuote {
   block: string;
 }
 
+/** A name of the template reference, with its example rendered (`template_reference`). */
+export interface ReferenceItem {
+  name: string;
+  kind: 'variable' | 'filter' | 'test' | 'function';
+  scope: 'both' | 'note' | 'quote';
+  example: string;
+  output: string;
+}
+
+/** Names each template uses that it cannot see (`template_unknown_names`). */
+export interface UnknownNames {
+  note: string[];
+  quote: string[];
+}
+
+/** A piece of a text cut at a search's words (`mark_text`): shown as is, or marked. */
+export interface Segment {
+  text: string;
+  mark: boolean;
+}
+
 export interface TemplateError {
   template: 'note' | 'quote';
   message: string;
@@ -133,8 +154,18 @@ export interface ImportPlan {
   removed: Removal[];
   quotesSkipped: number;
   ignored: string[];
+  settings: FileSettings | null;
   notes: Note[];
   deleted: Deleted[];
+}
+
+/** The reader's settings that shape files, carried by a backup. */
+export interface FileSettings {
+  templates: Templates;
+  fileNamePattern: string;
+  tzOffsetMinutes: number;
+  locale: string;
+  quoteOrder: QuoteOrder;
 }
 
 /** A note an import adds or changes. */
@@ -168,6 +199,8 @@ export interface SyncOptions {
   templates?: Templates | null;
   pattern?: string | null;
   tzOffsetMinutes?: number;
+  locale?: string;
+  quoteOrder?: QuoteOrder;
   restore?: boolean;
   overwrite?: string | null;
   keep?: string | null;
@@ -201,6 +234,14 @@ export interface ReportEntry {
   kind: string;
   path: string | null;
   line: string;
+  reasons?: ReasonEntry[];
+  pending?: number;
+}
+
+/** Why a file is in conflict: a quote `deleted` or `changed` (named by its words), or the `header`. */
+export interface ReasonEntry {
+  kind: 'deleted' | 'changed' | 'header';
+  words: string;
 }
 
 export interface Counts {

@@ -5,7 +5,7 @@
 
 use js_sys::Array;
 use quotebook_core::backup;
-use quotebook_core::library::{LIBRARY_SCHEMA, Library};
+use quotebook_core::library::{FileSettings, LIBRARY_SCHEMA, Library};
 use quotebook_core::template::{RenderOptions, Templates, render_note};
 use quotebook_core::{Error, Note, note};
 use wasm_bindgen::prelude::*;
@@ -83,13 +83,20 @@ fn library_of(notes: Vec<Note>) -> Library {
     library
 }
 
-/// The backup file's text (`{schema, notes}`, one note per line: JSON is the file's
-/// format) of the stored notes (an array, any schema; notes sharing an id are merged).
+/// The backup file's text (`{schema, settings, notes}`, one note per line: JSON is the
+/// file's format) of the stored notes (an array, any schema; notes sharing an id are
+/// merged), with the reader's file settings when given.
 #[wasm_bindgen]
 pub fn library_backup(
     #[wasm_bindgen(unchecked_param_type = "Note[]")] notes: &Array,
+    #[wasm_bindgen(unchecked_optional_param_type = "FileSettings | null")] settings: JsValue,
 ) -> Result<String, JsError> {
-    Ok(library_of(notes_from_js(notes)?).to_json())
+    let settings: Option<FileSettings> = if settings.is_undefined() || settings.is_null() {
+        None
+    } else {
+        Some(crate::from_js(settings)?)
+    };
+    Ok(library_of(notes_from_js(notes)?).to_json_with(settings.as_ref()))
 }
 
 /// The dry run of importing a backup (the file's text) into the stored notes (an array),
@@ -138,6 +145,32 @@ pub fn file_name(
     let note = note_from_js(note)?;
     let options: RenderOptions = from_js_or_default(options)?;
     note_file_name(&note, pattern, &options).map_err(js_error)
+}
+
+/// The template editor's reference: every variable, filter, test and function, each with
+/// an example rendered on `note` (the editor's sample) in the reader's zone and locale.
+#[wasm_bindgen(unchecked_return_type = "ReferenceItem[]")]
+pub fn template_reference(
+    #[wasm_bindgen(unchecked_param_type = "Note")] note: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "RenderOptions | null")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    let note = note_from_js(note)?;
+    let options: RenderOptions = from_js_or_default(options)?;
+    to_js(&quotebook_core::template::reference::reference(
+        &note, &options,
+    ))
+}
+
+/// The names each of the reader's templates uses that it cannot see (`{note, quote}`),
+/// which would render empty.
+#[wasm_bindgen(unchecked_return_type = "UnknownNames")]
+pub fn template_unknown_names(
+    #[wasm_bindgen(unchecked_param_type = "Templates")] templates: JsValue,
+) -> Result<JsValue, JsError> {
+    let templates: Templates = from_js_or_default(templates)?;
+    to_js(&quotebook_core::template::reference::unknown_names(
+        &templates,
+    ))
 }
 
 /// The default templates' sources, `{note, quote}`, for the template editor.

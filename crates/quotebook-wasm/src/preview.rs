@@ -17,11 +17,29 @@ static PREVIEWS: AtomicU32 = AtomicU32::new(0);
 /// unique in the page.
 #[wasm_bindgen]
 pub fn markdown_preview(markdown: &str) -> Result<DocumentFragment, JsError> {
+    draw(markdown, "")
+}
+
+/// [`markdown_preview`] with the words of a search `query` marked (`<mark>`), ignoring
+/// case and accents as the search does.
+#[wasm_bindgen]
+pub fn markdown_preview_marked(markdown: &str, query: &str) -> Result<DocumentFragment, JsError> {
+    draw(markdown, query)
+}
+
+/// `text` (plain, not Markdown: a title, a snippet) cut into pieces at the words of
+/// `query`, for the page to put the marked ones in `<mark>` elements.
+#[wasm_bindgen(unchecked_return_type = "Segment[]")]
+pub fn mark_text(text: &str, query: &str) -> Result<JsValue, JsError> {
+    crate::to_js(&quotebook_core::search::mark_segments(text, query))
+}
+
+fn draw(markdown: &str, query: &str) -> Result<DocumentFragment, JsError> {
     let document = web_sys::window()
         .and_then(|window| window.document())
         .ok_or_else(|| JsError::new("no_document: previews are drawn in a page"))?;
     let n = PREVIEWS.fetch_add(1, Ordering::Relaxed);
-    let tree = preview(markdown, &format!("quotebook-preview-{n}-"));
+    let tree = preview(markdown, &format!("quotebook-preview-{n}-")).marked(query);
     materialise(&document, tree.nodes())
         .map_err(|_| JsError::new("preview_failed: the page refused a node"))
 }

@@ -11,9 +11,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use quotebook_core::backup::{ImportPlan, NoteChange, Removal};
-use quotebook_core::library::Deleted;
+use quotebook_core::library::{Deleted, FileSettings};
 use quotebook_core::note::TextSelector;
-use quotebook_core::sync::session::{Counts, ReportEntry, Settings};
+use quotebook_core::sync::session::{Counts, ReasonEntry, ReportEntry, Settings};
 use quotebook_core::template::{QuoteOrder, RenderOptions, Templates, render_note};
 use quotebook_core::{Capture, ClipRequest, Note, Quote};
 use quotebook_wasm::{Answer, Finished, Plan, PlanWrite, Planned, Snapshot, TYPESCRIPT};
@@ -367,6 +367,11 @@ fn entry() -> ReportEntry {
         kind: "created".into(),
         path: Some("Aye.md".into()),
         line: "created   Aye.md".into(),
+        reasons: vec![ReasonEntry {
+            kind: "deleted".into(),
+            words: "First words…".into(),
+        }],
+        pending: 1,
     }
 }
 
@@ -410,6 +415,29 @@ fn clip_requests() {
 fn text_fragments() {
     let fragment = quotebook_core::text_fragment("Zero. One. Two.", 6, 10).expect("a fragment");
     assert_shape(&fragment, "TextFragment", Full::Yes);
+}
+
+#[test]
+fn template_reference() {
+    use quotebook_core::template::reference::{reference, unknown_names};
+    let items = reference(&note(), &RenderOptions::default());
+    assert!(items.len() > 20);
+    for item in &items {
+        assert_shape(item, "ReferenceItem", Full::Yes);
+    }
+    let unknown = unknown_names(&Templates {
+        note: "{{ titel }}".into(),
+        quote: String::new(),
+    });
+    assert_eq!(unknown.note, ["titel"]);
+    assert_shape(&unknown, "UnknownNames", Full::Yes);
+}
+
+#[test]
+fn search_marks() {
+    for segment in quotebook_core::search::mark_segments("Un résumé", "resume") {
+        assert_shape(&segment, "Segment", Full::Yes);
+    }
 }
 
 #[test]
@@ -471,6 +499,16 @@ fn library_imports() {
         ],
         quotes_skipped: 3,
         ignored: vec!["templates".into()],
+        settings: Some(FileSettings {
+            templates: Templates {
+                note: "# {{ title }}".into(),
+                quote: String::new(),
+            },
+            file_name_pattern: "{site}/{title}".into(),
+            tz_offset_minutes: -300,
+            locale: "fr".into(),
+            quote_order: QuoteOrder::Page,
+        }),
         notes: vec![note()],
         deleted: vec![Deleted {
             id: "q0".into(),
@@ -479,6 +517,8 @@ fn library_imports() {
         }],
     };
     assert_shape(&plan, "ImportPlan", Full::Yes);
+    assert_shape(plan.settings.as_ref().unwrap(), "FileSettings", Full::Yes);
+    assert_reads::<FileSettings>("FileSettings");
 }
 
 #[test]

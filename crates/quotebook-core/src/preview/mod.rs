@@ -39,6 +39,48 @@ impl Preview {
     pub fn nodes(&self) -> &[Node] {
         &self.nodes
     }
+
+    /// The same preview with the words of `query` marked in its text (`<mark>` elements
+    /// around them, ignoring case and accents as search does: [`crate::search`]).
+    pub fn marked(self, query: &str) -> Preview {
+        let terms = crate::search::query_terms(query);
+        if terms.is_empty() {
+            return self;
+        }
+        // Nodes move as texts split: `moved[i]` is where node `i` went.
+        let mut moved = Vec::with_capacity(self.nodes.len());
+        let mut nodes = Vec::with_capacity(self.nodes.len());
+        for node in self.nodes {
+            let parent = node.parent.map(|p| moved[p]);
+            let NodeKind::Text(text) = node.kind else {
+                moved.push(nodes.len());
+                nodes.push(Node {
+                    parent,
+                    kind: node.kind,
+                });
+                continue;
+            };
+            moved.push(nodes.len());
+            for segment in crate::search::split_marked(&text, &terms) {
+                let mut text_parent = parent;
+                if segment.mark {
+                    text_parent = Some(nodes.len());
+                    nodes.push(Node {
+                        parent,
+                        kind: NodeKind::Element {
+                            name: Name::Mark,
+                            attrs: Vec::new(),
+                        },
+                    });
+                }
+                nodes.push(Node {
+                    parent: text_parent,
+                    kind: NodeKind::Text(segment.text),
+                });
+            }
+        }
+        Preview { nodes }
+    }
 }
 
 /// One node of a [`Preview`].
@@ -79,6 +121,7 @@ pub enum Name {
     Img,
     Input,
     Li,
+    Mark,
     Ol,
     P,
     Pre,
@@ -115,6 +158,7 @@ impl Name {
             Name::Img => "img",
             Name::Input => "input",
             Name::Li => "li",
+            Name::Mark => "mark",
             Name::Ol => "ol",
             Name::P => "p",
             Name::Pre => "pre",

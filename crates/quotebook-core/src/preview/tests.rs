@@ -409,3 +409,26 @@ proptest::proptest! {
         assert_policy(&preview(&md, "p1-"));
     }
 }
+
+#[test]
+fn search_words_are_marked_inside_the_formatting() {
+    let marked = |md: &str, query: &str| html(&preview(md, "p1-").marked(query));
+    assert_eq!(
+        marked("Un *Résumé* [du résumé](https://a.example/)\n", "RESUME"),
+        "<p>Un <em><mark>Résumé</mark></em> <a href=\"https://a.example/\" target=\"_blank\" \
+         rel=\"noopener noreferrer\">du <mark>résumé</mark></a></p>"
+    );
+    assert_eq!(
+        marked("- one two\n- three\n", "tw thr"),
+        "<ul><li>one <mark>tw</mark>o</li><li><mark>thr</mark>ee</li></ul>"
+    );
+    // No words, or none found: the same tree.
+    let plain = preview("**a** b\n", "p1-");
+    assert_eq!(plain.clone().marked(" ,; "), plain);
+    assert_eq!(plain.clone().marked("zzz"), plain);
+    // Attributes are never marked, and the policy still holds.
+    let md = "[x](https://hidden.example/ \"hidden\") ![alt](https://hidden.example/a.png)\n";
+    let out = preview(md, "p1-").marked("hidden");
+    assert_policy(&out);
+    assert!(!html(&out).contains("<mark>"), "{}", html(&out));
+}

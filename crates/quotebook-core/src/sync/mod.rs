@@ -60,6 +60,8 @@ pub struct SyncQuote {
     pub block: String,
     /// [`hash::short_hash`] of the block.
     pub hash: String,
+    /// The quote's first words, to name it to the reader (empty when unknown).
+    pub words: String,
 }
 
 impl SyncNote {
@@ -79,7 +81,12 @@ impl SyncNote {
                     block.push('\n');
                 }
                 let hash = hash::short_hash(block.as_bytes());
-                SyncQuote { id, block, hash }
+                SyncQuote {
+                    id,
+                    block,
+                    hash,
+                    words: String::new(),
+                }
             })
             .collect();
         let frame = hash::hash(frame_text.as_bytes());
@@ -230,11 +237,30 @@ pub enum Skip {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConflictReason {
     /// A quote the file holds was deleted from the library.
-    QuoteDeleted(String),
+    QuoteDeleted(QuoteName),
     /// A quote the file holds renders differently now (its comment was edited, say).
-    QuoteChanged(String),
+    QuoteChanged(QuoteName),
     /// The note's frontmatter, title or template changed.
     FrameChanged,
+}
+
+/// A quote as a conflict names it: its id, and its first words when known (a state
+/// written before they were kept has none for a quote deleted since).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteName {
+    pub id: String,
+    pub words: String,
+}
+
+impl fmt::Display for QuoteName {
+    /// `“First words of it…”`, or `quote <id>` without its words.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.words.is_empty() {
+            write!(f, "quote {}", self.id)
+        } else {
+            write!(f, "“{}”", self.words)
+        }
+    }
 }
 
 impl Decision {
@@ -310,13 +336,15 @@ impl fmt::Display for Decision {
                         f.write_str(", ")?;
                     }
                     match reason {
-                        ConflictReason::QuoteDeleted(id) => write!(f, "quote {id} was deleted")?,
-                        ConflictReason::QuoteChanged(id) => write!(f, "quote {id} changed")?,
+                        ConflictReason::QuoteDeleted(q) => write!(f, "{q} was deleted")?,
+                        ConflictReason::QuoteChanged(q) => write!(f, "{q} changed")?,
                         ConflictReason::FrameChanged => f.write_str("its header changed")?,
                     }
                 }
-                if !pending.is_empty() {
-                    write!(f, "; {} new quote(s) wait", pending.len())?;
+                match pending.len() {
+                    0 => {}
+                    1 => f.write_str("; 1 new quote waits")?,
+                    n => write!(f, "; {n} new quotes wait")?,
                 }
                 f.write_str(" (choose overwrite or keep)")
             }
@@ -472,6 +500,7 @@ impl Planner<'_> {
                 .map(|q| HeldQuote {
                     id: q.id.clone(),
                     block: q.hash.clone(),
+                    words: q.words.clone(),
                 })
                 .collect(),
             edited: false,
@@ -621,9 +650,15 @@ impl Planner<'_> {
         }
         for q in &last.quotes {
             match current.get(q.id.as_str()) {
-                None => reasons.push(ConflictReason::QuoteDeleted(q.id.clone())),
+                None => reasons.push(ConflictReason::QuoteDeleted(QuoteName {
+                    id: q.id.clone(),
+                    words: q.words.clone(),
+                })),
                 Some(now) if now.hash != q.block => {
-                    reasons.push(ConflictReason::QuoteChanged(q.id.clone()))
+                    reasons.push(ConflictReason::QuoteChanged(QuoteName {
+                        id: q.id.clone(),
+                        words: now.words.clone(),
+                    }))
                 }
                 Some(_) => {}
             }
@@ -662,12 +697,14 @@ impl Planner<'_> {
                 current.get(q.id.as_str()).map(|now| HeldQuote {
                     id: q.id.clone(),
                     block: now.hash.clone(),
+                    words: now.words.clone(),
                 })
             })
             .collect();
         quotes.extend(already.iter().chain(&missing).map(|q| HeldQuote {
             id: q.id.clone(),
             block: q.hash.clone(),
+            words: q.words.clone(),
         }));
         let kept = resolution == Some(Resolution::Keep) && !reasons.is_empty();
         let source = self.source.clone();

@@ -32,7 +32,7 @@ pub fn sync_note_with_error(
         ..note.clone()
     };
     let frame = render_note(&frame_note, templates, options).markdown;
-    let sync_note = SyncNote::new(
+    let mut sync_note = SyncNote::new(
         note.id.clone(),
         name_fields(note, options),
         rendered.markdown,
@@ -43,7 +43,43 @@ pub fn sync_note_with_error(
             .map(|q| (q.id, q.block))
             .collect(),
     );
+    for quote in &mut sync_note.quotes {
+        if let Some(saved) = note.quotes.iter().find(|q| q.id == quote.id) {
+            quote.words = first_words(&saved.text);
+        }
+    }
     (sync_note, rendered.error)
+}
+
+/// How many words of a quote name it to the reader, and at most how many characters.
+const NAME_WORDS: usize = 6;
+const NAME_CHARS: usize = 48;
+
+/// The first words of a quote's text on one line, `…` when there is more: what a conflict
+/// names the quote by, instead of its id.
+pub fn first_words(text: &str) -> String {
+    let mut out = String::new();
+    let mut words = text.split_whitespace();
+    for word in words.by_ref().take(NAME_WORDS) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    let mut cut = out.chars().count() > NAME_CHARS;
+    if cut {
+        out = out
+            .chars()
+            .take(NAME_CHARS)
+            .collect::<String>()
+            .trim_end()
+            .to_owned();
+    }
+    cut |= words.next().is_some();
+    if cut {
+        out.push('…');
+    }
+    out
 }
 
 /// A note rendered only when the planner needs it (see [`NoteInput`]).

@@ -15,13 +15,13 @@ use serde::{Deserialize, Serialize};
 
 use super::render::{LazyNote, StoredNote};
 use super::{
-    Decision, Entry, Folder, LIBRARY_PATH, Options, Outcome, Pattern, Plan, Resolution, STATE_PATH,
-    Skip, Summary, SyncState, Write, plan,
+    ConflictReason, Decision, Entry, Folder, LIBRARY_PATH, Options, Outcome, Pattern, Plan,
+    Resolution, STATE_PATH, Skip, Summary, SyncState, Write, plan,
 };
 use crate::backup::read_backup;
-use crate::library::Library;
+use crate::library::{FileSettings, Library};
 use crate::note::Note;
-use crate::template::{RenderOptions, TemplateError, Templates};
+use crate::template::{QuoteOrder, RenderOptions, TemplateError, Templates};
 
 /// How to sync: the fields of the host's `sync` message and of the wasm `sync_plan`
 /// options, and what the CLI's flags give.
@@ -34,6 +34,10 @@ pub struct Settings {
     pub pattern: Option<String>,
     /// Minutes east of UTC, for dates in names and notes.
     pub tz_offset_minutes: i32,
+    /// The language of dates and words in the templates (English when empty).
+    pub locale: String,
+    /// The order of each note's quotes.
+    pub quote_order: QuoteOrder,
     /// Recreate the files the reader deleted.
     pub restore: bool,
     /// A synced file's path, or `all`: overwrite the reader's edits there.
@@ -46,7 +50,8 @@ impl Settings {
     fn render_options(&self) -> RenderOptions {
         RenderOptions {
             tz_offset_minutes: self.tz_offset_minutes,
-            ..RenderOptions::default()
+            locale: self.locale.clone(),
+            quote_order: self.quote_order,
         }
     }
 }
@@ -123,7 +128,8 @@ pub struct Report {
     pub dry_run: bool,
 }
 
-/// A decision as the extension shows it: `{kind, path, line}`.
+/// A decision as the extension shows it: `{kind, path, line}`, and for a conflict what
+/// it is about, for the extension to say in the reader's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportEntry {
     /// `created`, `updated`, `appended`, `skipped` or `conflict`.
@@ -131,6 +137,34 @@ pub struct ReportEntry {
     pub path: Option<String>,
     /// The line `quotebook sync` prints for it.
     pub line: String,
+    /// A conflict's reasons, each quote named by its first words.
+    #[serde(default)]
+    pub reasons: Vec<ReasonEntry>,
+    /// A conflict's new quotes, waiting for the reader's choice.
+    #[serde(default)]
+    pub pending: usize,
+}
+
+/// Why a file is in conflict: a quote `deleted` or `changed`, with its first words (empty
+/// when a state from before they were kept does not know them), or the `header`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReasonEntry {
+    pub kind: String,
+    pub words: String,
+}
+
+impl From<&ConflictReason> for ReasonEntry {
+    fn from(reason: &ConflictReason) -> ReasonEntry {
+        let (kind, words) = match reason {
+            ConflictReason::QuoteDeleted(q) => ("deleted", q.words.clone()),
+            ConflictReason::QuoteChanged(q) => ("changed", q.words.clone()),
+            ConflictReason::FrameChanged => ("header", String::new()),
+        };
+        ReasonEntry {
+            kind: kind.to_owned(),
+            words,
+        }
+    }
 }
 
 /// How many decisions of each kind, as the extension shows them (`conflict`, singular).
@@ -157,10 +191,19 @@ impl From<Summary> for Counts {
 
 impl From<&Decision> for ReportEntry {
     fn from(d: &Decision) -> ReportEntry {
+        let (reasons, pending) = match &d.outcome {
+            Outcome::Conflict { reasons, pending } => (
+                reasons.iter().map(ReasonEntry::from).collect(),
+                pending.len(),
+            ),
+            _ => (Vec::new(), 0),
+        };
         ReportEntry {
             kind: d.outcome.kind().to_owned(),
             path: d.path.clone(),
             line: d.to_string(),
+            reasons,
+            pending,
         }
     }
 }
@@ -249,6 +292,15 @@ enum Notes<'a> {
 }
 
 /// Plans a sync of `library` (`(name, text)`: the name is used in errors) into `folder`.
+/// The file settings the first backup text that carries any carries (an unreadable one
+/// carries none: the notes' reading reports what is wrong with it).
+fn carried_settings(first: Option<&str>, then: Option<&str>) -> Option<FileSettings> {
+    [first, then]
+        .into_iter()
+        .flatten()
+        .find_map(|text| Library::settings_of(text).ok().flatten())
+}
+
 /// Without a library, the folder's own backup is synced. Where the library given and the
 /// folder's backup are merged, both are read as backups from elsewhere
 /// ([`crate::backup::read_backup`] at `now`, an RFC 3339 instant): a time not RFC 3339 or
@@ -312,24 +364,32 @@ pub fn start(
             // new since the last sync, or this machine lacks some notes of another):
             // merging would change nothing, so neither is parsed and the backup is not
             // written.
-            (Some(kept), Some((name, given))) if kept == given || lines_within(given, kept) => {
+            (Some(kept), Some((name, given)))
+                if kept == given
+                    || (lines_within(given, kept)
+                        && carried_settings(Some(given), None)
+                            .is_none_or(|s| carried_settings(Some(kept), None) == Some(s))) =>
+            {
                 (Some((name, given)), None, None)
             }
             (Some(kept), None) => (Some((LIBRARY_PATH, kept)), None, None),
             // A folder without a backup gets one.
             (None, Some((name, given))) => {
                 let library = read_backup(given, now).map_err(invalid(name))?;
-                let json = library.to_json();
+                let json = library.to_json_with(carried_settings(Some(given), None).as_ref());
                 (None, Some(library), Some(json))
             }
-            (Some(kept), Some((name, given))) => {
+            (Some(kept), Some((name, given_text))) => {
                 let mut library = read_backup(kept, now).map_err(invalid(LIBRARY_PATH))?;
-                let mut given = read_backup(given, now).map_err(invalid(name))?;
+                let mut given = read_backup(given_text, now).map_err(invalid(name))?;
                 library.merge(given.clone());
                 // What another copy deleted (recorded in the folder's backup) is not
                 // written back into the files either.
                 given.forget_deleted(&library);
-                let json = library.to_json();
+                // The folder's backup keeps the settings that shape its files: the newest
+                // given, else its own.
+                let json =
+                    library.to_json_with(carried_settings(Some(given_text), Some(kept)).as_ref());
                 let backup = (json != kept).then_some(json);
                 (None, Some(given), backup)
             }

@@ -69,11 +69,16 @@ pub struct FileState {
     pub deleted: bool,
 }
 
-/// A quote a file holds: its id and a short hash of its block as written.
+/// A quote a file holds: its id, a short hash of its block as written, and its first
+/// words, to name it in a conflict once it is deleted from the library. A state written
+/// before the words were kept reads with none; the next sync that reconciles the file
+/// fills them in from the library.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HeldQuote {
     pub id: String,
     pub block: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub words: String,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -166,6 +171,7 @@ mod tests {
             quotes: vec![HeldQuote {
                 id: "q1".into(),
                 block: "b".into(),
+                words: "First words…".into(),
             }],
             edited: true,
             deleted: false,

@@ -19,7 +19,18 @@ fn note(id: &str, title: &str, quotes: &[(&str, &str)]) -> SyncNote {
         site: "example.com".into(),
         id: id.into(),
     };
-    SyncNote::new(id.into(), fields, file, &frame, blocks)
+    let mut note = SyncNote::new(id.into(), fields, file, &frame, blocks);
+    for (quote, (_, text)) in note.quotes.iter_mut().zip(quotes) {
+        quote.words = render::first_words(text);
+    }
+    note
+}
+
+fn named(id: &str, words: &str) -> QuoteName {
+    QuoteName {
+        id: id.into(),
+        words: words.into(),
+    }
 }
 
 struct World {
@@ -159,18 +170,19 @@ fn changes_that_cannot_be_appended_are_conflicts_until_resolved() {
         outcomes(&plan),
         [Outcome::Conflict {
             reasons: vec![
-                ConflictReason::QuoteDeleted("q1".into()),
-                ConflictReason::QuoteChanged("q2".into())
+                ConflictReason::QuoteDeleted(named("q1", "one")),
+                ConflictReason::QuoteChanged(named("q2", "two!"))
             ],
             pending: vec!["q3".into()],
         }]
     );
     assert!(plan.writes.is_empty());
     assert_eq!(w.text("T.md"), edited);
-    assert!(
-        plan.decisions[0]
-            .to_string()
-            .starts_with("conflict  T.md: you edited it")
+    // The quotes are named by their words, never by their ids.
+    assert_eq!(
+        plan.decisions[0].to_string(),
+        "conflict  T.md: you edited it, and “one” was deleted, “two!” changed; \
+         1 new quote waits (choose overwrite or keep)"
     );
     // Still a conflict next time.
     assert!(matches!(
@@ -385,4 +397,71 @@ fn overwrite_only_settles_conflicts() {
         }]
     );
     assert!(w.text("T.md").starts_with(&edited));
+}
+
+#[test]
+fn a_state_without_words_names_deleted_quotes_by_id_until_resynced() {
+    let mut w = World::new();
+    w.sync(&[note(
+        "n1",
+        "T",
+        &[("q1", "one two three four five six seven"), ("q2", "two")],
+    )]);
+    assert_eq!(
+        w.state.files["n1"].quotes[0].words,
+        "one two three four five six…"
+    );
+    // A state written before the words were kept.
+    let json = w.state.to_json();
+    assert!(json.contains("\"words\":\"one two three four five six…\""));
+    let old = json
+        .replace(",\"words\":\"one two three four five six…\"", "")
+        .replace(",\"words\":\"two\"", "");
+    assert!(!old.contains("words"), "{old}");
+    let (mut state, _) = SyncState::from_json(&old).unwrap();
+    assert_eq!(state.files["n1"].quotes[1].words, "");
+    // Reconciled with the library, the file's quotes get their words back.
+    w.state = state.clone();
+    let edited = format!("{}Mine.\n", w.text("T.md"));
+    w.folder.files.insert("T.md".into(), edited.into_bytes());
+    w.sync(&[note(
+        "n1",
+        "T",
+        &[
+            ("q1", "one two three four five six seven"),
+            ("q2", "two"),
+            ("q3", "new"),
+        ],
+    )]);
+    assert_eq!(
+        w.state.files["n1"]
+            .quotes
+            .iter()
+            .map(|q| q.words.as_str())
+            .collect::<Vec<_>>(),
+        ["one two three four five six…", "two", "new"]
+    );
+    // Deleted while the state had no words: named by id, the only name left.
+    state.files.get_mut("n1").unwrap().quotes[0].words.clear();
+    w.state = state;
+    let plan = w.sync(&[note("n1", "T", &[("q2", "two")])]);
+    assert!(
+        plan.decisions[0]
+            .to_string()
+            .contains("quote q1 was deleted"),
+        "{}",
+        plan.decisions[0]
+    );
+}
+
+#[test]
+fn first_words_name_a_quote_on_one_line() {
+    assert_eq!(render::first_words("  Short\nquote. "), "Short quote.");
+    assert_eq!(
+        render::first_words("One two three four five six seven"),
+        "One two three four five six…"
+    );
+    let long = "Pneumonoultramicroscopicsilicovolcanoconiosis-and-more-words-joined";
+    assert_eq!(render::first_words(long).chars().count(), 49);
+    assert_eq!(render::first_words(""), "");
 }
