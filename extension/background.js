@@ -4,6 +4,11 @@
 import { api } from './browser.js';
 import { MENU_ID, COMMAND, onQuoteSaved, resumePendingSaves, saveQuote, saveQuoteFromShortcut, tellFailure } from './save.js';
 import { syncAfterSave } from './sync/sync.js';
+import { IMAGE_MENU_IDS, imageMenuId, saveImage } from './images/save-image.js';
+import { SETTINGS } from './store.js';
+import * as images from './images/db.js';
+import { keepImages } from './images/keep.js';
+import { readImage } from './images/fetch.js';
 
 // After each save, the folder sync when the reader turned it on. Wired here, so that
 // saving does not import the sync, which reads notes through the library.
@@ -14,11 +19,32 @@ api.runtime.onInstalled.addListener(async ({ reason }) => {
   if (reason === 'install') api.tabs.create({ url: api.runtime.getURL('welcome/welcome.html') }).catch(() => {});
   await api.contextMenus.removeAll();
   api.contextMenus.create({ id: MENU_ID, title: api.i18n.getMessage('menuSaveQuote'), contexts: ['selection'] });
+  await imageMenu();
 });
 
-// The menu has one item; `saveQuote` is the listener itself, so the end-to-end tests, which
-// cannot click a native menu in headless Chromium, call the very function the menu calls.
-api.contextMenus.onClicked.addListener(saveQuote);
+/**
+ * The image item, under the id that tells `saveImage` whether images are kept (the click
+ * must ask for the image's site at once, before the setting could be read).
+ */
+async function imageMenu() {
+  const keep = (await api.storage.sync.get(SETTINGS.imagesKeep))[SETTINGS.imagesKeep] !== false;
+  for (const id of IMAGE_MENU_IDS) await api.contextMenus.remove(id).catch(() => {});
+  api.contextMenus.create({ id: imageMenuId(keep), title: api.i18n.getMessage('menuSaveImage'), contexts: ['image'] });
+}
+
+api.storage.onChanged.addListener((changes, area) => {
+  if (area === 'sync' && SETTINGS.imagesKeep in changes) {
+    imageMenu().catch((error) => console.warn('Quotebook: cannot update the image menu item:', error));
+  }
+});
+
+// `saveQuote` and `saveImage` are what the menu calls, so the end-to-end tests, which cannot
+// click a native menu in headless Chromium, call the very functions the menu calls. No
+// await before `saveImage`: it asks for the image's origin while the click is a gesture.
+api.contextMenus.onClicked.addListener((info, tab) => {
+  if (IMAGE_MENU_IDS.includes(String(info.menuItemId))) saveImage(info, tab);
+  else saveQuote(info, tab);
+});
 
 api.commands.onCommand.addListener((command, tab) => {
   if (command === COMMAND) saveQuoteFromShortcut(tab);
@@ -34,3 +60,5 @@ api.runtime.onStartup.addListener(() => {});
 globalThis.saveQuote = saveQuote;
 globalThis.resumePendingSaves = resumePendingSaves;
 globalThis.tellFailure = tellFailure;
+globalThis.saveImage = saveImage;
+globalThis.quotebookImages = { ...images, keepImages, readImage };

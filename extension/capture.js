@@ -452,7 +452,25 @@
   if (size > MAX_CAPTURE) {
     return { url: capture.url, title: capture.title, text: '', captureTooLarge: size, focused: capture.focused };
   }
-  const page = selection?.rangeCount ? pageText(watched) : { text: '', nodes: [] };
+  // "Save image to note" (images/save-image.js) names the image first, in this same
+  // isolated world: its place in the page text orders its quote among the others.
+  const imageSrc = globalThis.quotebookImageSrc;
+  delete globalThis.quotebookImageSrc;
+  const image = typeof imageSrc === 'string'
+    ? [...document.images].find((i) => i.currentSrc === imageSrc || i.src === imageSrc)
+    : undefined;
+  const imagePoint = image?.parentNode
+    ? boundary(image.parentNode, [...image.parentNode.childNodes].indexOf(image), watched)
+    : null;
+  const page = selection?.rangeCount || imagePoint ? pageText(watched) : { text: '', nodes: [] };
+  if (imagePoint) {
+    const at = place(imagePoint, page.nodes);
+    Object.assign(capture, {
+      imagePosition: at === null ? null
+        : at.index !== undefined ? page.nodes[at.index].start
+          : page.nodes[at.count]?.start ?? page.text.length,
+    });
+  }
   if (size + page.text.length <= MAX_CAPTURE) {
     capture.pageText = page.text;
     // The core pairs offsets with ranges by position: an unplaceable range gets [0, 0].

@@ -18,6 +18,7 @@ import {
   DELETED_KEY, LAST_BACKUP_KEY, LAST_SYNC_KEY, NOTE_PREFIX, SCHEMA_KEY, SETTINGS, STORAGE_SCHEMA,
   TRASH_PREFIX, newerSchema, noteKey, withNotesLock as locked,
 } from './store.js';
+import { getImage, putImage, releaseImages } from './images/db.js';
 
 // The options page reads these through the library; they live in store.js.
 export { LAST_BACKUP_KEY, SETTINGS } from './store.js';
@@ -411,9 +412,37 @@ export async function purgeTrash() {
       const records = old.filter(([, entry]) => entry?.note?.id).map(([, entry]) => deletionRecord(entry));
       await api.storage.local.set({ [DELETED_KEY]: [...kept, ...records] });
       await api.storage.local.remove(old.map(([key]) => key));
+      await releaseUnusedImages();
     }
     return old.length;
   });
+}
+
+/**
+ * Deletes the stored images that no note, and no deletion still undoable, refers to
+ * (call it under the notes' lock). Images stored in the last ten minutes stay: their note
+ * may be on its way. Failures are said in the console, and the next purge tries again.
+ */
+async function releaseUnusedImages() {
+  try {
+    const all = await api.storage.local.get(null);
+    /** @type {Note[]} */
+    const notes = [];
+    for (const [key, value] of Object.entries(all)) {
+      if (key.startsWith(NOTE_PREFIX)) notes.push(await current(value));
+      else if (key.startsWith(TRASH_PREFIX)) {
+        const entry = /** @type {TrashEntry | undefined} */ (value);
+        if (!entry?.note) continue;
+        const note = await current(entry.note);
+        notes.push(note);
+        if (entry.kind === 'quote' && entry.quote) notes.push({ ...note, quotes: [entry.quote] });
+      }
+    }
+    const live = (await core()).live_image_hashes(notes);
+    await releaseImages(live, 10 * 60_000);
+  } catch (error) {
+    console.warn('Quotebook: could not release unused images:', error?.message ?? error);
+  }
 }
 
 /**
@@ -453,20 +482,40 @@ export async function undo(trashKey) {
 
 /**
  * The reader's small settings; an empty string for each left at its default.
- * @typedef {{templates: Templates, fileNamePattern: string}} Settings
+ * @typedef {{templates: Templates, fileNamePattern: string, images: ImageOptions}} Settings
  */
+/** @typedef {import('./wasm/quotebook.js').ImageOptions} ImageOptions */
 
 /**
  * The reader's settings from `storage.sync`.
  * @returns {Promise<Settings>}
  */
 export async function loadSettings() {
-  /** @type {{[key: string]: string | undefined}} */
+  /** @type {{[key: string]: any}} */
   const s = await api.storage.sync.get(Object.values(SETTINGS));
   return {
     templates: { note: s[SETTINGS.noteTemplate] ?? '', quote: s[SETTINGS.quoteTemplate] ?? '' },
     fileNamePattern: s[SETTINGS.fileNamePattern] ?? '',
+    images: imageOptions(s),
   };
+}
+
+/**
+ * The images' settings as the core's render takes them (issue 16): kept unless turned off,
+ * the attachments folder's pattern and the embed style, the core's defaults when unset.
+ * @param {{[key: string]: any}} stored the items of `storage.sync`
+ * @returns {ImageOptions}
+ */
+export function imageOptions(stored) {
+  /** @type {ImageOptions} */
+  const options = { keep: stored[SETTINGS.imagesKeep] !== false };
+  if (typeof stored[SETTINGS.imagesFolder] === 'string' && stored[SETTINGS.imagesFolder].trim()) {
+    options.folder = stored[SETTINGS.imagesFolder].trim();
+  }
+  if (stored[SETTINGS.imagesEmbed] === 'commonmark' || stored[SETTINGS.imagesEmbed] === 'obsidian') {
+    options.embed = stored[SETTINGS.imagesEmbed];
+  }
+  return options;
 }
 
 /** Bytes an item takes against `storage.sync`'s per-item quota (key plus JSON value). */
@@ -480,14 +529,17 @@ export function syncItemQuota() {
 }
 
 /**
- * A note's Markdown file through the reader's templates: `{markdown, quotes, error}`.
+ * A note's Markdown file through the reader's templates: `{markdown, quotes, error}`. With
+ * `images` (the reader's `Settings.images`, and for CommonMark embeds the note's folder),
+ * kept images embed as attachments; without, as their remote addresses.
  * @param {Note} note
  * @param {Templates} [templates]
+ * @param {ImageOptions} [images]
  * @returns {Promise<Rendered>}
  */
-export async function renderNote(note, templates) {
+export async function renderNote(note, templates, images) {
   const wasm = await core();
-  return wasm.render(note, templates, renderOptions());
+  return wasm.render(note, templates, images ? { ...renderOptions(), images } : renderOptions());
 }
 
 /**
@@ -543,19 +595,28 @@ export async function fileSettings() {
     tzOffsetMinutes: options.tzOffsetMinutes ?? 0,
     locale: options.locale ?? '',
     quoteOrder: options.quoteOrder ?? 'saved',
+    images: settings.images,
   };
 }
 
 /**
- * The JSON backup of every note (`{schema, settings, notes}`), and records that one was
- * made.
+ * The JSON backup of every note (`{schema, settings, notes}`, and the bytes of the images
+ * they keep, `images`), and records that one was made. An image missing from the store is
+ * left out (its notes keep its remote address) and said in the console.
  * @returns {Promise<string>}
  */
 export async function exportBackup() {
   const wasm = await core();
   const [notes, settings] = await Promise.all([loadNotes(), fileSettings()]);
   notes.reverse(); // oldest first, as the library keeps them
-  const json = wasm.library_backup(notes, settings);
+  /** @type {import('./wasm/quotebook.js').ImageBytes[]} */
+  const images = [];
+  for (const hash of wasm.live_image_hashes(notes)) {
+    const stored = await getImage(hash);
+    if (stored) images.push({ hash, mime: stored.type, bytes: new Uint8Array(await stored.blob.arrayBuffer()) });
+    else console.warn('Quotebook: a kept image is missing from the store:', hash);
+  }
+  const json = wasm.library_backup(notes, settings, images);
   await api.storage.local.set({ [LAST_BACKUP_KEY]: now() });
   return json;
 }
@@ -614,6 +675,8 @@ export async function applyImport(text) {
     checkSchema(all);
     const { notes, stored } = await storedForImport(all);
     const plan = wasm.import_plan(notes, text, now());
+    // The backup's images first: no note stored refers to bytes not there.
+    for (const image of plan.images ?? []) await putImage(image.hash, image.mime, image.bytes);
     /** @type {{[key: string]: unknown}} */
     const changed = {};
     for (const note of plan.notes) {

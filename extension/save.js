@@ -4,6 +4,7 @@
 // glue.
 import { api } from './browser.js';
 import { core } from './core.js';
+import { keepImages, storeBytes } from './images/keep.js';
 import { LAST_FAILURE_KEY, NOTE_PREFIX, PENDING_PREFIX, RETRY_KEY, SCHEMA_KEY, STORAGE_SCHEMA, newerSchema, withNotesLock } from './store.js';
 
 /** @typedef {import('./store.js').Note} Note */
@@ -55,8 +56,15 @@ export async function saveQuote(info, tab) {
     const { key, note } = await storeQuote(capture, quoteId, pendingKey, tabId);
     await report(tab, true, api.i18n.getMessage(plainText ? 'saveDonePlainText' : 'saveDone', [count(note)]),
       String(note.quotes.length));
+    // The quote's images, after the quote: saving never waits for them.
+    const images = await keepImages(key, { quoteId });
+    if (images.refused > 0) {
+      await report(tab, true, api.i18n.getMessage('quoteSavedImagesMissing', [count(note), String(images.refused), images.reason ?? '']),
+        String(note.quotes.length));
+    }
     afterSave(); // the folder sync, when on; not awaited: it reports in the options page
-    return { ok: true, key, note, plainText };
+    const stored = /** @type {Note | undefined} */ ((await api.storage.local.get(key))[key]);
+    return { ok: true, key, note: stored ?? note, plainText, images };
   } catch (error) {
     const kept = isKept(error);
     const reason = readable(error);
@@ -218,7 +226,13 @@ async function addToNote(wasm, key, request) {
   const folded = formerKeys.filter((k) => stored[k] !== undefined);
   // As stored: the core reads every schema.
   const former = folded.map((k) => /** @type {Note} */ (stored[k]));
-  const note = wasm.clip({ ...request, former }, /** @type {Note | undefined} */ (stored[key]));
+  // `data:` images become attachments: their bytes are stored before the note refers to them.
+  const { note, images } = wasm.clip_with_images({ ...request, former }, /** @type {Note | undefined} */ (stored[key]) ?? null);
+  try {
+    await storeBytes(images);
+  } catch (error) {
+    throw new Error(`storage_failed: ${readable(error)}`);
+  }
   // One `set`: the note is replaced whole or not at all.
   try {
     await api.storage.local.set({ [key]: note, [SCHEMA_KEY]: STORAGE_SCHEMA });

@@ -44,6 +44,11 @@ export const SETTINGS = Object.freeze({
   noteTemplate: 'template:note',
   quoteTemplate: 'template:quote',
   fileNamePattern: 'fileNamePattern',
+  // Issue 16: whether images are kept as files (false when turned off), the attachments
+  // folder's pattern and the embed style (`obsidian`, `commonmark`); unset is the default.
+  imagesKeep: 'images:keep',
+  imagesFolder: 'images:folder',
+  imagesEmbed: 'images:embed',
 });
 
 /**

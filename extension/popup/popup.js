@@ -10,6 +10,7 @@ import { api } from '../browser.js';
 import { core } from '../core.js';
 import * as library from '../library.js';
 import { t, plural, localize, errorText, formatDate, h, announce } from '../ui/i18n.js';
+import { withStoredImages } from '../images/preview.js';
 
 const PAGE_SIZE = 30;
 /** Quote snippets a search result shows under its note's title. */
@@ -41,7 +42,7 @@ const state = {
   loading: true,
   /** Storage keys of the notes whose details are open. */
   expanded: new Set(),
-  settings: { templates: { note: '', quote: '' }, fileNamePattern: '' },
+  settings: { templates: { note: '', quote: '' }, fileNamePattern: '', images: {} },
   /** The core, once loaded: quotes are drawn from their Markdown by it. */
   wasm: null,
   /** Ids of the long quotes unfolded by the reader. */
@@ -508,6 +509,9 @@ async function markdownOf(note) {
   return rendered.markdown;
 }
 
+/** Each open preview's revoker of the object URLs it shows. */
+const previewImages = new WeakMap();
+
 /**
  * @param {Note} note
  * @param {HTMLElement} preview
@@ -520,11 +524,16 @@ async function togglePreview(note, preview, button) {
     return;
   }
   try {
-    const markdown = await markdownOf(note);
+    // Stored images through object URLs of ours (revoked when the preview is built again).
+    previewImages.get(preview)?.();
+    const shown = await withStoredImages(note);
+    previewImages.set(preview, shown.revoke);
+    const rendered = await library.renderNote(shown.note, state.settings.templates, { keep: false });
+    if (rendered.error) announce(t('templateErrorUsed', rendered.error.line, rendered.error.column), 'error');
     // Elements and attributes from the core's allowlists, everything else text: raw HTML
-    // shows as written, links go only to the web and mail (new tab, no opener), remote
-    // images are placeholders that load nothing (`markdown_preview`).
-    preview.replaceChildren((await core()).markdown_preview(markdown));
+    // shows as written, links go only to the web and mail (new tab, no opener), stored
+    // images show, remote ones are placeholders that load nothing (`markdown_preview`).
+    preview.replaceChildren((await core()).markdown_preview(rendered.markdown));
     preview.hidden = false;
     button.setAttribute('aria-pressed', 'true');
     preview.focus();

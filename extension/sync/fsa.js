@@ -8,6 +8,7 @@
 // After a browser restart the permission to write must be granted again, and only a click
 // can do that: until then sync after save pauses and the popup offers "resume".
 import { core } from '../core.js';
+import { getImage } from '../images/db.js';
 
 /** @typedef {import('../store.js').SyncOptions} SyncOptions */
 /** @typedef {import('../store.js').SyncPlan} SyncPlan */
@@ -158,12 +159,13 @@ async function writePath(root, path, text, expect) {
 /**
  * Syncs `libraryJson` (a backup's text) into the folder `root` (a directory handle with
  * write permission). `options`: `templates`, `pattern`, `tzOffsetMinutes`, `restore`,
- * `overwrite`/`keep`. Resolves to `{decisions, summary}` like the native host.
+ * `overwrite`/`keep`, `images`. Resolves to `{decisions, summary}` like the native host, and
+ * `attachments`: what became of the kept images' files (`writeAttachments`).
  * @param {FileSystemDirectoryHandle} root
  * @param {string} libraryJson
  * @param {SyncOptions} [options]
  * @param {(progress: {stage: string, done?: number, total?: number}) => void} [onProgress]
- * @returns {Promise<Pick<SyncPlan, 'decisions' | 'summary'>>}
+ * @returns {Promise<Pick<SyncPlan, 'decisions' | 'summary'> & {attachments: Awaited<ReturnType<typeof writeAttachments>>}>}
  */
 export async function syncInto(root, libraryJson, options = {}, onProgress) {
   const wasm = await core();
@@ -209,6 +211,11 @@ export async function syncInto(root, libraryJson, options = {}, onProgress) {
     }
     done++;
   }
+  // The kept images the notes embed, from the store, each only where no file is.
+  const attachments = await writeAttachments(root, plan.attachments ?? [], async (hash) => {
+    const stored = await getImage(hash);
+    return stored && new Uint8Array(await stored.blob.arrayBuffer());
+  });
   // The core words the decisions of the files not written and keeps their notes' old state.
   const report = Object.keys(failed).length ? wasm.sync_finish(stateText ?? undefined, plan, failed) : plan;
   const { decisions, summary, state } = report;
@@ -225,5 +232,50 @@ export async function syncInto(root, libraryJson, options = {}, onProgress) {
     const now = await current(LIBRARY_PATH);
     await writePath(root, LIBRARY_PATH, plan.backup, now ? await sha256(now) : null);
   }
-  return { decisions, summary };
+  return { decisions, summary, attachments };
+}
+
+/**
+ * Writes the kept images the notes embed (issue 16): each `{path, hash}` only where no file
+ * is; a file already there with the same bytes is left as it is, and one with other bytes
+ * is never overwritten (listed in `conflicts`). `bytesOf(hash)` gives the stored bytes, or
+ * undefined when they are missing (listed in `missing`).
+ * @param {FileSystemDirectoryHandle} root
+ * @param {{path: string, hash: string}[]} files
+ * @param {(hash: string) => Promise<Uint8Array | undefined>} bytesOf
+ */
+export async function writeAttachments(root, files, bytesOf) {
+  const outcome = { written: 0, same: 0, conflicts: /** @type {string[]} */ ([]), missing: /** @type {string[]} */ ([]), failed: /** @type {Record<string, string>} */ ({}) };
+  for (const file of files) {
+    try {
+      const there = await readBytes(root, file.path);
+      if (there) {
+        if (await sha256(there) === file.hash) outcome.same++;
+        else outcome.conflicts.push(file.path);
+        continue;
+      }
+      const bytes = await bytesOf(file.hash);
+      if (!bytes) {
+        outcome.missing.push(file.path);
+        continue;
+      }
+      // `null`: only where nothing is, even if a file appeared since it was looked at.
+      await writePath(root, file.path, bytes, null);
+      outcome.written++;
+    } catch (error) {
+      outcome.failed[file.path] = String(error?.message ?? error);
+    }
+  }
+  return outcome;
+}
+
+/** The bytes of the file at `path`, or null when there is none. */
+async function readBytes(root, path) {
+  try {
+    const { dir, name } = await parentOf(root, path, false);
+    return new Uint8Array(await (await (await dir.getFileHandle(name)).getFile()).arrayBuffer());
+  } catch (error) {
+    if (error?.name === 'NotFoundError') return null;
+    throw error;
+  }
 }

@@ -97,7 +97,7 @@ export async function startedBeforeGrant() {
 /**
  * Sends `messages` to a fresh host process and resolves to its first answer that is not
  * progress (chunks joined). `onProgress` gets the progress messages. `converse(answer)`, when
- * given, may return further messages to send for an answer, and the conversation goes on
+ * given, may return (or resolve to) further messages to send for an answer, and the conversation goes on
  * (anything else resolves it). Rejects with the browser's reason when the host is missing
  * or dies.
  */
@@ -119,14 +119,16 @@ export function request(messages, onProgress, converse) {
       finish(new Error(`native_host: ${error?.message ?? error}`));
       return;
     }
-    const answer = (message) => {
+    // `converse` may answer later (a promise): the host waits for the next message.
+    const answer = async (message) => {
       let more;
       try {
-        more = converse?.(message);
+        more = await converse?.(message);
       } catch (error) {
         finish(error);
         return;
       }
+      if (done) return;
       if (Array.isArray(more)) {
         for (const next of more) port.postMessage(next);
       } else {
@@ -207,7 +209,7 @@ function result(answer) {
 /**
  * Syncs incrementally: first only each note's id and digest (`digests`: `[[id, digest]]`,
  * the core's `sync_note_digests` of the notes' JSON), then only the notes the host's copy
- * of the folder's backup lacks: `backupOf(ids)` gives them as a backup's text. With
+ * of the folder's backup lacks: `backupOf(ids)` gives (or resolves to) them as a backup's text. With
  * nothing changed, one small message each way and nothing written. A host too old to know
  * digests is sent the whole library (`backupOf(null)`). Resolves like [`sync`]; also
  * `sent`, the number of notes that travelled.
@@ -217,11 +219,11 @@ export async function syncIncremental(digests, backupOf, options, onProgress) {
   const answer = await request([{ type: 'digests', notes: digests }], onProgress, (message) => {
     if (message?.type === 'need' && sent === null) {
       sent = message.ids.length;
-      return syncMessages(backupOf(message.ids), options);
+      return Promise.resolve(backupOf(message.ids)).then((text) => syncMessages(text, options));
     }
     if (message?.type === 'error' && sent === null && /unknown message type "digests"/.test(message.error)) {
       sent = digests.length;
-      return syncMessages(backupOf(null), options);
+      return Promise.resolve(backupOf(null)).then((text) => syncMessages(text, options));
     }
     return null;
   });

@@ -12,6 +12,7 @@ import { core } from '../core.js';
 import * as native from './native.js';
 import * as downloads from './downloads.js';
 import * as fsa from './fsa.js';
+import { getImage } from '../images/db.js';
 
 /** @typedef {import('../store.js').Note} Note */
 /** @typedef {import('../store.js').Deleted} Deleted */
@@ -101,20 +102,55 @@ async function deletions() {
  * @param {Deleted[]} [deleted]
  * @param {import('../store.js').FileSettings | null} [settings]
  */
-function backupText(texts, deleted = [], settings = null) {
+function backupText(texts, deleted = [], settings = null, images = []) {
   const tail = deleted.length ? `,"deleted":${JSON.stringify(deleted)}` : '';
   // The settings that shape the files travel with the notes, into the folder's backup.
   const head = settings ? `"settings":${JSON.stringify(settings)},` : '';
-  return `{"schema":${LIBRARY_SCHEMA},${head}"notes":[${texts.join(',')}]${tail}}`;
+  const kept = images.length ? `,"images":[${images.join(',')}]` : '';
+  return `{"schema":${LIBRARY_SCHEMA},${head}"notes":[${texts.join(',')}]${tail}${kept}}`;
 }
 
 /**
- * The library as a backup's text, oldest note first, the notes as stored: the host reads
- * (and migrates) them with the core.
+ * The backup format's lines of the images `notes` keep (`{hash, mime, data}`, the bytes in
+ * base64), from the store; none when images are not kept. A missing one is left out and
+ * said in the console.
+ * @param {Note[]} notes
+ * @param {import('../library.js').ImageOptions} images
+ * @returns {Promise<string[]>}
  */
-async function libraryJson() {
+async function imageLines(notes, images) {
+  if (images.keep === false) return [];
+  const wasm = await core();
+  const lines = [];
+  for (const hash of wasm.live_image_hashes(notes)) {
+    const stored = await getImage(hash);
+    if (!stored) {
+      console.warn('Quotebook: a kept image is missing from the store:', hash);
+      continue;
+    }
+    const data = base64(new Uint8Array(await stored.blob.arrayBuffer()));
+    lines.push(JSON.stringify({ hash, mime: stored.type, data }));
+  }
+  return lines;
+}
+
+/** Standard base64 with padding, a slice at a time (`btoa` takes a binary string). */
+function base64(bytes) {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/**
+ * The library as a backup's text, oldest note first, the notes as stored (the host reads
+ * and migrates them with the core), with the bytes of the images they keep.
+ * @param {import('../library.js').ImageOptions} images
+ */
+async function libraryJson(images) {
   const [notes, deleted, settings] = await Promise.all([storedNotes(), deletions(), library.fileSettings()]);
-  return backupText(notes.map((note) => JSON.stringify(note)), deleted, settings);
+  return backupText(notes.map((note) => JSON.stringify(note)), deleted, settings, await imageLines(notes, images));
 }
 
 /**
@@ -126,16 +162,19 @@ async function libraryJson() {
  */
 async function nativeSync(options, onProgress) {
   const [notes, wasm, deleted, settings] = await Promise.all([storedNotes(), core(), deletions(), library.fileSettings()]);
+  const images = options.images ?? {};
   // The storage may give a note's keys back in another order than the core wrote them:
   // laid out in the core's order, a note in today's schema is byte for byte the line the
   // folder's backup holds. (Older notes go as stored; the host migrates them.)
   const keys = wasm.sync_note_keys();
   const texts = notes.map((note) => JSON.stringify(note, note?.schema === STORAGE_SCHEMA_NOTE ? keys : undefined));
   const digests = wasm.sync_note_digests(texts);
-  const backupOf = (ids) => {
-    if (ids === null) return backupText(texts, deleted, settings);
+  // The notes sent carry the bytes of the images they keep.
+  const backupOf = async (ids) => {
+    if (ids === null) return backupText(texts, deleted, settings, await imageLines(notes, images));
     const wanted = new Set(ids);
-    return backupText(texts.filter((_, i) => wanted.has(notes[i].id)), deleted, settings);
+    const sent = notes.filter((note) => wanted.has(note.id));
+    return backupText(texts.filter((_, i) => wanted.has(notes[i].id)), deleted, settings, await imageLines(sent, images));
   };
   onProgress?.({ stage: 'syncing' });
   return native.syncIncremental(notes.map((note, i) => [note.id, digests[i]]), backupOf, options,
@@ -161,6 +200,7 @@ export async function syncNow(options = {}, onProgress) {
           templates: settings.templates,
           pattern: settings.fileNamePattern,
           tzOffsetMinutes: library.renderOptions().tzOffsetMinutes,
+          images: settings.images,
           ...pick(options, ['restore', 'overwrite', 'keep']),
         }, onProgress);
         Object.assign(result, { ok: true, folder: answer.folder, summary: answer.summary,
@@ -173,15 +213,17 @@ export async function syncNow(options = {}, onProgress) {
           result.folder = handle.name;
           throw new Error(`fsa_paused: Quotebook needs your permission again to write into ${handle.name}`);
         }
-        const [json, settings] = await Promise.all([libraryJson(), library.loadSettings()]);
+        const settings = await library.loadSettings();
+        const json = await libraryJson(settings.images);
         const answer = await fsa.syncInto(handle, json, {
           templates: settings.templates,
           pattern: settings.fileNamePattern,
           tzOffsetMinutes: library.renderOptions().tzOffsetMinutes,
+          images: settings.images,
           ...pick(options, ['restore', 'overwrite', 'keep']),
         }, onProgress);
         Object.assign(result, { ok: true, folder: handle.name, summary: answer.summary,
-          decisions: answer.decisions.slice(0, KEEP_DECISIONS) });
+          decisions: answer.decisions.slice(0, KEEP_DECISIONS), attachments: answer.attachments });
       } else if (backend === 'downloads') {
         const answer = await downloads.exportNotes((done, total) => onProgress?.({ stage: 'exporting', done, total }));
         Object.assign(result, { ok: true, summary: answer.summary,

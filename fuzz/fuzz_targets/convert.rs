@@ -18,6 +18,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let options = ConvertOptions {
         safe_html: flags & 2 != 0,
+        ..ConvertOptions::default()
     };
     let Ok(markdown) = html_to_markdown_with(&html, base, &options) else {
         return;

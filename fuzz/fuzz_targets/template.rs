@@ -555,6 +555,7 @@ fn note(page: &Page) -> Note {
                 selector: None,
                 private: q.private,
                 position: q.position.map(usize::from),
+                images: Vec::new(),
             })
             .collect(),
     }
@@ -670,6 +671,7 @@ fuzz_target!(|input: Input| {
         } else {
             QuoteOrder::Saved
         },
+        ..RenderOptions::default()
     };
     let templates = Templates {
         note: source(&input.note),

@@ -18,6 +18,8 @@ import { after, before, describe, test } from 'node:test';
 import puppeteer from 'puppeteer-core';
 import { ROOT, core, dragSelect, noteMarkdown, serveFixtures, textPoint, waitFor } from './lib.mjs';
 import { readZip, unzipTest } from './zip-read.mjs';
+import { BLUE, RED, serveImages } from './image-server.mjs';
+import { createHash } from 'node:crypto';
 
 const FIREFOX = process.env.QUOTEBOOK_FIREFOX || '/usr/bin/firefox-esr';
 const BUILD = join(ROOT, 'extension/dist/firefox-test');
@@ -450,5 +452,60 @@ describe('the Firefox store package', () => {
       await browser.close().catch(() => {});
       await rm(profile, { recursive: true, force: true }).catch(() => {});
     }
+  });
+});
+
+// Issue 16 in Firefox: "Save image to note" keeps the image's bytes (the test build holds
+// the test host's permission), and an image inside a selection is kept where it stands.
+describe('images kept with the quotes, in headless Firefox', () => {
+  let server;
+  let firefox;
+  let page;
+  const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+  before(async () => {
+    server = await serveImages();
+    firefox = await launchFirefox(BUILD);
+    page = await firefox.browser.newPage();
+    await page.setViewport({ width: 1200, height: 800 });
+  });
+
+  after(async () => {
+    await firefox?.close();
+    await server?.close();
+  });
+
+  test('"Save image to note" keeps the image with its alt text and caption', async () => {
+    const url = `${server.origin}/figure.html`;
+    await page.goto(url);
+    const src = `${server.origin}/red.png`;
+    const result = await firefox.inTestPage(`quotebookTest.saveImageFromMenu(${JSON.stringify(url)}, ${JSON.stringify(src)})`);
+    assert.equal(result.ok, true, result.reason);
+    const [image] = result.note.quotes.at(-1).images;
+    assert.equal(image.alt, 'A red square');
+    assert.equal(image.caption, 'Figure 1: red, on purpose.');
+    assert.equal(image.hash, sha256(RED));
+    const stored = await firefox.inTestPage(`quotebookTest.storedImage(${JSON.stringify(image.hash)})`);
+    assert.deepEqual(stored, { type: 'image/png', bytes: [...RED] });
+    // The menu item for images exists.
+    assert.equal(await firefox.inTestPage(`browser.contextMenus.update('save-image', {}).then(() => 'ok')`), 'ok');
+  });
+
+  test('an image inside a selection is kept; a text served as image/png is refused', async () => {
+    const url = `${server.origin}/figure.html`;
+    await page.goto(url);
+    await page.evaluate(() => {
+      const range = document.createRange();
+      range.setStartBefore(document.getElementById('inline'));
+      range.setEndAfter(document.querySelector('img[alt="text"]'));
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+    });
+    const text = await page.evaluate(() => getSelection().toString());
+    const result = await firefox.inTestPage(`quotebookTest.saveFromMenu(${JSON.stringify(url)}, ${JSON.stringify(text)})`);
+    assert.equal(result.ok, true, result.reason);
+    const images = Object.fromEntries(result.note.quotes.at(-1).images.map((i) => [i.alt, i]));
+    assert.equal(images.blue.hash, sha256(BLUE));
+    assert.match(images.text.error, /^not_an_image: /);
   });
 });

@@ -110,7 +110,13 @@ describe('what a save takes from a page, and what it does to it', () => {
     }
     assert.ok(before.woken.includes('img onerror'), JSON.stringify(before.woken));
     await selectAll(page, '#quote');
-    const result = await saveFromMenu(suite.worker, page);
+    // With "Keep images" on, the extension itself reads the bytes of the quote's images
+    // from an origin the reader allowed (the test build holds this one): its own request,
+    // without the page's cookies or referrer (images.test.mjs). This test is about the
+    // capture: it must not make the page load anything, so images are not kept here.
+    await suite.worker.evaluate(() => chrome.storage.sync.set({ 'images:keep': false }));
+    const result = await saveFromMenu(suite.worker, page).finally(
+      () => suite.worker.evaluate(() => chrome.storage.sync.remove('images:keep')));
     assert.equal(result.ok, true, result.reason);
     assert.equal(result.plainText, false);
     await page.waitForTimeout(1500);

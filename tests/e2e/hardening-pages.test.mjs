@@ -60,9 +60,12 @@ describe('hostile pages', () => {
     assert.match(note.title, /^Bidi .*gnp\.exe.* lone \ufffd nul/u);
     const [quote] = note.quotes;
     assert.match(quote.text, /lone high \ufffd and low \ufffd here/u);
-    // The image is left out, and the quote says so where it stood.
-    assert.ok(quote.markdown.includes('\\[image not kept: a pasted screenshot, 2201 KB of inline data\\] after the image.'),
-      quote.markdown);
+    // The image is left out (its bytes are no image: a PNG's signature repeated), its
+    // alt text stays where it stood, and the quote's image says why (issue 16).
+    assert.ok(quote.markdown.endsWith('; a pasted screenshot after the image.'), quote.markdown);
+    assert.ok(!quote.markdown.includes('data:'), quote.markdown);
+    assert.deepEqual(quote.images.map((i) => [i.alt, i.hash, i.error?.split(':')[0]]),
+      [['a pasted screenshot', null, 'not_an_image']]);
     assert.ok(JSON.stringify(note).length < 20_000, `${JSON.stringify(note).length} bytes stored`);
     // The Markdown file: no NUL, no control character but newlines, and no bidi control in
     // the frontmatter, where a title could disguise itself (the YAML escapes them).
@@ -89,7 +92,7 @@ describe('hostile pages', () => {
 describe('the shipped manifest', () => {
   test('asks for no host, runs no content script, and makes downloads and nativeMessaging optional', async () => {
     const manifest = await builtManifest('chrome');
-    for (const key of ['host_permissions', 'optional_host_permissions', 'content_scripts',
+    for (const key of ['host_permissions', 'content_scripts',
       'externally_connectable', 'web_accessible_resources']) {
       assert.equal(manifest[key], undefined, key);
     }
@@ -99,7 +102,9 @@ describe('the shipped manifest', () => {
     for (const permission of manifest.permissions) assert.ok(!/[:/*]/.test(permission), permission);
     assert.equal(manifest.content_security_policy.extension_pages,
       "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; img-src 'self' blob:; "
-      + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+      + "connect-src 'self' http: https:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    // Issue 16: the images' origins, asked for when the reader saves an image; none granted.
+    assert.deepEqual(manifest.optional_host_permissions, ['http://*/*', 'https://*/*']);
     // The test build differs by its test host only.
     const testBuild = await builtManifest('chrome-test');
     assert.deepEqual(testBuild.host_permissions, ['http://127.0.0.1/*']);

@@ -5,12 +5,14 @@
 // item just above "Inspect". Every step waits on a condition, never on a fixed delay.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  FIXTURES, chooseSaveQuote, launch, noteMarkdown, serveFixtures, waitFor, workerAccess,
+  FIXTURES, chooseSaveQuote, launch, noteMarkdown, screenPoint, serveFixtures, waitFor, workerAccess,
   xdotool, xdotoolDragSelect,
 } from './lib.mjs';
+import { BLUE, RED, serveImages } from './image-server.mjs';
 
 if (!process.env.DISPLAY) {
   throw new Error('no DISPLAY: run under xvfb-run (cargo xtask test does)');
@@ -130,5 +132,150 @@ ${url}
       note.quotes[0].markdown,
       'Files opened from disk are read with no script of ours. The quote is saved all the same, as plain text, a moment later.',
     );
+  });
+});
+
+// Issue 16: "Save image to note" through Chromium's own menu on an image, with the shipped
+// build. The menu click is the gesture that lets the extension ask for the image's origin:
+// Chromium shows its permission dialog inside the window (no window of its own, and the
+// page keeps its focus), whose default button is "Deny" (Return); Tab moves to "Allow".
+// The save stores the note before it waits for the answer, so a note holding the image,
+// still without bytes or a reason, says the question is on the screen.
+describe('"Save image to note" as a user would, in headful Chromium', () => {
+  let server;
+  let browser;
+  let page;
+  let worker;
+  const workerLog = [];
+
+  before(async () => {
+    server = await serveImages();
+    browser = await launch({
+      build: 'chrome',
+      headless: false,
+      fileAccess: false,
+      extraArgs: ['--window-position=0,0', '--window-size=1280,1000'],
+    });
+    page = browser.context.pages()[0] ?? await browser.context.newPage();
+    browser.worker.on('console', (message) => workerLog.push(message.text()));
+    worker = await workerAccess(browser);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** Right-clicks the image `selector` and picks the extension's item (just above "Inspect"). */
+  async function menuOnImage(selector) {
+    await page.bringToFront();
+    const box = await page.$eval(selector, (img) => {
+      const r = img.getBoundingClientRect();
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    });
+    await chooseSaveQuote(page, await screenPoint(page, box));
+  }
+
+  /**
+   * Answers Chromium's permission dialog once the badge says Quotebook asks (the save is
+   * waiting for the reader), with Tab Return ("Allow") or Return ("Deny"), until `done()`
+   * says the answer was taken.
+   */
+  async function answerDialog(url, allow, done) {
+    const tab = await worker.tabFor(url);
+    await waitFor(async () => /asks to read images from/.test((await worker.badge(tab.id)).title),
+      { what: 'the badge saying Quotebook asks' });
+    await waitFor(async () => {
+      xdotool('key', ...(allow ? ['Tab', 'Return'] : ['Return']));
+      try {
+        return await waitFor(done, { timeout: 3_000, what: 'the answer taken' });
+      } catch {
+        return false;
+      }
+    }, { timeout: 20_000, interval: 0, what: 'the permission dialog answered' });
+  }
+
+  const noteOf = async (url) => (await worker.local())[`note:${url}`];
+  const granted = (origin) => worker.run((o) => chrome.permissions.contains({ origins: [o] }), origin);
+
+  test('right-click an image, "Save image to note", allow its site: the image is kept with alt and caption', async () => {
+    const url = `${server.origin}/figure.html`;
+    await page.goto(url);
+    await menuOnImage('#red');
+    await answerDialog(url, true, () => granted('http://127.0.0.1/*'));
+    const quote = await waitFor(async () => {
+      const found = (await noteOf(url))?.quotes.find((q) => q.images?.[0]?.hash);
+      return found;
+    }, { what: 'the image quote with its bytes kept' });
+    const [image] = quote.images;
+    assert.equal(image.alt, 'A red square', workerLog.join('\n'));
+    assert.equal(image.caption, 'Figure 1: red, on purpose.');
+    assert.equal(image.hash, createHash('sha256').update(RED).digest('hex'));
+    assert.equal(image.mime, 'image/png');
+    assert.deepEqual([image.width, image.height], [4, 3]);
+    assert.equal(await granted('http://127.0.0.1/*'), true);
+  });
+
+  test('an image from another site: refused, it stays a link and the badge says why; allowed, it is kept', async () => {
+    const url = `${server.origin}/figure.html`;
+    await page.goto(url);
+    const foreign = `${server.other}/blue.png`;
+    const before = server.requests.filter((p) => p === '/blue.png').length;
+    await menuOnImage('#foreign');
+    await answerDialog(url, false, async () => (await noteOf(url))?.quotes
+      .some((q) => q.images?.[0]?.url === foreign && q.images[0].error));
+    const refused = await waitFor(async () => (await noteOf(url))?.quotes
+      .find((q) => q.images?.[0]?.url === foreign && q.images[0].error), { what: 'the refused image recorded' });
+    assert.equal(refused.images[0].hash, null);
+    assert.match(refused.images[0].error, /^fetch_failed: /);
+    const tab = await worker.tabFor(url);
+    assert.match((await worker.badge(tab.id)).title, /link only: reading images from this site was not allowed/);
+    assert.equal(await granted('http://localhost/*'), false);
+    // Nothing was asked of the other site: the page's own load of it is all.
+    assert.equal(server.requests.filter((p) => p === '/blue.png').length, before);
+
+    await menuOnImage('#foreign');
+    await answerDialog(url, true, () => granted('http://localhost/*'));
+    const kept = await waitFor(async () => (await noteOf(url))?.quotes
+      .filter((q) => q.images?.[0]?.url === foreign).find((q) => q.images[0].hash), { what: 'the allowed image kept' });
+    assert.equal(kept.images[0].hash, createHash('sha256').update(BLUE).digest('hex'));
+    assert.equal(await granted('http://localhost/*'), true);
+  });
+
+  test('a selection\'s image from a site not allowed: "Fetch images" in the popup asks, and keeps it', async () => {
+    const url = `${server.origin}/figure.html`;
+    const foreign = `${server.other}/red.png`;
+    await worker.run(() => chrome.permissions.remove({ origins: ['http://localhost/*'] }));
+    await page.goto(url);
+    await page.bringToFront();
+    await page.$eval('#elsewhere', (p) => getSelection().selectAllChildren(p));
+    const selectionText = await page.evaluate(() => getSelection().toString());
+    const tab = await worker.tabFor(url);
+    const saved = await worker.run((info, tab) => globalThis.saveQuote(info, tab),
+      { menuItemId: 'save-quote', frameId: 0, pageUrl: url, selectionText, editable: false }, tab);
+    assert.equal(saved.ok, true, saved.reason);
+    const [image] = saved.note.quotes.find((q) => q.images?.some((i) => i.url === foreign)).images;
+    assert.match(image.error, /^fetch_failed: /);
+
+    const popup = await browser.context.newPage();
+    await popup.goto(`chrome-extension://${browser.id}/popup/popup.html`);
+    await popup.bringToFront();
+    await popup.locator('#images-waiting:not([hidden])').waitFor();
+    assert.equal(await popup.locator('#images-waiting-text').textContent(), '1 image(s) are kept as links only.');
+    await popup.locator('#images-fetch').click();
+    await waitFor(() => popup.locator('#images-fetch').isDisabled(), { what: 'Fetch images waiting for the answer' });
+    await waitFor(async () => {
+      xdotool('key', 'Tab', 'Return');
+      try {
+        return await waitFor(() => granted('http://localhost/*'), { timeout: 3_000, what: 'the answer taken' });
+      } catch {
+        return false;
+      }
+    }, { timeout: 20_000, interval: 0, what: 'the permission dialog answered' });
+    await waitFor(async () => /^1 image\(s\) kept, 0 still links only\./.test(await popup.locator('#images-waiting-text').textContent()),
+      { what: 'the popup saying the image is kept' });
+    const kept = (await noteOf(url)).quotes.flatMap((q) => q.images ?? []).find((i) => i.url === foreign);
+    assert.equal(kept.hash, createHash('sha256').update(RED).digest('hex'));
+    await popup.close();
   });
 });

@@ -12,7 +12,8 @@ import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFi
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
+import { NOISE, RED, serveImages } from './image-server.mjs';
 import {
   ROOT, builtManifest, core, dragSelect, extensionId, extensionSuite, launch, quotebookBinary,
   saveFromMenu, waitFor,
@@ -594,5 +595,51 @@ describe('folder sync through File System Access', () => {
     assert.equal(resumed['sync:result'].ok, true);
     assert.equal(resumed['sync:result'].paused, undefined);
     await popup.close();
+  });
+});
+
+// Issue 16: kept images travel to the native host inside the library text (in parts when
+// large: browsers take 64 MiB a message to a host, and the library is cut at 8 MB), and
+// the host writes them beside the notes, only where no file is.
+describe('kept images through the native host', () => {
+  const suite = hostSuite('quotebook-images-');
+  let images;
+
+  before(async () => {
+    images = await serveImages();
+  });
+  after(async () => {
+    await images?.close();
+  });
+
+  test('the folder holds the kept images as files, the notes embed them, its backup carries them', async () => {
+    const page = await suite.context.newPage();
+    const url = `${images.origin}/figure.html`;
+    await page.goto(url);
+    const tab = await suite.worker.evaluate(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url), url);
+    for (const src of [`${images.origin}/red.png`, `${images.origin}/noise.png`]) {
+      const info = { menuItemId: 'save-image', mediaType: 'image', srcUrl: src, frameId: 0, pageUrl: url, editable: false };
+      const saved = await suite.worker.evaluate(([info, tab]) => globalThis.saveImage(info, tab), [info, tab]);
+      assert.equal(saved.ok, true, saved.reason);
+      assert.ok(saved.note.quotes.at(-1).images[0].hash, JSON.stringify(saved.note.quotes.at(-1).images[0]));
+    }
+    const options = await openOptions(suite);
+    const result = await options.evaluate(async () => {
+      await chrome.storage.local.set({ 'sync:settings': { backend: 'native', afterSave: false } });
+      const { syncNow } = await import('/sync/sync.js');
+      return syncNow();
+    });
+    assert.equal(result.ok, true, JSON.stringify(result));
+    const files = (await readdir(join(suite.folder, 'attachments'))).sort();
+    assert.equal(files.length, 2, files.join(', '));
+    const red = files.find((f) => f.startsWith('red-'));
+    assert.deepEqual(await readFile(join(suite.folder, 'attachments', red)), RED);
+    assert.deepEqual(await readFile(join(suite.folder, 'attachments', files.find((f) => f.startsWith('noise-')))), NOISE);
+    const note = await readFile(join(suite.folder, 'A figure.md'), 'utf8');
+    assert.ok(note.includes(`![[${red}]]`), note);
+    const backup = JSON.parse(await readFile(join(suite.folder, '.quotebook/library.json'), 'utf8'));
+    assert.deepEqual(backup.images.map((i) => i.mime), ['image/png', 'image/png']);
+    await options.close();
+    await page.close();
   });
 });

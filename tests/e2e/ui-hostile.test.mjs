@@ -170,9 +170,11 @@ test('the options page with hostile templates runs nothing and loads nothing', a
 });
 
 // Issue 17, point 10: the pages' CSP refuses remote loads by itself, whatever the
-// sanitiser lets through: images, styles, frames and connections are blocked, and the
-// pages still work (the wasm module is fetched from the package).
-test('the pages\' CSP blocks remote images, styles, frames and connections by itself', async () => {
+// sanitiser lets through: images, styles and frames are blocked, and the pages still work
+// (the wasm module is fetched from the package). Connections to http(s) pass the CSP since
+// issue 16 (the extension reads an image's bytes where the reader granted its origin):
+// an origin not granted still answers nothing the page can read.
+test('the pages\' CSP blocks remote images, styles and frames by itself; connections read nothing', async () => {
   for (const [path, ready] of [['popup/popup.html', '#notes li'], ['options/options.html', 'body']]) {
     requests.length = 0;
     const page = await openPage(ext, path, ready);
@@ -191,8 +193,8 @@ test('the pages\' CSP blocks remote images, styles, frames and connections by it
       img.remove(); link.remove(); frame.remove();
       return { seen: [...new Set(seen)].sort(), fetched };
     });
-    assert.deepEqual(blocked, { seen: ['connect-src', 'frame-src', 'img-src', 'style-src-elem'], fetched: 'refused' }, path);
-    assert.deepEqual(routed.filter((url) => url.includes('evil.example/csp')), [], path);
+    assert.deepEqual(blocked, { seen: ['frame-src', 'img-src', 'style-src-elem'], fetched: 'refused' }, path);
+    assert.deepEqual(routed.filter((url) => url.includes('evil.example/csp') && !url.endsWith('/csp-fetch')), [], path);
     await page.close();
   }
   requests.length = 0;

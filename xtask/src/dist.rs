@@ -604,17 +604,22 @@ mod tests {
         );
     }
 
-    /// SECURITY.md: both store packages, rendered from the real source, ask for no host,
-    /// run no content script, and ask for `downloads` and `nativeMessaging` only when the
-    /// reader turns folder sync on (`notifications` tells of a failed save where no page
-    /// can show it).
+    /// SECURITY.md: both store packages, rendered from the real source, are granted no
+    /// host, run no content script, and ask for `downloads` and `nativeMessaging` only when
+    /// the reader turns folder sync on, and for an image's origin only when the reader
+    /// saves that image or allows "Fetch images" (`notifications` tells of a failed save
+    /// where no page can show it).
     #[test]
     fn the_store_packages_ask_for_no_host_and_only_optional_sync_permissions() {
         for target in [Target::Chromium, Target::Firefox] {
             let m = rendered(target);
+            assert_eq!(
+                m["optional_host_permissions"],
+                json!(["http://*/*", "https://*/*"]),
+                "{target:?}"
+            );
             for key in [
                 "host_permissions",
-                "optional_host_permissions",
                 "content_scripts",
                 "externally_connectable",
                 "web_accessible_resources",

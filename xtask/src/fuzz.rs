@@ -24,6 +24,7 @@ pub const TARGETS: &[&str] = &[
     "planner",
     "note",
     "backup",
+    "image",
 ];
 
 /// Runs `target` for `seconds` with the nightly toolchain, its corpus in

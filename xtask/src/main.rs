@@ -51,7 +51,7 @@ commands:
             criterion benches
   fuzz TARGET SECONDS
             run one cargo-fuzz target (convert, tokenizer, template, metadata,
-            planner, note, backup) for SECONDS with the nightly toolchain; `test` checks
+            planner, note, backup, image) for SECONDS with the nightly toolchain; `test` checks
             that every target still compiles on stable
   parity    the built wasm module (under Node) and the native converter give the
             same Markdown for every golden case, corpus article and html5lib-tests

@@ -99,7 +99,12 @@ mod tests {
             ]
         );
         assert!(m.get("host_permissions").is_none());
-        assert!(m.get("optional_host_permissions").is_none());
+        // Issue 16: the images' origins, asked for one at a time when the reader saves an
+        // image, or all at once when they allow "Fetch images"; none is granted at install.
+        assert_eq!(
+            strings(&m["optional_host_permissions"]),
+            ["http://*/*", "https://*/*"]
+        );
         assert!(m.get("content_scripts").is_none());
         assert_eq!(m["key"], PUBLIC_KEY);
         let csp = m["content_security_policy"]["extension_pages"]
@@ -111,14 +116,17 @@ mod tests {
         );
         // Issue 17, point 10: what the pages may load is the CSP's to say, not only the
         // previews' sanitiser's. Images: the package and the blob: URLs of stored images;
-        // connections: the package only (the wasm module is fetched from it).
+        // connections: the package (the wasm module is fetched from it) and, for keeping
+        // an image's bytes (issue 16), http(s) addresses, which the extension can read
+        // only where the reader granted the image's origin (host permissions stay
+        // optional, none granted at install).
         let mut directives: Vec<&str> = csp.split(';').map(str::trim).collect();
         directives.sort_unstable();
         assert_eq!(
             directives,
             [
                 "base-uri 'none'",
-                "connect-src 'self'",
+                "connect-src 'self' http: https:",
                 "default-src 'self'",
                 "form-action 'none'",
                 "frame-ancestors 'none'",

@@ -74,8 +74,32 @@ pub struct ClipArgs {
     #[arg(long, value_name = "URL")]
     pub url: String,
     /// The selection, as HTML.
-    #[arg(long, value_name = "SELECTION.html")]
-    pub html_file: String,
+    #[arg(long, value_name = "SELECTION.html", required_unless_present = "image")]
+    pub html_file: Option<String>,
+    /// Saves an image file as a quote of its own instead of a selection ("Save image to
+    /// note"): PNG, JPEG, GIF, WebP or AVIF, recognised by its bytes.
+    #[arg(long, value_name = "FILE", conflicts_with = "html_file")]
+    pub image: Option<String>,
+    /// The image's address in the page (with --image; the note then links there when
+    /// images are not kept).
+    #[arg(long, value_name = "URL", requires = "image")]
+    pub src: Option<String>,
+    /// The image's alternative text (with --image).
+    #[arg(
+        long,
+        value_name = "TEXT",
+        requires = "image",
+        allow_hyphen_values = true
+    )]
+    pub alt: Option<String>,
+    /// The image's caption (with --image).
+    #[arg(
+        long,
+        value_name = "TEXT",
+        requires = "image",
+        allow_hyphen_values = true
+    )]
+    pub caption: Option<String>,
     /// The whole page, for the metadata and the quote's deep link.
     #[arg(long, value_name = "PAGE.html")]
     pub page_file: Option<String>,
@@ -114,6 +138,18 @@ pub struct TemplateArgs {
     /// Dates in this time zone: minutes east of UTC (0 without it).
     #[arg(long, value_name = "MINUTES", allow_negative_numbers = true, value_parser = minutes)]
     pub tz_offset: Option<i32>,
+    /// Kept images: written as files beside the notes and embedded (keep, the default for
+    /// export and sync), or linked to their remote URLs (link).
+    #[arg(long, value_name = "keep|link", value_parser = ["keep", "link"])]
+    pub images: Option<String>,
+    /// The folder kept images are written to (attachments/ by default; the file name
+    /// pattern's fields work here too: {site}/attachments/).
+    #[arg(long, value_name = "FOLDER")]
+    pub attachments: Option<String>,
+    /// How notes embed kept images: obsidian (![[name.png]], the default) or commonmark
+    /// (![alt](../attachments/name.png)).
+    #[arg(long, value_name = "obsidian|commonmark", value_parser = ["obsidian", "commonmark"])]
+    pub embed: Option<String>,
 }
 
 fn minutes(value: &str) -> Result<i32, String> {

@@ -6,9 +6,11 @@ use std::collections::HashSet;
 use std::io::{Cursor, IsTerminal, Write as _};
 use std::path::Path;
 
+use quotebook_core::embed::attachment_files;
 use quotebook_core::library::Library;
 use quotebook_core::sync::name::{candidate, collision_key};
 use quotebook_core::sync::render::name_fields;
+use quotebook_core::sync::session::attachments_for;
 use quotebook_core::sync::{NameFields, Outcome, Pattern, SyncState, plan};
 use quotebook_core::template::{RenderOptions, Rendered, Renderer, Templates};
 use quotebook_core::time;
@@ -41,7 +43,7 @@ pub fn run(args: ExportArgs) -> Result<String, Failure> {
     }
     let to = args.to.as_str();
     // The flags given, else the settings the backup carries: the browser's files.
-    let (templates, options) = render_settings_with(&args.templates, carried.as_ref())?;
+    let (templates, mut options) = render_settings_with(&args.templates, carried.as_ref())?;
     let carried_pattern = carried
         .as_ref()
         .map(|c| c.file_name_pattern.as_str())
@@ -50,9 +52,21 @@ pub fn run(args: ExportArgs) -> Result<String, Failure> {
         Some(p) => Pattern::parse(p).map_err(|e| e.to_string())?,
         None => Pattern::default(),
     };
+    // CommonMark embeds climb out of the note's folders to the attachments folder.
+    let source = args
+        .pattern
+        .as_deref()
+        .or(carried_pattern)
+        .unwrap_or_default();
+    options.images.note_folder = source
+        .rfind(['/', '\\'])
+        .map_or("", |at| &source[..at])
+        .to_owned();
     let progress = Progress::new(library.notes.len(), args.progress);
     let lower = to.to_lowercase();
     if lower.ends_with(".md") {
+        // One file has no folder for its images: they link to their remote URLs.
+        options.images.keep = false;
         let notes = render_all(&library, &templates, &options);
         let [note] = notes.as_slice() else {
             return Err(format!(
@@ -67,25 +81,76 @@ pub fn run(args: ExportArgs) -> Result<String, Failure> {
     if lower.ends_with(".zip") {
         let files = render_files(&library, &templates, &options);
         timer.lap("render");
-        let bytes = zip_notes(&library, &files, &pattern, &progress)?;
+        let attachments = attachment_files(&library.notes, &options);
+        let mut missing = Vec::new();
+        let images: Vec<(&str, &[u8])> = attachments
+            .iter()
+            .filter_map(|file| match library.image(&file.hash) {
+                Some(image) => Some((file.path.as_str(), image.bytes.as_slice())),
+                None => {
+                    missing.push(file.path.as_str());
+                    None
+                }
+            })
+            .collect();
+        let bytes = zip_notes(&library, &files, &pattern, &images, &progress)?;
         timer.lap("zip");
         write_output(to, &bytes, args.force)?;
         timer.lap("write");
         progress.done();
-        return Ok(format!("exported {} notes to {to}\n", files.len()));
+        let mut out = String::new();
+        for path in &missing {
+            out.push_str(&format!(
+                "skipped   {path}: the backup holds no bytes for this image\n"
+            ));
+        }
+        out.push_str(&format!(
+            "exported {} notes{} to {to}\n",
+            files.len(),
+            match images.len() {
+                0 => String::new(),
+                1 => " and 1 image".to_owned(),
+                n => format!(" and {n} images"),
+            }
+        ));
+        return Ok(out);
     }
     // A folder: the planner names the files, avoiding every existing name; files already
     // holding a note as exported are left as they are.
     let notes = render_all(&library, &templates, &options);
+    let render_options = options.clone();
     let folder = FsFolder::open(open_root(to, true)?)?;
     let options = quotebook_core::sync::Options {
         pattern,
         ..Default::default()
     };
     let planned = plan(&notes, &SyncState::default(), &folder, &options);
+    let attachments = attachments_for(&folder, &library.notes, &library, &render_options);
     let mut out = String::new();
     let (mut created, mut present) = (0, 0);
     let mut unwritten = Vec::new();
+    let mut attached = 0;
+    for write in &attachments.writes {
+        match folder.write(write) {
+            Ok(()) => attached += 1,
+            Err(why) => {
+                out.push_str(&format!("skipped   {}: {why}\n", write.path));
+                unwritten.push(format!("{:?}", write.path));
+            }
+        }
+    }
+    for (path, line) in &attachments.lines {
+        if !attachments.writes.iter().any(|w| &w.path == path) {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    for file in &attachments.without_bytes {
+        out.push_str(&format!(
+            "skipped   {}: the backup holds no bytes for this image\n",
+            file.path
+        ));
+    }
     for (i, write) in planned.writes.iter().enumerate() {
         progress.tick(i);
         if let Err(why) = folder.write(write) {
@@ -106,8 +171,13 @@ pub fn run(args: ExportArgs) -> Result<String, Failure> {
         }
     }
     progress.done();
+    let images = match attached {
+        0 => String::new(),
+        1 => " and 1 image".to_owned(),
+        n => format!(" and {n} images"),
+    };
     out.push_str(&format!(
-        "exported {created} notes to {to} ({present} already there, {} not written)\n",
+        "exported {created} notes{images} to {to} ({present} already there, {} not written)\n",
         unwritten.len()
     ));
     unless_unwritten(out, &unwritten)
@@ -160,6 +230,7 @@ fn zip_notes(
     library: &Library,
     files: &[(NameFields, String)],
     pattern: &Pattern,
+    images: &[(&str, &[u8])],
     progress: &Progress,
 ) -> Result<Vec<u8>, String> {
     let total: usize = files.iter().map(|(_, f)| f.len()).sum();
@@ -181,6 +252,15 @@ fn zip_notes(
             .map_err(|e| format!("zip: {e}"))?;
         zip.write_all(file.as_bytes())
             .map_err(|e| format!("zip: {e}"))?;
+    }
+    for (path, bytes) in images {
+        // Images are compressed already: stored as they are.
+        let options = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
+        // Attachment names end with their hash and an image extension: they meet no
+        // note's name, and two equal ones hold the same bytes (listed once).
+        zip.start_file(*path, options)
+            .map_err(|e| format!("zip: {e}"))?;
+        zip.write_all(bytes).map_err(|e| format!("zip: {e}"))?;
     }
     let cursor = zip.finish().map_err(|e| format!("zip: {e}"))?;
     Ok(cursor.into_inner())

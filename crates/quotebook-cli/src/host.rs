@@ -204,6 +204,7 @@ impl Incremental {
         };
         let kept_deleted = Library::deleted_lines(&self.kept).unwrap_or_default();
         let nothing_new = sent.notes.is_empty()
+            && sent.images.is_empty()
             && sent.deleted.iter().all(|d| {
                 let line = serde_json::to_string(d).expect("a deletion serialises");
                 kept_deleted.contains(&line.as_str())
@@ -240,6 +241,21 @@ impl Incremental {
                 out.push_str(if i == 0 { "\n" } else { ",\n" });
                 out.push_str(&serde_json::to_string(deleted).expect("a deletion serialises"));
             }
+            out.push_str("\n]");
+        }
+        // The images: those the folder's backup holds and those sent (the session keeps
+        // only what some note embeds, each hash once).
+        let mut images: Vec<String> = Library::image_lines(&self.kept)
+            .unwrap_or_default()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        images.extend(sent.images.iter().map(quotebook_core::library::image_line));
+        for (i, line) in images.iter().enumerate() {
+            out.push_str(if i == 0 { ",\"images\":[\n" } else { ",\n" });
+            out.push_str(line);
+        }
+        if !images.is_empty() {
             out.push_str("\n]");
         }
         out.push_str("}\n");
@@ -411,7 +427,12 @@ fn sync(folder: &str, library: Option<&str>, message: &Value) -> Result<Value, S
 
 /// The host's answer for a session's report.
 fn answer(report: &Report, folder: &str) -> Value {
-    json!({"decisions": report.entries(), "summary": report.counts(), "folder": folder})
+    json!({
+        "decisions": report.entries(),
+        "summary": report.counts(),
+        "folder": folder,
+        "attachments": report.attachments,
+    })
 }
 
 #[cfg(test)]
@@ -544,6 +565,7 @@ mod tests {
             warnings: Vec::new(),
             template_error: None,
             dry_run: false,
+            attachments: Vec::new(),
         };
         let v = answer(&report, "/f");
         assert_eq!(v["decisions"][1]["kind"], "appended");

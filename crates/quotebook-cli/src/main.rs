@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use quotebook_core::Note;
-use quotebook_core::clip::{Capture, ClipRequest};
+use quotebook_core::clip::{
+    Capture, ClipRequest, ImageBytes, ImageClipRequest, image_clip_with_bytes,
+};
 use quotebook_core::note::blockquote;
 use quotebook_core::page_text;
 use quotebook_core::template::{QuoteOrder, RenderOptions, render_note};
@@ -112,7 +114,10 @@ fn convert(args: ConvertArgs) -> Result<String, String> {
 }
 
 fn clip(args: ClipArgs) -> Result<String, String> {
-    let html = read_file(&args.html_file)?;
+    if args.image.is_some() {
+        return clip_image(args);
+    }
+    let html = read_file(args.html_file.as_deref().unwrap_or_default())?;
     let meta_html = args.page_file.as_deref().map(read_file).transpose()?;
     // With the page, the deep link: the selection's text located in the page's visible
     // text (whitespace aside, the first occurrence), as the extension's capture sends it.
@@ -172,8 +177,77 @@ fn clip(args: ClipArgs) -> Result<String, String> {
     })
 }
 
+/// `quotebook clip --image FILE`: the image, recognised by its bytes, as a quote of its
+/// own; with `--library`, its bytes are kept in the backup (and written by export and
+/// sync as an attachment).
+fn clip_image(args: ClipArgs) -> Result<String, String> {
+    use base64::Engine;
+    let path = args.image.as_deref().unwrap_or_default();
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    let info = quotebook_core::image::inspect(&bytes).map_err(|e| format!("{path}: {e}"))?;
+    let meta_html = args.page_file.as_deref().map(read_file).transpose()?;
+    let src = match &args.src {
+        Some(src) => src.clone(),
+        None => format!(
+            "data:{};base64,{}",
+            info.mime,
+            base64::engine::general_purpose::STANDARD.encode(&bytes)
+        ),
+    };
+    let request = ImageClipRequest {
+        url: args.url,
+        title: args.title.unwrap_or_default(),
+        meta_html,
+        src: src.clone(),
+        alt: args.alt.unwrap_or_default(),
+        caption: args.caption.unwrap_or_default(),
+        comment: args.comment.unwrap_or_default(),
+        tags: args
+            .tags
+            .as_deref()
+            .map_or_else(Vec::new, |t| t.split(',').map(str::to_owned).collect()),
+        quote_id: clock::fresh_id(),
+        now: args.now.unwrap_or_else(clock::now_rfc3339),
+        ..ImageClipRequest::default()
+    };
+    let name = std::path::Path::new(path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let save = |existing: Option<Note>| -> Result<(Note, Vec<ImageBytes>), String> {
+        let clipped = image_clip_with_bytes(&request, existing).map_err(|e| e.to_string())?;
+        let mut note = clipped.note;
+        if args.src.is_some() {
+            note.attach_image(&src, Ok(&info));
+        }
+        if let Some(quote) = note.quotes.iter_mut().find(|q| q.id == request.quote_id) {
+            for image in quote.images.iter_mut().filter(|i| i.name.is_empty()) {
+                image.name.clone_from(&name);
+            }
+        }
+        let kept = ImageBytes {
+            hash: info.hash.clone(),
+            mime: info.mime.clone(),
+            bytes: bytes.clone(),
+        };
+        Ok((note, vec![kept]))
+    };
+    let note = match args.library.as_deref() {
+        Some(library) => sync::save_into_library(library, &request.note_id(), save)?,
+        None => save(None)?.0,
+    };
+    Ok(if args.json {
+        note.to_json() + "\n"
+    } else {
+        note.to_markdown()
+    })
+}
+
 fn render(args: RenderArgs) -> Result<String, String> {
-    let (templates, options) = sync::render_settings(&args.templates)?;
+    let (templates, mut options) = sync::render_settings(&args.templates)?;
+    // One note on standard output has no folder for its images: they link to their
+    // remote URLs unless asked to embed files written elsewhere.
+    options.images.keep = args.templates.images.as_deref() == Some("keep");
     let options = RenderOptions {
         locale: args.locale,
         quote_order: if args.page_order {

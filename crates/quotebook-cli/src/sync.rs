@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 
 use cap_fs_ext::{DirExt as _, FollowSymlinks, OpenOptionsFollowExt as _};
 use cap_std::fs::{Dir, OpenOptions};
-use quotebook_core::clip::ClipRequest;
+use quotebook_core::clip::{ClipRequest, ImageBytes};
+use quotebook_core::embed::{Embed, ImageOptions};
 use quotebook_core::library::{FileSettings, Library};
 use quotebook_core::note::Note;
 use quotebook_core::sync::name::{is_safe_relative, temp_name};
@@ -110,6 +111,8 @@ pub fn settings(args: &SyncArgs, carried: Option<&FileSettings>) -> Result<Setti
         restore: args.restore,
         overwrite: args.overwrite.clone(),
         keep: args.keep.clone(),
+        images: render_options.images,
+        ..Settings::default()
     })
 }
 
@@ -154,6 +157,12 @@ fn sync_in(
         e => e.to_string(),
     })?;
     timer.lap("plan");
+    for file in session.attachments() {
+        eprintln!(
+            "quotebook: {}: the library holds no bytes for this image (SHA-256 {}); not written",
+            file.path, file.hash
+        );
+    }
     let report = if dry_run {
         session.dry_run()
     } else {
@@ -212,14 +221,30 @@ fn utf8(path: &str, bytes: Vec<u8>) -> Result<String, String> {
 /// `quotebook clip … --library BACKUP.json`: the clipped quote joins its page's note in
 /// the backup, which is made when missing, and written atomically.
 pub fn clip_into_library(path: &str, request: &ClipRequest) -> Result<Note, String> {
+    // The selection's `data:` images go into the backup as kept images, not inline.
+    save_into_library(path, &request.note_id(), |existing| {
+        let clipped =
+            quotebook_core::clip::clip_with_images(request, existing).map_err(|e| e.to_string())?;
+        Ok((clipped.note, clipped.images))
+    })
+}
+
+/// Saves into the backup at `path` (made when missing, written atomically): `save` gets
+/// the stored note `note_id`, if any, and returns the note and the image bytes it keeps.
+pub fn save_into_library(
+    path: &str,
+    note_id: &str,
+    save: impl FnOnce(Option<Note>) -> Result<(Note, Vec<ImageBytes>), String>,
+) -> Result<Note, String> {
     let mut library = match fs::symlink_metadata(path) {
         Ok(_) => read_library(path)?,
         Err(e) if e.kind() == io::ErrorKind::NotFound => Library::default(),
         Err(e) => return Err(format!("cannot read {path}: {e}")),
     };
-    let existing = library.get(&request.note_id()).cloned();
-    let note = quotebook_core::clip(request, existing).map_err(|e| e.to_string())?;
+    let existing = library.get(note_id).cloned();
+    let (note, images) = save(existing)?;
     library.add(note.clone());
+    library.add_images(images);
     let target = match Path::new(path).parent() {
         Some(parent) if !parent.as_os_str().is_empty() => PathBuf::from(path),
         _ => Path::new(".").join(path),
@@ -267,8 +292,39 @@ pub fn render_settings_with(
             tz_offset_minutes: args.tz_offset.unwrap_or(carried.tz_offset_minutes),
             locale: carried.locale.clone(),
             quote_order: carried.quote_order,
+            images: carried_images(args, options.images, carried.images.as_ref()),
         },
     ))
+}
+
+/// The image options: each flag given wins, else what the backup carries (keep, folder,
+/// embed), else the flags' defaults.
+fn carried_images(
+    args: &TemplateArgs,
+    given: ImageOptions,
+    carried: Option<&ImageOptions>,
+) -> ImageOptions {
+    let Some(carried) = carried else {
+        return given;
+    };
+    ImageOptions {
+        keep: if args.images.is_some() {
+            given.keep
+        } else {
+            carried.keep
+        },
+        folder: if args.attachments.is_some() {
+            given.folder
+        } else {
+            carried.folder.clone()
+        },
+        embed: if args.embed.is_some() {
+            given.embed
+        } else {
+            carried.embed.clone()
+        },
+        note_folder: given.note_folder,
+    }
 }
 
 fn render_settings_only(args: &TemplateArgs) -> Result<(Templates, RenderOptions), String> {
@@ -282,10 +338,21 @@ fn render_settings_only(args: &TemplateArgs) -> Result<(Templates, RenderOptions
         note: read(&args.template)?,
         quote: read(&args.quote_template)?,
     };
+    let defaults = ImageOptions::default();
     Ok((
         templates,
         RenderOptions {
             tz_offset_minutes: args.tz_offset.unwrap_or(0),
+            images: ImageOptions {
+                // The library carries the bytes: export and sync write them by default.
+                keep: args.images.as_deref() != Some("link"),
+                folder: args.attachments.clone().unwrap_or(defaults.folder),
+                embed: match args.embed.as_deref() {
+                    Some("commonmark") => Embed::CommonMark,
+                    _ => Embed::Obsidian,
+                },
+                note_folder: String::new(),
+            },
             ..RenderOptions::default()
         },
     ))

@@ -687,3 +687,65 @@ impl Host {
         }
     }
 }
+
+#[test]
+fn the_host_writes_the_images_the_extension_sends_and_keeps_them_in_the_backup() {
+    use quotebook_core::clip::ImageBytes;
+    use quotebook_core::image::inspect;
+    let t = Temp::new("host-images");
+    let vault = t.path("vault");
+    fs::create_dir(&vault).unwrap();
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x20\0\0\0\x10\x08\x06\0\0\0".to_vec();
+    bytes.extend([7u8; 200]);
+    let info = inspect(&bytes).unwrap();
+    let mut with_image = note(
+        "https://a.example/1",
+        "First",
+        vec![Quote {
+            markdown: "![a cat](https://a.example/cat.png)".into(),
+            images: quotebook_core::embed::image_refs("![a cat](https://a.example/cat.png)"),
+            ..quote("q1", "")
+        }],
+    );
+    with_image.attach_image("https://a.example/cat.png", Ok(&info));
+    let notes = vec![with_image];
+    let mut host = Host::start(&["host", "--folder", vault.to_str().unwrap()]);
+    host.send(&digests(&notes));
+    let need = host.answer();
+    assert_eq!(need["ids"], json!(["https://a.example/1"]), "{need}");
+    let sent = Library {
+        notes: notes.clone(),
+        images: vec![ImageBytes {
+            hash: info.hash.clone(),
+            mime: info.mime.clone(),
+            bytes: bytes.clone(),
+        }],
+        ..Library::default()
+    }
+    .to_json();
+    host.send(&json!({"type": "sync", "library": sent, "images": {"keep": true}}));
+    let answer = host.answer();
+    assert_eq!(answer["ok"], true, "{answer}");
+    let name = format!("cat-{}.png", &info.hash[..8]);
+    assert_eq!(
+        fs::read(vault.join("attachments").join(&name)).unwrap(),
+        bytes
+    );
+    let file = fs::read_to_string(vault.join("First.md")).unwrap();
+    assert!(file.contains(&format!("> ![[{name}]]")), "{file}");
+    let backup =
+        Library::from_json(&fs::read_to_string(vault.join(".quotebook/library.json")).unwrap())
+            .unwrap();
+    assert_eq!(backup.image(&info.hash).unwrap().bytes, bytes);
+
+    // Nothing changed: nothing travels, nothing is written; the image stays.
+    let before = snapshot(&vault);
+    host.send(&digests(&notes));
+    let need = host.answer();
+    assert_eq!(need["ids"], json!([]), "{need}");
+    host.send(&json!({"type": "sync", "library": "", "images": {"keep": true}}));
+    let answer = host.answer();
+    assert_eq!(answer["ok"], true, "{answer}");
+    assert_eq!(snapshot(&vault), before);
+    assert!(host.close());
+}

@@ -11,6 +11,7 @@ use std::collections::{BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use crate::clip::ImageBytes;
 use crate::error::Error;
 use crate::library::{Deleted, FileSettings, LIBRARY_SCHEMA, Library};
 use crate::note::Note;
@@ -30,6 +31,8 @@ struct Raw<'a> {
     notes: Vec<&'a RawValue>,
     #[serde(default, borrow)]
     deleted: Vec<&'a RawValue>,
+    #[serde(default, borrow)]
+    images: Vec<&'a RawValue>,
 }
 
 /// The line (1-based) of `part`, a slice of `json`.
@@ -100,11 +103,18 @@ pub fn read_backup(json: &str, now: &str) -> Result<Library, Error> {
             .map_err(|why| at(part, format!("deletion {} ({}): {why}", i + 1, d.id)))?;
         deleted.push(d);
     }
+    let mut images = Vec::with_capacity(raw.images.len());
+    for (i, part) in raw.images.iter().enumerate() {
+        let image = crate::library::read_image_line(part.get())
+            .map_err(|why| at(part, format!("image {}: {why}", i + 1)))?;
+        images.push(image);
+    }
     let mut library = Library::default();
     library.merge(Library {
         schema: LIBRARY_SCHEMA,
         notes,
         deleted,
+        images,
     });
     Ok(library)
 }
@@ -169,6 +179,8 @@ pub struct ImportPlan {
     /// The backup's deletions that removed nothing here, to keep so that they travel on
     /// to a synced folder (those that removed something travel with their trash entries).
     pub deleted: Vec<Deleted>,
+    /// The bytes of the images the notes after the import keep, that the backup carried.
+    pub images: Vec<ImageBytes>,
 }
 
 /// The quote fields a change is listed by, beside the note's own.
@@ -205,7 +217,12 @@ pub fn plan_import(stored: Vec<Note>, backup: &str, now: &str) -> Result<ImportP
     let ignored = match serde_json::from_str::<serde_json::Value>(backup) {
         Ok(serde_json::Value::Object(map)) => map
             .keys()
-            .filter(|k| !matches!(k.as_str(), "schema" | "notes" | "deleted" | "settings"))
+            .filter(|k| {
+                !matches!(
+                    k.as_str(),
+                    "schema" | "notes" | "deleted" | "settings" | "images"
+                )
+            })
             .cloned()
             .collect(),
         _ => Vec::new(),
@@ -315,6 +332,14 @@ pub fn plan_import(stored: Vec<Note>, backup: &str, now: &str) -> Result<ImportP
         ignored,
         settings: Library::settings_of(backup)?,
         deleted,
+        images: {
+            let live = crate::note::live_image_hashes(&library.notes);
+            library
+                .images
+                .into_iter()
+                .filter(|i| live.binary_search(&i.hash).is_ok())
+                .collect()
+        },
         notes: library.notes,
     })
 }

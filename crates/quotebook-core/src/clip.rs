@@ -3,9 +3,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::convert::{Options, quote_markdown};
+use crate::embed::{image_refs, image_spans};
 use crate::error::Error;
 use crate::fragment::{quote_selector, text_fragment};
+use crate::image::{ImageError, data_url_bytes, inspect};
 use crate::metadata::{Metadata, extract_metadata_with_text};
+use crate::note::{ImageRef, KEPT_IMAGE_SCHEME};
 use crate::note::{Note, Quote, SCHEMA_VERSION, TextSelector, normalize_tags};
 use crate::url;
 use quotebook_html::chars::strip_controls;
@@ -201,6 +204,41 @@ impl ClipRequest {
 /// the updated note. The same quote saved twice is stored once (a comment the second save
 /// carries joins it). Nothing is changed when the selection is empty.
 pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error> {
+    clip_inner(request, existing, None)
+}
+
+/// A save's note and the bytes of the images it took from `data:` URLs, for the store.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Clipped {
+    pub note: Note,
+    pub images: Vec<ImageBytes>,
+}
+
+/// Bytes to store under their hash.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageBytes {
+    pub hash: String,
+    pub mime: String,
+    #[serde(with = "crate::image::serde_bytes_compat")]
+    pub bytes: Vec<u8>,
+}
+
+/// Like [`clip`], and the images that came inline (`data:` URLs) become kept images: their
+/// destination in the Markdown becomes [`KEPT_IMAGE_SCHEME`] and their hash, and their
+/// bytes are returned for the store instead of being stored in the note. One that cannot
+/// be kept (over [`crate::image::MAX_IMAGE`], not an image) is left out of the Markdown,
+/// its alt text in its place, with the reason in its [`ImageRef::error`].
+pub fn clip_with_images(request: &ClipRequest, existing: Option<Note>) -> Result<Clipped, Error> {
+    let mut images = Vec::new();
+    let note = clip_inner(request, existing, Some(&mut images))?;
+    Ok(Clipped { note, images })
+}
+
+fn clip_inner(
+    request: &ClipRequest,
+    existing: Option<Note>,
+    mut inline_images: Option<&mut Vec<ImageBytes>>,
+) -> Result<Note, Error> {
     let capture = &request.capture;
     let page_url = url::clean(&capture.url);
     if !url::is_absolute(&page_url) {
@@ -216,9 +254,17 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
         .filter(|b| url::is_absolute(b))
         .unwrap_or(&page_url);
 
+    // Inline images that become files may be as long as a kept image's base64; the
+    // converter's own bound is for images kept in the Markdown.
+    let options = Options {
+        max_inline_image: inline_images
+            .is_some()
+            .then_some(crate::image::MAX_IMAGE / 3 * 4 + 1024),
+        ..Options::default()
+    };
     let mut quotes = Vec::with_capacity(capture.ranges.len().max(1));
     for (i, html) in capture.ranges.iter().enumerate() {
-        match quote_markdown(html, base, &Options::default()) {
+        match quote_markdown(html, base, &options) {
             Ok(markdown) => {
                 quotes.push((markdown, deep_link(capture, i), capture.range_texts.get(i)))
             }
@@ -300,9 +346,14 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
         } else {
             format!("{}-{}", request.quote_id, i + 1)
         };
+        let (markdown, images) = match inline_images.as_deref_mut() {
+            Some(store) => take_inline_images(&markdown, store),
+            None => (markdown.clone(), image_refs(&markdown)),
+        };
         let quote = Quote {
             id,
             markdown,
+            images,
             text,
             created: request.now.clone(),
             comment: strip_controls(request.comment.trim()).into_owned(),
@@ -317,6 +368,171 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
     }
     note.updated = request.now.clone();
     Ok(note)
+}
+
+/// `markdown` with its `data:` images taken out into `store` (see [`clip_with_images`]),
+/// and the quote's image references.
+fn take_inline_images(markdown: &str, store: &mut Vec<ImageBytes>) -> (String, Vec<ImageRef>) {
+    let mut out = String::with_capacity(markdown.len().min(64 * 1024));
+    let mut at = 0;
+    let mut kept_size = 0;
+    let mut refused = Vec::new();
+    for span in image_spans(markdown) {
+        let Some(bytes) = data_url_bytes(&span.url) else {
+            continue;
+        };
+        let outcome = inspect(&bytes).and_then(|info| {
+            if kept_size + info.size > crate::image::MAX_QUOTE_IMAGES {
+                Err(ImageError::QuoteTooLarge(kept_size + info.size))
+            } else {
+                Ok(info)
+            }
+        });
+        out.push_str(&markdown[at..span.range.start]);
+        at = span.range.end;
+        match outcome {
+            Ok(info) => {
+                let url = format!("{KEPT_IMAGE_SCHEME}{}", info.hash);
+                out.push_str(&markdown[span.range.start..span.range.end].replace(&span.url, &url));
+                if !store.iter().any(|i| i.hash == info.hash) {
+                    kept_size += info.size;
+                    store.push(ImageBytes {
+                        hash: info.hash.clone(),
+                        mime: info.mime.clone(),
+                        bytes,
+                    });
+                }
+            }
+            Err(error) => {
+                out.push_str(&crate::embed::plain_alt(&span.alt));
+                refused.push(ImageRef {
+                    alt: span.alt.clone(),
+                    error: Some(error.coded()),
+                    ..ImageRef::default()
+                });
+            }
+        }
+    }
+    out.push_str(&markdown[at..]);
+    let mut refs = image_refs(&out);
+    for image in &mut refs {
+        if let Some(hash) = image.url.strip_prefix(KEPT_IMAGE_SCHEME)
+            && let Some(kept) = store.iter().find(|i| i.hash == hash)
+        {
+            let sniffed = crate::image::sniff(&kept.bytes).ok();
+            image.hash = Some(kept.hash.clone());
+            image.mime = Some(kept.mime.clone());
+            image.size = Some(kept.bytes.len());
+            image.width = sniffed.map(|s| s.width);
+            image.height = sniffed.map(|s| s.height);
+        }
+    }
+    refs.extend(refused);
+    (out, refs)
+}
+
+/// "Save image to note": one image, its page and what the reader added.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ImageClipRequest {
+    /// The page's URL, title, canonical URL and metadata HTML, as in a [`Capture`].
+    pub url: String,
+    pub title: String,
+    pub canonical: Option<String>,
+    pub meta_html: Option<String>,
+    pub incognito: bool,
+    /// The image's URL (`srcUrl`): absolute, or a `data:` URL.
+    pub src: String,
+    pub alt: String,
+    /// The image's `figcaption`, if it has one.
+    pub caption: String,
+    pub now: String,
+    pub quote_id: String,
+    pub comment: String,
+    pub tags: Vec<String>,
+    pub allow_private: bool,
+    /// Where the image stands in the page's visible text, when the front end knows.
+    pub position: Option<usize>,
+    pub former: Vec<serde_json::Value>,
+}
+
+impl ImageClipRequest {
+    /// The identity of the note this image goes to (see [`ClipRequest::note_id`]).
+    pub fn note_id(&self) -> String {
+        ClipRequest {
+            capture: Capture {
+                url: self.url.clone(),
+                canonical: self.canonical.clone(),
+                meta_html: self.meta_html.clone(),
+                ..Capture::default()
+            },
+            ..ClipRequest::default()
+        }
+        .note_id()
+    }
+}
+
+/// Adds an image as a quote of its own to the page's note (see [`clip`]). Its Markdown is
+/// the image, then its caption; its [`ImageRef`] waits for bytes unless they came inline
+/// (`data:`), which [`image_clip_with_bytes`] returns for the store.
+pub fn image_clip(request: &ImageClipRequest, existing: Option<Note>) -> Result<Note, Error> {
+    Ok(image_clip_with_bytes(request, existing)?.note)
+}
+
+/// Like [`image_clip`], with the bytes of an image that came as a `data:` URL.
+pub fn image_clip_with_bytes(
+    request: &ImageClipRequest,
+    existing: Option<Note>,
+) -> Result<Clipped, Error> {
+    let src = request.src.trim();
+    let is_data = src
+        .get(..5)
+        .is_some_and(|s| s.eq_ignore_ascii_case("data:"));
+    if !is_data && !url::is_absolute(src) {
+        return Err(Error::InvalidUrl(request.src.clone()));
+    }
+    let mut html = String::from("<p><img src=\"");
+    escape_attr(&mut html, src);
+    html.push_str("\" alt=\"");
+    escape_attr(&mut html, request.alt.trim());
+    html.push_str("\"></p>");
+    let caption = request
+        .caption
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !caption.is_empty() {
+        html.push_str("<p>");
+        escape_attr(&mut html, &caption);
+        html.push_str("</p>");
+    }
+    let clip_request = ClipRequest {
+        capture: Capture {
+            url: request.url.clone(),
+            title: request.title.clone(),
+            canonical: request.canonical.clone(),
+            meta_html: request.meta_html.clone(),
+            incognito: request.incognito,
+            ranges: vec![html],
+            ..Capture::default()
+        },
+        now: request.now.clone(),
+        quote_id: request.quote_id.clone(),
+        comment: request.comment.clone(),
+        tags: request.tags.clone(),
+        allow_private: request.allow_private,
+        former: request.former.clone(),
+    };
+    let mut images = Vec::new();
+    let mut note = clip_inner(&clip_request, existing, Some(&mut images))?;
+    if let Some(quote) = note.quotes.iter_mut().find(|q| q.id == request.quote_id) {
+        quote.text = String::new();
+        quote.position = request.position;
+        for image in &mut quote.images {
+            image.caption = caption.clone();
+        }
+    }
+    Ok(Clipped { note, images })
 }
 
 /// Where a quote stands in its page, as far as the capture tells.

@@ -9,6 +9,8 @@
 
 pub mod backup;
 pub mod clip;
+pub mod embed;
+pub mod image;
 pub mod library;
 pub mod metadata;
 pub mod note;
@@ -36,4 +38,4 @@ pub use fragment::{TextFragment, text_fragment};
 pub use metadata::{
     Metadata, extract_metadata, extract_metadata_with_text, metadata_capture_selectors,
 };
-pub use note::{Note, Quote, SCHEMA_VERSION};
+pub use note::{ImageRef, Note, Quote, SCHEMA_VERSION};

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::clip::ImageBytes;
 use crate::error::Error;
 use crate::note::Note;
 use crate::template::{QuoteOrder, RenderOptions, Templates};
@@ -17,6 +18,29 @@ use crate::time;
 
 /// Where the deletions start in a backup as [`Library::to_json`] writes it.
 const DELETED_START: &str = "\n],\"deleted\":[\n";
+
+/// Where the images start in a backup as [`Library::to_json`] writes it (after the notes
+/// and the deletions).
+const IMAGES_START: &str = "\n],\"images\":[\n";
+
+/// A backup's text up to the `]` that closes its notes or its deletions: without its
+/// images and its closing brace. `None` when it is not laid out as [`Library::to_json`]
+/// writes it.
+fn lists(json: &str) -> Option<&str> {
+    match json.find(IMAGES_START) {
+        Some(at) => json.ends_with("\n]}\n").then(|| &json[..at + 2]),
+        None => json.strip_suffix("}\n"),
+    }
+}
+
+/// `body` split into its lines (`,\n` between them), if each holds one JSON object.
+fn one_per_line(body: &str) -> Option<Vec<&str>> {
+    let lines: Vec<&str> = body.split(",\n").collect();
+    lines
+        .iter()
+        .all(|line| line.starts_with('{') && line.ends_with('}') && !line.contains('\n'))
+        .then_some(lines)
+}
 
 /// The schema of the backup file this version writes.
 pub const LIBRARY_SCHEMA: u32 = 1;
@@ -29,6 +53,9 @@ pub struct Library {
     /// Deletions (tombstones), sorted by id: merging a copy that still holds a deleted
     /// quote or note does not bring it back. See [`Library::delete_quote`].
     pub deleted: Vec<Deleted>,
+    /// The bytes of the images the notes keep (see [`crate::note::ImageRef`]), sorted by
+    /// hash, each once. The backup writes only those some note still keeps.
+    pub images: Vec<ImageBytes>,
 }
 
 impl Default for Library {
@@ -37,6 +64,7 @@ impl Default for Library {
             schema: LIBRARY_SCHEMA,
             notes: Vec::new(),
             deleted: Vec::new(),
+            images: Vec::new(),
         }
     }
 }
@@ -53,6 +81,9 @@ pub struct FileSettings {
     pub tz_offset_minutes: i32,
     pub locale: String,
     pub quote_order: QuoteOrder,
+    /// Whether images are kept as files, where, and how notes embed them. Absent from
+    /// backups written before images were kept: those link images to their remote URLs.
+    pub images: Option<crate::embed::ImageOptions>,
 }
 
 impl FileSettings {
@@ -61,12 +92,67 @@ impl FileSettings {
             tz_offset_minutes: self.tz_offset_minutes,
             locale: self.locale.clone(),
             quote_order: self.quote_order,
+            images: self.images.clone().unwrap_or_default(),
         }
     }
 }
 
 /// How a backup's settings line starts, between its schema and its notes.
 const SETTINGS_START: &str = "{\"schema\":1,\n\"settings\":";
+
+/// An image as a backup holds it: `{"hash", "mime", "data"}`, `data` in base64 (the
+/// standard alphabet, padded).
+#[derive(Serialize, Deserialize)]
+struct ImageLine<'a> {
+    hash: std::borrow::Cow<'a, str>,
+    mime: std::borrow::Cow<'a, str>,
+    data: String,
+}
+
+/// Reads one image of a backup: its bytes must decode, be an image Quotebook keeps (within
+/// [`crate::image::MAX_IMAGE`]), of the type it says, and hash to its name.
+pub(crate) fn read_image_line(json: &str) -> Result<ImageBytes, String> {
+    use base64::Engine;
+    let line: ImageLine = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    let name = &line.hash;
+    // Refused before decoding: what it would decode to is over the limit.
+    let decoded = line.data.len() / 4 * 3;
+    if decoded > crate::image::MAX_IMAGE {
+        return Err(format!(
+            "image {name}: {}",
+            crate::image::ImageError::TooLarge(decoded)
+        ));
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(line.data.as_bytes())
+        .map_err(|e| format!("image {name}: its data is not base64 ({e})"))?;
+    let info = crate::image::inspect(&bytes).map_err(|e| format!("image {name}: {e}"))?;
+    if info.hash != *line.hash {
+        return Err(format!("image {name}: its bytes hash to {}", info.hash));
+    }
+    if info.mime != *line.mime {
+        return Err(format!(
+            "image {name}: said to be {}, its bytes are {}",
+            line.mime, info.mime
+        ));
+    }
+    Ok(ImageBytes {
+        hash: info.hash,
+        mime: info.mime,
+        bytes,
+    })
+}
+
+/// One image as a backup's line holds it (see [`Library::to_json`]).
+pub fn image_line(image: &ImageBytes) -> String {
+    use base64::Engine;
+    serde_json::to_string(&ImageLine {
+        hash: image.hash.as_str().into(),
+        mime: image.mime.as_str().into(),
+        data: base64::engine::general_purpose::STANDARD.encode(&image.bytes),
+    })
+    .expect("an image serialises")
+}
 
 /// A deletion, kept in the backup so that it travels to the other copies of the library.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -120,6 +206,8 @@ struct Any {
     notes: Vec<serde_json::Value>,
     #[serde(default)]
     deleted: Vec<Deleted>,
+    #[serde(default)]
+    images: Vec<Box<serde_json::value::RawValue>>,
 }
 
 impl Library {
@@ -146,11 +234,18 @@ impl Library {
             .map(Note::from_value)
             .collect::<Result<Vec<_>, _>>()?;
         let deleted = any.deleted;
+        let images = any
+            .images
+            .iter()
+            .map(|raw| read_image_line(raw.get()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|why| Error::InvalidData(format!("library backup: {why}")))?;
         let mut library = Library::default();
         library.merge(Library {
             schema: LIBRARY_SCHEMA,
             notes,
             deleted,
+            images,
         });
         Ok(library)
     }
@@ -175,8 +270,39 @@ impl Library {
             }
             out.push_str("\n]");
         }
+        let live = crate::note::live_image_hashes(&self.notes);
+        let mut first = true;
+        for image in self
+            .images
+            .iter()
+            .filter(|i| live.binary_search(&i.hash).is_ok())
+        {
+            out.push_str(if first { ",\"images\":[\n" } else { ",\n" });
+            first = false;
+            out.push_str(&image_line(image));
+        }
+        if !first {
+            out.push_str("\n]");
+        }
         out.push_str("}\n");
         out
+    }
+
+    /// Adds image bytes (already checked, as [`crate::image::inspect`] does), each hash once.
+    pub fn add_images(&mut self, images: impl IntoIterator<Item = ImageBytes>) {
+        for image in images {
+            if let Err(at) = self.images.binary_search_by(|i| i.hash.cmp(&image.hash)) {
+                self.images.insert(at, image);
+            }
+        }
+    }
+
+    /// The bytes kept under `hash`, if the library holds them.
+    pub fn image(&self, hash: &str) -> Option<&ImageBytes> {
+        self.images
+            .binary_search_by(|i| i.hash.as_str().cmp(hash))
+            .ok()
+            .map(|at| &self.images[at])
     }
 
     /// Deletes a quote, remembering the deletion (at `now`) so that it travels.
@@ -319,7 +445,8 @@ impl Library {
     /// a caller key and skip notes without parsing them (see
     /// [`crate::sync::render::StoredNote`]).
     pub fn note_lines(json: &str) -> Option<Vec<&str>> {
-        let body = match json.strip_prefix(SETTINGS_START) {
+        let lists = lists(json)?;
+        let body = match lists.strip_prefix(SETTINGS_START) {
             // The settings line holds no line break (JSON escapes them in strings), and
             // ends where the notes start.
             Some(rest) => {
@@ -328,37 +455,39 @@ impl Library {
                     .ends_with(",\"notes\":[")
                     .then_some(&rest[end..])?
             }
-            None => json.strip_prefix("{\"schema\":1,\"notes\":[")?,
+            None => lists.strip_prefix("{\"schema\":1,\"notes\":[")?,
         };
-        // The deletions, if any, follow the notes: `\n],"deleted":[\n…\n]}\n`.
+        // The deletions, if any, follow the notes: `\n],"deleted":[\n…\n]`.
         let body = match body.find(DELETED_START) {
-            Some(end) if body.ends_with("\n]}\n") => &body[..end + 1],
-            _ => body.strip_suffix("]}\n")?,
+            Some(end) if body.ends_with("\n]") => &body[..end + 1],
+            _ => body.strip_suffix(']')?,
         };
         if body == "\n" {
             return Some(Vec::new());
         }
         let body = body.strip_prefix('\n')?.strip_suffix('\n')?;
-        let lines: Vec<&str> = body.split(",\n").collect();
-        lines
-            .iter()
-            .all(|line| line.starts_with('{') && line.ends_with('}') && !line.contains('\n'))
-            .then_some(lines)
+        one_per_line(body)
     }
 
     /// The deletions' JSON, one by one, in a backup laid out as [`Library::to_json`] writes
     /// it (empty when it has none); `None` when it is laid out otherwise.
     pub fn deleted_lines(json: &str) -> Option<Vec<&str>> {
         Library::note_lines(json)?;
-        let Some(start) = json.find(DELETED_START) else {
+        let lists = lists(json)?;
+        let Some(start) = lists.find(DELETED_START) else {
             return Some(Vec::new());
         };
-        let body = json[start + DELETED_START.len()..].strip_suffix("\n]}\n")?;
-        let lines: Vec<&str> = body.split(",\n").collect();
-        lines
-            .iter()
-            .all(|line| line.starts_with('{') && line.ends_with('}') && !line.contains('\n'))
-            .then_some(lines)
+        one_per_line(lists[start + DELETED_START.len()..].strip_suffix("\n]")?)
+    }
+
+    /// The images' JSON, one by one, in a backup laid out as [`Library::to_json`] writes it
+    /// (empty when it has none); `None` when it is laid out otherwise.
+    pub fn image_lines(json: &str) -> Option<Vec<&str>> {
+        Library::note_lines(json)?;
+        let Some(start) = json.find(IMAGES_START) else {
+            return Some(Vec::new());
+        };
+        one_per_line(json[start + IMAGES_START.len()..].strip_suffix("\n]}\n")?)
     }
 
     /// Applies the deletions `other` records to this library (and records them): what
@@ -409,6 +538,7 @@ impl Library {
             .iter()
             .flat_map(|n| n.quotes.iter().map(|q| (q.id.clone(), n.id.clone())))
             .collect();
+        self.add_images(other.images);
         // What either side deleted goes from both, before the notes meet.
         self.record(other.deleted);
         report.quotes_removed = self.apply_deletions();
@@ -492,6 +622,21 @@ fn merge_note(ours: &mut Note, mut theirs: Note) -> usize {
             if let Some(newer) = by_id.get(quote.id.as_str()) {
                 quote.comment.clone_from(&newer.comment);
                 quote.tags.clone_from(&newer.tags);
+            }
+        }
+    }
+    // Bytes kept on either side stay kept: an image one copy fetched fills the other's.
+    for quote in &mut quotes {
+        let Some(theirs) = their_quotes.iter().find(|q| q.id == quote.id) else {
+            continue;
+        };
+        for image in quote.images.iter_mut().filter(|i| i.hash.is_none()) {
+            if let Some(kept) = theirs
+                .images
+                .iter()
+                .find(|t| t.url == image.url && t.hash.is_some())
+            {
+                *image = kept.clone();
             }
         }
     }

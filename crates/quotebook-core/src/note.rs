@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::image::{ImageError, ImageInfo, MAX_QUOTE_IMAGES};
 use crate::url;
 
 /// The schema this version writes. Bump it with a migration in [`Note::from_json`].
@@ -63,7 +64,41 @@ pub struct Quote {
     pub private: bool,
     /// Where the quote starts in the page's visible text, to list quotes in page order.
     pub position: Option<usize>,
+    /// The images in the quote's Markdown (or the one image of an image quote), each once.
+    /// Left out of the JSON when empty, so notes without images are stored as before.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub images: Vec<ImageRef>,
 }
+
+/// An image of a quote: where it came from, and the bytes kept for it, if any.
+///
+/// The quote's Markdown keeps `![alt](url)` with this very `url`: rendering finds the image
+/// there by its destination and embeds the kept file instead when there is one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImageRef {
+    /// The destination as it stands in the quote's Markdown: the image's absolute URL, or
+    /// [`KEPT_IMAGE_SCHEME`] and the hash for an image that came as a `data:` URL.
+    pub url: String,
+    pub alt: String,
+    /// The image's `figcaption` (image quotes).
+    pub caption: String,
+    /// A readable name for its file (the URL's file name without extension), or empty:
+    /// the note's title names it.
+    pub name: String,
+    /// The SHA-256 of the kept bytes; `None` while they are not (or cannot be) kept.
+    pub hash: Option<String>,
+    pub mime: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub size: Option<usize>,
+    /// Why the bytes are not kept: `code: message` (see [`crate::image::ImageError`]).
+    pub error: Option<String>,
+}
+
+/// The scheme of the destination given to an image whose bytes came inside the page (a
+/// `data:` URL): it has no address of its own, only its kept bytes.
+pub const KEPT_IMAGE_SCHEME: &str = "quotebook-image:";
 
 /// A W3C-style text quote selector.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,6 +172,55 @@ impl Note {
         Ok(self.quotes.remove(index))
     }
 
+    /// Records what became of fetching the images at `url`: the kept bytes' `info`, or why
+    /// they are not kept. Every image of the note with that destination takes it; an image
+    /// that would take its quote's kept images past [`MAX_QUOTE_IMAGES`] keeps its remote
+    /// URL with that reason. Returns the error recorded, if any.
+    pub fn attach_image(&mut self, url: &str, outcome: Result<&ImageInfo, &str>) -> Option<String> {
+        let mut recorded = None;
+        for quote in &mut self.quotes {
+            let kept_elsewhere: usize = quote
+                .images
+                .iter()
+                .filter(|i| i.url != url && i.hash.is_some())
+                .filter_map(|i| i.size)
+                .sum();
+            for image in quote.images.iter_mut().filter(|i| i.url == url) {
+                match outcome {
+                    Ok(info) if kept_elsewhere + info.size > MAX_QUOTE_IMAGES => {
+                        let error = ImageError::QuoteTooLarge(kept_elsewhere + info.size).coded();
+                        image.error = Some(error.clone());
+                        recorded = Some(error);
+                    }
+                    Ok(info) => {
+                        image.hash = Some(info.hash.clone());
+                        image.mime = Some(info.mime.clone());
+                        image.width = Some(info.width);
+                        image.height = Some(info.height);
+                        image.size = Some(info.size);
+                        image.error = None;
+                    }
+                    Err(why) => {
+                        // Bytes kept before stay kept: a later failed fetch loses nothing.
+                        if image.hash.is_none() {
+                            image.error = Some(why.to_owned());
+                            recorded = Some(why.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        recorded
+    }
+
+    /// The hashes of every image kept for this note.
+    pub fn image_hashes(&self) -> impl Iterator<Item = &str> {
+        self.quotes
+            .iter()
+            .flat_map(|q| &q.images)
+            .filter_map(|i| i.hash.as_deref())
+    }
+
     /// The note's other URLs and its identity: everything a page URL is matched against.
     pub fn urls(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.id.as_str())
@@ -151,6 +235,19 @@ impl Note {
             self.aliases.push(url.to_owned());
         }
     }
+}
+
+/// Every image hash some note of `notes` keeps, sorted, each once: the store can release
+/// any other.
+pub fn live_image_hashes<'a>(notes: impl IntoIterator<Item = &'a Note>) -> Vec<String> {
+    let mut hashes: Vec<String> = notes
+        .into_iter()
+        .flat_map(Note::image_hashes)
+        .map(str::to_owned)
+        .collect();
+    hashes.sort();
+    hashes.dedup();
+    hashes
 }
 
 /// Appends `markdown` as one blockquote: every line, blank ones too, starts with `>`.

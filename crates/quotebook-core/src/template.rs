@@ -56,6 +56,8 @@ pub struct RenderOptions {
     pub locale: String,
     /// The order of a note's quotes: as saved (the default) or as they stand in the page.
     pub quote_order: QuoteOrder,
+    /// How kept images are embedded (see [`crate::embed`]).
+    pub images: crate::embed::ImageOptions,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -156,6 +158,8 @@ pub struct Renderer {
     compile_error: Option<TemplateError>,
     defaults: Compiled,
     quote_order: QuoteOrder,
+    /// For the images' attachments: how they embed, the zone of their folder's fields.
+    options: RenderOptions,
 }
 
 #[derive(Debug)]
@@ -194,6 +198,7 @@ impl Renderer {
             compile_error,
             defaults,
             quote_order: options.quote_order,
+            options: options.clone(),
         }
     }
 
@@ -202,7 +207,8 @@ impl Renderer {
     /// ([`quotebook_html::chars::strip_controls`]), whichever field or template they came
     /// from (a comment, a backup's Markdown, the template itself).
     pub fn render(&mut self, note: &Note) -> Rendered {
-        let mut rendered = self.render_raw(note);
+        let note = crate::embed::with_attachments(note, &self.options);
+        let mut rendered = self.render_raw(&note);
         strip_in_place(&mut rendered.markdown);
         for quote in &mut rendered.quotes {
             strip_in_place(&mut quote.block);

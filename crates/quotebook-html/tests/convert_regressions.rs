@@ -222,7 +222,14 @@ fn multibyte_text_at_every_boundary() {
                 let name = tag.split(' ').next().unwrap_or(tag);
                 let html = format!("<p>{a}<{tag}>{b}{a}</{name}>{b}</p>");
                 let _ = html_to_markdown(&html, BASE);
-                let _ = html_to_markdown_with(&html, BASE, &Options { safe_html: true });
+                let _ = html_to_markdown_with(
+                    &html,
+                    BASE,
+                    &Options {
+                        safe_html: true,
+                        ..Options::default()
+                    },
+                );
             }
         }
     }

@@ -45,6 +45,7 @@ fn golden_cases() {
         let options = Options {
             safe_html: fs::read_to_string(dir.join("options.txt"))
                 .is_ok_and(|o| o.split_whitespace().any(|w| w == "safe_html")),
+            ..Options::default()
         };
         // As a quote to save: a selection with nothing visible is the save's error (the
         // converter itself gives Markdown without text for it).

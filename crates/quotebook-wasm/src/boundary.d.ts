@@ -36,6 +36,104 @@ export interface Quote {
   selector: TextSelector | null;
   private: boolean;
   position: number | null;
+  /** Left out when the quote has no image. */
+  images?: ImageRef[];
+}
+
+/**
+ * An image of a quote. `url` is its destination in `markdown`: the image's absolute URL, or
+ * `quotebook-image:<hash>` for one that came as a `data:` URL. `hash` is set once its bytes
+ * are kept (stored under it); `error` (`code: message`) says why they are not.
+ */
+export interface ImageRef {
+  url: string;
+  alt: string;
+  caption: string;
+  name: string;
+  hash: string | null;
+  mime: string | null;
+  width: number | null;
+  height: number | null;
+  size: number | null;
+  error: string | null;
+}
+
+/** Bytes recognised as an image (`image_inspect`). */
+export interface ImageInfo {
+  hash: string;
+  mime: string;
+  width: number;
+  height: number;
+  size: number;
+  extension: string;
+}
+
+/** Bytes to store under their hash. */
+export interface ImageBytes {
+  hash: string;
+  mime: string;
+  bytes: Uint8Array;
+}
+
+/** A save's note, and the bytes of the images it took from `data:` URLs. */
+export interface Clipped {
+  note: Note;
+  images: ImageBytes[];
+}
+
+/** "Save image to note" (`image_clip`). */
+export interface ImageClipRequest {
+  url?: string;
+  title?: string;
+  canonical?: string | null;
+  metaHtml?: string | null;
+  incognito?: boolean;
+  src?: string;
+  alt?: string;
+  caption?: string;
+  now?: string;
+  quoteId?: string;
+  comment?: string;
+  tags?: string[];
+  allowPrivate?: boolean;
+  position?: number | null;
+  former?: Note[];
+}
+
+/** What fetching one image gave (`attach_images`): its `info`, or why not. */
+export interface ImageFetched {
+  url?: string;
+  info?: ImageInfo | null;
+  error?: string | null;
+}
+
+/** `attach_images`: the note, the hashes it keeps, the images refused and why. */
+export interface Attached {
+  note: Note;
+  kept: string[];
+  refused: ImageRefused[];
+}
+
+export interface ImageRefused {
+  url: string;
+  error: string;
+}
+
+/** A kept image an export writes beside the notes (`attachment_files`). */
+export interface AttachmentFile {
+  path: string;
+  hash: string;
+  mime: string;
+}
+
+export type Embed = 'obsidian' | 'commonmark';
+
+/** How kept images are embedded (`RenderOptions.images`). */
+export interface ImageOptions {
+  keep?: boolean;
+  folder?: string;
+  embed?: Embed;
+  noteFolder?: string;
 }
 
 export interface TextSelector {
@@ -98,6 +196,7 @@ export interface RenderOptions {
   tzOffsetMinutes?: number;
   locale?: string;
   quoteOrder?: QuoteOrder;
+  images?: ImageOptions;
 }
 
 /** A note rendered through the templates (`render`). */
@@ -157,6 +256,8 @@ export interface ImportPlan {
   settings: FileSettings | null;
   notes: Note[];
   deleted: Deleted[];
+  /** The images the backup carried that the notes keep: store each under its hash. */
+  images: ImageBytes[];
 }
 
 /** The reader's settings that shape files, carried by a backup. */
@@ -166,6 +267,8 @@ export interface FileSettings {
   tzOffsetMinutes: number;
   locale: string;
   quoteOrder: QuoteOrder;
+  /** Absent from backups written before images were kept. */
+  images?: ImageOptions | null;
 }
 
 /** A note an import adds or changes. */
@@ -204,6 +307,7 @@ export interface SyncOptions {
   restore?: boolean;
   overwrite?: string | null;
   keep?: string | null;
+  images?: ImageOptions;
 }
 
 /** `sync_plan` asks for these files to be read first. */
@@ -218,6 +322,8 @@ export interface SyncPlan {
   backup: string | null;
   decisions: ReportEntry[];
   summary: Counts;
+  /** Kept images to write from the store, each only where no file is. */
+  attachments: AttachmentFile[];
 }
 
 export type SyncAnswer = SyncNeed | SyncPlan;

@@ -17,9 +17,11 @@
 //! *library* module (feature `library`, on by default) adds templates, previews, backups
 //! and sync for the popup, the options page and folder sync.
 
+use quotebook_core::clip::ImageClipRequest;
+use quotebook_core::image::ImageInfo;
 use quotebook_core::{ClipRequest, Error, Note};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 pub(crate) fn js_error(error: Error) -> JsError {
@@ -85,6 +87,118 @@ pub fn clip(
     };
     let note = quotebook_core::clip(&request, existing).map_err(js_error)?;
     to_js(&note)
+}
+
+/// Like [`clip`], and the selection's `data:` images become kept images: returns
+/// `{note, images}`, `images` being the bytes to store under their hash.
+#[wasm_bindgen(unchecked_return_type = "Clipped")]
+pub fn clip_with_images(
+    #[wasm_bindgen(unchecked_param_type = "ClipRequest")] request: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Note | null")] existing_note: JsValue,
+) -> Result<JsValue, JsError> {
+    let request: ClipRequest = from_js(request)?;
+    let existing = optional_note(existing_note)?;
+    let clipped = quotebook_core::clip::clip_with_images(&request, existing).map_err(js_error)?;
+    to_js_bytes(&clipped)
+}
+
+/// "Save image to note": adds the image as a quote of its own to the page's note and
+/// returns `{note, images}` (`images`: the bytes of a `data:` image, to store).
+#[wasm_bindgen(unchecked_return_type = "Clipped")]
+pub fn image_clip(
+    #[wasm_bindgen(unchecked_param_type = "ImageClipRequest")] request: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "Note | null")] existing_note: JsValue,
+) -> Result<JsValue, JsError> {
+    let request: ImageClipRequest = from_js(request)?;
+    let existing = optional_note(existing_note)?;
+    let clipped =
+        quotebook_core::clip::image_clip_with_bytes(&request, existing).map_err(js_error)?;
+    to_js_bytes(&clipped)
+}
+
+/// Recognises fetched bytes by their signature: `ImageInfo` (store the bytes under its
+/// `hash`), or an error `not_an_image`, `image_too_large` or `tracking_pixel`.
+#[wasm_bindgen(unchecked_return_type = "ImageInfo")]
+pub fn image_inspect(bytes: &[u8]) -> Result<JsValue, JsError> {
+    match quotebook_core::image::inspect(bytes) {
+        Ok(info) => to_js(&info),
+        Err(error) => Err(JsError::new(&error.coded())),
+    }
+}
+
+/// Records what fetching a note's images gave (`[{url, info} | {url, error}]`): returns
+/// `{note, kept, refused}`.
+#[wasm_bindgen(unchecked_return_type = "Attached")]
+pub fn attach_images(
+    #[wasm_bindgen(unchecked_param_type = "Note")] note: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ImageFetched[]")] fetched: JsValue,
+) -> Result<JsValue, JsError> {
+    let mut note = note_from_js(note)?;
+    let fetched: Vec<ImageFetched> = from_js(fetched)?;
+    to_js(&attach(&mut note, fetched))
+}
+
+/// What fetching one image gave.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImageFetched {
+    pub url: String,
+    pub info: Option<ImageInfo>,
+    pub error: Option<String>,
+}
+
+/// A note with its images' bytes recorded: the hashes it now keeps, and the images refused.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Attached {
+    pub note: Note,
+    pub kept: Vec<String>,
+    pub refused: Vec<ImageRefused>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImageRefused {
+    pub url: String,
+    pub error: String,
+}
+
+/// [`attach_images`] on core types.
+pub fn attach(note: &mut Note, fetched: Vec<ImageFetched>) -> Attached {
+    let mut refused = Vec::new();
+    for f in fetched {
+        let outcome = match (&f.info, &f.error) {
+            (Some(info), _) => Ok(info),
+            (None, Some(error)) => Err(error.as_str()),
+            (None, None) => Err("fetch_failed: no bytes"),
+        };
+        if let Some(error) = note.attach_image(&f.url, outcome) {
+            refused.push(ImageRefused { url: f.url, error });
+        }
+    }
+    let mut kept: Vec<String> = note.image_hashes().map(str::to_owned).collect();
+    kept.sort();
+    kept.dedup();
+    Attached {
+        note: note.clone(),
+        kept,
+        refused,
+    }
+}
+
+fn optional_note(value: JsValue) -> Result<Option<Note>, JsError> {
+    if value.is_undefined() || value.is_null() {
+        Ok(None)
+    } else {
+        note_from_js(value).map(Some)
+    }
+}
+
+/// Like [`to_js`], with byte fields as `Uint8Array`s rather than arrays of numbers.
+pub(crate) fn to_js_bytes<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(
+            &serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false),
+        )
+        .map_err(|e| js_error(Error::InvalidData(e.to_string())))
 }
 
 /// The id (storage key) of the note that quotes from `url` go to, given the page's

@@ -5,6 +5,7 @@
 
 use js_sys::Array;
 use quotebook_core::backup;
+use quotebook_core::clip::ImageBytes;
 use quotebook_core::library::{FileSettings, LIBRARY_SCHEMA, Library};
 use quotebook_core::template::{RenderOptions, Templates, render_note};
 use quotebook_core::{Error, Note, note};
@@ -45,6 +46,43 @@ pub fn render(
     to_js(&render_note(&note, &templates, &options))
 }
 
+/// Every image hash the notes (stored notes, any schema) keep: the store may release the
+/// others.
+#[wasm_bindgen]
+pub fn live_image_hashes(
+    #[wasm_bindgen(unchecked_param_type = "Note[]")] notes: &Array,
+) -> Result<Vec<String>, JsError> {
+    Ok(note::live_image_hashes(&notes_from_js(notes)?))
+}
+
+/// The attachments an export of `notes` holds with `options` (`RenderOptions`, its
+/// `images`): `[{path, hash, mime}]`, each path once.
+#[wasm_bindgen(unchecked_return_type = "AttachmentFile[]")]
+pub fn attachment_files(
+    #[wasm_bindgen(unchecked_param_type = "Note[]")] notes: &Array,
+    #[wasm_bindgen(unchecked_optional_param_type = "RenderOptions | null")] options: JsValue,
+) -> Result<JsValue, JsError> {
+    let notes = notes_from_js(notes)?;
+    let options: RenderOptions = from_js_or_default(options)?;
+    to_js(&quotebook_core::embed::attachment_files(&notes, &options))
+}
+
+/// `markdown` (a quote's Markdown, or a note rendered from it) for a preview: each kept
+/// image of `images` (`ImageRef[]`) shown from the address `urls` (`{hash: blob URL}`)
+/// gives for its hash; the others stay remote (placeholders in the preview).
+#[wasm_bindgen]
+pub fn preview_image_urls(
+    markdown: &str,
+    #[wasm_bindgen(unchecked_param_type = "ImageRef[]")] images: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] urls: JsValue,
+) -> Result<String, JsError> {
+    let images: Vec<quotebook_core::ImageRef> = from_js_or_default(images)?;
+    let urls: std::collections::HashMap<String, String> = from_js_or_default(urls)?;
+    Ok(quotebook_core::embed::with_local_urls(
+        markdown, &images, &urls,
+    ))
+}
+
 /// Sets a quote's comment and tags; returns the note.
 #[wasm_bindgen(unchecked_return_type = "Note")]
 pub fn annotate_quote(
@@ -78,25 +116,48 @@ fn library_of(notes: Vec<Note>) -> Library {
     library.merge(Library {
         schema: LIBRARY_SCHEMA,
         notes,
-        deleted: Vec::new(),
+        ..Library::default()
     });
     library
 }
 
-/// The backup file's text (`{schema, settings, notes}`, one note per line: JSON is the
-/// file's format) of the stored notes (an array, any schema; notes sharing an id are
-/// merged), with the reader's file settings when given.
+/// The backup file's text (`{schema, settings, notes, deleted, images}`, one note per line:
+/// JSON is the file's format) of the stored notes (an array, any schema; notes sharing an id
+/// are merged), with the reader's file settings when given, and the bytes of the images
+/// they keep (`images`, `ImageBytes[]`, optional: each is checked again, and written only
+/// if some note keeps it).
 #[wasm_bindgen]
 pub fn library_backup(
     #[wasm_bindgen(unchecked_param_type = "Note[]")] notes: &Array,
     #[wasm_bindgen(unchecked_optional_param_type = "FileSettings | null")] settings: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ImageBytes[] | null")] images: JsValue,
 ) -> Result<String, JsError> {
     let settings: Option<FileSettings> = if settings.is_undefined() || settings.is_null() {
         None
     } else {
         Some(crate::from_js(settings)?)
     };
-    Ok(library_of(notes_from_js(notes)?).to_json_with(settings.as_ref()))
+    let mut library = library_of(notes_from_js(notes)?);
+    let images: Vec<ImageBytes> = from_js_or_default(images)?;
+    library.add_images(checked_images(images).map_err(js_error)?);
+    Ok(library.to_json_with(settings.as_ref()))
+}
+
+/// Image bytes from the store, recognised again before they go into a backup: their hash
+/// and type are what the bytes say.
+fn checked_images(images: Vec<ImageBytes>) -> Result<Vec<ImageBytes>, Error> {
+    images
+        .into_iter()
+        .map(|image| {
+            let info = quotebook_core::image::inspect(&image.bytes)
+                .map_err(|e| Error::InvalidData(format!("the stored image {}: {e}", image.hash)))?;
+            Ok(ImageBytes {
+                hash: info.hash,
+                mime: info.mime,
+                bytes: image.bytes,
+            })
+        })
+        .collect()
 }
 
 /// The dry run of importing a backup (the file's text) into the stored notes (an array),
@@ -111,7 +172,7 @@ pub fn import_plan(
     backup: &str,
     now: &str,
 ) -> Result<JsValue, JsError> {
-    to_js(&backup::plan_import(notes_from_js(notes)?, backup, now).map_err(js_error)?)
+    crate::to_js_bytes(&backup::plan_import(notes_from_js(notes)?, backup, now).map_err(js_error)?)
 }
 
 /// The reader's file name pattern, empty for the default.

@@ -12,6 +12,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
+use quotebook_core::embed::AttachmentFile;
 use quotebook_core::sync::session::{self, Counts, ReportEntry, Settings};
 use quotebook_core::sync::{Entry, Expect, Folder, LIBRARY_PATH, STATE_PATH, SyncState};
 use serde::{Deserialize, Serialize};
@@ -82,6 +83,9 @@ pub struct Plan {
     pub backup: Option<String>,
     pub decisions: Vec<ReportEntry>,
     pub summary: Counts,
+    /// The kept images the notes embed: write each from the store (by `hash`) at `path`,
+    /// only where no file is; never over another file.
+    pub attachments: Vec<AttachmentFile>,
 }
 
 /// A file to write: `expect` is the SHA-256 of the file it replaces, `null` for a new file
@@ -109,7 +113,11 @@ pub fn plan(
         snapshot,
         need: RefCell::new(Vec::new()),
     };
-    let started = session::start(&folder, Some(("library", library_json)), settings, now);
+    let settings = Settings {
+        front_end_attachments: true,
+        ..settings.clone()
+    };
+    let started = session::start(&folder, Some(("library", library_json)), &settings, now);
     let mut need = folder.need.into_inner();
     if !need.is_empty() {
         need.sort_unstable();
@@ -117,6 +125,7 @@ pub fn plan(
         return Ok(Answer::Need { need });
     }
     let mut session = started.map_err(code)?;
+    let attachments = session.attachments().to_vec();
     let writes = session
         .take_writes()
         .into_iter()
@@ -137,6 +146,7 @@ pub fn plan(
         summary: report.counts(),
         state: report.state,
         backup: report.backup,
+        attachments,
     })))
 }
 
@@ -474,6 +484,56 @@ mod tests {
             plan_json(&lib, "{}", &bad)
                 .unwrap_err()
                 .starts_with("invalid_pattern")
+        );
+    }
+
+    #[test]
+    fn kept_images_are_listed_for_the_store_and_never_read_from_the_snapshot() {
+        let hash = "ab".repeat(32);
+        let library = json!({"schema": 1, "notes": [{
+            "schema": quotebook_core::SCHEMA_VERSION, "id": "https://a.example/", "url": "https://a.example/",
+            "title": "Aye", "created": "2024-06-05T12:00:00.000Z", "updated": "2024-06-05T12:00:00.000Z",
+            "quotes": [{"id": "q1", "markdown": "![cat](https://a.example/cat.png)", "text": "",
+                "created": "2024-06-05T12:00:00.000Z",
+                "images": [{"url": "https://a.example/cat.png", "name": "cat", "hash": hash,
+                    "mime": "image/png"}]}],
+        }]})
+        .to_string();
+        // The attachments folder is listed and holds the name: still never asked for.
+        let snapshot = json!({"names": {"": ["attachments"], "attachments": [format!("cat-{}.png", &hash[..8])]}});
+        let plan = plan_json(
+            &library,
+            &snapshot.to_string(),
+            r#"{"images": {"keep": true}}"#,
+        )
+        .unwrap();
+        assert!(plan.get("need").is_none(), "{plan}");
+        assert_eq!(
+            plan["attachments"],
+            json!([{"path": format!("attachments/cat-{}.png", &hash[..8]), "hash": hash, "mime": "image/png"}])
+        );
+        let note = plan["writes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["path"] == "Aye.md")
+            .unwrap();
+        assert!(
+            note["text"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("> ![[cat-{}.png]]", &hash[..8])),
+            "{note}"
+        );
+        // Images not kept: nothing to write, the remote URL.
+        let plan = plan_json(&library, &snapshot.to_string(), "{}").unwrap();
+        assert_eq!(plan["attachments"], json!([]));
+        assert!(
+            plan["writes"][0]["text"]
+                .as_str()
+                .unwrap()
+                .contains("> ![cat](https://a.example/cat.png)"),
+            "{plan}"
         );
     }
 }

@@ -11,12 +11,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use quotebook_core::backup::{ImportPlan, NoteChange, Removal};
+use quotebook_core::clip::{Clipped, ImageBytes, ImageClipRequest};
+use quotebook_core::embed::{AttachmentFile, Embed, ImageOptions};
+use quotebook_core::image::ImageInfo;
 use quotebook_core::library::{Deleted, FileSettings};
 use quotebook_core::note::TextSelector;
 use quotebook_core::sync::session::{Counts, ReasonEntry, ReportEntry, Settings};
 use quotebook_core::template::{QuoteOrder, RenderOptions, Templates, render_note};
-use quotebook_core::{Capture, ClipRequest, Note, Quote};
-use quotebook_wasm::{Answer, Finished, Plan, PlanWrite, Planned, Snapshot, TYPESCRIPT};
+use quotebook_core::{Capture, ClipRequest, ImageRef, Note, Quote};
+use quotebook_wasm::{
+    Answer, Attached, Finished, ImageFetched, ImageRefused, Plan, PlanWrite, Planned, Snapshot,
+    TYPESCRIPT,
+};
 use serde::Serialize;
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde_json::{Value, json};
@@ -140,6 +146,10 @@ fn check_one(decls: &Decls, value: &Value, ty: &str, full: Full, at: &str) -> Re
         "number" => value.is_number(),
         "boolean" => value.is_boolean(),
         "null" => value.is_null(),
+        // Bytes: a `Uint8Array` in the browser, numbers in serde_json's rendering.
+        "Uint8Array" => value
+            .as_array()
+            .is_some_and(|a| a.iter().all(|b| b.as_u64().is_some_and(|b| b < 256))),
         _ if ty.starts_with('\'') => value.as_str() == Some(ty.trim_matches('\'')),
         _ if ty.ends_with("[]") => {
             let item = &ty[..ty.len() - 2];
@@ -241,6 +251,7 @@ fn sample_of(decls: &Decls, ty: &str) -> Value {
         "string" => json!("x"),
         "number" => json!(1),
         "boolean" => json!(true),
+        "Uint8Array" => json!([1]),
         _ if alt.starts_with('\'') => json!(alt.trim_matches('\'')),
         _ if alt.ends_with("[]") => json!([sample_of(decls, &alt[..alt.len() - 2])]),
         _ if alt.starts_with('[') => Value::Array(
@@ -324,7 +335,68 @@ fn quote() -> Quote {
         }),
         private: true,
         position: Some(3),
+        images: vec![image_ref()],
     }
+}
+
+fn image_ref() -> ImageRef {
+    ImageRef {
+        url: "https://a.example/cat.png".into(),
+        alt: "A cat".into(),
+        caption: "Our cat".into(),
+        name: "cat".into(),
+        hash: Some("ab".repeat(32)),
+        mime: Some("image/png".into()),
+        width: Some(2),
+        height: Some(3),
+        size: Some(40),
+        error: Some("tracking_pixel: …".into()),
+    }
+}
+
+fn image_info() -> ImageInfo {
+    ImageInfo {
+        hash: "ab".repeat(32),
+        mime: "image/png".into(),
+        width: 2,
+        height: 3,
+        size: 40,
+        extension: "png".into(),
+    }
+}
+
+#[test]
+fn images() {
+    assert_shape(&image_ref(), "ImageRef", Full::Yes);
+    assert_shape(&image_info(), "ImageInfo", Full::Yes);
+    assert_reads::<ImageInfo>("ImageInfo");
+    assert_reads::<ImageClipRequest>("ImageClipRequest");
+    assert_reads::<ImageFetched>("ImageFetched");
+    assert_reads::<ImageOptions>("ImageOptions");
+    let clipped = Clipped {
+        note: note(),
+        images: vec![ImageBytes {
+            hash: "ab".repeat(32),
+            mime: "image/png".into(),
+            bytes: vec![1, 2, 3],
+        }],
+    };
+    assert_shape(&clipped, "Clipped", Full::Yes);
+    let attached = Attached {
+        note: note(),
+        kept: vec!["ab".repeat(32)],
+        refused: vec![ImageRefused {
+            url: "https://a.example/x.png".into(),
+            error: "not_an_image: text".into(),
+        }],
+    };
+    assert_shape(&attached, "Attached", Full::Yes);
+    let file = AttachmentFile {
+        path: "attachments/cat-abababab.png".into(),
+        hash: "ab".repeat(32),
+        mime: "image/png".into(),
+    };
+    assert_shape(&file, "AttachmentFile", Full::Yes);
 }
 
 fn note() -> Note {
@@ -451,6 +523,10 @@ fn templates_and_rendering() {
         tz_offset_minutes: 60,
         locale: "fr".into(),
         quote_order: QuoteOrder::Page,
+        images: ImageOptions {
+            embed: Embed::CommonMark,
+            ..ImageOptions::default()
+        },
     };
     assert_shape(&options, "RenderOptions", Full::Yes);
     assert_reads::<Templates>("Templates");
@@ -515,6 +591,11 @@ fn library_imports() {
             note: Some("https://a.example/".into()),
             at: "2024-06-05T12:00:00.000Z".into(),
         }],
+        images: vec![ImageBytes {
+            hash: "ab".repeat(32),
+            mime: "image/png".into(),
+            bytes: vec![1, 2],
+        }],
     };
     assert_shape(&plan, "ImportPlan", Full::Yes);
     assert_shape(plan.settings.as_ref().unwrap(), "FileSettings", Full::Yes);
@@ -533,6 +614,11 @@ fn sync_sessions() {
         backup: Some("{}".into()),
         decisions: vec![entry()],
         summary: counts(),
+        attachments: vec![AttachmentFile {
+            path: "attachments/cat-abababab.png".into(),
+            hash: "ab".repeat(32),
+            mime: "image/png".into(),
+        }],
     };
     assert_shape(&Answer::Plan(Box::new(plan)), "SyncPlan", Full::Yes);
     let need = Answer::Need {

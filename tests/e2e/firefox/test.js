@@ -22,6 +22,21 @@ globalThis.quotebookTest = {
     return tabs[0];
   },
 
+  /** What the menu's "Save image to note" does for the image `srcUrl` in the tab showing `url`. */
+  async saveImageFromMenu(url, srcUrl) {
+    const tab = await this.tabShowing(url);
+    const info = { menuItemId: 'save-image', mediaType: 'image', editable: false, frameId: 0, pageUrl: url, srcUrl };
+    const { saveImage } = await this.background();
+    return saveImage(info, tab);
+  },
+
+  /** The stored image `hash`: `{type, bytes}` (bytes as numbers), or null. */
+  async storedImage(hash) {
+    const { getImage } = await import('../images/db.js');
+    const image = await getImage(hash);
+    return image ? { type: image.type, bytes: [...new Uint8Array(await image.blob.arrayBuffer())] } : null;
+  },
+
   /** What the menu does for a selection in the top frame of the tab showing `url`. */
   async saveFromMenu(url, selectionText) {
     const tab = await this.tabShowing(url);

@@ -64,6 +64,16 @@ pub const NOTE_KEYS: &[&str] = &[
     "exact",
     "prefix",
     "suffix",
+    "images",
+    "alt",
+    "caption",
+    "name",
+    "hash",
+    "mime",
+    "width",
+    "height",
+    "size",
+    "error",
 ];
 
 /// A SHA-256 fed piece by piece (and by `serde_json::to_writer`).
@@ -165,6 +175,13 @@ mod tests {
             }),
             private: true,
             position: Some(7),
+            images: vec![crate::note::ImageRef {
+                url: "https://a.example/i.png".into(),
+                alt: "A".into(),
+                hash: Some("h".into()),
+                width: Some(3),
+                ..Default::default()
+            }],
         };
         let note = Note {
             schema: crate::note::SCHEMA_VERSION,

@@ -130,7 +130,7 @@ impl NoteInput for LazyNote<'_> {
 /// A hash of everything a note's rendering depends on: this version of the core, the
 /// templates, the render options and the note itself (as [`Note::to_json`] writes it).
 pub(crate) fn source_key(note: &Note, templates: &Templates, options: &RenderOptions) -> String {
-    let mut hasher = key_prefix(templates, options);
+    let mut hasher = key_prefix(templates, options, note.image_hashes().next().is_some());
     serde_json::to_writer(&mut hasher, note).expect("a note serialises");
     hasher.finish()
 }
@@ -142,16 +142,34 @@ pub(crate) fn source_key_of_json(
     templates: &Templates,
     options: &RenderOptions,
 ) -> String {
-    let mut hasher = key_prefix(templates, options);
+    let mut hasher = key_prefix(templates, options, keeps_images(json));
     std::io::Write::write_all(&mut hasher, json.as_bytes()).expect("hashing never fails");
     hasher.finish()
 }
 
-fn key_prefix(templates: &Templates, options: &RenderOptions) -> Hasher {
+/// Whether a note's JSON (as [`Note::to_json`] writes it) keeps an image's bytes.
+fn keeps_images(json: &str) -> bool {
+    json.contains("\"hash\":\"")
+}
+
+/// The key's start: the core's version, the templates and the options. How images are
+/// embedded counts only for a note that keeps some (`images`): turning "Keep images" on
+/// or off re-renders no other note.
+fn key_prefix(templates: &Templates, options: &RenderOptions, images: bool) -> Hasher {
     let mut hasher = Hasher::default();
     hasher.part(concat!("quotebook-core ", env!("CARGO_PKG_VERSION")).as_bytes());
     hasher.part(templates.note.as_bytes());
     hasher.part(templates.quote.as_bytes());
+    let without_images;
+    let options = if images {
+        options
+    } else {
+        without_images = RenderOptions {
+            images: Default::default(),
+            ..options.clone()
+        };
+        &without_images
+    };
     serde_json::to_writer(&mut hasher, options).expect("options serialise");
     hasher.part(b"note");
     hasher

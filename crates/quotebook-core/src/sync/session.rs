@@ -19,6 +19,7 @@ use super::{
     Resolution, STATE_PATH, Skip, Summary, SyncState, Write, plan,
 };
 use crate::backup::read_backup;
+use crate::embed::{AttachmentFile, ImageOptions, attachment_files};
 use crate::library::{FileSettings, Library};
 use crate::note::Note;
 use crate::template::{QuoteOrder, RenderOptions, TemplateError, Templates};
@@ -44,16 +45,43 @@ pub struct Settings {
     pub overwrite: Option<String>,
     /// A synced file's path, or `all`: keep the reader's version there.
     pub keep: Option<String>,
+    /// How kept images are written (off by default: notes link the remote URLs).
+    pub images: ImageOptions,
+    /// The front end writes every attachment itself, from its own store (the extension:
+    /// its folder snapshot holds text files only): the session lists them all
+    /// ([`Session::attachments`]) and reads none of them.
+    #[serde(skip)]
+    pub front_end_attachments: bool,
 }
 
 impl Settings {
-    fn render_options(&self) -> RenderOptions {
+    /// The render options for notes named by `pattern`: CommonMark embeds climb out of
+    /// the pattern's folders.
+    fn render_options(&self, pattern: &Pattern) -> RenderOptions {
+        let source = pattern.as_str();
+        let note_folder = source
+            .rfind(['/', '\\'])
+            .map_or("", |at| &source[..at])
+            .to_owned();
         RenderOptions {
             tz_offset_minutes: self.tz_offset_minutes,
             locale: self.locale.clone(),
             quote_order: self.quote_order,
+            images: ImageOptions {
+                note_folder,
+                ..self.images.clone()
+            },
         }
     }
+}
+
+/// A kept image the notes embed: written by the session when it has the bytes and nothing
+/// is at its path; else listed for the front end, which has the bytes (the extension's
+/// store) and writes the file only where none is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Attachment {
+    file: AttachmentFile,
+    bytes: Option<Vec<u8>>,
 }
 
 /// Why a session could not start.
@@ -110,6 +138,10 @@ pub struct Session {
     backup: Option<String>,
     warnings: Vec<String>,
     template_error: Option<TemplateError>,
+    /// Kept images to write, their bytes not in the library: the front end writes them.
+    attachments: Vec<AttachmentFile>,
+    /// One line per attachment written by the session or left alone.
+    attachment_lines: Vec<(String, String)>,
 }
 
 /// What a session did: one decision per note, and what to save in `.quotebook/`.
@@ -126,6 +158,9 @@ pub struct Report {
     pub template_error: Option<TemplateError>,
     /// Nothing was written: the decisions are what a sync would do.
     pub dry_run: bool,
+    /// One line per kept image the notes embed that was written, or left alone because
+    /// another file is at its path (`attached  attachments/x.png`).
+    pub attachments: Vec<String>,
 }
 
 /// A decision as the extension shows it: `{kind, path, line}`, and for a conflict what
@@ -254,11 +289,16 @@ impl Report {
         }
     }
 
-    /// What `quotebook sync` prints: one line per decision, then the summary.
+    /// What `quotebook sync` prints: one line per decision and per attachment, then the
+    /// summary.
     pub fn text(&self) -> String {
         let mut out = String::new();
         for decision in &self.decisions {
             out.push_str(&format!("{decision}\n"));
+        }
+        for line in &self.attachments {
+            out.push_str(line);
+            out.push('\n');
         }
         out.push_str(&self.summary_line());
         out.push('\n');
@@ -431,7 +471,7 @@ pub fn start(
     }
 
     let templates = settings.templates.clone().unwrap_or_default();
-    let render_options = settings.render_options();
+    let render_options = settings.render_options(&options.pattern);
     let notes = match (text, parsed) {
         (_, Some(library)) => Notes::Parsed(library),
         (Some((name, text)), None) => {
@@ -456,6 +496,36 @@ pub fn start(
             )
         }
     };
+    let mut plan = plan;
+    let (attachments, attachment_lines) =
+        if render_options.images.keep && settings.front_end_attachments {
+            let notes: Vec<Note> = match &notes {
+                Notes::Parsed(library) => library.notes.clone(),
+                Notes::Stored(_) => {
+                    let (_, text) = text.expect("stored notes come from a text");
+                    Library::note_lines(text)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|line| line.contains("\"hash\":\""))
+                        .filter_map(|line| Note::from_json(line).ok())
+                        .collect()
+                }
+            };
+            (attachment_files(&notes, &render_options), Vec::new())
+        } else if render_options.images.keep {
+            let wanted = match &notes {
+                Notes::Parsed(library) => attachments_of(&library.notes, library, &render_options),
+                Notes::Stored(_) => {
+                    let (_, text) = text.expect("stored notes come from a text");
+                    stored_attachments(text, &render_options)
+                }
+            };
+            let planned = plan_attachments(folder, wanted);
+            plan.writes.extend(planned.writes);
+            (planned.without_bytes, planned.lines)
+        } else {
+            (Vec::new(), Vec::new())
+        };
     Ok(Session {
         plan,
         save_state: state_missing || !warnings.is_empty(),
@@ -463,7 +533,123 @@ pub fn start(
         backup,
         warnings,
         template_error,
+        attachments,
+        attachment_lines,
     })
+}
+
+/// The kept images `notes` embed with `options`, with their bytes when `library` has them.
+fn attachments_of(notes: &[Note], library: &Library, options: &RenderOptions) -> Vec<Attachment> {
+    attachments_with_bytes(notes, library, options)
+}
+
+fn attachments_with_bytes(
+    notes: &[Note],
+    library: &Library,
+    options: &RenderOptions,
+) -> Vec<Attachment> {
+    attachment_files(notes, options)
+        .into_iter()
+        .map(|file| Attachment {
+            bytes: library.image(&file.hash).map(|i| i.bytes.clone()),
+            file,
+        })
+        .collect()
+}
+
+/// [`attachments_of`] for a backup's text: only the notes that keep an image are parsed,
+/// and only the images they keep decoded.
+fn stored_attachments(text: &str, options: &RenderOptions) -> Vec<Attachment> {
+    let notes: Vec<Note> = Library::note_lines(text)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|line| line.contains("\"hash\":\""))
+        .filter_map(|line| Note::from_json(line).ok())
+        .collect();
+    if notes.is_empty() {
+        return Vec::new();
+    }
+    let files = attachment_files(&notes, options);
+    let mut library = Library::default();
+    for line in Library::image_lines(text).unwrap_or_default() {
+        let wanted = files.iter().any(|f| line.contains(f.hash.as_str()));
+        if let Some(image) = wanted
+            .then(|| crate::library::read_image_line(line).ok())
+            .flatten()
+        {
+            library.add_images([image]);
+        }
+    }
+    attachments_of(&notes, &library, options)
+}
+
+/// The attachments a folder needs for its notes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AttachmentPlan {
+    /// New files, each written only where no file is ([`super::Expect::Absent`]).
+    pub writes: Vec<Write>,
+    /// Attachments whose bytes the library does not hold.
+    pub without_bytes: Vec<AttachmentFile>,
+    /// `(path, line)`: what was decided for each attachment written or left alone.
+    pub lines: Vec<(String, String)>,
+}
+
+/// The kept images `notes` embed when rendered with `options` into `folder` (an export or
+/// a sync), their bytes from `library`. See [`plan_attachments`].
+pub fn attachments_for(
+    folder: &dyn Folder,
+    notes: &[Note],
+    library: &Library,
+    options: &RenderOptions,
+) -> AttachmentPlan {
+    if !options.images.keep {
+        return AttachmentPlan::default();
+    }
+    plan_attachments(folder, attachments_with_bytes(notes, library, options))
+}
+
+/// Decides each attachment: a file with the same bytes is there (nothing to do); nothing is
+/// there (written, if the bytes are at hand: else left to the front end); another file is
+/// there (never overwritten: reported).
+fn plan_attachments(folder: &dyn Folder, wanted: Vec<Attachment>) -> AttachmentPlan {
+    let mut for_front_end = Vec::new();
+    let mut lines = Vec::new();
+    let mut writes = Vec::new();
+    for Attachment { file, bytes } in wanted {
+        let Some(bytes) = bytes else {
+            for_front_end.push(file);
+            continue;
+        };
+        match folder.read(&file.path) {
+            Entry::Missing => {
+                lines.push((
+                    file.path.clone(),
+                    format!("{:<9} {}", "attached", file.path),
+                ));
+                writes.push(Write {
+                    path: file.path,
+                    bytes,
+                    expect: super::Expect::Absent,
+                });
+            }
+            Entry::File(there) if super::hash::hash(&there) == file.hash => {}
+            other => {
+                let why = match other {
+                    Entry::File(_) => "another file is there; it is not overwritten".to_owned(),
+                    other => describe(&other),
+                };
+                lines.push((
+                    file.path.clone(),
+                    format!("{:<9} {}: {why}", "skipped", file.path),
+                ));
+            }
+        }
+    }
+    AttachmentPlan {
+        writes,
+        without_bytes: for_front_end,
+        lines,
+    }
 }
 
 impl Session {
@@ -484,6 +670,13 @@ impl Session {
         &self.plan.decisions
     }
 
+    /// The kept images the notes embed whose bytes the session does not have (they were not
+    /// in the library given): the front end writes each at its path from its own store,
+    /// only where no file is, and never over another file.
+    pub fn attachments(&self) -> &[AttachmentFile] {
+        &self.attachments
+    }
+
     /// The report when nothing is written.
     pub fn dry_run(self) -> Report {
         Report {
@@ -493,6 +686,7 @@ impl Session {
             warnings: self.warnings,
             template_error: self.template_error,
             dry_run: true,
+            attachments: self.attachment_lines.into_iter().map(|(_, l)| l).collect(),
         }
     }
 
@@ -507,6 +701,14 @@ impl Session {
             }
         }
         let state = (self.save_state || state != self.previous).then(|| state.to_json());
+        let attachments = self
+            .attachment_lines
+            .into_iter()
+            .map(|(path, line)| match failed.get(&path) {
+                Some(why) => format!("{:<9} {path}: not written: {why}", "skipped"),
+                None => line,
+            })
+            .collect();
         Report {
             decisions,
             state,
@@ -514,6 +716,7 @@ impl Session {
             warnings: self.warnings,
             template_error: self.template_error,
             dry_run: false,
+            attachments,
         }
     }
 }
@@ -567,10 +770,12 @@ fn lines_within(given: &str, kept: &str) -> bool {
     if !given_notes.iter().all(|line| kept_lines.contains(line)) {
         return false;
     }
-    match (Library::deleted_lines(given), Library::deleted_lines(kept)) {
+    let within = |given: Option<Vec<&str>>, kept: Option<Vec<&str>>| match (given, kept) {
         (Some(given), Some(kept)) => given.iter().all(|line| kept.contains(line)),
         _ => false,
-    }
+    };
+    within(Library::deleted_lines(given), Library::deleted_lines(kept))
+        && within(Library::image_lines(given), Library::image_lines(kept))
 }
 
 /// Each note of a backup laid out as Quotebook writes it, keyed without being parsed:

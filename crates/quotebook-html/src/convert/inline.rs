@@ -177,10 +177,11 @@ impl Walker<'_> {
             Some(dest)
         };
         let alt = el.attr("alt").unwrap_or("").trim();
-        let mut md = String::with_capacity(src.len().min(MAX_INLINE_IMAGE) + 16);
+        let max_inline = self.opts.max_inline_image.unwrap_or(MAX_INLINE_IMAGE);
+        let mut md = String::with_capacity(src.len().min(max_inline) + 16);
         let too_long = match &dest {
             None => Some(format!("{} KB address", src.len().div_ceil(1000))),
-            Some(d) if inline && d.len() > MAX_INLINE_IMAGE => {
+            Some(d) if inline && d.len() > max_inline => {
                 Some(format!("{} KB of inline data", d.len().div_ceil(1000)))
             }
             Some(d) if !inline && d.len() > MAX_URL => {

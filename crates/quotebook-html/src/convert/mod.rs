@@ -49,6 +49,10 @@ pub struct Options {
     /// renderers that show them (Obsidian). Off by default: the output then holds no
     /// HTML at all and is safe to paste anywhere.
     pub safe_html: bool,
+    /// The longest inline (`data:`) image kept in the Markdown, in bytes of its address;
+    /// `None`: 64 KB. A caller that takes such images out of the Markdown afterwards (into
+    /// files: the core's `clip_with_images`) raises it.
+    pub max_inline_image: Option<usize>,
 }
 
 /// Converts an HTML fragment to Markdown, resolving links against `base_url`.
