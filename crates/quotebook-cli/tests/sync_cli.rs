@@ -656,6 +656,7 @@ fn a_backup_carries_the_settings_that_shape_its_files() {
         tz_offset_minutes: 13 * 60,
         locale: "fr".into(),
         quote_order: QuoteOrder::Page,
+        images: None,
     };
     let library = Library {
         notes,

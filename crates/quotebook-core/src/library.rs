@@ -757,6 +757,7 @@ mod tests {
             tz_offset_minutes: -300,
             locale: "fr".into(),
             quote_order: QuoteOrder::Page,
+            images: None,
         };
         let json = library.to_json_with(Some(&settings));
         assert!(

@@ -584,6 +584,7 @@ fn library_imports() {
             tz_offset_minutes: -300,
             locale: "fr".into(),
             quote_order: QuoteOrder::Page,
+            images: None,
         }),
         notes: vec![note()],
         deleted: vec![Deleted {
