@@ -3,7 +3,7 @@
 // stopped when idle and restarted by the next event) and keeps no state of its own.
 import { api } from './browser.js';
 import { onAnchorMessage, showHighlights as paintFrames } from './anchors.js';
-import { MENU_ID, COMMAND, onQuoteSaved, resumePendingSaves, saveQuote, saveQuoteFromShortcut } from './save.js';
+import { MENU_ID, COMMAND, onQuoteSaved, resumePendingSaves, saveQuote, saveQuoteFromShortcut, tellFailure } from './save.js';
 import { syncAfterSave } from './sync/sync.js';
 import { IMAGE_MENU_IDS, imageMenuId, saveImage } from './images/save-image.js';
 import { SETTINGS } from './store.js';
@@ -21,7 +21,9 @@ const SHOW_HIGHLIGHTS = 'show-highlights';
 // saving does not import the sync, which reads notes through the library.
 onQuoteSaved(syncAfterSave);
 
-api.runtime.onInstalled.addListener(async () => {
+api.runtime.onInstalled.addListener(async ({ reason }) => {
+  // A first install opens the welcome page: how to save, pinning the button, folder sync.
+  if (reason === 'install') api.tabs.create({ url: api.runtime.getURL('welcome/welcome.html') }).catch(() => {});
   // The opt-in's registration follows the library it was built from (an update may have
   // changed how patterns are made).
   syncRegistration().catch((error) => console.warn('Quotebook: automatic highlights:', error?.message));
@@ -80,6 +82,7 @@ api.runtime.onStartup.addListener(() => {});
 // For the end-to-end tests and for debugging from the worker's console.
 globalThis.saveQuote = saveQuote;
 globalThis.resumePendingSaves = resumePendingSaves;
+globalThis.tellFailure = tellFailure;
 globalThis.saveImage = saveImage;
 globalThis.quotebookImages = { ...images, keepImages, readImage };
 // `showHighlights`: every frame painted, as the anchoring tests call it;

@@ -6,7 +6,7 @@ import { api } from './browser.js';
 import { core } from './core.js';
 import { keepImages, storeBytes } from './images/keep.js';
 import { showHighlights } from './highlights.js';
-import { NOTE_PREFIX, PENDING_PREFIX, RETRY_KEY, SCHEMA_KEY, STORAGE_SCHEMA, newerSchema, withNotesLock } from './store.js';
+import { LAST_FAILURE_KEY, NOTE_PREFIX, PENDING_PREFIX, RETRY_KEY, SCHEMA_KEY, STORAGE_SCHEMA, newerSchema, withNotesLock } from './store.js';
 
 /** @typedef {import('./store.js').Note} Note */
 /** @typedef {import('./store.js').Capture} Capture */
@@ -87,9 +87,12 @@ export async function saveQuote(info, tab) {
     } else await forgetPending(pendingKey);
     console.error('Quotebook: could not save the quote:', error);
     const said = api.i18n.getMessage(message, [reason]);
-    await report(tab, false, said, '!');
-    // In words on the page too, where a script of ours may run (not only in a tooltip).
-    await showHighlights(tab, { card: { status: 'failed', reason: said } });
+    await report(tab, false, said, '!', { tell: false });
+    // In words on the page too (not only in a tooltip): the card where it can be shown,
+    // else the notice or, where no script of ours may run, a notification.
+    const card = await showHighlights(tab, { card: { status: 'failed', reason: said } });
+    if (!card.shown) await tellFailure(tab, said);
+    else await rememberFailure(tab, said);
     return { ok: false, reason, kept };
   } finally {
     underWay.delete(pendingKey);
@@ -534,8 +537,12 @@ function wellFormed(value, keepLength = false) {
   return value;
 }
 
-/** The badge and its tooltip, on the tab the quote came from. */
-async function report(tab, ok, title, text) {
+/**
+ * The badge and its tooltip, on the tab the quote came from; a failure is also told where
+ * the reader looks (`tellFailure`, unless the caller shows it on the card), a success
+ * clears the last failure the popup shows.
+ */
+async function report(tab, ok, title, text, { tell = true } = {}) {
   const tabId = tab?.id >= 0 ? tab.id : undefined;
   try {
     await Promise.all([
@@ -546,6 +553,96 @@ async function report(tab, ok, title, text) {
   } catch (error) {
     console.warn('Quotebook: cannot update the badge:', error?.message); // e.g. the tab closed
   }
+  if (ok) await api.storage.session?.remove(LAST_FAILURE_KEY).catch(() => {});
+  else if (tell) await tellFailure(tab, title);
+}
+
+/**
+ * Keeps a failed save's reason for the popup, until a save succeeds.
+ * @param {chrome.tabs.Tab | null | undefined} tab
+ * @param {string} message
+ */
+async function rememberFailure(tab, message) {
+  const record = { at: new Date().toISOString(), url: tab?.url ?? '', title: tab?.title ?? '', reason: message };
+  await api.storage.session?.set({ [LAST_FAILURE_KEY]: record }).catch(() => {});
+  return record;
+}
+
+/**
+ * A failed save, in words where the reader looks: a notice on the page when a script of
+ * ours may run there, else (browser pages, the store, the PDF viewer, a closed tab) a
+ * notification; and, either way, the popup's last failure. The badge's tooltip alone is
+ * easily missed. Resolves to where it was shown, `'page'` or `'notification'` (or `''`).
+ * @param {chrome.tabs.Tab | null | undefined} tab
+ * @param {string} message
+ */
+export async function tellFailure(tab, message) {
+  const record = await rememberFailure(tab, message);
+  const tabId = tab?.id;
+  if (tabId !== undefined && tabId >= 0) {
+    try {
+      const [shown] = await api.scripting.executeScript({
+        target: { tabId, frameIds: [0] },
+        func: showNotice,
+        args: [message, api.i18n.getMessage('@@bidi_dir') || 'ltr', NOTICE_MS],
+      });
+      if (shown?.result === true) return 'page';
+    } catch (error) {
+      console.info('Quotebook: no notice on this page:', error?.message);
+    }
+  }
+  try {
+    await api.notifications.create(`quotebook-failed-${record.at}`, {
+      type: 'basic',
+      iconUrl: api.runtime.getURL('icons/icon-128.png'),
+      title: api.i18n.getMessage('extName'),
+      message,
+    });
+    return 'notification';
+  } catch (error) {
+    console.warn('Quotebook: cannot show a notification:', error?.message);
+    return '';
+  }
+}
+
+/** How long the page's notice stays (ms). */
+const NOTICE_MS = 8000;
+
+/**
+ * Runs in the page (the extension's isolated world, by `executeScript`): a small notice
+ * at the top of the window, its text set as text in a closed shadow root (the page's
+ * styles and scripts cannot reach into it), not clickable, gone after `ms`. Styles are
+ * set through the CSSOM, which a page's Content Security Policy does not block. Returns
+ * true once shown. Self-contained: `executeScript` sends its source alone.
+ * @param {string} text
+ * @param {string} dir
+ * @param {number} ms
+ */
+function showNotice(text, dir, ms) {
+  const world = /** @type {any} */ (globalThis);
+  world.quotebookNotice?.remove();
+  const host = document.createElement('quotebook-notice');
+  const important = (/** @type {CSSStyleDeclaration} */ style, /** @type {Record<string, string>} */ rules) => {
+    for (const [name, value] of Object.entries(rules)) style.setProperty(name, value, 'important');
+  };
+  important(host.style, {
+    all: 'initial', position: 'fixed', top: '12px', left: '50%', transform: 'translateX(-50%)',
+    'z-index': '2147483647', 'pointer-events': 'none', 'max-width': 'min(36rem, calc(100vw - 24px))',
+  });
+  const box = document.createElement('div');
+  box.setAttribute('role', 'alert');
+  box.dir = dir;
+  box.textContent = text;
+  important(box.style, {
+    display: 'block', padding: '10px 14px', 'border-radius': '6px', background: '#b3261e',
+    color: '#ffffff', font: '14px/1.4 system-ui, sans-serif', 'box-shadow': '0 2px 8px rgba(0,0,0,.3)',
+    'overflow-wrap': 'anywhere', 'white-space': 'pre-wrap',
+  });
+  host.attachShadow({ mode: 'closed' }).append(box);
+  (document.body ?? document.documentElement).append(host);
+  world.quotebookNotice = host;
+  setTimeout(() => host.remove(), ms);
+  return true;
 }
 
 /** An error's message for the reader, without the core's `code: ` prefix. */

@@ -170,8 +170,27 @@ ${pageUrl}
     assert.deepEqual(granted.origins, ['http://127.0.0.1/*']);
     assert.deepEqual(
       [...granted.permissions].sort(),
-      ['activeTab', 'contextMenus', 'scripting', 'storage', 'unlimitedStorage'],
+      ['activeTab', 'contextMenus', 'notifications', 'scripting', 'storage', 'unlimitedStorage'],
     );
+  });
+
+  test('the welcome page opened on install gives Firefox its own command', async () => {
+    // Opened by the install itself (not by the test): found in the open tabs, then read.
+    const url = await inTestPage(`browser.runtime.getURL('welcome/welcome.html')`);
+    assert.ok((await inTestPage('browser.tabs.query({})')).some((t) => t.url === url));
+    const welcome = await firefox.openPage('welcome/welcome.html');
+    const shown = await waitFor(() => welcome.in(`document.getElementById('command').textContent
+      && document.getElementById('pin-status').dataset.state
+      && { command: document.getElementById('command').textContent,
+           pin: document.getElementById('pin-status').dataset.state,
+           shortcut: document.getElementById('shortcut').textContent }`),
+    { timeout: 10_000, interval: 100, what: 'the welcome page filled in' });
+    assert.equal(shown.command,
+      'quotebook install-host --browser firefox --folder ~/Notes/Quotebook --extension-id quotebook@quotebook');
+    assert.match(shown.shortcut, /Alt\+Shift\+S/);
+    // Whether Firefox says if the button is on the toolbar or not, the page says something.
+    assert.ok(['hint', 'pinned', 'unknown'].includes(shown.pin), shown.pin);
+    await inTestPage(`browser.tabs.remove(${welcome.tabId})`);
   });
 
   test('a dragged selection with a link and emphasis becomes the exact note', async () => {

@@ -102,7 +102,7 @@ describe('the shipped manifest', () => {
     assert.deepEqual(manifest.web_accessible_resources,
       [{ resources: ['card/card.html'], matches: ['<all_urls>'], use_dynamic_url: true }]);
     assert.deepEqual([...manifest.permissions].sort(),
-      ['activeTab', 'contextMenus', 'scripting', 'storage', 'unlimitedStorage']);
+      ['activeTab', 'contextMenus', 'notifications', 'scripting', 'storage', 'unlimitedStorage']);
     assert.deepEqual([...manifest.optional_permissions].sort(), ['downloads', 'nativeMessaging']);
     for (const permission of manifest.permissions) assert.ok(!/[:/*]/.test(permission), permission);
     assert.equal(manifest.content_security_policy.extension_pages,

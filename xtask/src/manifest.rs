@@ -85,12 +85,14 @@ mod tests {
         let mut permissions = strings(&m["permissions"]);
         permissions.sort_unstable();
         // `unlimitedStorage` (no install warning) lets a large library outgrow the 10 MB
-        // quota of `storage.local` instead of failing to save.
+        // quota of `storage.local` instead of failing to save. `notifications` tells of a
+        // failed save where no page can show it (browser pages, the store, the PDF viewer).
         assert_eq!(
             permissions,
             [
                 "activeTab",
                 "contextMenus",
+                "notifications",
                 "scripting",
                 "storage",
                 "unlimitedStorage"

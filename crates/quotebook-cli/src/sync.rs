@@ -321,7 +321,7 @@ fn carried_images(
         embed: if args.embed.is_some() {
             given.embed
         } else {
-            carried.embed.clone()
+            carried.embed
         },
         note_folder: given.note_folder,
     }
