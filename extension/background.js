@@ -2,20 +2,31 @@
 // The service worker: registers its listeners synchronously at start (MV3 workers are
 // stopped when idle and restarted by the next event) and keeps no state of its own.
 import { api } from './browser.js';
-import { onAnchorMessage, showHighlights } from './anchors.js';
-import { MENU_ID, COMMAND, onQuoteSaved, resumePendingSaves, saveQuote, saveQuoteFromShortcut } from './save.js';
+import { onAnchorMessage, showHighlights as paintFrames } from './anchors.js';
+import { MENU_ID, COMMAND, onQuoteSaved, resumePendingSaves, saveQuote, saveQuoteFromShortcut, tellFailure } from './save.js';
 import { syncAfterSave } from './sync/sync.js';
 import { IMAGE_MENU_IDS, imageMenuId, saveImage } from './images/save-image.js';
 import { SETTINGS } from './store.js';
 import * as images from './images/db.js';
 import { keepImages } from './images/keep.js';
 import { readImage } from './images/fetch.js';
+import { showHighlights } from './highlights.js';
+import { autoEnabled, keepInStep, syncRegistration } from './auto.js';
+import { answerCard } from './card-edits.js';
+
+/** The shortcut that shows the page's highlights (the toolbar button's popup does too). */
+const SHOW_HIGHLIGHTS = 'show-highlights';
 
 // After each save, the folder sync when the reader turned it on. Wired here, so that
 // saving does not import the sync, which reads notes through the library.
 onQuoteSaved(syncAfterSave);
 
-api.runtime.onInstalled.addListener(async () => {
+api.runtime.onInstalled.addListener(async ({ reason }) => {
+  // A first install opens the welcome page: how to save, pinning the button, folder sync.
+  if (reason === 'install') api.tabs.create({ url: api.runtime.getURL('welcome/welcome.html') }).catch(() => {});
+  // The opt-in's registration follows the library it was built from (an update may have
+  // changed how patterns are made).
+  syncRegistration().catch((error) => console.warn('Quotebook: automatic highlights:', error?.message));
   await api.contextMenus.removeAll();
   api.contextMenus.create({ id: MENU_ID, title: api.i18n.getMessage('menuSaveQuote'), contexts: ['selection'] });
   await imageMenu();
@@ -47,8 +58,18 @@ api.contextMenus.onClicked.addListener((info, tab) => {
 
 api.commands.onCommand.addListener((command, tab) => {
   if (command === COMMAND) saveQuoteFromShortcut(tab);
+  else if (command === SHOW_HIGHLIGHTS) showHighlights(tab);
 });
 
+// The automatic highlights (opt-in): the content script registered on quoted pages asks.
+api.runtime.onMessage.addListener((message, sender) => {
+  if (message?.type !== 'quotebook-show-highlights' || !sender.tab || sender.frameId !== 0) return undefined;
+  autoEnabled().then((on) => (on ? showHighlights(sender.tab) : null));
+  return undefined;
+});
+keepInStep();
+// The card's edits, under the notes' lock (card-edits.js).
+api.runtime.onMessage.addListener(answerCard);
 // highlight.js asks for the anchors of its page's quotes.
 api.runtime.onMessage.addListener(onAnchorMessage);
 
@@ -61,6 +82,11 @@ api.runtime.onStartup.addListener(() => {});
 // For the end-to-end tests and for debugging from the worker's console.
 globalThis.saveQuote = saveQuote;
 globalThis.resumePendingSaves = resumePendingSaves;
+globalThis.tellFailure = tellFailure;
 globalThis.saveImage = saveImage;
 globalThis.quotebookImages = { ...images, keepImages, readImage };
-globalThis.showHighlights = showHighlights;
+// `showHighlights`: every frame painted, as the anchoring tests call it;
+// `showPageHighlights`: what the reader's triggers call (highlights.js), card included.
+globalThis.showHighlights = paintFrames;
+globalThis.showPageHighlights = showHighlights;
+globalThis.syncRegistration = syncRegistration;

@@ -260,6 +260,16 @@ export function matchingQuoteIds(note, query) {
     .map((q) => q.id));
 }
 
+/**
+ * The note stored at `key`, if any (one storage read).
+ * @param {string} key
+ * @returns {Promise<Note | null>}
+ */
+export async function loadNote(key) {
+  const stored = (await api.storage.local.get(key))[key];
+  return stored === undefined ? null : remember(key, await current(stored));
+}
+
 // ---------------------------------------------------------------------------------------
 // Changes
 
@@ -300,6 +310,25 @@ export async function annotate(key, quoteId, comment, tags) {
   });
 }
 
+/**
+ * Sets a quote's highlight kind (an id of `quote_kinds()`) in the note stored at `key`;
+ * resolves to the updated note.
+ * @param {string} key
+ * @param {string} quoteId
+ * @param {string} kind
+ * @returns {Promise<Note>}
+ */
+export async function setKind(key, quoteId, kind) {
+  const wasm = await core();
+  return locked(async () => {
+    const note = await readNote(key);
+    // The core refuses an id it does not know (`invalid_data`).
+    const updated = wasm.set_quote_kind(note, quoteId, /** @type {Quote['kind']} */ (kind), now());
+    await api.storage.local.set({ [key]: updated });
+    return remember(key, updated);
+  });
+}
+
 function newTrashKey(deletedAt) {
   return `${TRASH_PREFIX}${deletedAt}:${crypto.randomUUID()}`;
 }
@@ -312,6 +341,17 @@ function newTrashKey(deletedAt) {
  * @returns {Promise<Note>}
  */
 export async function deleteQuote(key, quoteId) {
+  return (await deleteQuoteWithUndo(key, quoteId)).note;
+}
+
+/**
+ * Deletes a quote as `deleteQuote` does; resolves to the updated note and the trash key
+ * that `undo` takes to bring the quote back.
+ * @param {string} key
+ * @param {string} quoteId
+ * @returns {Promise<{note: Note, trashKey: string}>}
+ */
+export async function deleteQuoteWithUndo(key, quoteId) {
   const wasm = await core();
   return locked(async () => {
     const note = await readNote(key);
@@ -319,11 +359,12 @@ export async function deleteQuote(key, quoteId) {
     if (!quote) throw new Error(`not_found: ${quoteId}`);
     const updated = wasm.remove_quote(note, quoteId, now());
     const deletedAt = Date.now();
+    const trashKey = newTrashKey(deletedAt);
     await api.storage.local.set({
       [key]: updated,
-      [newTrashKey(deletedAt)]: { kind: 'quote', deletedAt, key, title: note.title, quote, note },
+      [trashKey]: { kind: 'quote', deletedAt, key, title: note.title, quote, note },
     });
-    return remember(key, updated);
+    return { note: remember(key, updated), trashKey };
   });
 }
 

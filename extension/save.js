@@ -5,7 +5,8 @@
 import { api } from './browser.js';
 import { core } from './core.js';
 import { keepImages, storeBytes } from './images/keep.js';
-import { NOTE_PREFIX, PENDING_PREFIX, RETRY_KEY, SCHEMA_KEY, STORAGE_SCHEMA, newerSchema, withNotesLock } from './store.js';
+import { showHighlights } from './highlights.js';
+import { LAST_FAILURE_KEY, NOTE_PREFIX, PENDING_PREFIX, RETRY_KEY, SCHEMA_KEY, STORAGE_SCHEMA, newerSchema, withNotesLock } from './store.js';
 
 /** @typedef {import('./store.js').Note} Note */
 /** @typedef {import('./store.js').Capture} Capture */
@@ -38,7 +39,7 @@ const ERROR_COLOR = '#cf222e';
 /**
  * Saves the selection of `tab` as a quote. `info` is what `contextMenus.onClicked` passes
  * (`frameId`, `selectionText`, `pageUrl`, `frameUrl`). Resolves to what happened, for tests:
- * `{ ok: true, key, note, plainText, images, quotes }` (`plainText`: false, or why the page could
+ * `{ ok: true, key, note, plainText, quotes }` (`plainText`: false, or why the page could
  * not be read; `quotes`: each range's `{id, status}`, `status` `duplicate` when the note
  * already held that text at that place, `id` then the quote saved before) or
  * `{ ok: false, reason }`; never rejects.
@@ -57,17 +58,24 @@ export async function saveQuote(info, tab) {
     }, Boolean(tab?.incognito));
     const { capture, plainText } = await captureSelection(info, tab);
     const { key, note, quotes } = await storeQuote(capture, quoteId, pendingKey, tabId);
-    await report(tab, true, api.i18n.getMessage(plainText ? 'saveDonePlainText' : 'saveDone', [count(note)]),
-      String(note.quotes.length));
-    // The quote's images, after the quote: saving never waits for them.
-    const images = await keepImages(key, { quoteId });
-    if (images.refused > 0) {
+    // The first range's fate: saved, or already in the note (the card then names that
+    // quote, and nothing was saved again).
+    const first = quotes[0] ?? { id: quoteId, status: 'saved' };
+    const duplicate = quotes.length > 0 && quotes.every((q) => q.status === 'duplicate');
+    const said = duplicate ? 'saveDuplicate' : plainText ? 'saveDonePlainText' : 'saveDone';
+    await report(tab, true, api.i18n.getMessage(said, [count(note)]), String(note.quotes.length));
+    // The quote highlighted where it was, and the card beside it; where the page could
+    // not be read, no script of ours may run in it either: the badge says it.
+    if (!plainText) await showHighlights(tab, { card: { id: first.id, status: duplicate ? 'duplicate' : 'saved' } });
+    // The quote's images, after the quote and its card: saving never waits for them.
+    const images = duplicate ? null : await keepImages(key, { quoteId });
+    if (images && images.refused > 0) {
       await report(tab, true, api.i18n.getMessage('quoteSavedImagesMissing', [count(note), String(images.refused), images.reason ?? '']),
         String(note.quotes.length));
     }
     afterSave(); // the folder sync, when on; not awaited: it reports in the options page
     const stored = /** @type {Note | undefined} */ ((await api.storage.local.get(key))[key]);
-    return { ok: true, key, note: stored ?? note, plainText, images, quotes };
+    return { ok: true, key, note: stored ?? note, plainText, duplicate, quotes, images };
   } catch (error) {
     const kept = isKept(error);
     const reason = readable(error);
@@ -78,7 +86,13 @@ export async function saveQuote(info, tab) {
       await api.storage.session.set({ [RETRY_KEY]: true }).catch(() => {});
     } else await forgetPending(pendingKey);
     console.error('Quotebook: could not save the quote:', error);
-    await report(tab, false, api.i18n.getMessage(message, [reason]), '!');
+    const said = api.i18n.getMessage(message, [reason]);
+    await report(tab, false, said, '!', { tell: false });
+    // In words on the page too (not only in a tooltip): the card where it can be shown,
+    // else the notice or, where no script of ours may run, a notification.
+    const card = await showHighlights(tab, { card: { status: 'failed', reason: said } });
+    if (!card.shown) await tellFailure(tab, said);
+    else await rememberFailure(tab, said);
     return { ok: false, reason, kept };
   } finally {
     underWay.delete(pendingKey);
@@ -208,8 +222,9 @@ async function storeQuote(capture, quoteId, pendingKey, tabId) {
 
 /**
  * The read-modify-write of one note (call it under the notes' lock, `withNotesLock`).
- * Resolves to the note stored and what became of each range (`clip_outcome`); a write
- * that storage refuses throws `storage_failed`.
+ * Resolves to the note stored and what became of each range (`clip_outcome`: saved, or
+ * a duplicate of a quote the note holds); a write that storage refuses throws
+ * `storage_failed`.
  * @param {import('./core.js').Core} wasm
  * @param {string} key
  * @param {SaveRequest} request
@@ -231,8 +246,9 @@ async function addToNote(wasm, key, request) {
   const folded = formerKeys.filter((k) => stored[k] !== undefined);
   // As stored: the core reads every schema.
   const former = folded.map((k) => /** @type {Note} */ (stored[k]));
-  // `data:` images become attachments: their bytes are stored before the note refers to them.
-  const { note, images, quotes } = wasm.clip_with_images({ ...request, former }, /** @type {Note | undefined} */ (stored[key]) ?? null);
+  // `data:` images become attachments: their bytes are stored before the note refers to
+  // them. `quotes` says what became of each range: saved, or already in the note.
+  const { note, quotes, images } = wasm.clip_with_images({ ...request, former }, /** @type {Note | undefined} */ (stored[key]) ?? null);
   try {
     await storeBytes(images);
   } catch (error) {
@@ -521,8 +537,12 @@ function wellFormed(value, keepLength = false) {
   return value;
 }
 
-/** The badge and its tooltip, on the tab the quote came from. */
-async function report(tab, ok, title, text) {
+/**
+ * The badge and its tooltip, on the tab the quote came from; a failure is also told where
+ * the reader looks (`tellFailure`, unless the caller shows it on the card), a success
+ * clears the last failure the popup shows.
+ */
+async function report(tab, ok, title, text, { tell = true } = {}) {
   const tabId = tab?.id >= 0 ? tab.id : undefined;
   try {
     await Promise.all([
@@ -533,6 +553,96 @@ async function report(tab, ok, title, text) {
   } catch (error) {
     console.warn('Quotebook: cannot update the badge:', error?.message); // e.g. the tab closed
   }
+  if (ok) await api.storage.session?.remove(LAST_FAILURE_KEY).catch(() => {});
+  else if (tell) await tellFailure(tab, title);
+}
+
+/**
+ * Keeps a failed save's reason for the popup, until a save succeeds.
+ * @param {chrome.tabs.Tab | null | undefined} tab
+ * @param {string} message
+ */
+async function rememberFailure(tab, message) {
+  const record = { at: new Date().toISOString(), url: tab?.url ?? '', title: tab?.title ?? '', reason: message };
+  await api.storage.session?.set({ [LAST_FAILURE_KEY]: record }).catch(() => {});
+  return record;
+}
+
+/**
+ * A failed save, in words where the reader looks: a notice on the page when a script of
+ * ours may run there, else (browser pages, the store, the PDF viewer, a closed tab) a
+ * notification; and, either way, the popup's last failure. The badge's tooltip alone is
+ * easily missed. Resolves to where it was shown, `'page'` or `'notification'` (or `''`).
+ * @param {chrome.tabs.Tab | null | undefined} tab
+ * @param {string} message
+ */
+export async function tellFailure(tab, message) {
+  const record = await rememberFailure(tab, message);
+  const tabId = tab?.id;
+  if (tabId !== undefined && tabId >= 0) {
+    try {
+      const [shown] = await api.scripting.executeScript({
+        target: { tabId, frameIds: [0] },
+        func: showNotice,
+        args: [message, api.i18n.getMessage('@@bidi_dir') || 'ltr', NOTICE_MS],
+      });
+      if (shown?.result === true) return 'page';
+    } catch (error) {
+      console.info('Quotebook: no notice on this page:', error?.message);
+    }
+  }
+  try {
+    await api.notifications.create(`quotebook-failed-${record.at}`, {
+      type: 'basic',
+      iconUrl: api.runtime.getURL('icons/icon-128.png'),
+      title: api.i18n.getMessage('extName'),
+      message,
+    });
+    return 'notification';
+  } catch (error) {
+    console.warn('Quotebook: cannot show a notification:', error?.message);
+    return '';
+  }
+}
+
+/** How long the page's notice stays (ms). */
+const NOTICE_MS = 8000;
+
+/**
+ * Runs in the page (the extension's isolated world, by `executeScript`): a small notice
+ * at the top of the window, its text set as text in a closed shadow root (the page's
+ * styles and scripts cannot reach into it), not clickable, gone after `ms`. Styles are
+ * set through the CSSOM, which a page's Content Security Policy does not block. Returns
+ * true once shown. Self-contained: `executeScript` sends its source alone.
+ * @param {string} text
+ * @param {string} dir
+ * @param {number} ms
+ */
+function showNotice(text, dir, ms) {
+  const world = /** @type {any} */ (globalThis);
+  world.quotebookNotice?.remove();
+  const host = document.createElement('quotebook-notice');
+  const important = (/** @type {CSSStyleDeclaration} */ style, /** @type {Record<string, string>} */ rules) => {
+    for (const [name, value] of Object.entries(rules)) style.setProperty(name, value, 'important');
+  };
+  important(host.style, {
+    all: 'initial', position: 'fixed', top: '12px', left: '50%', transform: 'translateX(-50%)',
+    'z-index': '2147483647', 'pointer-events': 'none', 'max-width': 'min(36rem, calc(100vw - 24px))',
+  });
+  const box = document.createElement('div');
+  box.setAttribute('role', 'alert');
+  box.dir = dir;
+  box.textContent = text;
+  important(box.style, {
+    display: 'block', padding: '10px 14px', 'border-radius': '6px', background: '#b3261e',
+    color: '#ffffff', font: '14px/1.4 system-ui, sans-serif', 'box-shadow': '0 2px 8px rgba(0,0,0,.3)',
+    'overflow-wrap': 'anywhere', 'white-space': 'pre-wrap',
+  });
+  host.attachShadow({ mode: 'closed' }).append(box);
+  (document.body ?? document.documentElement).append(host);
+  world.quotebookNotice = host;
+  setTimeout(() => host.remove(), ms);
+  return true;
 }
 
 /** An error's message for the reader, without the core's `code: ` prefix. */

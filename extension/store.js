@@ -22,6 +22,11 @@ export const PENDING_PREFIX = 'pending:';
 /** Set in `storage.session` while a save is kept for retry, so saves look for records. */
 export const RETRY_KEY = 'pending:retry';
 
+/**
+ * The last save that failed, `{at, url, title, reason}`, in `storage.session` (memory
+ * only: it may name a private window's page); the popup shows it until a save succeeds.
+ */
+export const LAST_FAILURE_KEY = 'save:lastFailure';
 /** Deleted quotes and notes wait here (`trash:<deleted at, ms>:<random>`) for an undo. */
 export const TRASH_PREFIX = 'trash:';
 /** Deletions the folder sync has yet to apply to the folder's copy (tombstones). */
@@ -51,6 +56,13 @@ export const SETTINGS = Object.freeze({
  * an import and a sync never lose one another's changes.
  */
 export const NOTES_LOCK = 'quotebook-notes';
+/**
+ * The message the card (card/card.html) sends the worker for a change to a note: in a
+ * frame inside a web page its Web Locks are partitioned apart from the notes' lock, so
+ * the worker makes the change (card-edits.js).
+ */
+export const CARD_EDIT = 'quotebook-card-edit';
+
 /** The Web Lock that keeps folder syncs from overlapping. */
 export const SYNC_LOCK = 'quotebook-sync';
 

@@ -542,7 +542,15 @@ async function showBackupState() {
 const SYNC_PERMISSION = { native: 'nativeMessaging', downloads: 'downloads' };
 const fsa = folderSync.BACKENDS.fsa;
 
+/** Set once the page reloaded for a permission granted after it opened. */
+const RELOADED_KEY = 'quotebook-options-reloaded';
+
+/** The system the install command is written for (`nativeSync.systemName`). */
+let system = 'linux';
+
 async function setUpSync() {
+  system = await nativeSync.systemName();
+  folderSync.answerSyncRequests();
   const settings = await folderSync.loadSettings();
   for (const radio of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('input[name="sync-backend"]'))) {
     radio.checked = radio.value === settings.backend;
@@ -564,6 +572,10 @@ async function setUpSync() {
   const onPermissions = async () => showSyncState((await folderSync.loadSettings()).backend);
   api.permissions.onAdded.addListener(onPermissions);
   api.permissions.onRemoved.addListener(onPermissions);
+  // Back from a terminal where the reader ran the install command: look again.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') onPermissions();
+  });
   // The last result first: finding the native host can take a while.
   const last = /** @type {import('../sync/sync.js').SyncResult | undefined} */ (
     (await api.storage.local.get(folderSync.RESULT_KEY))[folderSync.RESULT_KEY]);
@@ -613,6 +625,12 @@ async function showSyncState(backend) {
   status.textContent = '';
   $('sync-native-install').hidden = backend !== 'native';
   if (backend !== 'native') return;
+  if (await nativeSync.startedBeforeGrant() && !sessionStorage.getItem(RELOADED_KEY)) {
+    // Allowed after this page opened: only a page started since can reach the program.
+    sessionStorage.setItem(RELOADED_KEY, '1');
+    location.reload();
+    return;
+  }
   showInstallCommand(t('syncNativeFolderPlaceholder'));
   status.textContent = t('syncNativeLooking');
   const host = await folderSync.BACKENDS.native.detect();
@@ -633,7 +651,7 @@ function showInstallCommand(folder) {
   const id = api.runtime.id;
   $('sync-native-id').textContent = t('syncNativeId', id);
   const command = $('sync-native-command');
-  command.textContent = nativeSync.installCommand({ browser: nativeSync.browserName(), folder, id });
+  command.textContent = nativeSync.installCommand({ browser: nativeSync.browserName(), folder, id, system });
   command.dataset.dev = String(id === nativeSync.DEV_ID);
 }
 

@@ -33,25 +33,65 @@ export function browserName() {
 }
 
 /**
+ * The system this runs on, as the install command needs it: `'windows'` (the program is
+ * `quotebook.exe`, and the manifest's path goes in the registry), `'macos'`, `'linux'`, or
+ * `'other'` (where browsers start no native host: ChromeOS, Android).
+ * @returns {Promise<'windows' | 'macos' | 'linux' | 'other'>}
+ */
+export async function systemName() {
+  let os = '';
+  try {
+    os = (await api.runtime.getPlatformInfo()).os;
+  } catch {
+    os = /** @type {any} */ (navigator).userAgentData?.platform ?? navigator.platform ?? '';
+  }
+  if (/^win/i.test(os)) return 'windows';
+  if (/^mac/i.test(os)) return 'macos';
+  if (/^(linux|openbsd|freebsd)/i.test(os)) return 'linux';
+  return 'other';
+}
+
+/**
  * The command that lets this extension start the host, syncing into `folder` (a path, or
  * `~/…`, left unquoted so that the shell expands it). `--dev` exactly when the id is the
  * development one: the host refuses that id without it, and no other build has it. (The
  * id, not the manifest, decides: a store install may carry a `key` in its installed
- * manifest, and a self-hosted package has no `update_url`.)
- * @param {{ browser: string, folder: string, id: string }} options
+ * manifest, and a self-hosted package has no `update_url`.) On Windows the program is
+ * `quotebook.exe` and words are quoted as its shells read them.
+ * @param {{ browser: string, folder: string, id: string, system?: string }} options
  */
-export function installCommand({ browser, folder, id }) {
-  const plain = /^(~\/)?[\w@%+=:,./-]+$/;
-  const quote = (text) => (plain.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`);
-  const words = ['quotebook', 'install-host', '--browser', browser, '--folder', quote(folder),
-    '--extension-id', quote(id)];
+export function installCommand({ browser, folder, id, system }) {
+  const windows = system === 'windows';
+  const plain = windows ? /^[\w@%+=:,.\\/~-]+$/ : /^(~\/)?[\w@%+=:,./-]+$/;
+  const quote = (text) => {
+    if (plain.test(text)) return text;
+    return windows ? `"${text.replaceAll('"', '')}"` : `'${text.replaceAll("'", "'\\''")}'`;
+  };
+  const words = [windows ? 'quotebook.exe' : 'quotebook', 'install-host', '--browser', browser,
+    '--folder', quote(folder), '--extension-id', quote(id)];
   if (id === DEV_ID) words.push('--dev');
   return words.join(' ');
+}
+
+/** Where notes go unless the reader says otherwise, written for `system`'s shell. */
+export function defaultFolder(system) {
+  return system === 'windows' ? '%USERPROFILE%\\Notes\\Quotebook' : '~/Notes/Quotebook';
 }
 
 /** Whether the extension may talk to native hosts at all (an optional permission). */
 export function available() {
   return typeof api.runtime.connectNative === 'function';
+}
+
+/**
+ * Whether the permission is granted but this page or worker started before it was:
+ * Chromium gives `connectNative` only to the contexts that start after the grant. An open
+ * page then reloads itself; the worker hands its sync to a page that has it
+ * (`sync.js`, `SYNC_REQUEST`).
+ */
+export async function startedBeforeGrant() {
+  if (available()) return false;
+  return api.permissions.contains({ permissions: ['nativeMessaging'] }).catch(() => false);
 }
 
 /**

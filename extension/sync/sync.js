@@ -263,11 +263,33 @@ export async function syncNow(options = {}, onProgress) {
 export async function syncAfterSave() {
   try {
     const { backend, afterSave } = await loadSettings();
-    if (SYNCING.has(backend) && afterSave) return await syncNow();
+    if (!SYNCING.has(backend) || !afterSave) return null;
+    if (backend === 'native' && await native.startedBeforeGrant()) {
+      // The reader just allowed the program and this worker cannot reach it yet: an open
+      // page of ours that can (the welcome or options page) syncs instead.
+      const answer = await api.runtime.sendMessage({ type: SYNC_REQUEST }).catch(() => null);
+      if (answer) return /** @type {SyncResult} */ (answer);
+    }
+    return await syncNow();
   } catch (error) {
     console.warn('Quotebook: sync after save failed:', error);
   }
   return null;
+}
+
+/** The message the worker sends for a sync it cannot run itself (`syncAfterSave`). */
+export const SYNC_REQUEST = 'quotebook:sync-after-save';
+
+/**
+ * In an extension page: runs the worker's sync when asked (`SYNC_REQUEST`) and when this
+ * page can reach the program.
+ */
+export function answerSyncRequests() {
+  api.runtime.onMessage.addListener((message, _sender, sendResponse) => {
+    if (message?.type !== SYNC_REQUEST || !native.available()) return false;
+    syncNow().then(sendResponse);
+    return true;
+  });
 }
 
 function pick(object, keys) {

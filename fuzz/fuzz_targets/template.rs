@@ -557,8 +557,8 @@ fn note(page: &Page) -> Note {
                 selector: None,
                 private: q.private,
                 position: q.position.map(usize::from),
-                images: Vec::new(),
                 kind: QuoteKind::ALL[usize::from(q.kind) % QuoteKind::ALL.len()],
+                images: Vec::new(),
             })
             .collect(),
     }

@@ -170,8 +170,27 @@ ${pageUrl}
     assert.deepEqual(granted.origins, ['http://127.0.0.1/*']);
     assert.deepEqual(
       [...granted.permissions].sort(),
-      ['activeTab', 'contextMenus', 'scripting', 'storage', 'unlimitedStorage'],
+      ['activeTab', 'contextMenus', 'notifications', 'scripting', 'storage', 'unlimitedStorage'],
     );
+  });
+
+  test('the welcome page opened on install gives Firefox its own command', async () => {
+    // Opened by the install itself (not by the test): found in the open tabs, then read.
+    const url = await inTestPage(`browser.runtime.getURL('welcome/welcome.html')`);
+    assert.ok((await inTestPage('browser.tabs.query({})')).some((t) => t.url === url));
+    const welcome = await firefox.openPage('welcome/welcome.html');
+    const shown = await waitFor(() => welcome.in(`document.getElementById('command').textContent
+      && document.getElementById('pin-status').dataset.state
+      && { command: document.getElementById('command').textContent,
+           pin: document.getElementById('pin-status').dataset.state,
+           shortcut: document.getElementById('shortcut').textContent }`),
+    { timeout: 10_000, interval: 100, what: 'the welcome page filled in' });
+    assert.equal(shown.command,
+      'quotebook install-host --browser firefox --folder ~/Notes/Quotebook --extension-id quotebook@quotebook');
+    assert.match(shown.shortcut, /Alt\+Shift\+S/);
+    // Whether Firefox says if the button is on the toolbar or not, the page says something.
+    assert.ok(['hint', 'pinned', 'unknown'].includes(shown.pin), shown.pin);
+    await inTestPage(`browser.tabs.remove(${welcome.tabId})`);
   });
 
   test('a dragged selection with a link and emphasis becomes the exact note', async () => {
@@ -194,6 +213,12 @@ ${pageUrl}
       title: await browser.action.getTitle({ tabId: tab.id }),
     }))`);
     assert.deepEqual(badge, { text: '1', title: 'Quotebook: saved; 1 quote from this page' });
+    // The card that came up beside the quote holds the keyboard: Esc puts it away, as a
+    // reader would before selecting more (it covers the lines below the quote).
+    const cardHosts = () => page.evaluate(() => [...document.documentElement.children].filter((e) => e.tagName.includes('-')).length);
+    await waitFor(async () => (await cardHosts()) === 1, { what: 'the card' });
+    await page.keyboard.press('Escape');
+    await waitFor(async () => (await cardHosts()) === 0, { what: 'the card put away' });
   });
 
   test('a selection of two ranges (Ctrl-drag) becomes two quotes', async () => {
@@ -303,6 +328,32 @@ ${pageUrl}
     assert.match(markdown, /^> Quotes are kept with \[a link\]\(http:\/\/127\.0\.0\.1:\d+\/x\) that stays a link/m);
     assert.match(markdown, /^> println!\("kept verbatim"\);$/m);
     await inTestPage(`browser.tabs.remove(${options.tabId})`);
+  });
+
+  test('after a save, the card beside the quote and the quote highlighted, in Firefox', async () => {
+    await page.goto(pageUrl);
+    await dragSelect(page, '#steps', 'Eighth', 'warm.');
+    const result = await save();
+    assert.equal(result.ok, true, result.reason);
+    // Puppeteer does not follow the frame to the extension's address: BiDi's tree does.
+    const inCard = async (expression) => {
+      const { result } = await firefox.browser.connection.send('browsingContext.getTree', {});
+      const frame = result.contexts.flatMap((c) => c.children ?? []).find((c) => c.url.includes('/card/card.html'));
+      if (!frame) return undefined;
+      const { result: value } = await firefox.browser.connection.send('script.evaluate', {
+        expression, target: { context: frame.context }, awaitPromise: true, resultOwnership: 'none',
+      });
+      return value.type === 'exception' ? undefined : value.result.value;
+    };
+    await waitFor(() => inCard(`document.body?.dataset.ready === 'true'`), { what: 'the card' });
+    assert.equal(await inCard(`document.getElementById('card-heading').textContent`), 'Saved to Field notes on keeping quotes');
+    const texts = await waitFor(async () => {
+      const t = await page.evaluate(() => [...CSS.highlights.values()].flatMap((h) => [...h].map((r) => r.toString())));
+      return t.includes('Eighth step: serve it warm.') && t;
+    }, { what: 'the highlight', timeout: 30_000 });
+    // Every range painted is a stored quote's text: nothing else is marked.
+    const quotes = (await storage())[key].quotes.map((q) => q.text);
+    assert.ok(texts.every((t) => quotes.includes(t)), texts.join('\n'));
   });
 });
 

@@ -92,19 +92,22 @@ describe('hostile pages', () => {
 describe('the shipped manifest', () => {
   test('asks for no host, runs no content script, and makes downloads and nativeMessaging optional', async () => {
     const manifest = await builtManifest('chrome');
-    for (const key of ['host_permissions', 'content_scripts',
-      'externally_connectable', 'web_accessible_resources']) {
+    for (const key of ['host_permissions', 'content_scripts', 'externally_connectable']) {
       assert.equal(manifest[key], undefined, key);
     }
+    // Sites only when asked: an image's origin when the reader saves that image (issue 16),
+    // all sites for the opt-in automatic highlights, asked when turned on; web pages may
+    // load the card's page alone, at its dynamic address.
+    assert.deepEqual(manifest.optional_host_permissions, ['http://*/*', 'https://*/*', '<all_urls>']);
+    assert.deepEqual(manifest.web_accessible_resources,
+      [{ resources: ['card/card.html'], matches: ['<all_urls>'], use_dynamic_url: true }]);
     assert.deepEqual([...manifest.permissions].sort(),
-      ['activeTab', 'contextMenus', 'scripting', 'storage', 'unlimitedStorage']);
+      ['activeTab', 'contextMenus', 'notifications', 'scripting', 'storage', 'unlimitedStorage']);
     assert.deepEqual([...manifest.optional_permissions].sort(), ['downloads', 'nativeMessaging']);
     for (const permission of manifest.permissions) assert.ok(!/[:/*]/.test(permission), permission);
     assert.equal(manifest.content_security_policy.extension_pages,
       "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; img-src 'self' blob:; "
-      + "connect-src 'self' http: https:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
-    // Issue 16: the images' origins, asked for when the reader saves an image; none granted.
-    assert.deepEqual(manifest.optional_host_permissions, ['http://*/*', 'https://*/*']);
+      + "connect-src 'self' http: https:; base-uri 'none'; form-action 'none'; frame-ancestors 'self' http: https:");
     // The test build differs by its test host only.
     const testBuild = await builtManifest('chrome-test');
     assert.deepEqual(testBuild.host_permissions, ['http://127.0.0.1/*']);

@@ -6,13 +6,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  FIXTURES, chooseSaveQuote, launch, noteMarkdown, screenPoint, serveFixtures, waitFor, workerAccess,
-  xdotool, xdotoolDragSelect,
+  FIXTURES, ROOT, chooseSaveQuote, launch, noteMarkdown, screenPoint, serveFixtures, textPoint, waitFor,
+  workerAccess, xdotool, xdotoolDragSelect,
 } from './lib.mjs';
 import { BLUE, RED, serveImages } from './image-server.mjs';
+import { axeViolations, cardClosed, cardFrame, highlightedTexts } from './highlight-lib.mjs';
+
+/** Where the screenshots of the card and the highlights go (the README shows them). */
+const SCREENSHOTS = join(ROOT, 'docs/screenshots');
 
 if (!process.env.DISPLAY) {
   throw new Error('no DISPLAY: run under xvfb-run (cargo xtask test does)');
@@ -132,6 +137,91 @@ ${url}
       note.quotes[0].markdown,
       'Files opened from disk are read with no script of ours. The quote is saved all the same, as plain text, a moment later.',
     );
+  });
+
+  test('the card after a save: Add comment, typed; Esc; the shortcut highlights the page; a click opens the card', async () => {
+    const url = `${server.origin}/pages/article.html`;
+    const key = `note:${url}`;
+    const { note } = await saveByHand(url, '#p2', 'A second', 'note.');
+    const saved = note.quotes.at(-1);
+    let card = await cardFrame(page);
+    assert.equal(await card.locator('h1').innerText(), 'Saved to Field notes on keeping quotes');
+    assert.equal(await card.evaluate(() => document.activeElement?.id), 'card-add-comment');
+    // Every quote of the note is on the unchanged page: each painted, on its own words.
+    assert.deepEqual(await highlightedTexts(page), note.quotes.map((q) => q.text).sort());
+    xdotool('key', 'Return');
+    await waitFor(() => card.evaluate(() => document.activeElement?.id === 'card-comment'), { what: 'the comment field' });
+    xdotool('type', '--delay', '20', 'Typed by hand.');
+    await waitFor(async () => (await everything())[key].quotes.find((q) => q.id === saved.id)?.comment === 'Typed by hand.',
+      { what: 'the typed comment stored' });
+    await mkdir(SCREENSHOTS, { recursive: true });
+    await page.evaluate(() => getSelection().removeAllRanges());
+    await page.screenshot({ path: join(SCREENSHOTS, 'card.png'), clip: { x: 0, y: 0, width: 900, height: 520 } });
+    assert.deepEqual(await axeViolations(card), []);
+    xdotool('key', 'Escape');
+    await cardClosed(page);
+
+    // Back on the page later: nothing shows until the reader asks (no host permission).
+    await page.reload();
+    await page.bringToFront();
+    assert.deepEqual(await highlightedTexts(page), []);
+    xdotool('key', 'alt+shift+h');
+    const texts = await waitFor(async () => { const t = await highlightedTexts(page); return t.length > 0 && t; },
+      { what: 'the highlights after the shortcut' });
+    assert.ok(texts.includes('A second passage from the same page joins the first note.'), texts.join('\n'));
+    await page.screenshot({ path: join(SCREENSHOTS, 'highlights.png'), clip: { x: 0, y: 0, width: 900, height: 420 } });
+
+    // A real click on the highlight opens its card.
+    const point = await screenPoint(page, await textPoint(page, '#p2', 'passage'));
+    xdotool('mousemove', point.x + 3, point.y);
+    xdotool('click', 1);
+    card = await cardFrame(page, 'the card of the clicked highlight');
+    assert.equal(await card.locator('h1').innerText(), 'Quote in Field notes on keeping quotes');
+    assert.equal(await card.locator('#card-comment').inputValue(), 'Typed by hand.');
+    await card.locator('#card-kind').selectOption('important');
+    await waitFor(async () => (await everything())[key].quotes.find((q) => q.id === saved.id)?.kind === 'important',
+      { what: 'the kind stored' });
+    await card.locator('#card-delete').click();
+    await waitFor(async () => !(await everything())[key].quotes.some((q) => q.id === saved.id), { what: 'the quote deleted' });
+    await card.locator('#card-undo-delete').click();
+    await waitFor(async () => (await everything())[key].quotes.some((q) => q.id === saved.id && q.comment === 'Typed by hand.'),
+      { what: 'the quote back' });
+    xdotool('key', 'Escape');
+    await cardClosed(page);
+  });
+
+  test('the opt-in through the browser\'s own prompt: quoted pages highlighted by themselves; off gives the permission back', async () => {
+    const url = `${server.origin}/pages/article.html`;
+    const options = await browser.context.newPage();
+    await options.goto(`chrome-extension://${browser.id}/options/options.html`);
+    await options.waitForSelector('#kind-name-quote');
+    await options.bringToFront();
+    assert.deepEqual((await worker.evaluate('chrome.permissions.getAll()')).origins, []);
+    await options.locator('#auto-highlights').click();
+    // Chromium's prompt: the focus starts on "Deny"; Tab reaches "Allow".
+    await new Promise((resolve) => setTimeout(resolve, 800)); // the prompt has no handle to wait on
+    xdotool('key', 'Tab');
+    xdotool('key', 'Return');
+    await waitFor(() => options.locator('#auto-highlights-status').innerText().then((t) => t.startsWith('On:')),
+      { what: 'the opt-in on' });
+    assert.equal(await options.locator('#auto-highlights').isChecked(), true);
+    assert.deepEqual((await worker.evaluate('chrome.permissions.getAll()')).origins, ['<all_urls>']);
+    const [script] = await worker.evaluate('chrome.scripting.getRegisteredContentScripts()');
+    assert.deepEqual(script.matches, ['http://127.0.0.1/pages/article.html', 'http://127.0.0.1/pages/article.html?*']);
+
+    // A quoted page opened afresh: highlighted with no gesture at all.
+    const visit = await browser.context.newPage();
+    await visit.goto(url);
+    await waitFor(async () => (await highlightedTexts(visit)).length > 0, { what: 'highlights by themselves' });
+    await visit.close();
+
+    await options.bringToFront();
+    await options.locator('#auto-highlights').click();
+    await waitFor(() => options.locator('#auto-highlights-status').innerText().then((t) => t.startsWith('Off:')),
+      { what: 'the opt-in off' });
+    assert.deepEqual(await worker.evaluate('chrome.scripting.getRegisteredContentScripts()'), []);
+    assert.deepEqual((await worker.evaluate('chrome.permissions.getAll()')).origins, []);
+    await options.close();
   });
 });
 

@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
@@ -116,15 +117,17 @@ export const CHROMIUM_ARGS = [
  * shipped one, for the tests as a user would), or the unpacked extension in `dir`.
  * `prepareProfile(profile, id)` may write into the fresh profile before launch;
  * `contextOptions` go to Playwright's `launchPersistentContext` (over the defaults).
- * Resolves once its service worker runs.
+ * `profile`: the user data folder to use (made if missing; the caller removes it),
+ * instead of a fresh temporary one. Resolves once its service worker runs.
  */
 export async function launch({
   build = 'chrome-test', dir = join(ROOT, 'extension/dist', build), headless = true,
-  extraArgs = [], fileAccess = true, prepareProfile, contextOptions = {},
+  extraArgs = [], fileAccess = true, prepareProfile, contextOptions = {}, profile: given,
 } = {}) {
   const manifest = await readManifest(dir);
   const id = extensionId(manifest);
-  const profile = await mkdtemp(join(tmpdir(), 'quotebook-profile-'));
+  const profile = given ?? await mkdtemp(join(tmpdir(), 'quotebook-profile-'));
+  if (given) await mkdir(given, { recursive: true });
   await prepareProfile?.(profile, id);
   if (!fileAccess) {
     // Chromium lets unpacked extensions read file:// pages unless the reader turns "Allow
@@ -149,7 +152,7 @@ export async function launch({
   });
   const close = async () => {
     await context.close().catch(() => {});
-    await rm(profile, { recursive: true, force: true }).catch(() => {});
+    if (!given) await rm(profile, { recursive: true, force: true }).catch(() => {});
   };
   try {
     const worker = await serviceWorker(context, id);
@@ -274,6 +277,22 @@ export async function badge(worker, tabId) {
 /** Everything in `chrome.storage.local`. */
 export async function storage(worker) {
   return worker.evaluate(() => chrome.storage.local.get(null));
+}
+
+let binary;
+/** The `quotebook` binary: `$QUOTEBOOK_BIN`, else built (a no-op when up to date). */
+export function quotebookBinary() {
+  binary ??= process.env.QUOTEBOOK_BIN || buildBinary();
+  if (!existsSync(binary)) throw new Error(`${binary} is missing`);
+  return binary;
+}
+
+function buildBinary() {
+  execFileSync('cargo', ['build', '-q', '-p', 'quotebook-cli', '--bin', 'quotebook'], { cwd: ROOT, stdio: 'inherit' });
+  const target = process.env.CARGO_TARGET_DIR
+    ? (process.env.CARGO_TARGET_DIR.startsWith('/') ? process.env.CARGO_TARGET_DIR : join(ROOT, process.env.CARGO_TARGET_DIR))
+    : join(ROOT, 'target');
+  return join(target, 'debug/quotebook');
 }
 
 let bindings;

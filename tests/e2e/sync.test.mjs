@@ -8,34 +8,18 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { NOISE, RED, serveImages } from './image-server.mjs';
 import {
-  ROOT, builtManifest, core, dragSelect, extensionId, extensionSuite, launch, saveFromMenu,
-  waitFor,
+  ROOT, builtManifest, core, dragSelect, extensionId, extensionSuite, launch, quotebookBinary,
+  saveFromMenu, waitFor,
 } from './lib.mjs';
 
 const HOST_NAME = 'quotebook_host';
-
-let binary;
-/** The `quotebook` binary: `$QUOTEBOOK_BIN`, else built (a no-op when up to date). */
-function quotebookBinary() {
-  binary ??= process.env.QUOTEBOOK_BIN || buildBinary();
-  if (!existsSync(binary)) throw new Error(`${binary} is missing`);
-  return binary;
-}
-
-function buildBinary() {
-  execFileSync('cargo', ['build', '-q', '-p', 'quotebook-cli', '--bin', 'quotebook'], { cwd: ROOT, stdio: 'inherit' });
-  const target = process.env.CARGO_TARGET_DIR
-    ? (process.env.CARGO_TARGET_DIR.startsWith('/') ? process.env.CARGO_TARGET_DIR : join(ROOT, process.env.CARGO_TARGET_DIR))
-    : join(ROOT, 'target');
-  return join(target, 'debug/quotebook');
-}
 
 /** A copy of the test build whose optional permissions are granted at install. */
 async function grantedBuild(scratch) {
@@ -143,6 +127,34 @@ test('the install-host command names the extension, and --dev only for the devel
     `quotebook install-host --browser edge --folder '/home/r/my vault/it'\\''s' --extension-id ${store}`);
   assert.equal(installCommand({ browser: 'firefox', folder: '/v', id: 'quotebook@quotebook' }),
     'quotebook install-host --browser firefox --folder /v --extension-id quotebook@quotebook');
+  // On Windows: the program's .exe, and double quotes, as its Command Prompt reads them.
+  const { defaultFolder } = await import('../../extension/sync/native.js');
+  assert.equal(installCommand({ browser: 'edge', folder: defaultFolder('windows'), id: store, system: 'windows' }),
+    `quotebook.exe install-host --browser edge --folder %USERPROFILE%\\Notes\\Quotebook --extension-id ${store}`);
+  assert.equal(installCommand({ browser: 'chrome', folder: 'C:\\My Notes', id: store, system: 'windows' }),
+    `quotebook.exe install-host --browser chrome --folder "C:\\My Notes" --extension-id ${store}`);
+  assert.equal(defaultFolder('linux'), '~/Notes/Quotebook');
+});
+
+describe('the options page and a host installed while it is open', () => {
+  const suite = hostSuite('quotebook-sync-later-');
+
+  test('says what to do, without backticks, and looks again when the reader comes back', async () => {
+    const launcher = join(suite.scratch, 'quotebook-host');
+    await rename(launcher, `${launcher}.away`);
+    await suite.worker.evaluate(() => chrome.storage.local.set({ 'sync:settings': { backend: 'native', afterSave: true } }));
+    const options = await openOptions(suite);
+    const status = options.locator('#sync-native-status');
+    await waitFor(async () => (await status.getAttribute('data-found')) === 'false', { what: 'the host missing' });
+    const missing = await status.textContent();
+    assert.match(missing, /^Not found \(.+\)\. Run the command below; this page looks again when you come back to it\.$/);
+    // The reader runs the command in a terminal, and comes back to the page.
+    await rename(`${launcher}.away`, launcher);
+    await options.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await waitFor(async () => (await status.getAttribute('data-found')) === 'true', { what: 'the host found' });
+    assert.match(await status.textContent(), new RegExp(suite.folder.replaceAll('/', '\\/')));
+    await options.close();
+  });
 });
 
 describe('folder sync through the native host', () => {

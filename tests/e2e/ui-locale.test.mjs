@@ -16,7 +16,7 @@ async function messages(lang) {
 async function usedKeys() {
   const files = [
     'manifest.json', 'background.js', 'save.js', 'library.js',
-    ...['popup', 'options', 'ui'].flatMap((dir) => [dir]),
+    ...['popup', 'options', 'ui', 'welcome'].flatMap((dir) => [dir]),
   ];
   const texts = [];
   for (const file of files) {
@@ -50,6 +50,8 @@ test('every string used exists in every language, with the same substitutions', 
     assert.deepEqual(Object.keys(other).sort(), Object.keys(en).sort(), `${lang}: the same keys`);
     for (const [key, entry] of Object.entries(en)) {
       assert.ok(other[key].message.trim(), `${lang}: ${key} is empty`);
+      // Pages show messages as text: a backtick would show as itself, not as code.
+      assert.ok(!entry.message.includes('`') && !other[key].message.includes('`'), `${lang}: ${key}`);
       // The same substitutions, each used as often.
       assert.deepEqual(holes(other[key].message), holes(entry.message), `${lang}: ${key}`);
       assert.deepEqual(other[key].placeholders, entry.placeholders, `${lang}: ${key}`);

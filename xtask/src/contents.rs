@@ -185,8 +185,12 @@ fn js_refs(text: &str) -> (Vec<String>, Vec<String>) {
         .into_iter()
         .map(str::to_owned)
         .collect();
-    for (i, _) in text.match_indices("files:") {
-        let rest = text[i + "files:".len()..].trim_start();
+    // `executeScript({files: […]})`, and `registerContentScripts([{js: […]}])`.
+    for (i, needle) in text
+        .match_indices("files:")
+        .chain(text.match_indices(" js:"))
+    {
+        let rest = text[i + needle.len()..].trim_start();
         if let Some(list) = rest.strip_prefix('[').and_then(|r| r.split(']').next()) {
             for item in list.split(',') {
                 if let Some(path) = quoted(item, 0) {
@@ -275,7 +279,8 @@ mod tests {
             ),
             (
                 "lib/a.js",
-                "export * from \"./b.js\"; const u = api.runtime.getURL('w/m.wasm');",
+                "export * from \"./b.js\"; const u = api.runtime.getURL('w/m.wasm');\n\
+                 api.scripting.registerContentScripts([{ id, matches, js: ['auto.js'] }]);",
             ),
             (
                 "lib/b.js",
@@ -284,6 +289,7 @@ mod tests {
             ("lib/x.bin", "x"),
             ("lazy.js", ""),
             ("capture.js", ""),
+            ("auto.js", ""),
             ("w/m.wasm", ""),
             ("i/16.png", ""),
             (
@@ -312,14 +318,14 @@ mod tests {
         let mut entries = example();
         entries.push(("test/test.html", "<p>"));
         entries.push(("vendor/unused.js", ""));
-        entries.retain(|(p, _)| *p != "lazy.js" && *p != "bg.svg");
+        entries.retain(|(p, _)| *p != "lazy.js" && *p != "bg.svg" && *p != "auto.js");
         let err = check(&package(&entries)).unwrap_err();
         assert!(
             err.contains(r#"nothing refers to ["test/test.html", "vendor/unused.js"]"#),
             "{err}"
         );
         assert!(
-            err.contains(r#"referred to but missing: ["bg.svg", "lazy.js"]"#),
+            err.contains(r#"referred to but missing: ["auto.js", "bg.svg", "lazy.js"]"#),
             "{err}"
         );
     }

@@ -11,6 +11,9 @@
 //! - `extension/dist/firefox-test/`: the Firefox build plus host permission for the test
 //!   server and the files of `tests/e2e/firefox/` under `test/` (an extra background script
 //!   that opens `test/test.html`, the page the end-to-end tests drive). Never packaged.
+//! - `extension/dist/quotebook-<version>-linux-x86_64`: the `quotebook` program (the CLI and
+//!   the native host of folder sync), a release build, when `dist` runs on Linux x86_64.
+//!   The package limit is the stores'; it does not apply to the program.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -173,10 +176,53 @@ fn firefox(object: &mut Map<String, Value>, test: bool) -> Result<()> {
     Ok(())
 }
 
-/// `cargo xtask dist`: the build, then the packages.
+/// `cargo xtask dist`: the build, then the packages, then the program beside them.
 pub fn dist() -> Result<()> {
     build::build()?;
-    package()
+    package()?;
+    program()
+}
+
+/// The program's file name in `extension/dist/`.
+pub fn program_name(version: &str) -> String {
+    format!("quotebook-{version}-linux-x86_64")
+}
+
+/// Builds `quotebook` in release mode and copies it beside the packages, as
+/// [`program_name`] says (executable). Only on Linux x86_64: elsewhere it says so and
+/// builds nothing, since a cross build needs a linker this crate does not set up.
+fn program() -> Result<()> {
+    if !(cfg!(target_os = "linux") && cfg!(target_arch = "x86_64")) {
+        eprintln!("xtask: the Linux x86_64 program is built on Linux x86_64 only; skipped");
+        return Ok(());
+    }
+    run(crate::cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "quotebook-cli",
+        "--bin",
+        "quotebook",
+    ]))?;
+    let built = build::target_dir().join("release/quotebook");
+    let out = root()
+        .join("extension/dist")
+        .join(program_name(env!("CARGO_PKG_VERSION")));
+    fs::copy(&built, &out)
+        .map_err(|e| format!("copy {} → {}: {e}", built.display(), out.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        fs::set_permissions(&out, fs::Permissions::from_mode(0o755))
+            .map_err(|e| format!("{}: {e}", out.display()))?;
+    }
+    let size = fs::metadata(&out).map_err(|e| e.to_string())?.len();
+    println!(
+        "program: {} {size} bytes ({:.1} MB), the quotebook CLI and native host for Linux x86_64",
+        out.strip_prefix(root()).unwrap_or(&out).display(),
+        size as f64 / 1e6
+    );
+    Ok(())
 }
 
 /// The Firefox builds and every package, from an existing `extension/dist/chrome/`.
@@ -233,11 +279,18 @@ pub fn package() -> Result<()> {
         "xtask: packed both packages in {:.1} s",
         packing.elapsed().as_secs_f64()
     );
-    let mut over = Vec::new();
-    for (store, zip) in [
+    check_sizes(&[
         ("Chrome and Edge", &chromium_zip),
         ("Firefox", &firefox_zip),
-    ] {
+    ])
+}
+
+/// Prints each browser package's size and fails when any is over [`PACKAGE_LIMIT`]. Only
+/// the store packages are given: the program beside them has no such limit.
+fn check_sizes(packages: &[(&str, &Path)]) -> Result<()> {
+    let root = root();
+    let mut over = Vec::new();
+    for &(store, zip) in packages {
         let size = fs::metadata(zip)
             .map_err(|e| format!("{}: {e}", zip.display()))?
             .len();
@@ -475,6 +528,25 @@ mod tests {
         })
     }
 
+    /// The limit is the stores': a package of exactly 1,000,000 bytes passes, one byte
+    /// more fails, and the program (never given to `check_sizes`) is not held to it.
+    #[test]
+    fn the_package_limit_holds_for_browser_packages() {
+        let dir = std::env::temp_dir().join(format!("xtask-dist-limit-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let (at, over) = (dir.join("at.zip"), dir.join("over.zip"));
+        fs::write(&at, vec![0u8; PACKAGE_LIMIT as usize]).unwrap();
+        fs::write(&over, vec![0u8; PACKAGE_LIMIT as usize + 1]).unwrap();
+        assert_eq!(PACKAGE_LIMIT, 1_000_000);
+        assert!(check_sizes(&[("A", &at)]).is_ok());
+        let err = check_sizes(&[("A", &at), ("B", &over)]).unwrap_err();
+        assert!(err.contains(": B ("), "{err}");
+        assert!(program_name("1.2.3").ends_with("linux-x86_64"));
+        assert!(!program_name("1.2.3").ends_with(".zip"));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn firefox_runs_the_worker_as_an_event_page_module() {
         let m = rendered(Target::Firefox);
@@ -533,9 +605,11 @@ mod tests {
     }
 
     /// SECURITY.md: both store packages, rendered from the real source, are granted no
-    /// host, run no content script, and ask for `downloads` and `nativeMessaging` only when
-    /// the reader turns folder sync on, and for an image's origin only when the reader
-    /// saves that image or allows "Fetch images".
+    /// host, run no content script, ask for `downloads` and `nativeMessaging` only when the
+    /// reader turns folder sync on, for an image's origin only when the reader saves that
+    /// image or allows "Fetch images", and for all sites only when the reader turns on the
+    /// automatic highlights, and let web pages load the card's page alone (`notifications`
+    /// tells of a failed save where no page can show it).
     #[test]
     fn the_store_packages_ask_for_no_host_and_only_optional_sync_permissions() {
         for target in [Target::Chromium, Target::Firefox] {
@@ -549,10 +623,17 @@ mod tests {
                 "host_permissions",
                 "content_scripts",
                 "externally_connectable",
-                "web_accessible_resources",
             ] {
                 assert!(m.get(key).is_none(), "{target:?}: {key}");
             }
+            assert_eq!(
+                m["optional_host_permissions"],
+                json!(["http://*/*", "https://*/*", "<all_urls>"]),
+                "{target:?}"
+            );
+            let resources = m["web_accessible_resources"].as_array().unwrap();
+            assert_eq!(resources.len(), 1, "{target:?}");
+            assert_eq!(resources[0]["resources"], json!(["card/card.html"]));
             let mut permissions: Vec<&str> = m["permissions"]
                 .as_array()
                 .unwrap()
@@ -565,6 +646,7 @@ mod tests {
                 [
                     "activeTab",
                     "contextMenus",
+                    "notifications",
                     "scripting",
                     "storage",
                     "unlimitedStorage"

@@ -6,6 +6,7 @@
 //! - `measure` wasm sizes and click-to-saved latency (warm and cold service worker)
 //! - `bench`   HTML → Markdown speed in Chromium: ours against Turndown and htmd; the
 //!   anchoring table (saved quotes found again on changed pages)
+//! - `icons`   the PNG icons from their SVG source
 //! - `fuzz`    one cargo-fuzz target for a number of seconds (nightly)
 //! - `parity`  the wasm module under Node against the native converter (after `build`)
 //! - `commonmark` the CommonMark spec's examples round-tripped (ours, Turndown, htmd)
@@ -20,6 +21,7 @@ mod commonmark;
 mod contents;
 mod dist;
 mod fuzz;
+mod icons;
 mod manifest;
 mod metadata;
 mod parity;
@@ -41,6 +43,8 @@ commands:
             (headless Chromium, then headful Chromium under Xvfb driven with xdotool)
   measure   wasm size (raw, gzipped; -O vs -Oz) and click-to-saved latency with a
             warm and a cold service worker
+  icons     render docs/icon/quotebook.svg into extension/icons/icon-{16,32,48,128}.png
+            (a test fails while they differ)
   dist      build, then the store packages (Chrome and Edge, Firefox) with their sizes,
             and the Firefox builds in extension/dist/firefox{,-test}/
   bench     HTML to Markdown speed in headless Chromium over the corpus: our wasm
@@ -77,6 +81,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("measure") => measure(),
         Some("dist") => dist::dist(),
+        Some("icons") => icons::icons(),
         Some("bench") => bench::bench(),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("parity") => parity::parity(),
@@ -185,7 +190,7 @@ fn test() -> Result<()> {
     let browser = report.stage("Chromium, Xvfb, xdotool", || setup::ensure_browser(true));
     if let (Some(()), Some(browser)) = (built, browser) {
         report.stage("end-to-end, headless Chromium", || {
-            let suites = headless_suites()?;
+            let suites = e2e_suites(false)?;
             let mut args = vec!["--test", "--test-concurrency=1"];
             args.extend(suites.iter().map(String::as_str));
             run(node(&args).env("QUOTEBOOK_CHROMIUM", &browser.chromium))
@@ -193,8 +198,10 @@ fn test() -> Result<()> {
         report.stage(
             "end-to-end, headful Chromium under Xvfb, as a user would",
             || {
-                let suite = format!("tests/e2e/{HEADFUL_SUITE}");
-                run(&mut xvfb(&browser, &["node", "--test", &suite]))
+                let suites = e2e_suites(true)?;
+                let mut args = vec!["node", "--test", "--test-concurrency=1"];
+                args.extend(suites.iter().map(String::as_str));
+                run(&mut xvfb(&browser, &args))
             },
         );
     }
@@ -256,20 +263,22 @@ impl Stages {
     }
 }
 
-/// Every `tests/e2e/*.test.mjs` but the headful one (it needs a display).
-fn headless_suites() -> Result<Vec<String>> {
+/// The `tests/e2e/*.test.mjs` suites, sorted: the headful ones (`headful*`, which need a
+/// display) or all the others.
+fn e2e_suites(headful: bool) -> Result<Vec<String>> {
     let dir = root().join("tests/e2e");
     let mut suites: Vec<String> = std::fs::read_dir(&dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter(|name| name.ends_with(".test.mjs") && name != HEADFUL_SUITE)
+        .filter(|name| name.ends_with(".test.mjs") && name.starts_with(HEADFUL_PREFIX) == headful)
         .map(|name| format!("tests/e2e/{name}"))
         .collect();
     suites.sort();
     Ok(suites)
 }
 
-const HEADFUL_SUITE: &str = "headful.test.mjs";
+/// The suites that run headful Chromium under Xvfb, as a user would.
+const HEADFUL_PREFIX: &str = "headful";
 
 fn measure() -> Result<()> {
     let built = build::build()?;

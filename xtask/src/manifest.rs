@@ -85,12 +85,14 @@ mod tests {
         let mut permissions = strings(&m["permissions"]);
         permissions.sort_unstable();
         // `unlimitedStorage` (no install warning) lets a large library outgrow the 10 MB
-        // quota of `storage.local` instead of failing to save.
+        // quota of `storage.local` instead of failing to save. `notifications` tells of a
+        // failed save where no page can show it (browser pages, the store, the PDF viewer).
         assert_eq!(
             permissions,
             [
                 "activeTab",
                 "contextMenus",
+                "notifications",
                 "scripting",
                 "storage",
                 "unlimitedStorage"
@@ -98,12 +100,19 @@ mod tests {
         );
         assert!(m.get("host_permissions").is_none());
         // Issue 16: the images' origins, asked for one at a time when the reader saves an
-        // image, or all at once when they allow "Fetch images"; none is granted at install.
+        // image, or all at once when they allow "Fetch images"; issue 15: all sites when the
+        // reader turns on the automatic highlights. None is granted at install.
         assert_eq!(
             strings(&m["optional_host_permissions"]),
-            ["http://*/*", "https://*/*"]
+            ["http://*/*", "https://*/*", "<all_urls>"]
         );
         assert!(m.get("content_scripts").is_none());
+        // The card is the one page a web page may frame, and only at the session's dynamic
+        // address: any other extension page stays out of reach of web pages.
+        let resources = m["web_accessible_resources"].as_array().unwrap();
+        assert_eq!(resources.len(), 1);
+        assert_eq!(strings(&resources[0]["resources"]), ["card/card.html"]);
+        assert_eq!(resources[0]["use_dynamic_url"], true);
         assert_eq!(m["key"], PUBLIC_KEY);
         let csp = m["content_security_policy"]["extension_pages"]
             .as_str()
@@ -117,7 +126,9 @@ mod tests {
         // connections: the package (the wasm module is fetched from it) and, for keeping
         // an image's bytes (issue 16), http(s) addresses, which the extension can read
         // only where the reader granted the image's origin (host permissions stay
-        // optional, none granted at install).
+        // optional, none granted at install). Framing: one policy covers every extension
+        // page in MV3, and the card must sit in web pages; which pages a web page may load
+        // at all is `web_accessible_resources`' to say.
         let mut directives: Vec<&str> = csp.split(';').map(str::trim).collect();
         directives.sort_unstable();
         assert_eq!(
@@ -127,7 +138,7 @@ mod tests {
                 "connect-src 'self' http: https:",
                 "default-src 'self'",
                 "form-action 'none'",
-                "frame-ancestors 'none'",
+                "frame-ancestors 'self' http: https:",
                 "img-src 'self' blob:",
                 "object-src 'none'",
                 "script-src 'self' 'wasm-unsafe-eval'",

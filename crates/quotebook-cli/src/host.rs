@@ -176,9 +176,11 @@ impl Incremental {
     /// The extension's whole library as a backup's text: the notes the folder's backup
     /// holds as they are there, the others from `sent` (a backup of the notes asked for).
     /// `None` when it is exactly the folder's backup (nothing changed since the last sync).
+    /// A folder without a backup gets one, even of no notes: its first sync is a sync.
     fn library(&self, sent: &str) -> Result<Option<String>, String> {
         let mut last = 0;
-        let exactly_kept = self.digests.len() == self.lines.len()
+        let exactly_kept = !self.kept.is_empty()
+            && self.digests.len() == self.lines.len()
             && self
                 .digests
                 .iter()
@@ -513,6 +515,30 @@ mod tests {
         assert_eq!(answers[2]["type"], "progress");
         assert_eq!(answers[3]["ok"], false);
         assert!(answers[3]["error"].as_str().unwrap().contains("no library"));
+    }
+
+    /// A new reader turns sync on before saving anything: the first sync of no notes into
+    /// a fresh folder goes through (and writes the folder's backup), not "no library".
+    #[test]
+    fn an_empty_library_syncs_into_a_fresh_folder() {
+        let dir = std::env::temp_dir().join(format!("quotebook-host-empty-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let folder = dir.to_str().unwrap();
+        let mut input = frame(&json!({"type": "digests", "notes": []}));
+        input.extend(frame(&json!({"type": "sync", "library": ""})));
+        let mut out = Vec::new();
+        serve(&mut &input[..], &mut out, folder).unwrap();
+        let answers = frames(&out);
+        assert_eq!(answers[0], json!({"type": "need", "ids": []}));
+        let result = answers.last().unwrap();
+        assert_eq!(result["ok"], true, "{result}");
+        assert!(dir.join(".quotebook/library.json").is_file());
+        // The second sync finds nothing changed.
+        let mut out = Vec::new();
+        serve(&mut &input[..], &mut out, folder).unwrap();
+        assert_eq!(frames(&out).last().unwrap()["ok"], true);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

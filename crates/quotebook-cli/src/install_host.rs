@@ -35,25 +35,34 @@ pub enum Browser {
 }
 
 impl Browser {
-    /// Where the browser reads host manifests for the current user, under `home`.
-    pub fn manifest_dir(self, home: &Path, macos: bool) -> PathBuf {
+    /// Where the browser reads host manifests for the current user, under `home`. On
+    /// Linux, Chrome, Chromium and Edge keep their profiles, and read host manifests, in
+    /// `$XDG_CONFIG_HOME` (`config_home`) when it is set, as the host's configuration does;
+    /// Firefox keeps to `~/.mozilla`.
+    pub fn manifest_dir(self, home: &Path, config_home: Option<&Path>, macos: bool) -> PathBuf {
         let relative = match (self, macos) {
-            (Browser::Chrome, false) => ".config/google-chrome/NativeMessagingHosts",
-            (Browser::Chromium, false) => ".config/chromium/NativeMessagingHosts",
-            (Browser::Edge, false) => ".config/microsoft-edge/NativeMessagingHosts",
-            (Browser::Firefox, false) => ".mozilla/native-messaging-hosts",
+            (Browser::Chrome, false) => "google-chrome/NativeMessagingHosts",
+            (Browser::Chromium, false) => "chromium/NativeMessagingHosts",
+            (Browser::Edge, false) => "microsoft-edge/NativeMessagingHosts",
+            (Browser::Firefox, false) => return home.join(".mozilla/native-messaging-hosts"),
             (Browser::Chrome, true) => {
-                "Library/Application Support/Google/Chrome/NativeMessagingHosts"
+                return home.join("Library/Application Support/Google/Chrome/NativeMessagingHosts");
             }
             (Browser::Chromium, true) => {
-                "Library/Application Support/Chromium/NativeMessagingHosts"
+                return home.join("Library/Application Support/Chromium/NativeMessagingHosts");
             }
             (Browser::Edge, true) => {
-                "Library/Application Support/Microsoft Edge/NativeMessagingHosts"
+                return home
+                    .join("Library/Application Support/Microsoft Edge/NativeMessagingHosts");
             }
-            (Browser::Firefox, true) => "Library/Application Support/Mozilla/NativeMessagingHosts",
+            (Browser::Firefox, true) => {
+                return home.join("Library/Application Support/Mozilla/NativeMessagingHosts");
+            }
         };
-        home.join(relative)
+        match config_home {
+            Some(config) if config.is_absolute() => config.join(relative),
+            _ => home.join(".config").join(relative),
+        }
     }
 }
 
@@ -122,7 +131,8 @@ pub fn run(args: InstallHostArgs) -> Result<String, String> {
             let home = std::env::var_os("HOME")
                 .map(PathBuf::from)
                 .ok_or("no HOME: give --manifest-dir DIR")?;
-            browser.manifest_dir(&home, cfg!(target_os = "macos"))
+            let config_home = std::env::var_os("XDG_CONFIG_HOME").map(PathBuf::from);
+            browser.manifest_dir(&home, config_home.as_deref(), cfg!(target_os = "macos"))
         }
     };
     private_folder(&manifest_dir)?;
@@ -283,15 +293,34 @@ mod tests {
     fn manifest_folders_per_browser_and_system() {
         let home = Path::new("/home/r");
         assert_eq!(
-            Browser::Edge.manifest_dir(home, false),
+            Browser::Edge.manifest_dir(home, None, false),
             Path::new("/home/r/.config/microsoft-edge/NativeMessagingHosts")
         );
         assert_eq!(
-            Browser::Firefox.manifest_dir(home, false),
+            Browser::Firefox.manifest_dir(home, None, false),
             Path::new("/home/r/.mozilla/native-messaging-hosts")
         );
         assert_eq!(
-            Browser::Chrome.manifest_dir(home, true),
+            Browser::Chrome.manifest_dir(home, None, true),
+            Path::new("/home/r/Library/Application Support/Google/Chrome/NativeMessagingHosts")
+        );
+        // $XDG_CONFIG_HOME moves the Chromium family's profiles, not Firefox's, and a
+        // relative one is ignored, as the XDG rules say.
+        let xdg = Some(Path::new("/cfg"));
+        assert_eq!(
+            Browser::Chromium.manifest_dir(home, xdg, false),
+            Path::new("/cfg/chromium/NativeMessagingHosts")
+        );
+        assert_eq!(
+            Browser::Firefox.manifest_dir(home, xdg, false),
+            Path::new("/home/r/.mozilla/native-messaging-hosts")
+        );
+        assert_eq!(
+            Browser::Chrome.manifest_dir(home, Some(Path::new("cfg")), false),
+            Path::new("/home/r/.config/google-chrome/NativeMessagingHosts")
+        );
+        assert_eq!(
+            Browser::Chrome.manifest_dir(home, xdg, true),
             Path::new("/home/r/Library/Application Support/Google/Chrome/NativeMessagingHosts")
         );
     }

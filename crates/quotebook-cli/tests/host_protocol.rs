@@ -565,6 +565,43 @@ fn install_host_lets_in_only_the_extensions_named() {
     );
 }
 
+/// With `$XDG_CONFIG_HOME` set, Chromium keeps its profile, and reads host manifests,
+/// there: so does `install-host`, beside the host's own configuration.
+#[cfg(target_os = "linux")]
+#[test]
+fn install_host_follows_xdg_config_home_for_chromium() {
+    let t = Temp::new("host-xdg");
+    let home = private_home(&t);
+    let config = home.join("cfg");
+    let vault = t.s("vault");
+    let id = "abcdefghijklmnopabcdefghijklmnop";
+    let out = Command::new(env!("CARGO_BIN_EXE_quotebook"))
+        .args([
+            "install-host",
+            "--browser",
+            "chromium",
+            "--folder",
+            vault.as_str(),
+        ])
+        .args(["--extension-id", id])
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", &config)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        config
+            .join("chromium/NativeMessagingHosts/quotebook_host.json")
+            .is_file()
+    );
+    assert!(config.join("quotebook/host.json").is_file());
+    assert!(!home.join(".config/chromium").exists());
+}
+
 #[cfg(unix)]
 #[test]
 fn install_host_files_cannot_be_changed_by_other_users() {

@@ -232,23 +232,13 @@ pub fn clip(request: &ClipRequest, existing: Option<Note>) -> Result<Note, Error
     clip_inner(request, existing, None).map(|outcome| outcome.note)
 }
 
-/// Adds the request's quotes to `existing` (the page's note, if it has one): the note to
-/// store and what became of each range. The same quote saved twice is stored once (a
-/// comment the second save carries joins it): the same text at the same position of the
-/// page, or the same text when either position is unknown. The second copy of a passage
-/// the page repeats (the same text elsewhere) is a quote of its own. Nothing is changed
-/// when the selection is empty.
-pub fn clip_outcome(request: &ClipRequest, existing: Option<Note>) -> Result<ClipOutcome, Error> {
-    clip_inner(request, existing, None)
-}
-
-/// A save's note and the bytes of the images it took from `data:` URLs, for the store.
+/// A save's note, what became of each range, and the bytes of the images it took from
+/// `data:` URLs, for the store.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Clipped {
     pub note: Note,
-    pub images: Vec<ImageBytes>,
-    /// What became of each range (see [`ClipOutcome`]).
     pub quotes: Vec<ClippedQuote>,
+    pub images: Vec<ImageBytes>,
 }
 
 /// Bytes to store under their hash.
@@ -262,17 +252,27 @@ pub struct ImageBytes {
 
 /// Like [`clip_outcome`], and the images that came inline (`data:` URLs) become kept
 /// images: their destination in the Markdown becomes [`KEPT_IMAGE_SCHEME`] and their hash,
-/// and their bytes are returned for the store instead of being stored in the note. One
-/// that cannot be kept (over [`crate::image::MAX_IMAGE`], not an image) is left out of the
+/// and their bytes are returned for the store instead of being stored in the note. One that
+/// cannot be kept (over [`crate::image::MAX_IMAGE`], not an image) is left out of the
 /// Markdown, its alt text in its place, with the reason in its [`ImageRef::error`].
 pub fn clip_with_images(request: &ClipRequest, existing: Option<Note>) -> Result<Clipped, Error> {
     let mut images = Vec::new();
-    let ClipOutcome { note, quotes } = clip_inner(request, existing, Some(&mut images))?;
+    let outcome = clip_inner(request, existing, Some(&mut images))?;
     Ok(Clipped {
-        note,
+        note: outcome.note,
+        quotes: outcome.quotes,
         images,
-        quotes,
     })
+}
+
+/// Adds the request's quotes to `existing` (the page's note, if it has one): the note to
+/// store and what became of each range. The same quote saved twice is stored once (a
+/// comment the second save carries joins it): the same text at the same position of the
+/// page, or the same text when either position is unknown. The second copy of a passage
+/// the page repeats (the same text elsewhere) is a quote of its own. Nothing is changed
+/// when the selection is empty.
+pub fn clip_outcome(request: &ClipRequest, existing: Option<Note>) -> Result<ClipOutcome, Error> {
+    clip_inner(request, existing, None)
 }
 
 fn clip_inner(
@@ -599,8 +599,8 @@ pub fn image_clip_with_bytes(
     }
     Ok(Clipped {
         note,
-        images,
         quotes,
+        images,
     })
 }
 

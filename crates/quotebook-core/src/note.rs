@@ -65,12 +65,12 @@ pub struct Quote {
     pub private: bool,
     /// Where the quote starts in the page's visible text, to list quotes in page order.
     pub position: Option<usize>,
+    /// What the reader marked it as (its highlight colour, its callout in the file).
+    pub kind: QuoteKind,
     /// The images in the quote's Markdown (or the one image of an image quote), each once.
     /// Left out of the JSON when empty, so notes without images are stored as before.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub images: Vec<ImageRef>,
-    /// What the reader marked it as (its highlight colour, its callout in the file).
-    pub kind: QuoteKind,
 }
 
 /// A quote's kind. The ids are stable (stored, and in templates as `kind`); what the

@@ -79,6 +79,8 @@ export interface ImageBytes {
 /** A save's note, and the bytes of the images it took from `data:` URLs. */
 export interface Clipped {
   note: Note;
+  /** What became of each range: saved, or already a quote of the note. */
+  quotes: ClippedQuote[];
   images: ImageBytes[];
   quotes: ClippedQuote[];
 }

@@ -90,7 +90,8 @@ pub fn clip(
 }
 
 /// Like [`clip`], and the selection's `data:` images become kept images: returns
-/// `{note, images}`, `images` being the bytes to store under their hash.
+/// `{note, quotes, images}`: what became of each range, as [`clip_outcome`] says, and
+/// `images`, the bytes to store under their hash.
 #[wasm_bindgen(unchecked_return_type = "Clipped")]
 pub fn clip_with_images(
     #[wasm_bindgen(unchecked_param_type = "ClipRequest")] request: JsValue,
@@ -209,7 +210,11 @@ pub fn clip_outcome(
     #[wasm_bindgen(unchecked_optional_param_type = "Note | null")] existing_note: JsValue,
 ) -> Result<JsValue, JsError> {
     let request: ClipRequest = from_js(request)?;
-    let existing = optional_note(existing_note)?;
+    let existing = if existing_note.is_undefined() || existing_note.is_null() {
+        None
+    } else {
+        Some(note_from_js(existing_note)?)
+    };
     to_js(&quotebook_core::clip_outcome(&request, existing).map_err(js_error)?)
 }
 

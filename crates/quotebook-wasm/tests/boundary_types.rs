@@ -336,8 +336,8 @@ fn quote() -> Quote {
         }),
         private: true,
         position: Some(3),
-        images: vec![image_ref()],
         kind: quotebook_core::QuoteKind::Question,
+        images: vec![image_ref()],
     }
 }
 
@@ -377,14 +377,14 @@ fn images() {
     assert_reads::<ImageOptions>("ImageOptions");
     let clipped = Clipped {
         note: note(),
+        quotes: vec![quotebook_core::clip::ClippedQuote {
+            id: "q1".into(),
+            status: quotebook_core::clip::ClipStatus::Saved,
+        }],
         images: vec![ImageBytes {
             hash: "ab".repeat(32),
             mime: "image/png".into(),
             bytes: vec![1, 2, 3],
-        }],
-        quotes: vec![quotebook_core::ClippedQuote {
-            id: "q1".into(),
-            status: quotebook_core::ClipStatus::Duplicate,
         }],
     };
     assert_shape(&clipped, "Clipped", Full::Yes);

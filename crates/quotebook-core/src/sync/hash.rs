@@ -64,6 +64,8 @@ pub const NOTE_KEYS: &[&str] = &[
     "exact",
     "prefix",
     "suffix",
+    "kind",
+    "repeated",
     "images",
     "alt",
     "caption",
@@ -74,8 +76,6 @@ pub const NOTE_KEYS: &[&str] = &[
     "height",
     "size",
     "error",
-    "kind",
-    "repeated",
 ];
 
 /// A SHA-256 fed piece by piece (and by `serde_json::to_writer`).
@@ -178,6 +178,7 @@ mod tests {
             }),
             private: true,
             position: Some(7),
+            kind: crate::note::QuoteKind::Idea,
             images: vec![crate::note::ImageRef {
                 url: "https://a.example/i.png".into(),
                 alt: "A".into(),
@@ -185,7 +186,6 @@ mod tests {
                 width: Some(3),
                 ..Default::default()
             }],
-            kind: crate::note::QuoteKind::Idea,
         };
         let note = Note {
             schema: crate::note::SCHEMA_VERSION,

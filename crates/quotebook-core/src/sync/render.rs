@@ -43,11 +43,6 @@ pub fn sync_note_with_error(
             .map(|q| (q.id, q.block))
             .collect(),
     );
-    for quote in &mut sync_note.quotes {
-        if let Some(saved) = note.quotes.iter().find(|q| q.id == quote.id) {
-            quote.words = first_words(&saved.text);
-        }
-    }
     // A quote's kind is how the reader marks it, not its content: a change of kind alone
     // must not make a conflict in a file the reader edited (which only ever gets new
     // quotes appended, so keeps its old callout), nor cost the comment. So quotes are
@@ -67,6 +62,11 @@ pub fn sync_note_with_error(
         };
         let blocks = render_note(&plain, templates, options).quotes;
         sync_note.hash_quotes_by(blocks.into_iter().map(|q| q.block).collect());
+    }
+    for quote in &mut sync_note.quotes {
+        if let Some(saved) = note.quotes.iter().find(|q| q.id == quote.id) {
+            quote.words = first_words(&saved.text);
+        }
     }
     (sync_note, rendered.error)
 }
