@@ -82,7 +82,6 @@ export interface Clipped {
   /** What became of each range: saved, or already a quote of the note. */
   quotes: ClippedQuote[];
   images: ImageBytes[];
-  quotes: ClippedQuote[];
 }
 
 /** "Save image to note" (`image_clip`). */
