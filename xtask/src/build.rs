@@ -123,6 +123,7 @@ pub fn build() -> Result<Built> {
             )?;
             copy(wasm, &wasm_dir.join(format!("{name}_bg.wasm")))?;
         }
+        minify_scripts(&out)?;
         let rendered = manifest::render(&source, env!("CARGO_PKG_VERSION"), flavour)?;
         write(&out.join("manifest.json"), &rendered)?;
         eprintln!("xtask: built {}", out.display());
@@ -225,6 +226,50 @@ fn shipped_messages(source: &str) -> Result<String> {
     serde_json::to_string(&messages).map_err(|e| e.to_string())
 }
 
+/// Every `.js` file under `dir`, sorted.
+fn scripts(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            found.extend(scripts(&path)?);
+        } else if path.extension().is_some_and(|e| e == "js") {
+            found.push(path);
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Rewrites the build's scripts without comments and needless whitespace (esbuild's
+/// `--minify-whitespace`, file by file): the comments are for the people reading the
+/// sources, and they are a good part of the store package's bytes. Nothing else changes:
+/// no bundle, no renamed identifier, each file keeps its format (ES module or classic
+/// script), so the builds the end-to-end tests load run the same code the packages ship.
+fn minify_scripts(dir: &Path) -> Result<()> {
+    let files = scripts(dir)?;
+    let esbuild = root().join("node_modules/.bin/esbuild");
+    eprintln!(
+        "xtask: esbuild --minify-whitespace, {} scripts in {}",
+        files.len(),
+        dir.display()
+    );
+    let status = Command::new(&esbuild)
+        .args(&files)
+        .arg("--minify-whitespace")
+        .arg(format!("--outdir={}", dir.display()))
+        .arg(format!("--outbase={}", dir.display()))
+        .args(["--allow-overwrite", "--log-level=warning"])
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("cannot start {}: {e}", esbuild.display()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("esbuild failed on {} ({status})", dir.display()))
+    }
+}
+
 fn recreate(dir: &Path) -> Result<()> {
     if dir.exists() {
         fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -269,5 +314,72 @@ mod tests {
         }
         assert!(shipped_messages("[]").is_err());
         assert!(shipped_messages(r#"{"a": "b"}"#).is_err());
+    }
+
+    /// The build's scripts lose their comments and indentation but keep their format and
+    /// their behaviour: an ES module still imports and exports, a classic script still runs
+    /// as one, and both print what they printed before.
+    #[test]
+    fn minified_scripts_keep_their_format_and_behaviour() {
+        setup::ensure_npm_packages().unwrap();
+        let dir = std::env::temp_dir().join(format!("xtask-minify-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("sub")).unwrap();
+        let module = "// @ts-check\n/** The doubled value. */\nexport function twice(n) {\n    // why\n    return n * 2;\n}\n";
+        let main = "import { twice } from './sub/twice.js';\n\n/* a note */\nconst answer = twice(21);\nconsole.log(`answer: ${answer}`, '// not a comment');\n";
+        let classic =
+            "// a classic script\nvar seen = 'é';\n\nconsole.log(typeof globalThis.seen, seen);\n";
+        fs::write(dir.join("sub/twice.js"), module).unwrap();
+        fs::write(dir.join("main.mjs.js"), main).unwrap();
+        fs::write(dir.join("classic.js"), classic).unwrap();
+        fs::write(dir.join("page.html"), "<!-- kept -->\n").unwrap();
+        let node =
+            |file: &str, module: bool| {
+                let out = Command::new("node")
+                .arg(if module { "--input-type=module" } else { "--input-type=commonjs" })
+                .arg("-e")
+                .arg(if module {
+                    format!("await import({:?})", dir.join(file).display().to_string())
+                } else {
+                    format!(
+                        "require('vm').runInThisContext(require('fs').readFileSync({:?}, 'utf8'))",
+                        dir.join(file).display().to_string()
+                    )
+                })
+                .output()
+                .unwrap();
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                String::from_utf8(out.stdout).unwrap()
+            };
+        let before = (node("main.mjs.js", true), node("classic.js", false));
+        assert_eq!(before.0, "answer: 42 // not a comment\n");
+        assert_eq!(before.1, "string é\n");
+
+        minify_scripts(&dir).unwrap();
+        assert_eq!(
+            (node("main.mjs.js", true), node("classic.js", false)),
+            before
+        );
+        let twice = fs::read_to_string(dir.join("sub/twice.js")).unwrap();
+        let main_min = fs::read_to_string(dir.join("main.mjs.js")).unwrap();
+        for (min, source) in [(&twice, module), (&main_min, main)] {
+            assert!(min.len() < source.len() - 20, "{min}");
+            assert!(!min.contains("@ts-check") && !min.contains("a note") && !min.contains("why"));
+            assert!(!min.contains("\n    "), "{min}");
+        }
+        assert!(twice.contains("export function twice(n)"), "{twice}");
+        assert!(
+            main_min.contains("import{twice}from\"./sub/twice.js\""),
+            "{main_min}"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.join("page.html")).unwrap(),
+            "<!-- kept -->\n"
+        );
+        fs::remove_dir_all(&dir).unwrap();
     }
 }

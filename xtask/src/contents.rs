@@ -170,10 +170,11 @@ fn css_refs(text: &str) -> Vec<String> {
 }
 
 /// A script's references: relative to it (imports, `new URL(…, import.meta.url)`) and
-/// relative to the extension's root (`runtime.getURL`, `executeScript` files).
+/// relative to the extension's root (`runtime.getURL`, `executeScript` files). The
+/// packages' scripts are minified (`build.rs`): no space need come before or after a keyword.
 fn js_refs(text: &str) -> (Vec<String>, Vec<String>) {
     let mut relative = Vec::new();
-    for needle in [" from", "import(", "import ", "new URL("] {
+    for needle in ["from", "import(", "import", "new URL("] {
         for found in after(text, needle) {
             // Module specifiers are paths; `from 'x'` in prose is not.
             if found.starts_with("./") || found.starts_with("../") || needle == "new URL(" {
@@ -188,7 +189,7 @@ fn js_refs(text: &str) -> (Vec<String>, Vec<String>) {
     // `executeScript({files: […]})`, and `registerContentScripts([{js: […]}])`.
     for (i, needle) in text
         .match_indices("files:")
-        .chain(text.match_indices(" js:"))
+        .chain(text.match_indices("js:"))
     {
         let rest = text[i + needle.len()..].trim_start();
         if let Some(list) = rest.strip_prefix('[').and_then(|r| r.split(']').next()) {
@@ -311,6 +312,45 @@ mod tests {
     #[test]
     fn a_package_of_only_what_is_referenced_passes() {
         check(&package(&example())).unwrap();
+    }
+
+    /// The same package with its scripts as esbuild's `--minify-whitespace` writes them.
+    #[test]
+    fn minified_scripts_refer_to_the_same_files() {
+        let minified: BTreeMap<&str, &str> = [
+            (
+                "bg.js",
+                r#"import{a}from"./lib/a.js";api.scripting.executeScript({target,files:["capture.js"]});"#,
+            ),
+            (
+                "lib/a.js",
+                r#"export*from"./b.js";const u=api.runtime.getURL("w/m.wasm");api.scripting.registerContentScripts([{id,matches,js:["auto.js"]}]);"#,
+            ),
+            (
+                "lib/b.js",
+                r#"const m=import("../lazy.js");new URL("x.bin",import.meta.url);"#,
+            ),
+            ("popup/p.js", r#"import"../side.js";"#),
+        ]
+        .into();
+        let entries: Vec<(&str, &str)> = example()
+            .into_iter()
+            .map(|(p, t)| (p, minified.get(p).copied().unwrap_or(t)))
+            .collect();
+        assert_eq!(
+            reached(&package(&entries)).unwrap(),
+            reached(&package(&example())).unwrap()
+        );
+        check(&package(&entries)).unwrap();
+        let without_side: Vec<_> = entries
+            .into_iter()
+            .filter(|(p, _)| *p != "side.js")
+            .collect();
+        assert!(
+            check(&package(&without_side))
+                .unwrap_err()
+                .contains("side.js")
+        );
     }
 
     #[test]

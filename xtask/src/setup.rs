@@ -78,6 +78,7 @@ pub fn ensure_npm_packages() -> Result<()> {
         .zip(modified(&lock))
         .is_some_and(|(i, l)| i >= l)
         && root.join("node_modules/.bin/wasm-opt").exists()
+        && root.join("node_modules/.bin/esbuild").exists()
         && root
             .join("node_modules/playwright-core/package.json")
             .exists()
