@@ -143,7 +143,7 @@ async function readPage(info, tab) {
     try {
       // capture.js reads the image's address from its isolated world, to place it.
       await api.scripting.executeScript({ target, func: nameImage, args: [info.srcUrl ?? ''] });
-      const [page] = await api.scripting.executeScript({ target, files: ['capture.js'] });
+      const [page] = await api.scripting.executeScript({ target, files: ['page-text.js', 'capture.js'] });
       position = typeof page?.result?.imagePosition === 'number' ? page.result.imagePosition : null;
       const got = page?.result;
       if (got?.url) {

@@ -23,7 +23,8 @@
 //
 // Env: QUOTEBOOK_ANCHOR_PAGES (how many pages, default all), QUOTEBOOK_ANCHOR_PER_PAGE
 // (selections per page, default 8), QUOTEBOOK_ANCHOR_ROUNDS (timing rounds, each on a fresh
-// load, default 3), QUOTEBOOK_ANCHOR_FIREFOX_PAGES (the Firefox ESR subset, default 16).
+// load, default 3), QUOTEBOOK_ANCHOR_FIREFOX_PAGES (the Firefox ESR subset, default 16),
+// QUOTEBOOK_ANCHOR_ONLY (page names, comma-separated).
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -350,6 +351,10 @@ async function main() {
     return;
   }
   let names = corpusPages(dir);
+  if (process.env.QUOTEBOOK_ANCHOR_ONLY) {
+    const only = new Set(process.env.QUOTEBOOK_ANCHOR_ONLY.split(','));
+    names = names.filter((n) => only.has(n));
+  }
   if (PAGES > 0) names = names.slice(0, PAGES);
   const scripts = ['page-text.js', 'highlight.js'];
   const source = (await Promise.all(scripts.map((f) => readFile(join(ROOT, 'extension', f), 'utf8')))).join('\n');

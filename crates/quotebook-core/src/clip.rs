@@ -952,7 +952,8 @@ mod tests {
                 .iter()
                 .all(|q| q.selector.as_ref().unwrap().repeated)
         );
-        let once = clip(&placed(page, 0, 6, "T5", "q5"), None).unwrap();
+        let verse = page.find("Verse one.").unwrap();
+        let once = clip(&placed(page, verse, verse + 10, "T5", "q5"), None).unwrap();
         assert!(!once.quotes[0].selector.as_ref().unwrap().repeated);
         // And saved again, it is that copy's duplicate.
         let copy_again = clip_outcome(

@@ -498,10 +498,11 @@ fn clip_outcomes() {
         allow_private: true,
         ..ClipRequest::default()
     };
+    // A quote without images leaves `images` out: every required field is checked.
     let first = quotebook_core::clip_outcome(&request, None).unwrap();
-    assert_shape(&first, "ClipOutcome", Full::Yes);
+    assert_shape(&first, "ClipOutcome", Full::Required);
     let again = quotebook_core::clip_outcome(&request, Some(first.note)).unwrap();
-    assert_shape(&again, "ClipOutcome", Full::Yes);
+    assert_shape(&again, "ClipOutcome", Full::Required);
     assert_eq!(
         serde_json::to_value(&again.quotes).unwrap(),
         json!([{"id": "q9", "status": "duplicate"}])

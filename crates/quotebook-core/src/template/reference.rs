@@ -94,6 +94,13 @@ const ENTRIES: &[Entry] = &[
         "{{ created | date('%H:%M') }}",
     ),
     entry("private", Variable, InQuote, "{{ private }}"),
+    entry("kind", Variable, InQuote, "> [!{{ kind }}]"),
+    entry(
+        "quote.kind",
+        Variable,
+        InNote,
+        "{% for quote in quotes %}{{ quote.kind }} {% endfor %}",
+    ),
     entry("yaml", Filter, Both, "title: {{ title | yaml }}"),
     entry("blockquote", Filter, InQuote, "{{ quote | blockquote }}"),
     entry(

@@ -51,20 +51,23 @@ pub struct AnchorSelector {
 }
 
 /// Whether `page_text` holds `exact` (whitespace runs compared as one space) more than
-/// once: the copies of such a passage are told apart by their position alone, which a
-/// changed page no longer keeps.
+/// once, or a look-alike of it within the edit bound ([`max_edits`]): the copies of such
+/// a passage are told apart by their position alone, which a changed page no longer
+/// keeps (an edited copy, a date a minute later, the same line with another name, would
+/// pass for the quote once it is gone).
 pub fn is_repeated(page_text: &str, exact: &str) -> bool {
     let needle = collapse(exact, true);
     if needle.is_empty() {
         return false;
     }
-    let page = collapse(page_text, false);
-    page.find(&needle)
-        .and_then(|at| {
-            let next = at + page[at..].chars().next().map_or(1, char::len_utf8);
-            page[next..].find(&needle)
-        })
-        .is_some()
+    let index = PageIndex::new(page_text);
+    if index.occurrences(&needle).len() > 1 {
+        return true;
+    }
+    let chars: Vec<char> = needle.chars().collect();
+    let k = max_edits(chars.len());
+    // The quote itself is one place within the bound; another is a look-alike.
+    k > 0 && approx::search(&index.chars, &chars, k).len() > 1
 }
 
 /// How a quote was found.
@@ -104,14 +107,22 @@ pub struct Anchor {
 /// word: an edit in a few characters leaves too little to tell the passage from others.
 pub const MIN_APPROX_CHARS: usize = 10;
 
+/// Quotes longer than this (in characters) are only found word for word: the edited
+/// search's cost grows with the quote's length times the page's.
+pub const MAX_APPROX_CHARS: usize = 2000;
+
 /// The edit distance allowed for a quote of `len` characters.
 pub fn max_edits(len: usize) -> usize {
-    if len < MIN_APPROX_CHARS { 0 } else { len / 8 }
+    if !(MIN_APPROX_CHARS..=MAX_APPROX_CHARS).contains(&len) {
+        0
+    } else {
+        len / 8
+    }
 }
 
 /// Context characters that must be found beside an edited match (fewer when the saved
 /// context is shorter).
-const EVIDENCE_CHARS: usize = 8;
+const EVIDENCE_CHARS: usize = 24;
 
 /// The page text with whitespace runs collapsed to one space, and a map back.
 #[derive(Debug)]

@@ -87,6 +87,22 @@ fn repeated_is_counted_on_collapsed_whitespace() {
     assert!(is_repeated("aaa", "aa"));
     assert!(!is_repeated("a b c", "a b"));
     assert!(!is_repeated("a b c", "  "));
+    // A look-alike within the edit bound counts: once the quote goes, it would pass for it.
+    let page =
+        "Updated 7 Nov 2017, 7:42pm by the desk.\nFirst published 7 Nov 2017, 7:52pm by the desk.";
+    assert!(is_repeated(page, "7 Nov 2017, 7:42pm"));
+    assert!(!is_repeated(page, "Updated 7 Nov"));
+}
+
+#[test]
+fn a_removed_passage_with_a_look_alike_is_not_found_at_the_look_alike() {
+    let page = "Byline: by Ann Hervaud, Jeremy Piette.\nSome text.\nByline: by Ann Hervaud et Jeremy Piette.\nEnd.";
+    let s = page.find("Ann Hervaud, Jeremy Piette").unwrap();
+    let q = saved("q", page, s, s + "Ann Hervaud, Jeremy Piette".len());
+    assert!(q.selector.as_ref().unwrap().repeated);
+    let removed = page.replacen("Byline: by Ann Hervaud, Jeremy Piette.\n", "", 1);
+    assert_ne!(one(&removed, &q).status, AnchorStatus::Approximate);
+    assert!(one(&removed, &q).start.is_none());
 }
 
 #[test]
