@@ -32,10 +32,14 @@ globalThis.quotebookHighlights ??= (() => {
     idea: 'rgba(102, 187, 106, 0.45)',
     definition: 'rgba(171, 71, 188, 0.35)',
   };
-  // Re-anchoring when the page's text changes later: at most this many times per page,
-  // each after the page has been quiet for a moment.
+  // Re-anchoring when the page's text changes later: at most this many times per address
+  // (and in all, for a page that keeps changing its address), each after the page has been
+  // quiet for a moment, or after a longer while for a page that never goes quiet (a
+  // ticking clock would otherwise hold off the text that arrives beside it).
   const MAX_REFRESHES = 20;
+  const MAX_REFRESHES_IN_ALL = 100;
   const QUIET_MS = 400;
+  const MAX_WAIT_MS = 2000;
 
   const random = () => `q${crypto.getRandomValues(new Uint32Array(2)).join('')}`;
   /** The highlight name of each kind (random; the fallback's class is another). */
@@ -248,6 +252,9 @@ globalThis.quotebookHighlights ??= (() => {
   const runtime = () => /** @type {typeof chrome.runtime} */ (
     (/** @type {any} */ (globalThis).browser ?? /** @type {any} */ (globalThis).chrome)?.runtime);
   let refreshes = 0;
+  let refreshesInAll = 0;
+  /** When the first change not yet read again came (0: none waiting). */
+  let waitingSince = 0;
   let lastUrl = location.href;
   let lastText = '';
   /** @type {MutationObserver | null} */
@@ -275,14 +282,21 @@ globalThis.quotebookHighlights ??= (() => {
   const changed = () => {
     if (stopped) return;
     clearTimeout(timer);
+    const now = performance.now();
+    waitingSince ||= now;
     timer = setTimeout(() => {
-      if (stopped || refreshes >= MAX_REFRESHES) return;
+      waitingSince = 0;
+      if (stopped) return;
+      // A new address is looked at even when the last one used up its re-anchorings: its
+      // note is another, and the old one's highlights must go.
       const urlChanged = location.href !== lastUrl;
-      if (!urlChanged && globalThis.quotebookPageText.read().text === lastText) return;
       if (urlChanged) refreshes = 0;
+      if (refreshes >= MAX_REFRESHES || refreshesInAll >= MAX_REFRESHES_IN_ALL) return;
+      if (!urlChanged && globalThis.quotebookPageText.read().text === lastText) return;
       refreshes += 1;
+      refreshesInAll += 1;
       refresh().catch(() => {});
-    }, QUIET_MS);
+    }, Math.max(0, Math.min(QUIET_MS, waitingSince + MAX_WAIT_MS - now)));
   };
 
   const watch = () => {

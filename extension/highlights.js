@@ -34,7 +34,7 @@ export async function showHighlights(tab, { card } = {}) {
       ? (await library.loadPageNote(tab.url).catch(() => null))
         ?? (await library.findPageNote(await library.loadNotes(), tab.url).catch(() => null))
       : null;
-    if (!note && !card) return { shown: false, reason: 'no_note', anchors: [] };
+    if (!note && !card && !(await frameHasNote(tabId))) return { shown: false, reason: 'no_note', anchors: [] };
     const key = note ? library.storageKey(note) : '';
     const kinds = await loadKinds();
     const target = { tabId, frameIds: [0] };
@@ -60,6 +60,23 @@ export async function showHighlights(tab, { card } = {}) {
     console.info('Quotebook: cannot show the highlights here:', error?.message ?? error);
     return { shown: false, reason: String(error?.message ?? error), anchors: [] };
   }
+}
+
+/**
+ * Whether a frame of the tab (not the top one) shows a page with a note: a quote saved in
+ * a frame is in the note of the frame's address, which the top page's may not have.
+ * @param {number} tabId
+ */
+async function frameHasNote(tabId) {
+  const frames = await api.scripting.executeScript({ target: { tabId, allFrames: true }, func: () => location.href })
+    .catch(() => []);
+  const urls = frames.filter((f) => f.frameId !== 0 && typeof f.result === 'string' && /^https?:/.test(f.result))
+    .map((f) => /** @type {string} */ (f.result));
+  if (urls.length === 0) return false;
+  for (const url of urls) if (await library.loadPageNote(url).catch(() => null)) return true;
+  const notes = await library.loadNotes();
+  for (const url of urls) if (await library.findPageNote(notes, url)) return true;
+  return false;
 }
 
 /** The statuses of quotes not painted: listed in the popup as "not found on this page". */
