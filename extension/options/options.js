@@ -787,4 +787,9 @@ async function showShortcut() {
   $('shortcut-text').textContent = command?.shortcut
     ? t('shortcutIs', command.shortcut)
     : t('shortcutNone');
+  // The highlights' shortcut, when the browser bound one.
+  const highlights = commands.find((c) => c.name === 'show-highlights');
+  const line = $('shortcut-highlights');
+  line.hidden = !highlights?.shortcut;
+  line.textContent = highlights?.shortcut ? t('shortcutHighlightsIs', highlights.shortcut) : '';
 }

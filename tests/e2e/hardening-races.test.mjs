@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import {
   dragSelect, extensionSuite, menuInfo, noteMarkdown, storage, tabOf, workerAccess,
 } from './lib.mjs';
+import { cardClosed, cardFrame } from './highlight-lib.mjs';
 
 describe('racing saves', () => {
   const suite = extensionSuite({ build: 'chrome-test' });
@@ -116,6 +117,10 @@ describe('racing saves', () => {
     const first = await suite.worker.evaluate(([info, tab]) => globalThis.saveQuote(info, tab),
       [await menuInfo(page), tab]);
     assert.equal(first.ok, true);
+    // The card beside the first quote could lie over the second passage: closed first.
+    await cardFrame(page);
+    await page.keyboard.press('Escape');
+    await cardClosed(page);
     // Playwright does not follow a restarted worker: reach it through CDP.
     const worker = await workerAccess(suite.browser);
     await worker.restart(page);

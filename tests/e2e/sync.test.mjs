@@ -202,6 +202,8 @@ describe('folder sync through the native host', () => {
     assert.deepEqual(backup.settings, {
       templates: { note: '', quote: '' }, fileNamePattern: '', locale: 'en-US', quoteOrder: 'saved',
       tzOffsetMinutes: await options.evaluate(() => -new Date().getTimezoneOffset() || 0),
+      // The images' settings too (the extension keeps images as files by default).
+      images: { keep: true, folder: 'attachments/', embed: 'obsidian', noteFolder: '' },
     });
     const stored = await suite.worker.evaluate(() => chrome.storage.local.get(['sync:last', 'sync:result']));
     assert.ok(Date.parse(stored['sync:last']) > Date.now() - 60_000, 'sync:last is recorded');

@@ -521,6 +521,7 @@ test('the options page shows the keyboard shortcut and opens the browser\'s shor
   await reset();
   const page = await openPage(ext, 'options/options.html', '#shortcut-text:not(:empty)');
   assert.equal(await page.locator('#shortcut-text').textContent(), 'Save the selection: Alt+Shift+S');
+  assert.equal(await page.locator('#shortcut-highlights').textContent(), 'Show this page’s highlights: Alt+Shift+H');
   assert.match(await page.locator('#sync').textContent(), /Folder sync.*Export to Downloads.*Sync now/s);
   await assertLayout(page, 'the options page');
   const [opened] = await Promise.all([

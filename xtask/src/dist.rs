@@ -614,11 +614,6 @@ mod tests {
     fn the_store_packages_ask_for_no_host_and_only_optional_sync_permissions() {
         for target in [Target::Chromium, Target::Firefox] {
             let m = rendered(target);
-            assert_eq!(
-                m["optional_host_permissions"],
-                json!(["http://*/*", "https://*/*"]),
-                "{target:?}"
-            );
             for key in [
                 "host_permissions",
                 "content_scripts",
