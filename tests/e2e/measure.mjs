@@ -6,6 +6,7 @@
 import {
   chooseSaveQuote, launch, serveFixtures, waitFor, workerAccess, xdotoolDragSelect,
 } from './lib.mjs';
+import { cardClosed, cardFrame } from './highlight-lib.mjs';
 
 const ROUNDS = Number(process.env.QUOTEBOOK_MEASURE_ROUNDS ?? 5);
 const server = await serveFixtures();
@@ -30,6 +31,10 @@ async function oneSave(page, cold) {
     const keys = await inWorker('chrome.storage.local.get(null).then(Object.keys)');
     return keys?.some((k) => k.startsWith('note:')) && Date.now();
   }, { what: `the note of ${url}`, interval: 5 });
+  // The card the save opens beside the quote may lie over the next drag: closed first.
+  await cardFrame(page);
+  await page.keyboard.press('Escape');
+  await cardClosed(page);
   return saved - clicked;
 }
 
