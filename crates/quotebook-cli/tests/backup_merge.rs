@@ -3,13 +3,12 @@
 //! refused with the line they came from, and the folder's backup is left as it was.
 
 use std::fs;
-use std::process::Command;
 
 use quotebook_core::library::Library;
 use quotebook_core::note::Quote;
 
 mod common;
-use common::{Temp, note};
+use common::{Temp, note, run};
 
 fn quote(id: &str, text: &str) -> Quote {
     Quote {
@@ -19,18 +18,6 @@ fn quote(id: &str, text: &str) -> Quote {
         created: "2024-06-05T12:00:00.000Z".into(),
         ..Quote::default()
     }
-}
-
-fn run(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_quotebook"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 /// A folder synced once from a library of two notes; returns the temp dir and the

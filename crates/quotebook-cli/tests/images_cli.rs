@@ -4,25 +4,12 @@
 
 use std::fs;
 use std::io::Read;
-use std::process::Command;
 
 use quotebook_core::library::Library;
 use quotebook_core::sync::hash::hash;
 
 mod common;
-use common::Temp;
-
-fn run(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_quotebook"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::{Temp, run};
 
 /// A PNG of `w`×`h` as far as the sniffer reads it, `len` bytes long.
 fn png(w: u32, h: u32, len: usize) -> Vec<u8> {

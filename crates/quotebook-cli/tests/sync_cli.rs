@@ -10,7 +10,7 @@ use quotebook_core::note::{Note, Quote};
 use quotebook_core::sync::SyncState;
 
 mod common;
-use common::{Temp, note};
+use common::{Temp, note, run};
 
 fn quote(id: &str, text: &str) -> Quote {
     Quote {
@@ -29,18 +29,6 @@ fn save(temp: &Temp, notes: Vec<Note>) -> String {
     };
     fs::write(temp.path("backup.json"), library.to_json()).unwrap();
     temp.s("backup.json")
-}
-
-fn run(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_quotebook"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn sync(backup: &str, dir: &str, extra: &[&str]) -> String {

@@ -80,11 +80,7 @@ pub fn clip(
     #[wasm_bindgen(unchecked_optional_param_type = "Note | null")] existing_note: JsValue,
 ) -> Result<JsValue, JsError> {
     let request: ClipRequest = from_js(request)?;
-    let existing = if existing_note.is_undefined() || existing_note.is_null() {
-        None
-    } else {
-        Some(note_from_js(existing_note)?)
-    };
+    let existing = optional_note(existing_note)?;
     let note = quotebook_core::clip(&request, existing).map_err(js_error)?;
     to_js(&note)
 }
@@ -210,11 +206,7 @@ pub fn clip_outcome(
     #[wasm_bindgen(unchecked_optional_param_type = "Note | null")] existing_note: JsValue,
 ) -> Result<JsValue, JsError> {
     let request: ClipRequest = from_js(request)?;
-    let existing = if existing_note.is_undefined() || existing_note.is_null() {
-        None
-    } else {
-        Some(note_from_js(existing_note)?)
-    };
+    let existing = optional_note(existing_note)?;
     to_js(&quotebook_core::clip_outcome(&request, existing).map_err(js_error)?)
 }
 

@@ -161,11 +161,7 @@ pub fn library_backup(
     #[wasm_bindgen(unchecked_optional_param_type = "FileSettings | null")] settings: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "ImageBytes[] | null")] images: JsValue,
 ) -> Result<String, JsError> {
-    let settings: Option<FileSettings> = if settings.is_undefined() || settings.is_null() {
-        None
-    } else {
-        Some(crate::from_js(settings)?)
-    };
+    let settings: Option<FileSettings> = from_js_or_default(settings)?;
     let mut library = library_of(notes_from_js(notes)?);
     let images: Vec<ImageBytes> = from_js_or_default(images)?;
     library.add_images(checked_images(images).map_err(js_error)?);

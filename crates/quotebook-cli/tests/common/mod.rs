@@ -3,6 +3,7 @@
 
 use std::fs;
 use std::path::PathBuf;
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use quotebook_core::note::{Note, Quote};
@@ -50,4 +51,17 @@ pub fn note(id: &str, title: &str, quotes: Vec<Quote>) -> Note {
         quotes,
         ..Note::default()
     }
+}
+
+/// Runs `quotebook` with `args`: whether it succeeded, its standard output and error.
+pub fn run(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_quotebook"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
