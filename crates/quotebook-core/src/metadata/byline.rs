@@ -26,6 +26,10 @@ const INTRODUCERS: &[&str] = &[
     "autor:",
     "autorin:",
     "autoren:",
+    "auteur:",
+    "auteurs:",
+    "autora:",
+    "autores:",
     "text:",
     "by",
     "von",
@@ -83,11 +87,63 @@ const CONNECTORS: &[&str] = &[
 const LABELS: &[&str] = &[
     "name",
     "author",
+    "authors",
     "autor",
+    "autoren",
+    "auteur",
+    "auteurs",
+    "autores",
     "admin",
     "administrator",
     "anonymous",
     "unknown",
+];
+
+/// Introducers that are also particles inside names ("Christoph von Ritter", "Leonardo
+/// di Caprio"): in an author field, which holds names, they introduce only at its start.
+const PARTICLES: &[&str] = &["von", "di", "par", "por", "door"];
+
+/// Days of the week, whole and abbreviated, which bylines print before a date
+/// ("Ann Bo Fr, 18. Oktober 2019"): never the end of a name.
+const WEEKDAYS: &[&str] = &[
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "thu",
+    "thur",
+    "thurs",
+    "fri",
+    "sat",
+    "sun",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mo",
+    "di",
+    "mi",
+    "do",
+    "fr",
+    "sa",
+    "so",
+    "montag",
+    "dienstag",
+    "mittwoch",
+    "donnerstag",
+    "freitag",
+    "samstag",
+    "sonntag",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
 ];
 
 /// Words of a job line, not of a name.
@@ -138,9 +194,20 @@ fn find_phrase(lower: &str, phrase: &str, from: usize) -> Option<usize> {
         })
 }
 
-/// Cleans one byline or author field.
+/// Cleans the text of a byline element or line.
 pub(crate) fn clean_byline(raw: &str) -> Byline {
-    let text = collapse_ws(raw);
+    clean(raw, false)
+}
+
+/// Cleans an author field (JSON-LD, a `<meta>` tag), which holds names, not a sentence:
+/// a name's particle ("von", "di") is not read as "by".
+pub(crate) fn clean_author_field(raw: &str) -> Byline {
+    clean(raw, true)
+}
+
+fn clean(raw: &str, field: bool) -> Byline {
+    // French sets a space before a colon ("Auteur : Ann Bo").
+    let text = collapse_ws(raw).replace(" :", ":");
     let lower = text.to_lowercase();
     // Lowercasing keeps byte offsets only for text whose case maps keep lengths.
     if lower.len() != text.len() {
@@ -170,7 +237,8 @@ pub(crate) fn clean_byline(raw: &str) -> Byline {
         let mut from = 0;
         while let Some(i) = find_phrase(&lower, intro, from) {
             let end = i + intro.len();
-            if end > start && end < lower.len() {
+            let particle = field && i > 0 && PARTICLES.contains(intro);
+            if end > start && end < lower.len() && !particle {
                 start = end;
             }
             from = end;
@@ -222,8 +290,31 @@ pub(crate) fn clean_byline(raw: &str) -> Byline {
     if end <= start {
         return out;
     }
-    out.names = split_names(&text[start..end]);
+    // A day of the week before a date ("Fr, 18. Oktober") is not the end of a name ("Anh
+    // Do", "Lee Sun" are names).
+    let before_date = text[end..]
+        .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '.'))
+        .starts_with(|c: char| c.is_ascii_digit());
+    let names = &text[start..end];
+    out.names = split_names(if before_date {
+        trim_weekdays(names)
+    } else {
+        names
+    });
     out
+}
+
+/// `names` without the days of the week (and their punctuation) that end it.
+fn trim_weekdays(names: &str) -> &str {
+    let mut s = names.trim_end();
+    loop {
+        let t = s.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | ';'));
+        let (head, last) = t.rsplit_once(char::is_whitespace).unwrap_or(("", t));
+        if head.trim().is_empty() || !WEEKDAYS.contains(&last.to_lowercase().as_str()) {
+            return s;
+        }
+        s = head.trim_end();
+    }
 }
 
 /// Splits the names part of a byline into names: on `,`, `;`, "and", "und", "y", "et",
@@ -348,7 +439,8 @@ const TEXT_BYLINE_OPENERS: &[&str] = &[
     "posted by ",
 ];
 const TEXT_BYLINE_LABELS: &[&str] = &[
-    "author:", "authors:", "autor:", "autorin:", "autoren:", "text:", "words:", "worte:",
+    "author:", "authors:", "autor:", "autorin:", "autoren:", "auteur:", "auteurs:", "autora:",
+    "autores:", "text:", "words:", "worte:",
 ];
 /// Credits for other work that follow an author's name on the same line.
 const OTHER_CREDITS: &[&str] = &[
@@ -369,7 +461,22 @@ const OTHER_CREDITS: &[&str] = &[
 /// "By"-like words (only next to the headline) or an author label, be short, and
 /// name persons (two to four words, each capitalised).
 pub(crate) fn byline_in_text_line(line: &str, near_headline: bool) -> Vec<String> {
-    let line = collapse_ws(line);
+    // French sets a space before a colon ("Auteur : Ann Bo").
+    let line = collapse_ws(line).replace(" :", ":");
+    // A line of the article's details ("Opinion | By Ann Bo | May 3, 2020"): the byline
+    // may be any of its parts.
+    if line.contains(" | ") {
+        return line
+            .split(" | ")
+            .map(|part| byline_in_text_part(part, near_headline))
+            .find(|names| !names.is_empty())
+            .unwrap_or_default();
+    }
+    byline_in_text_part(&line, near_headline)
+}
+
+fn byline_in_text_part(line: &str, near_headline: bool) -> Vec<String> {
+    let line = line.trim().to_string();
     let lower = line.to_lowercase();
     if line.chars().count() > 80 || lower.len() != line.len() {
         return Vec::new();
@@ -599,6 +706,47 @@ mod tests {
             names("Bradley M. Kuhn <bkuhn@ebb.org>"),
             ["Bradley M. Kuhn"]
         );
+    }
+
+    #[test]
+    fn a_day_of_the_week_before_the_date() {
+        assert_eq!(
+            names("Von Tomas Spahn Fr, 18. Oktober 2019"),
+            ["Tomas Spahn"]
+        );
+        assert_eq!(names("By Ann Bo Mon 3 May 2021"), ["Ann Bo"]);
+        assert_eq!(
+            names("Anh Do"),
+            ["Anh Do"],
+            "a surname, with no date after it"
+        );
+        assert_eq!(
+            names("Lee Sun, 3 May 2021"),
+            ["Lee"],
+            "a comma ends the name"
+        );
+    }
+
+    #[test]
+    fn particles_in_author_fields() {
+        let field = |s: &str| clean_author_field(s).names;
+        assert_eq!(field("Christoph von Ritter"), ["Christoph von Ritter"]);
+        assert_eq!(field("Von Ann Bo"), ["Ann Bo"]);
+        assert_eq!(field("By Rob Picheta, CNN"), ["Rob Picheta", "CNN"]);
+        assert_eq!(names("Text von Ann Bo"), ["Ann Bo"], "a byline's text");
+        assert!(names("Auteurs").is_empty());
+        assert_eq!(names("Auteur : Kossivi Tiassou"), ["Kossivi Tiassou"]);
+    }
+
+    #[test]
+    fn byline_lines_with_other_details() {
+        let b = |l: &str| byline_in_text_line(l, true);
+        assert_eq!(b("yas! | By Cara Stiles | April 13, 2020"), ["Cara Stiles"]);
+        assert_eq!(
+            byline_in_text_line("Auteur : Kossivi Tiassou", false),
+            ["Kossivi Tiassou"]
+        );
+        assert!(b("News | Sport | Weather").is_empty());
     }
 
     #[test]

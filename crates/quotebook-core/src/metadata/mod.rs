@@ -144,9 +144,27 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
     .filter(|s| !s.is_empty())
     .collect();
     let host = url::host(page_url).unwrap_or_default();
+    // A heading that is the `<title>`'s last segment, after a longer first part, is the
+    // site's logo ("Was ist Freie Software - MyOOS Community Forum" under an `<h1>` "MyOOS
+    // Community Forum"): a name of the site.
+    let mut title_sites = sites.clone();
+    if let Some(t) = &doc_title {
+        title_sites.extend(
+            doc.h1s
+                .iter()
+                .filter(|h| {
+                    [" - ", " | ", " – ", " — "].iter().any(|sep| {
+                        t.strip_suffix(h.as_str())
+                            .and_then(|rest| rest.strip_suffix(sep))
+                            .is_some_and(|rest| rest.split_whitespace().count() >= 3)
+                    })
+                })
+                .cloned(),
+        );
+    }
     let cleaned_doc_title = doc_title
         .as_deref()
-        .map(|t| clean_document_title(&title::clean_title(t, &sites, &host), &doc.h1s));
+        .map(|t| clean_document_title(&title::clean_title(t, &title_sites, &host), &doc.h1s));
     let title = ld_title
         .or_else(|| {
             meta(&[
@@ -162,7 +180,7 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
             ])
         })
         .or(ld_weak_title)
-        .map(|t| title::clean_title(&t, &sites, &host))
+        .map(|t| title::clean_title(&t, &title_sites, &host))
         // A site's name, or a word like "Home", where the document says more.
         .filter(|t| {
             let doc = cleaned_doc_title.as_deref().unwrap_or(t);
@@ -192,25 +210,13 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
     // JSON-LD authors, `article:author` and the other author tags, `<meta name=author>`,
     // then the byline elements; a candidate naming the site (or an organisation) only
     // when nothing names a person, a user name only when nothing gives a full name.
-    let names_site = |n: &str| {
-        let c = |s: &str| {
-            s.chars()
-                .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_lowercase)
-                .collect::<String>()
-        };
-        let n = c(n);
-        !n.is_empty()
-            && (sites.iter().any(|s| c(s) == n)
-                || c(host.trim_start_matches("www.")) == n
-                || ld.author_orgs.iter().any(|o| c(o) == n))
-    };
+    let names_site = |n: &str| names_an_organisation(n, &sites, &host, &ld.author_orgs);
     let mut candidates: Vec<Vec<String>> = Vec::new();
     let mut byline_dates = Vec::new();
     candidates.push(
         ld.authors
             .iter()
-            .flat_map(|a| byline::clean_byline(a).names)
+            .flat_map(|a| byline::clean_author_field(a).names)
             .collect(),
     );
     for keys in [
@@ -226,7 +232,7 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
         let mut found = Vec::new();
         for (k, v, _) in &doc.metas {
             if keys.contains(&k.as_str()) && !looks_like_url(v) {
-                for n in byline::clean_byline(v).names {
+                for n in byline::clean_author_field(v).names {
                     if !found.contains(&n) {
                         found.push(n);
                     }
@@ -241,7 +247,7 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
     let mut meta_authors = Vec::new();
     for (k, v, _) in &doc.metas {
         if k == "author" && !looks_like_url(v) {
-            meta_authors.extend(byline::clean_byline(v).names);
+            meta_authors.extend(byline::clean_author_field(v).names);
         }
     }
     candidates.push(meta_authors);
@@ -259,12 +265,24 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
         .map(|text| byline_in_text(text, &headline_lines(&title, &doc)))
         .unwrap_or_default();
     candidates.push(text_byline.clone());
-    let person = |c: &Vec<String>| !c.is_empty() && !c.iter().any(|n| names_site(n));
-    let full = |c: &Vec<String>| !c.iter().all(|n| byline::looks_like_handle(n));
-    let authors = candidates
+    // Each candidate's persons: "Ann Bo, CNN" names Ann Bo.
+    let persons: Vec<Vec<String>> = candidates
         .iter()
-        .find(|c| person(c) && full(c))
-        .or_else(|| candidates.iter().find(|c| person(c)))
+        .map(|c| {
+            let mut out: Vec<String> = Vec::new();
+            for n in c.iter().filter(|n| !names_site(n)) {
+                if !out.iter().any(|m| m.eq_ignore_ascii_case(n)) {
+                    out.push(n.clone());
+                }
+            }
+            out
+        })
+        .collect();
+    let full = |c: &Vec<String>| !c.iter().all(|n| byline::looks_like_handle(n));
+    let authors = persons
+        .iter()
+        .find(|c| !c.is_empty() && full(c))
+        .or_else(|| persons.iter().find(|c| !c.is_empty()))
         .or_else(|| candidates.iter().find(|c| !c.is_empty()))
         .cloned()
         .unwrap_or_default();
@@ -280,10 +298,24 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
         })
         .collect();
     // The tags often name the first author alone where the byline the reader sees names
-    // them all.
-    let has = |all: &[String], n: &String| all.iter().any(|m| m.eq_ignore_ascii_case(n));
+    // them all, or a first name alone ("Todd") where the byline prints the full name.
+    let covers = |full: &String, n: &String| {
+        full.eq_ignore_ascii_case(n)
+            || (!n.contains(' ')
+                && full
+                    .split_whitespace()
+                    .next()
+                    .is_some_and(|w| w.eq_ignore_ascii_case(n)))
+    };
+    let has = |all: &[String], n: &String| all.iter().any(|m| covers(m, n));
+    let fuller = text_byline.len() > authors.len()
+        || text_byline
+            .iter()
+            .zip(&authors)
+            .any(|(t, a)| t.split_whitespace().count() > a.split_whitespace().count());
     let authors = if !authors.is_empty()
-        && text_byline.len() > authors.len()
+        && text_byline.len() >= authors.len()
+        && fuller
         && authors.iter().all(|n| has(&text_byline, n))
     {
         text_byline
@@ -463,6 +495,69 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
     }
 }
 
+/// An author's name that names the site or an organisation rather than a person: one of
+/// the names the site gives itself (`sites`), its host ("L-MAG" on l-mag.de), their
+/// initials ("Deutsche Welle" on dw.com), with or without an article ("Die Furche"), an
+/// organisation the JSON-LD names as author, or a name with a company's legal form or a
+/// web address ("Example Media GmbH", "Ann Bo e.V.").
+fn names_an_organisation(n: &str, sites: &[String], host: &str, orgs: &[String]) -> bool {
+    let squash = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    let lower = collapse_ws(n).to_lowercase();
+    let words: Vec<&str> = lower.split(' ').collect();
+    const ARTICLES: &[&str] = &["the", "die", "der", "das", "le", "la", "les", "el", "il"];
+    let bare = match words.split_first() {
+        Some((first, rest)) if ARTICLES.contains(first) && !rest.is_empty() => rest.join(" "),
+        _ => lower.clone(),
+    };
+    // The host's labels but the top-level domain ("l-mag" of l-mag.de, "cnn" of
+    // edition.cnn.com), compared with a one-word name only: "John Smith" on johnsmith.com
+    // is the person who writes there.
+    let mut labels: Vec<&str> = host.split('.').collect();
+    labels.pop();
+    let host_names: Vec<String> = labels
+        .iter()
+        .filter(|l| !["www", "co", "com", "org", "net", "ac", "gov", "edu"].contains(l))
+        .map(|l| squash(l))
+        .filter(|l| l.chars().count() >= 2)
+        .collect();
+    let mut known: Vec<String> = sites
+        .iter()
+        .chain(orgs)
+        .map(|s| squash(s))
+        .filter(|s| !s.is_empty())
+        .collect();
+    known.push(squash(host.trim_start_matches("www.")));
+    if !bare.contains(' ') {
+        known.extend(host_names.iter().cloned());
+    }
+    let initials: String = bare
+        .split(' ')
+        .filter_map(|w| w.chars().next())
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    let n_squashed = squash(&bare);
+    if n_squashed.is_empty() {
+        return false;
+    }
+    const LEGAL: &[&str] = &[
+        "gmbh", "ag", "e.v", "e.v.", "ev", "kg", "inc", "inc.", "ltd", "ltd.", "llc", "plc",
+        "s.a.", "sarl", "gbr", "ug", "verlag", "corp", "corp.",
+    ];
+    known.contains(&n_squashed)
+        || known.contains(&squash(&lower))
+        || (bare.contains(' ')
+            && initials.chars().count() >= 2
+            && (known.contains(&initials) || host_names.contains(&initials)))
+        || words
+            .iter()
+            .any(|w| LEGAL.contains(w) || looks_like_url(w) || w.starts_with("www."))
+}
+
 /// The value of the `twitter:dataN` whose `twitter:labelN` says "Written by".
 fn labelled_author(metas: &[(String, String, bool)]) -> Vec<String> {
     const LABELS: &[&str] = &[
@@ -568,7 +663,17 @@ fn lines_near_headline<'a>(text: &'a str, headlines: &[String]) -> Vec<&'a str> 
 fn date_near_headline(text: &str, headlines: &[String]) -> Option<PageDate> {
     let lines: Vec<&str> = lines_near_headline(text, headlines)
         .into_iter()
-        .filter(|l| l.chars().count() <= DATELINE_MAX_CHARS)
+        // Running text says when something happened, except for a date it opens with
+        // ("27.1.2022 - Bei der ...", "(21. November 2022) Energie..."): a dateline.
+        .filter_map(|l| {
+            if l.chars().count() <= DATELINE_MAX_CHARS {
+                return Some(l);
+            }
+            let opening = l.char_indices().nth(40).map_or(l, |(i, _)| &l[..i]);
+            let (_, at) = date::find_date_in_text(opening)?;
+            let before = opening[..at].trim();
+            (before.is_empty() || before == "(").then_some(opening)
+        })
         // An embedded post's signature ("— Ann (@ann) May 3, 2020").
         .filter(|l| !l.contains("(@"))
         .collect();
@@ -614,6 +719,21 @@ fn before_revision(line: &str) -> &str {
 /// The names of a byline printed as a line of the page's text: "By Ann Bo" next to the
 /// headline, or a labelled "Autor: Ann Bo" anywhere (articles sign off with one).
 fn byline_in_text(text: &str, headlines: &[String]) -> Vec<String> {
+    // "By" on a line of its own, the names on the next (each in its own element).
+    let mut joined = String::with_capacity(text.len());
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        joined.push_str(line);
+        let alone = ["by", "von", "par", "por", "door"]
+            .iter()
+            .any(|w| line.trim().eq_ignore_ascii_case(w));
+        joined.push(if alone && lines.peek().is_some() {
+            ' '
+        } else {
+            '\n'
+        });
+    }
+    let text = joined.as_str();
     lines_near_headline(text, headlines)
         .into_iter()
         .map(|l| byline::byline_in_text_line(l, true))
@@ -785,6 +905,24 @@ fn is_byline_element(tag: &StartTag) -> bool {
         attr(tag, "class").unwrap_or(""),
         attr(tag, "id").unwrap_or("")
     );
+    // The author of another article, teased beside this one ("teaser__author").
+    let lower = ident.to_ascii_lowercase();
+    if lower.split_whitespace().any(|token| {
+        [
+            "teaser",
+            "related",
+            "slider",
+            "recommend",
+            "sidebar",
+            "widget",
+            "promo",
+        ]
+        .iter()
+        .any(|w| token.contains(w))
+            && ["author", "byline"].iter().any(|w| token.contains(w))
+    }) {
+        return false;
+    }
     ["byline", "author", "dateline", "writtenby"]
         .iter()
         .any(|w| mentions(&ident, w))
@@ -1448,6 +1586,106 @@ mod tests {
         );
         let other = "<body><div class=\"artikel-daten\">2.11.22</div></body>";
         assert_eq!(extract_metadata(other, PAGE).published, None);
+    }
+
+    #[test]
+    fn persons_before_organisations() {
+        let authors = |head: &str, url: &str| extract_metadata(head, url).authors;
+        assert_eq!(
+            authors(
+                r#"<meta name="author" content="Rob Picheta, CNN"><meta itemprop="author" content="Rob Picheta, CNN"><meta name="twitter:site" content="@CNN">"#,
+                "https://edition.cnn.com/a"
+            ),
+            ["Rob Picheta"]
+        );
+        assert_eq!(
+            authors(
+                r#"<meta name="author" content="Deutsche Welle"><p class="author">Von Kossi Tia</p>"#,
+                "https://www.dw.com/fr/a"
+            ),
+            ["Kossi Tia"]
+        );
+        for org in [
+            "Die FURCHE",
+            "L-MAG",
+            "Bund der Verbraucher e.V.",
+            "Web GmbH www.w.de",
+        ] {
+            let head = format!(
+                r#"<meta property="og:site_name" content="Furche"><meta name="author" content="{org}"><span class="author__name">Ann Bo</span>"#
+            );
+            assert_eq!(
+                authors(&head, "https://www.l-mag.de/a"),
+                ["Ann Bo"],
+                "{org}"
+            );
+        }
+        assert_eq!(
+            authors(
+                r#"<meta name="author" content="John Smith">"#,
+                "https://johnsmith.com/a"
+            ),
+            ["John Smith"],
+            "a person's own site"
+        );
+        assert_eq!(
+            authors(
+                r#"<meta name="author" content="Example News">"#,
+                "https://example.com/a"
+            ),
+            ["Example News"],
+            "nothing names a person"
+        );
+        assert_eq!(
+            authors(
+                r#"<span class="teaser__author">Cy Dee</span><span class="author">Ann Bo</span>"#,
+                PAGE
+            ),
+            ["Ann Bo"],
+            "another article's author"
+        );
+        assert_eq!(
+            authors(
+                r#"<div class="teaser-box author"><div>Ann Bo</div></div>"#,
+                PAGE
+            ),
+            ["Ann Bo"],
+            "a box of the author's"
+        );
+    }
+
+    #[test]
+    fn the_visible_byline_completes_the_tags() {
+        let html = r#"<meta name="author" content="Todd"><h1>New robot samples blood</h1>"#;
+        let text = "Menu\nNew robot samples blood\nBy\nTodd Bates\nFebruary 5, 2020\nBody";
+        let m = extract_metadata_with_text(html, Some(text), PAGE);
+        assert_eq!(m.authors, ["Todd Bates"]);
+        let text = "Menu\nNew robot samples blood\nBy\nTed Bates\nBody";
+        let m = extract_metadata_with_text(html, Some(text), PAGE);
+        assert_eq!(m.authors, ["Todd"], "another person");
+    }
+
+    #[test]
+    fn a_dateline_opening_the_first_paragraph() {
+        let html = "<h1>Energy prices and your rights</h1>";
+        let body = "Consumers see one price rise after another. ".repeat(6);
+        for opening in ["(21. November 2022) ", "21.11.2022 - "] {
+            let text = format!("Energy prices and your rights\nBy Ann Bo\n{opening}{body}");
+            let m = extract_metadata_with_text(html, Some(&text), PAGE);
+            assert_eq!(m.published.as_deref(), Some("2022-11-21"), "{opening}");
+        }
+        let text = format!("Energy prices and your rights\nSince 1 October 2022 {body}");
+        let m = extract_metadata_with_text(html, Some(&text), PAGE);
+        assert_eq!(m.published, None, "an event's date in running text");
+    }
+
+    #[test]
+    fn a_logo_heading_in_the_title() {
+        let html = "<title>Was ist Freie Software - MyOOS Community Forum</title><h1>MyOOS Community Forum</h1>";
+        assert_eq!(
+            extract_metadata(html, PAGE).title.as_deref(),
+            Some("Was ist Freie Software")
+        );
     }
 
     #[test]

@@ -23,6 +23,13 @@ fn compact(s: &str) -> String {
 /// `handwerk-magazin.de`, `amazed` for `amazedmag.de`).
 fn names_site(segment: &str, sites: &[String], host: &str) -> bool {
     let seg = compact(segment.trim_start_matches("www."));
+    let host = host.trim_start_matches("www.");
+    let domain = super::url::registrable_domain(host);
+    let label = compact(domain.split('.').next().unwrap_or(domain));
+    // Two letters name the site only as its whole domain label ("DW" on dw.com).
+    if seg.chars().count() == 2 && !host.is_empty() && seg == label {
+        return true;
+    }
     if seg.chars().count() < 3 {
         return false;
     }
@@ -32,12 +39,9 @@ fn names_site(segment: &str, sites: &[String], host: &str) -> bool {
     {
         return true;
     }
-    let host = host.trim_start_matches("www.");
     if host.is_empty() {
         return false;
     }
-    let domain = super::url::registrable_domain(host);
-    let label = compact(domain.split('.').next().unwrap_or(domain));
     seg == compact(host)
         || seg == compact(domain)
         || seg == label
@@ -94,6 +98,18 @@ pub(crate) fn clean_title(title: &str, sites: &[String], host: &str) -> String {
 
 fn clean_title_of_site(title: &str, sites: &[String], host: &str) -> String {
     let mut t = collapse_ws(&decode_leftover_references(title));
+
+    // A title quoted whole («Gute Löhne alleine reichen nicht»): an interview's words
+    // as its headline; the quotation marks are not part of it.
+    for (open, close) in [('«', '»'), ('»', '«'), ('“', '”'), ('„', '“'), ('"', '"')] {
+        if let Some(inner) = t.strip_prefix(open).and_then(|r| r.strip_suffix(close))
+            && !inner.contains([open, close])
+            && inner.split_whitespace().count() >= 2
+        {
+            t = inner.trim().to_string();
+            break;
+        }
+    }
 
     // "(Published 2016)", as archives append.
     if let Some(open) = t.rfind(" (Published ")
@@ -237,6 +253,18 @@ pub(crate) fn agree_with_heading(
             return h.bare.clone();
         }
     }
+    // A section or topic set before the headline with a colon ("Chronik: Lotte Tobisch
+    // ist tot" over "Lotte Tobisch ist tot").
+    for h in &candidates {
+        let bare = title_words(&h.bare);
+        if bare.len() >= 3
+            && let Some(kicker) = title.strip_suffix(h.bare.as_str())
+            && let Some(kicker) = kicker.strip_suffix(": ")
+            && (1..=3).contains(&title_words(kicker).len())
+        {
+            return h.bare.clone();
+        }
+    }
     // A placeholder for a title ("Home"): one word the headline does not use.
     if let [h] = candidates[..]
         && let [word] = &words[..]
@@ -267,6 +295,56 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         clean_title(title, &sites, host)
+    }
+
+    #[test]
+    fn short_site_names_and_quoted_titles() {
+        assert_eq!(
+            c(
+                "Les éléphants en Guinée | DW | 23.05.2011",
+                "DW.COM",
+                "www.dw.com"
+            ),
+            "Les éléphants en Guinée"
+        );
+        assert_eq!(
+            c("Die Zeit im Bild | ZB | 1.2.2020", "", "www.example.com"),
+            "Die Zeit im Bild | ZB | 1.2.2020",
+            "two letters that are not the domain"
+        );
+        assert_eq!(
+            c("«Gute Löhne reichen nicht»", "", "x.ch"),
+            "Gute Löhne reichen nicht"
+        );
+        assert_eq!(c("“Why” and “how”", "", "x.ch"), "“Why” and “how”");
+        assert_eq!(c("«Nein»", "", "x.ch"), "«Nein»", "one word");
+    }
+
+    #[test]
+    fn a_kicker_before_the_headline() {
+        let h = |bare: &str| Heading {
+            level: 1,
+            text: bare.to_string(),
+            bare: bare.to_string(),
+        };
+        let agree =
+            |t: &str, heading: &str| agree_with_heading(t.to_string(), Some(t), &[], &[h(heading)]);
+        assert_eq!(
+            agree("Chronik: Lotte Tobisch ist tot", "Lotte Tobisch ist tot"),
+            "Lotte Tobisch ist tot"
+        );
+        assert_eq!(
+            agree(
+                "Rust: a language for everyone",
+                "Rust: a language for everyone"
+            ),
+            "Rust: a language for everyone"
+        );
+        assert_eq!(
+            agree("Why we must ask: Is this fine", "Is this fine"),
+            "Why we must ask: Is this fine",
+            "more than a section's name before the colon"
+        );
     }
 
     #[test]
