@@ -2,19 +2,21 @@
 //! did not write, each page given with its visible text as the capture sends it:
 //!
 //! - the development set in `tests/metadata-dev/` (pages of many sites with hand-made
-//!   expectations from another extractor's evaluation data; see its README), split into a
-//!   part the rules were written against (`tune`) and a part they were not (`held-out`).
-//!   Prints where the goals (title 85%, author 80%, date 85%) are missed on the held-out
-//!   part and the whole set; fails below today's counts there ([`FLOORS`]).
+//!   expectations from another extractor's evaluation data; see its README), split into
+//!   parts the rules are written against (`tune`, `tune-2`) and a part they are not
+//!   (`held-out`). `tune-2` was the held-out part until 2026-12-07, when its misses were
+//!   read to write rules. Prints where the goals (title 85%, author 80%, date 85%) are
+//!   missed on the held-out part; fails below today's counts ([`FLOORS`]).
 //! - the shared Readability corpus (each page's `metadata.json`). Fails below today's
 //!   figures: title 100%, byline 70 of 76, published 100%.
 //!
 //! `cargo xtask metadata` runs this with its output shown, and with a reference extractor's
 //! findings on the development set (`QUOTEBOOK_METADATA_REFERENCE`, written by
 //! `tests/metadata/reference.py`), which are scored by the same comparisons and printed
-//! beside ours, never gated; without them that line is skipped with a message. Misses are listed for the tune
-//! part and the corpus only; `QUOTEBOOK_METADATA_HELD_OUT=1` lists the held-out part's too
-//! (looking at them makes that part one the rules are written against).
+//! beside ours, never gated; without them that line is skipped with a message. Misses are
+//! listed for the `tune` and `tune-2` parts and the corpus only;
+//! `QUOTEBOOK_METADATA_HELD_OUT=1` lists the held-out part's too (looking at them makes
+//! that part one the rules are written against: draw a new one, as its README says).
 //!
 //! Comparisons on the development set:
 //! - title: equal after [`title_norm`] (case, whitespace, typographic quotes and dashes,
@@ -352,14 +354,23 @@ fn score_dev(
     s
 }
 
+/// The development set's parts, scored and printed in this order.
+const PARTS: &[&str] = &["tune", "tune-2", "held-out", "all"];
+
+/// The part the rules were not written against: the goals are judged on it, and its misses
+/// are listed only when asked.
+const HELD_OUT: &str = "held-out";
+
 /// The goals on pages the rules were not written against: printed when missed.
 const GOALS: &[(&str, f64)] = &[("title", 85.0), ("author", 80.0), ("date", 85.0)];
 
 /// Pages found today, which a change must not lower (the goals above are not all met yet).
+///
+/// `tune-2` keeps the floors it had as the held-out part.
 const FLOORS: &[(&str, &str, usize)] = &[
-    ("held-out", "title", 84),
-    ("held-out", "author", 54),
-    ("held-out", "date", 89),
+    ("tune-2", "title", 84),
+    ("tune-2", "author", 54),
+    ("tune-2", "date", 89),
     ("all", "title", 169),
     ("all", "author", 108),
     ("all", "date", 177),
@@ -378,8 +389,8 @@ fn metadata_rates_on_the_development_set() {
     println!("| part | pages | title | author (names) | author (not chased) | date |");
     println!("| --- | --- | --- | --- | --- | --- |");
     let mut failures = Vec::new();
-    for part in ["tune", "held-out", "all"] {
-        let list = part == "tune" || (part == "held-out" && show_held_out);
+    for &part in PARTS {
+        let list = part != "all" && (part != HELD_OUT || show_held_out);
         let s = score_dev(part, &entries, list, &ours);
         print_row(part, &s);
         for (label, sc) in [
@@ -388,7 +399,7 @@ fn metadata_rates_on_the_development_set() {
             ("date", &s.date),
         ] {
             let goal = GOALS.iter().find(|g| g.0 == label).map_or(0.0, |g| g.1);
-            if part != "tune" && sc.pct() < goal {
+            if part == HELD_OUT && sc.pct() < goal {
                 println!("  goal not met: {part} {label} {:.1}% < {goal}%", sc.pct());
             }
             if let Some((_, _, floor)) = FLOORS.iter().find(|f| f.0 == part && f.1 == label)
@@ -472,7 +483,7 @@ fn reference_rates(entries: &[serde_json::Value]) {
     );
     println!("| part | pages | title | author (names) | author (not chased) | date |");
     println!("| --- | --- | --- | --- | --- | --- |");
-    for part in ["tune", "held-out", "all"] {
+    for &part in PARTS {
         let s = score_dev(part, entries, false, &|e| reference.found(e));
         print_row(part, &s);
     }
