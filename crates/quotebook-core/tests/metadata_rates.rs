@@ -1,12 +1,14 @@
 //! Metadata extraction measured on two sets of real pages, each against expectations we
 //! did not write, each page given with its visible text as the capture sends it:
 //!
-//! - the development set in `tests/metadata-dev/` (pages of many sites with hand-made
-//!   expectations from another extractor's evaluation data; see its README), split into
-//!   parts the rules are written against (`tune`, `tune-2`) and a part they are not
-//!   (`held-out`). `tune-2` was the held-out part until 2026-12-07, when its misses were
-//!   read to write rules. Prints where the goals (title 85%, author 80%, date 85%) are
-//!   missed on the held-out part; fails below today's counts ([`FLOORS`]).
+//! - the development set in `tests/metadata-dev/` (351 pages of 351 sites with hand-made
+//!   expectations from another extractor's evaluation data; see its README), in three
+//!   parts: `tune` (95 pages) and `tune-2` (105), which the rules are written against, and
+//!   `held-out` (151), which they are not. `tune-2` was the held-out part until
+//!   2026-12-07, when its misses were read to write rules; `held-out` was drawn that day
+//!   from the same source, of sites the other two parts do not include. Prints where the
+//!   goals (title 85%, author 80%, date 85%) are missed on the held-out part; fails below
+//!   today's counts ([`FLOORS`]).
 //! - the shared Readability corpus (each page's `metadata.json`). Fails below today's
 //!   figures: title 100%, byline 70 of 76, published 100%.
 //!
@@ -385,14 +387,21 @@ const GOALS: &[(&str, f64)] = &[("title", 85.0), ("author", 80.0), ("date", 85.0
 
 /// Pages found today, which a change must not lower (the goals above are not all met yet).
 ///
-/// `tune-2` keeps the floors it had as the held-out part.
+/// The `held-out` and `all` floors were measured on 2026-12-07, when the held-out part was
+/// drawn, with main's extractor as it was then (c68f3d7; one held-out page panicked and
+/// counts as a miss). The extractor is being changed against `tune-2` at the same time:
+/// these floors are to be raised to what that change reaches, and are not the final
+/// numbers. `tune-2` keeps the floors it had as the held-out part.
 const FLOORS: &[(&str, &str, usize)] = &[
     ("tune-2", "title", 84),
     ("tune-2", "author", 54),
     ("tune-2", "date", 89),
-    ("all", "title", 169),
-    ("all", "author", 108),
-    ("all", "date", 177),
+    ("held-out", "title", 118),
+    ("held-out", "author", 76),
+    ("held-out", "date", 129),
+    ("all", "title", 287),
+    ("all", "author", 184),
+    ("all", "date", 306),
 ];
 
 #[test]
