@@ -1,20 +1,24 @@
 //! Metadata extraction measured on two sets of real pages, each against expectations we
 //! did not write, each page given with its visible text as the capture sends it:
 //!
-//! - the development set in `tests/metadata-dev/` (pages of many sites with hand-made
-//!   expectations from another extractor's evaluation data; see its README), split into a
-//!   part the rules were written against (`tune`) and a part they were not (`held-out`).
-//!   Prints where the goals (title 85%, author 80%, date 85%) are missed on the held-out
-//!   part and the whole set; fails below today's counts there ([`FLOORS`]).
+//! - the development set in `tests/metadata-dev/` (351 pages of 351 sites with hand-made
+//!   expectations from another extractor's evaluation data; see its README), in three
+//!   parts: `tune` (95 pages) and `tune-2` (105), which the rules are written against, and
+//!   `held-out` (151), which they are not. `tune-2` was the held-out part until
+//!   2026-12-07, when its misses were read to write rules; `held-out` was drawn that day
+//!   from the same source, of sites the other two parts do not include. Prints where the
+//!   goals (title 85%, author 80%, date 85%) are missed on the held-out part; fails below
+//!   today's counts ([`FLOORS`]).
 //! - the shared Readability corpus (each page's `metadata.json`). Fails below today's
 //!   figures: title 100%, byline 70 of 76, published 100%.
 //!
 //! `cargo xtask metadata` runs this with its output shown, and with a reference extractor's
 //! findings on the development set (`QUOTEBOOK_METADATA_REFERENCE`, written by
 //! `tests/metadata/reference.py`), which are scored by the same comparisons and printed
-//! beside ours, never gated; without them that line is skipped with a message. Misses are listed for the tune
-//! part and the corpus only; `QUOTEBOOK_METADATA_HELD_OUT=1` lists the held-out part's too
-//! (looking at them makes that part one the rules are written against).
+//! beside ours, never gated; without them that line is skipped with a message. Misses are
+//! listed for the `tune` and `tune-2` parts and the corpus only;
+//! `QUOTEBOOK_METADATA_HELD_OUT=1` lists the held-out part's too (looking at them makes
+//! that part one the rules are written against: draw a new one, as its README says).
 //!
 //! Comparisons on the development set:
 //! - title: equal after [`title_norm`] (case, whitespace, typographic quotes and dashes,
@@ -252,6 +256,8 @@ struct DevScores {
     author: Score,
     author_not_chased: Score,
     date: Score,
+    /// The pages the extractor panicked on.
+    panicked: Vec<String>,
 }
 
 /// What an extractor found on one page: title, author names, publication date ("" when
@@ -260,6 +266,8 @@ struct Found {
     title: String,
     authors: Vec<String>,
     date: String,
+    /// The extractor panicked on the page (it then found nothing).
+    panicked: bool,
 }
 
 fn ours(entry: &serde_json::Value) -> Found {
@@ -268,11 +276,22 @@ fn ours(entry: &serde_json::Value) -> Found {
     // As the capture sends a page: its metadata elements (read here from the whole page,
     // which gives the same) and its visible text.
     let html = gunzip(&dev_dir().join("pages").join(page));
-    let m = extract_metadata_with_text(&html, Some(&visible_text(&html)), url);
-    Found {
-        title: m.title.unwrap_or_default(),
-        authors: m.authors,
-        date: m.published.unwrap_or_default(),
+    let text = visible_text(&html);
+    // A panic on one page is counted (nothing found, and named below the table) rather
+    // than ending the run, so that the other pages are still scored.
+    match std::panic::catch_unwind(|| extract_metadata_with_text(&html, Some(&text), url)) {
+        Ok(m) => Found {
+            title: m.title.unwrap_or_default(),
+            authors: m.authors,
+            date: m.published.unwrap_or_default(),
+            panicked: false,
+        },
+        Err(_) => Found {
+            title: String::new(),
+            authors: Vec::new(),
+            date: String::new(),
+            panicked: true,
+        },
     }
 }
 
@@ -299,6 +318,7 @@ fn score_dev(
         author: Score::default(),
         author_not_chased: Score::default(),
         date: Score::default(),
+        panicked: Vec::new(),
     };
     for e in entries
         .iter()
@@ -306,6 +326,9 @@ fn score_dev(
     {
         let page = e["page"].as_str().expect("page");
         let m = extract(e);
+        if m.panicked {
+            s.panicked.push(page.to_string());
+        }
 
         let want = e["title"].as_str().expect("title");
         let got = &m.title;
@@ -352,17 +375,33 @@ fn score_dev(
     s
 }
 
+/// The development set's parts, scored and printed in this order.
+const PARTS: &[&str] = &["tune", "tune-2", "held-out", "all"];
+
+/// The part the rules were not written against: the goals are judged on it, and its misses
+/// are listed only when asked.
+const HELD_OUT: &str = "held-out";
+
 /// The goals on pages the rules were not written against: printed when missed.
 const GOALS: &[(&str, f64)] = &[("title", 85.0), ("author", 80.0), ("date", 85.0)];
 
 /// Pages found today, which a change must not lower (the goals above are not all met yet).
+///
+/// The `held-out` and `all` floors were measured on 2026-12-07, when the held-out part was
+/// drawn, with main's extractor as it was then (c68f3d7; one held-out page panicked and
+/// counts as a miss). The extractor is being changed against `tune-2` at the same time:
+/// these floors are to be raised to what that change reaches, and are not the final
+/// numbers. `tune-2` keeps the floors it had as the held-out part.
 const FLOORS: &[(&str, &str, usize)] = &[
-    ("held-out", "title", 84),
-    ("held-out", "author", 54),
-    ("held-out", "date", 89),
-    ("all", "title", 169),
-    ("all", "author", 108),
-    ("all", "date", 177),
+    ("tune-2", "title", 84),
+    ("tune-2", "author", 54),
+    ("tune-2", "date", 89),
+    ("held-out", "title", 118),
+    ("held-out", "author", 76),
+    ("held-out", "date", 129),
+    ("all", "title", 287),
+    ("all", "author", 184),
+    ("all", "date", 306),
 ];
 
 #[test]
@@ -378,17 +417,21 @@ fn metadata_rates_on_the_development_set() {
     println!("| part | pages | title | author (names) | author (not chased) | date |");
     println!("| --- | --- | --- | --- | --- | --- |");
     let mut failures = Vec::new();
-    for part in ["tune", "held-out", "all"] {
-        let list = part == "tune" || (part == "held-out" && show_held_out);
+    for &part in PARTS {
+        let list = part != "all" && (part != HELD_OUT || show_held_out);
         let s = score_dev(part, &entries, list, &ours);
         print_row(part, &s);
+        if part != "all" && !s.panicked.is_empty() {
+            // A crash is a bug to fix whatever the part, not a miss to tune on: named.
+            println!("  extractor panicked: {part} {:?}", s.panicked);
+        }
         for (label, sc) in [
             ("title", &s.title),
             ("author", &s.author),
             ("date", &s.date),
         ] {
             let goal = GOALS.iter().find(|g| g.0 == label).map_or(0.0, |g| g.1);
-            if part != "tune" && sc.pct() < goal {
+            if part == HELD_OUT && sc.pct() < goal {
                 println!("  goal not met: {part} {label} {:.1}% < {goal}%", sc.pct());
             }
             if let Some((_, _, floor)) = FLOORS.iter().find(|f| f.0 == part && f.1 == label)
@@ -444,6 +487,7 @@ impl Reference {
                 vec![author]
             },
             date: field("date"),
+            panicked: false,
         }
     }
 }
@@ -472,7 +516,7 @@ fn reference_rates(entries: &[serde_json::Value]) {
     );
     println!("| part | pages | title | author (names) | author (not chased) | date |");
     println!("| --- | --- | --- | --- | --- | --- |");
-    for part in ["tune", "held-out", "all"] {
+    for &part in PARTS {
         let s = score_dev(part, entries, false, &|e| reference.found(e));
         print_row(part, &s);
     }
