@@ -143,6 +143,16 @@ fn clean_title_of_site(title: &str, sites: &[String], host: &str) -> String {
         cuts.extend(t.match_indices(sep).map(|(i, s)| (i, i + s.len())));
     }
     cuts.sort();
+    // Of two separators sharing a space ("« Aux usagers » - Attac"), the first is a
+    // closing mark: the second cuts.
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(cuts.len());
+    for (a, b) in cuts {
+        match merged.last_mut() {
+            Some(last) if a < last.1 => *last = (a, b),
+            _ => merged.push((a, b)),
+        }
+    }
+    let cuts = merged;
     if cuts.is_empty() {
         return t;
     }
@@ -295,6 +305,19 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         clean_title(title, &sites, host)
+    }
+
+    #[test]
+    fn separators_sharing_a_space() {
+        assert_eq!(
+            c(
+                "« Aux usagers » - Attac France",
+                "Attac France",
+                "france.attac.org"
+            ),
+            "« Aux usagers »"
+        );
+        assert_eq!(c("A - | B - | C", "", "x.org"), "A - | B - | C");
     }
 
     #[test]
