@@ -238,7 +238,15 @@ fn clean(raw: &str, field: bool) -> Byline {
         while let Some(i) = find_phrase(&lower, intro, from) {
             let end = i + intro.len();
             let particle = field && i > 0 && PARTICLES.contains(intro);
-            if end > start && end < lower.len() && !particle {
+            // "Photos by Cy Dee" credits other work, after the author's names.
+            let before = lower[..i].trim_end().trim_end_matches(':');
+            let credit = OTHER_CREDITS.iter().any(|c| {
+                before
+                    .rsplit(|c: char| !c.is_alphanumeric())
+                    .next()
+                    .is_some_and(|w| w == *c)
+            });
+            if end > start && end < lower.len() && !particle && !credit {
                 start = end;
             }
             from = end;
@@ -253,6 +261,13 @@ fn clean(raw: &str, field: bool) -> Byline {
     }
     for stop in STOPS {
         if let Some(i) = find_phrase(&lower, stop, start)
+            && i > start
+        {
+            end = end.min(i);
+        }
+    }
+    for credit in OTHER_CREDITS {
+        if let Some(i) = find_phrase(&lower, credit, start)
             && i > start
         {
             end = end.min(i);
@@ -380,7 +395,73 @@ fn is_role(part: &str) -> bool {
         .any(|w| ROLES.contains(&w))
 }
 
+/// News agencies, whose names follow a reporter's in wire copy ("Ann Bo, Associated
+/// Press"): never a person's name.
+const AGENCIES: &[&str] = &[
+    "associated press",
+    "the associated press",
+    "ap",
+    "reuters",
+    "afp",
+    "agence france-presse",
+    "dpa",
+    "apa",
+    "kna",
+    "epd",
+    "sda",
+    "efe",
+    "ansa",
+    "bloomberg",
+    "upi",
+];
+
+/// Words after which a byline's part names a place, an outlet or a job rather than the
+/// person ("Ann Bo in Berlin", "Cy Dee for The Mail on Sunday", "Ann Bo from MIT"), when a
+/// capitalised word follows.
+const NAME_ENDS: &[&str] = &["in", "for", "from", "at", "aus", "für"];
+
+/// A part of a byline without what follows the name in it: a place, an outlet, an agency,
+/// a job line. Empty when the part is not a name at all ("Special to The Post", "The
+/// Washington Post").
+fn name_part(part: &str) -> String {
+    let words: Vec<&str> = part.split_whitespace().collect();
+    let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    if lower.first().is_some_and(|w| w == "the")
+        || lower.starts_with(&["special".to_string(), "to".to_string()])
+    {
+        return String::new();
+    }
+    let mut end = words.len();
+    for (i, w) in lower.iter().enumerate().skip(2) {
+        let capital_next = words
+            .get(i + 1)
+            .is_some_and(|n| n.starts_with(char::is_uppercase));
+        let role = ROLES.contains(&w.trim_matches(|c: char| !c.is_alphanumeric()));
+        if (NAME_ENDS.contains(&w.as_str()) && capital_next) || role {
+            end = i;
+            break;
+        }
+    }
+    let mut kept = &words[..end];
+    // A trailing agency ("CY DEE Associated Press").
+    for take in [2, 1] {
+        if kept.len() > take + 1 {
+            let tail = kept[kept.len() - take..].join(" ").to_lowercase();
+            if AGENCIES.contains(&tail.as_str()) {
+                kept = &kept[..kept.len() - take];
+                break;
+            }
+        }
+    }
+    let name = kept.join(" ");
+    if AGENCIES.contains(&name.to_lowercase().as_str()) {
+        return String::new();
+    }
+    name
+}
+
 fn push_name(out: &mut Vec<String>, part: &str) {
+    let part = name_part(part);
     let words: Vec<&str> = part
         .split_whitespace()
         // Handles ("@ann") are not names.
@@ -435,8 +516,18 @@ const TEXT_BYLINE_OPENERS: &[&str] = &[
     "door ",
     "text von ",
     "text und fotos von ",
+    "beitrag von ",
+    "blog beitrag von ",
+    "blogbeitrag von ",
+    "ein beitrag von ",
+    "artikel von ",
+    "ein artikel von ",
+    "geschrieben von ",
+    "verfasst von ",
     "written by ",
     "posted by ",
+    "escrito por ",
+    "écrit par ",
 ];
 const TEXT_BYLINE_LABELS: &[&str] = &[
     "author:", "authors:", "autor:", "autorin:", "autoren:", "auteur:", "auteurs:", "autora:",
@@ -476,7 +567,16 @@ pub(crate) fn byline_in_text_line(line: &str, near_headline: bool) -> Vec<String
 }
 
 fn byline_in_text_part(line: &str, near_headline: bool) -> Vec<String> {
-    let line = line.trim().to_string();
+    let mut line = line.trim().to_string();
+    // "By" and the name in neighbouring inline elements print with no space between
+    // them ("ByAlex Bo"); no word starts with "By" and a capital.
+    for opener in ["By", "Von"] {
+        if let Some(rest) = line.strip_prefix(opener)
+            && rest.starts_with(char::is_uppercase)
+        {
+            line = format!("{opener} {rest}");
+        }
+    }
     let lower = line.to_lowercase();
     if line.chars().count() > 80 || lower.len() != line.len() {
         return Vec::new();
@@ -747,6 +847,35 @@ mod tests {
             ["Kossivi Tiassou"]
         );
         assert!(b("News | Sport | Weather").is_empty());
+        assert_eq!(b("ByAlex Bozarjian"), ["Alex Bozarjian"]);
+        assert!(b("Byron").is_empty());
+        assert_eq!(b("Blog Beitrag von Ann Bo"), ["Ann Bo"]);
+    }
+
+    #[test]
+    fn outlets_places_and_agencies_after_the_names() {
+        assert_eq!(names("By Ann Bo, Special to The Post"), ["Ann Bo"]);
+        assert_eq!(
+            names("Glen Owen And Brendan Carlin For The Mail On Sunday"),
+            ["Glen Owen", "Brendan Carlin"]
+        );
+        assert_eq!(names("By Ann Bo, Associated Press"), ["Ann Bo"]);
+        assert_eq!(names("Ann Bo, The Washington Post"), ["Ann Bo"]);
+        assert_eq!(
+            names("By ANN BO AND CY DEE Associated Press"),
+            ["ANN BO", "CY DEE"]
+        );
+        assert_eq!(names("By Ann Bo Staff writer"), ["Ann Bo"]);
+        assert_eq!(names("Story by Ann Bo • Photos by Cy Dee"), ["Ann Bo"]);
+        assert_eq!(names("Text: Ann Bo Fotos: Cy Dee"), ["Ann Bo"]);
+        assert_eq!(names("By Ann Bo in London"), ["Ann Bo"]);
+        assert_eq!(
+            names("Mary in Wonder"),
+            ["Mary in Wonder"],
+            "two words only"
+        );
+        assert_eq!(names("Ann Bo for the win"), ["Ann Bo for the win"]);
+        assert!(names("Reuters").is_empty());
     }
 
     #[test]
