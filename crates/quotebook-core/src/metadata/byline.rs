@@ -69,6 +69,12 @@ const STOPS: &[&str] = &[
     "teilen",
     "follow",
     "edit",
+    "datum",
+    "stand",
+    "kontakt",
+    "contact",
+    "more posts",
+    "weitere beiträge",
     "|",
     "•",
     "·",
@@ -85,6 +91,11 @@ const CONNECTORS: &[&str] = &[
 
 /// Form labels and placeholders that byline-like elements hold instead of a name.
 const LABELS: &[&str] = &[
+    "no author",
+    "sponsored content",
+    "gesponserte inhalte",
+    "advertisement",
+    "anzeige",
     "name",
     "author",
     "authors",
@@ -260,9 +271,11 @@ fn clean(raw: &str, field: bool) -> Byline {
         end = end.min(at);
     }
     for stop in STOPS {
-        if let Some(i) = find_phrase(&lower, stop, start)
-            && i > start
-        {
+        if let Some(i) = find_phrase(&lower, stop, start) {
+            // Names never open with one ("Posted on", "Veröffentlicht am" alone).
+            if lower[start..i].trim().is_empty() && stop.chars().all(char::is_alphabetic) {
+                return out;
+            }
             end = end.min(i);
         }
     }
@@ -336,7 +349,9 @@ fn trim_weekdays(names: &str) -> &str {
 /// "&"; "Last, First" (two one-word parts) becomes "First Last"; handles, roles and
 /// stray punctuation go.
 fn split_names(s: &str) -> Vec<String> {
-    let mut parts: Vec<String> = vec![s.to_string()];
+    // A spaced hyphen parts two names or a name and its outlet ("unocero - Ann Bo");
+    // "Hans-Peter" and "L-MAG" are one.
+    let mut parts: Vec<String> = s.split(" - ").map(str::to_string).collect();
     for sep in [";", " and ", " und ", " y ", " et ", " & ", " e "] {
         parts = parts
             .iter()
@@ -415,6 +430,16 @@ const AGENCIES: &[&str] = &[
     "upi",
 ];
 
+/// A company's or an association's legal form ("GmbH", "e.V.", "Inc."): its name is an
+/// organisation's.
+pub(crate) fn is_legal_form(word: &str) -> bool {
+    const LEGAL: &[&str] = &[
+        "gmbh", "ag", "e.v", "e.v.", "ev", "kg", "inc", "inc.", "ltd", "ltd.", "llc", "plc",
+        "s.a.", "sarl", "gbr", "ug", "verlag", "corp", "corp.",
+    ];
+    LEGAL.contains(&word.to_lowercase().trim_end_matches(',').trim())
+}
+
 /// Words after which a byline's part names a place, an outlet or a job rather than the
 /// person ("Ann Bo in Berlin", "Cy Dee for The Mail on Sunday", "Ann Bo from MIT"), when a
 /// capitalised word follows.
@@ -424,7 +449,15 @@ const NAME_ENDS: &[&str] = &["in", "for", "from", "at", "aus", "für"];
 /// a job line. Empty when the part is not a name at all ("Special to The Post", "The
 /// Washington Post").
 fn name_part(part: &str) -> String {
-    let words: Vec<&str> = part.split_whitespace().collect();
+    let mut words: Vec<&str> = part.split_whitespace().collect();
+    // A label without its colon ("Author Ann Bo").
+    if words.len() > 1 && LABELS.contains(&words[0].to_lowercase().as_str()) {
+        words.remove(0);
+    }
+    // An organisation's name is kept whole, to be known as one.
+    if words.iter().any(|w| is_legal_form(w)) {
+        return words.join(" ");
+    }
     let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
     if lower.first().is_some_and(|w| w == "the")
         || lower.starts_with(&["special".to_string(), "to".to_string()])
@@ -516,6 +549,8 @@ const TEXT_BYLINE_OPENERS: &[&str] = &[
     "door ",
     "text von ",
     "text und fotos von ",
+    "written by: ",
+    "by: ",
     "beitrag von ",
     "blog beitrag von ",
     "blogbeitrag von ",
@@ -605,10 +640,80 @@ fn byline_in_text_part(line: &str, near_headline: bool) -> Vec<String> {
                 .iter()
                 .all(|w| w.chars().next().is_some_and(char::is_uppercase))
     };
-    if names.is_empty() || !names.iter().all(person) {
+    // "Autorin: Ann Bo, Projektleiterin in Tunis": the persons, when the line names one
+    // first.
+    if !names.first().is_some_and(person) {
         return Vec::new();
     }
-    names
+    names.into_iter().filter(person).collect()
+}
+
+/// The person named in a short line that dates the article ("11.12.2019 - Ann Bo",
+/// "04.02.2022 | 13:10 Uhr | Ann Bo", "The Daily 02/10/2020 Ann Bo", "Ann Bo | Publicado
+/// hace 3 horas"), printed next to the headline: the one part of it, between separators
+/// and numbers, that is a person's name.
+pub(crate) fn person_in_dateline(line: &str) -> Option<String> {
+    let line = collapse_ws(line);
+    // A date, or a time of day, makes the line a dateline.
+    let lower = line.to_lowercase();
+    let dated = find_date_in_text(&line).is_some()
+        || line.split(' ').any(|w| {
+            let w = w.trim_end_matches(|c: char| !c.is_ascii_digit());
+            w.split_once(':').is_some_and(|(h, m)| {
+                (1..=2).contains(&h.len())
+                    && m.len() == 2
+                    && h.chars().chain(m.chars()).all(|c| c.is_ascii_digit())
+            })
+        })
+        || line.split(' ').any(|w| {
+            // "02/10/2020", a day and a month in either order.
+            let parts: Vec<&str> = w.split('/').collect();
+            parts.len() == 3
+                && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit()))
+                && (1..=2).contains(&parts[0].len())
+                && (1..=2).contains(&parts[1].len())
+                && [2, 4].contains(&parts[2].len())
+        })
+        || ["hace ", " ago", "vor "].iter().any(|w| lower.contains(w));
+    if line.chars().count() > 100 || !dated {
+        return None;
+    }
+    let mut parts: Vec<String> = vec![String::new()];
+    for w in line.split(' ') {
+        let separator = ["|", "-", "–", "—", "·", "•", "/"].contains(&w);
+        if separator || w.chars().any(|c| c.is_ascii_digit()) {
+            parts.push(String::new());
+        } else if let Some(last) = parts.last_mut() {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(w);
+        }
+    }
+    let person = |p: &String| {
+        let words: Vec<&str> = p.split_whitespace().collect();
+        (2..=4).contains(&words.len())
+            // A weekday written out ("Donnerstag"); "Do" and "Sun" may be names.
+            && !words.iter().any(|w| {
+                let w = w.to_lowercase();
+                w.chars().count() >= 5 && WEEKDAYS.contains(&w.as_str())
+            })
+            && words.iter().all(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    && w.chars().all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\''))
+            })
+    };
+    // A part with a comma or a colon is a sentence or a label, not a name.
+    let persons: Vec<String> = parts
+        .iter()
+        .filter(|p| !p.is_empty() && !p.contains([',', ':']))
+        .flat_map(|p| clean_byline(p).names)
+        .filter(person)
+        .collect();
+    match &persons[..] {
+        [one] if !is_role(one) => Some(one.clone()),
+        _ => None,
+    }
 }
 
 /// The full name a page's text writes for a user name made of a first and a last name
@@ -660,11 +765,16 @@ pub(crate) fn name_of_handle(handle: &str, text: &str) -> Option<String> {
 /// A user name rather than a person's name: one word with dots, underscores or digits
 /// (`christian.stadtfeld`, `jane_doe`, `r23`), or all lower case.
 pub(crate) fn looks_like_handle(name: &str) -> bool {
-    name.chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-        && (name.contains(['.', '_'])
-            || name.chars().any(|c| c.is_ascii_digit())
-            || name.chars().all(|c| !c.is_uppercase()))
+    // Initials ("DT", "JF"): a person's, or the outlet's, never the full name.
+    let initials =
+        (2..=3).contains(&name.chars().count()) && name.chars().all(|c| c.is_ascii_uppercase());
+    initials
+        || name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+            && (name.contains(['.', '_'])
+                || name.chars().any(|c| c.is_ascii_digit())
+                || name.chars().all(|c| !c.is_uppercase()))
 }
 
 #[cfg(test)]
@@ -835,6 +945,10 @@ mod tests {
         assert_eq!(field("By Rob Picheta, CNN"), ["Rob Picheta", "CNN"]);
         assert_eq!(names("Text von Ann Bo"), ["Ann Bo"], "a byline's text");
         assert!(names("Auteurs").is_empty());
+        assert!(names("Posted on").is_empty());
+        assert!(names("Veröffentlicht am").is_empty());
+        assert!(names("No Author").is_empty());
+        assert!(names("Gesponserte Inhalte").is_empty());
         assert_eq!(names("Auteur : Kossivi Tiassou"), ["Kossivi Tiassou"]);
     }
 
@@ -850,6 +964,38 @@ mod tests {
         assert_eq!(b("ByAlex Bozarjian"), ["Alex Bozarjian"]);
         assert!(b("Byron").is_empty());
         assert_eq!(b("Blog Beitrag von Ann Bo"), ["Ann Bo"]);
+        assert_eq!(b("Written by: Julie Mo"), ["Julie Mo"]);
+        assert_eq!(
+            byline_in_text_line("Autorin: Uta Sta, Projektleiterin in Tunis.", false),
+            ["Uta Sta"]
+        );
+    }
+
+    #[test]
+    fn persons_in_datelines() {
+        let p = |l: &str| person_in_dateline(l);
+        assert_eq!(p("11.12.2019 - Amelie Loe").as_deref(), Some("Amelie Loe"));
+        assert_eq!(
+            p("04.02.2022 | 13:10 Uhr | Uta Helk").as_deref(),
+            Some("Uta Helk")
+        );
+        assert_eq!(
+            p("The Guardian 02/10/2020 Anna Faz").as_deref(),
+            Some("Anna Faz")
+        );
+        assert_eq!(
+            p("Jacobo Betancur Peláez | Publicado hace 3 horas").as_deref(),
+            Some("Jacobo Betancur Peláez")
+        );
+        assert_eq!(p("Ann Bo | Cy Dee | 3 May 2020"), None, "two persons");
+        assert_eq!(p("Ann Bo and Cy Dee"), None, "no date");
+        assert_eq!(p("12 Kommentare | Jetzt lesen"), None);
+        assert_eq!(p("CC Roadshow 2017"), None, "a year is no date");
+        assert_eq!(p("31 Donnerstag Okt 2019"), None);
+        assert_eq!(p("Reading Time: 3 mins read"), None);
+        assert_eq!(p("The Oligarch, Right Sector, MH-17 and Joe's Son"), None);
+        assert_eq!(p("Ann Bo, 12:30 Uhr").as_deref(), None, "a comma");
+        assert_eq!(p("Ann Bo 12:30 Uhr").as_deref(), Some("Ann Bo"));
     }
 
     #[test]
@@ -889,6 +1035,8 @@ mod tests {
         assert!(looks_like_handle("christian.stadtfeld"));
         assert!(looks_like_handle("r23"));
         assert!(looks_like_handle("gnaddrig"));
+        assert!(looks_like_handle("DT"));
+        assert!(!looks_like_handle("Bo"));
         assert!(!looks_like_handle("Ann Bo"));
         assert!(!looks_like_handle("Lynn"));
         assert!(!looks_like_handle("史蒂文的家_藍天"));

@@ -544,10 +544,6 @@ fn names_an_organisation(n: &str, sites: &[String], host: &str, orgs: &[String])
     if n_squashed.is_empty() {
         return false;
     }
-    const LEGAL: &[&str] = &[
-        "gmbh", "ag", "e.v", "e.v.", "ev", "kg", "inc", "inc.", "ltd", "ltd.", "llc", "plc",
-        "s.a.", "sarl", "gbr", "ug", "verlag", "corp", "corp.",
-    ];
     known.contains(&n_squashed)
         || known.contains(&squash(&lower))
         || (bare.contains(' ')
@@ -555,7 +551,7 @@ fn names_an_organisation(n: &str, sites: &[String], host: &str, orgs: &[String])
             && (known.contains(&initials) || host_names.contains(&initials)))
         || words
             .iter()
-            .any(|w| LEGAL.contains(w) || looks_like_url(w) || w.starts_with("www."))
+            .any(|w| byline::is_legal_form(w) || looks_like_url(w) || w.starts_with("www."))
 }
 
 /// The value of the `twitter:dataN` whose `twitter:labelN` says "Written by".
@@ -734,11 +730,17 @@ fn byline_in_text(text: &str, headlines: &[String]) -> Vec<String> {
         });
     }
     let text = joined.as_str();
-    lines_near_headline(text, headlines)
-        .into_iter()
+    let near = lines_near_headline(text, headlines);
+    near.iter()
         .map(|l| byline::byline_in_text_line(l, true))
         .chain(text.lines().map(|l| byline::byline_in_text_line(l, false)))
         .find(|names| !names.is_empty())
+        // Last, a name in the line that dates the article.
+        .or_else(|| {
+            near.iter()
+                .find_map(|l| byline::person_in_dateline(l))
+                .map(|n| vec![n])
+        })
         .unwrap_or_default()
 }
 
@@ -905,7 +907,8 @@ fn is_byline_element(tag: &StartTag) -> bool {
         attr(tag, "class").unwrap_or(""),
         attr(tag, "id").unwrap_or("")
     );
-    // The author of another article, teased beside this one ("teaser__author").
+    // The author of another article, teased beside this one ("teaser__author"), or of a
+    // quotation ("quote_author").
     let lower = ident.to_ascii_lowercase();
     if lower.split_whitespace().any(|token| {
         [
@@ -916,6 +919,9 @@ fn is_byline_element(tag: &StartTag) -> bool {
             "sidebar",
             "widget",
             "promo",
+            "quote",
+            "zitat",
+            "testimonial",
         ]
         .iter()
         .any(|w| token.contains(w))
@@ -948,6 +954,8 @@ fn is_kicker(tag: &StartTag) -> bool {
         "visually-hidden",
         "sr-only",
         "screen-reader",
+        "element-invisible",
+        "offscreen",
     ]
     .iter()
     .any(|w| class.contains(w))
@@ -1643,6 +1651,14 @@ mod tests {
             ),
             ["Ann Bo"],
             "another article's author"
+        );
+        assert_eq!(
+            authors(
+                r#"<div class="quote_author">Thomas Mann</div><span class="author">Ann Bo</span>"#,
+                PAGE
+            ),
+            ["Ann Bo"],
+            "a quotation's author"
         );
         assert_eq!(
             authors(

@@ -7,7 +7,7 @@ use quotebook_html::tokenizer::{Token, Tokenizer};
 use super::collapse_ws;
 
 const SEPARATORS: &[&str] = &[
-    " | ", " - ", " – ", " — ", " · ", " • ", " » ", " :: ", " ~ ", " // ",
+    " | ", " - ", " – ", " — ", " · ", " • ", " » ", " › ", " :: ", " ~ ", " // ",
 ];
 
 /// Letters and digits only, lower case: how a site's name and its domain are compared.
@@ -98,18 +98,6 @@ pub(crate) fn clean_title(title: &str, sites: &[String], host: &str) -> String {
 
 fn clean_title_of_site(title: &str, sites: &[String], host: &str) -> String {
     let mut t = collapse_ws(&decode_leftover_references(title));
-
-    // A title quoted whole («Gute Löhne alleine reichen nicht»): an interview's words
-    // as its headline; the quotation marks are not part of it.
-    for (open, close) in [('«', '»'), ('»', '«'), ('“', '”'), ('„', '“'), ('"', '"')] {
-        if let Some(inner) = t.strip_prefix(open).and_then(|r| r.strip_suffix(close))
-            && !inner.contains([open, close])
-            && inner.split_whitespace().count() >= 2
-        {
-            t = inner.trim().to_string();
-            break;
-        }
-    }
 
     // "(Published 2016)", as archives append.
     if let Some(open) = t.rfind(" (Published ")
@@ -263,6 +251,38 @@ pub(crate) fn agree_with_heading(
             return h.bare.clone();
         }
     }
+    // The headline as one segment of the title, the rest a short decoration the site's
+    // names did not account for: a blog's name, a section, a subtitle ("Uberspace und
+    // Let's Encrypt – Am Rande der Realität" over "Uberspace und Let's Encrypt").
+    for h in &candidates {
+        let bare = collapse_ws(&h.bare);
+        if title_words(&bare).len() < 2 {
+            continue;
+        }
+        for sep in SEPARATORS {
+            // One segment of a few words. Names ("- Ann C. Bo", "- Ann Bo - Medium") say
+            // who wrote it, which titles keep.
+            let short = |rest: &str| {
+                let words: Vec<&str> = rest.split_whitespace().collect();
+                let name = (2..=4).contains(&words.len())
+                    && words.iter().all(|w| w.starts_with(char::is_uppercase));
+                (1..=4).contains(&title_words(rest).len())
+                    && !SEPARATORS.iter().any(|s| rest.contains(s))
+                    && !name
+            };
+            let before = title
+                .strip_prefix(bare.as_str())
+                .and_then(|r| r.strip_prefix(sep))
+                .is_some_and(short);
+            let after = title
+                .strip_suffix(bare.as_str())
+                .and_then(|r| r.strip_suffix(sep))
+                .is_some_and(short);
+            if before || after {
+                return bare;
+            }
+        }
+    }
     // A section or topic set before the headline with a colon ("Chronik: Lotte Tobisch
     // ist tot" over "Lotte Tobisch ist tot").
     for h in &candidates {
@@ -321,7 +341,7 @@ mod tests {
     }
 
     #[test]
-    fn short_site_names_and_quoted_titles() {
+    fn short_site_names() {
         assert_eq!(
             c(
                 "Les éléphants en Guinée | DW | 23.05.2011",
@@ -337,7 +357,8 @@ mod tests {
         );
         assert_eq!(
             c("«Gute Löhne reichen nicht»", "", "x.ch"),
-            "Gute Löhne reichen nicht"
+            "«Gute Löhne reichen nicht»",
+            "the page's own quotation marks"
         );
         assert_eq!(c("“Why” and “how”", "", "x.ch"), "“Why” and “how”");
         assert_eq!(c("«Nein»", "", "x.ch"), "«Nein»", "one word");
@@ -364,8 +385,32 @@ mod tests {
             "Rust: a language for everyone"
         );
         assert_eq!(
-            agree("Why we must ask: Is this fine", "Is this fine"),
-            "Why we must ask: Is this fine",
+            agree(
+                "Uberspace und Let’s Encrypt – Am Rande der Realität",
+                "Uberspace und Let’s Encrypt"
+            ),
+            "Uberspace und Let’s Encrypt"
+        );
+        assert_eq!(
+            agree("Kücknitz - So lief die Auktion", "So lief die Auktion"),
+            "So lief die Auktion"
+        );
+        assert_eq!(
+            agree("The Great Lie - Ann C. Bo", "The Great Lie"),
+            "The Great Lie - Ann C. Bo",
+            "the author's name"
+        );
+        assert_eq!(
+            agree(
+                "A long headline - and a second half that runs on for many more words here",
+                "A long headline"
+            ),
+            "A long headline - and a second half that runs on for many more words here",
+            "more than a decoration"
+        );
+        assert_eq!(
+            agree("Why we must ask and ask: Is this fine", "Is this fine"),
+            "Why we must ask and ask: Is this fine",
             "more than a section's name before the colon"
         );
     }
