@@ -322,6 +322,14 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
     } else {
         authors
     };
+    // Each name once, whichever source gave it twice (two `<meta name=author>` tags).
+    let mut unique: Vec<String> = Vec::with_capacity(authors.len());
+    for n in authors {
+        if !unique.iter().any(|m| m.eq_ignore_ascii_case(&n)) {
+            unique.push(n);
+        }
+    }
+    let authors = unique;
 
     // The page's URL, else the address it names as its own.
     let url_date = date_in_url(page_url).or_else(|| {
@@ -1643,6 +1651,14 @@ mod tests {
             ),
             ["Example News"],
             "nothing names a person"
+        );
+        assert_eq!(
+            authors(
+                r#"<meta property="og:site_name" content="Daily"><meta name="author" content="Daily"><meta name="author" content="daily">"#,
+                PAGE
+            ),
+            ["Daily"],
+            "the site's name alone, once (a fuzzing find)"
         );
         assert_eq!(
             authors(
