@@ -633,19 +633,23 @@ fn byline_in_text_part(line: &str, near_headline: bool) -> Vec<String> {
         }
     }
     let names = clean_byline(line.get(..end).unwrap_or(&line)).names;
-    let person = |n: &String| {
-        let words: Vec<&str> = n.split_whitespace().collect();
-        (2..=4).contains(&words.len())
-            && words
-                .iter()
-                .all(|w| w.chars().next().is_some_and(char::is_uppercase))
-    };
+    let person = |n: &String| looks_like_person(n);
     // "Autorin: Ann Bo, Projektleiterin in Tunis": the persons, when the line names one
     // first.
     if !names.first().is_some_and(person) {
         return Vec::new();
     }
     names.into_iter().filter(person).collect()
+}
+
+/// Two to four words, each capitalised: how a byline printed in the page's text names a
+/// person.
+fn looks_like_person(name: &str) -> bool {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    (2..=4).contains(&words.len())
+        && words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
 }
 
 /// The person named in a short line that dates the article ("11.12.2019 - Ann Bo",
@@ -690,18 +694,14 @@ pub(crate) fn person_in_dateline(line: &str) -> Option<String> {
             last.push_str(w);
         }
     }
+    // Stricter than a byline's: letters only, and no weekday written out ("Donnerstag";
+    // "Do" and "Sun" may be names).
     let person = |p: &String| {
-        let words: Vec<&str> = p.split_whitespace().collect();
-        (2..=4).contains(&words.len())
-            // A weekday written out ("Donnerstag"); "Do" and "Sun" may be names.
-            && !words.iter().any(|w| {
-                let w = w.to_lowercase();
-                w.chars().count() >= 5 && WEEKDAYS.contains(&w.as_str())
-            })
-            && words.iter().all(|w| {
-                w.chars().next().is_some_and(char::is_uppercase)
-                    && w.chars().all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\''))
-            })
+        looks_like_person(p)
+            && p.split_whitespace()
+                .all(|w| w.chars().count() < 5 || !WEEKDAYS.contains(&w.to_lowercase().as_str()))
+            && p.chars()
+                .all(|c| c.is_alphabetic() || c == ' ' || matches!(c, '.' | '-' | '\''))
     };
     // A part with a comma or a colon is a sentence or a label, not a name.
     let persons: Vec<String> = parts

@@ -268,15 +268,7 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
     // Each candidate's persons: "Ann Bo, CNN" names Ann Bo.
     let persons: Vec<Vec<String>> = candidates
         .iter()
-        .map(|c| {
-            let mut out: Vec<String> = Vec::new();
-            for n in c.iter().filter(|n| !names_site(n)) {
-                if !out.iter().any(|m| m.eq_ignore_ascii_case(n)) {
-                    out.push(n.clone());
-                }
-            }
-            out
-        })
+        .map(|c| c.iter().filter(|n| !names_site(n)).cloned().collect())
         .collect();
     let full = |c: &Vec<String>| !c.iter().all(|n| byline::looks_like_handle(n));
     let authors = persons
@@ -287,16 +279,19 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
         .cloned()
         .unwrap_or_default();
     // A user name made of a person's names ("christian.stadtfeld") stands for the full
-    // name the page prints ("Christian P. Stadtfeld").
-    let authors: Vec<String> = authors
-        .into_iter()
-        .map(|n| {
-            page_text
-                .filter(|_| byline::looks_like_handle(&n))
-                .and_then(|text| byline::name_of_handle(&n, text))
-                .unwrap_or(n)
-        })
-        .collect();
+    // name the page prints ("Christian P. Stadtfeld"). Then each name once, whichever
+    // source gave it twice (two `<meta name=author>` tags, a user name and its name).
+    let mut unique: Vec<String> = Vec::with_capacity(authors.len());
+    for n in authors {
+        let n = page_text
+            .filter(|_| byline::looks_like_handle(&n))
+            .and_then(|text| byline::name_of_handle(&n, text))
+            .unwrap_or(n);
+        if !unique.iter().any(|m| m.eq_ignore_ascii_case(&n)) {
+            unique.push(n);
+        }
+    }
+    let authors = unique;
     // The tags often name the first author alone where the byline the reader sees names
     // them all, or a first name alone ("Todd") where the byline prints the full name.
     let covers = |full: &String, n: &String| {
@@ -322,14 +317,6 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
     } else {
         authors
     };
-    // Each name once, whichever source gave it twice (two `<meta name=author>` tags).
-    let mut unique: Vec<String> = Vec::with_capacity(authors.len());
-    for n in authors {
-        if !unique.iter().any(|m| m.eq_ignore_ascii_case(&n)) {
-            unique.push(n);
-        }
-    }
-    let authors = unique;
 
     // The page's URL, else the address it names as its own.
     let url_date = date_in_url(page_url).or_else(|| {
@@ -509,12 +496,7 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
 /// organisation the JSON-LD names as author, or a name with a company's legal form or a
 /// web address ("Example Media GmbH", "Ann Bo e.V.").
 fn names_an_organisation(n: &str, sites: &[String], host: &str, orgs: &[String]) -> bool {
-    let squash = |s: &str| {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect::<String>()
-    };
+    let squash = title::compact;
     let lower = collapse_ws(n).to_lowercase();
     let words: Vec<&str> = lower.split(' ').collect();
     const ARTICLES: &[&str] = &["the", "die", "der", "das", "le", "la", "les", "el", "il"];

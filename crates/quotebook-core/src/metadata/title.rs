@@ -11,7 +11,7 @@ const SEPARATORS: &[&str] = &[
 ];
 
 /// Letters and digits only, lower case: how a site's name and its domain are compared.
-fn compact(s: &str) -> String {
+pub(crate) fn compact(s: &str) -> String {
     s.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
