@@ -87,6 +87,8 @@ describe('the card and highlights, headless', () => {
     const card = await cardFrame(page);
     await card.locator('#card-undo-save').click();
     await waitFor(async () => (await notes())[key]?.quotes.length === 0, { what: 'the quote removed' });
+    // Storage changes before the card hears back; the card shows its answer all at once.
+    await card.locator('#card-deleted').waitFor({ state: 'visible' });
     assert.equal(await card.locator('#card-deleted-text').innerText(), 'Save undone: the quote is removed.');
     await card.locator('#card-undo-delete').click();
     const back = await waitFor(async () => (await notes())[key]?.quotes[0], { what: 'the quote back' });
