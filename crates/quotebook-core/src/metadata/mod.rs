@@ -203,7 +203,13 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
     .flatten()
     .collect();
     let title = title.map(|t| {
-        title::agree_with_heading(t, cleaned_doc_title.as_deref(), &sources, &doc.headings)
+        title::agree_with_heading(
+            t,
+            cleaned_doc_title.as_deref(),
+            &sources,
+            &doc.headings,
+            &host,
+        )
     });
 
     // Authors: the person before the publisher. Candidates by source, best first: the

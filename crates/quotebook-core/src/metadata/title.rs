@@ -182,6 +182,27 @@ fn clean_title_of_site(title: &str, sites: &[String], host: &str) -> String {
     t
 }
 
+/// A title's segments between separators (a colon set apart by spaces among them).
+fn split_segments(title: &str) -> Vec<&str> {
+    let mut segments = vec![title];
+    for sep in SEPARATORS.iter().chain(&[" : "]) {
+        segments = segments.iter().flat_map(|s| s.split(sep)).collect();
+    }
+    segments.into_iter().map(str::trim).collect()
+}
+
+/// Whether one of a segment's words is the site's domain label, or begins it
+/// ("Krimiblog-Archiv" on `krimiblog.de`, "Bayrische" on `bayrische-bembel.de`).
+fn names_site_word(segment: &str, host: &str) -> bool {
+    let domain = super::url::registrable_domain(host.trim_start_matches("www."));
+    let label = compact(domain.split('.').next().unwrap_or(domain));
+    !label.is_empty()
+        && segment
+            .split(|c: char| !c.is_alphanumeric())
+            .map(compact)
+            .any(|w| w.chars().count() >= 4 && label.starts_with(&w))
+}
+
 /// An `<h1>` or `<h2>` of the page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Heading {
@@ -223,6 +244,7 @@ pub(crate) fn agree_with_heading(
     doc_title: Option<&str>,
     sources: &[String],
     headings: &[Heading],
+    host: &str,
 ) -> String {
     let words = title_words(&title);
     let mut candidates: Vec<&Heading> = headings
@@ -280,6 +302,38 @@ pub(crate) fn agree_with_heading(
                 .is_some_and(short);
             if before || after {
                 return bare;
+            }
+        }
+    }
+    // The headline as one of three or more segments, each of the others a few words: a
+    // site's name, its tagline and a section ("Ladensterben immer dramatischer » ☆☆☆ -
+    // Watch e.V. - Aktuelle Geschehnisse"). A name among them says who wrote it, which
+    // titles keep ("… - Ann C. Bo - Medium"), unless it names the site.
+    let segments = split_segments(&title);
+    if segments.len() >= 3 {
+        for h in &candidates {
+            let bare = title_words(&h.bare);
+            if bare.len() < 3 {
+                continue;
+            }
+            let Some(at) = segments.iter().position(|s| title_words(s) == bare) else {
+                continue;
+            };
+            let site = |i: usize| names_site_word(segments[i], host);
+            // A segment beyond the site's name, seen from the headline, is the site's
+            // tagline whatever its words.
+            let beyond_site = |i: usize| {
+                let between = if i < at { i + 1..at } else { at + 1..i };
+                between.into_iter().any(site)
+            };
+            let decoration = |i: usize| {
+                let words: Vec<&str> = segments[i].split_whitespace().collect();
+                let name = (2..=4).contains(&words.len())
+                    && words.iter().all(|w| w.starts_with(char::is_uppercase));
+                title_words(segments[i]).len() <= 5 && (!name || site(i) || beyond_site(i))
+            };
+            if (0..segments.len()).all(|i| i == at || decoration(i)) {
+                return h.bare.clone();
             }
         }
     }
@@ -371,8 +425,9 @@ mod tests {
             text: bare.to_string(),
             bare: bare.to_string(),
         };
-        let agree =
-            |t: &str, heading: &str| agree_with_heading(t.to_string(), Some(t), &[], &[h(heading)]);
+        let agree = |t: &str, heading: &str| {
+            agree_with_heading(t.to_string(), Some(t), &[], &[h(heading)], "")
+        };
         assert_eq!(
             agree("Chronik: Lotte Tobisch ist tot", "Lotte Tobisch ist tot"),
             "Lotte Tobisch ist tot"
@@ -508,6 +563,48 @@ mod tests {
     }
 
     #[test]
+    fn the_headline_among_the_sites_segments() {
+        let h = |bare: &str| Heading {
+            level: 1,
+            text: bare.into(),
+            bare: bare.into(),
+        };
+        let a = |t: &str, heading: &str, host: &str| {
+            agree_with_heading(t.into(), None, &[t.to_string()], &[h(heading)], host)
+        };
+        let title =
+            "Shops close at a faster pace \u{bb} \u{2606}\u{2606} - Townwatch e.V. - Daily News";
+        assert_eq!(
+            a(title, "Shops close at a faster pace", "townwatch.org"),
+            "Shops close at a faster pace",
+            "the site's name, then its tagline"
+        );
+        assert_eq!(
+            a(title, "Shops close at a faster pace", "other.org"),
+            title,
+            "\"Townwatch e.V.\" could be a person: kept"
+        );
+        assert_eq!(
+            a(
+                "Shops close at a faster pace - Ann C. Bo - Medium",
+                "Shops close at a faster pace",
+                "medium.com"
+            ),
+            "Shops close at a faster pace - Ann C. Bo - Medium",
+            "who wrote it"
+        );
+        assert_eq!(
+            a(
+                "Shops close - at a faster pace than the town has seen in decades - Townwatch",
+                "Shops close",
+                "townwatch.org"
+            ),
+            "Shops close - at a faster pace than the town has seen in decades - Townwatch",
+            "a long segment is not a decoration, and two words are no headline"
+        );
+    }
+
+    #[test]
     fn the_headline_for_a_decorated_or_clipped_title() {
         let h = |level: u8, text: &str, bare: &str| Heading {
             level,
@@ -515,7 +612,7 @@ mod tests {
             bare: bare.into(),
         };
         let a = |t: &str, doc: Option<&str>, hs: &[Heading]| {
-            agree_with_heading(t.into(), doc, &[t.to_string()], hs)
+            agree_with_heading(t.into(), doc, &[t.to_string()], hs, "")
         };
         // A kicker.
         let kicked = [h(
