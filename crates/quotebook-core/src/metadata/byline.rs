@@ -564,6 +564,8 @@ const TEXT_BYLINE_OPENERS: &[&str] = &[
     "escrito por ",
     "écrit par ",
 ];
+/// The openers of a line that signs an article off with its author's name.
+const SIGN_OFF_OPENERS: &[&str] = &["by ", "von ", "par ", "por ", "written by: ", "written by "];
 const TEXT_BYLINE_LABELS: &[&str] = &[
     "author:", "authors:", "autor:", "autorin:", "autoren:", "auteur:", "auteurs:", "autora:",
     "autores:", "text:", "words:", "worte:",
@@ -622,7 +624,16 @@ fn byline_in_text_part(line: &str, near_headline: bool) -> Vec<String> {
         .filter(|o| lower.starts_with(*o))
         .map(|o| o.len())
         .max();
-    let Some(open) = opener else {
+    // Far from the headline, an opener counts only where the line is the opener and a
+    // name, nothing else: the sign-off under an article ("Von Ann Bo").
+    let signed_off = || {
+        SIGN_OFF_OPENERS
+            .iter()
+            .find(|o| lower.starts_with(*o))
+            .filter(|o| looks_like_person(line[o.len()..].trim()))
+            .map(|o| o.len())
+    };
+    let Some(open) = opener.or_else(signed_off) else {
         return Vec::new();
     };
     // "Text von Ann Bo Illustration von Cy Di": the author's part alone.
@@ -821,11 +832,19 @@ mod tests {
             b("Autor: Klausmartin Friedrich", false),
             ["Klausmartin Friedrich"]
         );
+        // Far from the headline, only a line that is the opener and a name: a sign-off.
+        assert_eq!(b("Von Ann Bo", false), ["Ann Bo"]);
+        assert_eq!(b("Written by: Ann Bo", false), ["Ann Bo"]);
         assert_eq!(
-            b("By Ann Bo", false),
+            b("By Ann Bo and friends", false),
             Vec::<String>::new(),
-            "not by the headline"
+            "more than a name, not by the headline"
         );
+        assert_eq!(
+            b("Von Berlin aus fuhr er weiter", false),
+            Vec::<String>::new()
+        );
+        assert_eq!(b("By the way", false), Vec::<String>::new());
         assert_eq!(
             b("By continuing you agree to our terms", true),
             Vec::<String>::new()

@@ -1468,13 +1468,16 @@ mod tests {
         assert_eq!(m.published, None);
 
         // A byline line beside the headline names the author; so does a labelled one
-        // anywhere.
+        // anywhere, and a sign-off (the opener and a name alone on the line).
         let m = extract_metadata_with_text(html, Some(text), url);
         assert_eq!(m.authors, ["Ann Bo"]);
         let signed = "Rain is back\nIt rained.\nMore\n".repeat(8) + "Autor: Cyd Ivo Ex";
         let m = extract_metadata_with_text(html, Some(&signed), url);
         assert_eq!(m.authors, ["Cyd Ivo Ex"]);
         let far = "Rain is back\nIt rained.\nMore\n".repeat(8) + "By Cyd Ivo Ex";
+        let m = extract_metadata_with_text(html, Some(&far), url);
+        assert_eq!(m.authors, ["Cyd Ivo Ex"]);
+        let far = "Rain is back\nIt rained.\nMore\n".repeat(8) + "By Cyd Ivo Ex, in Lyon";
         let m = extract_metadata_with_text(html, Some(&far), url);
         assert!(m.authors.is_empty(), "{:?}", m.authors);
 
