@@ -711,19 +711,21 @@ fn before_revision(line: &str) -> &str {
 /// The names of a byline printed as a line of the page's text: "By Ann Bo" next to the
 /// headline, or a labelled "Autor: Ann Bo" anywhere (articles sign off with one).
 fn byline_in_text(text: &str, headlines: &[String]) -> Vec<String> {
-    // "By" on a line of its own, the names on the next (each in its own element).
+    // "By" or "Author" on a line of its own, the names on the next (each in its own
+    // element).
     let mut joined = String::with_capacity(text.len());
     let mut lines = text.lines().peekable();
     while let Some(line) = lines.next() {
+        let alone = |words: &[&str]| words.iter().any(|w| line.trim().eq_ignore_ascii_case(w));
+        let last = lines.peek().is_none();
         joined.push_str(line);
-        let alone = ["by", "von", "par", "por", "door"]
-            .iter()
-            .any(|w| line.trim().eq_ignore_ascii_case(w));
-        joined.push(if alone && lines.peek().is_some() {
-            ' '
+        if !last && alone(&["by", "von", "par", "por", "door"]) {
+            joined.push(' ');
+        } else if !last && alone(&["author", "autor", "autorin", "auteur", "autora"]) {
+            joined.push_str(": ");
         } else {
-            '\n'
-        });
+            joined.push('\n');
+        }
     }
     let text = joined.as_str();
     let near = lines_near_headline(text, headlines);
@@ -1477,6 +1479,13 @@ mod tests {
         let far = "Rain is back\nIt rained.\nMore\n".repeat(8) + "By Cyd Ivo Ex";
         let m = extract_metadata_with_text(html, Some(&far), url);
         assert_eq!(m.authors, ["Cyd Ivo Ex"]);
+        let label = "Rain is back\nIt rained.\nMore\n".repeat(8) + "Autor\nCyd Ivo Ex,\nIt rained.";
+        let m = extract_metadata_with_text(html, Some(&label), url);
+        assert_eq!(
+            m.authors,
+            ["Cyd Ivo Ex"],
+            "a label alone, the name on the next line"
+        );
         let far = "Rain is back\nIt rained.\nMore\n".repeat(8) + "By Cyd Ivo Ex, in Lyon";
         let m = extract_metadata_with_text(html, Some(&far), url);
         assert!(m.authors.is_empty(), "{:?}", m.authors);
