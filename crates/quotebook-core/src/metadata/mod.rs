@@ -257,6 +257,7 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
         }
     }
     candidates.push(meta_authors);
+    let tagged = candidates.len();
     for b in doc
         .bylines
         .iter()
@@ -284,6 +285,16 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
         .or_else(|| candidates.iter().find(|c| !c.is_empty()))
         .cloned()
         .unwrap_or_default();
+    // A tag that names the same persons and more: the others are co-authors the first
+    // source left out (JSON-LD naming the first of the two a `<meta>` names).
+    let same = |a: &String, b: &String| collapse_ws(a).eq_ignore_ascii_case(&collapse_ws(b));
+    let authors = persons[..tagged]
+        .iter()
+        .filter(|c| c.len() > authors.len() && !authors.is_empty())
+        .filter(|c| !c.iter().any(|n| byline::looks_like_handle(n)))
+        .find(|c| authors.iter().all(|a| c.iter().any(|n| same(a, n))))
+        .cloned()
+        .unwrap_or(authors);
     // A user name made of a person's names ("christian.stadtfeld") stands for the full
     // name the page prints ("Christian P. Stadtfeld"). Then each name once, whichever
     // source gave it twice (two `<meta name=author>` tags, a user name and its name).
@@ -1695,6 +1706,19 @@ mod tests {
         let text = "Menu\nNew robot samples blood\nBy\nTed Bates\nBody";
         let m = extract_metadata_with_text(html, Some(text), PAGE);
         assert_eq!(m.authors, ["Todd"], "another person");
+    }
+
+    #[test]
+    fn a_tag_naming_the_same_author_and_more_completes_the_first() {
+        let ld = r#"<script type="application/ld+json">{"@type":"NewsArticle","author":{"@type":"Person","name":"Ann Bo"}}</script>"#;
+        let page =
+            |meta: &str| format!(r#"<head>{ld}<meta property="author" content="{meta}"></head>"#);
+        let m = extract_metadata(&page("Ann Bo,Cy Di"), PAGE);
+        assert_eq!(m.authors, ["Ann Bo", "Cy Di"]);
+        let m = extract_metadata(&page("Eve Fa,Cy Di"), PAGE);
+        assert_eq!(m.authors, ["Ann Bo"], "other persons");
+        let m = extract_metadata(&page("Ann Bo,CD"), PAGE);
+        assert_eq!(m.authors, ["Ann Bo"], "initials are no co-author");
     }
 
     #[test]
