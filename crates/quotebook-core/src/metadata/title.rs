@@ -182,6 +182,12 @@ fn clean_title_of_site(title: &str, sites: &[String], host: &str) -> String {
     t
 }
 
+/// Words that open a title and are no kicker of it ("The Secret Life of Pets").
+const ARTICLES: &[&str] = &[
+    "the", "a", "an", "der", "die", "das", "ein", "eine", "le", "la", "les", "un", "une", "el",
+    "los", "las", "il", "lo", "de", "het", "een",
+];
+
 /// A title's segments between separators (a colon set apart by spaces among them).
 fn split_segments(title: &str) -> Vec<&str> {
     let mut segments = vec![title];
@@ -338,15 +344,24 @@ pub(crate) fn agree_with_heading(
         }
     }
     // A section or topic set before the headline with a colon ("Chronik: Lotte Tobisch
-    // ist tot" over "Lotte Tobisch ist tot").
+    // ist tot" over "Lotte Tobisch ist tot"), or with nothing but a space, the kicker's
+    // own element ending where the headline's begins ("SARS-2/COVID-19 Heute schon an
+    // morgen denken").
     for h in &candidates {
-        let bare = title_words(&h.bare);
-        if bare.len() >= 3
-            && let Some(kicker) = title.strip_suffix(h.bare.as_str())
-            && let Some(kicker) = kicker.strip_suffix(": ")
-            && (1..=3).contains(&title_words(kicker).len())
-        {
-            return h.bare.clone();
+        let headline = collapse_ws(&h.bare);
+        let bare = title_words(&headline);
+        let Some(kicker) = title.strip_suffix(headline.as_str()) else {
+            continue;
+        };
+        let colon = kicker
+            .strip_suffix(": ")
+            .is_some_and(|k| bare.len() >= 3 && (1..=5).contains(&title_words(k).len()));
+        let space = kicker
+            .strip_suffix(' ')
+            .filter(|k| !ARTICLES.contains(&k.to_lowercase().as_str()))
+            .is_some_and(|k| bare.len() >= 4 && (1..=3).contains(&k.split_whitespace().count()));
+        if colon || space {
+            return headline;
         }
     }
     // A placeholder for a title ("Home"): one word the headline does not use.
@@ -431,6 +446,40 @@ mod tests {
         assert_eq!(
             agree("Chronik: Lotte Tobisch ist tot", "Lotte Tobisch ist tot"),
             "Lotte Tobisch ist tot"
+        );
+        assert_eq!(
+            agree(
+                "Siemens und die Kohlemine Adani: Kaeser verarscht Neubauer",
+                "Kaeser verarscht Neubauer"
+            ),
+            "Kaeser verarscht Neubauer",
+            "a longer topic"
+        );
+        assert_eq!(
+            agree(
+                "Eine Mine, ein Konzern und viele offene Fragen: Kaeser verarscht Neubauer",
+                "Kaeser verarscht Neubauer"
+            ),
+            "Eine Mine, ein Konzern und viele offene Fragen: Kaeser verarscht Neubauer",
+            "a first half of its own"
+        );
+        assert_eq!(
+            agree(
+                "SARS-2/COVID-19 Heute schon an morgen denken",
+                "Heute schon an morgen denken"
+            ),
+            "Heute schon an morgen denken",
+            "a kicker in its own element"
+        );
+        assert_eq!(
+            agree("The Secret Life of Pets", "Secret Life of Pets"),
+            "The Secret Life of Pets",
+            "an article is no kicker"
+        );
+        assert_eq!(
+            agree("Tolles Neues Heute schon", "Neues Heute schon"),
+            "Tolles Neues Heute schon",
+            "three words are no headline without a colon"
         );
         assert_eq!(
             agree(
