@@ -766,6 +766,14 @@ fn clean_document_title(title: &str, h1s: &[String]) -> String {
         .iter()
         .filter_map(|s| title.find(s).map(|i| (i, s.len())))
         .min_by_key(|(i, _)| *i);
+    // The last segment is the site's name, unless the reader sees it as the headline
+    // ("Site: Home / Speeches / The speech's title").
+    if let Some((i, len)) = last_sep {
+        let last = title[i + len..].trim();
+        if words(last) >= 3 && h1s.iter().any(|h| collapse_ws(h) == last) {
+            return last.to_string();
+        }
+    }
     let mut out = title.to_string();
     if let (Some((li, _)), Some((fi, flen))) = (last_sep, first_sep) {
         out = title[..li].trim().to_string();
@@ -1815,6 +1823,17 @@ mod tests {
                 &["Mag: Five words in the title".into()]
             ),
             "Mag: Five words in the title"
+        );
+        let speech = "Site: Home / Speeches / A speech at the convention";
+        assert_eq!(
+            clean_document_title(speech, &["A speech at the convention".into()]),
+            "A speech at the convention",
+            "the last segment is the headline"
+        );
+        assert_eq!(
+            clean_document_title(speech, &[]),
+            speech,
+            "without the heading, too little is left before the last segment"
         );
     }
 
