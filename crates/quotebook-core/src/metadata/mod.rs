@@ -649,8 +649,13 @@ fn lines_near_headline<'a>(text: &'a str, headlines: &[String]) -> Vec<&'a str> 
             .flat_map(char::to_lowercase)
             .collect::<String>()
     };
-    let wanted: Vec<String> = headlines.iter().map(|h| key(h)).collect();
-    let Some(at) = lines.iter().position(|l| wanted.contains(&key(l))) else {
+    // The title's line before any heading's: a page may have other `<h1>`s ("Navigation
+    // und Service") above the article.
+    let keys: Vec<String> = lines.iter().map(|l| key(l)).collect();
+    let Some(at) = headlines
+        .iter()
+        .find_map(|h| keys.iter().position(|l| *l == key(h)))
+    else {
         return Vec::new();
     };
     let after = lines.iter().skip(at + 1).take(LINES_AFTER_HEADLINE);
@@ -1451,6 +1456,13 @@ mod tests {
             None,
             "no text, no date"
         );
+
+        // Another `<h1>` above the article's, whose lines say nothing of it.
+        let navigated = html.replace("<body>", "<body><h1>Navigation und Service</h1>");
+        let menu = "Navigation und Service\n".to_string() + &"Home\n".repeat(20);
+        let lines = menu + "Rain is back\nLübeck, 31. März 2003\nIt rained.";
+        let m = extract_metadata_with_text(&navigated, Some(&lines), url);
+        assert_eq!(m.published.as_deref(), Some("2003-03-31"));
 
         // Above the headline, as a dateline.
         let above = "Menu\nApr 7, 2009\nRain is back\nIt rained.";
