@@ -188,6 +188,32 @@ const ARTICLES: &[&str] = &[
     "los", "las", "il", "lo", "de", "het", "een",
 ];
 
+/// Words that name a site or a publication, never a person.
+const SITE_WORDS: &[&str] = &[
+    "blog",
+    "community",
+    "forum",
+    "forums",
+    "journal",
+    "magazin",
+    "magazine",
+    "news",
+    "online",
+    "wiki",
+    "zeitung",
+];
+
+/// Whether a title's segment could be a person's name: two to four words, each
+/// capitalised, none a word that names a site ("Ann C. Bo", not "MyOOS Community Forum").
+fn looks_like_name(segment: &str) -> bool {
+    let words: Vec<&str> = segment.split_whitespace().collect();
+    (2..=4).contains(&words.len())
+        && words.iter().all(|w| w.starts_with(char::is_uppercase))
+        && !words
+            .iter()
+            .any(|w| SITE_WORDS.contains(&w.to_lowercase().as_str()))
+}
+
 /// A title's segments between separators (a colon set apart by spaces among them).
 fn split_segments(title: &str) -> Vec<&str> {
     let mut segments = vec![title];
@@ -291,9 +317,7 @@ pub(crate) fn agree_with_heading(
             // One segment of a few words. Names ("- Ann C. Bo", "- Ann Bo - Medium") say
             // who wrote it, which titles keep.
             let short = |rest: &str| {
-                let words: Vec<&str> = rest.split_whitespace().collect();
-                let name = (2..=4).contains(&words.len())
-                    && words.iter().all(|w| w.starts_with(char::is_uppercase));
+                let name = looks_like_name(rest);
                 (1..=4).contains(&title_words(rest).len())
                     && !SEPARATORS.iter().any(|s| rest.contains(s))
                     && !name
@@ -333,9 +357,7 @@ pub(crate) fn agree_with_heading(
                 between.into_iter().any(site)
             };
             let decoration = |i: usize| {
-                let words: Vec<&str> = segments[i].split_whitespace().collect();
-                let name = (2..=4).contains(&words.len())
-                    && words.iter().all(|w| w.starts_with(char::is_uppercase));
+                let name = looks_like_name(segments[i]);
                 title_words(segments[i]).len() <= 5 && (!name || site(i) || beyond_site(i))
             };
             if (0..segments.len()).all(|i| i == at || decoration(i)) {
@@ -506,6 +528,14 @@ mod tests {
         );
         assert_eq!(
             agree(
+                "Was ist Freie Software - Oak Community Forum",
+                "Was ist Freie Software"
+            ),
+            "Was ist Freie Software",
+            "capitalised like a name, but a forum's"
+        );
+        assert_eq!(
+            agree(
                 "A long headline - and a second half that runs on for many more words here",
                 "A long headline"
             ),
@@ -622,7 +652,7 @@ mod tests {
             agree_with_heading(t.into(), None, &[t.to_string()], &[h(heading)], host)
         };
         let title =
-            "Shops close at a faster pace \u{bb} \u{2606}\u{2606} - Townwatch e.V. - Daily News";
+            "Shops close at a faster pace \u{bb} \u{2606}\u{2606} - Town Watch - Daily Notes";
         assert_eq!(
             a(title, "Shops close at a faster pace", "townwatch.org"),
             "Shops close at a faster pace",
@@ -631,7 +661,7 @@ mod tests {
         assert_eq!(
             a(title, "Shops close at a faster pace", "other.org"),
             title,
-            "\"Townwatch e.V.\" could be a person: kept"
+            "\"Town Watch\" could be a person: kept"
         );
         assert_eq!(
             a(
