@@ -272,6 +272,10 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
         .map(|text| byline_in_text(text, &headline_lines(&title, &doc)))
         .unwrap_or_default();
     candidates.push(text_byline.clone());
+    // A letter alone is an avatar's or an initial's, never a name.
+    for c in &mut candidates {
+        c.retain(|n| n.chars().filter(|c| c.is_alphanumeric()).count() >= 2);
+    }
     // Each candidate's persons: "Ann Bo, CNN" names Ann Bo.
     let persons: Vec<Vec<String>> = candidates
         .iter()
@@ -1739,6 +1743,19 @@ mod tests {
         assert_eq!(m.authors, ["Ann Bo"], "other persons");
         let m = extract_metadata(&page("Ann Bo,CD"), PAGE);
         assert_eq!(m.authors, ["Ann Bo"], "initials are no co-author");
+    }
+
+    #[test]
+    fn a_letter_alone_is_no_name() {
+        let m = extract_metadata(r#"<div class="byline">J</div>"#, PAGE);
+        assert!(m.authors.is_empty(), "{:?}", m.authors);
+        let m = extract_metadata(
+            r#"<div class="byline">J</div><div class="author">Ann Bo</div>"#,
+            PAGE,
+        );
+        assert_eq!(m.authors, ["Ann Bo"]);
+        let m = extract_metadata(r#"<meta name="author" content="Ann Bo, V.">"#, PAGE);
+        assert_eq!(m.authors, ["Ann Bo"]);
     }
 
     #[test]
