@@ -546,7 +546,7 @@ pub(crate) fn find_date_in_date_text(text: &str) -> Option<PageDate> {
 }
 
 /// Splitting text into words with their offsets: runs between whitespace, `,`, `|`, `/`,
-/// `·`, `•` and parentheses.
+/// `·`, `•` and parentheses, and a letter's run apart from the digits that follow it.
 trait WordIndices {
     fn split_word_bound_indices_simple(&self) -> Vec<(usize, &str)>;
 }
@@ -558,15 +558,23 @@ impl WordIndices for str {
         };
         let mut out = Vec::new();
         let mut start = None;
+        let mut last = ' ';
         for (i, c) in self.char_indices() {
             match (is_sep(c), start) {
                 (true, Some(s)) => {
                     out.push((s, &self[s..i]));
                     start = None;
                 }
+                // A name and a date in neighbouring elements print with no space between
+                // them ("Ann Bo3.11.2023"): a digit after a letter starts a word.
+                (false, Some(s)) if c.is_ascii_digit() && last.is_alphabetic() => {
+                    out.push((s, &self[s..i]));
+                    start = Some(i);
+                }
                 (false, None) => start = Some(i),
                 _ => {}
             }
+            last = c;
         }
         if let Some(s) = start {
             out.push((s, &self[s..]));
@@ -685,6 +693,11 @@ mod tests {
         assert_eq!(
             f("Janic Cathomen, 01.12.2021").map(|x| x.0),
             Some("2021-12-01".into())
+        );
+        assert_eq!(
+            f("Tanja Karrasch3.11.2023"),
+            Some(("2023-11-03".into(), 14)),
+            "a name and a date with no space between them"
         );
         assert_eq!(
             f("Emily Burack 8 January 2020, 3:51 pm 11 Edit").map(|x| x.0),
