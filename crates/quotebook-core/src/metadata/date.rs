@@ -161,7 +161,9 @@ fn parse_iso(s: &str) -> Option<PageDate> {
     let mut ms = 0u16;
     if c.eat(b':') {
         sec = c.digits(2)? as u8;
-        if c.eat(b'.') || c.eat(b',') {
+        // A colon before the fraction is a page's mistake ("22:06:08:684Z") that still
+        // says when.
+        if c.eat(b'.') || c.eat(b',') || c.eat(b':') {
             let start = c.i;
             while c.peek().is_some_and(|b| b.is_ascii_digit()) {
                 c.i += 1;
@@ -602,6 +604,12 @@ mod tests {
             n("2021-11-01T10:52:50+0100").as_deref(),
             Some("2021-11-01T10:52:50+01:00")
         );
+        assert_eq!(
+            n("2022-01-10T22:06:08:684Z").as_deref(),
+            n("2022-01-10T22:06:08.684Z").as_deref(),
+            "a colon before the fraction"
+        );
+        assert!(n("2022-01-10T22:06:08.684Z").is_some());
         assert_eq!(
             n("2019-01-03T07:00:02.000Z").as_deref(),
             Some("2019-01-03T07:00:02Z")

@@ -48,6 +48,7 @@ const ARTICLE_TYPES: &[&str] = &[
     "CreativeWork",
     "Review",
     "Recipe",
+    "HowTo",
     "VideoObject",
     "WebPage",
     "ItemPage",
@@ -281,6 +282,7 @@ mod tests {
         assert!(a.article);
         assert!(PAGE_TYPES.iter().all(|t| ARTICLE_TYPES.contains(t)));
         assert!(one(r#"{"@type":"Recipe","name":"Cake"}"#).article);
+        assert!(one(r#"{"@type":"HowTo","name":"Sew a cloth"}"#).article);
         assert!(!one(r#"{"@type":"VideoObject","name":"Clip"}"#).article);
     }
 
