@@ -11,6 +11,8 @@ pub(crate) struct LdArticle {
     /// The authors typed as organisations (a publisher signing as the author).
     pub author_orgs: Vec<String>,
     pub publisher: Option<String>,
+    /// The publisher is a person: the blog's writer, not an organisation.
+    pub publisher_is_person: bool,
     pub published: Option<String>,
     /// The article's revision date (`dateModified`): a last resort for the publication
     /// date.
@@ -220,8 +222,20 @@ pub(crate) fn read(blocks: &[String]) -> Option<LdArticle> {
         organisations(a, &mut author_orgs);
     }
     let mut publisher = Vec::new();
+    let mut publisher_is_person = false;
     if let Some(p) = best.get("publisher") {
         names(p, &by_id, &mut publisher, 0);
+        // A blog published by its writer: the publisher is a Person (Yoast types such a
+        // site ["Person", "Organization"]), referred to by its `@id`.
+        let node = match p.get("@id").and_then(Value::as_str) {
+            Some(id) if p.get("@type").is_none() => by_id(id),
+            _ => Some(p.clone()),
+        };
+        publisher_is_person = node.is_some_and(|n| match n.get("@type") {
+            Some(Value::String(t)) => t == "Person",
+            Some(Value::Array(a)) => a.iter().any(|t| t.as_str() == Some("Person")),
+            _ => false,
+        });
     }
     if publisher.is_empty() {
         // A WebSite node names the site.
@@ -238,6 +252,7 @@ pub(crate) fn read(blocks: &[String]) -> Option<LdArticle> {
         authors,
         author_orgs,
         publisher: publisher.into_iter().next(),
+        publisher_is_person,
         // Else another node's (a WebPage beside the article, the article inside a page).
         published: text(best.get("datePublished"))
             .or_else(|| text(best.get("dateCreated")))

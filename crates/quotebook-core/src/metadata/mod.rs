@@ -216,7 +216,13 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
     // JSON-LD authors, `article:author` and the other author tags, `<meta name=author>`,
     // then the byline elements; a candidate naming the site (or an organisation) only
     // when nothing names a person, a user name only when nothing gives a full name.
-    let names_site = |n: &str| names_an_organisation(n, &sites, &host, &ld.author_orgs);
+    // A publisher that is a person names the writer, not an organisation.
+    let org_sites: Vec<String> = sites
+        .iter()
+        .filter(|s| !(ld.publisher_is_person && ld.publisher.as_ref() == Some(*s)))
+        .cloned()
+        .collect();
+    let names_site = |n: &str| names_an_organisation(n, &org_sites, &host, &ld.author_orgs);
     let mut candidates: Vec<Vec<String>> = Vec::new();
     let mut byline_dates = Vec::new();
     candidates.push(
@@ -1743,6 +1749,19 @@ mod tests {
         assert_eq!(m.authors, ["Ann Bo"], "other persons");
         let m = extract_metadata(&page("Ann Bo,CD"), PAGE);
         assert_eq!(m.authors, ["Ann Bo"], "initials are no co-author");
+    }
+
+    #[test]
+    fn a_blog_published_by_its_writer() {
+        let graph = r##"<script type="application/ld+json">{"@graph":[
+            {"@type":["Person","Organization"],"@id":"#me","name":"Ann Bo"},
+            {"@type":"Article","author":{"@id":"#me"},"publisher":{"@id":"#me"}}]}</script>
+            <div class="c3rq_author">Cy Di</div>"##;
+        let m = extract_metadata(graph, PAGE);
+        assert_eq!(m.authors, ["Ann Bo"], "the writer, who publishes the blog");
+        let org = graph.replace(r#"["Person","Organization"]"#, r#""Organization""#);
+        let m = extract_metadata(&org, PAGE);
+        assert_eq!(m.authors, ["Cy Di"], "a person before the publisher");
     }
 
     #[test]
