@@ -278,9 +278,13 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
         .map(|text| byline_in_text(text, &headline_lines(&title, &doc)))
         .unwrap_or_default();
     candidates.push(text_byline.clone());
-    // A letter alone is an avatar's or an initial's, never a name.
+    // A letter alone is an avatar's or an initial's, never a name; a quotation mark opens
+    // a headline's or a quotation's words.
     for c in &mut candidates {
-        c.retain(|n| n.chars().filter(|c| c.is_alphanumeric()).count() >= 2);
+        c.retain(|n| {
+            n.chars().filter(|c| c.is_alphanumeric()).count() >= 2
+                && !n.contains(['"', '\u{201c}', '\u{201d}', '\u{201e}', '\u{ab}', '\u{bb}'])
+        });
     }
     // Each candidate's persons: "Ann Bo, CNN" names Ann Bo.
     let persons: Vec<Vec<String>> = candidates
@@ -1765,7 +1769,7 @@ mod tests {
     }
 
     #[test]
-    fn a_letter_alone_is_no_name() {
+    fn a_letter_or_a_quotation_is_no_name() {
         let m = extract_metadata(r#"<div class="byline">J</div>"#, PAGE);
         assert!(m.authors.is_empty(), "{:?}", m.authors);
         let m = extract_metadata(
@@ -1775,6 +1779,11 @@ mod tests {
         assert_eq!(m.authors, ["Ann Bo"]);
         let m = extract_metadata(r#"<meta name="author" content="Ann Bo, V.">"#, PAGE);
         assert_eq!(m.authors, ["Ann Bo"]);
+        let m = extract_metadata(
+            "<div class=\"byline\">Shows \u{201c}You are so kind</div><div class=\"author\">Ann Bo</div>",
+            PAGE,
+        );
+        assert_eq!(m.authors, ["Ann Bo"], "a quotation's words");
     }
 
     #[test]
