@@ -244,6 +244,17 @@
   // elements that carry metadata are sent, not its styles and scripts.
   const METADATA_SELECTORS = 'head, script[type="application/ld+json"], [rel~="author" i], [itemprop*="author" i], [itemprop*="datePublished" i], [itemprop*="dateCreated" i], [class*="byline" i], [class*="author" i], [id*="byline" i], [id*="author" i], [class*="dateline" i], [id*="dateline" i], [class*="writtenby" i], [id*="writtenby" i], address, time, h1, h2, meta, link[rel~="canonical" i], [class*="date" i], [class*="published" i], [class*="posted" i], [class*="datum" i], [class*="fecha" i]';
   const HEAD_METADATA = 'title, meta, link, base, script[type="application/ld+json"]';
+  // A reader's comment, or the list of them, as the core's `is_comment_container` tells
+  // one: a byline inside is a reader's, not the article's, and is not sent.
+  const isCommentContainer = (element) =>
+    element.classList.contains('comment')
+    || element.classList.contains('comments')
+    || element.id === 'comments'
+    || /^comment-[0-9]+$/.test(element.id);
+  const inComment = (element) => {
+    for (let e = element; e; e = e.parentElement) if (isCommentContainer(e)) return true;
+    return false;
+  };
   const MAX_METADATA = 512 * 1024;
   const metadataHtml = () => {
     const lang = document.documentElement.getAttribute('lang');
@@ -253,6 +264,7 @@
     const taken = [];
     for (const element of document.querySelectorAll(METADATA_SELECTORS)) {
       if (taken.some((t) => t.contains(element))) continue;
+      if (element.localName !== 'head' && inComment(element)) continue;
       taken.push(element);
       const piece = element.localName === 'head'
         ? `<head>${[...element.querySelectorAll(HEAD_METADATA)].map((e) => e.outerHTML).join('')}</head>`

@@ -22,4 +22,16 @@ describe('metadata printed only in the page text', () => {
     assert.equal(note.published, '2019-09-28');
     await page.close();
   });
+
+  test("a reader's comment above the article does not name its author", async () => {
+    const page = await suite.context.newPage();
+    const pageUrl = `${suite.origin}/pages/comments.html`;
+    await page.goto(pageUrl);
+    await dragSelect(page, '#p1', 'The', 'Tuesday.');
+    const result = await saveFromMenu(suite.worker, page);
+    assert.equal(result.ok, true, result.reason);
+    const note = (await storage(suite.worker))[`note:${pageUrl}`];
+    assert.deepEqual(note.authors, ['Cyd Ivo']);
+    await page.close();
+  });
 });

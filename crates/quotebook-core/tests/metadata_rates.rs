@@ -11,7 +11,7 @@
 //!   80%, date 85%) are missed on the held-out part; fails below today's counts
 //!   ([`FLOORS`]).
 //! - the shared Readability corpus (each page's `metadata.json`). Fails below today's
-//!   figures: title 100%, byline 69 of 76, published 100%.
+//!   figures: title 100%, byline 70 of 76, published 100%.
 //!
 //! `cargo xtask metadata` runs this with its output shown, and with a reference extractor's
 //! findings on the development set (`QUOTEBOOK_METADATA_REFERENCE`, written by
@@ -611,8 +611,8 @@ fn metadata_rates_on_the_corpus() {
     // Two fixtures' bylines are the page's interface text ("Follow Author", "Last
     // Updated: January 7, 2025"), which the extractor does not take for a name.
     assert!(
-        byline.ok * 76 >= 69 * byline.total,
-        "byline {} below 69 of 76",
+        byline.ok * 76 >= 70 * byline.total,
+        "byline {} below 70 of 76",
         byline.show()
     );
     assert!(published.pct() >= 100.0, "published {}", published.show());

@@ -892,6 +892,8 @@ struct ScanState {
     h1: Option<(usize, u8, String, String)>,
     /// Depth of the kicker inside the heading being read, while in it.
     kicker: Option<usize>,
+    /// Depth of the readers' comment being read, while in it: no byline inside it.
+    comment: Option<usize>,
     /// Date elements being read: stack depth at which each opened, what it dates, its
     /// text so far.
     datebox: Vec<(usize, DateBox, String)>,
@@ -926,6 +928,21 @@ fn is_comment_part(tag: &StartTag) -> bool {
     )
     .to_ascii_lowercase();
     ident.contains("comment") || ident.contains("kommentar")
+}
+
+/// A reader's comment, or the list of them: a class `comment` or `comments` (WordPress's
+/// and others' `<li class="comment">`), an id `comments` or `comment-<number>`. The
+/// capture skips the elements inside one ((`COMMENT_CONTAINERS` in `capture.js`)) as this scan does.
+fn is_comment_container(tag: &StartTag) -> bool {
+    let class = attr(tag, "class").unwrap_or("");
+    let id = attr(tag, "id").unwrap_or("");
+    class
+        .split_ascii_whitespace()
+        .any(|t| t == "comment" || t == "comments")
+        || id == "comments"
+        || id
+            .strip_prefix("comment-")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn is_byline_element(tag: &StartTag) -> bool {
@@ -1171,7 +1188,15 @@ impl ScanState {
         self.stack.push(name.to_string());
         // Separate the words of neighbouring elements.
         self.text(" ");
-        if self.byline.len() < 8 && name != "body" && name != "html" && is_byline_element(tag) {
+        if self.comment.is_none() && is_comment_container(tag) {
+            self.comment = Some(self.stack.len());
+        }
+        if self.byline.len() < 8
+            && self.comment.is_none()
+            && name != "body"
+            && name != "html"
+            && is_byline_element(tag)
+        {
             self.byline
                 .push((self.stack.len(), self.byline_seq, String::new()));
             self.byline_seq += 1;
@@ -1209,6 +1234,9 @@ impl ScanState {
             self.stack.truncate(pos);
         }
         let depth = self.stack.len();
+        if self.comment.is_some_and(|d| depth < d) {
+            self.comment = None;
+        }
         while self.byline.last().is_some_and(|(d, _, _)| depth < *d)
             && let Some((_, seq, text)) = self.byline.pop()
         {
@@ -1840,6 +1868,25 @@ mod tests {
         );
         let m = extract_metadata(&html.replace("comment-", "entry-"), PAGE);
         assert_eq!(m.authors, vec!["Reader One"]);
+
+        // A byline inside a reader's comment, or inside the list of them.
+        for open in [
+            r#"<li class="comment even">"#,
+            r#"<li id="comment-52175">"#,
+            r#"<li id="comments">"#,
+        ] {
+            let html = format!(
+                r#"<ol>{open}<div class="byline">Reader Zed</div></li></ol>
+                <p class="author">Ann Miller</p>"#
+            );
+            assert_eq!(
+                extract_metadata(&html, PAGE).authors,
+                ["Ann Miller"],
+                "{open}"
+            );
+        }
+        let html = r#"<li id="comment-form"><div class="byline">Reader Zed</div></li>"#;
+        assert_eq!(extract_metadata(html, PAGE).authors, ["Reader Zed"]);
     }
 
     #[test]
