@@ -83,6 +83,32 @@ pub fn extract_metadata(html: &str, page_url: &str) -> Metadata {
 /// no element or tag gives the page's date, the one printed next to the headline is
 /// read from it.
 pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url: &str) -> Metadata {
+    extract_metadata_titled(html, page_text, page_url, TitleConvention::Metadata)
+}
+
+/// Which title a page gets where it rewords its headline: the headline the reader sees
+/// (`<h1>`) says one thing, the title the page declares (`og:title`, JSON-LD, `<title>`)
+/// another. Labelled sets disagree on it: Readability's corpus takes the declared title,
+/// the development set's labels the headline (`tests/metadata-dev/README.md`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TitleConvention {
+    /// The declared title, cleaned of the site's name and checked against the headings
+    /// only where it is a clipped or decorated form of one. Every note takes it.
+    #[default]
+    Metadata,
+    /// The page's one `<h1>` where it has three words or more and shares at least half
+    /// of them with the declared title. Measured beside [`TitleConvention::Metadata`] by
+    /// `cargo xtask metadata`, to show what the choice costs on each set.
+    Headline,
+}
+
+/// [`extract_metadata_with_text`], the title taken by `convention`.
+pub fn extract_metadata_titled(
+    html: &str,
+    page_text: Option<&str>,
+    page_url: &str,
+    convention: TitleConvention,
+) -> Metadata {
     let doc = scan(html);
     let ld = jsonld::read(&doc.ld_blocks).unwrap_or_default();
     // `property=` (RDFa, Open Graph) is more specific than `name=`: it wins for one key.
@@ -203,6 +229,10 @@ pub fn extract_metadata_with_text(html: &str, page_text: Option<&str>, page_url:
     .flatten()
     .collect();
     let title = title.map(|t| {
+        let t = match convention {
+            TitleConvention::Metadata => t,
+            TitleConvention::Headline => title::prefer_headline(t, &doc.headings),
+        };
         title::agree_with_heading(
             t,
             cleaned_doc_title.as_deref(),
@@ -1781,6 +1811,37 @@ mod tests {
         assert_eq!(m.authors, ["Ann Bo"], "other persons");
         let m = extract_metadata(&page("Ann Bo,CD"), PAGE);
         assert_eq!(m.authors, ["Ann Bo"], "initials are no co-author");
+    }
+
+    #[test]
+    fn the_headline_convention_takes_a_reworded_headline() {
+        let html = "<title>Vision Pro hands-on: the display moment</title>\
+                    <h1>Vision Pro is the display moment for headsets</h1>";
+        let titled = |html: &str, c| extract_metadata_titled(html, None, PAGE, c).title;
+        assert_eq!(
+            titled(html, TitleConvention::Metadata).as_deref(),
+            Some("Vision Pro hands-on: the display moment")
+        );
+        assert_eq!(
+            extract_metadata(html, PAGE).title,
+            titled(html, TitleConvention::Metadata)
+        );
+        assert_eq!(
+            titled(html, TitleConvention::Headline).as_deref(),
+            Some("Vision Pro is the display moment for headsets")
+        );
+        let two = format!("{html}<h1>Sign in to comment</h1>");
+        assert_eq!(
+            titled(&two, TitleConvention::Headline).as_deref(),
+            Some("Vision Pro hands-on: the display moment"),
+            "two headings: none is surely the headline"
+        );
+        let other = html.replace("Vision Pro is the display moment", "Weather for Tuesday");
+        assert_eq!(
+            titled(&other, TitleConvention::Headline).as_deref(),
+            Some("Vision Pro hands-on: the display moment"),
+            "a heading with few of the title's words"
+        );
     }
 
     #[test]

@@ -259,6 +259,23 @@ fn disjoint(a: &str, b: &str) -> bool {
     !title_words(a).iter().any(|w| b.contains(w))
 }
 
+/// The page's one `<h1>` in place of `title` where it has three words or more and shares
+/// at least half of them with it: [`super::TitleConvention::Headline`].
+pub(crate) fn prefer_headline(title: String, headings: &[Heading]) -> String {
+    let words = title_words(&title);
+    let mut h1s = headings
+        .iter()
+        .filter(|h| h.level == 1 && !title_words(&h.bare).is_empty());
+    if let (Some(h), None) = (h1s.next(), h1s.next()) {
+        let bare = title_words(&h.bare);
+        let shared = bare.iter().filter(|w| words.contains(w)).count();
+        if bare.len() >= 3 && shared * 2 >= bare.len() {
+            return collapse_ws(&h.bare);
+        }
+    }
+    title
+}
+
 /// The page's headline (its `<h1>`s; its `<h2>`s on pages without one) in place of
 /// `title` where `title` is a decorated or clipped form of it:
 ///
