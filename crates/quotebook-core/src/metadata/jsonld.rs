@@ -93,13 +93,17 @@ fn unwrap_script(text: &str) -> &str {
     t
 }
 
-fn type_rank(node: &Value) -> Option<usize> {
-    let types: Vec<&str> = match node.get("@type") {
+/// A node's `@type`s: one string or an array of them.
+fn node_types(node: &Value) -> Vec<&str> {
+    match node.get("@type") {
         Some(Value::String(s)) => vec![s.as_str()],
         Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
-        _ => return None,
-    };
-    types
+        _ => Vec::new(),
+    }
+}
+
+fn type_rank(node: &Value) -> Option<usize> {
+    node_types(node)
         .iter()
         .filter_map(|t| {
             let t = t.rsplit(['/', ':']).next().unwrap_or(t);
@@ -161,12 +165,9 @@ fn organisations(v: &Value, out: &mut Vec<String>) {
     match v {
         Value::Array(items) => items.iter().for_each(|i| organisations(i, out)),
         Value::Object(map) => {
-            let is_org = |t: &str| t.ends_with("Organization") || t == "Corporation";
-            let typed = match map.get("@type") {
-                Some(Value::String(t)) => is_org(t),
-                Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).any(is_org),
-                _ => false,
-            };
+            let typed = node_types(v)
+                .iter()
+                .any(|t| t.ends_with("Organization") || *t == "Corporation");
             if typed && let Some(n) = map.get("name").and_then(Value::as_str) {
                 push_name(out, n);
             }
@@ -227,15 +228,11 @@ pub(crate) fn read(blocks: &[String]) -> Option<LdArticle> {
         names(p, &by_id, &mut publisher, 0);
         // A blog published by its writer: the publisher is a Person (Yoast types such a
         // site ["Person", "Organization"]), referred to by its `@id`.
-        let node = match p.get("@id").and_then(Value::as_str) {
-            Some(id) if p.get("@type").is_none() => by_id(id),
-            _ => Some(p.clone()),
+        let person = |n: &Value| node_types(n).contains(&"Person");
+        publisher_is_person = match p.get("@id").and_then(Value::as_str) {
+            Some(id) if p.get("@type").is_none() => by_id(id).is_some_and(|n| person(&n)),
+            _ => person(p),
         };
-        publisher_is_person = node.is_some_and(|n| match n.get("@type") {
-            Some(Value::String(t)) => t == "Person",
-            Some(Value::Array(a)) => a.iter().any(|t| t.as_str() == Some("Person")),
-            _ => false,
-        });
     }
     if publisher.is_empty() {
         // A WebSite node names the site.

@@ -696,10 +696,10 @@ fn lines_near_headline<'a>(text: &'a str, headlines: &[String]) -> Vec<&'a str> 
     // The title's line before any heading's: a page may have other `<h1>`s ("Navigation
     // und Service") above the article.
     let keys: Vec<String> = lines.iter().map(|l| key(l)).collect();
-    let Some(at) = headlines
-        .iter()
-        .find_map(|h| keys.iter().position(|l| *l == key(h)))
-    else {
+    let Some(at) = headlines.iter().find_map(|h| {
+        let h = key(h);
+        keys.iter().position(|l| *l == h)
+    }) else {
         return Vec::new();
     };
     let after = lines.iter().skip(at + 1).take(LINES_AFTER_HEADLINE);
@@ -962,7 +962,8 @@ fn is_comment_part(tag: &StartTag) -> bool {
 
 /// A reader's comment, or the list of them: a class `comment` or `comments` (WordPress's
 /// and others' `<li class="comment">`), an id `comments` or `comment-<number>`. The
-/// capture skips the elements inside one ((`COMMENT_CONTAINERS` in `capture.js`)) as this scan does.
+/// capture's `isCommentContainer` (`capture.js`) tells one the same way, and skips the
+/// elements inside one as this scan does.
 fn is_comment_container(tag: &StartTag) -> bool {
     let class = attr(tag, "class").unwrap_or("");
     let id = attr(tag, "id").unwrap_or("");

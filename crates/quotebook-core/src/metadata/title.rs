@@ -25,7 +25,7 @@ fn names_site(segment: &str, sites: &[String], host: &str) -> bool {
     let seg = compact(segment.trim_start_matches("www."));
     let host = host.trim_start_matches("www.");
     let domain = super::url::registrable_domain(host);
-    let label = compact(domain.split('.').next().unwrap_or(domain));
+    let label = domain_label(domain);
     // Two letters name the site only as its whole domain label ("DW" on dw.com).
     if seg.chars().count() == 2 && !host.is_empty() && seg == label {
         return true;
@@ -223,11 +223,16 @@ fn split_segments(title: &str) -> Vec<&str> {
     segments.into_iter().map(str::trim).collect()
 }
 
-/// Whether one of a segment's words is the site's domain label, or begins it
-/// ("Krimiblog-Archiv" on `krimiblog.de`, "Bayrische" on `bayrische-bembel.de`).
-fn names_site_word(segment: &str, host: &str) -> bool {
-    let domain = super::url::registrable_domain(host.trim_start_matches("www."));
-    let label = compact(domain.split('.').next().unwrap_or(domain));
+/// The first label of a registrable domain, compacted: `bayrischebembel` for
+/// `bayrische-bembel.de`, `dw` for `dw.com`.
+fn domain_label(domain: &str) -> String {
+    compact(domain.split('.').next().unwrap_or(domain))
+}
+
+/// Whether one of a segment's words is the site's domain label (`label`, see
+/// [`domain_label`]), or begins it ("Krimiblog-Archiv" on `krimiblog.de`, "Bayrische" on
+/// `bayrische-bembel.de`).
+fn names_site_word(segment: &str, label: &str) -> bool {
     !label.is_empty()
         && segment
             .split(|c: char| !c.is_alphanumeric())
@@ -334,10 +339,9 @@ pub(crate) fn agree_with_heading(
             // One segment of a few words. Names ("- Ann C. Bo", "- Ann Bo - Medium") say
             // who wrote it, which titles keep.
             let short = |rest: &str| {
-                let name = looks_like_name(rest);
                 (1..=4).contains(&title_words(rest).len())
                     && !SEPARATORS.iter().any(|s| rest.contains(s))
-                    && !name
+                    && !looks_like_name(rest)
             };
             let before = title
                 .strip_prefix(bare.as_str())
@@ -358,6 +362,9 @@ pub(crate) fn agree_with_heading(
     // titles keep ("… - Ann C. Bo - Medium"), unless it names the site.
     let segments = split_segments(&title);
     if segments.len() >= 3 {
+        let label = domain_label(super::url::registrable_domain(
+            host.trim_start_matches("www."),
+        ));
         for h in &candidates {
             let bare = title_words(&h.bare);
             if bare.len() < 3 {
@@ -366,7 +373,7 @@ pub(crate) fn agree_with_heading(
             let Some(at) = segments.iter().position(|s| title_words(s) == bare) else {
                 continue;
             };
-            let site = |i: usize| names_site_word(segments[i], host);
+            let site = |i: usize| names_site_word(segments[i], &label);
             // A segment beyond the site's name, seen from the headline, is the site's
             // tagline whatever its words.
             let beyond_site = |i: usize| {
